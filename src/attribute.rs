@@ -1,0 +1,226 @@
+//! Which goals a commit of mine belongs to, and the activity of each goal.
+//! Pure: takes the config's goals and the scan's results, returns values.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::config::Goal;
+use crate::scan::{Commit, RepoActivity};
+
+/// Whether `goal` claims `commit` of repository `repo` (DESIGN.md "Config"):
+/// the commit is in one of the goal's repos (all when absent) and meets any of
+/// its paths, branches or keywords — or the goal has only `repos`, which then
+/// claims every commit there. A goal with no matcher claims nothing.
+pub fn claims(goal: &Goal, repo: &str, commit: &Commit) -> bool {
+    if !goal.has_matchers() {
+        return false;
+    }
+    if let Some(repos) = &goal.repos {
+        if !repos.iter().any(|r| r == repo) {
+            return false;
+        }
+    }
+    let only_repos = goal.paths.is_none() && goal.branches.is_none() && goal.keywords.is_empty();
+    if only_repos {
+        return true;
+    }
+    goal.paths
+        .as_ref()
+        .is_some_and(|g| commit.files.iter().any(|f| g.is_match(f)))
+        || goal
+            .branches
+            .as_ref()
+            .is_some_and(|g| commit.branches.iter().any(|b| g.is_match(b)))
+        || goal.keywords.iter().any(|k| k.is_match(&commit.message))
+}
+
+/// Activity of one goal (or of "Other work") in one repository.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RepoGroup {
+    pub repo: String,
+    pub url: Option<String>,
+    /// Newest first.
+    pub commits: Vec<Commit>,
+    pub added: usize,
+    pub removed: usize,
+    /// Pull requests: squash subjects `(#N)` and merges `Merge pull request #N`
+    /// that brought in one of these commits. Sorted.
+    pub prs: Vec<u32>,
+}
+
+/// Activity of one goal (or of "Other work") across repositories.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Activity {
+    pub repos: Vec<RepoGroup>,
+}
+
+impl Activity {
+    /// Number of commits over all repositories.
+    pub fn commits(&self) -> usize {
+        self.repos.iter().map(|r| r.commits.len()).sum()
+    }
+
+    /// Every commit, newest first.
+    pub fn all_commits(&self) -> impl Iterator<Item = &Commit> {
+        self.repos.iter().flat_map(|r| r.commits.iter())
+    }
+}
+
+/// The result of attribution: one [`Activity`] per goal, in config order,
+/// and the commits no goal claims.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attribution {
+    pub goals: Vec<Activity>,
+    pub other: Activity,
+}
+
+/// Attributes every commit of every repository. Nothing mine is dropped: a
+/// commit no goal claims goes to `other`.
+pub fn attribute(goals: &[Goal], repos: &[RepoActivity]) -> Attribution {
+    let mut per_goal: Vec<Activity> = vec![Activity::default(); goals.len()];
+    let mut other = Activity::default();
+    for repo in repos {
+        let mut buckets: Vec<Vec<Commit>> = vec![Vec::new(); goals.len()];
+        let mut rest = Vec::new();
+        for c in &repo.commits {
+            let mut claimed = false;
+            for (i, g) in goals.iter().enumerate() {
+                if claims(g, &repo.name, c) {
+                    buckets[i].push(c.clone());
+                    claimed = true;
+                }
+            }
+            if !claimed {
+                rest.push(c.clone());
+            }
+        }
+        for (i, commits) in buckets.into_iter().enumerate() {
+            if !commits.is_empty() {
+                per_goal[i].repos.push(group(repo, commits));
+            }
+        }
+        if !rest.is_empty() {
+            other.repos.push(group(repo, rest));
+        }
+    }
+    Attribution {
+        goals: per_goal,
+        other,
+    }
+}
+
+fn group(repo: &RepoActivity, commits: Vec<Commit>) -> RepoGroup {
+    let mut prs: BTreeSet<u32> = commits.iter().filter_map(|c| c.pr).collect();
+    for m in &repo.merges {
+        if m.commits.iter().any(|id| commits.iter().any(|c| &c.id == id)) {
+            prs.insert(m.pr);
+        }
+    }
+    RepoGroup {
+        repo: repo.name.clone(),
+        url: repo.url.clone(),
+        added: commits.iter().map(|c| c.added).sum(),
+        removed: commits.iter().map(|c| c.removed).sum(),
+        commits,
+        prs: prs.into_iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::GoalStatus;
+    use globset::{Glob, GlobSetBuilder};
+    use regex::Regex;
+
+    fn goal(id: &str) -> Goal {
+        Goal {
+            id: id.into(),
+            title: id.into(),
+            status: GoalStatus::OnTrack,
+            due: None,
+            success: None,
+            risk: None,
+            repos: None,
+            paths: None,
+            branches: None,
+            keywords: Vec::new(),
+        }
+    }
+
+    fn globs(p: &[&str]) -> Option<globset::GlobSet> {
+        let mut b = GlobSetBuilder::new();
+        for g in p {
+            b.add(Glob::new(g).unwrap());
+        }
+        Some(b.build().unwrap())
+    }
+
+    fn commit(msg: &str, files: &[&str], branches: &[&str]) -> Commit {
+        Commit {
+            id: format!("{:0>40}", msg.len()),
+            short: "0000000".into(),
+            subject: msg.lines().next().unwrap_or("").into(),
+            message: msg.into(),
+            author_name: "Ada".into(),
+            author_email: "ada@example.com".into(),
+            time: 0,
+            offset_minutes: 0,
+            files: files.iter().map(|s| s.to_string()).collect(),
+            added: 1,
+            removed: 0,
+            branches: branches.iter().map(|s| s.to_string()).collect(),
+            pr: None,
+        }
+    }
+
+    #[test]
+    fn a_goal_without_matchers_claims_nothing() {
+        assert!(!claims(&goal("g"), "r", &commit("x", &["a"], &[])));
+    }
+
+    #[test]
+    fn repos_only_claims_everything_in_those_repos() {
+        let mut g = goal("g");
+        g.repos = Some(vec!["search".into()]);
+        assert!(claims(&g, "search", &commit("x", &[], &[])));
+        assert!(!claims(&g, "web", &commit("x", &[], &[])));
+    }
+
+    #[test]
+    fn any_matcher_claims_within_the_repos() {
+        let mut g = goal("g");
+        g.repos = Some(vec!["search".into()]);
+        g.paths = globs(&["services/search/**"]);
+        g.branches = globs(&["search/*"]);
+        g.keywords = vec![Regex::new("SEARCH-\\d+").unwrap()];
+        assert!(claims(&g, "search", &commit("x", &["services/search/a.rs"], &[])));
+        assert!(claims(&g, "search", &commit("x", &["b"], &["search/fast"])));
+        assert!(claims(&g, "search", &commit("fix\n\nSEARCH-12", &["b"], &[])));
+        assert!(!claims(&g, "search", &commit("x", &["b"], &["main"])));
+        assert!(!claims(&g, "web", &commit("x", &["services/search/a.rs"], &[])));
+    }
+
+    #[test]
+    fn unclaimed_commits_go_to_other_and_shared_ones_to_every_goal() {
+        let mut a = goal("a");
+        a.keywords = vec![Regex::new("cache").unwrap()];
+        let mut b = goal("b");
+        b.keywords = vec![Regex::new("cache|index").unwrap()];
+        let repo = RepoActivity {
+            name: "r".into(),
+            path: "/r".into(),
+            url: None,
+            commits: vec![commit("cache it", &[], &[]), commit("docs", &[], &[])],
+            merges: vec![],
+            visited: 2,
+            in_window: 2,
+        };
+        let at = attribute(&[a, b], &[repo]);
+        assert_eq!(at.goals[0].commits(), 1);
+        assert_eq!(at.goals[1].commits(), 1);
+        assert_eq!(at.other.commits(), 1);
+        assert_eq!(at.other.repos[0].commits[0].subject, "docs");
+    }
+}

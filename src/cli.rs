@@ -1,0 +1,221 @@
+//! The whole command-line surface, as clap derive types. Validation into
+//! domain values happens in the commands, not here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// icu — the clerical half of your regular update to your manager.
+///
+/// icu reads the goals you own from a TOML config, finds your commits since the
+/// last update in your git repositories, and writes a Markdown skeleton with the
+/// activity per goal, the asks still open, and prompts where your own sentences
+/// go. It never writes prose: that part is yours.
+#[derive(Debug, Parser)]
+#[command(name = "icu", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "Start with `icu init`, then `icu draft` every two weeks. \
+                        Exit codes: 0 ok, 1 not ready or failed send, 2 usage or config error.")]
+pub struct Cli {
+    /// Config file [default: $ICU_CONFIG, else <config dir>/icu.toml]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Print only errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Print what the scan did (repositories, commits visited) to stderr
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// When to use colour (NO_COLOR is honoured in auto mode)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The subcommands, in the order a user meets them.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a commented starter config (identity from git config)
+    Init(InitArgs),
+    /// List the goals you own: status, due, commits this period, a sparkline
+    Goals(GoalsArgs),
+    /// Create or refresh the update for a date (default today)
+    Draft(DraftArgs),
+    /// List unfilled prompts and other problems; exit 1 when not ready
+    Check(FileArg),
+    /// Render the finished update for email (md, html, text, eml)
+    Export(ExportArgs),
+    /// Pipe the update as email to update.sendmail, then mark it sent
+    Send(SendArgs),
+    /// Mark an update as sent by other means
+    Sent(SentArgs),
+    /// When the next update is due, what is unwritten, open asks
+    Status,
+    /// Past updates: date, period, status, open asks
+    Log(LogArgs),
+    /// Print shell completions
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    Man,
+}
+
+/// `icu init`
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Your name [default: git config user.name]
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+    /// An email address that counts as you (repeatable) [default: git config user.email]
+    #[arg(long = "email", value_name = "E")]
+    pub emails: Vec<String>,
+    /// Your manager's address (repeatable)
+    #[arg(long, value_name = "A")]
+    pub to: Vec<String>,
+    /// Your manager's manager's address (repeatable)
+    #[arg(long, value_name = "A")]
+    pub cc: Vec<String>,
+    /// A repository to scan (repeatable; a glob such as ~/src/* adds every repo there) [default: the current repository]
+    #[arg(long = "repo", value_name = "PATH")]
+    pub repos: Vec<PathBuf>,
+    /// Overwrite an existing config
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `icu goals`
+#[derive(Debug, Args)]
+pub struct GoalsArgs {
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+    /// Include done and paused goals
+    #[arg(long)]
+    pub all: bool,
+    /// The day the period ends (YYYY-MM-DD) [default: today]
+    #[arg(long, value_name = "D")]
+    pub date: Option<String>,
+}
+
+/// `icu draft`
+#[derive(Debug, Args)]
+pub struct DraftArgs {
+    /// The update's date (YYYY-MM-DD); the period ends at the end of it [default: today]
+    #[arg(long, value_name = "D")]
+    pub date: Option<String>,
+    /// Start of the period: YYYY-MM-DD, or relative such as 14d or 2w [default: when the last update was sent]
+    #[arg(long, value_name = "D")]
+    pub since: Option<String>,
+    /// Write the draft to stdout and touch no file
+    #[arg(long)]
+    pub print: bool,
+    /// Do not open the draft in $VISUAL/$EDITOR
+    #[arg(long)]
+    pub no_edit: bool,
+    /// Refresh even an update already marked sent
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// An optional update file; the newest in the updates dir by default.
+#[derive(Debug, Args)]
+pub struct FileArg {
+    /// The update file [default: the newest in the updates dir]
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Output formats of `icu export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Md,
+    Html,
+    Text,
+    Eml,
+}
+
+/// `icu export`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The update file [default: the newest in the updates dir]
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Format,
+    /// Write to this file instead of stdout
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Export even when `icu check` says the update is unfinished
+    #[arg(long)]
+    pub force: bool,
+    /// Open the result with the desktop's default application (eml or html)
+    #[arg(long)]
+    pub open: bool,
+}
+
+/// `icu send`
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The update file [default: the newest in the updates dir]
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Print the message and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Send even when `icu check` says the update is unfinished
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `icu sent`
+#[derive(Debug, Args)]
+pub struct SentArgs {
+    /// The update file [default: the newest in the updates dir]
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// When it was sent: RFC 3339 time, or a date meaning the end of that day [default: now]
+    #[arg(long, value_name = "WHEN")]
+    pub at: Option<String>,
+}
+
+/// `icu log`
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `icu completions`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

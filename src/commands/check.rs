@@ -1,0 +1,56 @@
+//! `icu check`: what is still unwritten in an update.
+
+use super::Ctx;
+use crate::cli::FileArg;
+use crate::error::{Error, ExitCode};
+use crate::store;
+
+pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
+    let path = ctx.resolve_file(args.file.as_deref())?;
+    let text = store::read(&path)?;
+    let report =
+        crate::doc::check::check(&text).map_err(|e| super::draft::doc_error(&path, e))?;
+    if args.json {
+        let json = serde_json::json!({
+            "file": path.display().to_string(),
+            "ready": report.is_ready(),
+            "problems": report.problems,
+            "open_asks": report.open_asks,
+        });
+        super::print_stdout(&format!("{json:#}\n"))?;
+    } else {
+        let mut out = String::new();
+        for p in &report.problems {
+            out.push_str(&format!(
+                "{}:{}: [{}] {}\n",
+                path.display(),
+                p.line,
+                p.section,
+                p.message
+            ));
+        }
+        if report.is_ready() {
+            let asks = match report.open_asks {
+                0 => "no asks".to_string(),
+                1 => "1 open ask".to_string(),
+                n => format!("{n} open asks"),
+            };
+            out.push_str(&format!("{}: ready to send ({asks})\n", path.display()));
+        } else {
+            out.push_str(&format!(
+                "{}: not ready: {} to write\n",
+                path.display(),
+                report.problems.len()
+            ));
+        }
+        super::print_stdout(&out)?;
+        if !report.is_ready() {
+            ctx.hint("fill the prompts above, then run `icu check` again");
+        }
+    }
+    Ok(if report.is_ready() {
+        ExitCode::Ok
+    } else {
+        ExitCode::NotReady
+    })
+}

@@ -1,0 +1,18 @@
+//! icu — the clerical half of an individual contributor's regular update.
+//!
+//! Data flows config → period → scan → attribute → document → store/export.
+//! `main.rs` only wires the command line to [`run`]; everything else lives
+//! behind this library so integration tests and benchmarks can call it.
+
+pub mod attribute;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod doc;
+pub mod error;
+pub mod export;
+pub mod period;
+pub mod scan;
+pub mod store;
+
+pub use error::{Error, ExitCode};

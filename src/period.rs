@@ -1,0 +1,198 @@
+//! The window `[since, until)` an update covers: dates, relative `--since`
+//! forms, and the moment the last update was sent. Pure: "now" and the time
+//! zone are passed in.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use serde::Serialize;
+
+/// The period of one update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    /// The update's date.
+    pub date: NaiveDate,
+    /// Start (inclusive) of the window of committer times.
+    pub since: DateTime<FixedOffset>,
+    /// End (exclusive): midnight local time after `date`.
+    pub until: DateTime<FixedOffset>,
+}
+
+impl Period {
+    /// The window in Unix seconds, for the scan.
+    pub fn window(&self) -> crate::scan::TimeWindow {
+        crate::scan::TimeWindow {
+            since: self.since.timestamp(),
+            until: self.until.timestamp(),
+        }
+    }
+}
+
+/// How `--since` was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Since {
+    /// Midnight local time at the start of this date.
+    Date(NaiveDate),
+    /// Midnight local time this many days before the update's date.
+    DaysBefore(u32),
+}
+
+/// Parses `YYYY-MM-DD`, with a message that quotes the value.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2026-11-23"))
+}
+
+/// Parses `--since`: a date, or `Nd` / `Nw` (days or weeks before the date).
+pub fn parse_since(s: &str) -> Result<Since, String> {
+    let t = s.trim();
+    let rel = |digits: &str, mult: u32| -> Option<Since> {
+        let n: u32 = digits.parse().ok()?;
+        n.checked_mul(mult).map(Since::DaysBefore)
+    };
+    let parsed = if let Some(d) = t.strip_suffix('d') {
+        rel(d, 1)
+    } else if let Some(w) = t.strip_suffix('w') {
+        rel(w, 7)
+    } else {
+        None
+    };
+    match parsed {
+        Some(s) => Ok(s),
+        None => parse_date(t).map(Since::Date).map_err(|_| {
+            format!("`{s}` is not a valid --since: write a date (2026-11-09) or a span (14d, 2w)")
+        }),
+    }
+}
+
+/// Midnight local time at the start of `date`. On a day whose midnight does
+/// not exist (a DST jump at 00:00) the first instant of the day is used.
+pub fn local_midnight<Tz: TimeZone>(date: NaiveDate, tz: &Tz) -> DateTime<FixedOffset> {
+    let mut t = date.and_time(NaiveTime::MIN);
+    for _ in 0..4 {
+        if let Some(dt) = tz.from_local_datetime(&t).earliest() {
+            return dt.fixed_offset();
+        }
+        t += Duration::minutes(30);
+    }
+    // No zone skips more than two hours; fall back to UTC midnight.
+    date.and_time(NaiveTime::MIN).and_utc().fixed_offset()
+}
+
+/// The period of the update dated `date`, as DESIGN.md defines it: `until`
+/// is the end of the date; `since` is `--since`, else the moment the last
+/// update before this date was sent, else midnight `cadence_days` before.
+pub fn period<Tz: TimeZone>(
+    date: NaiveDate,
+    since: Option<Since>,
+    last_sent: Option<DateTime<FixedOffset>>,
+    cadence_days: u32,
+    tz: &Tz,
+) -> Result<Period, String> {
+    let next_day = date
+        .succ_opt()
+        .ok_or_else(|| format!("{date} is out of range"))?;
+    let until = local_midnight(next_day, tz);
+    let days_before = |n: u32| {
+        date.checked_sub_days(chrono::Days::new(u64::from(n)))
+            .map(|d| local_midnight(d, tz))
+            .ok_or_else(|| format!("{n} days before {date} is out of range"))
+    };
+    let since = match (since, last_sent) {
+        (Some(Since::Date(d)), _) => local_midnight(d, tz),
+        (Some(Since::DaysBefore(n)), _) => days_before(n)?,
+        (None, Some(sent)) if sent < until => sent,
+        (None, _) => days_before(cadence_days)?,
+    };
+    if since >= until {
+        return Err(format!(
+            "the period would be empty: since {} is not before the end of {date}",
+            since.to_rfc3339()
+        ));
+    }
+    Ok(Period { date, since, until })
+}
+
+/// Parses `icu sent --at`: an RFC 3339 time, or a date meaning the end of
+/// that day (midnight local time after it).
+pub fn parse_when<Tz: TimeZone>(s: &str, tz: &Tz) -> Result<DateTime<FixedOffset>, String> {
+    let t = s.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Ok(dt);
+    }
+    let d = parse_date(t).map_err(|_| {
+        format!("`{s}` is not a time: write RFC 3339 (2026-11-23T17:30:00+01:00) or a date (2026-11-23)")
+    })?;
+    let next = d
+        .succ_opt()
+        .ok_or_else(|| format!("{d} is out of range"))?;
+    Ok(local_midnight(next, tz))
+}
+
+/// `9 Nov` — how dates read inside the document.
+pub fn short_date(d: NaiveDate) -> String {
+    d.format("%-d %b").to_string()
+}
+
+/// `23 Nov 2026`.
+pub fn long_date(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn default_period_is_cadence_days_before_until_end_of_date() {
+        let p = period(d("2026-11-23"), None, None, 14, &Utc).unwrap();
+        assert_eq!(p.since.to_rfc3339(), "2026-11-09T00:00:00+00:00");
+        assert_eq!(p.until.to_rfc3339(), "2026-11-24T00:00:00+00:00");
+    }
+
+    #[test]
+    fn last_sent_starts_the_period_and_since_overrides_it() {
+        let sent = DateTime::parse_from_rfc3339("2026-11-12T15:00:00+00:00").unwrap();
+        let p = period(d("2026-11-23"), None, Some(sent), 14, &Utc).unwrap();
+        assert_eq!(p.since, sent);
+        let p = period(d("2026-11-23"), Some(Since::DaysBefore(7)), Some(sent), 14, &Utc).unwrap();
+        assert_eq!(p.since.to_rfc3339(), "2026-11-16T00:00:00+00:00");
+    }
+
+    #[test]
+    fn since_forms() {
+        assert_eq!(parse_since("14d"), Ok(Since::DaysBefore(14)));
+        assert_eq!(parse_since("2w"), Ok(Since::DaysBefore(14)));
+        assert_eq!(parse_since("2026-11-01"), Ok(Since::Date(d("2026-11-01"))));
+        assert!(parse_since("yesterday").unwrap_err().contains("yesterday"));
+        assert!(parse_since("99999999999d").is_err());
+    }
+
+    #[test]
+    fn empty_period_is_refused() {
+        let err = period(d("2026-11-23"), Some(Since::Date(d("2026-11-30"))), None, 14, &Utc);
+        assert!(err.unwrap_err().contains("empty"));
+    }
+
+    #[test]
+    fn when_is_rfc3339_or_end_of_day() {
+        assert_eq!(
+            parse_when("2026-11-23", &Utc).unwrap().to_rfc3339(),
+            "2026-11-24T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_when("2026-11-23T10:00:00+01:00", &Utc).unwrap().to_rfc3339(),
+            "2026-11-23T10:00:00+01:00"
+        );
+        assert!(parse_when("soon", &Utc).is_err());
+    }
+
+    #[test]
+    fn dates_read_short_and_long() {
+        assert_eq!(short_date(d("2026-11-09")), "9 Nov");
+        assert_eq!(long_date(d("2027-03-31")), "31 Mar 2027");
+    }
+}

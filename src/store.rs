@@ -1,0 +1,214 @@
+//! The updates dir: naming, listing, reading, and the only way icu writes a
+//! user's file — atomically, with a lock, a backup, and a check that nobody
+//! changed the file since it was read.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::error::Error;
+
+/// `<dir>/YYYY-MM-DD.md`
+pub fn update_path(dir: &Path, date: NaiveDate) -> PathBuf {
+    dir.join(format!("{}.md", date.format("%Y-%m-%d")))
+}
+
+/// `.YYYY-MM-DD.md.bak` beside the update.
+pub fn backup_path(path: &Path) -> PathBuf {
+    sibling(path, ".", ".bak")
+}
+
+fn lock_path(path: &Path) -> PathBuf {
+    sibling(path, ".", ".lock")
+}
+
+fn sibling(path: &Path, prefix: &str, suffix: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!("{prefix}{name}{suffix}"))
+}
+
+/// The date an update file is named after, if it follows `YYYY-MM-DD.md`.
+pub fn date_of(path: &Path) -> Option<NaiveDate> {
+    let name = path.file_name()?.to_str()?;
+    let stem = name.strip_suffix(".md")?;
+    NaiveDate::parse_from_str(stem, "%Y-%m-%d").ok()
+}
+
+/// Every update in `dir`, oldest first. A missing dir holds no updates.
+pub fn list(dir: &Path) -> Result<Vec<(NaiveDate, PathBuf)>, Error> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io("reading the updates dir", dir, e)),
+    };
+    let mut out: Vec<(NaiveDate, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .filter_map(|p| date_of(&p).map(|d| (d, p)))
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// The newest update in `dir`, or an error that says how to make one.
+pub fn latest(dir: &Path) -> Result<PathBuf, Error> {
+    list(dir)?.pop().map(|(_, p)| p).ok_or_else(|| {
+        Error::Usage(format!(
+            "no update in {}: run `icu draft` to write one, or name the file",
+            dir.display()
+        ))
+    })
+}
+
+/// Reads an update as UTF-8 text.
+pub fn read(path: &Path) -> Result<String, Error> {
+    let bytes = fs::read(path).map_err(|e| Error::io("reading", path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::Usage(format!(
+            "{} is not UTF-8 text (invalid byte at offset {}); icu leaves it untouched",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// An exclusive lock on one update, held while a command rewrites it. The OS
+/// releases it when the process exits, even on a crash.
+#[derive(Debug)]
+pub struct Lock {
+    file: File,
+    path: PathBuf,
+}
+
+impl Lock {
+    /// Takes the lock beside `doc`, or fails at once if another icu holds it.
+    pub fn acquire(doc: &Path) -> Result<Lock, Error> {
+        if let Some(dir) = doc.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+        }
+        let path = lock_path(doc);
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io("creating the lock file", &path, e))?;
+        match fs4::fs_std::FileExt::try_lock_exclusive(&file) {
+            Ok(true) => Ok(Lock { file, path }),
+            Ok(false) => Err(Error::NotReady(format!(
+                "another icu is writing {} right now; try again when it has finished",
+                doc.display()
+            ))),
+            Err(e) => Err(Error::io("locking", &path, e)),
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+        let _ = fs4::fs_std::FileExt::unlock(&self.file);
+    }
+}
+
+/// Writes `contents` to `path` atomically: a temp file in the same folder,
+/// flushed to disk, then renamed over the target. A failure (a full disk, a
+/// read-only dir) leaves the old file as it was.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".icu-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("creating a temp file in", dir, e))?;
+    tmp.write_all(contents)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| Error::io("writing", path, e))?;
+    tmp.persist(path)
+        .map_err(|e| Error::io("replacing", path, e.error))?;
+    Ok(())
+}
+
+/// Replaces an existing update whose content was `expected` when read: keeps
+/// a backup of it, then writes `new` atomically — unless the file changed on
+/// disk meanwhile (an editor saved it), in which case nothing is written.
+pub fn replace(path: &Path, expected: &str, new: &str) -> Result<(), Error> {
+    let current = read(path)?;
+    if current != expected {
+        return Err(Error::NotReady(format!(
+            "{} changed while icu was working on it; nothing was written. Run the command again",
+            path.display()
+        )));
+    }
+    if current == new {
+        return Ok(());
+    }
+    write_atomic(&backup_path(path), current.as_bytes())?;
+    write_atomic(path, new.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_date() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let p = update_path(Path::new("/u"), d);
+        assert_eq!(p, Path::new("/u/2026-11-23.md"));
+        assert_eq!(backup_path(&p), Path::new("/u/.2026-11-23.md.bak"));
+        assert_eq!(date_of(&p), Some(d));
+        assert_eq!(date_of(Path::new("/u/notes.md")), None);
+    }
+
+    #[test]
+    fn replace_refuses_a_file_changed_since_it_was_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        fs::write(&p, "edited by the user").unwrap();
+        let err = replace(&p, "what icu read", "new").unwrap_err();
+        assert!(err.to_string().contains("changed while icu"));
+        assert_eq!(fs::read_to_string(&p).unwrap(), "edited by the user");
+    }
+
+    #[test]
+    fn replace_keeps_a_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        fs::write(&p, "old").unwrap();
+        replace(&p, "old", "new").unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(fs::read_to_string(backup_path(&p)).unwrap(), "old");
+    }
+
+    #[test]
+    fn a_second_lock_is_refused_until_the_first_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        let first = Lock::acquire(&p).unwrap();
+        assert!(Lock::acquire(&p).is_err());
+        drop(first);
+        assert!(Lock::acquire(&p).is_ok());
+    }
+
+    #[test]
+    fn listing_ignores_other_files_and_sorts_by_date() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in ["2026-11-23.md", "2026-11-09.md", "notes.md", ".2026-11-23.md.bak"] {
+            fs::write(dir.path().join(n), "").unwrap();
+        }
+        let l = list(dir.path()).unwrap();
+        let names: Vec<_> = l.iter().map(|(d, _)| d.to_string()).collect();
+        assert_eq!(names, ["2026-11-09", "2026-11-23"]);
+    }
+}

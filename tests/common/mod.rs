@@ -1,0 +1,212 @@
+//! Shared fixtures for the integration tests: a sealed environment (own HOME,
+//! no global git config, a fixed "now", UTC) and real git repositories built
+//! with the git CLI and fixed author and committer dates.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// The fixed "now" of every test run: Tuesday 24 Nov 2026, noon UTC.
+pub const NOW: &str = "2026-11-24T12:00:00+00:00";
+/// The identity the tests use for "me".
+pub const ME: &str = "ada@example.com";
+
+/// A sealed world for one test.
+pub struct TestEnv {
+    pub root: TempDir,
+}
+
+impl TestEnv {
+    pub fn new() -> Self {
+        let root = tempfile::tempdir().expect("temp dir");
+        for d in ["home", "config", "data", "work"] {
+            fs::create_dir_all(root.path().join(d)).expect("mkdir");
+        }
+        TestEnv { root }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.root.path()
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.path().join("home")
+    }
+
+    /// Where a config-less run writes its updates (XDG data dir).
+    pub fn default_updates_dir(&self) -> PathBuf {
+        self.path().join("data/icu/updates")
+    }
+
+    /// `icu` with a cleared environment, run from `work/`.
+    pub fn icu(&self) -> Command {
+        let mut c = Command::cargo_bin("icu").expect("icu binary");
+        c.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home())
+            .env("XDG_CONFIG_HOME", self.path().join("config"))
+            .env("XDG_DATA_HOME", self.path().join("data"))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("TZ", "UTC")
+            .env("ICU_NOW", NOW)
+            .env("NO_COLOR", "1")
+            .current_dir(self.path().join("work"));
+        c
+    }
+
+    /// A new repository at `<root>/<name>` with branch `main`.
+    pub fn repo(&self, name: &str) -> Repo {
+        let path = self.path().join(name);
+        fs::create_dir_all(&path).expect("mkdir repo");
+        let r = Repo { path };
+        r.git(&["init", "-q", "-b", "main"]);
+        r
+    }
+
+    /// Writes `icu.toml` in the root and returns its path.
+    pub fn config(&self, text: &str) -> PathBuf {
+        let p = self.path().join("icu.toml");
+        fs::write(&p, text).expect("write config");
+        p
+    }
+
+    /// The updates dir used by [`TestEnv::config_for`].
+    pub fn updates(&self) -> PathBuf {
+        self.path().join("updates")
+    }
+
+    /// A config with me = ADA, the updates dir in the root, the given repos
+    /// (`name = path`) and extra TOML (goals).
+    pub fn config_for(&self, repos: &[&Repo], extra: &str) -> PathBuf {
+        let mut t = format!(
+            "[me]\nname = \"Ada Lovelace\"\nemails = [\"{ME}\"]\n\n[update]\ndir = \"{}\"\nto = [\"Grace Hopper <grace@example.com>\"]\ncc = [\"Alan Kay <alan@example.com>\"]\n\n",
+            self.updates().display()
+        );
+        for r in repos {
+            t.push_str(&format!(
+                "[[repo]]\npath = \"{}\"\nname = \"{}\"\n\n",
+                r.path.display(),
+                r.name()
+            ));
+        }
+        t.push_str(extra);
+        self.config(&t)
+    }
+}
+
+/// A git repository driven through the git CLI.
+pub struct Repo {
+    pub path: PathBuf,
+}
+
+/// One commit to make.
+pub struct C<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    /// Committer date (author date too, unless `author_date`).
+    pub date: &'a str,
+    pub author_date: Option<&'a str>,
+    pub message: &'a str,
+    pub files: Vec<(&'a str, String)>,
+}
+
+impl<'a> C<'a> {
+    /// A commit by me at `date` (`2026-11-20T10:00:00Z`) writing one file.
+    pub fn mine(date: &'a str, message: &'a str, file: &'a str) -> Self {
+        C {
+            email: ME,
+            name: "Ada Lovelace",
+            date,
+            author_date: None,
+            message,
+            files: vec![(file, format!("{message}\n"))],
+        }
+    }
+
+    /// The same by someone else.
+    pub fn theirs(date: &'a str, message: &'a str, file: &'a str) -> Self {
+        C {
+            email: "bob@example.com",
+            name: "Bob",
+            ..C::mine(date, message, file)
+        }
+    }
+}
+
+impl Repo {
+    pub fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Runs git in the repo with a sealed config; returns trimmed stdout.
+    pub fn git(&self, args: &[&str]) -> String {
+        self.git_env(args, &[])
+    }
+
+    pub fn git_env(&self, args: &[&str], env: &[(&str, &str)]) -> String {
+        let out = StdCommand::new("git")
+            .current_dir(&self.path)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Fixture")
+            .env("GIT_AUTHOR_EMAIL", "fixture@example.com")
+            .env("GIT_COMMITTER_NAME", "Fixture")
+            .env("GIT_COMMITTER_EMAIL", "fixture@example.com")
+            .envs(env.iter().copied())
+            .args(args)
+            .output()
+            .expect("run git");
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Makes a commit; returns its full id.
+    pub fn commit(&self, c: C<'_>) -> String {
+        for (f, content) in &c.files {
+            let p = self.path.join(f);
+            if let Some(d) = p.parent() {
+                fs::create_dir_all(d).expect("mkdir");
+            }
+            fs::write(&p, content).expect("write file");
+            self.git(&["add", f]);
+        }
+        let author_date = c.author_date.unwrap_or(c.date);
+        self.git_env(
+            &["commit", "-q", "--allow-empty", "-m", c.message],
+            &[
+                ("GIT_AUTHOR_NAME", c.name),
+                ("GIT_AUTHOR_EMAIL", c.email),
+                ("GIT_COMMITTER_NAME", c.name),
+                ("GIT_COMMITTER_EMAIL", c.email),
+                ("GIT_AUTHOR_DATE", author_date),
+                ("GIT_COMMITTER_DATE", c.date),
+            ],
+        );
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    /// A merge of `branch` into the current branch with `message`.
+    pub fn merge(&self, branch: &str, message: &str, date: &str) -> String {
+        self.git_env(
+            &["merge", "-q", "--no-ff", "-m", message, branch],
+            &[("GIT_AUTHOR_DATE", date), ("GIT_COMMITTER_DATE", date)],
+        );
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    pub fn short(&self, id: &str) -> String {
+        id.chars().take(7).collect()
+    }
+}
