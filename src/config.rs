@@ -25,6 +25,8 @@ pub struct Config {
     pub update: UpdateSettings,
     pub repos: Vec<RepoSpec>,
     pub goals: Vec<Goal>,
+    /// Problems worth a warning that do not stop the run.
+    pub warnings: Vec<String>,
 }
 
 /// Who "me" is: the author identities that count as mine.
@@ -153,5 +155,54 @@ pub fn default_updates_dir() -> PathBuf {
     match directories::ProjectDirs::from("", "", "icu") {
         Some(d) => d.data_dir().join("updates"),
         None => PathBuf::from("updates"),
+    }
+}
+
+/// The process environment icu reads: `$HOME` for `~` and the variables for
+/// `$VAR` expansion, captured once so tests can seal it.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    pub home: Option<PathBuf>,
+    pub vars: std::collections::BTreeMap<String, String>,
+}
+
+impl Env {
+    pub fn from_process() -> Env {
+        Env {
+            home: std::env::var_os("HOME").map(PathBuf::from),
+            vars: std::env::vars().collect(),
+        }
+    }
+}
+
+/// A config problem, rendered as a full diagnostic.
+#[derive(Debug, thiserror::Error)]
+#[error("{rendered}")]
+pub struct ConfigError {
+    pub rendered: String,
+}
+
+/// What `icu init` puts in the starter config.
+#[derive(Debug, Clone, Default)]
+pub struct StarterOptions {
+    pub name: String,
+    pub emails: Vec<String>,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub repos: Vec<String>,
+}
+
+pub fn load(_path: &Path, _env: &Env) -> Result<Config, ConfigError> {
+    todo!()
+}
+pub fn parse(_text: &str, _path: &Path, _env: &Env) -> Result<Config, ConfigError> {
+    todo!()
+}
+pub fn starter(_o: &StarterOptions) -> String {
+    todo!()
+}
+impl Config {
+    pub fn fallback(_me: Me, _repo: PathBuf, _env: &Env) -> Config {
+        todo!()
     }
 }

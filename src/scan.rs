@@ -315,7 +315,7 @@ fn walk_window(repo: &Repository, window: TimeWindow) -> Result<Walk, git2::Erro
     let mut tips = Vec::new();
     for r in repo.references_glob("refs/heads/*")? {
         let Ok(r) = r else { continue };
-        let (Some(name), Ok(c)) = (r.shorthand().map(str::to_owned), r.peel_to_commit()) else {
+        let (Some(name), Ok(c)) = (r.shorthand().ok().map(str::to_owned), r.peel_to_commit()) else {
             continue;
         };
         tips.push((name, c.id()));
@@ -484,7 +484,7 @@ fn is_mine(c: &GitCommit<'_>, mailmap: Option<&git2::Mailmap>, me: &Identity<'_>
                 let sig = git2::Signature::new(name, email, &git2::Time::new(0, 0)).ok()?;
                 m.resolve_signature(&sig).ok()
             })
-            .and_then(|s| s.email().map(str::to_owned));
+            .and_then(|s| s.email().ok().map(str::to_owned));
         me.is_me(email) || resolved.is_some_and(|e| me.is_me(&e))
     })
 }
@@ -598,8 +598,10 @@ fn blob_line_stats(
     {
         return Ok((0, 0));
     }
-    let patch =
-        git2::Patch::from_blobs(old_blob.as_ref(), None, new_blob.as_ref(), None, None)?;
+    let empty: &[u8] = &[];
+    let old_bytes = old_blob.as_ref().map_or(empty, |b| b.content());
+    let new_bytes = new_blob.as_ref().map_or(empty, |b| b.content());
+    let patch = git2::Patch::from_buffers(old_bytes, None, new_bytes, None, None)?;
     // `Patch` may have detected binary content itself.
     if patch.delta().flags().is_binary() {
         return Ok((0, 0));
