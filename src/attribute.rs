@@ -113,7 +113,10 @@ pub fn attribute(goals: &[Goal], repos: &[RepoActivity]) -> Attribution {
 fn group(repo: &RepoActivity, commits: Vec<Commit>) -> RepoGroup {
     let mut prs: BTreeSet<u32> = commits.iter().filter_map(|c| c.pr).collect();
     for m in &repo.merges {
-        if m.commits.iter().any(|id| commits.iter().any(|c| &c.id == id)) {
+        if m.commits
+            .iter()
+            .any(|id| commits.iter().any(|c| &c.id == id))
+        {
             prs.insert(m.pr);
         }
     }
@@ -195,11 +198,23 @@ mod tests {
         g.paths = globs(&["services/search/**"]);
         g.branches = globs(&["search/*"]);
         g.keywords = vec![Regex::new("SEARCH-\\d+").unwrap()];
-        assert!(claims(&g, "search", &commit("x", &["services/search/a.rs"], &[])));
+        assert!(claims(
+            &g,
+            "search",
+            &commit("x", &["services/search/a.rs"], &[])
+        ));
         assert!(claims(&g, "search", &commit("x", &["b"], &["search/fast"])));
-        assert!(claims(&g, "search", &commit("fix\n\nSEARCH-12", &["b"], &[])));
+        assert!(claims(
+            &g,
+            "search",
+            &commit("fix\n\nSEARCH-12", &["b"], &[])
+        ));
         assert!(!claims(&g, "search", &commit("x", &["b"], &["main"])));
-        assert!(!claims(&g, "web", &commit("x", &["services/search/a.rs"], &[])));
+        assert!(!claims(
+            &g,
+            "web",
+            &commit("x", &["services/search/a.rs"], &[])
+        ));
     }
 
     #[test]

@@ -13,8 +13,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// go. It never writes prose: that part is yours.
 #[derive(Debug, Parser)]
 #[command(name = "icu", version, propagate_version = true, max_term_width = 100)]
-#[command(after_help = "Start with `icu init`, then `icu draft` every two weeks. \
-                        Exit codes: 0 ok, 1 not ready or failed send, 2 usage or config error.")]
+#[command(
+    after_help = "Start with `icu init`, then `icu draft` every two weeks. \
+                        Exit codes: 0 ok, 1 not ready or failed send, 2 usage or config error."
+)]
 pub struct Cli {
     /// Config file [default: $ICU_CONFIG, else <config dir>/icu.toml]
     #[arg(long, global = true, value_name = "FILE")]

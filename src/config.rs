@@ -10,7 +10,8 @@ use regex::Regex;
 use serde::Serialize;
 
 /// Default subject template for the exported email.
-pub const DEFAULT_SUBJECT: &str = "Update from {{ me.name }}: {{ period.since }} to {{ period.until }}";
+pub const DEFAULT_SUBJECT: &str =
+    "Update from {{ me.name }}: {{ period.since }} to {{ period.until }}";
 /// Default sendmail-compatible command line.
 pub const DEFAULT_SENDMAIL: &str = "sendmail -t -i";
 /// Default length of a period when no update was sent yet.

@@ -121,9 +121,7 @@ pub fn parse_when<Tz: TimeZone>(s: &str, tz: &Tz) -> Result<DateTime<FixedOffset
     let d = parse_date(t).map_err(|_| {
         format!("`{s}` is not a time: write RFC 3339 (2026-11-23T17:30:00+01:00) or a date (2026-11-23)")
     })?;
-    let next = d
-        .succ_opt()
-        .ok_or_else(|| format!("{d} is out of range"))?;
+    let next = d.succ_opt().ok_or_else(|| format!("{d} is out of range"))?;
     Ok(local_midnight(next, tz))
 }
 
@@ -158,7 +156,14 @@ mod tests {
         let sent = DateTime::parse_from_rfc3339("2026-11-12T15:00:00+00:00").unwrap();
         let p = period(d("2026-11-23"), None, Some(sent), 14, &Utc).unwrap();
         assert_eq!(p.since, sent);
-        let p = period(d("2026-11-23"), Some(Since::DaysBefore(7)), Some(sent), 14, &Utc).unwrap();
+        let p = period(
+            d("2026-11-23"),
+            Some(Since::DaysBefore(7)),
+            Some(sent),
+            14,
+            &Utc,
+        )
+        .unwrap();
         assert_eq!(p.since.to_rfc3339(), "2026-11-16T00:00:00+00:00");
     }
 
@@ -173,7 +178,13 @@ mod tests {
 
     #[test]
     fn empty_period_is_refused() {
-        let err = period(d("2026-11-23"), Some(Since::Date(d("2026-11-30"))), None, 14, &Utc);
+        let err = period(
+            d("2026-11-23"),
+            Some(Since::Date(d("2026-11-30"))),
+            None,
+            14,
+            &Utc,
+        );
         assert!(err.unwrap_err().contains("empty"));
     }
 
@@ -184,7 +195,9 @@ mod tests {
             "2026-11-24T00:00:00+00:00"
         );
         assert_eq!(
-            parse_when("2026-11-23T10:00:00+01:00", &Utc).unwrap().to_rfc3339(),
+            parse_when("2026-11-23T10:00:00+01:00", &Utc)
+                .unwrap()
+                .to_rfc3339(),
             "2026-11-23T10:00:00+01:00"
         );
         assert!(parse_when("soon", &Utc).is_err());

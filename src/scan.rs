@@ -142,7 +142,7 @@ pub struct Identity<'a> {
 impl Identity<'_> {
     fn is_me(&self, email: &str) -> bool {
         let email = email.trim().to_lowercase();
-        self.emails.iter().any(|e| *e == email)
+        self.emails.contains(&email)
     }
 }
 
@@ -214,13 +214,15 @@ pub fn open(path: &Path) -> Result<Repository, String> {
     if !path.is_dir() {
         return Err("is a file, not a folder; [[repo]] path must name a git repository".into());
     }
-    Repository::open_ext(path, RepositoryOpenFlags::NO_SEARCH, std::iter::empty::<&str>())
-        .map_err(|e| match e.code() {
-            git2::ErrorCode::NotFound => {
-                "is not a git repository (no .git found); skipped".to_string()
-            }
-            _ => format!("cannot be opened: {}", e.message()),
-        })
+    Repository::open_ext(
+        path,
+        RepositoryOpenFlags::NO_SEARCH,
+        std::iter::empty::<&str>(),
+    )
+    .map_err(|e| match e.code() {
+        git2::ErrorCode::NotFound => "is not a git repository (no .git found); skipped".to_string(),
+        _ => format!("cannot be opened: {}", e.message()),
+    })
 }
 
 /// Scans one repository.
@@ -315,7 +317,8 @@ fn walk_window(repo: &Repository, window: TimeWindow) -> Result<Walk, git2::Erro
     let mut tips = Vec::new();
     for r in repo.references_glob("refs/heads/*")? {
         let Ok(r) = r else { continue };
-        let (Some(name), Ok(c)) = (r.shorthand().ok().map(str::to_owned), r.peel_to_commit()) else {
+        let (Some(name), Ok(c)) = (r.shorthand().ok().map(str::to_owned), r.peel_to_commit())
+        else {
             continue;
         };
         tips.push((name, c.id()));
@@ -453,9 +456,8 @@ fn brought_in(walk: &Walk, merge: Oid) -> Vec<String> {
 
 static SQUASH_PR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\(#(\d+)\)\s*$").expect("static regex is valid"));
-static MERGE_PR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^Merge pull request #(\d+)").expect("static regex is valid")
-});
+static MERGE_PR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^Merge pull request #(\d+)").expect("static regex is valid"));
 static CO_AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?im)^\s*co-authored-by:\s*(.*?)\s*<([^>\s]+)>\s*$")
         .expect("static regex is valid")
@@ -497,11 +499,7 @@ fn co_authors(message: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn describe(
-    repo: &Repository,
-    c: &GitCommit<'_>,
-    mailmap: Option<&git2::Mailmap>,
-) -> Commit {
+fn describe(repo: &Repository, c: &GitCommit<'_>, mailmap: Option<&git2::Mailmap>) -> Commit {
     let message = String::from_utf8_lossy(c.message_bytes()).into_owned();
     let subject = message.lines().next().unwrap_or("").trim().to_string();
     let author = mailmap
@@ -539,7 +537,10 @@ struct Change {
 
 /// Files touched and lines added/removed, as `git log --numstat` counts them
 /// (renames detected, binary files count 0).
-fn changes(repo: &Repository, c: &GitCommit<'_>) -> Result<(Vec<String>, usize, usize), git2::Error> {
+fn changes(
+    repo: &Repository,
+    c: &GitCommit<'_>,
+) -> Result<(Vec<String>, usize, usize), git2::Error> {
     let tree = c.tree()?;
     // A root commit, or a shallow boundary, compares with the empty tree.
     let parent_tree = c.parent(0).ok().map(|p| p.tree()).transpose()?;
@@ -577,7 +578,10 @@ fn renames_diff(
     let stats = diff.stats()?;
     let mut files = Vec::new();
     for d in diff.deltas() {
-        for f in [d.old_file().path(), d.new_file().path()].into_iter().flatten() {
+        for f in [d.old_file().path(), d.new_file().path()]
+            .into_iter()
+            .flatten()
+        {
             files.push(f.to_string_lossy().into_owned());
         }
     }
@@ -610,6 +614,9 @@ fn blob_line_stats(
     Ok((a, r))
 }
 
+/// A tree entry's id and kind.
+type TreeEntry = (Oid, ObjectType);
+
 /// Compares two trees, descending only into subtrees whose ids differ.
 fn diff_trees(
     repo: &Repository,
@@ -618,8 +625,7 @@ fn diff_trees(
     prefix: &str,
     out: &mut Vec<Change>,
 ) -> Result<(), git2::Error> {
-    let mut entries: HashMap<Vec<u8>, (Option<(Oid, ObjectType)>, Option<(Oid, ObjectType)>)> =
-        HashMap::new();
+    let mut entries: HashMap<Vec<u8>, (Option<TreeEntry>, Option<TreeEntry>)> = HashMap::new();
     if let Some(t) = old {
         for e in t.iter() {
             let kind = e.kind().unwrap_or(ObjectType::Any);

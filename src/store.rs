@@ -204,7 +204,12 @@ mod tests {
     #[test]
     fn listing_ignores_other_files_and_sorts_by_date() {
         let dir = tempfile::tempdir().unwrap();
-        for n in ["2026-11-23.md", "2026-11-09.md", "notes.md", ".2026-11-23.md.bak"] {
+        for n in [
+            "2026-11-23.md",
+            "2026-11-09.md",
+            "notes.md",
+            ".2026-11-23.md.bak",
+        ] {
             fs::write(dir.path().join(n), "").unwrap();
         }
         let l = list(dir.path()).unwrap();

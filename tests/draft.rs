@@ -24,8 +24,16 @@ fn window_is_half_open_on_committer_time() {
     let env = TestEnv::new();
     let r = env.repo("search");
     r.commit(C::mine("2026-11-08T23:59:59Z", "before the window", "a"));
-    r.commit(C::mine("2026-11-09T00:00:00Z", "first second of the window", "b"));
-    r.commit(C::mine("2026-11-23T23:59:59Z", "last second of the window", "c"));
+    r.commit(C::mine(
+        "2026-11-09T00:00:00Z",
+        "first second of the window",
+        "b",
+    ));
+    r.commit(C::mine(
+        "2026-11-23T23:59:59Z",
+        "last second of the window",
+        "c",
+    ));
     r.commit(C::mine("2026-11-24T00:00:00Z", "after the window", "d"));
     // Authored long ago, committed (landed) inside the window: counts.
     r.commit(C {
@@ -75,7 +83,11 @@ fn every_local_branch_is_scanned_and_branch_globs_claim_commits() {
     let r = env.repo("search");
     r.commit(C::mine("2026-11-10T10:00:00Z", "on main", "a"));
     r.git(&["checkout", "-q", "-b", "search/tiered-cache"]);
-    r.commit(C::mine("2026-11-11T10:00:00Z", "only on a side branch", "b"));
+    r.commit(C::mine(
+        "2026-11-11T10:00:00Z",
+        "only on a side branch",
+        "b",
+    ));
     r.git(&["checkout", "-q", "main"]);
     let cfg = env.config_for(
         &[&r],
@@ -92,8 +104,16 @@ fn every_local_branch_is_scanned_and_branch_globs_claim_commits() {
 fn path_globs_and_keyword_regexes_claim_commits() {
     let env = TestEnv::new();
     let r = env.repo("search");
-    r.commit(C::mine("2026-11-10T10:00:00Z", "tune the planner", "services/search/plan.rs"));
-    r.commit(C::mine("2026-11-11T10:00:00Z", "fix SEARCH-123 in docs", "docs/readme.md"));
+    r.commit(C::mine(
+        "2026-11-10T10:00:00Z",
+        "tune the planner",
+        "services/search/plan.rs",
+    ));
+    r.commit(C::mine(
+        "2026-11-11T10:00:00Z",
+        "fix SEARCH-123 in docs",
+        "docs/readme.md",
+    ));
     r.commit(C::mine("2026-11-12T10:00:00Z", "unrelated chore", "ci.yml"));
     let cfg = env.config_for(
         &[&r],
@@ -103,7 +123,10 @@ fn path_globs_and_keyword_regexes_claim_commits() {
     let doc = draft(&env, &cfg);
     assert!(section(&doc, "paths").contains("tune the planner"), "{doc}");
     assert!(!section(&doc, "paths").contains("SEARCH"));
-    assert!(section(&doc, "keys").contains("fix SEARCH\\-123") || section(&doc, "keys").contains("fix SEARCH-123"));
+    assert!(
+        section(&doc, "keys").contains("fix SEARCH\\-123")
+            || section(&doc, "keys").contains("fix SEARCH-123")
+    );
     assert!(section(&doc, "other").contains("unrelated chore"));
     assert!(doc.contains("### By keyword — at risk"));
 }
@@ -114,14 +137,22 @@ fn merges_are_not_listed_but_their_pull_requests_count() {
     let r = env.repo("search");
     r.commit(C::mine("2026-11-01T10:00:00Z", "base", "a"));
     r.git(&["checkout", "-q", "-b", "feature"]);
-    r.commit(C::mine("2026-11-10T10:00:00Z", "add tiered cache", "cache.rs"));
+    r.commit(C::mine(
+        "2026-11-10T10:00:00Z",
+        "add tiered cache",
+        "cache.rs",
+    ));
     r.git(&["checkout", "-q", "main"]);
     r.merge(
         "feature",
         "Merge pull request #481 from ada/feature\n\nTiered cache",
         "2026-11-11T10:00:00Z",
     );
-    r.commit(C::mine("2026-11-12T10:00:00Z", "Squash the index rebuild (#490)", "idx.rs"));
+    r.commit(C::mine(
+        "2026-11-12T10:00:00Z",
+        "Squash the index rebuild (#490)",
+        "idx.rs",
+    ));
     let cfg = env.config_for(&[&r], "");
     let doc = draft(&env, &cfg);
     let other = section(&doc, "other");
@@ -135,13 +166,21 @@ fn a_commit_dated_before_its_parent_does_not_hide_work_in_the_window() {
     let env = TestEnv::new();
     let r = env.repo("search");
     r.commit(C::mine("2026-10-01T10:00:00Z", "old history", "a"));
-    r.commit(C::mine("2026-11-12T10:00:00Z", "in the window, under a skewed child", "b"));
+    r.commit(C::mine(
+        "2026-11-12T10:00:00Z",
+        "in the window, under a skewed child",
+        "b",
+    ));
     // Clock skew: dated weeks before its own parent, and before the window.
     r.commit(C::theirs("2026-10-20T10:00:00Z", "skewed child", "c"));
     r.commit(C::mine("2026-11-20T10:00:00Z", "tip", "d"));
     // A commit older than its parent, both inside the window.
     r.commit(C::mine("2026-11-21T10:00:00Z", "parent", "e"));
-    r.commit(C::mine("2026-11-15T10:00:00Z", "child older than parent", "f"));
+    r.commit(C::mine(
+        "2026-11-15T10:00:00Z",
+        "child older than parent",
+        "f",
+    ));
     let cfg = env.config_for(&[&r], "");
     let doc = draft(&env, &cfg);
     assert!(doc.contains("in the window, under a skewed child"), "{doc}");
@@ -184,7 +223,11 @@ fn with_no_config_draft_scans_the_current_repository() {
     let r = env.repo("work/project");
     r.git(&["config", "user.email", "Ada@Example.com"]);
     r.git(&["config", "user.name", "Ada Lovelace"]);
-    r.commit(C::mine("2026-11-20T10:00:00Z", "found without a config", "a"));
+    r.commit(C::mine(
+        "2026-11-20T10:00:00Z",
+        "found without a config",
+        "a",
+    ));
     r.commit(C::theirs("2026-11-20T11:00:00Z", "not mine", "b"));
     env.icu()
         .current_dir(r.path.join(""))
@@ -211,9 +254,21 @@ fn with_no_config_outside_a_repository_the_error_says_what_to_do() {
 fn hostile_subjects_stay_literal_text() {
     let env = TestEnv::new();
     let r = env.repo("search");
-    r.commit(C::mine("2026-11-10T10:00:00Z", "<script>alert(1)</script>", "a"));
-    r.commit(C::mine("2026-11-11T10:00:00Z", "*bold* [x](javascript:alert(1))", "b"));
-    r.commit(C::mine("2026-11-12T10:00:00Z", "<!-- /icu:activity -->", "c"));
+    r.commit(C::mine(
+        "2026-11-10T10:00:00Z",
+        "<script>alert(1)</script>",
+        "a",
+    ));
+    r.commit(C::mine(
+        "2026-11-11T10:00:00Z",
+        "*bold* [x](javascript:alert(1))",
+        "b",
+    ));
+    r.commit(C::mine(
+        "2026-11-12T10:00:00Z",
+        "<!-- /icu:activity -->",
+        "c",
+    ));
     let cfg = env.config_for(&[&r], "");
     let doc = draft(&env, &cfg);
     assert!(!doc.contains("<script>"), "{doc}");
@@ -264,8 +319,16 @@ fn draft_writes_the_file_and_print_touches_nothing() {
 fn the_whole_rendered_doc() {
     let env = TestEnv::new();
     let r = env.repo("search");
-    r.commit(C::mine("2026-11-10T10:00:00Z", "Add tiered cache for query plans", "services/search/cache.rs"));
-    r.commit(C::mine("2026-11-12T10:00:00Z", "Fix flaky test (#12)", "tests/t.rs"));
+    r.commit(C::mine(
+        "2026-11-10T10:00:00Z",
+        "Add tiered cache for query plans",
+        "services/search/cache.rs",
+    ));
+    r.commit(C::mine(
+        "2026-11-12T10:00:00Z",
+        "Fix flaky test (#12)",
+        "tests/t.rs",
+    ));
     r.commit(C::theirs("2026-11-13T10:00:00Z", "someone else's", "x"));
     let cfg = env.config_for(
         &[&r],
@@ -281,7 +344,13 @@ fn the_whole_rendered_doc() {
 /// The content of the activity block with `key`.
 fn section(doc: &str, key: &str) -> String {
     let open = format!("<!-- icu:activity {key} -->");
-    let start = doc.find(&open).unwrap_or_else(|| panic!("no block {key} in\n{doc}")) + open.len();
-    let end = doc[start..].find("<!-- /icu:activity -->").expect("closed block") + start;
+    let start = doc
+        .find(&open)
+        .unwrap_or_else(|| panic!("no block {key} in\n{doc}"))
+        + open.len();
+    let end = doc[start..]
+        .find("<!-- /icu:activity -->")
+        .expect("closed block")
+        + start;
     doc[start..end].to_string()
 }

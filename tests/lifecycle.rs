@@ -21,15 +21,28 @@ struct World {
 fn world(extra: &str) -> World {
     let env = TestEnv::new();
     let repo = env.repo("search");
-    repo.commit(C::mine("2026-11-10T10:00:00Z", "Add tiered cache", "search/cache.rs"));
-    repo.commit(C::mine("2026-11-11T10:00:00Z", "Tidy the README", "README.md"));
+    repo.commit(C::mine(
+        "2026-11-10T10:00:00Z",
+        "Add tiered cache",
+        "search/cache.rs",
+    ));
+    repo.commit(C::mine(
+        "2026-11-11T10:00:00Z",
+        "Tidy the README",
+        "README.md",
+    ));
     let cfg = env.config_for(&[&repo], &format!("{GOALS}{extra}"));
     World { env, repo, cfg }
 }
 
 impl World {
     fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.env.icu().arg("--config").arg(&self.cfg).args(args).assert()
+        self.env
+            .icu()
+            .arg("--config")
+            .arg(&self.cfg)
+            .args(args)
+            .assert()
     }
 
     fn draft(&self, date: &str) -> assert_cmd::assert::Assert {
@@ -56,7 +69,9 @@ fn blank_generated(doc: &str) -> String {
         out.push_str("+++FRONT+++");
     }
     while let Some(i) = rest.find("<!-- icu:activity ") {
-        let Some(j) = rest[i..].find("-->") else { break };
+        let Some(j) = rest[i..].find("-->") else {
+            break;
+        };
         let open_end = i + j + 3;
         out.push_str(&rest[..open_end]);
         let close = rest[open_end..]
@@ -88,12 +103,22 @@ fn refresh_after_new_commits_keeps_prose_byte_for_byte() {
     write_prose(
         &path,
         &[
-            ("what changed since 9 Nov? -->", "Cache landed; ünïcödé prose, *my* Markdown.\n\n  odd   spacing  \n"),
-            ("What's next? -->", "Latency is down 30%.\n\n## My own heading\n- my list\n"),
+            (
+                "what changed since 9 Nov? -->",
+                "Cache landed; ünïcödé prose, *my* Markdown.\n\n  odd   spacing  \n",
+            ),
+            (
+                "What's next? -->",
+                "Latency is down 30%.\n\n## My own heading\n- my list\n",
+            ),
         ],
     );
     let before = fs::read_to_string(&path).unwrap();
-    w.repo.commit(C::mine("2026-11-20T10:00:00Z", "Shard the index", "search/shard.rs"));
+    w.repo.commit(C::mine(
+        "2026-11-20T10:00:00Z",
+        "Shard the index",
+        "search/shard.rs",
+    ));
     w.draft("2026-11-23").success();
     let after = w.read("2026-11-23");
     assert!(after.contains("Shard the index"), "{after}");
@@ -111,14 +136,25 @@ fn refresh_keeps_crlf_line_endings() {
     w.draft("2026-11-23").success();
     let path = w.doc("2026-11-23");
     let crlf = fs::read_to_string(&path).unwrap().replace('\n', "\r\n");
-    let crlf = crlf.replace("since 9 Nov? -->\r\n", "since 9 Nov? -->\r\nÉcrit à la main.\r\n");
+    let crlf = crlf.replace(
+        "since 9 Nov? -->\r\n",
+        "since 9 Nov? -->\r\nÉcrit à la main.\r\n",
+    );
     fs::write(&path, &crlf).unwrap();
-    w.repo.commit(C::mine("2026-11-20T10:00:00Z", "Shard the index", "search/shard.rs"));
+    w.repo.commit(C::mine(
+        "2026-11-20T10:00:00Z",
+        "Shard the index",
+        "search/shard.rs",
+    ));
     w.draft("2026-11-23").success();
     let after = w.read("2026-11-23");
     assert!(after.contains("Shard the index"));
     assert!(after.contains("Écrit à la main.\r\n"));
-    assert_eq!(after.matches('\n').count(), after.matches("\r\n").count(), "{after:?}");
+    assert_eq!(
+        after.matches('\n').count(),
+        after.matches("\r\n").count(),
+        "{after:?}"
+    );
     assert_eq!(blank_generated(&crlf), blank_generated(&after));
 }
 
@@ -160,7 +196,11 @@ fn a_marker_inside_a_code_block_is_not_a_marker() {
             "Quoting icu:\n\n```\n<!-- icu:activity search-latency -->\nnot generated\n```\n",
         )],
     );
-    w.repo.commit(C::mine("2026-11-20T10:00:00Z", "Shard the index", "search/shard.rs"));
+    w.repo.commit(C::mine(
+        "2026-11-20T10:00:00Z",
+        "Shard the index",
+        "search/shard.rs",
+    ));
     w.draft("2026-11-23").success();
     let after = w.read("2026-11-23");
     assert!(after.contains("```\n<!-- icu:activity search-latency -->\nnot generated\n```"));
@@ -197,13 +237,18 @@ fn a_sent_doc_is_not_refreshed_unless_forced() {
     let sent = w.read("2026-11-23");
     assert!(sent.contains("status = \"sent\""));
     assert!(sent.contains("sent = 2026-11-23T17:00:00"));
-    w.repo.commit(C::mine("2026-11-20T10:00:00Z", "Shard the index", "search/shard.rs"));
+    w.repo.commit(C::mine(
+        "2026-11-20T10:00:00Z",
+        "Shard the index",
+        "search/shard.rs",
+    ));
     w.draft("2026-11-23")
         .code(1)
         .stderr(predicate::str::contains("already sent"))
         .stderr(predicate::str::contains("--force"));
     assert_eq!(w.read("2026-11-23"), sent);
-    w.icu(&["draft", "--no-edit", "--force", "--date", "2026-11-23"]).success();
+    w.icu(&["draft", "--no-edit", "--force", "--date", "2026-11-23"])
+        .success();
     assert!(w.read("2026-11-23").contains("Shard the index"));
 }
 
@@ -212,7 +257,8 @@ fn the_next_period_starts_when_the_last_update_was_sent() {
     let w = world("");
     w.draft("2026-11-09").success();
     w.icu(&["sent", "--at", "2026-11-10T15:00:00Z"]).success();
-    w.repo.commit(C::mine("2026-11-10T16:00:00Z", "after sending", "x"));
+    w.repo
+        .commit(C::mine("2026-11-10T16:00:00Z", "after sending", "x"));
     let out = w
         .icu(&["draft", "--print", "--date", "2026-11-23"])
         .success()
@@ -222,7 +268,10 @@ fn the_next_period_starts_when_the_last_update_was_sent() {
     let doc = String::from_utf8(out).unwrap();
     assert!(doc.contains("since = 2026-11-10T15:00:00"), "{doc}");
     assert!(doc.contains("after sending"));
-    assert!(!doc.contains("Add tiered cache"), "sent before the period: {doc}");
+    assert!(
+        !doc.contains("Add tiered cache"),
+        "sent before the period: {doc}"
+    );
 }
 
 #[test]
@@ -238,20 +287,28 @@ fn open_asks_are_carried_with_the_date_first_asked() {
             "- [ ] Access to prod traces\n- [x] A second reviewer\n- [ ] Budget for load tests\n",
         )],
     );
-    w.icu(&["sent", p1.to_str().unwrap(), "--at", "2026-11-09"]).success();
+    w.icu(&["sent", p1.to_str().unwrap(), "--at", "2026-11-09"])
+        .success();
     // Second update: carried, then one is ticked off and it is sent.
     w.draft("2026-11-16").success();
     let second = w.read("2026-11-16");
-    assert!(second.contains("- [ ] Access to prod traces (asked 9 Nov)"), "{second}");
+    assert!(
+        second.contains("- [ ] Access to prod traces (asked 9 Nov)"),
+        "{second}"
+    );
     assert!(second.contains("- [ ] Budget for load tests (asked 9 Nov)"));
     assert!(!second.contains("A second reviewer"));
     let p2 = w.doc("2026-11-16");
     fs::write(&p2, second.replace("- [ ] Budget", "- [x] Budget")).unwrap();
-    w.icu(&["sent", p2.to_str().unwrap(), "--at", "2026-11-16"]).success();
+    w.icu(&["sent", p2.to_str().unwrap(), "--at", "2026-11-16"])
+        .success();
     // Third update: still the first date.
     w.draft("2026-11-23").success();
     let third = w.read("2026-11-23");
-    assert!(third.contains("- [ ] Access to prod traces (asked 9 Nov)"), "{third}");
+    assert!(
+        third.contains("- [ ] Access to prod traces (asked 9 Nov)"),
+        "{third}"
+    );
     assert!(!third.contains("Budget for load tests"));
 }
 
@@ -268,7 +325,9 @@ fn check_lists_unfilled_prompts_with_lines_and_exits_1_until_ready() {
         + 1;
     w.icu(&["check"])
         .code(1)
-        .stdout(predicate::str::contains(format!("2026-11-23.md:{summary_line}:")))
+        .stdout(predicate::str::contains(format!(
+            "2026-11-23.md:{summary_line}:"
+        )))
         .stdout(predicate::str::contains("[Summary]"))
         .stdout(predicate::str::contains("not ready"));
     write_prose(
@@ -288,10 +347,20 @@ fn check_lists_unfilled_prompts_with_lines_and_exits_1_until_ready() {
 fn log_lists_updates_newest_first_as_json() {
     let w = world("");
     w.draft("2026-11-09").success();
-    w.icu(&["sent", w.doc("2026-11-09").to_str().unwrap(), "--at", "2026-11-09"])
-        .success();
+    w.icu(&[
+        "sent",
+        w.doc("2026-11-09").to_str().unwrap(),
+        "--at",
+        "2026-11-09",
+    ])
+    .success();
     w.draft("2026-11-23").success();
-    let out = w.icu(&["log", "--json"]).success().get_output().stdout.clone();
+    let out = w
+        .icu(&["log", "--json"])
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let rows = v.as_array().unwrap();
     assert_eq!(rows.len(), 2);
@@ -301,5 +370,8 @@ fn log_lists_updates_newest_first_as_json() {
     assert_eq!(rows[1]["date"], "2026-11-09");
     assert_eq!(rows[1]["status"], "sent");
     assert_eq!(rows[1]["open_asks"], 0);
-    assert!(rows[0]["since"].as_str().unwrap().starts_with("2026-11-10T00:00:00"));
+    assert!(rows[0]["since"]
+        .as_str()
+        .unwrap()
+        .starts_with("2026-11-10T00:00:00"));
 }

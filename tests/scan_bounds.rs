@@ -29,7 +29,11 @@ fn long_history(dir: &std::path::Path, n: usize, step: i64) {
     let mut s = String::new();
     for i in 0..n {
         let t = UNTIL - 60 - (n - 1 - i) as i64 * step;
-        let who = if i % 2 == 0 { "ada@example.com" } else { "bob@example.com" };
+        let who = if i % 2 == 0 {
+            "ada@example.com"
+        } else {
+            "bob@example.com"
+        };
         let msg = format!("commit {i}");
         let content = format!("{i}\n");
         s.push_str(&format!(

@@ -8,8 +8,7 @@ use crate::store;
 pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
     let path = ctx.resolve_file(args.file.as_deref())?;
     let text = store::read(&path)?;
-    let report =
-        crate::doc::check::check(&text).map_err(|e| super::draft::doc_error(&path, e))?;
+    let report = crate::doc::check::check(&text).map_err(|e| super::draft::doc_error(&path, e))?;
     if args.json {
         let json = serde_json::json!({
             "file": path.display().to_string(),

@@ -241,9 +241,8 @@ pub fn compose(
         })?,
         None => render::DEFAULT_TEMPLATE.to_string(),
     };
-    let body = render::render_body(&template, &ctx).map_err(|e| {
-        Error::Usage(format!("the update template failed to render: {e:#}"))
-    })?;
+    let body = render::render_body(&template, &ctx)
+        .map_err(|e| Error::Usage(format!("the update template failed to render: {e:#}")))?;
     let mut keys: Vec<String> = cfg.goals.iter().map(|g| g.id.clone()).collect();
     keys.push(crate::doc::markers::OTHER_KEY.to_string());
     let fm = FrontMatter {

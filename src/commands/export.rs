@@ -62,14 +62,16 @@ fn beside(doc: &Path, format: Format) -> PathBuf {
 
 /// Refuses an unfinished update unless forced, listing what is unwritten.
 pub fn ensure_ready(path: &Path, text: &str, force: bool, verb: &str) -> Result<(), Error> {
-    let report =
-        crate::doc::check::check(text).map_err(|e| super::draft::doc_error(path, e))?;
+    let report = crate::doc::check::check(text).map_err(|e| super::draft::doc_error(path, e))?;
     if report.is_ready() || force {
         return Ok(());
     }
     let mut msg = format!("{} is not finished:\n", path.display());
     for p in &report.problems {
-        msg.push_str(&format!("  line {} [{}]: {}\n", p.line, p.section, p.message));
+        msg.push_str(&format!(
+            "  line {} [{}]: {}\n",
+            p.line, p.section, p.message
+        ));
     }
     msg.push_str(&format!(
         "Write those parts, or pass --force to {verb} an unfinished update"

@@ -2,7 +2,7 @@
 //! last activity and a 12-week sparkline, so a quiet goal shows.
 
 use anstyle::{AnsiColor, Style};
-use chrono::{DateTime, Duration, FixedOffset, Local, NaiveDate};
+use chrono::{DateTime, Duration, Local, NaiveDate};
 use serde::Serialize;
 
 use super::Ctx;
@@ -84,7 +84,9 @@ pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
     let hidden = cfg.goals.len() - rows.len();
     super::print_stdout(&table(&rows, ctx.stdout_color()))?;
     if hidden > 0 {
-        ctx.hint(&format!("{hidden} done or paused goal(s) hidden; `--all` shows them"));
+        ctx.hint(&format!(
+            "{hidden} done or paused goal(s) hidden; `--all` shows them"
+        ));
     }
     Ok(ExitCode::Ok)
 }
@@ -128,7 +130,7 @@ pub fn sparkline(weekly: &[usize]) -> String {
             if n == 0 {
                 '·'
             } else {
-                BARS[((n * (BARS.len() - 1)) + max - 1) / max]
+                BARS[(n * (BARS.len() - 1)).div_ceil(max)]
             }
         })
         .collect()
@@ -160,7 +162,9 @@ fn truncate(s: &str, width: usize) -> String {
 
 /// The human table (plain columns; colour only on the status).
 pub fn table(rows: &[GoalRow], color: bool) -> String {
-    let head = ["GOAL", "TITLE", "STATUS", "DUE", "COMMITS", "LAST", "12 WEEKS"];
+    let head = [
+        "GOAL", "TITLE", "STATUS", "DUE", "COMMITS", "LAST", "12 WEEKS",
+    ];
     let cells: Vec<[String; 7]> = rows
         .iter()
         .map(|r| {
@@ -213,11 +217,6 @@ pub fn table(rows: &[GoalRow], color: bool) -> String {
         out.push('\n');
     }
     out
-}
-
-/// The local date of a time, for display.
-pub fn local_date(t: DateTime<FixedOffset>) -> NaiveDate {
-    t.with_timezone(&Local).date_naive()
 }
 
 #[cfg(test)]

@@ -59,13 +59,12 @@ pub struct Ctx {
 impl Ctx {
     fn from_process(cli: &Cli) -> Result<Ctx, Error> {
         let now = match std::env::var("ICU_NOW") {
-            Ok(s) if !s.is_empty() => DateTime::parse_from_rfc3339(&s).map_err(|_| {
-                Error::Usage(format!("ICU_NOW=`{s}` is not an RFC 3339 time"))
-            })?,
+            Ok(s) if !s.is_empty() => DateTime::parse_from_rfc3339(&s)
+                .map_err(|_| Error::Usage(format!("ICU_NOW=`{s}` is not an RFC 3339 time")))?,
             _ => Local::now().fixed_offset(),
         };
-        let cwd = std::env::current_dir()
-            .map_err(|e| Error::io("finding the current folder", ".", e))?;
+        let cwd =
+            std::env::current_dir().map_err(|e| Error::io("finding the current folder", ".", e))?;
         Ok(Ctx {
             config_flag: cli.config.clone(),
             quiet: cli.quiet,
@@ -181,8 +180,7 @@ impl Ctx {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                anstream::AutoStream::choice(&std::io::stdout())
-                    != anstream::ColorChoice::Never
+                anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
             }
         }
     }

@@ -52,7 +52,9 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode, Error> {
     // The current draft: the newest update not yet sent.
     let mut draft = None;
     for (_, path) in store::list(dir)?.into_iter().rev() {
-        let Ok(text) = store::read(&path) else { continue };
+        let Ok(text) = store::read(&path) else {
+            continue;
+        };
         match frontmatter::split(&text) {
             Ok((fm, _, _)) if fm.status == Status::Draft => {
                 draft = Some((path, text));
@@ -74,10 +76,7 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode, Error> {
                 };
                 out.push_str(&format!("Draft:      {} ({state})\n", path.display()));
             }
-            Err(e) => out.push_str(&format!(
-                "Draft:      {} (damaged: {e})\n",
-                path.display()
-            )),
+            Err(e) => out.push_str(&format!("Draft:      {} (damaged: {e})\n", path.display())),
         },
         None => out.push_str("Draft:      none for this period; run `icu draft`\n"),
     }

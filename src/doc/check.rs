@@ -1,27 +1,181 @@
-//! Check.
+//! `icu check`: what is still unwritten in an update.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde::Serialize;
 
-use super::DocError;
+use super::markers::{self, Kind, Outline, OTHER_KEY};
+use super::{asks, frontmatter, DocError};
 
+/// One thing left to do, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
+    /// 1-based line in the file.
     pub line: usize,
+    /// The heading of the section it is in.
     pub section: String,
     pub message: String,
 }
 
+/// The result of a check. Field names are part of `icu check --json`.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CheckReport {
     pub problems: Vec<Problem>,
+    /// `- [ ]` items under the "need help" heading.
     pub open_asks: usize,
 }
 
 impl CheckReport {
+    /// Ready to send: nothing is left unwritten.
     pub fn is_ready(&self) -> bool {
         self.problems.is_empty()
     }
 }
 
-pub fn check(_text: &str) -> Result<CheckReport, DocError> {
-    todo!()
+/// An activity block with commits in it (not the "no commits" note).
+static HAS_COMMITS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^- [\d,]+ commits? in ").expect("activity regex"));
+static COMMENT_ONLY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*<!--.*-->\s*$").expect("comment regex"));
+
+/// Whether line `n` holds the person's words.
+fn is_prose(line: &str) -> bool {
+    !line.trim().is_empty() && !COMMENT_ONLY.is_match(line)
+}
+
+const TOP: &str = "top of the update";
+
+/// Checks an update: every `icu:write` prompt outside the help section must
+/// be followed by prose before the next heading or marker, and a goal section
+/// whose block lists commits must hold some prose. An empty help section is
+/// fine: it means "no asks".
+pub fn check(text: &str) -> Result<CheckReport, DocError> {
+    let (fm, _, body) = frontmatter::split(text)?;
+    let outline = markers::outline(text, body)?;
+    let blocks = outline.blocks()?;
+    let help = asks::help_section(&outline);
+    let in_help = |line: usize| help.is_some_and(|(s, e)| line >= s && line < e);
+    let stops: BTreeSet<usize> = outline
+        .heading_lines()
+        .into_iter()
+        .chain(outline.markers.iter().map(|m| m.line))
+        .collect();
+    let section_name = |line: usize| {
+        outline
+            .section_of(line)
+            .map_or_else(|| TOP.to_string(), |h| h.text.clone())
+    };
+
+    let mut problems = Vec::new();
+    let mut unfilled_lines = Vec::new();
+    for m in &outline.markers {
+        let Kind::Write { prompt, after } = &m.kind else {
+            continue;
+        };
+        if in_help(m.line) || !after.is_empty() {
+            continue;
+        }
+        let filled = (m.line + 1..=outline.lines.len())
+            .take_while(|n| !stops.contains(n))
+            .any(|n| is_prose(outline.lines.text(text, n)));
+        if !filled {
+            unfilled_lines.push(m.line);
+            problems.push(Problem {
+                line: m.line,
+                section: section_name(m.line),
+                message: format!("unwritten: {prompt}"),
+            });
+        }
+    }
+
+    for b in blocks.iter().filter(|b| b.key != OTHER_KEY) {
+        if !HAS_COMMITS.is_match(&text[b.content()]) {
+            continue;
+        }
+        let Some(h) = outline.section_of(b.open.line) else {
+            continue;
+        };
+        let end = outline
+            .next_heading_after(h.end_line, h.level)
+            .map_or(outline.lines.len() + 1, |n| n.line);
+        if unfilled_lines.iter().any(|l| *l > h.end_line && *l < end) {
+            continue;
+        }
+        let inside = |n: usize| blocks.iter().any(|b| n >= b.open.line && n <= b.close.line);
+        let prose = (h.end_line + 1..end)
+            .filter(|n| !inside(*n) && !stops.contains(n))
+            .any(|n| is_prose(outline.lines.text(text, n)));
+        if !prose {
+            problems.push(Problem {
+                line: h.line,
+                section: h.text.clone(),
+                message: "this goal has activity but no words of yours: say what it adds up to"
+                    .into(),
+            });
+        }
+    }
+    problems.sort_by_key(|p| p.line);
+
+    let open_asks = asks::asks_in(text, &outline, fm.date)
+        .iter()
+        .filter(|a| !a.done)
+        .count();
+    Ok(CheckReport {
+        problems,
+        open_asks,
+    })
+}
+
+/// The outline of a checked doc, for callers that need more than the report.
+pub fn outline(text: &str) -> Result<Outline, DocError> {
+    let (_, _, body) = frontmatter::split(text)?;
+    markers::outline(text, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FM: &str =
+        "+++\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00Z\nuntil = 2026-11-24T00:00:00Z\n+++\n";
+
+    #[test]
+    fn unfilled_prompts_are_listed_with_lines_and_sections() {
+        let text = format!("{FM}# U\n\n## Summary\n<!-- icu:write S -->\n\n## Goals\n\n### A\n<!-- icu:write W -->\n\n<!-- icu:activity a -->\n- 2 commits in r, +1 −0\n<!-- /icu:activity -->\n\n## What I need help with\n<!-- icu:write H -->\n");
+        let r = check(&text).unwrap();
+        let got: Vec<_> = r
+            .problems
+            .iter()
+            .map(|p| (p.line, p.section.as_str()))
+            .collect();
+        assert_eq!(got, vec![(9, "Summary"), (14, "A")]);
+        assert!(!r.is_ready());
+        assert_eq!(r.open_asks, 0);
+    }
+
+    #[test]
+    fn prose_fills_prompts_and_an_empty_help_section_is_fine() {
+        let text = format!("{FM}## Summary\n<!-- icu:write S -->\nAll good.\n\n### A\n<!-- icu:write W -->\n\nShipped it.\n<!-- icu:activity a -->\n- 2 commits in r, +1 −0\n<!-- /icu:activity -->\n\n## What I need help with\n<!-- icu:write H -->\n- [ ] Budget\n- [x] Old\n");
+        let r = check(&text).unwrap();
+        assert!(r.is_ready(), "{:?}", r.problems);
+        assert_eq!(r.open_asks, 1);
+    }
+
+    #[test]
+    fn activity_without_prose_is_a_problem_even_without_a_prompt() {
+        let text = format!("{FM}### A\n\n<!-- icu:activity a -->\n- 2 commits in r, +1 −0\n<!-- /icu:activity -->\n\n### B\n<!-- icu:activity b -->\n- No commits on this goal since 9 Nov.\n<!-- /icu:activity -->\n");
+        let r = check(&text).unwrap();
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].line, 6);
+    }
+
+    #[test]
+    fn a_prompt_followed_by_a_marker_or_comment_is_unfilled() {
+        let text = format!("{FM}### A\n<!-- icu:write W -->\n<!-- just a note -->\n\n### B\n<!-- icu:write W --> done inline\n");
+        let r = check(&text).unwrap();
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].line, 7);
+    }
 }

@@ -1,32 +1,397 @@
-//! TOML front matter between `+++` lines.
-use std::ops::Range;
+//! The TOML front matter between `+++` lines: read it, write a new one, and
+//! update its machine fields in place (toml_edit) so that keys and comments
+//! the person added survive.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use std::ops::Range;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
+use toml_edit::{DocumentMut, Item, Value};
 
 use super::DocError;
 
+/// Whether the update went out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Draft,
     Sent,
 }
 
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Sent => "sent",
+        }
+    }
+}
+
+/// The machine fields of an update's front matter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FrontMatter {
     pub date: NaiveDate,
     pub since: DateTime<FixedOffset>,
     pub until: DateTime<FixedOffset>,
     pub status: Status,
+    /// When it was marked sent.
     pub sent: Option<DateTime<FixedOffset>>,
+    /// The block keys icu has offered in this doc (goal ids and `other`), so
+    /// that a refresh can tell a new goal from a section the person deleted.
     pub goals: Vec<String>,
 }
 
-pub fn split(_text: &str) -> Result<(FrontMatter, Range<usize>, usize), DocError> {
-    todo!()
+/// Where the front matter is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// The TOML between the `+++` lines.
+    pub toml: Range<usize>,
+    /// Where the body starts (after the closing `+++` line).
+    pub body: usize,
+    /// The file's line ending, taken from the opening `+++` line.
+    pub crlf: bool,
 }
-pub fn render(_fm: &FrontMatter) -> String {
-    todo!()
+
+const BOM: &str = "\u{feff}";
+
+/// Finds the front matter without parsing it.
+pub fn layout(text: &str) -> Result<Layout, DocError> {
+    let start = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    let rest = &text[start..];
+    let (first, crlf) = if rest.starts_with("+++\r\n") {
+        (5, true)
+    } else if rest.starts_with("+++\n") {
+        (4, false)
+    } else {
+        return Err(DocError::FrontMatter {
+            line: 1,
+            message: "an update starts with a `+++` line, then TOML (date, since, until, status), then `+++`; this file does not".into(),
+        });
+    };
+    let toml_start = start + first;
+    let mut pos = toml_start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        let line = text[pos..end].trim_end_matches(['\n', '\r']);
+        if line == "+++" {
+            return Ok(Layout {
+                toml: toml_start..pos,
+                body: end,
+                crlf,
+            });
+        }
+        pos = end;
+    }
+    Err(DocError::FrontMatter {
+        line: 1,
+        message: "the `+++` front matter is never closed; add a `+++` line after it".into(),
+    })
 }
-pub fn mark_sent(_text: &str, _when: DateTime<FixedOffset>) -> Result<String, DocError> {
-    todo!()
+
+/// Reads the front matter: its fields, the TOML's byte range and where the
+/// body starts.
+pub fn split(text: &str) -> Result<(FrontMatter, Range<usize>, usize), DocError> {
+    let l = layout(text)?;
+    let fm = parse(text, &l)?;
+    Ok((fm, l.toml, l.body))
+}
+
+fn line_at(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+fn parse(text: &str, l: &Layout) -> Result<FrontMatter, DocError> {
+    let src = &text[l.toml.clone()];
+    let err = |offset: usize, message: String| DocError::FrontMatter {
+        line: line_at(text, l.toml.start + offset),
+        message,
+    };
+    let doc = toml_edit::Document::parse(src).map_err(|e| {
+        let at = e.span().map_or(0, |s| s.start);
+        err(at, format!("not valid TOML: {}", e.message()))
+    })?;
+    let span_of = |key: &str| {
+        doc.as_table()
+            .get(key)
+            .and_then(|i| i.as_value())
+            .and_then(|v| v.span())
+            .map_or(0, |s| s.start)
+    };
+    let text_of = |key: &str| -> Option<String> {
+        let v = doc.get(key)?.as_value()?;
+        match v {
+            Value::String(s) => Some(s.value().clone()),
+            Value::Datetime(d) => Some(d.value().to_string()),
+            _ => None,
+        }
+    };
+    let missing = |key: &str| err(0, format!("`{key}` is missing"));
+
+    let date_s = text_of("date").ok_or_else(|| missing("date"))?;
+    let date = NaiveDate::parse_from_str(&date_s, "%Y-%m-%d").map_err(|_| {
+        err(
+            span_of("date"),
+            format!("date `{date_s}` is not YYYY-MM-DD"),
+        )
+    })?;
+    let time = |key: &str| -> Result<Option<DateTime<FixedOffset>>, DocError> {
+        let Some(s) = text_of(key) else {
+            return match doc.get(key) {
+                None => Ok(None),
+                Some(_) => Err(err(span_of(key), format!("`{key}` is not a date-time"))),
+            };
+        };
+        DateTime::parse_from_rfc3339(&s).map(Some).map_err(|_| {
+            err(
+                span_of(key),
+                format!("`{key}` = `{s}` is not an RFC 3339 time such as 2026-11-09T00:00:00Z"),
+            )
+        })
+    };
+    let since = time("since")?.ok_or_else(|| missing("since"))?;
+    let until = time("until")?.ok_or_else(|| missing("until"))?;
+    let sent = time("sent")?;
+    let status = match text_of("status").as_deref() {
+        None | Some("draft") => Status::Draft,
+        Some("sent") => Status::Sent,
+        Some(other) => {
+            return Err(err(
+                span_of("status"),
+                format!("status `{other}` is neither \"draft\" nor \"sent\""),
+            ))
+        }
+    };
+    let goals = match doc.get("goals") {
+        None => Vec::new(),
+        Some(item) => item
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .ok_or_else(|| err(span_of("goals"), "`goals` is not a list of ids".into()))?,
+    };
+    Ok(FrontMatter {
+        date,
+        since,
+        until,
+        status,
+        sent,
+        goals,
+    })
+}
+
+fn rfc3339(t: DateTime<FixedOffset>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// A new front matter block, `+++` lines included.
+pub fn render(fm: &FrontMatter) -> String {
+    let goals: Vec<String> = fm
+        .goals
+        .iter()
+        .map(|g| Value::from(g.as_str()).to_string().trim().to_string())
+        .collect();
+    let mut out = format!(
+        "+++\ndate = {}\nsince = {}\nuntil = {}\nstatus = \"{}\"",
+        fm.date,
+        rfc3339(fm.since),
+        rfc3339(fm.until),
+        fm.status.as_str()
+    );
+    if let Some(s) = fm.sent {
+        out.push_str(&format!("\nsent = {}", rfc3339(s)));
+    }
+    out.push_str(&format!("\ngoals = [{}]\n+++\n", goals.join(", ")));
+    out
+}
+
+/// Sets `status = "sent"` and `sent = WHEN`, keeping everything else.
+pub fn mark_sent(text: &str, when: DateTime<FixedOffset>) -> Result<String, DocError> {
+    edit(text, |doc| {
+        set(doc, "status", Value::from("sent"));
+        set(doc, "sent", datetime(when));
+    })
+}
+
+/// Updates the period and the offered keys after a refresh.
+pub fn update_period(
+    text: &str,
+    since: DateTime<FixedOffset>,
+    until: DateTime<FixedOffset>,
+    goals: &[String],
+) -> Result<String, DocError> {
+    edit(text, |doc| {
+        set(doc, "since", datetime(since));
+        set(doc, "until", datetime(until));
+        let mut a = toml_edit::Array::new();
+        for g in goals {
+            a.push(g.as_str());
+        }
+        set(doc, "goals", Value::Array(a));
+    })
+}
+
+fn datetime(t: DateTime<FixedOffset>) -> Value {
+    match toml_edit::Datetime::from_str(&rfc3339(t)) {
+        Ok(d) => Value::from(d),
+        Err(_) => Value::from(rfc3339(t)),
+    }
+}
+
+/// Sets `key` unless it already holds an equal value, keeping the comments
+/// around the old value.
+fn set(doc: &mut DocumentMut, key: &str, mut value: Value) {
+    match doc.get_mut(key).and_then(Item::as_value_mut) {
+        Some(old) => {
+            if same(old, &value) {
+                return;
+            }
+            *value.decor_mut() = old.decor().clone();
+            *old = value;
+        }
+        None => {
+            doc.insert(key, Item::Value(value));
+        }
+    }
+}
+
+/// Whether two values mean the same: equal instants, equal string lists,
+/// or the same TOML spelling.
+fn same(a: &Value, b: &Value) -> bool {
+    let instant = |v: &Value| match v {
+        Value::Datetime(d) => DateTime::parse_from_rfc3339(&d.value().to_string()).ok(),
+        _ => None,
+    };
+    let list = |v: &Value| {
+        v.as_array().map(|a| {
+            a.iter()
+                .map(|x| x.as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        })
+    };
+    match (instant(a), instant(b)) {
+        (Some(x), Some(y)) => return x == y,
+        (None, None) => {}
+        _ => return false,
+    }
+    match (list(a), list(b)) {
+        (Some(x), Some(y)) => return x == y,
+        (None, None) => {}
+        _ => return false,
+    }
+    a.to_string().trim() == b.to_string().trim()
+}
+
+/// Applies `f` to the front matter and returns the whole new text. The rest
+/// of the text is copied unchanged.
+fn edit(text: &str, f: impl FnOnce(&mut DocumentMut)) -> Result<String, DocError> {
+    let l = layout(text)?;
+    parse(text, &l)?;
+    let src = text[l.toml.clone()].replace("\r\n", "\n");
+    let mut doc = DocumentMut::from_str(&src).map_err(|e| DocError::FrontMatter {
+        line: 2,
+        message: format!("not valid TOML: {}", e.message()),
+    })?;
+    f(&mut doc);
+    let mut toml = doc.to_string();
+    if !toml.is_empty() && !toml.ends_with('\n') {
+        toml.push('\n');
+    }
+    if l.crlf {
+        toml = toml.replace('\n', "\r\n");
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    out.push_str(&text[..l.toml.start]);
+    out.push_str(&toml);
+    out.push_str(&text[l.toml.end..]);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    fn fm() -> FrontMatter {
+        FrontMatter {
+            date: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            since: t("2026-11-09T00:00:00Z"),
+            until: t("2026-11-24T00:00:00+01:00"),
+            status: Status::Draft,
+            sent: None,
+            goals: vec!["a".into(), "other".into()],
+        }
+    }
+
+    #[test]
+    fn render_then_split_round_trips() {
+        let text = format!("{}# body\n", render(&fm()));
+        assert!(text.starts_with("+++\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00Z\n"));
+        let (back, _, body) = split(&text).unwrap();
+        assert_eq!(back, fm());
+        assert_eq!(&text[body..], "# body\n");
+    }
+
+    #[test]
+    fn mark_sent_keeps_user_keys_comments_and_crlf() {
+        let text = "\u{feff}+++\r\ndate = 2026-11-23\r\nsince = 2026-11-09T00:00:00Z\r\nuntil = 2026-11-24T00:00:00Z\r\nstatus = \"draft\"  # draft | sent\r\nmood = \"good\"\r\n+++\r\nbody\r\n";
+        let out = mark_sent(text, t("2026-11-24T17:00:00Z")).unwrap();
+        assert!(out.starts_with("\u{feff}+++\r\n"));
+        assert!(
+            out.contains("status = \"sent\"  # draft | sent\r\n"),
+            "{out}"
+        );
+        assert!(out.contains("mood = \"good\"\r\n"));
+        assert!(out.contains("sent = 2026-11-24T17:00:00Z\r\n"));
+        assert!(out.ends_with("+++\r\nbody\r\n"));
+        let (f, _, _) = split(&out).unwrap();
+        assert_eq!(f.status, Status::Sent);
+        assert_eq!(f.sent, Some(t("2026-11-24T17:00:00Z")));
+    }
+
+    #[test]
+    fn bad_front_matter_names_the_line() {
+        assert!(matches!(
+            split("# no front matter\n"),
+            Err(DocError::FrontMatter { line: 1, .. })
+        ));
+        assert!(matches!(
+            split("+++\ndate = 2026-11-23\n"),
+            Err(DocError::FrontMatter { .. })
+        ));
+        let bad =
+            "+++\ndate = 2026-11-23\nsince = \"yesterday\"\nuntil = 2026-11-24T00:00:00Z\n+++\n";
+        assert!(
+            matches!(split(bad), Err(DocError::FrontMatter { line: 3, .. })),
+            "{:?}",
+            split(bad)
+        );
+        let syntax = "+++\ndate = 2026-11-23\nsince = = 1\n+++\n";
+        assert!(matches!(
+            split(syntax),
+            Err(DocError::FrontMatter { line: 3, .. })
+        ));
+        let status = "+++\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00Z\nuntil = 2026-11-24T00:00:00Z\nstatus = \"gone\"\n+++\n";
+        assert!(matches!(
+            split(status),
+            Err(DocError::FrontMatter { line: 5, .. })
+        ));
+    }
+
+    #[test]
+    fn unchanged_values_keep_their_spelling() {
+        let text = "+++\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00+00:00\nuntil = 2026-11-24T00:00:00Z\ngoals = [\"a\"]\n+++\n";
+        let out = update_period(
+            text,
+            t("2026-11-09T00:00:00Z"),
+            t("2026-11-24T00:00:00Z"),
+            &["a".into()],
+        )
+        .unwrap();
+        assert_eq!(out, text);
+    }
 }

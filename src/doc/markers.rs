@@ -1,2 +1,427 @@
-//! Finding icu's HTML-comment markers with a real Markdown parse.
+//! Finding icu's markers with a real Markdown parse (comrak).
+//!
+//! A marker is an HTML comment alone on its line, at the top level of the
+//! document, starting in column 1:
+//!
+//! - `<!-- icu:write PROMPT -->` where the person's prose goes;
+//! - `<!-- icu:activity KEY -->` … `<!-- /icu:activity -->` around a generated
+//!   block.
+//!
+//! Only comrak's top-level HTML blocks are candidates, so a marker shown in a
+//! fenced or indented code block, quoted in a blockquote or a list, or written
+//! inline in a sentence is text, not a marker. A candidate that starts like a
+//! marker but is not a well-formed one is an error rather than a silent
+//! miss: a refresh must never guess.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use comrak::nodes::NodeValue;
+use regex::Regex;
+
+use super::DocError;
+
+/// The key of the "Other work" block: commits no goal claims.
 pub const OTHER_KEY: &str = "other";
+
+/// What a marker says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// `<!-- icu:write PROMPT -->`, with any text the person wrote after it
+    /// on the same line.
+    Write { prompt: String, after: String },
+    /// `<!-- icu:activity KEY -->`
+    Open { key: String },
+    /// `<!-- /icu:activity -->`
+    Close,
+}
+
+/// One marker line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marker {
+    pub kind: Kind,
+    /// 1-based line number in the whole text.
+    pub line: usize,
+    /// The line's bytes, its line ending included.
+    pub span: Range<usize>,
+}
+
+/// A generated block: its opening and closing markers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub key: String,
+    pub open: Marker,
+    pub close: Marker,
+}
+
+impl Block {
+    /// The bytes between the two marker lines: what a refresh replaces.
+    pub fn content(&self) -> Range<usize> {
+        self.open.span.end..self.close.span.start
+    }
+}
+
+/// The line structure of a text, as CommonMark sees it (`\n`, `\r\n` or a
+/// lone `\r` ends a line).
+#[derive(Debug, Clone)]
+pub struct Lines {
+    /// Per line: the start, the end of its text, the end of its line ending.
+    spans: Vec<(usize, usize, usize)>,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Lines {
+        let b = text.as_bytes();
+        let mut spans = Vec::new();
+        let mut start = 0;
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\n' => {
+                    spans.push((start, i, i + 1));
+                    i += 1;
+                    start = i;
+                }
+                b'\r' => {
+                    let end = if b.get(i + 1) == Some(&b'\n') {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
+                    spans.push((start, i, end));
+                    i = end;
+                    start = i;
+                }
+                _ => i += 1,
+            }
+        }
+        if start < b.len() {
+            spans.push((start, b.len(), b.len()));
+        }
+        Lines { spans }
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Line `n` (1-based) without its line ending.
+    pub fn text<'t>(&self, text: &'t str, n: usize) -> &'t str {
+        let (s, e, _) = self.spans[n - 1];
+        &text[s..e]
+    }
+
+    /// Line `n` (1-based) with its line ending.
+    pub fn span(&self, n: usize) -> Range<usize> {
+        let (s, _, e) = self.spans[n - 1];
+        s..e
+    }
+
+    /// The 1-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.spans.binary_search_by(|(s, _, _)| s.cmp(&offset)) {
+            Ok(i) => i + 1,
+            Err(i) => i.max(1),
+        }
+    }
+}
+
+/// The Markdown structure icu needs: marker lines and heading lines.
+#[derive(Debug, Clone)]
+pub struct Outline {
+    pub lines: Lines,
+    pub markers: Vec<Marker>,
+    /// 1-based line numbers where a top-level heading starts, with its level
+    /// and its text as written (for setext headings, the text line).
+    pub headings: Vec<Heading>,
+}
+
+/// A top-level heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub line: usize,
+    /// The last line of the heading (the underline of a setext heading).
+    pub end_line: usize,
+    pub level: u8,
+    pub text: String,
+}
+
+static MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^<!--[ \t]*(/?)icu:([A-Za-z-]*)(?:[ \t]+(.*?))?[ \t]*-->(.*)$")
+        .expect("marker regex")
+});
+static LOOKS_LIKE_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^<!--[ \t]*/?icu:").expect("marker prefix regex"));
+static ATX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^ {0,3}#{1,6}(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$").expect("atx regex")
+});
+
+/// Parses the body `text[body_start..]` and returns the outline with line
+/// numbers and byte offsets relative to the whole `text`.
+pub fn outline(text: &str, body_start: usize) -> Result<Outline, DocError> {
+    let lines = Lines::new(text);
+    let first_body_line = if body_start >= text.len() {
+        lines.len() + 1
+    } else {
+        lines.line_of(body_start)
+    };
+    let offset = first_body_line - 1;
+    let body = &text[body_start..];
+
+    let arena = comrak::Arena::new();
+    let options = comrak::Options::default();
+    let root = comrak::parse_document(&arena, body, &options);
+
+    let mut markers = Vec::new();
+    let mut headings = Vec::new();
+    for node in root.children() {
+        let ast = node.data();
+        let start = ast.sourcepos.start;
+        let line = start.line + offset;
+        match &ast.value {
+            NodeValue::HtmlBlock(_) if start.column == 1 && line <= lines.len() => {
+                let raw = lines.text(text, line);
+                if !LOOKS_LIKE_MARKER.is_match(raw) {
+                    continue;
+                }
+                let kind = parse_marker(raw).ok_or_else(|| DocError::Marker {
+                    line,
+                    message: format!(
+                        "`{}` is not a marker icu understands; write `<!-- icu:activity KEY -->`, `<!-- /icu:activity -->` or `<!-- icu:write PROMPT -->` on one line",
+                        raw.trim()
+                    ),
+                })?;
+                markers.push(Marker {
+                    kind,
+                    line,
+                    span: lines.span(line),
+                });
+            }
+            NodeValue::Heading(h) => {
+                let end_line = ast.sourcepos.end.line + offset;
+                let raw = lines.text(text, line.min(lines.len()));
+                let title = if h.setext {
+                    raw.trim().to_string()
+                } else {
+                    ATX.captures(raw)
+                        .and_then(|c| c.get(1))
+                        .map_or_else(|| raw.trim().to_string(), |m| m.as_str().to_string())
+                };
+                headings.push(Heading {
+                    line,
+                    end_line: end_line.max(line),
+                    level: h.level,
+                    text: title,
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(Outline {
+        lines,
+        markers,
+        headings,
+    })
+}
+
+fn parse_marker(line: &str) -> Option<Kind> {
+    let c = MARKER.captures(line)?;
+    let close = !c[1].is_empty();
+    let arg = c.get(3).map_or("", |m| m.as_str()).trim();
+    let after = c.get(4).map_or("", |m| m.as_str()).trim();
+    match (&c[2], close) {
+        ("write", false) => Some(Kind::Write {
+            prompt: arg.to_string(),
+            after: after.to_string(),
+        }),
+        ("activity", false) if is_key(arg) && after.is_empty() => Some(Kind::Open {
+            key: arg.to_string(),
+        }),
+        ("activity", true) if arg.is_empty() && after.is_empty() => Some(Kind::Close),
+        _ => None,
+    }
+}
+
+/// Block keys are goal ids (`[a-z0-9-]+`) or `other`.
+fn is_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+impl Outline {
+    /// The generated blocks, in document order, after checking that every
+    /// opening marker has its end, none is nested, and no key repeats.
+    pub fn blocks(&self) -> Result<Vec<Block>, DocError> {
+        let mut blocks: Vec<Block> = Vec::new();
+        let mut open: Option<(String, Marker)> = None;
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for m in &self.markers {
+            match (&m.kind, &open) {
+                (Kind::Open { key }, None) => {
+                    if let Some(first) = seen.get(key) {
+                        return Err(DocError::Marker {
+                            line: m.line,
+                            message: format!(
+                                "a second `icu:activity {key}` block (the first is on line {first}); remove one of them"
+                            ),
+                        });
+                    }
+                    seen.insert(key.clone(), m.line);
+                    open = Some((key.clone(), m.clone()));
+                }
+                (Kind::Open { key }, Some((outer, at))) => {
+                    return Err(DocError::Marker {
+                        line: m.line,
+                        message: format!(
+                            "`icu:activity {key}` is nested inside `icu:activity {outer}` opened on line {}; close that one first with `<!-- /icu:activity -->`",
+                            at.line
+                        ),
+                    });
+                }
+                (Kind::Close, None) => {
+                    return Err(DocError::Marker {
+                        line: m.line,
+                        message: "`<!-- /icu:activity -->` closes no block; remove it or add its opening marker".into(),
+                    });
+                }
+                (Kind::Close, Some(_)) => {
+                    let (key, at) = open.take().expect("checked above");
+                    blocks.push(Block {
+                        key,
+                        open: at,
+                        close: m.clone(),
+                    });
+                }
+                (Kind::Write { .. }, Some((key, at))) => {
+                    return Err(DocError::Marker {
+                        line: m.line,
+                        message: format!(
+                            "an `icu:write` prompt inside the generated block `{key}` opened on line {}; move it out of the block",
+                            at.line
+                        ),
+                    });
+                }
+                (Kind::Write { .. }, None) => {}
+            }
+        }
+        if let Some((key, at)) = open {
+            return Err(DocError::Marker {
+                line: at.line,
+                message: format!(
+                    "`<!-- icu:activity {key} -->` has no end; add `<!-- /icu:activity -->` after its block"
+                ),
+            });
+        }
+        Ok(blocks)
+    }
+
+    /// The heading whose section holds line `line`, if any.
+    pub fn section_of(&self, line: usize) -> Option<&Heading> {
+        self.headings.iter().rev().find(|h| h.line <= line)
+    }
+
+    /// The first heading after line `line` of level `max_level` or higher
+    /// (numerically ≤), if any.
+    pub fn next_heading_after(&self, line: usize, max_level: u8) -> Option<&Heading> {
+        self.headings
+            .iter()
+            .find(|h| h.line > line && h.level <= max_level)
+    }
+
+    /// Lines that start or belong to a heading.
+    pub fn heading_lines(&self) -> BTreeSet<usize> {
+        self.headings
+            .iter()
+            .flat_map(|h| h.line..=h.end_line)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(text: &str) -> Result<Vec<Block>, DocError> {
+        outline(text, 0)?.blocks()
+    }
+
+    #[test]
+    fn finds_blocks_and_their_content() {
+        let t = "# A\n<!-- icu:activity a -->\n- x\n<!-- /icu:activity -->\ntail\n";
+        let b = blocks(t).unwrap();
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].key, "a");
+        assert_eq!(&t[b[0].content()], "- x\n");
+        assert_eq!(b[0].open.line, 2);
+        assert_eq!(b[0].close.line, 4);
+    }
+
+    #[test]
+    fn markers_in_code_quotes_lists_and_prose_are_text() {
+        let t = "```\n<!-- icu:activity a -->\n```\n\n    <!-- icu:activity b -->\n\n> <!-- icu:activity c -->\n\n- <!-- icu:activity d -->\n\nsee <!-- icu:activity e --> here\n";
+        assert!(blocks(t).unwrap().is_empty());
+    }
+
+    #[test]
+    fn damaged_markers_are_errors_with_lines() {
+        let unclosed = "x\n<!-- icu:activity a -->\n- y\n";
+        assert!(matches!(
+            blocks(unclosed),
+            Err(DocError::Marker { line: 2, .. })
+        ));
+        let nested = "<!-- icu:activity a -->\n<!-- icu:activity b -->\n<!-- /icu:activity -->\n<!-- /icu:activity -->\n";
+        assert!(matches!(
+            blocks(nested),
+            Err(DocError::Marker { line: 2, .. })
+        ));
+        let dup = "<!-- icu:activity a -->\n<!-- /icu:activity -->\n\n<!-- icu:activity a -->\n<!-- /icu:activity -->\n";
+        assert!(matches!(blocks(dup), Err(DocError::Marker { line: 4, .. })));
+        let stray = "a\n\n<!-- /icu:activity -->\n";
+        assert!(matches!(
+            blocks(stray),
+            Err(DocError::Marker { line: 3, .. })
+        ));
+        let typo = "<!-- icu:activty a -->\n";
+        assert!(matches!(
+            blocks(typo),
+            Err(DocError::Marker { line: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn crlf_and_offsets() {
+        let t =
+            "+++\r\nx = 1\r\n+++\r\n<!-- icu:activity a -->\r\n- y\r\n<!-- /icu:activity -->\r\n";
+        let start = t.find("<!--").unwrap();
+        let o = outline(t, start).unwrap();
+        let b = o.blocks().unwrap();
+        assert_eq!(b[0].open.line, 4);
+        assert_eq!(&t[b[0].content()], "- y\r\n");
+    }
+
+    #[test]
+    fn headings_are_found_with_their_text() {
+        let t = "# Top\n\n## Goals\n\n### A — on track ###\n\nSetext\n---\n";
+        let o = outline(t, 0).unwrap();
+        let h: Vec<_> = o
+            .headings
+            .iter()
+            .map(|h| (h.line, h.level, h.text.as_str()))
+            .collect();
+        assert_eq!(
+            h,
+            vec![
+                (1, 1, "Top"),
+                (3, 2, "Goals"),
+                (5, 3, "A — on track"),
+                (7, 2, "Setext")
+            ]
+        );
+    }
+}

@@ -1,5 +1,213 @@
-//! Refresh.
+//! Refreshing an existing update: the generated blocks are replaced by a
+//! fresh render's, and every other byte the person wrote stays as it was.
+//!
+//! A pure function of two texts, so it can be property-tested without a
+//! repository: `refresh(old, fresh)` takes the doc on disk and a complete new
+//! render for the same date, and returns the doc to write.
+
+use std::collections::HashSet;
+
+use super::frontmatter::{self, Layout};
+use super::markers::{self, Block, Outline, OTHER_KEY};
 use super::DocError;
-pub fn refresh(_old: &str, _fresh: &str) -> Result<String, DocError> {
-    todo!()
+
+/// The content of a block whose goal left the config.
+pub fn gone_note(key: &str) -> String {
+    format!("- `{key}` is no longer a goal in your config; icu stopped updating this block.\n")
+}
+
+/// The refreshed text of `old`, given `fresh`, a complete new render.
+///
+/// - each block of `old` gets the content of `fresh`'s block with the same
+///   key, or [`gone_note`] when `fresh` has none;
+/// - a goal `fresh` offers that `old` never offered (its front matter's
+///   `goals`) gets its whole section, inserted after the last goal section;
+///   a key `old` offered but no longer holds was deleted by the person and
+///   stays deleted;
+/// - the front matter's `since`, `until` and `goals` are updated in place;
+/// - nothing else changes: line endings follow `old`'s.
+///
+/// Damaged markers or front matter in `old` are an error and nothing is
+/// returned to write.
+pub fn refresh(old: &str, fresh: &str) -> Result<String, DocError> {
+    let old_layout = frontmatter::layout(old)?;
+    let (old_fm, _, old_body) = frontmatter::split(old)?;
+    let old_outline = markers::outline(old, old_body)?;
+    let old_blocks = old_outline.blocks()?;
+
+    let (new_fm, _, new_body) = frontmatter::split(fresh)?;
+    let new_outline = markers::outline(fresh, new_body)?;
+    let new_blocks = new_outline.blocks()?;
+
+    let eol = |s: &str| line_endings(s, &old_layout);
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+
+    for b in &old_blocks {
+        let content = match new_blocks.iter().find(|n| n.key == b.key) {
+            Some(n) => eol(&fresh[n.content()]),
+            None => eol(&gone_note(&b.key)),
+        };
+        if old[b.content()] != content {
+            edits.push((b.content(), content));
+        }
+    }
+
+    let known: HashSet<&str> = old_fm
+        .goals
+        .iter()
+        .map(String::as_str)
+        .chain(old_blocks.iter().map(|b| b.key.as_str()))
+        .collect();
+    let added: Vec<&Block> = new_blocks
+        .iter()
+        .filter(|n| !known.contains(n.key.as_str()))
+        .collect();
+    if !added.is_empty() {
+        let at = anchor(old, &old_outline, &old_blocks);
+        let mut insert = String::new();
+        if at > old_body && !ends_with_blank_line(&old[..at]) {
+            insert.push('\n');
+            if !old[..at].ends_with('\n') {
+                insert.push('\n');
+            }
+        }
+        for n in &added {
+            let mut section = section_text(fresh, &new_outline, n);
+            if !section.ends_with("\n\n") {
+                section.push('\n');
+            }
+            insert.push_str(&section);
+        }
+        edits.push((at..at, eol(&insert)));
+    }
+
+    edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    let mut text = old.to_string();
+    for (range, with) in edits {
+        text.replace_range(range, &with);
+    }
+
+    let mut goals: Vec<String> = old_fm.goals.clone();
+    for k in new_fm.goals.iter().chain(new_blocks.iter().map(|b| &b.key)) {
+        if !goals.contains(k) {
+            goals.push(k.clone());
+        }
+    }
+    frontmatter::update_period(&text, new_fm.since, new_fm.until, &goals)
+}
+
+fn ends_with_blank_line(s: &str) -> bool {
+    let s = s.replace("\r\n", "\n");
+    s.ends_with("\n\n") || s.is_empty()
+}
+
+/// `s` with the line endings of the doc described by `layout`.
+fn line_endings(s: &str, layout: &Layout) -> String {
+    if layout.crlf {
+        s.replace("\r\n", "\n").replace('\n', "\r\n")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Where new goal sections go: after the last goal section; else before the
+/// section holding "Other work"; else at the end.
+fn anchor(text: &str, outline: &Outline, blocks: &[Block]) -> usize {
+    let line_start = |line: usize| outline.lines.span(line).start;
+    if let Some(last) = blocks.iter().rev().find(|b| b.key != OTHER_KEY) {
+        let level = outline.section_of(last.open.line).map_or(6, |h| h.level);
+        return outline
+            .next_heading_after(last.close.line, level)
+            .map_or(text.len(), |h| line_start(h.line));
+    }
+    if let Some(other) = blocks.iter().find(|b| b.key == OTHER_KEY) {
+        if let Some(h) = outline.section_of(other.open.line) {
+            return line_start(h.line);
+        }
+    }
+    text.len()
+}
+
+/// A block's whole section in `text`: from its heading to the next heading
+/// of the same or a higher level.
+fn section_text(text: &str, outline: &Outline, block: &Block) -> String {
+    let (start, level) = match outline.section_of(block.open.line) {
+        Some(h) => (outline.lines.span(h.line).start, h.level),
+        None => (block.open.span.start, 6),
+    };
+    let end = outline
+        .next_heading_after(block.close.line, level)
+        .map_or(text.len(), |h| outline.lines.span(h.line).start);
+    text[start..end].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FM: &str = "+++\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00Z\nuntil = 2026-11-24T00:00:00Z\nstatus = \"draft\"\ngoals = [\"a\", \"other\"]\n+++\n";
+
+    fn doc(a: &str, other: &str) -> String {
+        format!("{FM}# U\n\n## Goals\n\n### A\n<!-- icu:write W -->\n\n<!-- icu:activity a -->\n{a}<!-- /icu:activity -->\n\n## Other work\n<!-- icu:activity other -->\n{other}<!-- /icu:activity -->\n")
+    }
+
+    #[test]
+    fn only_block_contents_change() {
+        let old = doc("- old\n", "- o1\n").replace(
+            "<!-- icu:write W -->\n",
+            "<!-- icu:write W -->\nMy words.\n",
+        );
+        let fresh = doc("- new\n", "- o2\n");
+        let out = refresh(&old, &fresh).unwrap();
+        assert_eq!(
+            out,
+            old.replace("- old\n", "- new\n")
+                .replace("- o1\n", "- o2\n")
+        );
+        assert_eq!(refresh(&out, &fresh).unwrap(), out, "idempotent");
+    }
+
+    #[test]
+    fn new_goal_goes_after_the_last_goal_section_and_deleted_stays_deleted() {
+        let old = doc("- a\n", "- o\n");
+        let fresh_fm = FM.replace("[\"a\", \"other\"]", "[\"a\", \"b\", \"other\"]");
+        let fresh = format!("{fresh_fm}# U\n\n## Goals\n\n### A\n<!-- icu:write W -->\n\n<!-- icu:activity a -->\n- a\n<!-- /icu:activity -->\n\n### B\n<!-- icu:write W -->\n\n<!-- icu:activity b -->\n- b\n<!-- /icu:activity -->\n\n## Other work\n<!-- icu:activity other -->\n- o\n<!-- /icu:activity -->\n");
+        let out = refresh(&old, &fresh).unwrap();
+        assert!(out.contains("<!-- /icu:activity -->\n\n### B\n<!-- icu:write W -->\n\n<!-- icu:activity b -->\n- b\n<!-- /icu:activity -->\n\n## Other work"), "{out}");
+        assert!(out.contains("goals = [\"a\", \"other\", \"b\"]"), "{out}");
+        // The person deletes B; it stays deleted.
+        let start = out.find("### B").unwrap();
+        let end = out.find("## Other work").unwrap();
+        let deleted = format!("{}{}", &out[..start], &out[end..]);
+        assert_eq!(refresh(&deleted, &fresh).unwrap(), deleted);
+    }
+
+    #[test]
+    fn removed_goal_keeps_its_text_and_says_so() {
+        let old = doc("- a\n", "- o\n");
+        let fresh = format!("{FM}# U\n\n## Goals\n\n## Other work\n<!-- icu:activity other -->\n- o\n<!-- /icu:activity -->\n");
+        let out = refresh(&old, &fresh).unwrap();
+        assert!(out.contains(&format!(
+            "<!-- icu:activity a -->\n{}<!-- /icu:activity -->",
+            gone_note("a")
+        )));
+        assert!(out.contains("### A\n<!-- icu:write W -->"));
+    }
+
+    #[test]
+    fn crlf_docs_stay_crlf() {
+        let old = doc("- old\n", "- o\n").replace('\n', "\r\n");
+        let fresh = doc("- new\n- more\n", "- o\n");
+        let out = refresh(&old, &fresh).unwrap();
+        assert_eq!(out, old.replace("- old\r\n", "- new\r\n- more\r\n"));
+    }
+
+    #[test]
+    fn damaged_docs_are_refused() {
+        let old = doc("- a\n", "- o\n").replace("<!-- /icu:activity -->\n\n## Other", "\n## Other");
+        assert!(matches!(
+            refresh(&old, &doc("", "")),
+            Err(DocError::Marker { .. })
+        ));
+    }
 }

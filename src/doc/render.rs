@@ -116,7 +116,11 @@ pub fn render_body(template: &str, ctx: &RenderContext) -> Result<String, miniji
             return Ok(());
         }
         let s = value.to_string();
-        let escaped = if value.is_safe() { s } else { escape_markdown(&s) };
+        let escaped = if value.is_safe() {
+            s
+        } else {
+            escape_markdown(&s)
+        };
         out.write_str(&escaped).map_err(minijinja::Error::from)
     });
     env.add_template("update", template)?;
@@ -241,7 +245,10 @@ mod tests {
 
     #[test]
     fn hostile_subjects_stay_literal() {
-        assert_eq!(escape_markdown("<script>x</script>"), "\\<script\\>x\\</script\\>");
+        assert_eq!(
+            escape_markdown("<script>x</script>"),
+            "\\<script\\>x\\</script\\>"
+        );
         assert_eq!(escape_markdown("*bold*"), "\\*bold\\*");
         assert_eq!(
             escape_markdown("[x](javascript:alert(1))"),
