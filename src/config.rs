@@ -203,7 +203,8 @@ pub fn starter(_o: &StarterOptions) -> String {
     todo!()
 }
 impl Config {
-    pub fn fallback(_me: Me, _repo: PathBuf, _env: &Env) -> Config {
-        todo!()
+    pub fn fallback(me: Me, repo: PathBuf, _env: &Env) -> Config {
+        let name = repo.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        Config { source: None, me, update: UpdateSettings { cadence_days: 14, to: vec![], cc: vec![], subject: DEFAULT_SUBJECT.into(), dir: default_updates_dir(), template: None, sendmail: DEFAULT_SENDMAIL.into() }, repos: vec![RepoSpec { path: repo, name, url: None }], goals: vec![], warnings: vec![] }
     }
 }

@@ -157,6 +157,19 @@ pub fn escape_markdown(s: &str) -> String {
     out
 }
 
+/// Longest subject listed, in characters; a longer one ends in `…`.
+pub const MAX_SUBJECT_CHARS: usize = 200;
+
+/// A subject cut to [`MAX_SUBJECT_CHARS`].
+fn clip(subject: &str) -> String {
+    if subject.chars().count() <= MAX_SUBJECT_CHARS {
+        return subject.to_string();
+    }
+    let mut s: String = subject.chars().take(MAX_SUBJECT_CHARS - 1).collect();
+    s.push('…');
+    s
+}
+
 /// `1,204`
 fn thousands(n: usize) -> String {
     let s = n.to_string();
@@ -204,7 +217,7 @@ fn repo_lines(g: &RepoGroup, out: &mut Vec<String>) {
             Some(u) => format!("[{}]({}/commit/{})", c.short, u.trim_end_matches('/'), c.id),
             None => c.short.clone(),
         };
-        out.push(format!("  - {} ({id})", escape_markdown(&c.subject)));
+        out.push(format!("  - {} ({id})", escape_markdown(&clip(&c.subject))));
     }
     if g.commits.len() > MAX_LISTED {
         out.push(format!("  - and {} more", g.commits.len() - MAX_LISTED));
