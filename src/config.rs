@@ -204,7 +204,29 @@ pub fn starter(_o: &StarterOptions) -> String {
 }
 impl Config {
     pub fn fallback(me: Me, repo: PathBuf, _env: &Env) -> Config {
-        let name = repo.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        Config { source: None, me, update: UpdateSettings { cadence_days: 14, to: vec![], cc: vec![], subject: DEFAULT_SUBJECT.into(), dir: default_updates_dir(), template: None, sendmail: DEFAULT_SENDMAIL.into() }, repos: vec![RepoSpec { path: repo, name, url: None }], goals: vec![], warnings: vec![] }
+        let name = repo
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Config {
+            source: None,
+            me,
+            update: UpdateSettings {
+                cadence_days: 14,
+                to: vec![],
+                cc: vec![],
+                subject: DEFAULT_SUBJECT.into(),
+                dir: default_updates_dir(),
+                template: None,
+                sendmail: DEFAULT_SENDMAIL.into(),
+            },
+            repos: vec![RepoSpec {
+                path: repo,
+                name,
+                url: None,
+            }],
+            goals: vec![],
+            warnings: vec![],
+        }
     }
 }

@@ -67,7 +67,9 @@ fn a_folder_that_is_not_a_repository_is_a_warning() {
     draft_print(&env, &cfg)
         .success()
         .stdout(predicate::str::contains("Work that counts"))
-        .stderr(predicate::str::contains("plain").and(predicate::str::contains("not a git repository")));
+        .stderr(
+            predicate::str::contains("plain").and(predicate::str::contains("not a git repository")),
+        );
 }
 
 #[test]
@@ -111,13 +113,11 @@ fn a_shallow_clone_cut_inside_the_window_reports_what_it_has() {
         shallow.to_str().unwrap(),
     ]);
     let cfg = config_with_paths(&env, &[("shallow", &shallow)]);
-    draft_print(&env, &cfg)
-        .success()
-        .stdout(
-            predicate::str::contains("After the cut")
-                .and(predicate::str::contains("At the cut"))
-                .and(predicate::str::contains("Before the cut").not()),
-        );
+    draft_print(&env, &cfg).success().stdout(
+        predicate::str::contains("After the cut")
+            .and(predicate::str::contains("At the cut"))
+            .and(predicate::str::contains("Before the cut").not()),
+    );
 }
 
 #[test]
@@ -126,11 +126,16 @@ fn a_detached_head_is_scanned() {
     let r = env.repo("detached");
     r.commit(C::mine("2026-11-20T10:00:00Z", "On main", "a.txt"));
     r.git(&["checkout", "-q", "--detach"]);
-    r.commit(C::mine("2026-11-21T10:00:00Z", "Only on the detached HEAD", "b.txt"));
+    r.commit(C::mine(
+        "2026-11-21T10:00:00Z",
+        "Only on the detached HEAD",
+        "b.txt",
+    ));
     let cfg = env.config_for(&[&r], "");
-    draft_print(&env, &cfg)
-        .success()
-        .stdout(predicate::str::contains("Only on the detached HEAD").and(predicate::str::contains("On main")));
+    draft_print(&env, &cfg).success().stdout(
+        predicate::str::contains("Only on the detached HEAD")
+            .and(predicate::str::contains("On main")),
+    );
 }
 
 #[test]
@@ -139,7 +144,14 @@ fn a_linked_worktree_is_scanned_as_its_repository() {
     let r = env.repo("main-repo");
     r.commit(C::mine("2026-11-20T10:00:00Z", "On main", "a.txt"));
     let wt = env.path().join("linked");
-    r.git(&["worktree", "add", "-q", "-b", "feature", wt.to_str().unwrap()]);
+    r.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "-b",
+        "feature",
+        wt.to_str().unwrap(),
+    ]);
     let linked = Repo { path: wt.clone() };
     linked.commit(C::mine("2026-11-21T10:00:00Z", "In the worktree", "b.txt"));
     let cfg = config_with_paths(&env, &[("linked", &wt)]);
@@ -164,7 +176,12 @@ fn thousands_of_branches_are_fine() {
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(refs.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(refs.as_bytes())
+        .unwrap();
     assert!(child.wait().unwrap().success());
     let cfg = env.config_for(
         &[&r],
@@ -186,7 +203,11 @@ fn a_commit_touching_ten_thousand_files_is_counted() {
         fs::write(sub.join(format!("f{i}.txt")), format!("{i}\n")).unwrap();
     }
     r.git(&["add", "gen"]);
-    r.commit(C::mine("2026-11-20T10:00:00Z", "Generate ten thousand files", "x.txt"));
+    r.commit(C::mine(
+        "2026-11-20T10:00:00Z",
+        "Generate ten thousand files",
+        "x.txt",
+    ));
     let cfg = env.config_for(&[&r], "");
     draft_print(&env, &cfg)
         .success()
@@ -215,7 +236,11 @@ fn non_utf8_messages_and_names_are_shown_lossily() {
         .arg(&msg)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let cfg = env.config_for(&[&r], "");
     draft_print(&env, &cfg)
         .success()
@@ -229,7 +254,11 @@ fn a_one_megabyte_message_is_cut_to_a_readable_subject() {
     let big = "x".repeat(1 << 20);
     r.commit(C::mine("2026-11-20T10:00:00Z", &big, "a.txt"));
     let cfg = env.config_for(&[&r], "");
-    let out = draft_print(&env, &cfg).success().get_output().stdout.clone();
+    let out = draft_print(&env, &cfg)
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(text.len() < 10_000, "the doc is {} bytes", text.len());
     assert!(text.contains("xxx…"));
@@ -273,7 +302,12 @@ impl Doc {
     }
 
     fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.env.icu().arg("--config").arg(&self.cfg).args(args).assert()
+        self.env
+            .icu()
+            .arg("--config")
+            .arg(&self.cfg)
+            .args(args)
+            .assert()
     }
 
     /// Replaces the doc with `text`, runs a refresh, and checks that it was
@@ -325,7 +359,10 @@ fn nested_and_duplicated_markers_are_left_untouched() {
 fn a_byte_order_mark_is_kept() {
     let d = Doc::new();
     let text = fs::read_to_string(d.path()).unwrap();
-    let with_bom = format!("\u{feff}{}", text.replace("- 1 commit in good", "- stale line"));
+    let with_bom = format!(
+        "\u{feff}{}",
+        text.replace("- 1 commit in good", "- stale line")
+    );
     fs::write(d.path(), &with_bom).unwrap();
     d.icu(&["draft", "--no-edit", "--date", DATE]).success();
     let after = fs::read_to_string(d.path()).unwrap();
@@ -405,7 +442,10 @@ fn a_full_disk_keeps_the_old_doc() {
     };
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("No space left") || stderr.contains("space"), "{stderr}");
+    assert!(
+        stderr.contains("No space left") || stderr.contains("space"),
+        "{stderr}"
+    );
     let after = fs::read_to_string(d.env.path().join("keep.md.after")).unwrap();
     assert_eq!(after, before, "the old doc survives a full disk");
 }
@@ -451,9 +491,16 @@ fn a_second_draft_on_the_same_doc_waits_its_turn() {
     }
     std::thread::sleep(std::time::Duration::from_millis(200));
     let before = fs::read_to_string(d.path()).unwrap();
-    d.icu(&["draft", "--no-edit", "--date", DATE, "--since", "2026-11-01"])
-        .code(1)
-        .stderr(predicate::str::contains("another icu is writing"));
+    d.icu(&[
+        "draft",
+        "--no-edit",
+        "--date",
+        DATE,
+        "--since",
+        "2026-11-01",
+    ])
+    .code(1)
+    .stderr(predicate::str::contains("another icu is writing"));
     assert_eq!(fs::read_to_string(d.path()).unwrap(), before);
     holder.kill().ok();
     holder.wait().ok();

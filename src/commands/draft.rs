@@ -18,7 +18,6 @@ use crate::scan::{self, Identity, RepoActivity};
 use crate::store;
 
 pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
-    let cfg = ctx.load_config()?;
     let date = ctx.date_arg(args.date.as_deref())?;
     let since = args
         .since
@@ -26,6 +25,7 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
         .map(period::parse_since)
         .transpose()
         .map_err(Error::Usage)?;
+    let cfg = ctx.load_config()?;
     let previous = last_sent(ctx, &cfg.update.dir, date);
     let period = period::period(
         date,

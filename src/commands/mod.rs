@@ -26,6 +26,10 @@ mod status;
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     let ctx = Ctx::from_process(&cli)?;
+    // Lets the test suite prove that a bug reaches the user as a message.
+    if ctx.env.vars.contains_key("ICU_TEST_PANIC") {
+        panic!("ICU_TEST_PANIC is set");
+    }
     match cli.command {
         Command::Init(a) => init::run(&ctx, a),
         Command::Goals(a) => goals::run(&ctx, a),

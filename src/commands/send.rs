@@ -8,8 +8,26 @@ use crate::cli::SendArgs;
 use crate::error::{Error, ExitCode};
 use crate::store;
 
-/// How long the sendmail program may take before icu gives up on it.
+/// How long the sendmail program may take before icu gives up on it, unless
+/// `ICU_SENDMAIL_TIMEOUT` (seconds) says otherwise.
 pub const SENDMAIL_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn timeout(ctx: &Ctx) -> Result<Duration, Error> {
+    match ctx.env.vars.get("ICU_SENDMAIL_TIMEOUT") {
+        None => Ok(SENDMAIL_TIMEOUT),
+        Some(s) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .map(Duration::from_secs_f64)
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "ICU_SENDMAIL_TIMEOUT=`{s}` is not a number of seconds; unset it for the default of 60"
+                ))
+            }),
+    }
+}
 
 pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
     let cfg = ctx.load_config()?;
@@ -25,7 +43,7 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
         ctx.hint("nothing was sent (--dry-run)");
         return Ok(ExitCode::Ok);
     }
-    crate::export::sendmail(&cfg.update.sendmail, &eml, SENDMAIL_TIMEOUT)?;
+    crate::export::sendmail(&cfg.update.sendmail, &eml, timeout(ctx)?)?;
     super::sent::mark_sent(&path, ctx.now)?;
     ctx.info(&format!(
         "sent {} with `{}` and marked it sent",
