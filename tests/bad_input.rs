@@ -251,8 +251,19 @@ fn non_utf8_messages_and_names_are_shown_lossily() {
 fn a_one_megabyte_message_is_cut_to_a_readable_subject() {
     let env = TestEnv::new();
     let r = env.repo("huge");
-    let big = "x".repeat(1 << 20);
-    r.commit(C::mine("2026-11-20T10:00:00Z", &big, "a.txt"));
+    fs::write(r.path.join("a.txt"), "a").unwrap();
+    r.git(&["add", "a.txt"]);
+    let msg = env.path().join("big-message");
+    fs::write(&msg, "x".repeat(1 << 20)).unwrap();
+    r.git_env(
+        &["commit", "-q", "-F", msg.to_str().unwrap()],
+        &[
+            ("GIT_AUTHOR_EMAIL", ME),
+            ("GIT_COMMITTER_EMAIL", ME),
+            ("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z"),
+            ("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z"),
+        ],
+    );
     let cfg = env.config_for(&[&r], "");
     let out = draft_print(&env, &cfg)
         .success()
@@ -268,7 +279,23 @@ fn a_one_megabyte_message_is_cut_to_a_readable_subject() {
 fn commits_dated_in_the_future_or_before_1970_do_not_disturb_the_window() {
     let env = TestEnv::new();
     let r = env.repo("timey");
-    r.commit(C::mine("1969-07-20T20:17:00Z", "Before the epoch", "a.txt"));
+    // git will not date a commit before 1970, so this one is written raw.
+    let tree = r.git(&["write-tree"]);
+    let raw = format!(
+        "tree {tree}\nauthor Ada <{ME}> -14182980 +0000\ncommitter Ada <{ME}> -14182980 +0000\n\nBefore the epoch\n"
+    );
+    let raw_file = env.path().join("raw-commit");
+    fs::write(&raw_file, raw).unwrap();
+    let old = r.git(&[
+        "hash-object",
+        "--literally",
+        "-t",
+        "commit",
+        "-w",
+        raw_file.to_str().unwrap(),
+    ]);
+    r.git(&["update-ref", "refs/heads/main", &old]);
+    r.git(&["reset", "-q", "--hard", "main"]);
     r.commit(C::mine("2031-01-01T00:00:00Z", "From the future", "b.txt"));
     r.commit(C::mine("2026-11-20T10:00:00Z", "In the window", "c.txt"));
     let cfg = env.config_for(&[&r], "");
