@@ -289,6 +289,10 @@ struct Walk {
     in_window: Vec<Oid>,
     parents: HashMap<Oid, Vec<Oid>>,
     tips: Vec<(String, Oid)>,
+    /// The mainline branch and its tip (see [`mainline`]).
+    mainline: Option<(String, Oid)>,
+    /// HEAD's commit, when it has one.
+    head: Option<Oid>,
     visited: usize,
 }
 
@@ -325,9 +329,13 @@ fn walk_window(repo: &Repository, window: TimeWindow) -> Result<Walk, git2::Erro
     }
     let mut seeds: Vec<Oid> = tips.iter().map(|(_, o)| *o).collect();
     // HEAD may be detached, or unborn in an empty repository.
-    if let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) {
-        seeds.push(head.id());
-    }
+    let head = repo
+        .head()
+        .and_then(|h| h.peel_to_commit())
+        .ok()
+        .map(|c| c.id());
+    seeds.extend(head);
+    let mainline = mainline(repo, &tips);
 
     let mut heap = BinaryHeap::new();
     let mut queued: HashSet<Oid> = HashSet::new();
@@ -385,13 +393,21 @@ fn walk_window(repo: &Repository, window: TimeWindow) -> Result<Walk, git2::Erro
         in_window,
         parents,
         tips,
+        mainline,
+        head,
         visited,
     })
 }
 
-/// Which local branches reach each of `commits`, following only commits the
-/// walk visited (everything reachable through older history is older than
-/// the window).
+/// Which local branches each of `commits` is on.
+///
+/// A commit is on branch B when B's tip reaches it, except that a commit on
+/// the first-parent line of the mainline branch (see [`mainline`]) is on the
+/// mainline only: a feature branch forked from `main` reaches all of main's
+/// earlier history, and that history is not the feature's work. A side
+/// branch merged into main and still present keeps its commits, because they
+/// came into main through a merge's second parent. Only commits the walk
+/// visited are followed (everything older is older than the window).
 fn branch_membership(walk: &Walk, commits: &[Commit]) -> HashMap<String, Vec<String>> {
     let wanted: HashSet<Oid> = commits
         .iter()
@@ -401,14 +417,27 @@ fn branch_membership(walk: &Walk, commits: &[Commit]) -> HashMap<String, Vec<Str
     if wanted.is_empty() {
         return out;
     }
+    let (main_name, main_tip) = match &walk.mainline {
+        Some((n, t)) => (Some(n.as_str()), Some(*t)),
+        None => (None, walk.head),
+    };
+    let mut first_parent_line = HashSet::new();
+    let mut at = main_tip;
+    while let Some(oid) = at {
+        if !first_parent_line.insert(oid) {
+            break;
+        }
+        at = walk.parents.get(&oid).and_then(|ps| ps.first().copied());
+    }
     for (name, tip) in &walk.tips {
+        let is_main = main_name == Some(name.as_str());
         let mut seen = HashSet::new();
         let mut stack = vec![*tip];
         while let Some(oid) = stack.pop() {
             if !seen.insert(oid) {
                 continue;
             }
-            if wanted.contains(&oid) {
+            if wanted.contains(&oid) && (is_main || !first_parent_line.contains(&oid)) {
                 out.entry(oid.to_string()).or_default().push(name.clone());
             }
             if let Some(ps) = walk.parents.get(&oid) {
@@ -421,6 +450,32 @@ fn branch_membership(walk: &Walk, commits: &[Commit]) -> HashMap<String, Vec<Str
         v.dedup();
     }
     out
+}
+
+/// The mainline branch: the one `origin/HEAD` points at when it exists
+/// locally, else the first of `main`, `master`, `trunk`, `develop`, else the
+/// checked-out branch.
+fn mainline(repo: &Repository, tips: &[(String, Oid)]) -> Option<(String, Oid)> {
+    let tip_of = |name: &str| tips.iter().find(|(n, _)| n == name).cloned();
+    if let Ok(r) = repo.find_reference("refs/remotes/origin/HEAD") {
+        if let Some(target) = r.symbolic_target().ok().flatten() {
+            if let Some(name) = target.strip_prefix("refs/remotes/origin/") {
+                if let Some(t) = tip_of(name) {
+                    return Some(t);
+                }
+            }
+        }
+    }
+    for name in ["main", "master", "trunk", "develop"] {
+        if let Some(t) = tip_of(name) {
+            return Some(t);
+        }
+    }
+    let head = repo.head().ok()?;
+    if !head.is_branch() {
+        return None;
+    }
+    tip_of(head.shorthand().ok()?)
 }
 
 /// Commits a merge brought in: reachable from its other parents but not from

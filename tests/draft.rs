@@ -63,17 +63,18 @@ fn other_authors_are_not_mine_but_mailmap_aliases_and_co_authors_are() {
         message: "pair on the parser\n\nCo-authored-by: Ada Lovelace <ada@example.com>",
         ..C::theirs("2026-11-12T10:00:00Z", "", "c")
     });
-    std::fs::write(
-        r.path.join(".mailmap"),
-        format!("Ada Lovelace <{ME}> <ada@old-laptop.local>\n"),
-    )
-    .unwrap();
-    r.commit(C::theirs("2026-11-12T11:00:00Z", "add mailmap", ".mailmap"));
+    r.commit(C {
+        files: vec![(
+            ".mailmap",
+            format!("Ada Lovelace <{ME}> <ada@old-laptop.local>\n"),
+        )],
+        ..C::theirs("2026-11-12T11:00:00Z", "add mailmap", ".mailmap")
+    });
     let cfg = env.config_for(&[&r], "");
     let doc = draft(&env, &cfg);
     assert!(!doc.contains("bob alone"), "{doc}");
     assert!(!doc.contains("add mailmap"));
-    assert!(doc.contains("from my old address"));
+    assert!(doc.contains("from my old address"), "{doc}");
     assert!(doc.contains("pair on the parser"));
 }
 

@@ -126,7 +126,8 @@ fn goals_json_has_the_documented_fields() {
         .map(|w| w.as_u64().unwrap())
         .collect();
     assert_eq!(weekly.len(), 12);
-    assert_eq!(weekly.iter().sum::<u64>(), 10, "{weekly:?}");
+    assert_eq!(weekly.iter().sum::<u64>(), 11, "{weekly:?}");
+    assert_eq!(weekly[11], 1, "this week: the index work");
     let quiet = &goals[2];
     assert_eq!(quiet["commits"], 0);
     assert_eq!(quiet["last_activity"], serde_json::Value::Null);
