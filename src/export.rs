@@ -1,21 +1,78 @@
-//! Export: html, text, eml; sendmail.
+//! The finished update for email: HTML (comrak), plain text (from comrak's
+//! AST), an RFC 5322 message (mail-builder), and handing that message to a
+//! sendmail-compatible program.
+
+use std::io::{Read, Write};
 use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
+use comrak::nodes::{AstNode, ListType, NodeValue};
+use mail_builder::headers::address::Address;
+use mail_builder::headers::raw::Raw;
+use mail_builder::MessageBuilder;
+use wait_timeout::ChildExt;
 
+/// Why an export or a send failed. Messages quote the value and say what to
+/// change.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("{0}")]
-    Other(String),
+    /// An address in the config that is not an address.
+    #[error("`{value}` is not an email address ({why}); fix [update] to/cc or [me] emails in your config")]
+    Address { value: String, why: &'static str },
+    /// A header value with a line break: refused rather than sent.
+    #[error("the {header} contains a line break; it would let text become a mail header")]
+    HeaderInjection { header: &'static str },
+    /// The MIME builder failed.
+    #[error("building the message failed: {0}")]
+    Build(std::io::Error),
+    /// `update.sendmail` is not a command line.
+    #[error(
+        "update.sendmail `{0}` is not a command line; e.g. \"sendmail -t -i\" or \"msmtp -t\""
+    )]
+    Command(String),
+    /// The program could not be started.
+    #[error("cannot run `{program}` ({source}); install it or set update.sendmail in your config. Nothing was sent")]
+    Spawn {
+        program: String,
+        source: std::io::Error,
+    },
+    /// The program ran too long and was stopped.
+    #[error("`{command}` did not finish within {secs} s and was stopped; the update was not marked sent")]
+    Timeout { command: String, secs: u64 },
+    /// The program failed.
+    #[error("`{command}` failed ({status}){}; the update was not marked sent", printed(.output))]
+    Failed {
+        command: String,
+        status: String,
+        output: String,
+    },
+    /// No program to open the file with.
+    #[error("cannot open {path} with `{opener}` ({source}); open it yourself")]
+    Open {
+        path: String,
+        opener: &'static str,
+        source: std::io::Error,
+    },
 }
 
+fn printed(output: &str) -> String {
+    if output.trim().is_empty() {
+        String::new()
+    } else {
+        format!(":\n{}\n", output.trim())
+    }
+}
+
+/// A name and an address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mailbox {
     pub name: Option<String>,
     pub email: String,
 }
 
+/// Everything but the body of the message.
 #[derive(Debug, Clone)]
 pub struct Envelope {
     pub from: Mailbox,
@@ -23,27 +80,598 @@ pub struct Envelope {
     pub cc: Vec<Mailbox>,
     pub subject: String,
     pub date: DateTime<FixedOffset>,
+    /// Without angle brackets.
     pub message_id: String,
 }
 
-pub fn parse_mailbox(_s: &str) -> Result<Mailbox, ExportError> {
-    todo!()
+/// Parses `a@b.c`, `Name <a@b.c>` or `"Last, First" <a@b.c>`.
+pub fn parse_mailbox(s: &str) -> Result<Mailbox, ExportError> {
+    let bad = |why| ExportError::Address {
+        value: s.to_string(),
+        why,
+    };
+    if s.chars().any(char::is_control) {
+        return Err(bad("it contains a line break or control character"));
+    }
+    let s_trim = s.trim();
+    let (name, email) = match (s_trim.rfind('<'), s_trim.ends_with('>')) {
+        (Some(i), true) => {
+            let name = s_trim[..i].trim().trim_matches('"').trim();
+            let name = (!name.is_empty()).then(|| name.to_string());
+            (name, s_trim[i + 1..s_trim.len() - 1].trim())
+        }
+        (None, false) => (None, s_trim),
+        _ => return Err(bad("unbalanced < >")),
+    };
+    if email.contains(|c: char| c.is_whitespace() || "<>()[],;:\"\\".contains(c)) {
+        return Err(bad("an address has no spaces or brackets"));
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return Err(bad("no @"));
+    };
+    if local.is_empty() || domain.is_empty() || domain.contains('@') {
+        return Err(bad("it needs one @ between a name and a domain"));
+    }
+    if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
+        return Err(bad("the domain is not valid"));
+    }
+    Ok(Mailbox {
+        name,
+        email: email.to_string(),
+    })
 }
-pub fn message_id(_date: DateTime<FixedOffset>, _from_email: &str, _seed: &str) -> String {
-    todo!()
+
+/// A Message-ID (without brackets), stable for the same inputs.
+pub fn message_id(date: DateTime<FixedOffset>, from_email: &str, seed: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    seed.hash(&mut h);
+    date.timestamp().hash(&mut h);
+    from_email.hash(&mut h);
+    let domain = from_email
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .filter(|d| !d.is_empty())
+        .unwrap_or("icu.invalid");
+    format!("icu.{}.{:016x}@{domain}", date.timestamp(), h.finish())
 }
-pub fn to_html(_md: &str, _title: &str) -> String {
-    todo!()
+
+fn comrak_options() -> comrak::Options<'static> {
+    let mut o = comrak::Options::default();
+    o.extension.table = true;
+    o.extension.tasklist = true;
+    o.extension.autolink = true;
+    o.extension.strikethrough = true;
+    // Raw HTML from the doc is omitted and dangerous URLs (javascript:,
+    // vbscript:, file:, data:) are dropped: comrak's safe mode.
+    o.render.r#unsafe = false;
+    o
 }
-pub fn to_text(_md: &str) -> String {
-    todo!()
+
+const STYLE: &str = "body{font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1f2328;max-width:42em;margin:0 auto;padding:1em}\
+h1{font-size:1.5em;margin:0 0 .5em}h2{font-size:1.25em;margin:1.2em 0 .4em;border-bottom:1px solid #d1d9e0;padding-bottom:.2em}h3{font-size:1.05em;margin:1em 0 .3em}\
+ul,ol{padding-left:1.5em;margin:.3em 0}li{margin:.1em 0}code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;background:#f6f8fa;padding:.1em .3em;border-radius:3px}\
+pre{background:#f6f8fa;padding:.6em;border-radius:4px;overflow:auto}a{color:#0969da}table{border-collapse:collapse}td,th{border:1px solid #d1d9e0;padding:.2em .5em}";
+
+/// The update as a complete HTML document titled `title`.
+pub fn to_html(md: &str, title: &str) -> String {
+    let body = comrak::markdown_to_html(md, &comrak_options());
+    format!(
+        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        html_escape(title)
+    )
 }
-pub fn to_eml(_env: &Envelope, _md: &str) -> Result<Vec<u8>, ExportError> {
-    todo!()
+
+fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
-pub fn sendmail(_cmd: &str, _message: &[u8], _timeout: Duration) -> Result<(), ExportError> {
-    todo!()
+
+/// The update as plain text for plain-text mail: headings underlined, lists
+/// as `-` (task items as `[ ]`/`[x]`), links as `text (url)`, emphasis and
+/// escapes gone, raw HTML dropped. Lines are not re-wrapped: mail clients
+/// wrap, and a commit subject stays on its line.
+pub fn to_text(md: &str) -> String {
+    let arena = comrak::Arena::new();
+    let root = comrak::parse_document(&arena, md, &comrak_options());
+    let mut out = String::new();
+    blocks(root, &mut out, "", "");
+    let mut text = out.trim_end().to_string();
+    text.push('\n');
+    text
 }
-pub fn open_with_default_app(_path: &Path) -> Result<(), ExportError> {
-    todo!()
+
+/// Renders the block children of `node`, each line prefixed by `indent`
+/// (the first line of the first child by `first`).
+fn blocks<'a>(node: &'a AstNode<'a>, out: &mut String, first: &str, indent: &str) {
+    let mut lead = first.to_string();
+    for (i, child) in node.children().enumerate() {
+        if i > 0 {
+            lead = indent.to_string();
+        }
+        block(child, out, &lead, indent);
+    }
+}
+
+fn push_lines(out: &mut String, text: &str, first: &str, indent: &str) {
+    for (i, line) in text.lines().enumerate() {
+        out.push_str(if i == 0 { first } else { indent });
+        out.push_str(line);
+        out.push('\n');
+    }
+}
+
+fn block<'a>(node: &'a AstNode<'a>, out: &mut String, first: &str, indent: &str) {
+    let value = node.data().value.clone();
+    match value {
+        NodeValue::Heading(h) => {
+            let text = inlines(node);
+            out.push_str(first);
+            out.push_str(&text);
+            out.push('\n');
+            let under = match h.level {
+                1 => Some('='),
+                2 => Some('-'),
+                _ => None,
+            };
+            if let Some(u) = under {
+                out.push_str(indent);
+                out.push_str(&u.to_string().repeat(text.chars().count().max(3)));
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        NodeValue::Paragraph => {
+            push_lines(out, &inlines(node), first, indent);
+            if !in_tight_list(node) {
+                out.push('\n');
+            }
+        }
+        NodeValue::List(l) => {
+            let mut n = l.start;
+            for item in node.children() {
+                let marker = match l.list_type {
+                    ListType::Bullet => "- ".to_string(),
+                    ListType::Ordered => {
+                        let m = format!("{n}. ");
+                        n += 1;
+                        m
+                    }
+                };
+                let marker = match &item.data().value {
+                    NodeValue::TaskItem(t) => {
+                        let mark = if t.symbol.is_some() { "[x] " } else { "[ ] " };
+                        format!("{marker}{mark}")
+                    }
+                    _ => marker,
+                };
+                let lead = format!("{first_or}{marker}", first_or = indent);
+                let inner = format!("{indent}{}", " ".repeat(marker.chars().count()));
+                blocks(item, out, &lead, &inner);
+            }
+            if !l.tight || !in_list(node) {
+                out.push('\n');
+            }
+        }
+        NodeValue::CodeBlock(c) => {
+            for line in c.literal.lines() {
+                out.push_str(indent);
+                out.push_str("    ");
+                out.push_str(line);
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        NodeValue::BlockQuote => {
+            let q = format!("{indent}> ");
+            blocks(node, out, &q, &q);
+        }
+        NodeValue::ThematicBreak => {
+            out.push_str(first);
+            out.push_str("----\n\n");
+        }
+        NodeValue::Table(_) => {
+            for row in node.children() {
+                let cells: Vec<String> = row.children().map(inlines).collect();
+                out.push_str(indent);
+                out.push_str(&cells.join(" | "));
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        NodeValue::HtmlBlock(_) => {}
+        _ => blocks(node, out, first, indent),
+    }
+}
+
+fn in_list<'a>(node: &'a AstNode<'a>) -> bool {
+    node.ancestors()
+        .skip(1)
+        .any(|a| matches!(a.data().value, NodeValue::Item(_) | NodeValue::TaskItem(_)))
+}
+
+fn in_tight_list<'a>(node: &'a AstNode<'a>) -> bool {
+    let Some(item) = node.parent() else {
+        return false;
+    };
+    if !matches!(
+        item.data().value,
+        NodeValue::Item(_) | NodeValue::TaskItem(_)
+    ) {
+        return false;
+    }
+    item.parent()
+        .is_some_and(|l| matches!(&l.data().value, NodeValue::List(l) if l.tight))
+}
+
+/// The text of an inline container.
+fn inlines<'a>(node: &'a AstNode<'a>) -> String {
+    let mut s = String::new();
+    for child in node.children() {
+        inline(child, &mut s);
+    }
+    s
+}
+
+fn inline<'a>(node: &'a AstNode<'a>, out: &mut String) {
+    let value = node.data().value.clone();
+    match value {
+        NodeValue::Text(t) => out.push_str(&t),
+        NodeValue::Code(c) => out.push_str(&c.literal),
+        NodeValue::SoftBreak | NodeValue::LineBreak => out.push('\n'),
+        NodeValue::HtmlInline(_) | NodeValue::Raw(_) => {}
+        NodeValue::Link(l) => {
+            let text = inlines(node);
+            out.push_str(&text);
+            let url = l.url.strip_prefix("mailto:").unwrap_or(&l.url);
+            if !url.is_empty() && text != url {
+                out.push_str(&format!(" ({})", l.url));
+            }
+        }
+        NodeValue::Image(l) => {
+            out.push_str(&inlines(node));
+            out.push_str(&format!(" ({})", l.url));
+        }
+        _ => {
+            for child in node.children() {
+                inline(child, out);
+            }
+        }
+    }
+}
+
+/// The update as an email draft: multipart/alternative (text/plain and
+/// text/html, UTF-8), with `X-Unsent: 1` so that mail clients open it as a
+/// draft to send.
+pub fn to_eml(env: &Envelope, md: &str) -> Result<Vec<u8>, ExportError> {
+    for (header, v) in [
+        ("subject", env.subject.as_str()),
+        ("Message-ID", env.message_id.as_str()),
+    ] {
+        if v.contains(['\r', '\n']) {
+            return Err(ExportError::HeaderInjection { header });
+        }
+    }
+    let all = std::iter::once(&env.from).chain(&env.to).chain(&env.cc);
+    for m in all {
+        let text = format!("{} {}", m.name.as_deref().unwrap_or(""), m.email);
+        if text.chars().any(char::is_control) {
+            return Err(ExportError::HeaderInjection { header: "address" });
+        }
+    }
+    let addr = |m: &Mailbox| Address::new_address(m.name.clone(), m.email.clone());
+    let list = |v: &[Mailbox]| Address::new_list(v.iter().map(addr).collect());
+    let mut b = MessageBuilder::new()
+        .from(addr(&env.from))
+        .to(list(&env.to))
+        .subject(env.subject.clone())
+        .date(env.date.timestamp())
+        .message_id(env.message_id.clone())
+        .header("X-Unsent", Raw::new("1"))
+        .text_body(to_text(md))
+        .html_body(to_html(md, &env.subject));
+    if !env.cc.is_empty() {
+        b = b.cc(list(&env.cc));
+    }
+    b.write_to_vec().map_err(ExportError::Build)
+}
+
+/// Pipes `message` to the command line `cmd` and waits up to `timeout`.
+/// Succeeds only when the program exits 0.
+pub fn sendmail(cmd: &str, message: &[u8], timeout: Duration) -> Result<(), ExportError> {
+    let words = shell_words::split(cmd).map_err(|_| ExportError::Command(cmd.to_string()))?;
+    let Some((program, args)) = words.split_first() else {
+        return Err(ExportError::Command(cmd.to_string()));
+    };
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|source| ExportError::Spawn {
+            program: program.clone(),
+            source,
+        })?;
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let bytes = message.to_vec();
+    // Written on a thread: a program that does not read must not hang icu.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&bytes);
+    });
+    let drain = |r: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut s = Vec::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_end(&mut s);
+            }
+            String::from_utf8_lossy(&s).into_owned()
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let status = match child.wait_timeout(timeout) {
+        Ok(Some(s)) => s,
+        Ok(None) | Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(ExportError::Timeout {
+                command: cmd.to_string(),
+                secs: timeout.as_secs().max(1),
+            });
+        }
+    };
+    let _ = writer.join();
+    let stdout = out.join().unwrap_or_default();
+    let stderr = err.join().unwrap_or_default();
+    if status.success() {
+        return Ok(());
+    }
+    let status = match status.code() {
+        Some(c) => format!("exit code {c}"),
+        None => "killed by a signal".to_string(),
+    };
+    Err(ExportError::Failed {
+        command: cmd.to_string(),
+        status,
+        output: format!("{stderr}{stdout}"),
+    })
+}
+
+/// Opens `path` with the desktop's default application.
+pub fn open_with_default_app(path: &Path) -> Result<(), ExportError> {
+    let (opener, pre): (&'static str, &[&str]) = if cfg!(target_os = "macos") {
+        ("open", &[])
+    } else if cfg!(windows) {
+        ("cmd", &["/C", "start", ""])
+    } else {
+        ("xdg-open", &[])
+    };
+    let status = Command::new(opener)
+        .args(pre)
+        .arg(path)
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|source| ExportError::Open {
+            path: path.display().to_string(),
+            opener,
+            source,
+        })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(ExportError::Open {
+            path: path.display().to_string(),
+            opener,
+            source: std::io::Error::other(format!("it exited with {status}")),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::render::escape_markdown;
+
+    fn t(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn mailboxes_parse_and_bad_ones_are_refused() {
+        assert_eq!(
+            parse_mailbox("Grace Hopper <grace@example.com>").unwrap(),
+            Mailbox {
+                name: Some("Grace Hopper".into()),
+                email: "grace@example.com".into()
+            }
+        );
+        assert_eq!(
+            parse_mailbox("\"Hopper, Grace\" <grace@example.com>")
+                .unwrap()
+                .name
+                .as_deref(),
+            Some("Hopper, Grace")
+        );
+        assert_eq!(parse_mailbox("a@b.c").unwrap().name, None);
+        for bad in [
+            "grace",
+            "a@",
+            "@b",
+            "a b@c.d",
+            "Grace <grace@x.org",
+            "x@y.z\r\nBcc: e@v.il",
+            "a@@b",
+            "a@b..c",
+        ] {
+            let e = parse_mailbox(bad).unwrap_err().to_string();
+            assert!(e.contains("is not an email address"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn hostile_markdown_never_becomes_live_html() {
+        let subjects = [
+            "<script>alert(1)</script>",
+            "[x](javascript:alert(1))",
+            "<img src=x onerror=alert(1)>",
+            "*bold* `code` ![i](javascript:x)",
+        ];
+        for s in subjects {
+            let escaped = format!("- {}\n", escape_markdown(s));
+            let html = to_html(&escaped, "t");
+            assert!(!html.contains("<script"), "{html}");
+            assert!(!html.contains("<img"), "{html}");
+            assert!(!html.contains("href=\"javascript"), "{html}");
+            assert!(!html.contains("<em>"), "{html}");
+            // Raw, unescaped: comrak's safe mode still keeps it inert.
+            let raw = to_html(&format!("{s}\n\n<iframe src=x></iframe>\n"), "t");
+            assert!(
+                !raw.contains("<script") && !raw.contains("<iframe") && !raw.contains("onerror"),
+                "{raw}"
+            );
+            assert!(!raw.contains("javascript:"), "{raw}");
+        }
+        assert!(to_html("x", "<b>T</b>").contains("<title>&lt;b&gt;T&lt;/b&gt;</title>"));
+    }
+
+    #[test]
+    fn the_persons_markdown_renders() {
+        let html = to_html("## Goals\n\n- [x] done\n- [ ] open\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nsee https://example.com and *this*\n", "t");
+        assert!(html.contains("<h2>Goals</h2>"));
+        assert!(html.contains("type=\"checkbox\""));
+        assert!(html.contains("<table>"));
+        assert!(html.contains("<a href=\"https://example.com\">"));
+        assert!(html.contains("<em>this</em>"));
+    }
+
+    #[test]
+    fn plain_text_reads_like_text() {
+        let md = format!(
+            "# Update — 23 Nov\n\n## Goals\n\n### Search\n\nShipped the *cache*, see [the doc](https://x.org/d).\n\n- 2 commits in search\n  - {} (abc1234)\n\n## Help\n\n- [ ] Access to `prod`\n- [x] Budget\n",
+            escape_markdown("Fix <b>*all*</b> [links](javascript:x)")
+        );
+        let text = to_text(&md);
+        assert_eq!(
+            text,
+            "Update — 23 Nov\n===============\n\nGoals\n-----\n\nSearch\n\nShipped the cache, see the doc (https://x.org/d).\n\n- 2 commits in search\n  - Fix <b>*all*</b> [links](javascript:x) (abc1234)\n\nHelp\n----\n\n- [ ] Access to prod\n- [x] Budget\n"
+        );
+    }
+
+    fn envelope(subject: &str, name: &str) -> Envelope {
+        Envelope {
+            from: Mailbox {
+                name: Some(name.into()),
+                email: "ada@example.com".into(),
+            },
+            to: vec![parse_mailbox("Grace Hopper <grace@example.com>").unwrap()],
+            cc: vec![parse_mailbox("alan@example.com").unwrap()],
+            subject: subject.into(),
+            date: t("2026-11-24T12:00:00+00:00"),
+            message_id: message_id(t("2026-11-24T12:00:00Z"), "ada@example.com", "seed"),
+        }
+    }
+
+    #[test]
+    fn the_eml_is_a_real_multipart_message() {
+        let env = envelope("Ünïcødé — update 9 Nov to 23 Nov", "Zoë Ørsted");
+        let bytes = to_eml(&env, "## Summary\n\nAll *good*.\n").unwrap();
+        let raw = String::from_utf8_lossy(&bytes);
+        assert!(raw.is_ascii(), "headers and bodies are encoded: {raw}");
+        let msg = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+        assert_eq!(msg.subject(), Some("Ünïcødé — update 9 Nov to 23 Nov"));
+        let from = msg.from().unwrap().first().unwrap();
+        assert_eq!(from.name(), Some("Zoë Ørsted"));
+        assert_eq!(from.address(), Some("ada@example.com"));
+        assert_eq!(
+            msg.to().unwrap().first().unwrap().address(),
+            Some("grace@example.com")
+        );
+        assert_eq!(
+            msg.cc().unwrap().first().unwrap().address(),
+            Some("alan@example.com")
+        );
+        assert_eq!(msg.message_id(), Some(env.message_id.as_str()));
+        assert_eq!(msg.date().unwrap().to_timestamp(), env.date.timestamp());
+        assert_eq!(msg.header_raw("X-Unsent").map(str::trim), Some("1"));
+        use mail_parser::MimeHeaders;
+        let ct = msg.content_type().unwrap();
+        assert_eq!(
+            (ct.ctype(), ct.subtype()),
+            ("multipart", Some("alternative"))
+        );
+        assert_eq!(
+            msg.body_text(0).unwrap().replace("\r\n", "\n").trim_end(),
+            "Summary\n-------\n\nAll good."
+        );
+        assert!(msg.body_html(0).unwrap().contains("<em>good</em>"));
+    }
+
+    #[test]
+    fn no_header_can_be_injected() {
+        let env = envelope("Hi\r\nBcc: evil@example.com", "Ada");
+        assert!(matches!(
+            to_eml(&env, "x"),
+            Err(ExportError::HeaderInjection { .. })
+        ));
+        let env = envelope("Hi", "Ada\nBcc: evil@example.com");
+        assert!(matches!(
+            to_eml(&env, "x"),
+            Err(ExportError::HeaderInjection { .. })
+        ));
+    }
+
+    #[test]
+    fn message_ids_are_stable_and_look_like_ids() {
+        let a = message_id(t("2026-11-24T12:00:00Z"), "ada@example.com", "s");
+        assert_eq!(
+            a,
+            message_id(t("2026-11-24T12:00:00Z"), "ada@example.com", "s")
+        );
+        assert_ne!(
+            a,
+            message_id(t("2026-11-24T12:00:00Z"), "ada@example.com", "t")
+        );
+        assert!(a.ends_with("@example.com"));
+    }
+
+    #[test]
+    fn sendmail_reports_failure_output_and_timeouts() {
+        sendmail("cat", b"hello", Duration::from_secs(5)).unwrap();
+        let e = sendmail(
+            "sh -c 'echo relay refused >&2; exit 3'",
+            b"m",
+            Duration::from_secs(5),
+        )
+        .unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("exit code 3") && text.contains("relay refused"),
+            "{text}"
+        );
+        let e = sendmail("sleep 10", b"m", Duration::from_millis(300)).unwrap_err();
+        assert!(matches!(e, ExportError::Timeout { .. }), "{e}");
+        let e = sendmail("no-such-sendmail -t", b"m", Duration::from_secs(1)).unwrap_err();
+        assert!(e.to_string().contains("no-such-sendmail"), "{e}");
+    }
 }
