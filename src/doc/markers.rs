@@ -136,8 +136,7 @@ impl Lines {
 pub struct Outline {
     pub lines: Lines,
     pub markers: Vec<Marker>,
-    /// 1-based line numbers where a top-level heading starts, with its level
-    /// and its text as written (for setext headings, the text line).
+    /// The top-level headings, with their level and plain text.
     pub headings: Vec<Heading>,
 }
 
@@ -157,9 +156,6 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| {
 });
 static LOOKS_LIKE_MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^<!--[ \t]*/?icu:").expect("marker prefix regex"));
-static ATX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^ {0,3}#{1,6}(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$").expect("atx regex")
-});
 
 /// Parses the body `text[body_start..]` and returns the outline with line
 /// numbers and byte offsets relative to the whole `text`.
@@ -204,14 +200,7 @@ pub fn outline(text: &str, body_start: usize) -> Result<Outline, DocError> {
             }
             NodeValue::Heading(h) => {
                 let end_line = ast.sourcepos.end.line + offset;
-                let raw = lines.text(text, line.min(lines.len()));
-                let title = if h.setext {
-                    raw.trim().to_string()
-                } else {
-                    ATX.captures(raw)
-                        .and_then(|c| c.get(1))
-                        .map_or_else(|| raw.trim().to_string(), |m| m.as_str().to_string())
-                };
+                let title = plain_text(node);
                 headings.push(Heading {
                     line,
                     end_line: end_line.max(line),
@@ -227,6 +216,20 @@ pub fn outline(text: &str, body_start: usize) -> Result<Outline, DocError> {
         markers,
         headings,
     })
+}
+
+/// The text of a node as a reader sees it: escapes resolved, markup gone.
+fn plain_text<'a>(node: &'a comrak::nodes::AstNode<'a>) -> String {
+    let mut s = String::new();
+    for d in node.descendants() {
+        match &d.data().value {
+            NodeValue::Text(t) => s.push_str(t),
+            NodeValue::Code(c) => s.push_str(&c.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
 }
 
 fn parse_marker(line: &str) -> Option<Kind> {

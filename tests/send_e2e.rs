@@ -1,0 +1,255 @@
+//! `icu send` end to end: a real sendmail-compatible program (msmtp) delivers
+//! the update to a real SMTP server on 127.0.0.1 (aiosmtpd, started by the
+//! test), and only a clean exit marks the update sent.
+//!
+//! Needs `msmtp` and Python's `aiosmtpd`: `ci/install-send-deps.sh` installs
+//! both (`.ci/run` runs it).
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{TestEnv, C, ME};
+use predicates::prelude::*;
+
+const DATE: &str = "2026-11-24";
+
+/// Fails (does not skip) when the tools are missing: a green run must mean
+/// the mail really went through.
+fn require_tools() {
+    let msmtp = StdCommand::new("msmtp")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let aiosmtpd = StdCommand::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        msmtp && aiosmtpd,
+        "the end-to-end send test needs msmtp ({msmtp}) and aiosmtpd ({aiosmtpd}): run ci/install-send-deps.sh"
+    );
+}
+
+/// The SMTP server; stopped when dropped.
+struct Sink {
+    child: Child,
+    port: u16,
+    out: PathBuf,
+}
+
+impl Sink {
+    fn start(out: &Path) -> Sink {
+        fs::create_dir_all(out).unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
+        let mut child = StdCommand::new("python3")
+            .arg(script)
+            .arg("--out")
+            .arg(out)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the SMTP sink");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().expect("the sink prints its port");
+        Sink {
+            child,
+            port,
+            out: out.to_path_buf(),
+        }
+    }
+
+    /// The first message received: raw bytes and envelope recipients.
+    fn received(&self) -> Option<(Vec<u8>, Vec<String>)> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let eml = self.out.join("1.eml");
+        while !eml.exists() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let bytes = fs::read(&eml).ok()?;
+        let env: serde_json::Value =
+            serde_json::from_slice(&fs::read(self.out.join("1.json")).unwrap()).unwrap();
+        let mut rcpt: Vec<String> = env["rcpt_tos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        rcpt.sort();
+        Some((bytes, rcpt))
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct World {
+    env: TestEnv,
+    cfg: PathBuf,
+    doc: PathBuf,
+}
+
+fn world(sendmail: &str) -> World {
+    let env = TestEnv::new();
+    let r = env.repo("search");
+    r.commit(C::mine(
+        "2026-11-20T10:00:00Z",
+        "Add tiered cache",
+        "search/a.rs",
+    ));
+    let cfg = env.config(&format!(
+        "[me]\nname = \"Ada Lovelace\"\nemails = [\"{ME}\"]\n\n[update]\ndir = \"{}\"\nto = [\"Grace Hopper <grace@example.com>\"]\ncc = [\"Alan Kay <alan@example.com>\"]\nsendmail = {}\n\n[[repo]]\npath = \"{}\"\n",
+        env.updates().display(),
+        toml_str(sendmail),
+        r.path.display()
+    ));
+    let w = World {
+        doc: env.updates().join(format!("{DATE}.md")),
+        env,
+        cfg,
+    };
+    w.icu(&["draft", "--no-edit"]).success();
+    let text = fs::read_to_string(&w.doc).unwrap();
+    fs::write(&w.doc, text.replace("-->\n", "-->\nWritten by hand.\n")).unwrap();
+    w
+}
+
+fn toml_str(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+impl World {
+    fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.env
+            .icu()
+            .arg("--config")
+            .arg(&self.cfg)
+            .args(args)
+            .assert()
+    }
+
+    fn doc_text(&self) -> String {
+        fs::read_to_string(&self.doc).unwrap()
+    }
+}
+
+fn msmtp_config(dir: &Path, port: u16) -> PathBuf {
+    let p = dir.join("msmtprc");
+    fs::write(
+        &p,
+        format!("defaults\nauth off\ntls off\n\naccount default\nhost 127.0.0.1\nport {port}\nfrom {ME}\n"),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&p, fs::Permissions::from_mode(0o600)).unwrap();
+    p
+}
+
+#[test]
+fn an_update_goes_through_msmtp_to_a_real_smtp_server_and_is_marked_sent() {
+    require_tools();
+    let tmp = tempfile::tempdir().unwrap();
+    let sink = Sink::start(&tmp.path().join("inbox"));
+    let rc = msmtp_config(tmp.path(), sink.port);
+    let w = world(&format!("msmtp -C {} -t", rc.display()));
+    w.icu(&["send"])
+        .success()
+        .stderr(predicate::str::contains("marked it sent"));
+
+    let (bytes, rcpt) = sink.received().expect("a message arrived");
+    assert_eq!(rcpt, vec!["alan@example.com", "grace@example.com"]);
+    let msg = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+    assert_eq!(
+        msg.subject(),
+        Some("Update from Ada Lovelace: 2026-11-10 to 2026-11-24")
+    );
+    assert_eq!(msg.from().unwrap().first().unwrap().address(), Some(ME));
+    assert!(msg.body_text(0).unwrap().contains("Written by hand."));
+    assert!(msg.body_text(0).unwrap().contains("Add tiered cache"));
+    assert!(msg
+        .body_html(0)
+        .unwrap()
+        .contains("<p>Written by hand.</p>"));
+
+    let doc = w.doc_text();
+    assert!(doc.contains("status = \"sent\""), "{doc}");
+    assert!(doc.contains("sent = 2026-11-24T12:00:00Z"), "{doc}");
+}
+
+#[test]
+fn a_failing_sendmail_leaves_the_update_unsent_and_shows_what_it_said() {
+    let w = world("sh -c 'cat >/dev/null; echo 554 relay refused >&2; exit 75'");
+    let before = w.doc_text();
+    w.icu(&["send"]).code(1).stderr(
+        predicate::str::contains("554 relay refused")
+            .and(predicate::str::contains("exit code 75"))
+            .and(predicate::str::contains("not marked sent")),
+    );
+    assert_eq!(w.doc_text(), before);
+}
+
+#[test]
+fn a_missing_sendmail_says_how_to_fix_it() {
+    let w = world("no-such-mailer -t");
+    let before = w.doc_text();
+    w.icu(&["send"]).code(1).stderr(
+        predicate::str::contains("no-such-mailer").and(predicate::str::contains("update.sendmail")),
+    );
+    assert_eq!(w.doc_text(), before);
+}
+
+#[test]
+fn a_hanging_sendmail_is_stopped_and_the_update_stays_unsent() {
+    let w = world("sleep 30");
+    let before = w.doc_text();
+    let started = Instant::now();
+    w.env
+        .icu()
+        .arg("--config")
+        .arg(&w.cfg)
+        .env("ICU_SENDMAIL_TIMEOUT", "1")
+        .arg("send")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did not finish within 1 s"));
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(w.doc_text(), before);
+}
+
+#[test]
+fn dry_run_prints_the_message_and_sends_nothing() {
+    require_tools();
+    let tmp = tempfile::tempdir().unwrap();
+    let sink = Sink::start(&tmp.path().join("inbox"));
+    let rc = msmtp_config(tmp.path(), sink.port);
+    let w = world(&format!("msmtp -C {} -t", rc.display()));
+    let before = w.doc_text();
+    w.icu(&["send", "--dry-run"])
+        .success()
+        .stdout(predicate::str::contains("X-Unsent: 1").and(predicate::str::contains("To: ")));
+    assert_eq!(w.doc_text(), before);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!tmp.path().join("inbox/1.eml").exists());
+}
+
+#[test]
+fn an_unfinished_update_is_not_sent() {
+    let w = world("cat");
+    fs::write(&w.doc, w.doc_text().replacen("Written by hand.\n", "", 1)).unwrap();
+    let before = w.doc_text();
+    w.icu(&["send"])
+        .code(1)
+        .stderr(predicate::str::contains("is not finished"));
+    assert_eq!(w.doc_text(), before);
+}
