@@ -657,16 +657,28 @@ fn blob_line_stats(
     {
         return Ok((0, 0));
     }
-    let empty: &[u8] = &[];
-    let old_bytes = old_blob.as_ref().map_or(empty, |b| b.content());
-    let new_bytes = new_blob.as_ref().map_or(empty, |b| b.content());
-    let patch = git2::Patch::from_buffers(old_bytes, None, new_bytes, None, None)?;
+    // An added or deleted file is all added or all removed lines: count
+    // them. Only a modified file needs a diff, made from the two blobs
+    // (`Patch::from_buffers` would hash both buffers first).
+    let (old_blob, new_blob) = match (old_blob, new_blob) {
+        (None, None) => return Ok((0, 0)),
+        (None, Some(n)) => return Ok((count_lines(n.content()), 0)),
+        (Some(o), None) => return Ok((0, count_lines(o.content()))),
+        (Some(o), Some(n)) => (o, n),
+    };
+    let patch = git2::Patch::from_blobs(&old_blob, None, &new_blob, None, None)?;
     // `Patch` may have detected binary content itself.
     if patch.delta().flags().is_binary() {
         return Ok((0, 0));
     }
     let (_, a, r) = patch.line_stats()?;
     Ok((a, r))
+}
+
+/// Lines as git's numstat counts them: a last line without a newline counts.
+fn count_lines(bytes: &[u8]) -> usize {
+    let n = bytes.iter().filter(|b| **b == b'\n').count();
+    n + usize::from(bytes.last().is_some_and(|b| *b != b'\n'))
 }
 
 /// A tree entry's id and kind.

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Generates the benchmark's synthetic repositories with `git fast-import`.
+
+Deterministic (fixed seeds). Each repository has ~20 authors over years of
+history, side branches merged with "Merge pull request #N", a few unmerged
+feature branches, ~1% of commits whose committer date is older than their
+parent's (rebases, clock skew), and a two-week window of a few hundred
+commits ending at NOW, many of them by ada@example.com (the benchmark's "me").
+
+Sets (under bench/.repos/, cached by their parameters):
+  A: 2 x 100k + 1 x 10k commits
+  B: the same window with a tenth of the history (10k, 10k, 1k)
+  C: 50 repos of 200 to 5,000 commits
+
+Usage: bench/gen_repos.py [OUT_DIR]   (prints one line per set: NAME PATH...)
+"""
+import json
+import os
+import random
+import subprocess
+import sys
+
+NOW = 1795003200  # 2026-11-24T12:00:00Z
+DAY = 86400
+WINDOW_DAYS = 14
+ME = ("Ada Lovelace", "ada@example.com")
+VERSION = 4  # bump to regenerate caches when the generator changes
+
+AUTHORS = [ME] + [(f"Dev {i:02d}", f"dev{i:02d}@example.com") for i in range(1, 20)]
+DIRS = [f"{top}/{sub}" for top in ("services", "lib", "docs", "tools") for sub in
+        ("search", "index", "query", "auth", "billing", "ui", "infra", "api", "cache", "store")]
+
+
+def words(rng, n):
+    vocab = ("fix add tune remove refactor cache index query latency planner shard "
+             "retry timeout flaky test docs bump config metrics trace log parser").split()
+    return " ".join(rng.choice(vocab) for _ in range(n))
+
+
+def generate(path, n_commits, window_commits, seed):
+    rng = random.Random(seed)
+    os.makedirs(path, exist_ok=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", path], check=True)
+    proc = subprocess.Popen(["git", "-C", path, "fast-import", "--quiet", "--done"],
+                            stdin=subprocess.PIPE)
+    out = proc.stdin
+    mark = 0
+    start = NOW - 4 * 365 * DAY
+    window_start = NOW - WINDOW_DAYS * DAY
+    history = n_commits - window_commits
+    pr = 0
+    files = {}  # path -> its lines; edits change a few lines, sizes stay bounded
+
+    def commit(ref, parents, t_author, t_committer, author, message, n_files):
+        nonlocal mark
+        mark += 1
+        buf = [f"commit {ref}\n", f"mark :{mark}\n",
+               f"author {author[0]} <{author[1]}> {t_author} +0000\n",
+               f"committer {author[0]} <{author[1]}> {t_committer} +0000\n"]
+        msg = message.encode()
+        buf.append(f"data {len(msg)}\n")
+        out.write("".join(buf).encode() + msg + b"\n")
+        if parents:
+            out.write(f"from :{parents[0]}\n".encode())
+            for p in parents[1:]:
+                out.write(f"merge :{p}\n".encode())
+        for _ in range(n_files):
+            d = rng.choice(DIRS)
+            f = f"{d}/f{rng.randrange(40)}.txt"
+            lines = files.setdefault(f, [f"{f} line {k}\n" for k in range(rng.randrange(20, 200))])
+            for _ in range(rng.randrange(1, 6)):  # change a few lines
+                lines[rng.randrange(len(lines))] = f"{words(rng, 6)}\n"
+            if len(lines) < 400 and rng.random() < 0.5:
+                lines.insert(rng.randrange(len(lines) + 1), f"{words(rng, 6)}\n")
+            elif len(lines) > 20 and rng.random() < 0.3:
+                del lines[rng.randrange(len(lines))]
+            data = "".join(lines).encode()
+            out.write(f"M 100644 inline {f}\ndata {len(data)}\n".encode() + data + b"\n")
+        return mark
+
+    def time_at(i, total, lo, hi):
+        return lo + (hi - lo) * i // max(total, 1)
+
+    main = None
+    main_time = start
+    i = 0
+    branches_left = 6  # unmerged feature branches kept as local branches
+    while i < n_commits:
+        in_window = i >= history
+        lo, hi = (window_start, NOW - 3600) if in_window else (start, window_start - DAY)
+        idx, total = (i - history, window_commits) if in_window else (i, history)
+        t = max(time_at(idx, total, lo, hi) + rng.randrange(0, 600), main_time + 1)
+        me_share = 0.4 if in_window else 0.05
+        author = ME if rng.random() < me_share else rng.choice(AUTHORS[1:])
+        tc = t
+        if main is not None and rng.random() < 0.01:
+            tc = main_time - rng.randrange(3600, 3 * DAY)  # older than its parent
+        if main is not None and rng.random() < 0.03 and i + 6 < n_commits:
+            # A side branch, merged as a pull request.
+            pr += 1
+            topic = f"refs/heads/topic/{pr}"
+            side = main
+            k = rng.randrange(2, 6)
+            for j in range(k):
+                side = commit(topic, [side], t + j, t + j, author,
+                              f"{words(rng, 5)} (part {j + 1})", rng.randrange(1, 4))
+            i += k
+            t += k + 1
+            merged = branches_left <= 0 or rng.random() < 0.9
+            if merged:
+                main = commit("refs/heads/main", [main, side], t, t, author,
+                              f"Merge pull request #{pr} from dev/topic-{pr}\n\n{words(rng, 4)}", 0)
+                out.write(f"reset {topic}\nfrom 0000000000000000000000000000000000000000\n\n".encode())
+                i += 1
+            else:
+                branches_left -= 1
+            main_time = t
+            continue
+        subject = words(rng, rng.randrange(3, 9))
+        if rng.random() < 0.05:
+            pr += 1
+            subject += f" (#{pr})"
+        main = commit("refs/heads/main", [main] if main else [], t, tc, author, subject,
+                      rng.randrange(1, 6))
+        main_time = max(main_time, t)
+        i += 1
+    out.write(b"done\n")
+    out.close()
+    if proc.wait() != 0:
+        sys.exit(f"fast-import failed for {path}")
+    subprocess.run(["git", "-C", path, "reset", "-q", "--hard", "main"], check=True)
+    subprocess.run(["git", "-C", path, "gc", "-q", "--aggressive" if n_commits < 2000 else "--auto"],
+                   check=True)
+
+
+SETS = {
+    "A": [("a-100k-1", 100_000, 300), ("a-100k-2", 100_000, 300), ("a-10k", 10_000, 200)],
+    "B": [("b-10k-1", 10_000, 300), ("b-10k-2", 10_000, 300), ("b-1k", 1_000, 200)],
+    "C": [(f"c-{i:02d}", 200 + (i * 97) % 4800, 20 + i % 30) for i in range(50)],
+}
+
+
+def main():
+    root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), ".repos")
+    for name, repos in SETS.items():
+        key = json.dumps([VERSION, repos])
+        set_dir = os.path.join(root, name)
+        stamp = os.path.join(set_dir, ".params")
+        if not (os.path.exists(stamp) and open(stamp).read() == key):
+            subprocess.run(["rm", "-rf", set_dir], check=True)
+            for k, (repo, n, w) in enumerate(repos):
+                seed = (hash(name) & 0) + 1000 * (ord(name) - 64) + k  # stable across runs
+                generate(os.path.join(set_dir, repo), n, w, seed)
+            with open(stamp, "w") as f:
+                f.write(key)
+        print(name, " ".join(os.path.join(set_dir, r[0]) for r in repos), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's hyperfine JSON into BENCHMARKS.md (stdout)."""
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+
+work = sys.argv[1]
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
+    except Exception:
+        return "?"
+
+
+def results(name):
+    with open(os.path.join(work, f"{name}.json")) as f:
+        return {r["command"]: r for r in json.load(f)["results"]}
+
+
+rss = {}
+with open(os.path.join(work, "rss.tsv")) as f:
+    for line in f:
+        s, cmd, kib = line.rstrip("\n").split("\t")
+        rss[(s, cmd)] = int(kib) / 1024
+
+
+def ms(r):
+    return r["median"] * 1000
+
+
+def read(name, ext):
+    p = os.path.join(work, f"{name}.{ext}")
+    return open(p).read().split() if os.path.exists(p) else ["?"]
+
+
+cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
+mem = sh("awk '/MemTotal/ {printf \"%.0f GiB\", $2/1048576}' /proc/meminfo")
+out = []
+out.append("# Benchmarks\n")
+out.append("`icu draft --print` and `icu goals` against the yardstick a user would otherwise "
+           "script: a `git log --branches --since --until --author --numstat` loop over the same "
+           "repositories. Medians of hyperfine runs (warm cache), alternating commands in one run; "
+           "peak memory from GNU time (`%M`).\n")
+out.append("Reproduce with one command from a clean clone: `bench/run.sh` "
+           "(generates the repositories with `git fast-import` on first use).\n")
+out.append(f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+out.append(f"- machine: {os.cpu_count()} cores, {cpu}, {mem} RAM, {platform.system()} {platform.release()}")
+out.append(f"- {sh('rustc --version')}, {sh('git --version')}, {sh('hyperfine --version')}")
+out.append(f"- icu commit: {sh('git rev-parse --short HEAD')}\n")
+
+sets = {"A": "2 × 100k + 1 × 10k commits", "B": "the same window, a tenth of the history (10k, 10k, 1k)",
+        "C": "50 repositories of 200–5,000 commits"}
+med = {}
+for s, desc in sets.items():
+    r = results(s)
+    commits = read(s, "commits")[0]
+    visited = read(s, "visited")
+    out.append(f"## Set {s}: {desc}\n")
+    out.append(f"{commits} commits on local branches in all; icu's walk visited {visited[0]} of them "
+               f"({visited[-1]} in the window).\n")
+    out.append("| command | median | mean ± σ | min | max | peak RSS |")
+    out.append("| --- | --- | --- | --- | --- | --- |")
+    for cmd in ("icu draft", "icu goals", "git log loop"):
+        x = r[cmd]
+        med[(s, cmd)] = ms(x)
+        out.append(f"| {cmd} | {ms(x):.1f} ms | {x['mean']*1000:.1f} ± {x['stddev']*1000:.1f} ms | "
+                   f"{x['min']*1000:.1f} ms | {x['max']*1000:.1f} ms | {rss[(s, cmd)]:.1f} MiB |")
+    out.append(f"\nicu draft / git log loop: **{med[(s, 'icu draft')] / med[(s, 'git log loop')]:.2f}×**\n")
+
+
+def verdict(ok):
+    return "met" if ok else "**not met**"
+
+
+a_ratio = med[("A", "icu draft")] / med[("A", "git log loop")]
+ab = med[("A", "icu draft")] / med[("B", "icu draft")]
+c_draft = med[("C", "icu draft")]
+c_goals = med[("C", "icu goals")]
+peak = max(v for (s, c), v in rss.items() if c.startswith("icu"))
+out.append("## Targets\n")
+out.append("| target | measured | |")
+out.append("| --- | --- | --- |")
+out.append(f"| draft over set A ≤ 0.5× the git log loop | {a_ratio:.2f}× | {verdict(a_ratio <= 0.5)} |")
+out.append(f"| same window, 10× the history (A vs B) ≤ 1.2× | {ab:.2f}× | {verdict(ab <= 1.2)} |")
+out.append(f"| 50 repos: draft < 300 ms | {c_draft:.1f} ms | {verdict(c_draft < 300)} |")
+out.append(f"| 50 repos: goals < 300 ms | {c_goals:.1f} ms | {verdict(c_goals < 300)} |")
+out.append(f"| peak memory of icu < 50 MB | {peak:.1f} MiB | {verdict(peak * 1.048576 < 50)} |")
+print("\n".join(out))

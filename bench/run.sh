@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# icu's benchmark: `icu draft --print` and `icu goals` against the yardstick a
+# user would otherwise script — a `git log --since --until --author --numstat`
+# loop over the same repositories — in one hyperfine run per set, alternating.
+# Writes BENCHMARKS.md. One command from a clean clone:
+#
+#     bench/run.sh
+#
+# Generates the repositories on first use (bench/.repos/, cached), installs
+# hyperfine and GNU time if missing (Debian packages).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export DEBIAN_FRONTEND=noninteractive
+
+need() { command -v "$1" >/dev/null 2>&1; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
+if ! need hyperfine || [ ! -x /usr/bin/time ]; then
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq hyperfine time >/dev/null
+fi
+
+cargo build --release --locked -q
+ICU=$ROOT/target/release/icu
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+echo "generating repositories (cached in bench/.repos)…" >&2
+python3 bench/gen_repos.py > "$WORK/sets"
+
+# The window icu uses for --date 2026-11-24 with no update sent yet:
+# [2026-11-10T00:00Z, 2026-11-25T00:00Z).
+export TZ=UTC ICU_NOW=2026-11-24T12:00:00+00:00
+SINCE=2026-11-10T00:00:00Z
+UNTIL=2026-11-25T00:00:00Z
+
+RUNS=${RUNS:-15}
+while read -r set repos; do
+  cfg=$WORK/$set.toml
+  {
+    printf '[me]\nname = "Ada Lovelace"\nemails = ["ada@example.com"]\n\n[update]\ndir = "%s"\n\n' "$WORK/updates-$set"
+    for r in $repos; do printf '[[repo]]\npath = "%s"\n\n' "$r"; done
+    cat <<'GOALS'
+[[goal]]
+id = "search"
+title = "Search latency"
+paths = ["services/search/**", "lib/search/**"]
+
+[[goal]]
+id = "index"
+title = "Index rebuild"
+paths = ["services/index/**"]
+keywords = ["(?i)index"]
+
+[[goal]]
+id = "docs"
+title = "Docs"
+paths = ["docs/**"]
+GOALS
+  } > "$cfg"
+  gitloop=$WORK/gitlog-$set.sh
+  {
+    echo '#!/bin/sh'
+    for r in $repos; do
+      echo "git -C '$r' log --branches --since=$SINCE --until=$UNTIL --author=ada@example.com --numstat >/dev/null"
+    done
+  } > "$gitloop"
+  chmod +x "$gitloop"
+  n=$(echo "$repos" | wc -w)
+  echo "set $set: $n repositories" >&2
+  hyperfine --style basic --warmup 3 --runs "$RUNS" -N \
+    --export-json "$WORK/$set.json" \
+    -n "icu draft" "$ICU --config $cfg draft --print --date 2026-11-24" \
+    -n "icu goals" "$ICU --config $cfg goals --date 2026-11-24" \
+    -n "git log loop" "$gitloop" >&2
+  for cmd in "icu draft:$ICU --config $cfg draft --print --date 2026-11-24" \
+             "icu goals:$ICU --config $cfg goals --date 2026-11-24" \
+             "git log loop:$gitloop"; do
+    name=${cmd%%:*}
+    line=${cmd#*:}
+    # Peak resident memory in KiB (for the loop: its largest git process).
+    /usr/bin/time -f "%M" -o "$WORK/rss" $line >/dev/null 2>&1
+    echo "$set	$name	$(cat "$WORK/rss")" >> "$WORK/rss.tsv"
+  done
+  for r in $repos; do git -C "$r" rev-list --count --branches; done | paste -sd+ | bc > "$WORK/$set.commits"
+  "$ICU" --config "$cfg" -v draft --print --date 2026-11-24 2>&1 >/dev/null | grep '^scan:' \
+    | awk '{v+=$4; w+=$6} END {print v, w}' > "$WORK/$set.visited"
+done < "$WORK/sets"
+
+python3 bench/report.py "$WORK" > BENCHMARKS.md
+cat BENCHMARKS.md
