@@ -146,13 +146,34 @@ impl Identity<'_> {
     }
 }
 
+/// libgit2's pack window size (default 1 GiB on 64-bit systems).
+const MWINDOW_SIZE: usize = 1 << 20;
+/// libgit2's limit on mapped pack windows, across repositories.
+const MWINDOW_MAPPED_LIMIT: usize = 32 << 20;
+
 fn init_libgit2() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // Objects come from the user's own repositories; verifying every hash
         // was a fifth of the scan's profile (GIT-SCAN-NOTES.md).
         git2::opts::strict_hash_verification(false);
+        // A scan reads a few hundred commits near the tips: small pack
+        // windows keep the mapped (resident) part of a large pack small.
+        // SAFETY: called once, before any repository is opened.
+        unsafe {
+            let _ = git2::opts::set_mwindow_size(MWINDOW_SIZE);
+            let _ = git2::opts::set_mwindow_mapped_limit(MWINDOW_MAPPED_LIMIT);
+        }
     });
+}
+
+/// How much to learn about each commit of mine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Files, and lines added and removed (as `git log --numstat`).
+    Full,
+    /// Files only: enough to attribute commits to goals (`icu goals`).
+    Paths,
 }
 
 /// Scans every repository, in parallel (one libgit2 repository per thread).
@@ -162,6 +183,7 @@ pub fn scan_all(
     repos: &[RepoSpec],
     window: TimeWindow,
     me: &Identity<'_>,
+    detail: Detail,
 ) -> (Vec<RepoActivity>, Vec<ScanWarning>) {
     init_libgit2();
     let threads = std::thread::available_parallelism()
@@ -177,7 +199,7 @@ pub fn scan_all(
             s.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(spec) = repos.get(i) else { break };
-                let r = scan_repo(spec, window, me);
+                let r = scan_repo(spec, window, me, detail);
                 if let Ok(mut slot) = slots[i].lock() {
                     *slot = Some(r);
                 }
@@ -230,6 +252,7 @@ pub fn scan_repo(
     spec: &RepoSpec,
     window: TimeWindow,
     me: &Identity<'_>,
+    detail: Detail,
 ) -> Result<RepoActivity, ScanWarning> {
     init_libgit2();
     let repo = open(&spec.path).map_err(|m| warning(spec, m))?;
@@ -251,7 +274,7 @@ pub fn scan_repo(
         if !is_mine(&c, mailmap.as_ref(), me) {
             continue;
         }
-        commits.push(describe(&repo, &c, mailmap.as_ref()));
+        commits.push(describe(&repo, &c, mailmap.as_ref(), detail));
     }
 
     let branch_of = branch_membership(&walk, &commits);
@@ -554,13 +577,18 @@ fn co_authors(message: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn describe(repo: &Repository, c: &GitCommit<'_>, mailmap: Option<&git2::Mailmap>) -> Commit {
+fn describe(
+    repo: &Repository,
+    c: &GitCommit<'_>,
+    mailmap: Option<&git2::Mailmap>,
+    detail: Detail,
+) -> Commit {
     let message = String::from_utf8_lossy(c.message_bytes()).into_owned();
     let subject = message.lines().next().unwrap_or("").trim().to_string();
     let author = mailmap
         .and_then(|m| c.author_with_mailmap(m).ok())
         .unwrap_or_else(|| c.author().to_owned());
-    let (files, added, removed) = changes(repo, c).unwrap_or_default();
+    let (files, added, removed) = changes(repo, c, detail).unwrap_or_default();
     let id = c.id().to_string();
     let when = c.committer().when();
     Commit {
@@ -595,6 +623,7 @@ struct Change {
 fn changes(
     repo: &Repository,
     c: &GitCommit<'_>,
+    detail: Detail,
 ) -> Result<(Vec<String>, usize, usize), git2::Error> {
     let tree = c.tree()?;
     // A root commit, or a shallow boundary, compares with the empty tree.
@@ -602,6 +631,11 @@ fn changes(
     let mut out = Vec::new();
     diff_trees(repo, parent_tree.as_ref(), Some(&tree), "", &mut out)?;
 
+    if detail == Detail::Paths {
+        let mut files: Vec<String> = out.into_iter().map(|ch| ch.path).collect();
+        files.sort();
+        return Ok((files, 0, 0));
+    }
     let has_add = out.iter().any(|x| x.old.is_none());
     let has_del = out.iter().any(|x| x.new.is_none());
     if has_add && has_del {

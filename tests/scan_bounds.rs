@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use icu::config::RepoSpec;
-use icu::scan::{scan_repo, Identity, TimeWindow, SKEW_MARGIN_SECS, SLOP};
+use icu::scan::{scan_repo, Detail, Identity, TimeWindow, SKEW_MARGIN_SECS, SLOP};
 
 const HOUR: i64 = 3600;
 /// 2026-11-24T00:00:00Z
@@ -75,7 +75,7 @@ fn the_walk_reads_what_the_window_holds_not_the_history() {
         url: None,
     };
     let emails = vec!["ada@example.com".to_string()];
-    let got = scan_repo(&spec, window, &Identity { emails: &emails }).expect("scan");
+    let got = scan_repo(&spec, window, &Identity { emails: &emails }, Detail::Full).expect("scan");
 
     let in_window = (14 * 24 * HOUR / step) as usize;
     assert_eq!(got.in_window, in_window);

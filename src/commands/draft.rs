@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
     )
     .map_err(Error::Usage)?;
     let asks = previous.map(|p| p.asks).unwrap_or_default();
-    let (repos, attribution) = scan_and_attribute(ctx, &cfg, &period);
+    let (repos, attribution) = scan_and_attribute(ctx, &cfg, &period, scan::Detail::Full);
     let fresh = compose(&cfg, &period, &repos, &attribution, &asks)?;
 
     if args.print {
@@ -152,11 +152,12 @@ pub fn scan_and_attribute(
     ctx: &Ctx,
     cfg: &Config,
     period: &Period,
+    detail: scan::Detail,
 ) -> (Vec<RepoActivity>, Attribution) {
     let me = Identity {
         emails: &cfg.me.emails,
     };
-    let (repos, warnings) = scan::scan_all(&cfg.repos, period.window(), &me);
+    let (repos, warnings) = scan::scan_all(&cfg.repos, period.window(), &me, detail);
     for w in &warnings {
         ctx.warn(&w.to_string());
     }

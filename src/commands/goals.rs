@@ -57,7 +57,9 @@ pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
         since: period.since.min(sparkline_start),
         ..period
     };
-    let (_, at) = super::draft::scan_and_attribute(ctx, &cfg, &scan_period);
+    // The table needs no line counts: files are enough to attribute.
+    let (_, at) =
+        super::draft::scan_and_attribute(ctx, &cfg, &scan_period, crate::scan::Detail::Paths);
 
     let rows: Vec<GoalRow> = cfg
         .goals
