@@ -686,27 +686,37 @@ fn blob_line_stats(
 ) -> Result<(usize, usize), git2::Error> {
     let old_blob = old.map(|o| repo.find_blob(o)).transpose()?;
     let new_blob = new.map(|o| repo.find_blob(o)).transpose()?;
-    if old_blob.as_ref().is_some_and(|b| b.is_binary())
-        || new_blob.as_ref().is_some_and(|b| b.is_binary())
-    {
+    let old_bytes = old_blob.as_ref().map(|b| b.content());
+    let new_bytes = new_blob.as_ref().map(|b| b.content());
+    if old_bytes.is_some_and(is_binary) || new_bytes.is_some_and(is_binary) {
         return Ok((0, 0));
     }
-    // An added or deleted file is all added or all removed lines: count
-    // them. Only a modified file needs a diff, made from the two blobs
-    // (`Patch::from_buffers` would hash both buffers first).
-    let (old_blob, new_blob) = match (old_blob, new_blob) {
-        (None, None) => return Ok((0, 0)),
-        (None, Some(n)) => return Ok((count_lines(n.content()), 0)),
-        (Some(o), None) => return Ok((0, count_lines(o.content()))),
-        (Some(o), Some(n)) => (o, n),
-    };
-    let patch = git2::Patch::from_blobs(&old_blob, None, &new_blob, None, None)?;
-    // `Patch` may have detected binary content itself.
-    if patch.delta().flags().is_binary() {
-        return Ok((0, 0));
-    }
-    let (_, a, r) = patch.line_stats()?;
-    Ok((a, r))
+    Ok(match (old_bytes, new_bytes) {
+        (None, None) => (0, 0),
+        (None, Some(n)) => (count_lines(n), 0),
+        (Some(o), None) => (0, count_lines(o)),
+        (Some(o), Some(n)) => line_diff(o, n),
+    })
+}
+
+/// git's rule for binary content: a NUL byte in the first 8,000 bytes.
+fn is_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8000)].contains(&0)
+}
+
+/// Lines added and removed between two texts, with a Myers diff as git's
+/// default. (libgit2's blob patch would look up `.gitattributes` for every
+/// file, dozens of failed file system calls per commit.)
+fn line_diff(old: &[u8], new: &[u8]) -> (usize, usize) {
+    use imara_diff::intern::InternedInput;
+    use imara_diff::sources::byte_lines;
+    let input = InternedInput::new(byte_lines(old), byte_lines(new));
+    let counter = imara_diff::diff(
+        imara_diff::Algorithm::Myers,
+        &input,
+        imara_diff::sink::Counter::new(|_: std::ops::Range<u32>, _: std::ops::Range<u32>| {}),
+    );
+    (counter.insertions as usize, counter.removals as usize)
 }
 
 /// Lines as git's numstat counts them: a last line without a newline counts.

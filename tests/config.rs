@@ -1,0 +1,280 @@
+//! Config problems as a user meets them, through the binary: every one names
+//! the file, line and column and the key, and exits 2. Plus `icu init`.
+
+mod common;
+
+use std::fs;
+
+use common::{TestEnv, C, ME};
+use predicates::prelude::*;
+
+/// Runs `icu goals` with `text` as the config; returns stderr, asserting exit 2.
+fn config_error(text: &str) -> String {
+    let env = TestEnv::new();
+    let cfg = env.config(text);
+    let out = env
+        .icu()
+        .arg("--config")
+        .arg(&cfg)
+        .arg("goals")
+        .assert()
+        .code(2);
+    String::from_utf8(out.get_output().stderr.clone())
+        .unwrap()
+        .replace(&cfg.display().to_string(), "[CONFIG]")
+}
+
+const GOAL: &str = "[[goal]]\nid = \"search\"\ntitle = \"Search\"\n";
+
+#[test]
+fn a_file_that_is_not_toml() {
+    let e = config_error("[me]\nname = \"Ada\n");
+    assert!(e.contains("[CONFIG]:2:"), "{e}");
+    assert!(e.contains("not valid TOML"), "{e}");
+}
+
+#[test]
+fn a_wrong_type() {
+    let e = config_error("[update]\ncadence_days = \"two weeks\"\n");
+    assert!(
+        e.contains("[CONFIG]:2:16") && e.contains("invalid type"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_unknown_key_lists_the_valid_ones() {
+    let e = config_error(&format!("{GOAL}titel = \"typo\"\n"));
+    assert!(
+        e.contains("[CONFIG]:4:1") && e.contains("unknown key `titel`"),
+        "{e}"
+    );
+    assert!(e.contains("`keywords`"), "{e}");
+}
+
+#[test]
+fn a_bad_date() {
+    let e = config_error(&format!("{GOAL}due = \"end of Q1\"\n"));
+    assert!(
+        e.contains("[CONFIG]:4:7") && e.contains("`due` of goal `search`"),
+        "{e}"
+    );
+    let e = config_error(&format!("{GOAL}due = 2027-02-30\n"));
+    assert!(e.contains("[CONFIG]:4:"), "{e}");
+}
+
+#[test]
+fn an_unknown_status_is_shown_as_a_full_diagnostic() {
+    let e = config_error(&format!("{GOAL}status = \"on-trak\"\n"));
+    insta::assert_snapshot!("unknown_status", e);
+}
+
+#[test]
+fn a_duplicate_goal_id_points_at_both() {
+    let e = config_error(&format!("{GOAL}\n{GOAL}"));
+    assert!(e.contains("[CONFIG]:6:6"), "{e}");
+    assert!(
+        e.contains("duplicate goal id `search` (first defined on line 2)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_repo_name_no_repo_defines() {
+    let e = config_error(&format!(
+        "[[repo]]\npath = \"/src/web\"\n\n{GOAL}repos = [\"serach\"]\n"
+    ));
+    assert!(e.contains("[CONFIG]:7:10"), "{e}");
+    assert!(
+        e.contains("goal `search` names repo `serach`") && e.contains("defined repos: web"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_invalid_glob_names_the_goal() {
+    let e = config_error(&format!("{GOAL}paths = [\"services/[search\"]\n"));
+    assert!(
+        e.contains("[CONFIG]:4:10") && e.contains("invalid glob in `paths` of goal `search`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_invalid_regex_names_the_goal() {
+    let e = config_error(&format!("{GOAL}keywords = [\"SEARCH-(\\\\d+\"]\n"));
+    assert!(
+        e.contains("[CONFIG]:4:13") && e.contains("invalid regex in `keywords` of goal `search`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_undefined_variable_in_a_path() {
+    let e = config_error("[[repo]]\npath = \"$WORKSPACE/search\"\n");
+    assert!(
+        e.contains("[CONFIG]:2:8") && e.contains("$WORKSPACE which is not set"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_utf8() {
+    let env = TestEnv::new();
+    let cfg = env.path().join("icu.toml");
+    fs::write(&cfg, b"[me]\nname = \"Jos\xe9\"\n").unwrap();
+    env.icu()
+        .arg("--config")
+        .arg(&cfg)
+        .arg("goals")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not UTF-8").and(predicate::str::contains("icu.toml:2:")));
+}
+
+#[test]
+fn an_empty_file_says_how_to_start() {
+    let e = config_error("\n# nothing yet\n");
+    assert!(
+        e.contains("is empty") && e.contains("icu init --force"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_missing_config_named_explicitly_is_an_error() {
+    let env = TestEnv::new();
+    env.icu()
+        .args(["--config", "nowhere.toml", "goals"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nowhere.toml").and(predicate::str::contains("icu init")));
+}
+
+#[test]
+fn tilde_and_variables_expand_in_paths() {
+    let env = TestEnv::new();
+    let r = env.repo("home/src/search");
+    r.commit(C::mine("2026-11-20T10:00:00Z", "Work at home", "a.txt"));
+    let cfg = env.config(&format!(
+        "[me]\nemails = [\"{ME}\"]\n[update]\ndir = \"$NOTES/updates\"\n[[repo]]\npath = \"~/src/search\"\n"
+    ));
+    env.icu()
+        .env("NOTES", env.path().join("notes"))
+        .arg("--config")
+        .arg(&cfg)
+        .args(["draft", "--no-edit"])
+        .assert()
+        .success();
+    let doc = fs::read_to_string(env.path().join("notes/updates/2026-11-24.md")).unwrap();
+    assert!(doc.contains("Work at home"), "{doc}");
+}
+
+#[test]
+fn a_repo_glob_adds_every_repository_in_a_folder() {
+    let env = TestEnv::new();
+    for name in ["src/api", "src/web"] {
+        env.repo(name).commit(C::mine(
+            "2026-11-20T10:00:00Z",
+            &format!("Work in {name}"),
+            "a.txt",
+        ));
+    }
+    fs::create_dir_all(env.path().join("src/not-a-repo")).unwrap();
+    let cfg = env.config(&format!(
+        "[me]\nemails = [\"{ME}\"]\n[[repo]]\npath = \"{}/src/*\"\n",
+        env.path().display()
+    ));
+    env.icu()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["draft", "--print"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("1 commit in api")
+                .and(predicate::str::contains("1 commit in web"))
+                .and(predicate::str::contains("not-a-repo").not()),
+        );
+}
+
+// --- icu init ----------------------------------------------------------------
+
+#[test]
+fn init_then_draft_works_without_editing_a_file() {
+    let env = TestEnv::new();
+    let r = env.repo("work/search");
+    r.git(&["config", "user.name", "Ada Lovelace"]);
+    r.git(&["config", "user.email", ME]);
+    r.commit(C::mine("2026-11-20T10:00:00Z", "Add tiered cache", "a.txt"));
+    // No flags: identity from git config, the current repository.
+    env.icu()
+        .current_dir(&r.path)
+        .args(["init", "--to", "Grace Hopper <grace@example.com>"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote"));
+    let cfg = env.path().join("config/icu/icu.toml");
+    let text = fs::read_to_string(&cfg).unwrap();
+    assert!(text.contains("name = \"Ada Lovelace\""), "{text}");
+    assert!(text.contains(&format!("emails = [\"{ME}\"]")), "{text}");
+    assert!(text.contains("# [[goal]]"), "{text}");
+    env.icu()
+        .current_dir(&r.path)
+        .args(["draft", "--print"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Add tiered cache"))
+        .stderr(predicate::str::contains("no config").not());
+}
+
+#[test]
+fn init_never_overwrites_without_force() {
+    let env = TestEnv::new();
+    let args = [
+        "init",
+        "--name",
+        "Ada",
+        "--email",
+        ME,
+        "--repo",
+        "/src/search",
+    ];
+    env.icu().args(args).assert().success();
+    let cfg = env.path().join("config/icu/icu.toml");
+    fs::write(&cfg, "# my edits\n[me]\nname = \"Ada\"\n").unwrap();
+    env.icu()
+        .args(args)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    assert_eq!(
+        fs::read_to_string(&cfg).unwrap(),
+        "# my edits\n[me]\nname = \"Ada\"\n"
+    );
+    env.icu().args(args).arg("--force").assert().success();
+    assert!(fs::read_to_string(&cfg).unwrap().contains("[[repo]]"));
+    assert_eq!(
+        fs::read_to_string(cfg.with_extension("toml.bak")).unwrap(),
+        "# my edits\n[me]\nname = \"Ada\"\n"
+    );
+}
+
+#[test]
+fn init_refuses_an_address_that_is_not_one_and_writes_nothing() {
+    let env = TestEnv::new();
+    env.icu()
+        .args([
+            "init",
+            "--name",
+            "Ada",
+            "--email",
+            ME,
+            "--to",
+            "grace at example",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("grace at example"));
+    assert!(!env.path().join("config/icu/icu.toml").exists());
+}
