@@ -15,9 +15,9 @@ export DEBIAN_FRONTEND=noninteractive
 
 need() { command -v "$1" >/dev/null 2>&1; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
-if ! need hyperfine || [ ! -x /usr/bin/time ]; then
+if ! need hyperfine || [ ! -x /usr/bin/time ] || ! need valgrind; then
   as_root apt-get update -qq
-  as_root apt-get install -y -qq hyperfine time >/dev/null
+  as_root apt-get install -y -qq hyperfine time valgrind >/dev/null
 fi
 
 cargo build --release --locked -q
@@ -80,7 +80,14 @@ GOALS
     line=${cmd#*:}
     # Peak resident memory in KiB (for the loop: its largest git process).
     /usr/bin/time -f "%M" -o "$WORK/rss" $line >/dev/null 2>&1
-    echo "$set	$name	$(cat "$WORK/rss")" >> "$WORK/rss.tsv"
+    heap=-
+    # Peak heap (malloc'd bytes), which unlike RSS leaves out the pages of
+    # pack and index files libgit2 maps from the page cache.
+    if [ "$name" != "git log loop" ] && need valgrind; then
+      valgrind --tool=massif --massif-out-file="$WORK/massif" $line >/dev/null 2>&1
+      heap=$(awk -F= '/^mem_heap_B=/{h=$2} /^mem_heap_extra_B=/{t=h+$2; if (t>m) m=t} END {print m/1024}' "$WORK/massif")
+    fi
+    echo "$set	$name	$(cat "$WORK/rss")	$heap" >> "$WORK/rss.tsv"
   done
   for r in $repos; do git -C "$r" rev-list --count --branches; done | paste -sd+ | bc > "$WORK/$set.commits"
   "$ICU" --config "$cfg" -v draft --print --date 2026-11-24 2>&1 >/dev/null | grep '^scan:' \

@@ -151,6 +151,10 @@ const MWINDOW_SIZE: usize = 1 << 20;
 /// libgit2's limit on mapped pack windows, across repositories.
 const MWINDOW_MAPPED_LIMIT: usize = 32 << 20;
 
+/// libgit2's object cache, shared by all threads (default 256 MiB): a
+/// scan reads each commit once and trees near the tips a few times.
+const OBJECT_CACHE_BYTES: isize = 8 << 20;
+
 fn init_libgit2() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
@@ -163,6 +167,7 @@ fn init_libgit2() {
         unsafe {
             let _ = git2::opts::set_mwindow_size(MWINDOW_SIZE);
             let _ = git2::opts::set_mwindow_mapped_limit(MWINDOW_MAPPED_LIMIT);
+            let _ = git2::opts::set_cache_max_size(OBJECT_CACHE_BYTES);
         }
     });
 }
