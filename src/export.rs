@@ -153,13 +153,59 @@ h1{font-size:1.5em;margin:0 0 .5em}h2{font-size:1.25em;margin:1.2em 0 .4em;borde
 ul,ol{padding-left:1.5em;margin:.3em 0}li{margin:.1em 0}code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;background:#f6f8fa;padding:.1em .3em;border-radius:3px}\
 pre{background:#f6f8fa;padding:.6em;border-radius:4px;overflow:auto}a{color:#0969da}table{border-collapse:collapse}td,th{border:1px solid #d1d9e0;padding:.2em .5em}";
 
+/// The box drawn for an open (`- [ ]`) and a done (`- [x]`) task item in HTML.
+const TASK_OPEN: &str = "\u{2610} ";
+const TASK_DONE: &str = "\u{2611} ";
+
 /// The update as a complete HTML document titled `title`.
+///
+/// Task items are drawn as ☐/☑ text rather than comrak's
+/// `<input type="checkbox">`: mail clients (Gmail, Outlook) strip form
+/// elements, which would make an open ask look the same as a done one.
 pub fn to_html(md: &str, title: &str) -> String {
-    let body = comrak::markdown_to_html(md, &comrak_options());
+    let options = comrak_options();
+    let arena = comrak::Arena::new();
+    let root = comrak::parse_document(&arena, md, &options);
+    let tasks: Vec<_> = root
+        .descendants()
+        .filter(|n| matches!(n.data().value, NodeValue::TaskItem(_)))
+        .collect();
+    for item in tasks {
+        task_as_text(&arena, item);
+    }
+    let mut body = String::new();
+    // Writing to a String cannot fail; an empty body is the worst outcome.
+    let _ = comrak::format_html(root, &options, &mut body);
     format!(
-        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         html_escape(title)
     )
+}
+
+/// Turns a task item into a plain list item whose text starts with a box.
+fn task_as_text<'a>(arena: &'a comrak::Arena<'a>, item: &'a AstNode<'a>) {
+    let done = match &item.data().value {
+        NodeValue::TaskItem(t) => t.symbol.is_some(),
+        _ => return,
+    };
+    let Some(list) = item.parent().and_then(|p| match &p.data().value {
+        NodeValue::List(l) => Some(*l),
+        _ => None,
+    }) else {
+        return;
+    };
+    item.data_mut().value = NodeValue::Item(list);
+    let mark = arena.alloc(AstNode::from(NodeValue::Text(
+        if done { TASK_DONE } else { TASK_OPEN }.into(),
+    )));
+    match item.first_child() {
+        Some(p) if matches!(p.data().value, NodeValue::Paragraph) => p.prepend(mark),
+        _ => {
+            let p = arena.alloc(AstNode::from(NodeValue::Paragraph));
+            p.append(mark);
+            item.prepend(p);
+        }
+    }
 }
 
 fn html_escape(s: &str) -> String {
@@ -177,141 +223,145 @@ fn html_escape(s: &str) -> String {
     out
 }
 
-/// The update as plain text for plain-text mail: headings underlined, lists
-/// as `-` (task items as `[ ]`/`[x]`), links as `text (url)`, emphasis and
-/// escapes gone, raw HTML dropped. Lines are not re-wrapped: mail clients
-/// wrap, and a commit subject stays on its line.
+/// The update as plain text for plain-text mail: headings underlined (`=`
+/// for level 1, `-` for level 2, bare text below that), lists as `-` (task
+/// items as `[ ]`/`[x]`), links as `text (url)`, tables as aligned columns,
+/// emphasis, backslash escapes and raw HTML gone. Lines are not re-wrapped:
+/// mail clients wrap, and a commit subject stays on its line.
 pub fn to_text(md: &str) -> String {
     let arena = comrak::Arena::new();
     let root = comrak::parse_document(&arena, md, &comrak_options());
-    let mut out = String::new();
-    blocks(root, &mut out, "", "");
-    let mut text = out.trim_end().to_string();
+    let mut text = block_lines(root).join("\n");
     text.push('\n');
     text
 }
 
-/// Renders the block children of `node`, each line prefixed by `indent`
-/// (the first line of the first child by `first`).
-fn blocks<'a>(node: &'a AstNode<'a>, out: &mut String, first: &str, indent: &str) {
-    let mut lead = first.to_string();
-    for (i, child) in node.children().enumerate() {
-        if i > 0 {
-            lead = indent.to_string();
-        }
-        block(child, out, &lead, indent);
-    }
-}
-
-fn push_lines(out: &mut String, text: &str, first: &str, indent: &str) {
-    for (i, line) in text.lines().enumerate() {
-        out.push_str(if i == 0 { first } else { indent });
-        out.push_str(line);
-        out.push('\n');
-    }
-}
-
-fn block<'a>(node: &'a AstNode<'a>, out: &mut String, first: &str, indent: &str) {
+/// The lines of a block node, with no blank line at either end.
+fn block_lines<'a>(node: &'a AstNode<'a>) -> Vec<String> {
     let value = node.data().value.clone();
     match value {
         NodeValue::Heading(h) => {
-            let text = inlines(node);
-            out.push_str(first);
-            out.push_str(&text);
-            out.push('\n');
+            let text = inlines(node).replace('\n', " ");
             let under = match h.level {
-                1 => Some('='),
-                2 => Some('-'),
+                1 => Some("="),
+                2 => Some("-"),
                 _ => None,
             };
+            let mut lines = vec![text.clone()];
             if let Some(u) = under {
-                out.push_str(indent);
-                out.push_str(&u.to_string().repeat(text.chars().count().max(3)));
-                out.push('\n');
+                lines.push(u.repeat(text.chars().count().max(3)));
             }
-            out.push('\n');
+            lines
         }
-        NodeValue::Paragraph => {
-            push_lines(out, &inlines(node), first, indent);
-            if !in_tight_list(node) {
-                out.push('\n');
-            }
-        }
+        NodeValue::Paragraph => inlines(node).lines().map(str::to_string).collect(),
         NodeValue::List(l) => {
-            let mut n = l.start;
-            for item in node.children() {
-                let marker = match l.list_type {
+            let mut lines = Vec::new();
+            for (n, item) in node.children().enumerate() {
+                let mut marker = match l.list_type {
                     ListType::Bullet => "- ".to_string(),
-                    ListType::Ordered => {
-                        let m = format!("{n}. ");
-                        n += 1;
-                        m
-                    }
+                    ListType::Ordered => format!("{}. ", l.start + n),
                 };
-                let marker = match &item.data().value {
-                    NodeValue::TaskItem(t) => {
-                        let mark = if t.symbol.is_some() { "[x] " } else { "[ ] " };
-                        format!("{marker}{mark}")
-                    }
-                    _ => marker,
-                };
-                let lead = format!("{first_or}{marker}", first_or = indent);
-                let inner = format!("{indent}{}", " ".repeat(marker.chars().count()));
-                blocks(item, out, &lead, &inner);
+                if let NodeValue::TaskItem(t) = &item.data().value {
+                    marker.push_str(if t.symbol.is_some() { "[x] " } else { "[ ] " });
+                }
+                if n > 0 && !l.tight {
+                    lines.push(String::new());
+                }
+                let pad = " ".repeat(marker.chars().count());
+                let body = children_lines(item, l.tight);
+                if body.is_empty() {
+                    lines.push(marker.trim_end().to_string());
+                }
+                for (i, line) in body.into_iter().enumerate() {
+                    lines.push(match (i, line.is_empty()) {
+                        (0, _) => format!("{marker}{line}"),
+                        (_, true) => line,
+                        _ => format!("{pad}{line}"),
+                    });
+                }
             }
-            if !l.tight || !in_list(node) {
-                out.push('\n');
-            }
+            lines
         }
-        NodeValue::CodeBlock(c) => {
-            for line in c.literal.lines() {
-                out.push_str(indent);
-                out.push_str("    ");
-                out.push_str(line);
-                out.push('\n');
-            }
-            out.push('\n');
-        }
-        NodeValue::BlockQuote => {
-            let q = format!("{indent}> ");
-            blocks(node, out, &q, &q);
-        }
-        NodeValue::ThematicBreak => {
-            out.push_str(first);
-            out.push_str("----\n\n");
-        }
-        NodeValue::Table(_) => {
-            for row in node.children() {
-                let cells: Vec<String> = row.children().map(inlines).collect();
-                out.push_str(indent);
-                out.push_str(&cells.join(" | "));
-                out.push('\n');
-            }
-            out.push('\n');
-        }
-        NodeValue::HtmlBlock(_) => {}
-        _ => blocks(node, out, first, indent),
+        NodeValue::CodeBlock(c) => c
+            .literal
+            .lines()
+            .map(|l| {
+                if l.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!("    {l}")
+                }
+            })
+            .collect(),
+        NodeValue::BlockQuote => children_lines(node, false)
+            .into_iter()
+            .map(|l| {
+                if l.is_empty() {
+                    ">".to_string()
+                } else {
+                    format!("> {l}")
+                }
+            })
+            .collect(),
+        NodeValue::ThematicBreak => vec!["----".to_string()],
+        NodeValue::Table(_) => table_lines(node),
+        NodeValue::HtmlBlock(_) => Vec::new(),
+        _ => children_lines(node, false),
     }
 }
 
-fn in_list<'a>(node: &'a AstNode<'a>) -> bool {
-    node.ancestors()
-        .skip(1)
-        .any(|a| matches!(a.data().value, NodeValue::Item(_) | NodeValue::TaskItem(_)))
+/// The block children of `node`, a blank line between them unless `tight`.
+fn children_lines<'a>(node: &'a AstNode<'a>, tight: bool) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for child in node.children() {
+        let block = block_lines(child);
+        if block.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() && !tight {
+            lines.push(String::new());
+        }
+        lines.extend(block);
+    }
+    lines
 }
 
-fn in_tight_list<'a>(node: &'a AstNode<'a>) -> bool {
-    let Some(item) = node.parent() else {
-        return false;
+/// A table as columns padded to the same width, the header underlined.
+fn table_lines<'a>(node: &'a AstNode<'a>) -> Vec<String> {
+    let rows: Vec<Vec<String>> = node
+        .children()
+        .map(|row| {
+            row.children()
+                .map(|cell| inlines(cell).replace('\n', " "))
+                .collect()
+        })
+        .collect();
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width = |c: usize| {
+        rows.iter()
+            .filter_map(|r| r.get(c))
+            .map(|s| s.chars().count())
+            .max()
+            .unwrap_or(0)
     };
-    if !matches!(
-        item.data().value,
-        NodeValue::Item(_) | NodeValue::TaskItem(_)
-    ) {
-        return false;
+    let widths: Vec<usize> = (0..columns).map(width).collect();
+    let line = |cells: Vec<String>| cells.join(" | ").trim_end().to_string();
+    let mut lines = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let cells = widths
+            .iter()
+            .enumerate()
+            .map(|(c, w)| {
+                let s = row.get(c).map(String::as_str).unwrap_or("");
+                format!("{s}{}", " ".repeat(w - s.chars().count()))
+            })
+            .collect();
+        lines.push(line(cells));
+        if i == 0 {
+            lines.push(line(widths.iter().map(|w| "-".repeat(*w)).collect()));
+        }
     }
-    item.parent()
-        .is_some_and(|l| matches!(&l.data().value, NodeValue::List(l) if l.tight))
+    lines
 }
 
 /// The text of an inline container.
@@ -559,7 +609,10 @@ mod tests {
     fn the_persons_markdown_renders() {
         let html = to_html("## Goals\n\n- [x] done\n- [ ] open\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nsee https://example.com and *this*\n", "t");
         assert!(html.contains("<h2>Goals</h2>"));
-        assert!(html.contains("type=\"checkbox\""));
+        // Mail clients strip form elements: the boxes are text.
+        assert!(html.contains("<li>\u{2611} done</li>"), "{html}");
+        assert!(html.contains("<li>\u{2610} open</li>"), "{html}");
+        assert!(!html.contains("<input"), "{html}");
         assert!(html.contains("<table>"));
         assert!(html.contains("<a href=\"https://example.com\">"));
         assert!(html.contains("<em>this</em>"));
@@ -575,6 +628,15 @@ mod tests {
         assert_eq!(
             text,
             "Update — 23 Nov\n===============\n\nGoals\n-----\n\nSearch\n\nShipped the cache, see the doc (https://x.org/d).\n\n- 2 commits in search\n  - Fix <b>*all*</b> [links](javascript:x) (abc1234)\n\nHelp\n----\n\n- [ ] Access to prod\n- [x] Budget\n"
+        );
+    }
+
+    #[test]
+    fn plain_text_nests_quotes_tables_and_code() {
+        let md = "- - a\n  - b\n- c\n\n> quote\n> - x\n\n| a | bee |\n|---|:-:|\n| `xyzzy` | **y** |\n\n```\nfn x() {}\n\nfn y() {}\n```\n\n<div>\nraw html\n</div>\n\n1. [ ] ask\n\n   more\n2. [x] done\n";
+        assert_eq!(
+            to_text(md),
+            "- - a\n  - b\n- c\n\n> quote\n>\n> - x\n\na     | bee\n----- | ---\nxyzzy | y\n\n    fn x() {}\n\n    fn y() {}\n\n1. [ ] ask\n\n       more\n\n2. [x] done\n"
         );
     }
 
