@@ -62,6 +62,20 @@ pub enum ExportError {
     },
 }
 
+impl ExportError {
+    /// True when the fix is in the config (an address, the subject, the
+    /// sendmail command line) rather than in the world (a failed send):
+    /// such errors should exit 2, not 1.
+    pub fn is_config(&self) -> bool {
+        matches!(
+            self,
+            ExportError::Address { .. }
+                | ExportError::HeaderInjection { .. }
+                | ExportError::Command(_)
+        )
+    }
+}
+
 /// What the program printed, indented under the message; nothing if it
 /// printed nothing.
 fn printed(output: &str) -> String {
