@@ -484,14 +484,15 @@ fn type_words(want: &str) -> String {
 fn key_of_value_at(src: &str, offset: usize) -> Option<String> {
     let offset = floor_char_boundary(src, offset.min(src.len()));
     let start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let (key, _) = src[start..].split_once('=')?;
-    let key = key.trim();
+    let line = src[start..].split('\n').next().unwrap_or("");
+    let eq = line.find('=')?;
+    let key = line[..eq].trim();
     let plain = |k: &str| {
         !k.is_empty()
             && k.chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"' | '\''))
     };
-    if offset <= start + key.len() || !plain(key) {
+    if offset <= start + eq || !plain(key) {
         return None;
     }
     let table = src[..start].lines().rev().find_map(|l| {
@@ -1513,6 +1514,8 @@ mod tests {
         );
         assert_eq!(key_of_value_at("x = [\n  3,\n", 9), None);
         assert_eq!(key_of_value_at("[me\n", 3), None);
+        assert_eq!(key_of_value_at("[me\nname = 1\n", 2), None);
+        assert_eq!(key_of_value_at("  due = x\n", 4), None);
         let e = parse_err("[[goal]] # g\nid = \"g\"\ntitle = \"G\"\ndue = 2027-13-01\n");
         assert_eq!((e.line, e.column), (Some(4), Some(7)));
         assert!(e.to_string().contains("`goal.due`"), "{e}");
@@ -1671,5 +1674,37 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("icu init --force"));
+    }
+
+    /// Lines a config is made of, good and bad, for the property below.
+    fn config_line() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just("[me]".to_string()),
+            Just("[update]".to_string()),
+            Just("[[repo]]".to_string()),
+            Just("[[goal]]".to_string()),
+            Just("id = \"g\"".to_string()),
+            Just("title = \"G\"".to_string()),
+            Just("path = \"~/src/*\"".to_string()),
+            Just("due = 2027-02-30".to_string()),
+            Just("repos = [\"nope\"]".to_string()),
+            Just("keywords = [\"(\"]".to_string()),
+            "[a-z_]{1,12} = \"\\PC{0,12}\"",
+            "[a-z_]{1,12} = [0-9]{1,3}",
+            "\\PC{0,20}",
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_a_config_or_a_diagnostic(lines in proptest::collection::vec(config_line(), 0..10)) {
+            let text = lines.join("\n");
+            if let Err(e) = parse(&text, Path::new("/cfg/icu.toml"), &env()) {
+                let shown = e.to_string();
+                proptest::prop_assert!(shown.starts_with("error"), "{}", shown);
+                proptest::prop_assert!(shown.contains("/cfg/icu.toml"), "{}", shown);
+            }
+        }
     }
 }

@@ -406,3 +406,59 @@ fn init_refuses_an_address_that_is_not_one_and_writes_nothing() {
         .stderr(predicate::str::contains("grace at example"));
     assert!(!env.path().join("config/icu/icu.toml").exists());
 }
+
+#[test]
+fn init_with_every_flag_writes_a_config_that_draft_uses_as_is() {
+    let env = TestEnv::new();
+    let r = env.repo("home/src/search");
+    r.commit(C::mine("2026-11-20T10:00:00Z", "Add tiered cache", "a.txt"));
+    let name = "Zoë \"Z\" O'Neil";
+    env.icu()
+        .args(["init", "--name", name, "--email", "Ada@Example.com"])
+        .args(["--to", "Grace Hopper <grace@example.com>"])
+        .args(["--cc", "alan@example.com", "--repo", "~/src/*"])
+        .assert()
+        .success();
+    let cfg = env.path().join("config/icu/icu.toml");
+    let text = fs::read_to_string(&cfg).unwrap();
+    assert!(text.contains(r#"name = "Zoë \"Z\" O'Neil""#), "{text}");
+    assert!(
+        text.contains(r#"to = ["Grace Hopper <grace@example.com>"]"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"cc = ["alan@example.com"]"#), "{text}");
+    assert!(text.contains("path = \"~/src/*\""), "{text}");
+    // The file loads as written: goals shows no problem, draft finds the
+    // commit through `~` and the glob.
+    env.icu()
+        .arg("goals")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+    env.icu()
+        .args(["draft", "--print"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Add tiered cache"))
+        .stderr(predicate::str::contains("no config").not());
+}
+
+#[test]
+fn init_without_to_or_cc_writes_empty_lists() {
+    let env = TestEnv::new();
+    env.icu()
+        .args([
+            "init",
+            "--name",
+            "Ada",
+            "--email",
+            ME,
+            "--repo",
+            "/src/search",
+        ])
+        .assert()
+        .success();
+    let text = fs::read_to_string(env.path().join("config/icu/icu.toml")).unwrap();
+    assert!(text.contains("\nto = []"), "{text}");
+    assert!(text.contains("\ncc = []"), "{text}");
+}
