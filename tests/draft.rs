@@ -355,3 +355,45 @@ fn section(doc: &str, key: &str) -> String {
         + start;
     doc[start..end].to_string()
 }
+
+#[test]
+fn a_merged_side_branch_keeps_its_commits_and_mainline_history_is_not_a_branchs() {
+    let env = TestEnv::new();
+    let r = env.repo("search");
+    r.commit(C::mine(
+        "2026-11-10T10:00:00Z",
+        "mainline before the fork",
+        "a",
+    ));
+    r.git(&["checkout", "-q", "-b", "search/cache"]);
+    r.commit(C::mine(
+        "2026-11-11T10:00:00Z",
+        "cache work on the branch",
+        "b",
+    ));
+    r.git(&["checkout", "-q", "main"]);
+    r.commit(C::mine(
+        "2026-11-12T10:00:00Z",
+        "mainline after the fork",
+        "c",
+    ));
+    r.merge(
+        "search/cache",
+        "Merge pull request #7 from ada/search-cache",
+        "2026-11-13T10:00:00Z",
+    );
+    let cfg = env.config_for(
+        &[&r],
+        "[[goal]]\nid = \"cache\"\ntitle = \"Tiered cache\"\nstatus = \"on-track\"\nbranches = [\"search/*\"]\n",
+    );
+    let doc = draft(&env, &cfg);
+    let goal = section(&doc, "cache");
+    assert!(goal.contains("cache work on the branch"), "{doc}");
+    assert!(goal.contains("1 PR merged (\\#7)"), "{doc}");
+    assert!(!goal.contains("mainline before the fork"), "{doc}");
+    let other = section(&doc, "other");
+    assert!(
+        other.contains("mainline before the fork") && other.contains("mainline after the fork"),
+        "{doc}"
+    );
+}

@@ -42,12 +42,7 @@ fn world(update_extra: &str) -> World {
 
 impl World {
     fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.env
-            .icu()
-            .arg("--config")
-            .arg(&self.cfg)
-            .args(args)
-            .assert()
+        self.env.run(&self.cfg, args)
     }
 
     /// Writes a sentence after every prompt.

@@ -131,12 +131,7 @@ fn toml_str(s: &str) -> String {
 
 impl World {
     fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.env
-            .icu()
-            .arg("--config")
-            .arg(&self.cfg)
-            .args(args)
-            .assert()
+        self.env.run(&self.cfg, args)
     }
 
     fn doc_text(&self) -> String {

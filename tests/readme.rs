@@ -1,0 +1,63 @@
+//! The README is part of the contract: every test its "When things go wrong"
+//! table names must exist, and the two set-up commands must be the ones CI
+//! runs.
+
+use std::fs;
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn every_test_named_in_the_bad_input_table_exists() {
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    let table = readme
+        .split("## When things go wrong")
+        .nth(1)
+        .expect("the README has the table")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let mut checked = 0;
+    for row in table
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| ---"))
+    {
+        let tests = row.rsplit('|').nth(1).unwrap_or("");
+        for name in tests.split('`').skip(1).step_by(2) {
+            if !name.contains("::") {
+                continue;
+            }
+            let parts: Vec<&str> = name.split("::").collect();
+            let (file, func) = match parts.as_slice() {
+                [file, "tests", func] => (root().join(format!("src/{file}.rs")), *func),
+                [file, func] => (root().join(format!("tests/{file}.rs")), *func),
+                _ => panic!("cannot read test name `{name}`"),
+            };
+            let file = if file.exists() {
+                file
+            } else {
+                root().join(format!("src/{}.rs", parts[0]))
+            };
+            let text = fs::read_to_string(&file)
+                .unwrap_or_else(|_| panic!("`{name}`: {} does not exist", file.display()));
+            assert!(
+                text.contains(&format!("fn {func}(")),
+                "`{name}` named in the README does not exist in {}",
+                file.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} tests named");
+}
+
+#[test]
+fn ci_runs_the_readme_test_command() {
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(readme.contains("cargo run --release -- draft --print"));
+    assert!(readme.contains("\ncargo test "));
+    let ci = fs::read_to_string(root().join(".ci/run")).unwrap();
+    assert!(ci.lines().any(|l| l.trim_start().starts_with("cargo test")));
+}
