@@ -34,7 +34,7 @@ fn a_file_that_is_not_toml() {
 }
 
 #[test]
-fn a_wrong_type_names_the_key_in_words() {
+fn a_wrong_type() {
     let e = config_error("[update]\ncadence_days = \"14\"\n");
     assert!(e.contains("[CONFIG]:2:16"), "{e}");
     assert!(
