@@ -18,6 +18,60 @@ pub const DEFAULT_SUBJECT: &str =
 /// The variables an `update.subject` template can use.
 const SUBJECT_VARIABLES: &str =
     "me.name, me.emails, date, period.since, period.until, period.since_short, period.until_short";
+/// What an `update.subject` template sees. Export renders the real one;
+/// loading the config renders a sample, so a typo is found at once.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectContext {
+    pub me: SubjectMe,
+    /// The update's date, `2026-11-23`.
+    pub date: String,
+    pub period: SubjectPeriod,
+}
+
+/// `me` in a subject.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectMe {
+    pub name: String,
+    pub emails: Vec<String>,
+}
+
+/// `period` in a subject: the first and last day covered.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectPeriod {
+    pub since: String,
+    pub until: String,
+    pub since_short: String,
+    pub until_short: String,
+}
+
+impl SubjectContext {
+    fn sample() -> SubjectContext {
+        SubjectContext {
+            me: SubjectMe {
+                name: "Ada".into(),
+                emails: vec!["ada@example.com".into()],
+            },
+            date: "2026-11-23".into(),
+            period: SubjectPeriod {
+                since: "2026-11-09".into(),
+                until: "2026-11-23".into(),
+                since_short: "9 Nov".into(),
+                until_short: "23 Nov".into(),
+            },
+        }
+    }
+}
+
+/// Renders an `update.subject` template (undefined variables are errors)
+/// into one line.
+pub fn render_subject(template: &str, ctx: &SubjectContext) -> Result<String, minijinja::Error> {
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    let rendered = env.render_str(template, ctx)?;
+    // A subject is one line; the template cannot smuggle a header in.
+    Ok(rendered.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// Default sendmail-compatible command line.
 pub const DEFAULT_SENDMAIL: &str = "sendmail -t -i";
 /// Default length of a period when no update was sent yet.
@@ -722,18 +776,6 @@ impl Validator<'_> {
     /// `commands::export::subject` gives it, so that a typo is found now
     /// rather than when the update is sent.
     fn subject(&self, s: &Spanned<String>, text: &str) -> Result<(), ConfigError> {
-        let mut env = minijinja::Environment::new();
-        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-        let sample = serde_json::json!({
-            "me": { "name": "Ada", "emails": ["ada@example.com"] },
-            "date": "2026-11-23",
-            "period": {
-                "since": "2026-11-09",
-                "until": "2026-11-23",
-                "since_short": "9 Nov",
-                "until_short": "23 Nov",
-            },
-        });
         let invalid = |e: minijinja::Error| {
             let label = if e.kind() == minijinja::ErrorKind::UndefinedError {
                 format!("a variable here is not one icu provides: {SUBJECT_VARIABLES}")
@@ -746,10 +788,7 @@ impl Validator<'_> {
                 &label,
             )
         };
-        env.add_template("subject", text).map_err(invalid)?;
-        env.get_template("subject")
-            .and_then(|t| t.render(&sample))
-            .map_err(invalid)?;
+        render_subject(text, &SubjectContext::sample()).map_err(invalid)?;
         Ok(())
     }
 
