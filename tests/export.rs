@@ -182,10 +182,25 @@ fn an_address_that_is_not_an_address_is_refused_at_load() {
 
 #[test]
 fn a_subject_template_that_fails_to_render_names_the_key() {
-    let w = world("subject = \"Update {{ period.nonsense }}\"");
+    let w = world("");
+    // Rendered once at load with the variables export gives it, so a typo
+    // is caught before any export, with its position.
+    let text = fs::read_to_string(&w.cfg).unwrap();
+    fs::write(
+        &w.cfg,
+        text.replace(
+            "[update]\n",
+            "[update]\nsubject = \"Update {{ period.nonsense }}\"\n",
+        ),
+    )
+    .unwrap();
     w.icu(&["export", "--format", "eml", "--force"])
         .code(2)
-        .stderr(predicate::str::contains("update.subject failed to render"));
+        .stderr(
+            predicate::str::contains("`update.subject` is not a valid template")
+                .and(predicate::str::contains("icu.toml:6:11"))
+                .and(predicate::str::contains("period.since_short")),
+        );
 }
 
 /// A finished update written by hand, as DESIGN.md shows it: front matter,
