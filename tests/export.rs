@@ -471,3 +471,51 @@ fn a_recipient_that_is_not_ascii_is_refused_with_the_config_keys_to_fix() {
                 .and(predicate::str::contains("[update] to/cc")),
         );
 }
+
+/// `--open` hands the written file to the desktop's opener: here a stand-in
+/// `xdg-open` on PATH that records what it was given.
+#[cfg(target_os = "linux")]
+#[test]
+fn open_writes_beside_the_doc_and_hands_it_to_xdg_open() {
+    use std::os::unix::fs::PermissionsExt;
+    let (env, cfg, doc) = hand_written();
+    let bin = env.path().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    let log = env.path().join("opened");
+    let opener = bin.join("xdg-open");
+    fs::write(
+        &opener,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n", log.display()),
+    )
+    .unwrap();
+    fs::set_permissions(&opener, fs::Permissions::from_mode(0o755)).unwrap();
+    let file = doc.to_str().unwrap();
+    env.icu()
+        .env("PATH", &bin)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["export", file, "--format", "eml", "--open"])
+        .assert()
+        .success();
+    let eml = doc.with_extension("eml");
+    assert_eq!(
+        fs::read_to_string(&log).unwrap(),
+        format!("{}\n", eml.display())
+    );
+    assert!(fs::read_to_string(&eml).unwrap().contains("X-Unsent: 1"));
+
+    // No opener at all: the file is still written, and the error says so.
+    fs::remove_file(&opener).unwrap();
+    env.icu()
+        .env("PATH", &bin)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["export", file, "--format", "html", "--open"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("with `xdg-open`")
+                .and(predicate::str::contains("open it yourself")),
+        );
+    assert!(doc.with_extension("html").exists());
+}

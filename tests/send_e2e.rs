@@ -117,7 +117,7 @@ fn world(sendmail: &str) -> World {
         "search/a.rs",
     ));
     let cfg = env.config(&format!(
-        "[me]\nname = \"Ada Lovelace\"\nemails = [\"{ME}\"]\n\n[update]\ndir = \"{}\"\nto = [\"Grace Hopper <grace@example.com>\"]\ncc = [\"Alan Kay <alan@example.com>\"]\nsendmail = {}\n\n[[repo]]\npath = \"{}\"\n",
+        "[me]\nname = \"Ada Lovelace\"\nemails = [\"{ME}\"]\n\n[update]\ndir = \"{}\"\nto = [\"Grace Hopper <grace@example.com>\"]\ncc = [\"\\\"Käy, Ålan\\\" <alan@example.com>\"]\nsendmail = {}\n\n[[repo]]\npath = \"{}\"\n",
         env.updates().display(),
         toml_str(sendmail),
         r.path.display()
@@ -192,6 +192,16 @@ fn an_update_goes_through_msmtp_to_a_real_smtp_server_and_is_marked_sent() {
     };
     assert_eq!(addresses(msg.to()), vec!["grace@example.com"]);
     assert_eq!(addresses(msg.cc()), vec!["alan@example.com"]);
+    assert_eq!(
+        msg.cc().unwrap().first().unwrap().name(),
+        Some("Käy, Ålan"),
+        "a non-ASCII quoted name survives SMTP"
+    );
+    assert!(
+        bytes.is_ascii(),
+        "7-bit clean on the wire: {}",
+        String::from_utf8_lossy(&bytes)
+    );
     assert!(msg.header_raw("Bcc").is_none());
     assert_eq!(msg.header_raw("X-Unsent").map(str::trim), Some("1"));
     assert_eq!(
