@@ -460,10 +460,9 @@ fn a_recipient_that_is_not_ascii_is_refused_with_the_config_keys_to_fix() {
     let (env, cfg, doc) = hand_written();
     let text = fs::read_to_string(&cfg).unwrap();
     fs::write(&cfg, text.replace("bob@example.com", "zoë@exämple.com")).unwrap();
-    // Exit 2 (a config error) once error.rs maps ExportError::is_config to
-    // it; until then any failure, with the message.
+    // A config error: exit 2.
     env.run(&cfg, &["export", doc.to_str().unwrap(), "--format", "eml"])
-        .failure()
+        .code(2)
         .stdout("")
         .stderr(
             predicate::str::contains("`zoë@exämple.com` is not an email address")
