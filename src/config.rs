@@ -628,18 +628,19 @@ impl Validator<'_> {
         Ok(v.get_ref().trim().to_string())
     }
 
+    /// An address as export will use it: checked here with the same parser,
+    /// so that a bad one is found at load with its position.
     fn address(&self, key: &str, v: &Spanned<String>) -> Result<String, ConfigError> {
         let s = self.one_line(key, v)?;
-        let addr = addr_spec(&s);
-        let ok = addr
-            .split_once('@')
-            .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty() && !d.contains('@'))
-            && !addr.contains(char::is_whitespace);
-        if !ok {
+        if let Err(e) = crate::export::parse_mailbox(&s) {
+            let why = match e {
+                crate::export::ExportError::Address { why, .. } => why.to_string(),
+                other => other.to_string(),
+            };
             return Err(self.err(
                 v.span(),
                 format!("`{s}` in `{key}` is not an email address"),
-                "write `name@example.com` or `Name <name@example.com>`",
+                &format!("{why}; write `name@example.com` or `Name <name@example.com>`"),
             ));
         }
         Ok(s)

@@ -456,18 +456,18 @@ fn output_files_hold_exactly_what_stdout_would() {
 }
 
 #[test]
-fn a_recipient_that_is_not_ascii_is_refused_with_the_config_keys_to_fix() {
+fn a_recipient_that_is_not_ascii_is_refused_at_load_with_its_position() {
     let (env, cfg, doc) = hand_written();
     let text = fs::read_to_string(&cfg).unwrap();
     fs::write(&cfg, text.replace("bob@example.com", "zoë@exämple.com")).unwrap();
-    // A config error: exit 2.
+    // The config uses export's own address parser: exit 2, at load.
     env.run(&cfg, &["export", doc.to_str().unwrap(), "--format", "eml"])
         .code(2)
         .stdout("")
         .stderr(
-            predicate::str::contains("`zoë@exämple.com` is not an email address")
+            predicate::str::contains("`zoë@exämple.com` in `update.cc` is not an email address")
                 .and(predicate::str::contains("xn--"))
-                .and(predicate::str::contains("[update] to/cc")),
+                .and(predicate::str::contains("icu.toml:8:43")),
         );
 }
 
