@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use super::markers::{self, Kind, Outline, OTHER_KEY};
+use super::markers::{self, Kind, OTHER_KEY};
 use super::{asks, frontmatter, DocError};
 
 /// One thing left to do, with where it is.
@@ -126,12 +126,6 @@ pub fn check(text: &str) -> Result<CheckReport, DocError> {
         problems,
         open_asks,
     })
-}
-
-/// The outline of a checked doc, for callers that need more than the report.
-pub fn outline(text: &str) -> Result<Outline, DocError> {
-    let (_, _, body) = frontmatter::split(text)?;
-    markers::outline(text, body)
 }
 
 #[cfg(test)]

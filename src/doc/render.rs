@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::attribute::{Activity, RepoGroup};
-use crate::period::{long_date, short_date, Period};
+use crate::period::{short_date, Period};
 
 /// The embedded default template (`templates/update.md.j2`).
 pub const DEFAULT_TEMPLATE: &str = include_str!("../../templates/update.md.j2");
@@ -245,11 +245,6 @@ pub fn no_goal_activity_note(since: &str) -> String {
 /// The note under "Other work" when every commit went to a goal.
 pub fn no_other_activity_note(since: &str) -> String {
     format!("No commits outside your goals since {since}.")
-}
-
-/// Short and long date helpers re-exported for templates' callers.
-pub fn date_strings(d: chrono::NaiveDate) -> (String, String) {
-    (d.format("%Y-%m-%d").to_string(), long_date(d))
 }
 
 #[cfg(test)]
