@@ -27,14 +27,25 @@ static ASKED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[ \t]*\(asked[ \t]+([^()]*?)[ \t]*\)[ \t]*$").expect("asked suffix regex")
 });
 
-/// The line range (1-based, inclusive start, exclusive end) of the section
-/// whose heading mentions "help", if any.
+/// The line range (1-based, inclusive start, exclusive end) of the help
+/// section: the first heading that mentions "help" and whose section holds
+/// no generated block (a goal titled "Help center migration" is a goal).
 pub fn help_section(outline: &Outline) -> Option<(usize, usize)> {
-    let h = outline.headings.iter().find(|h| HELP.is_match(&h.text))?;
-    let end = outline
-        .next_heading_after(h.end_line, h.level)
-        .map_or(outline.lines.len() + 1, |n| n.line);
-    Some((h.end_line + 1, end))
+    outline
+        .headings
+        .iter()
+        .filter(|h| HELP.is_match(&h.text))
+        .map(|h| {
+            let end = outline
+                .next_heading_after(h.end_line, h.level)
+                .map_or(outline.lines.len() + 1, |n| n.line);
+            (h.end_line + 1, end)
+        })
+        .find(|(start, end)| {
+            !outline.markers.iter().any(|m| {
+                matches!(m.kind, markers::Kind::Open { .. }) && m.line >= *start && m.line < *end
+            })
+        })
 }
 
 /// Every ask in the help section of `text`, dated `doc_date`: an item

@@ -7,6 +7,10 @@ use super::{frontmatter, DocError};
 /// The finished update as plain Markdown: front matter and every `icu:`
 /// marker line dropped (text written after a prompt on its line is kept),
 /// runs of blank lines left behind collapsed to one, `\n` line endings.
+///
+/// A marker line becomes a blank line rather than nothing: a marker ends the
+/// Markdown block before it, so prose right after a block's end must not
+/// become a continuation of the block's last bullet.
 pub fn export_markdown(text: &str) -> Result<String, DocError> {
     let (_, _, body) = frontmatter::split(text)?;
     let outline = markers::outline(text, body)?;
@@ -21,9 +25,11 @@ pub fn export_markdown(text: &str) -> Result<String, DocError> {
         let line = outline.lines.text(text, n);
         match m.peek() {
             Some(marker) if marker.line == n => {
+                out.push("");
                 if let Kind::Write { after, .. } = &marker.kind {
                     if !after.is_empty() {
                         out.push(after);
+                        out.push("");
                     }
                 }
                 m.next();
@@ -57,7 +63,7 @@ mod tests {
         let text = "+++\r\ndate = 2026-11-23\r\nsince = 2026-11-09T00:00:00Z\r\nuntil = 2026-11-24T00:00:00Z\r\n+++\r\n# U\r\n\r\n## Summary\r\n<!-- icu:write S -->\r\nDone.\r\n\r\n### A\r\n<!-- icu:write W -->\r\n\r\n<!-- icu:activity a -->\r\n- 1 commit in r\r\n<!-- /icu:activity -->\r\n\r\n## Help\r\n<!-- icu:write H --> Nothing needed.\r\n";
         assert_eq!(
             export_markdown(text).unwrap(),
-            "# U\n\n## Summary\nDone.\n\n### A\n\n- 1 commit in r\n\n## Help\nNothing needed.\n"
+            "# U\n\n## Summary\n\nDone.\n\n### A\n\n- 1 commit in r\n\n## Help\n\nNothing needed.\n"
         );
     }
 }

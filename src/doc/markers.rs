@@ -138,6 +138,9 @@ pub struct Outline {
     pub markers: Vec<Marker>,
     /// The top-level headings, with their level and plain text.
     pub headings: Vec<Heading>,
+    /// The first line of a top-level fenced code block that is never closed
+    /// (it runs to the end of the document), if any.
+    pub unclosed_fence: Option<usize>,
 }
 
 /// A top-level heading.
@@ -175,6 +178,7 @@ pub fn outline(text: &str, body_start: usize) -> Result<Outline, DocError> {
 
     let mut markers = Vec::new();
     let mut headings = Vec::new();
+    let mut unclosed_fence = None;
     for node in root.children() {
         let ast = node.data();
         let start = ast.sourcepos.start;
@@ -198,6 +202,9 @@ pub fn outline(text: &str, body_start: usize) -> Result<Outline, DocError> {
                     span: lines.span(line),
                 });
             }
+            NodeValue::CodeBlock(c) if c.fenced && !c.closed => {
+                unclosed_fence = unclosed_fence.or(Some(line));
+            }
             NodeValue::Heading(h) => {
                 let end_line = ast.sourcepos.end.line + offset;
                 let title = plain_text(node);
@@ -215,6 +222,7 @@ pub fn outline(text: &str, body_start: usize) -> Result<Outline, DocError> {
         lines,
         markers,
         headings,
+        unclosed_fence,
     })
 }
 

@@ -62,8 +62,14 @@ pub fn refresh(old: &str, fresh: &str) -> Result<String, DocError> {
         .iter()
         .filter(|n| !known.contains(n.key.as_str()))
         .collect();
+    let goal_level = new_blocks
+        .iter()
+        .find(|b| b.key != OTHER_KEY)
+        .and_then(|b| new_outline.section_of(b.open.line))
+        .map_or(3, |h| h.level);
+    let mut at = old.len();
     if !added.is_empty() {
-        let at = anchor(old, &old_outline, &old_blocks);
+        at = anchor(old, &old_outline, &old_blocks, goal_level);
         let mut insert = String::new();
         if at > old_body && !ends_with_blank_line(&old[..at]) {
             insert.push('\n');
@@ -86,6 +92,8 @@ pub fn refresh(old: &str, fresh: &str) -> Result<String, DocError> {
     for (range, with) in edits {
         text.replace_range(range, &with);
     }
+
+    verify(&text, old_body, &old_outline, &old_blocks, &added, at)?;
 
     let mut goals: Vec<String> = old_fm.goals.clone();
     for k in new_fm.goals.iter().chain(new_blocks.iter().map(|b| &b.key)) {
@@ -110,12 +118,58 @@ fn line_endings(s: &str, layout: &Layout) -> String {
     }
 }
 
-/// Where new goal sections go: after the last goal section; else before the
-/// section holding "Other work"; else at the end.
-fn anchor(text: &str, outline: &Outline, blocks: &[Block]) -> usize {
+/// Checks that the refreshed text still has every block of `old` and one for
+/// each added goal. A section inserted into something the person left open
+/// (a code fence never closed) would not be a block: refuse, and say where.
+fn verify(
+    text: &str,
+    body: usize,
+    old: &Outline,
+    old_blocks: &[Block],
+    added: &[&Block],
+    at: usize,
+) -> Result<(), DocError> {
+    let got: HashSet<String> = markers::outline(text, body)?
+        .blocks()?
+        .into_iter()
+        .map(|b| b.key)
+        .collect();
+    let missing = old_blocks
+        .iter()
+        .map(|b| &b.key)
+        .chain(added.iter().map(|b| &b.key))
+        .find(|k| !got.contains(*k));
+    let Some(key) = missing else {
+        return Ok(());
+    };
+    Err(match old.unclosed_fence {
+        Some(line) => DocError::Marker {
+            line,
+            message: format!(
+                "the code block opened here is never closed, so icu cannot add the section of goal `{key}` after it; close it with a ``` line"
+            ),
+        },
+        None => DocError::Marker {
+            line: old.lines.line_of(at),
+            message: format!(
+                "icu cannot add the section of goal `{key}` here as a block; leave a blank line before this line"
+            ),
+        },
+    })
+}
+
+/// Where new goal sections go: after the last goal section (headings deeper
+/// than a goal's, which the person wrote inside it, stay with it); else
+/// before the section holding "Other work"; else at the end.
+fn anchor(text: &str, outline: &Outline, blocks: &[Block], goal_level: u8) -> usize {
     let line_start = |line: usize| outline.lines.span(line).start;
     if let Some(last) = blocks.iter().rev().find(|b| b.key != OTHER_KEY) {
-        let level = outline.section_of(last.open.line).map_or(6, |h| h.level);
+        let level = outline
+            .headings
+            .iter()
+            .rev()
+            .find(|h| h.line <= last.open.line && h.level <= goal_level)
+            .map_or(goal_level, |h| h.level);
         return outline
             .next_heading_after(last.close.line, level)
             .map_or(text.len(), |h| line_start(h.line));
