@@ -100,4 +100,14 @@ out.append("\nPeak RSS counts the pages of the repositories' pack and index file
            "(a 100k-commit repository here has a 19 MB pack index, read by binary search); they "
            "belong to the page cache and are shared with every git process. Peak heap is what icu "
            "itself allocates (valgrind massif).")
+counts = os.path.join(work, "counts.txt")
+if os.path.exists(counts):
+    out.append("\n## Correctness\n")
+    out.append("For every repository: icu's commits and lines (+/−) in the window against an exhaustive "
+               "answer (every commit on local branches filtered by committer time, then "
+               "`git show --numstat`), and against the `git log --since` yardstick "
+               "(`bench/check_counts.sh`).\n")
+    out.append("```")
+    out.append(open(counts).read().rstrip())
+    out.append("```")
 print("\n".join(out))

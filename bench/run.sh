@@ -94,5 +94,13 @@ GOALS
     | awk '{v+=$4; w+=$6} END {print v, w}' > "$WORK/$set.visited"
 done < "$WORK/sets"
 
+echo "checking counts against an exhaustive git answer…" >&2
+: > "$WORK/counts.txt"
+while read -r set repos; do
+  echo "set $set:" >> "$WORK/counts.txt"
+  # shellcheck disable=SC2086
+  bench/check_counts.sh "$ICU" "$(date -d "$SINCE" +%s)" "$(date -d "$UNTIL" +%s)" $repos >> "$WORK/counts.txt"
+done < "$WORK/sets"
+
 python3 bench/report.py "$WORK" > BENCHMARKS.md
 cat BENCHMARKS.md

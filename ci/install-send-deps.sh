@@ -1,24 +1,48 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end send test needs, only if it is missing:
-# msmtp (a real sendmail-compatible program, from Debian) and aiosmtpd (a real
-# SMTP server, from PyPI) for the test to receive the mail on 127.0.0.1.
-# Non-interactive and idempotent.
+# Installs what the end-to-end send test (tests/send_e2e.rs) needs, only if it
+# is missing: msmtp (a real sendmail-compatible program, from Debian) and
+# aiosmtpd (a real SMTP server, from PyPI) that receives the mail on
+# 127.0.0.1. Non-interactive and idempotent: a second run installs nothing.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
-sudo_if_needed() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi
+# Root runs it as is; anyone else through sudo, which must not ask for a
+# password (-n) and which drops the environment, hence `env`.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo -n env DEBIAN_FRONTEND=noninteractive "$@"
+  else
+    echo "install-send-deps: need root or sudo to run: $*" >&2
+    return 1
+  fi
+}
+
+apt_updated=no
+apt_install() {
+  if [ "$apt_updated" = no ]; then
+    as_root apt-get update -qq
+    apt_updated=yes
+  fi
+  as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 if ! command -v msmtp >/dev/null 2>&1; then
-  sudo_if_needed apt-get update -qq
-  sudo_if_needed apt-get install -y -qq msmtp >/dev/null
+  apt_install msmtp
 fi
 
 if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
-  python3 -m pip install --quiet aiosmtpd \
-    || python3 -m pip install --quiet --user aiosmtpd \
-    || python3 -m pip install --quiet --break-system-packages aiosmtpd
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    apt_install python3-pip
+  fi
+  # A virtualenv or pyenv Python takes a plain install; a system Python
+  # takes --user, unless it is "externally managed" (PEP 668), which needs
+  # --break-system-packages (pip >= 23.0).
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --user aiosmtpd 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages aiosmtpd \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd
 fi
 
 msmtp --version | head -n 1

@@ -15,6 +15,63 @@ use toml::Spanned;
 /// Default subject template for the exported email.
 pub const DEFAULT_SUBJECT: &str =
     "Update from {{ me.name }}: {{ period.since }} to {{ period.until }}";
+/// The variables an `update.subject` template can use.
+const SUBJECT_VARIABLES: &str =
+    "me.name, me.emails, date, period.since, period.until, period.since_short, period.until_short";
+/// What an `update.subject` template sees. Export renders the real one;
+/// loading the config renders a sample, so a typo is found at once.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectContext {
+    pub me: SubjectMe,
+    /// The update's date, `2026-11-23`.
+    pub date: String,
+    pub period: SubjectPeriod,
+}
+
+/// `me` in a subject.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectMe {
+    pub name: String,
+    pub emails: Vec<String>,
+}
+
+/// `period` in a subject: the first and last day covered.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectPeriod {
+    pub since: String,
+    pub until: String,
+    pub since_short: String,
+    pub until_short: String,
+}
+
+impl SubjectContext {
+    fn sample() -> SubjectContext {
+        SubjectContext {
+            me: SubjectMe {
+                name: "Ada".into(),
+                emails: vec!["ada@example.com".into()],
+            },
+            date: "2026-11-23".into(),
+            period: SubjectPeriod {
+                since: "2026-11-09".into(),
+                until: "2026-11-23".into(),
+                since_short: "9 Nov".into(),
+                until_short: "23 Nov".into(),
+            },
+        }
+    }
+}
+
+/// Renders an `update.subject` template (undefined variables are errors)
+/// into one line.
+pub fn render_subject(template: &str, ctx: &SubjectContext) -> Result<String, minijinja::Error> {
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    let rendered = env.render_str(template, ctx)?;
+    // A subject is one line; the template cannot smuggle a header in.
+    Ok(rendered.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// Default sendmail-compatible command line.
 pub const DEFAULT_SENDMAIL: &str = "sendmail -t -i";
 /// Default length of a period when no update was sent yet.
@@ -322,8 +379,13 @@ pub fn load(path: &Path, env: &Env) -> Result<Config, ConfigError> {
                 "no such file; run `icu init` to write one, or fix --config / $ICU_CONFIG"
                     .to_string()
             }
-            std::io::ErrorKind::IsADirectory => "is a folder, not a config file".to_string(),
-            _ => format!("cannot be read: {e}"),
+            std::io::ErrorKind::IsADirectory => format!(
+                "is a folder, not a config file; name the file, e.g. --config {}",
+                path.join("icu.toml").display()
+            ),
+            _ => format!(
+                "cannot be read ({e}); fix its permissions, or run `icu init --force` to write a new one"
+            ),
         };
         ConfigError::file(path, what)
     })?;
@@ -358,37 +420,185 @@ pub fn parse(text: &str, path: &Path, env: &Env) -> Result<Config, ConfigError> 
             "is empty; run `icu init --force` to write a starter config".into(),
         ));
     }
-    let raw: RawConfig = toml::from_str(src).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        let msg = e.message().trim().to_string();
-        let (title, label) = toml_error_words(&msg);
-        ConfigError::at(path, src, span, title, &label)
-    })?;
+    let raw: RawConfig = toml::from_str(src).map_err(|e| toml_error(path, src, &e))?;
     Validator { src, path, env }.config(raw)
 }
 
-/// Splits one of toml's messages into a title and a label.
-fn toml_error_words(msg: &str) -> (String, String) {
-    let first = msg.lines().next().unwrap_or(msg).to_string();
-    if let Some(rest) = first.strip_prefix("unknown field ") {
+/// One of toml's errors as a diagnostic that names the key, in words a user
+/// knows (`a whole number`, not `i64`).
+fn toml_error(path: &Path, src: &str, e: &toml::de::Error) -> ConfigError {
+    let span = e.span().unwrap_or(0..0);
+    let msg = e.message().trim();
+    let msg = msg.lines().next().unwrap_or(msg);
+    let keys = toml_error_keys(e);
+    let (title, label) = toml_error_words(msg, keys.as_deref(), src, &span);
+    ConfigError::at(path, src, span, title, &label)
+}
+
+/// The dotted key path toml recorded for a serde error (`update.cadence_days`).
+/// toml keeps it private and prints it only when the error carries no input,
+/// so it is read back from there.
+fn toml_error_keys(e: &toml::de::Error) -> Option<String> {
+    let mut bare = e.clone();
+    bare.set_input(None);
+    let shown = bare.to_string();
+    let last = shown.trim_end().lines().last()?;
+    let keys = last.strip_prefix("in `")?.strip_suffix('`')?;
+    Some(keys.to_string())
+}
+
+/// How a table is written in the file: `[update]`, `[[goal]]`.
+fn table_header(keys: &str) -> String {
+    match keys {
+        "goal" | "repo" => format!("[[{keys}]]"),
+        _ => format!("[{keys}]"),
+    }
+}
+
+/// A title and a label for toml's message `msg` about the value at `span`.
+fn toml_error_words(
+    msg: &str,
+    keys: Option<&str>,
+    src: &str,
+    span: &Range<usize>,
+) -> (String, String) {
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
         let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let label = if expected.is_empty() {
-            "not a key icu knows".to_string()
-        } else {
-            format!("valid keys here: {}", expected.replace("one of ", ""))
+        let field = field.trim_matches('`');
+        let valid: Vec<&str> = expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|k| !k.is_empty())
+            .collect();
+        let title = match keys {
+            Some(t) => format!("unknown key `{field}` in {}", table_header(t)),
+            None => format!("unknown key `{field}`"),
         };
-        return (format!("unknown key {field}"), label);
+        let listed: Vec<String> = valid.iter().map(|k| format!("`{k}`")).collect();
+        let label = match closest(field, &valid) {
+            Some(k) => format!("did you mean `{k}`? Valid keys here: {}", listed.join(", ")),
+            None if valid.is_empty() => "not a key icu knows".to_string(),
+            None => format!("valid keys here: {}", listed.join(", ")),
+        };
+        return (title, label);
     }
-    if first.starts_with("invalid type") {
-        return (first.clone(), first.replace("invalid type: ", ""));
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        let (found, want) = rest.rsplit_once(", expected ").unwrap_or((rest, ""));
+        let want = type_words(want);
+        let value = src.get(span.clone()).unwrap_or("");
+        let found_words = match found {
+            f if f.starts_with("integer") && f.contains(" as ") => "a number out of range",
+            f if f.starts_with("string") => "a string",
+            f if f.starts_with("integer") || f.starts_with("floating point") => "a number",
+            f if f.starts_with("boolean") => "true or false",
+            f if f.starts_with("sequence") => "an array",
+            // toml hands a date to serde as a one-key map.
+            "map" if value.starts_with(|c: char| c.is_ascii_digit()) => "a date",
+            "map" => "a table",
+            f => f,
+        };
+        let key = keys.unwrap_or("value");
+        let title = format!("wrong type for `{key}`: expected {want}, found {found_words}");
+        let unquoted = value.trim_matches(['"', '\'']);
+        let label = if found_words == "a string" && unquoted.parse::<i64>().is_ok() {
+            format!("write the number without quotes: {unquoted}")
+        } else {
+            format!("expected {want}")
+        };
+        return (title, label);
     }
-    if first.starts_with("missing field") {
+    if let Some(rest) = msg.strip_prefix("missing field ") {
+        let field = rest.trim_matches('`');
+        let table = keys.map_or_else(|| "the file".to_string(), table_header);
         return (
-            first.replace("missing field", "missing key"),
-            "in this table".into(),
+            format!("missing key `{field}` in {table}"),
+            format!("this {table} needs a `{field}`"),
         );
     }
-    ("the config is not valid TOML".to_string(), first)
+    let title = match key_of_value_at(src, span.start) {
+        Some(k) => format!("the config is not valid TOML: bad value for `{k}`"),
+        None => "the config is not valid TOML".to_string(),
+    };
+    (title, msg.to_string())
+}
+
+/// serde's names for what was expected, as a user would say them.
+fn type_words(want: &str) -> String {
+    match want {
+        "i64" | "u32" | "i32" | "u64" => "a whole number".into(),
+        "a sequence" => "an array".into(),
+        "a map" => "a table".into(),
+        w if w.starts_with("struct ") => "a table".into(),
+        w => w.to_string(),
+    }
+}
+
+/// `table.key` when byte `offset` is in the value of a one-line `key = value`.
+fn key_of_value_at(src: &str, offset: usize) -> Option<String> {
+    let offset = floor_char_boundary(src, offset.min(src.len()));
+    let start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = src[start..].split('\n').next().unwrap_or("");
+    let eq = line.find('=')?;
+    let key = line[..eq].trim();
+    let plain = |k: &str| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"' | '\''))
+    };
+    if offset <= start + eq || !plain(key) {
+        return None;
+    }
+    let table = src[..start].lines().rev().find_map(|l| {
+        let l = l.trim();
+        l.starts_with('[').then(|| {
+            l.split('#')
+                .next()
+                .unwrap_or(l)
+                .trim()
+                .trim_matches(['[', ']'])
+                .trim()
+                .to_string()
+        })
+    });
+    Some(match table {
+        Some(t) if !t.is_empty() => format!("{t}.{key}"),
+        _ => key.to_string(),
+    })
+}
+
+/// The candidate within two edits of `word`, if one is.
+fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Edit distance over characters, a swap of two neighbours counting as one
+/// edit (optimal string alignment): `emial` is one edit from `email`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    d[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 struct Validator<'a> {
@@ -418,21 +628,19 @@ impl Validator<'_> {
         Ok(v.get_ref().trim().to_string())
     }
 
+    /// An address as export will use it: checked here with the same parser,
+    /// so that a bad one is found at load with its position.
     fn address(&self, key: &str, v: &Spanned<String>) -> Result<String, ConfigError> {
         let s = self.one_line(key, v)?;
-        let addr = match (s.rfind('<'), s.ends_with('>')) {
-            (Some(i), true) => &s[i + 1..s.len() - 1],
-            _ => s.as_str(),
-        };
-        let ok = addr
-            .split_once('@')
-            .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty() && !d.contains('@'))
-            && !addr.contains(char::is_whitespace);
-        if !ok {
+        if let Err(e) = crate::export::parse_mailbox(&s) {
+            let why = match e {
+                crate::export::ExportError::Address { why, .. } => why.to_string(),
+                other => other.to_string(),
+            };
             return Err(self.err(
                 v.span(),
                 format!("`{s}` in `{key}` is not an email address"),
-                "write `name@example.com` or `Name <name@example.com>`",
+                &format!("{why}; write `name@example.com` or `Name <name@example.com>`"),
             ));
         }
         Ok(s)
@@ -476,7 +684,7 @@ impl Validator<'_> {
                     .iter()
                     .map(|e| {
                         let a = self.address("me.emails", e)?;
-                        Ok(a.to_lowercase())
+                        Ok(addr_spec(&a).to_lowercase())
                     })
                     .collect::<Result<_, ConfigError>>()?,
             },
@@ -486,8 +694,8 @@ impl Validator<'_> {
             },
         };
         let update = self.update(raw.update)?;
-        let repos = self.repos(&raw.repo, &mut warnings)?;
-        let goals = self.goals(&raw.goal, &raw.repo, &repos, &mut warnings)?;
+        let (repos, empty_globs) = self.repos(&raw.repo, &mut warnings)?;
+        let goals = self.goals(&raw.goal, &repos, &empty_globs, &mut warnings)?;
         Ok(Config {
             source: Some(self.path.to_path_buf()),
             me,
@@ -519,14 +727,7 @@ impl Validator<'_> {
             None => DEFAULT_SUBJECT.to_string(),
             Some(s) => {
                 let text = self.one_line("update.subject", s)?;
-                let mut env = minijinja::Environment::new();
-                env.add_template("subject", &text).map_err(|e| {
-                    self.err(
-                        s.span(),
-                        "`update.subject` is not a valid template".into(),
-                        &e.to_string(),
-                    )
-                })?;
+                self.subject(s, &text)?;
                 text
             }
         };
@@ -569,72 +770,156 @@ impl Validator<'_> {
         })
     }
 
+    /// The `[[repo]]` tables, globs expanded. A repository that both a glob
+    /// and its own `[[repo]]` reach is listed once, as its own table says (so
+    /// one repo of `~/src/*` can still get a `url`).
+    /// `update.subject` must compile and render with the variables
+    /// `commands::export::subject` gives it, so that a typo is found now
+    /// rather than when the update is sent.
+    fn subject(&self, s: &Spanned<String>, text: &str) -> Result<(), ConfigError> {
+        let invalid = |e: minijinja::Error| {
+            let label = if e.kind() == minijinja::ErrorKind::UndefinedError {
+                format!("a variable here is not one icu provides: {SUBJECT_VARIABLES}")
+            } else {
+                e.detail().map_or_else(|| e.to_string(), str::to_string)
+            };
+            self.err(
+                s.span(),
+                "`update.subject` is not a valid template".into(),
+                &label,
+            )
+        };
+        render_subject(text, &SubjectContext::sample()).map_err(invalid)?;
+        Ok(())
+    }
+
     fn repos(
         &self,
         raw: &[RawRepo],
         warnings: &mut Vec<String>,
-    ) -> Result<Vec<RepoSpec>, ConfigError> {
-        let mut out: Vec<RepoSpec> = Vec::new();
-        let mut names: HashMap<String, usize> = HashMap::new();
+    ) -> Result<(Vec<RepoSpec>, Vec<String>), ConfigError> {
+        struct Found {
+            spec: RepoSpec,
+            span: Range<usize>,
+            from_glob: bool,
+        }
+        let mut found: Vec<Found> = Vec::new();
+        let mut empty_globs = Vec::new();
         for r in raw {
             let path = self.path("repo.path", &r.path)?;
-            let url = r
-                .url
-                .as_ref()
-                .map(|u| self.one_line("repo.url", u))
-                .transpose()?;
             let is_glob = r.path.get_ref().contains(['*', '?', '[']);
-            let paths = if is_glob {
-                let found = expand_repo_glob(&path).map_err(|e| {
+            if is_glob {
+                for (key, v) in [("name", &r.name), ("url", &r.url)] {
+                    if let Some(v) = v {
+                        return Err(self.err(
+                            v.span(),
+                            format!(
+                                "`{key}` cannot go with the glob path `{}`",
+                                r.path.get_ref()
+                            ),
+                            "it would apply to every repository the glob finds; \
+                             give that repository its own [[repo]] table",
+                        ));
+                    }
+                }
+                let paths = expand_repo_glob(&path).map_err(|e| {
                     self.err(
                         r.path.span(),
-                        format!("`path` is not a valid glob: {e}"),
-                        "fix the pattern",
+                        format!("`path` is not a valid glob: {}", r.path.get_ref()),
+                        &e.kind().to_string(),
                     )
                 })?;
-                if found.is_empty() {
+                if paths.is_empty() {
+                    empty_globs.push(r.path.get_ref().clone());
                     warnings.push(format!(
                         "{}: repo path `{}` matches no git repository",
                         self.path.display(),
                         r.path.get_ref()
                     ));
                 }
-                found
-            } else {
-                vec![path]
+                for p in paths {
+                    let dup = found.iter().any(|f| f.spec.path == p);
+                    if !dup {
+                        found.push(Found {
+                            spec: RepoSpec {
+                                name: folder_name(&p),
+                                path: p,
+                                url: None,
+                            },
+                            span: r.path.span(),
+                            from_glob: true,
+                        });
+                    }
+                }
+                continue;
+            }
+            let name = match &r.name {
+                Some(n) => self.one_line("repo.name", n)?,
+                None => folder_name(&path),
             };
-            for p in paths {
-                let name = match (&r.name, is_glob) {
-                    (Some(n), false) => self.one_line("repo.name", n)?,
-                    _ => folder_name(&p),
-                };
-                let span = match (&r.name, is_glob) {
-                    (Some(n), false) => n.span(),
-                    _ => r.path.span(),
-                };
-                if let Some(first) = names.get(&name) {
-                    return Err(self.err(
+            let url = r
+                .url
+                .as_ref()
+                .map(|u| self.one_line("repo.url", u))
+                .transpose()?;
+            let spec = RepoSpec { path, name, url };
+            let span = r.name.as_ref().map_or(r.path.span(), |n| n.span());
+            match found.iter().position(|f| f.spec.path == spec.path) {
+                Some(i) if found[i].from_glob => {
+                    found[i] = Found {
+                        spec,
                         span,
-                        format!("two repos are named `{name}` (the first on line {first})"),
-                        "give one of them another `name`",
+                        from_glob: false,
+                    };
+                }
+                Some(i) => {
+                    return Err(self.err(
+                        r.path.span(),
+                        format!(
+                            "repository `{}` is listed twice (first on line {})",
+                            spec.path.display(),
+                            self.line_of(&found[i].span)
+                        ),
+                        "remove one of the two [[repo]] tables",
                     ));
                 }
-                names.insert(name.clone(), self.line_of(&span));
-                out.push(RepoSpec {
-                    path: p,
-                    name,
-                    url: url.clone(),
-                });
+                None => found.push(Found {
+                    spec,
+                    span,
+                    from_glob: false,
+                }),
             }
         }
-        Ok(out)
+        let mut names: HashMap<&str, &Found> = HashMap::new();
+        for f in &found {
+            if let Some(first) = names.insert(&f.spec.name, f) {
+                // Point at the later of the two in the file.
+                let (first, second) = if first.span.start <= f.span.start {
+                    (first, f)
+                } else {
+                    (f, first)
+                };
+                return Err(self.err(
+                    second.span.clone(),
+                    format!(
+                        "two repos are named `{}` (the first on line {}): {} and {}",
+                        f.spec.name,
+                        self.line_of(&first.span),
+                        first.spec.path.display(),
+                        second.spec.path.display(),
+                    ),
+                    "give one of them another `name` in its own [[repo]] table",
+                ));
+            }
+        }
+        Ok((found.into_iter().map(|f| f.spec).collect(), empty_globs))
     }
 
     fn goals(
         &self,
         raw: &[RawGoal],
-        raw_repos: &[RawRepo],
         repos: &[RepoSpec],
+        empty_globs: &[String],
         warnings: &mut Vec<String>,
     ) -> Result<Vec<Goal>, ConfigError> {
         let mut out = Vec::new();
@@ -683,25 +968,30 @@ impl Validator<'_> {
                 Some(list) => {
                     let mut names = Vec::new();
                     for r in list {
-                        let known = repos.iter().any(|s| &s.name == r.get_ref())
-                            || raw_repos.iter().any(|s| {
-                                s.name.as_ref().is_some_and(|n| n.get_ref() == r.get_ref())
-                            });
-                        if !known {
-                            let defined: Vec<&str> =
-                                repos.iter().map(|s| s.name.as_str()).collect();
-                            return Err(self.err(
-                                r.span(),
-                                format!(
-                                    "goal `{id}` names repo `{}`, which no [[repo]] defines",
-                                    r.get_ref()
-                                ),
-                                &if defined.is_empty() {
-                                    "add a [[repo]] table with this name".to_string()
-                                } else {
-                                    format!("defined repos: {}", defined.join(", "))
-                                },
-                            ));
+                        let name = r.get_ref();
+                        let known = repos.iter().any(|s| &s.name == name);
+                        let glob = empty_globs.iter().find(|g| glob_could_name(g, name));
+                        match (known, glob) {
+                            (true, _) => {}
+                            // Its glob finds nothing here: maybe it is on another machine.
+                            (false, Some(glob)) => warnings.push(format!(
+                                "goal `{id}` names repo `{name}`, which `{glob}` does not find here"
+                            )),
+                            (false, None) => {
+                                let defined: Vec<&str> =
+                                    repos.iter().map(|s| s.name.as_str()).collect();
+                                return Err(self.err(
+                                    r.span(),
+                                    format!(
+                                        "goal `{id}` names repo `{name}`, which no [[repo]] defines"
+                                    ),
+                                    &if defined.is_empty() {
+                                        "add a [[repo]] table with this name".to_string()
+                                    } else {
+                                        format!("defined repos: {}", defined.join(", "))
+                                    },
+                                ));
+                            }
                         }
                         names.push(r.get_ref().clone());
                     }
@@ -714,7 +1004,8 @@ impl Validator<'_> {
             for k in g.keywords.iter().flatten() {
                 keywords.push(Regex::new(k.get_ref()).map_err(|e| {
                     let detail = e.to_string();
-                    let last = detail.lines().last().unwrap_or("").trim().to_string();
+                    let last = detail.lines().last().unwrap_or("").trim();
+                    let last = last.strip_prefix("error: ").unwrap_or(last).to_string();
                     self.err(
                         k.span(),
                         format!("invalid regex in `keywords` of goal `{id}`"),
@@ -793,6 +1084,14 @@ impl Validator<'_> {
     }
 }
 
+/// The address in `Name <addr>`, or all of `s`.
+fn addr_spec(s: &str) -> &str {
+    match (s.rfind('<'), s.ends_with('>')) {
+        (Some(i), true) => s[i + 1..s.len() - 1].trim(),
+        _ => s,
+    }
+}
+
 fn parse_status(s: &str) -> Option<GoalStatus> {
     match s {
         "on-track" => Some(GoalStatus::OnTrack),
@@ -804,6 +1103,17 @@ fn parse_status(s: &str) -> Option<GoalStatus> {
     }
 }
 
+/// Whether the repo glob `pattern` could find a folder called `name`: its
+/// last part matches it (`~/src/*` could find `search`).
+fn glob_could_name(pattern: &str, name: &str) -> bool {
+    let last = pattern
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    globset::Glob::new(last).is_ok_and(|g| g.compile_matcher().is_match(name))
+}
+
 fn folder_name(p: &Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().trim_end_matches(".git").to_string())
@@ -811,52 +1121,63 @@ fn folder_name(p: &Path) -> String {
         .unwrap_or_else(|| p.display().to_string())
 }
 
-/// Every folder matching the glob `pattern` that looks like a git
-/// repository (a work tree with `.git`, or a bare repository), sorted.
+/// How deep `**` in a repo path looks below the folder before it.
+const MAX_GLOB_DEPTH: usize = 6;
+
+/// Whether `p` is a git repository: a work tree with `.git`, or bare.
+fn looks_like_repo(p: &Path) -> bool {
+    p.join(".git").exists() || (p.join("HEAD").is_file() && p.join("objects").is_dir())
+}
+
+/// Every folder matching the glob `pattern` that is a git repository, sorted.
+/// Walks down from the folders before the first wildcard; `**` walks up to
+/// [`MAX_GLOB_DEPTH`] levels, skipping hidden folders and not descending into
+/// a repository it found.
 fn expand_repo_glob(pattern: &Path) -> Result<Vec<PathBuf>, globset::Error> {
     let text = pattern.to_string_lossy();
     let matcher = GlobBuilder::new(&text)
         .literal_separator(true)
         .build()?
         .compile_matcher();
-    // The static prefix: the folders before the first component with a
-    // wildcard.
     let mut base = PathBuf::new();
     let mut depth = 0;
-    let mut wild = false;
+    let mut recursive = false;
     for c in pattern.components() {
         let s = c.as_os_str().to_string_lossy();
-        if wild || s.contains(['*', '?', '[']) {
-            wild = true;
+        if depth > 0 || s.contains(['*', '?', '[']) {
             depth += 1;
+            recursive |= s.contains("**");
         } else {
             base.push(c);
         }
     }
+    let max_depth = if recursive { MAX_GLOB_DEPTH } else { depth };
     let mut found = Vec::new();
     let mut frontier = vec![base];
-    for _ in 0..depth {
+    for level in 1..=max_depth {
         let mut next = Vec::new();
-        for dir in frontier {
-            let Ok(rd) = std::fs::read_dir(&dir) else {
+        for dir in &frontier {
+            let Ok(rd) = std::fs::read_dir(dir) else {
                 continue;
             };
             for e in rd.flatten() {
-                if e.file_type().is_ok_and(|t| t.is_dir()) {
-                    next.push(e.path());
+                let p = e.path();
+                // `is_dir` follows a symlink to a folder.
+                if !p.is_dir() || (recursive && e.file_name().to_string_lossy().starts_with('.')) {
+                    continue;
+                }
+                let candidate = recursive || level == depth;
+                if candidate && matcher.is_match(&p) && looks_like_repo(&p) {
+                    found.push(p);
+                } else if level < max_depth {
+                    next.push(p);
                 }
             }
         }
         frontier = next;
     }
-    for p in frontier {
-        let looks_like_repo =
-            p.join(".git").exists() || (p.join("HEAD").is_file() && p.join("objects").is_dir());
-        if matcher.is_match(&p) && looks_like_repo {
-            found.push(p);
-        }
-    }
     found.sort();
+    found.dedup();
     Ok(found)
 }
 
@@ -894,9 +1215,24 @@ impl Config {
     }
 }
 
-/// A TOML string literal for `s`.
+/// `s` as a TOML basic string: `"…"` with quotes, backslashes and control
+/// characters escaped, so any text round-trips and reads as written.
 fn lit(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn list(items: &[String]) -> String {
@@ -905,65 +1241,83 @@ fn list(items: &[String]) -> String {
 }
 
 /// A commented starter config, filled from `o`. It loads as written; the
-/// example goal is commented out.
+/// example goal is commented out. The comments follow DESIGN.md's schema.
 pub fn starter(o: &StarterOptions) -> String {
     let mut t = String::new();
     t.push_str(
-        "# icu's config. Reference: the README's \"Configuration\" section.\n\
-         # Every path may use ~ and $VARIABLES; relative paths are relative to this file.\n\n",
+        "# icu's config: who you are, where your update goes, the repositories to\n\
+         # scan and the goals you own. `icu goals` shows what it understood. The\n\
+         # README's \"Configuration\" section has the whole schema.\n\
+         # Paths take ~ and $VARIABLES; a relative path is relative to this file.\n\n",
     );
     t.push_str("[me]\n");
     t.push_str(&format!("name = {}\n", lit(&o.name)));
-    t.push_str(&format!(
-        "emails = {}   # every address here counts as you\n\n",
-        list(&o.emails)
-    ));
+    t.push_str(
+        "# A commit is yours when its author (after .mailmap) or a Co-authored-by:\n\
+         # trailer has one of these addresses; add your other ones.\n",
+    );
+    t.push_str(&format!("emails = {}\n\n", list(&o.emails)));
     t.push_str("[update]\n");
-    t.push_str("cadence_days = 14   # the period when no update was sent yet\n");
     t.push_str(&format!(
-        "to = {}   # your manager, e.g. [\"Grace Hopper <grace@example.com>\"]\n",
-        list(&o.to)
+        "cadence_days = {DEFAULT_CADENCE_DAYS}   # days an update covers when none was sent yet\n"
     ));
+    t.push_str(
+        "# Who `icu send` and `icu export --format eml` address: \"Name <addr>\" or \"addr\".\n",
+    );
+    t.push_str(&format!("to = {}   # your manager\n", list(&o.to)));
     t.push_str(&format!(
-        "cc = {}   # your manager's manager\n",
+        "cc = {}   # e.g. your manager's manager\n",
         list(&o.cc)
     ));
-    t.push_str(&format!("# subject = {}\n", lit(DEFAULT_SUBJECT)));
+    t.push_str(&format!(
+        "# subject = {}\n\
+         #   (variables: {SUBJECT_VARIABLES})\n",
+        lit(DEFAULT_SUBJECT)
+    ));
     t.push_str(
-        "# dir = \"~/notes/updates\"        # where updates are written (default: the data dir)\n",
+        "# dir = \"~/notes/updates\"            # where updates go (default: <data dir>/updates)\n",
     );
     t.push_str(
         "# template = \"~/notes/update.md.j2\"  # your own template (default: the built-in one)\n",
     );
     t.push_str(&format!(
-        "# sendmail = {}          # used by `icu send`; msmtp works too\n\n",
+        "# sendmail = {}         # what `icu send` runs: sendmail, msmtp -t, ...\n\n",
         lit(DEFAULT_SENDMAIL)
     ));
+    t.push_str(
+        "# The repositories icu scans. A path may be a glob: \"~/src/*\" adds every\n\
+         # git repository there, each named after its folder.\n",
+    );
     if o.repos.is_empty() {
-        t.push_str("# [[repo]]\n# path = \"~/src/search\"   # a glob such as \"~/src/*\" adds every repository there\n\n");
+        t.push_str("# [[repo]]\n# path = \"~/src/search\"\n\n");
     }
     for r in &o.repos {
         t.push_str("[[repo]]\n");
         t.push_str(&format!("path = {}\n", lit(r)));
-        t.push_str("# name = \"search\"                        # default: the folder name\n");
-        t.push_str("# url = \"https://github.com/acme/search\"  # links commits and PRs\n\n");
+        if !r.contains(['*', '?', '[']) {
+            t.push_str("# name = \"search\"                        # default: the folder name\n");
+            t.push_str("# url = \"https://github.com/acme/search\"  # links commits and PRs\n");
+        }
+        t.push('\n');
     }
     t.push_str(
-        "# The goals you own. A commit of yours counts for a goal when it is in one of\n\
-         # its repos (default: all) and touches one of its paths, is on one of its\n\
-         # branches, or its message matches one of its keywords.\n\
+        "# The goals you own, one [[goal]] each. A commit of yours counts for a goal\n\
+         # when it is in one of its repos (default: all) and touches one of its\n\
+         # paths, is on one of its branches, or its message matches one of its\n\
+         # keywords; a goal with only `repos` claims every commit there. A commit\n\
+         # no goal claims goes to \"Other work\": nothing is dropped.\n\
          #\n\
          # [[goal]]\n\
-         # id = \"search-latency\"            # stable key: lower-case letters, digits, -\n\
+         # id = \"search-latency\"              # stable key: a-z, 0-9 and -; not \"other\"\n\
          # title = \"Cut search p99 latency to 200 ms\"\n\
-         # status = \"on-track\"              # on-track | at-risk | off-track | done | paused\n\
-         # due = 2027-03-31\n\
-         # success = \"p99 under 200 ms on the prod dashboard\"\n\
-         # risk = \"the index rebuild slips past Q1\"\n\
-         # repos = [\"search\"]\n\
-         # paths = [\"services/search/**\"]\n\
-         # branches = [\"search/*\"]\n\
-         # keywords = [\"latency\", \"SEARCH-\\\\d+\"]\n",
+         # status = \"on-track\"                # on-track | at-risk | off-track | done | paused\n\
+         # due = 2027-03-31                   # optional\n\
+         # success = \"p99 under 200 ms on the prod dashboard\"   # what you get credit for\n\
+         # risk = \"the index rebuild slips past Q1\"             # what could fail\n\
+         # repos = [\"search\"]                 # which [[repo]] names count (default: all)\n\
+         # paths = [\"services/search/**\"]     # glob: a commit touching one counts\n\
+         # branches = [\"search/*\"]            # glob over the local branches containing it\n\
+         # keywords = [\"latency\", \"SEARCH-\\\\d+\"]  # regex over the commit message\n",
     );
     t
 }
@@ -1026,7 +1380,28 @@ mod tests {
     fn each_bad_input_is_refused_with_its_key() {
         let cases: &[(&str, &str)] = &[
             ("[me\n", "not valid TOML"),
-            ("[update]\ncadence_days = \"14\"\n", "invalid type"),
+            (
+                "[update]\ncadence_days = \"14\"\n",
+                "wrong type for `update.cadence_days`: expected a whole number, found a string",
+            ),
+            (
+                "me = 5\n",
+                "wrong type for `me`: expected a table, found a number",
+            ),
+            (
+                "[[goal]]\nid = \"g\"\ntitle = \"G\"\ndue = 2027-02-30\n",
+                "bad value for `goal.due`",
+            ),
+            ("[[goal]]\nid = \"g\"\n", "missing key `title` in [[goal]]"),
+            ("[me]\nname = \"Ada\\nBcc: x@y.z\"\n", "`me.name` contains"),
+            (
+                "[update]\ncc = [\"a@b.c\", \"@x\"]\n",
+                "`@x` in `update.cc`",
+            ),
+            (
+                "[update]\nsubject = \"{{ me.nmae }}\"\n",
+                "not a valid template",
+            ),
             (
                 "[[goal]]\nid = \"g\"\ntitel = \"G\"\n",
                 "unknown key `titel`",
@@ -1137,5 +1512,239 @@ mod tests {
         ));
         assert!(c.repos.is_empty());
         assert!(c.warnings[0].contains("matches no git repository"));
+    }
+
+    #[test]
+    fn messages_use_words_not_rust_types() {
+        for text in [
+            "me = 5\n",
+            "[update]\ncadence_days = \"14\"\n",
+            "[me]\nemails = \"a@b.c\"\n",
+            "[[goal]]\nid = \"g\"\ntitle = \"G\"\nkeywords = \"x\"\n",
+        ] {
+            let e = parse_err(text).to_string();
+            for jargon in ["struct", "i64", "sequence", "Raw"] {
+                assert!(!e.contains(jargon), "{jargon} in:\n{e}");
+            }
+        }
+        let e = parse_err("[update]\ncadence_days = \"14\"\n").to_string();
+        assert!(e.contains("write the number without quotes: 14"), "{e}");
+        let e = parse_err("[[goal]]\nid = \"g\"\ntitle = \"G\"\nkeywords = [\"(\"]\n").to_string();
+        assert!(!e.contains("error: unclosed"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_key_suggests_the_close_one() {
+        let e = parse_err("[[goal]]\nid = \"g\"\ntitel = \"G\"\n").to_string();
+        assert!(e.contains("unknown key `titel` in [[goal]]"), "{e}");
+        assert!(e.contains("did you mean `title`?"), "{e}");
+        assert!(e.contains("`keywords`"), "{e}");
+        let e = parse_err("[update]\nfrobnicate = 1\n").to_string();
+        assert!(!e.contains("did you mean"), "{e}");
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("emial", "email"), 1);
+        assert_eq!(closest("emial", &["name", "emails"]), Some("emails"));
+    }
+
+    #[test]
+    fn syntax_errors_name_the_key_whose_value_is_bad() {
+        assert_eq!(
+            key_of_value_at("[me]\nname = \"Ada\n", 12).as_deref(),
+            Some("me.name")
+        );
+        assert_eq!(key_of_value_at("x = [\n  3,\n", 9), None);
+        assert_eq!(key_of_value_at("[me\n", 3), None);
+        assert_eq!(key_of_value_at("[me\nname = 1\n", 2), None);
+        assert_eq!(key_of_value_at("  due = x\n", 4), None);
+        let e = parse_err("[[goal]] # g\nid = \"g\"\ntitle = \"G\"\ndue = 2027-13-01\n");
+        assert_eq!((e.line, e.column), (Some(4), Some(7)));
+        assert!(e.to_string().contains("`goal.due`"), "{e}");
+    }
+
+    #[test]
+    fn emails_keep_the_address_only() {
+        let c = parse_ok("[me]\nemails = [\"Ada L <Ada@Example.com>\", \"ADA@x.org\"]\n");
+        assert_eq!(c.me.emails, vec!["ada@example.com", "ada@x.org"]);
+    }
+
+    #[test]
+    fn the_subject_may_use_every_variable_icu_provides() {
+        let vars: Vec<String> = SUBJECT_VARIABLES
+            .split(", ")
+            .map(|v| format!("{{{{ {v} }}}}"))
+            .collect();
+        let c = parse_ok(&format!("[update]\nsubject = {}\n", lit(&vars.join(" "))));
+        assert!(c.update.subject.contains("period.until_short"));
+        let e = parse_err("[update]\nsubject = \"{{ period.start }}\"\n").to_string();
+        assert!(e.contains("me.name, me.emails"), "{e}");
+    }
+
+    #[test]
+    fn string_literals_round_trip() {
+        for s in [
+            "",
+            "plain",
+            "Zoë \"Z\" O'Neil",
+            "back\\slash",
+            "tab\tnl\ncr\r",
+            "\u{7f}\u{1}\u{85}",
+            "'''\"\"\"",
+        ] {
+            let v: toml::Table = toml::from_str(&format!("k = {}", lit(s))).unwrap();
+            assert_eq!(v["k"].as_str(), Some(s), "{}", lit(s));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_name_round_trips_through_the_starter(name in "\\PC*|[\\x00-\\x7f]*") {
+            let text = starter(&StarterOptions { name: name.clone(), ..StarterOptions::default() });
+            let raw: RawConfig = toml::from_str(&text).unwrap();
+            proptest::prop_assert_eq!(raw.me.unwrap().name.unwrap().into_inner(), name);
+        }
+    }
+
+    #[test]
+    fn a_glob_repo_takes_no_name_or_url() {
+        let e = parse_err("[[repo]]\npath = \"/src/*\"\nname = \"x\"\n");
+        assert_eq!((e.line, e.column), (Some(3), Some(8)));
+        assert!(
+            e.to_string().contains("cannot go with the glob path"),
+            "{e}"
+        );
+        let e = parse_err("[[repo]]\npath = \"/src/*\"\nurl = \"https://x\"\n");
+        assert!(e.to_string().contains("`url`"), "{e}");
+    }
+
+    #[test]
+    fn a_repo_listed_by_a_glob_and_its_own_table_is_listed_once() {
+        let d = tempfile::tempdir().unwrap();
+        for n in ["a", "b"] {
+            std::fs::create_dir_all(d.path().join(n).join(".git")).unwrap();
+        }
+        let root = d.path().display();
+        // Either order: the table with the url wins.
+        for text in [
+            format!("[[repo]]\npath = \"{root}/*\"\n[[repo]]\npath = \"{root}/a\"\nname = \"alpha\"\nurl = \"https://x/a\"\n"),
+            format!("[[repo]]\npath = \"{root}/a/\"\nname = \"alpha\"\nurl = \"https://x/a\"\n[[repo]]\npath = \"{root}/*\"\n"),
+        ] {
+            let c = parse_ok(&text);
+            let mut got: Vec<_> = c.repos.iter().map(|r| (r.name.as_str(), r.url.as_deref())).collect();
+            got.sort();
+            assert_eq!(got, vec![("alpha", Some("https://x/a")), ("b", None)], "{text}");
+        }
+        let e = parse_err(&format!(
+            "[[repo]]\npath = \"{root}/a\"\n[[repo]]\npath = \"{root}/a/\"\n"
+        ));
+        assert_eq!(e.line, Some(4));
+        assert!(
+            e.to_string().contains("is listed twice (first on line 2)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn double_star_finds_nested_repositories() {
+        let d = tempfile::tempdir().unwrap();
+        for n in ["work/a", "oss/deep/b", "oss/deep/b/vendor/c", ".hidden/d"] {
+            std::fs::create_dir_all(d.path().join(n).join(".git")).unwrap();
+        }
+        // A bare repository counts too.
+        std::fs::create_dir_all(d.path().join("bare.git/objects")).unwrap();
+        std::fs::write(d.path().join("bare.git/HEAD"), "ref: refs/heads/main\n").unwrap();
+        let c = parse_ok(&format!("[[repo]]\npath = \"{}/**\"\n", d.path().display()));
+        let names: Vec<_> = c.repos.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, vec!["bare", "b", "a"]);
+    }
+
+    #[test]
+    fn a_goal_may_name_a_repo_its_glob_does_not_find_here() {
+        let c = parse_ok("[[repo]]\npath = \"/nowhere/*\"\n[[goal]]\nid = \"g\"\ntitle = \"G\"\nrepos = [\"search\"]\n");
+        assert_eq!(c.goals[0].repos, Some(vec!["search".to_string()]));
+        assert!(
+            c.warnings
+                .iter()
+                .any(|w| w.contains("`/nowhere/*` does not find here")),
+            "{:?}",
+            c.warnings
+        );
+        // A glob that finds repositories does not excuse a typo.
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("search/.git")).unwrap();
+        let e = parse_err(&format!(
+            "[[repo]]\npath = \"{}/*\"\n[[goal]]\nid = \"g\"\ntitle = \"G\"\nrepos = [\"serach\"]\n",
+            d.path().display()
+        ));
+        assert!(e.to_string().contains("defined repos: search"), "{e}");
+    }
+
+    #[test]
+    fn fallback_is_the_one_repository() {
+        let me = Me {
+            name: "Ada".into(),
+            emails: vec!["ada@x.org".into()],
+        };
+        let c = Config::fallback(me, PathBuf::from("/src/search"), &env());
+        assert_eq!(c.repos.len(), 1);
+        assert_eq!(c.repos[0].name, "search");
+        assert!(c.goals.is_empty() && c.source.is_none());
+        assert_eq!(c.update.cadence_days, DEFAULT_CADENCE_DAYS);
+        assert_eq!(c.update.subject, DEFAULT_SUBJECT);
+        assert_eq!(c.update.sendmail, DEFAULT_SENDMAIL);
+    }
+
+    #[test]
+    fn load_explains_a_missing_file_and_bad_bytes() {
+        let d = tempfile::tempdir().unwrap();
+        let missing = d.path().join("icu.toml");
+        let e = load(&missing, &env()).unwrap_err().to_string();
+        assert!(
+            e.starts_with("error: ")
+                && e.contains(&missing.display().to_string())
+                && e.contains("icu init"),
+            "{e}"
+        );
+        let e = load(d.path(), &env()).unwrap_err().to_string();
+        assert!(e.contains("is a folder"), "{e}");
+        std::fs::write(&missing, b"[me]\n\nname = \"Jos\xe9\"\n").unwrap();
+        let e = load(&missing, &env()).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(3), Some(12)));
+        std::fs::write(&missing, "  \n# only a comment\n").unwrap();
+        assert!(load(&missing, &env())
+            .unwrap_err()
+            .to_string()
+            .contains("icu init --force"));
+    }
+
+    /// Lines a config is made of, good and bad, for the property below.
+    fn config_line() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just("[me]".to_string()),
+            Just("[update]".to_string()),
+            Just("[[repo]]".to_string()),
+            Just("[[goal]]".to_string()),
+            Just("id = \"g\"".to_string()),
+            Just("title = \"G\"".to_string()),
+            Just("path = \"~/src/*\"".to_string()),
+            Just("due = 2027-02-30".to_string()),
+            Just("repos = [\"nope\"]".to_string()),
+            Just("keywords = [\"(\"]".to_string()),
+            "[a-z_]{1,12} = \"\\PC{0,12}\"",
+            "[a-z_]{1,12} = [0-9]{1,3}",
+            "\\PC{0,20}",
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_a_config_or_a_diagnostic(lines in proptest::collection::vec(config_line(), 0..10)) {
+            let text = lines.join("\n");
+            if let Err(e) = parse(&text, Path::new("/cfg/icu.toml"), &env()) {
+                let shown = e.to_string();
+                proptest::prop_assert!(shown.starts_with("error"), "{}", shown);
+                proptest::prop_assert!(shown.contains("/cfg/icu.toml"), "{}", shown);
+            }
+        }
     }
 }

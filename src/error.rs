@@ -48,6 +48,7 @@ impl Error {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::Config(_) | Error::Usage(_) => ExitCode::Usage,
+            Error::Export(e) if e.is_config() => ExitCode::Usage,
             Error::Doc(_) | Error::Export(_) | Error::Io { .. } | Error::NotReady(_) => {
                 ExitCode::NotReady
             }

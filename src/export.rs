@@ -5,7 +5,8 @@
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
 use comrak::nodes::{AstNode, ListType, NodeValue};
@@ -22,7 +23,7 @@ pub enum ExportError {
     #[error("`{value}` is not an email address ({why}); fix [update] to/cc or [me] emails in your config")]
     Address { value: String, why: &'static str },
     /// A header value with a line break: refused rather than sent.
-    #[error("the {header} contains a line break; it would let text become a mail header")]
+    #[error("the {header} contains a line break or control character; it would let text become a mail header. Write it on one line")]
     HeaderInjection { header: &'static str },
     /// The MIME builder failed.
     #[error("building the message failed: {0}")]
@@ -39,10 +40,14 @@ pub enum ExportError {
         source: std::io::Error,
     },
     /// The program ran too long and was stopped.
-    #[error("`{command}` did not finish within {secs} s and was stopped; the update was not marked sent")]
-    Timeout { command: String, secs: u64 },
+    #[error("`{command}` did not finish within {secs} s and was stopped; the update was not marked sent{}", printed(.output))]
+    Timeout {
+        command: String,
+        secs: u64,
+        output: String,
+    },
     /// The program failed.
-    #[error("`{command}` failed ({status}){}; the update was not marked sent", printed(.output))]
+    #[error("`{command}` failed ({status}); the update was not marked sent{}", printed(.output))]
     Failed {
         command: String,
         status: String,
@@ -57,12 +62,33 @@ pub enum ExportError {
     },
 }
 
-fn printed(output: &str) -> String {
-    if output.trim().is_empty() {
-        String::new()
-    } else {
-        format!(":\n{}\n", output.trim())
+impl ExportError {
+    /// True when the fix is in the config (an address, the subject, the
+    /// sendmail command line) rather than in the world (a failed send):
+    /// such errors should exit 2, not 1.
+    pub fn is_config(&self) -> bool {
+        matches!(
+            self,
+            ExportError::Address { .. }
+                | ExportError::HeaderInjection { .. }
+                | ExportError::Command(_)
+        )
     }
+}
+
+/// What the program printed, indented under the message; nothing if it
+/// printed nothing.
+fn printed(output: &str) -> String {
+    let output = output.trim();
+    if output.is_empty() {
+        return String::new();
+    }
+    let mut s = ". It printed:".to_string();
+    for line in output.lines() {
+        s.push_str("\n  ");
+        s.push_str(line);
+    }
+    s
 }
 
 /// A name and an address.
@@ -103,22 +129,37 @@ pub fn parse_mailbox(s: &str) -> Result<Mailbox, ExportError> {
         (None, false) => (None, s_trim),
         _ => return Err(bad("unbalanced < >")),
     };
-    if email.contains(|c: char| c.is_whitespace() || "<>()[],;:\"\\".contains(c)) {
-        return Err(bad("an address has no spaces or brackets"));
-    }
-    let Some((local, domain)) = email.split_once('@') else {
-        return Err(bad("no @"));
-    };
-    if local.is_empty() || domain.is_empty() || domain.contains('@') {
-        return Err(bad("it needs one @ between a name and a domain"));
-    }
-    if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
-        return Err(bad("the domain is not valid"));
-    }
+    check_email(email).map_err(bad)?;
     Ok(Mailbox {
         name,
         email: email.to_string(),
     })
+}
+
+/// Why `email` (the part between `<` and `>`) is not an address icu can
+/// send to, if it is not.
+fn check_email(email: &str) -> Result<(), &'static str> {
+    if email.chars().any(char::is_control) {
+        return Err("it contains a line break or control character");
+    }
+    if email.contains(|c: char| c.is_whitespace() || "<>()[],;:\"\\".contains(c)) {
+        return Err("an address has no spaces or brackets");
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return Err("no @");
+    };
+    if local.is_empty() || domain.is_empty() || domain.contains('@') {
+        return Err("it needs one @ between a name and a domain");
+    }
+    if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
+        return Err("the domain is not valid");
+    }
+    // An address outside ASCII needs SMTPUTF8, which many servers refuse;
+    // an international domain can be written in its xn-- form.
+    if !email.is_ascii() {
+        return Err("icu sends to ASCII addresses only; write an international domain as xn--");
+    }
+    Ok(())
 }
 
 /// A Message-ID (without brackets), stable for the same inputs.
@@ -153,13 +194,59 @@ h1{font-size:1.5em;margin:0 0 .5em}h2{font-size:1.25em;margin:1.2em 0 .4em;borde
 ul,ol{padding-left:1.5em;margin:.3em 0}li{margin:.1em 0}code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;background:#f6f8fa;padding:.1em .3em;border-radius:3px}\
 pre{background:#f6f8fa;padding:.6em;border-radius:4px;overflow:auto}a{color:#0969da}table{border-collapse:collapse}td,th{border:1px solid #d1d9e0;padding:.2em .5em}";
 
+/// The box drawn for an open (`- [ ]`) and a done (`- [x]`) task item in HTML.
+const TASK_OPEN: &str = "\u{2610} ";
+const TASK_DONE: &str = "\u{2611} ";
+
 /// The update as a complete HTML document titled `title`.
+///
+/// Task items are drawn as ☐/☑ text rather than comrak's
+/// `<input type="checkbox">`: mail clients (Gmail, Outlook) strip form
+/// elements, which would make an open ask look the same as a done one.
 pub fn to_html(md: &str, title: &str) -> String {
-    let body = comrak::markdown_to_html(md, &comrak_options());
+    let options = comrak_options();
+    let arena = comrak::Arena::new();
+    let root = comrak::parse_document(&arena, md, &options);
+    let tasks: Vec<_> = root
+        .descendants()
+        .filter(|n| matches!(n.data().value, NodeValue::TaskItem(_)))
+        .collect();
+    for item in tasks {
+        task_as_text(&arena, item);
+    }
+    let mut body = String::new();
+    // Writing to a String cannot fail; an empty body is the worst outcome.
+    let _ = comrak::format_html(root, &options, &mut body);
     format!(
-        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         html_escape(title)
     )
+}
+
+/// Turns a task item into a plain list item whose text starts with a box.
+fn task_as_text<'a>(arena: &'a comrak::Arena<'a>, item: &'a AstNode<'a>) {
+    let done = match &item.data().value {
+        NodeValue::TaskItem(t) => t.symbol.is_some(),
+        _ => return,
+    };
+    let Some(list) = item.parent().and_then(|p| match &p.data().value {
+        NodeValue::List(l) => Some(*l),
+        _ => None,
+    }) else {
+        return;
+    };
+    item.data_mut().value = NodeValue::Item(list);
+    let mark = arena.alloc(AstNode::from(NodeValue::Text(
+        if done { TASK_DONE } else { TASK_OPEN }.into(),
+    )));
+    match item.first_child() {
+        Some(p) if matches!(p.data().value, NodeValue::Paragraph) => p.prepend(mark),
+        _ => {
+            let p = arena.alloc(AstNode::from(NodeValue::Paragraph));
+            p.append(mark);
+            item.prepend(p);
+        }
+    }
 }
 
 fn html_escape(s: &str) -> String {
@@ -177,141 +264,145 @@ fn html_escape(s: &str) -> String {
     out
 }
 
-/// The update as plain text for plain-text mail: headings underlined, lists
-/// as `-` (task items as `[ ]`/`[x]`), links as `text (url)`, emphasis and
-/// escapes gone, raw HTML dropped. Lines are not re-wrapped: mail clients
-/// wrap, and a commit subject stays on its line.
+/// The update as plain text for plain-text mail: headings underlined (`=`
+/// for level 1, `-` for level 2, bare text below that), lists as `-` (task
+/// items as `[ ]`/`[x]`), links as `text (url)`, tables as aligned columns,
+/// emphasis, backslash escapes and raw HTML gone. Lines are not re-wrapped:
+/// mail clients wrap, and a commit subject stays on its line.
 pub fn to_text(md: &str) -> String {
     let arena = comrak::Arena::new();
     let root = comrak::parse_document(&arena, md, &comrak_options());
-    let mut out = String::new();
-    blocks(root, &mut out, "", "");
-    let mut text = out.trim_end().to_string();
+    let mut text = block_lines(root).join("\n");
     text.push('\n');
     text
 }
 
-/// Renders the block children of `node`, each line prefixed by `indent`
-/// (the first line of the first child by `first`).
-fn blocks<'a>(node: &'a AstNode<'a>, out: &mut String, first: &str, indent: &str) {
-    let mut lead = first.to_string();
-    for (i, child) in node.children().enumerate() {
-        if i > 0 {
-            lead = indent.to_string();
-        }
-        block(child, out, &lead, indent);
-    }
-}
-
-fn push_lines(out: &mut String, text: &str, first: &str, indent: &str) {
-    for (i, line) in text.lines().enumerate() {
-        out.push_str(if i == 0 { first } else { indent });
-        out.push_str(line);
-        out.push('\n');
-    }
-}
-
-fn block<'a>(node: &'a AstNode<'a>, out: &mut String, first: &str, indent: &str) {
+/// The lines of a block node, with no blank line at either end.
+fn block_lines<'a>(node: &'a AstNode<'a>) -> Vec<String> {
     let value = node.data().value.clone();
     match value {
         NodeValue::Heading(h) => {
-            let text = inlines(node);
-            out.push_str(first);
-            out.push_str(&text);
-            out.push('\n');
+            let text = inlines(node).replace('\n', " ");
             let under = match h.level {
-                1 => Some('='),
-                2 => Some('-'),
+                1 => Some("="),
+                2 => Some("-"),
                 _ => None,
             };
+            let mut lines = vec![text.clone()];
             if let Some(u) = under {
-                out.push_str(indent);
-                out.push_str(&u.to_string().repeat(text.chars().count().max(3)));
-                out.push('\n');
+                lines.push(u.repeat(text.chars().count().max(3)));
             }
-            out.push('\n');
+            lines
         }
-        NodeValue::Paragraph => {
-            push_lines(out, &inlines(node), first, indent);
-            if !in_tight_list(node) {
-                out.push('\n');
-            }
-        }
+        NodeValue::Paragraph => inlines(node).lines().map(str::to_string).collect(),
         NodeValue::List(l) => {
-            let mut n = l.start;
-            for item in node.children() {
-                let marker = match l.list_type {
+            let mut lines = Vec::new();
+            for (n, item) in node.children().enumerate() {
+                let mut marker = match l.list_type {
                     ListType::Bullet => "- ".to_string(),
-                    ListType::Ordered => {
-                        let m = format!("{n}. ");
-                        n += 1;
-                        m
-                    }
+                    ListType::Ordered => format!("{}. ", l.start + n),
                 };
-                let marker = match &item.data().value {
-                    NodeValue::TaskItem(t) => {
-                        let mark = if t.symbol.is_some() { "[x] " } else { "[ ] " };
-                        format!("{marker}{mark}")
-                    }
-                    _ => marker,
-                };
-                let lead = format!("{first_or}{marker}", first_or = indent);
-                let inner = format!("{indent}{}", " ".repeat(marker.chars().count()));
-                blocks(item, out, &lead, &inner);
+                if let NodeValue::TaskItem(t) = &item.data().value {
+                    marker.push_str(if t.symbol.is_some() { "[x] " } else { "[ ] " });
+                }
+                if n > 0 && !l.tight {
+                    lines.push(String::new());
+                }
+                let pad = " ".repeat(marker.chars().count());
+                let body = children_lines(item, l.tight);
+                if body.is_empty() {
+                    lines.push(marker.trim_end().to_string());
+                }
+                for (i, line) in body.into_iter().enumerate() {
+                    lines.push(match (i, line.is_empty()) {
+                        (0, _) => format!("{marker}{line}"),
+                        (_, true) => line,
+                        _ => format!("{pad}{line}"),
+                    });
+                }
             }
-            if !l.tight || !in_list(node) {
-                out.push('\n');
-            }
+            lines
         }
-        NodeValue::CodeBlock(c) => {
-            for line in c.literal.lines() {
-                out.push_str(indent);
-                out.push_str("    ");
-                out.push_str(line);
-                out.push('\n');
-            }
-            out.push('\n');
-        }
-        NodeValue::BlockQuote => {
-            let q = format!("{indent}> ");
-            blocks(node, out, &q, &q);
-        }
-        NodeValue::ThematicBreak => {
-            out.push_str(first);
-            out.push_str("----\n\n");
-        }
-        NodeValue::Table(_) => {
-            for row in node.children() {
-                let cells: Vec<String> = row.children().map(inlines).collect();
-                out.push_str(indent);
-                out.push_str(&cells.join(" | "));
-                out.push('\n');
-            }
-            out.push('\n');
-        }
-        NodeValue::HtmlBlock(_) => {}
-        _ => blocks(node, out, first, indent),
+        NodeValue::CodeBlock(c) => c
+            .literal
+            .lines()
+            .map(|l| {
+                if l.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!("    {l}")
+                }
+            })
+            .collect(),
+        NodeValue::BlockQuote => children_lines(node, false)
+            .into_iter()
+            .map(|l| {
+                if l.is_empty() {
+                    ">".to_string()
+                } else {
+                    format!("> {l}")
+                }
+            })
+            .collect(),
+        NodeValue::ThematicBreak => vec!["----".to_string()],
+        NodeValue::Table(_) => table_lines(node),
+        NodeValue::HtmlBlock(_) => Vec::new(),
+        _ => children_lines(node, false),
     }
 }
 
-fn in_list<'a>(node: &'a AstNode<'a>) -> bool {
-    node.ancestors()
-        .skip(1)
-        .any(|a| matches!(a.data().value, NodeValue::Item(_) | NodeValue::TaskItem(_)))
+/// The block children of `node`, a blank line between them unless `tight`.
+fn children_lines<'a>(node: &'a AstNode<'a>, tight: bool) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for child in node.children() {
+        let block = block_lines(child);
+        if block.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() && !tight {
+            lines.push(String::new());
+        }
+        lines.extend(block);
+    }
+    lines
 }
 
-fn in_tight_list<'a>(node: &'a AstNode<'a>) -> bool {
-    let Some(item) = node.parent() else {
-        return false;
+/// A table as columns padded to the same width, the header underlined.
+fn table_lines<'a>(node: &'a AstNode<'a>) -> Vec<String> {
+    let rows: Vec<Vec<String>> = node
+        .children()
+        .map(|row| {
+            row.children()
+                .map(|cell| inlines(cell).replace('\n', " "))
+                .collect()
+        })
+        .collect();
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width = |c: usize| {
+        rows.iter()
+            .filter_map(|r| r.get(c))
+            .map(|s| s.chars().count())
+            .max()
+            .unwrap_or(0)
     };
-    if !matches!(
-        item.data().value,
-        NodeValue::Item(_) | NodeValue::TaskItem(_)
-    ) {
-        return false;
+    let widths: Vec<usize> = (0..columns).map(width).collect();
+    let line = |cells: Vec<String>| cells.join(" | ").trim_end().to_string();
+    let mut lines = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let cells = widths
+            .iter()
+            .enumerate()
+            .map(|(c, w)| {
+                let s = row.get(c).map(String::as_str).unwrap_or("");
+                format!("{s}{}", " ".repeat(w - s.chars().count()))
+            })
+            .collect();
+        lines.push(line(cells));
+        if i == 0 {
+            lines.push(line(widths.iter().map(|w| "-".repeat(*w)).collect()));
+        }
     }
-    item.parent()
-        .is_some_and(|l| matches!(&l.data().value, NodeValue::List(l) if l.tight))
+    lines
 }
 
 /// The text of an inline container.
@@ -354,20 +445,32 @@ fn inline<'a>(node: &'a AstNode<'a>, out: &mut String) {
 /// text/html, UTF-8), with `X-Unsent: 1` so that mail clients open it as a
 /// draft to send.
 pub fn to_eml(env: &Envelope, md: &str) -> Result<Vec<u8>, ExportError> {
+    // The last line of defence: no header value may carry a line break (a
+    // new header) or another control character, whoever built the envelope.
     for (header, v) in [
         ("subject", env.subject.as_str()),
         ("Message-ID", env.message_id.as_str()),
     ] {
-        if v.contains(['\r', '\n']) {
+        if v.chars().any(char::is_control) {
             return Err(ExportError::HeaderInjection { header });
         }
     }
     let all = std::iter::once(&env.from).chain(&env.to).chain(&env.cc);
     for m in all {
-        let text = format!("{} {}", m.name.as_deref().unwrap_or(""), m.email);
-        if text.chars().any(char::is_control) {
-            return Err(ExportError::HeaderInjection { header: "address" });
+        if m.name
+            .as_deref()
+            .unwrap_or("")
+            .chars()
+            .any(char::is_control)
+        {
+            return Err(ExportError::HeaderInjection {
+                header: "name of a sender or recipient",
+            });
         }
+        check_email(&m.email).map_err(|why| ExportError::Address {
+            value: m.email.clone(),
+            why,
+        })?;
     }
     let addr = |m: &Mailbox| Address::new_address(m.name.clone(), m.email.clone());
     let list = |v: &[Mailbox]| Address::new_list(v.iter().map(addr).collect());
@@ -386,8 +489,21 @@ pub fn to_eml(env: &Envelope, md: &str) -> Result<Vec<u8>, ExportError> {
     b.write_to_vec().map_err(ExportError::Build)
 }
 
+/// How much of what the program prints is kept for the error message.
+const OUTPUT_KEPT: usize = 16 * 1024;
+
+/// How long, after the program exits, icu waits for the rest of its output
+/// and for its stdin to be taken: a background child it left behind may hold
+/// the pipes open for ever.
+const AFTER_EXIT: Duration = Duration::from_millis(500);
+
 /// Pipes `message` to the command line `cmd` and waits up to `timeout`.
-/// Succeeds only when the program exits 0.
+/// Succeeds only when the program read the whole message and exited 0.
+///
+/// `cmd` is split like a shell would (`shell-words`) but run without one.
+/// stdin is written and stdout/stderr are read on their own threads, so a
+/// program that does not read, or prints a lot, cannot block icu; on timeout
+/// the program is killed.
 pub fn sendmail(cmd: &str, message: &[u8], timeout: Duration) -> Result<(), ExportError> {
     let words = shell_words::split(cmd).map_err(|_| ExportError::Command(cmd.to_string()))?;
     let Some((program, args)) = words.split_first() else {
@@ -403,59 +519,118 @@ pub fn sendmail(cmd: &str, message: &[u8], timeout: Duration) -> Result<(), Expo
             program: program.clone(),
             source,
         })?;
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let bytes = message.to_vec();
-    // Written on a thread: a program that does not read must not hang icu.
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&bytes);
-    });
-    let drain = |r: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut s = Vec::new();
-            if let Some(mut r) = r {
-                let _ = r.read_to_end(&mut s);
-            }
-            String::from_utf8_lossy(&s).into_owned()
-        })
+    let written = match child.stdin.take() {
+        Some(mut stdin) => {
+            let bytes = message.to_vec();
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                // Dropping stdin at the end closes it: the program sees EOF.
+                let _ = tx.send(stdin.write_all(&bytes));
+            });
+            rx
+        }
+        None => mpsc::channel().1,
     };
-    let out = drain(
-        child
-            .stdout
-            .take()
-            .map(|s| Box::new(s) as Box<dyn Read + Send>),
-    );
-    let err = drain(
-        child
-            .stderr
-            .take()
-            .map(|s| Box::new(s) as Box<dyn Read + Send>),
-    );
+    let stderr = capture(child.stderr.take());
+    let stdout = capture(child.stdout.take());
     let status = match child.wait_timeout(timeout) {
         Ok(Some(s)) => s,
         Ok(None) | Err(_) => {
             let _ = child.kill();
             let _ = child.wait();
+            let deadline = Instant::now() + AFTER_EXIT;
             return Err(ExportError::Timeout {
                 command: cmd.to_string(),
                 secs: timeout.as_secs().max(1),
+                output: output(stderr, stdout, deadline),
             });
         }
     };
-    let _ = writer.join();
-    let stdout = out.join().unwrap_or_default();
-    let stderr = err.join().unwrap_or_default();
-    if status.success() {
-        return Ok(());
+    let deadline = Instant::now() + AFTER_EXIT;
+    let write = written.recv_timeout(AFTER_EXIT);
+    let printed = output(stderr, stdout, deadline);
+    if !status.success() {
+        return Err(ExportError::Failed {
+            command: cmd.to_string(),
+            status: describe(status),
+            output: printed,
+        });
     }
-    let status = match status.code() {
-        Some(c) => format!("exit code {c}"),
-        None => "killed by a signal".to_string(),
+    match write {
+        Ok(Ok(())) => Ok(()),
+        // It exited 0 without taking the message: nothing says it was sent.
+        _ => Err(ExportError::Failed {
+            command: cmd.to_string(),
+            status: "exit code 0 before reading the whole message".to_string(),
+            output: printed,
+        }),
+    }
+}
+
+fn describe(status: std::process::ExitStatus) -> String {
+    if let Some(c) = status.code() {
+        return format!("exit code {c}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            return format!("killed by signal {sig}");
+        }
+    }
+    "killed by a signal".to_string()
+}
+
+/// Reads a pipe on a thread until EOF, sending up to [`OUTPUT_KEPT`] bytes
+/// and dropping the rest (still read, so the program is never blocked).
+fn capture<R: Read + Send + 'static>(pipe: Option<R>) -> mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    if let Some(mut pipe) = pipe {
+        std::thread::spawn(move || {
+            let mut kept = 0;
+            let mut chunk = [0u8; 8192];
+            while let Ok(n @ 1..) = pipe.read(&mut chunk) {
+                let keep = n.min(OUTPUT_KEPT - kept);
+                if keep > 0 {
+                    kept += keep;
+                    if tx.send(chunk[..keep].to_vec()).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+    rx
+}
+
+/// What the program printed (stderr first) by `deadline`, trimmed.
+fn output(
+    stderr: mpsc::Receiver<Vec<u8>>,
+    stdout: mpsc::Receiver<Vec<u8>>,
+    deadline: Instant,
+) -> String {
+    let collect = |rx: mpsc::Receiver<Vec<u8>>| {
+        let mut all = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(bytes) => all.extend(bytes),
+                Err(_) => break,
+            }
+        }
+        let mut text = String::from_utf8_lossy(&all).trim().to_string();
+        if all.len() >= OUTPUT_KEPT {
+            text.push_str("\n[… more output not shown]");
+        }
+        text
     };
-    Err(ExportError::Failed {
-        command: cmd.to_string(),
-        status,
-        output: format!("{stderr}{stdout}"),
-    })
+    let err = collect(stderr);
+    let out = collect(stdout);
+    match (err.is_empty(), out.is_empty()) {
+        (_, true) => err,
+        (true, false) => out,
+        (false, false) => format!("{err}\n{out}"),
+    }
 }
 
 /// Opens `path` with the desktop's default application.
@@ -523,9 +698,14 @@ mod tests {
             "x@y.z\r\nBcc: e@v.il",
             "a@@b",
             "a@b..c",
+            "zoë@exämple.com",
+            "Grace <grace@exa mple.com>",
+            "tab\t<a@b.c>",
         ] {
             let e = parse_mailbox(bad).unwrap_err().to_string();
             assert!(e.contains("is not an email address"), "{bad}: {e}");
+            assert!(e.contains(&format!("`{bad}`")), "quotes the value: {e}");
+            assert!(e.contains("fix [update] to/cc"), "{e}");
         }
     }
 
@@ -559,7 +739,10 @@ mod tests {
     fn the_persons_markdown_renders() {
         let html = to_html("## Goals\n\n- [x] done\n- [ ] open\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nsee https://example.com and *this*\n", "t");
         assert!(html.contains("<h2>Goals</h2>"));
-        assert!(html.contains("type=\"checkbox\""));
+        // Mail clients strip form elements: the boxes are text.
+        assert!(html.contains("<li>\u{2611} done</li>"), "{html}");
+        assert!(html.contains("<li>\u{2610} open</li>"), "{html}");
+        assert!(!html.contains("<input"), "{html}");
         assert!(html.contains("<table>"));
         assert!(html.contains("<a href=\"https://example.com\">"));
         assert!(html.contains("<em>this</em>"));
@@ -575,6 +758,15 @@ mod tests {
         assert_eq!(
             text,
             "Update — 23 Nov\n===============\n\nGoals\n-----\n\nSearch\n\nShipped the cache, see the doc (https://x.org/d).\n\n- 2 commits in search\n  - Fix <b>*all*</b> [links](javascript:x) (abc1234)\n\nHelp\n----\n\n- [ ] Access to prod\n- [x] Budget\n"
+        );
+    }
+
+    #[test]
+    fn plain_text_nests_quotes_tables_and_code() {
+        let md = "- - a\n  - b\n- c\n\n> quote\n> - x\n\n| a | bee |\n|---|:-:|\n| `xyzzy` | **y** |\n\n```\nfn x() {}\n\nfn y() {}\n```\n\n<div>\nraw html\n</div>\n\n1. [ ] ask\n\n   more\n2. [x] done\n";
+        assert_eq!(
+            to_text(md),
+            "- - a\n  - b\n- c\n\n> quote\n>\n> - x\n\na     | bee\n----- | ---\nxyzzy | y\n\n    fn x() {}\n\n    fn y() {}\n\n1. [ ] ask\n\n       more\n\n2. [x] done\n"
         );
     }
 
@@ -625,6 +817,58 @@ mod tests {
             "Summary\n-------\n\nAll good."
         );
         assert!(msg.body_html(0).unwrap().contains("<em>good</em>"));
+        assert!(msg
+            .body_html(0)
+            .unwrap()
+            .contains("<title>Ünïcødé — update 9 Nov to 23 Nov</title>"));
+        let parts: Vec<(String, Option<String>)> = msg
+            .parts
+            .iter()
+            .skip(1)
+            .map(|p| {
+                let ct = p.content_type().unwrap();
+                (
+                    format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")),
+                    ct.attribute("charset").map(str::to_ascii_lowercase),
+                )
+            })
+            .collect();
+        let utf8 = Some("utf-8".to_string());
+        assert_eq!(
+            parts,
+            vec![
+                ("text/plain".to_string(), utf8.clone()),
+                ("text/html".to_string(), utf8)
+            ]
+        );
+    }
+
+    #[test]
+    fn awkward_names_survive_the_round_trip() {
+        let mut env = envelope("s", "Ada \"The Countess\" Lovelace");
+        env.to = vec![parse_mailbox("\"Hopper, Grace\" <grace@example.com>").unwrap()];
+        let bytes = to_eml(&env, "x").unwrap();
+        let msg = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+        let from = msg.from().unwrap().first().unwrap();
+        assert_eq!(from.name(), Some("Ada \"The Countess\" Lovelace"));
+        let to: Vec<_> = msg.to().unwrap().iter().collect();
+        assert_eq!(to.len(), 1, "the comma does not split the name");
+        assert_eq!(to[0].name(), Some("Hopper, Grace"));
+        assert_eq!(to[0].address(), Some("grace@example.com"));
+    }
+
+    #[test]
+    fn an_address_that_is_not_one_is_refused_even_when_built_by_hand() {
+        let mut env = envelope("s", "Ada");
+        env.from.email = "ada at example.com".into();
+        let e = to_eml(&env, "x").unwrap_err();
+        assert!(e.to_string().contains("`ada at example.com`"), "{e}");
+        let mut env = envelope("s", "Ada");
+        env.to[0].email = "zoë@exämple.com".into();
+        assert!(matches!(
+            to_eml(&env, "x"),
+            Err(ExportError::Address { .. })
+        ));
     }
 
     #[test]
@@ -639,6 +883,20 @@ mod tests {
             to_eml(&env, "x"),
             Err(ExportError::HeaderInjection { .. })
         ));
+        let mut env = envelope("Hi", "Ada");
+        env.cc[0].name = Some("Alan\r\nBcc: evil@example.com".into());
+        assert!(to_eml(&env, "x").is_err());
+        let mut env = envelope("Hi", "Ada");
+        env.message_id = "x@y>\r\nBcc: evil@example.com".into();
+        assert!(to_eml(&env, "x").is_err());
+        // Through the config's door: the address parser refuses it first.
+        assert!(parse_mailbox("Alan <a@b.c>\r\nBcc: evil@example.com").is_err());
+        // And a subject on one line that merely mentions a header stays one.
+        let env = envelope("Hi Bcc: evil@example.com", "Ada");
+        let bytes = to_eml(&env, "x").unwrap();
+        let msg = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+        assert!(msg.header_raw("Bcc").is_none());
+        assert_eq!(msg.subject(), Some("Hi Bcc: evil@example.com"));
     }
 
     #[test]
@@ -673,5 +931,75 @@ mod tests {
         assert!(matches!(e, ExportError::Timeout { .. }), "{e}");
         let e = sendmail("no-such-sendmail -t", b"m", Duration::from_secs(1)).unwrap_err();
         assert!(e.to_string().contains("no-such-sendmail"), "{e}");
+        assert!(e.to_string().contains("update.sendmail"), "{e}");
+        let e = sendmail("msmtp 'unclosed", b"m", Duration::from_secs(1)).unwrap_err();
+        assert!(matches!(e, ExportError::Command(_)), "{e}");
+    }
+
+    #[test]
+    fn sendmail_failure_reads_as_a_message() {
+        let e = sendmail(
+            "sh -c 'cat >/dev/null; printf \"msmtp: server said:\\n  554 no\\n\" >&2; exit 75'",
+            b"m",
+            Duration::from_secs(5),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().ends_with(
+                "failed (exit code 75); the update was not marked sent. It printed:\n  msmtp: server said:\n    554 no"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_timeout_shows_what_the_program_said_so_far() {
+        let e = sendmail(
+            "sh -c 'echo connecting to smtp.example.com >&2; exec sleep 10'",
+            b"m",
+            Duration::from_millis(500),
+        )
+        .unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("did not finish within 1 s") && text.contains("connecting to smtp"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn exiting_0_without_reading_the_message_is_not_a_send() {
+        let big = vec![b'x'; 1 << 20];
+        let e = sendmail("true", &big, Duration::from_secs(5)).unwrap_err();
+        assert!(
+            e.to_string().contains("before reading the whole message"),
+            "{e}"
+        );
+        sendmail("cat", &big, Duration::from_secs(5)).unwrap();
+    }
+
+    #[test]
+    fn a_background_child_holding_the_pipes_does_not_hold_icu() {
+        let started = std::time::Instant::now();
+        sendmail(
+            "sh -c 'cat >/dev/null; sleep 3 & exit 0'",
+            b"m",
+            Duration::from_secs(10),
+        )
+        .unwrap();
+        assert!(started.elapsed() < Duration::from_millis(2500));
+    }
+
+    #[test]
+    fn a_flood_of_output_is_cut() {
+        let e = sendmail(
+            "sh -c 'cat >/dev/null; head -c 1000000 /dev/zero | tr \"\\0\" x >&2; exit 1'",
+            b"m",
+            Duration::from_secs(10),
+        )
+        .unwrap_err();
+        let text = e.to_string();
+        assert!(text.len() < 2 * OUTPUT_KEPT, "{}", text.len());
+        assert!(text.ends_with("[… more output not shown]"), "{text:.200}");
     }
 }

@@ -329,12 +329,7 @@ impl Doc {
     }
 
     fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.env
-            .icu()
-            .arg("--config")
-            .arg(&self.cfg)
-            .args(args)
-            .assert()
+        self.env.run(&self.cfg, args)
     }
 
     /// Replaces the doc with `text`, runs a refresh, and checks that it was

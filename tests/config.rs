@@ -35,20 +35,148 @@ fn a_file_that_is_not_toml() {
 
 #[test]
 fn a_wrong_type() {
-    let e = config_error("[update]\ncadence_days = \"two weeks\"\n");
+    let e = config_error("[update]\ncadence_days = \"14\"\n");
+    assert!(e.contains("[CONFIG]:2:16"), "{e}");
     assert!(
-        e.contains("[CONFIG]:2:16") && e.contains("invalid type"),
+        e.contains("wrong type for `update.cadence_days`: expected a whole number, found a string"),
         "{e}"
     );
+    assert!(e.contains("write the number without quotes: 14"), "{e}");
+    insta::assert_snapshot!("wrong_type", e);
+}
+
+/// Every other problem the config can have, through the binary: exit 2, a
+/// message starting with `error`, the file, line and column, and the key.
+#[test]
+fn every_problem_names_the_file_line_column_and_key() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "[[goal]]\nid = \"Search Latency\"\ntitle = \"S\"\n",
+            "2:6",
+            "goal id `Search Latency` is not valid",
+        ),
+        (
+            "[[goal]]\nid = \"other\"\ntitle = \"S\"\n",
+            "2:6",
+            "goal id `other` is reserved",
+        ),
+        (
+            "[[repo]]\npath = \"/src/a/search\"\n[[repo]]\npath = \"/src/b/search\"\n",
+            "4:8",
+            "two repos are named `search` (the first on line 2)",
+        ),
+        (
+            "[update]\ncadence_days = 0\n",
+            "2:16",
+            "`cadence_days` = 0 is out of range",
+        ),
+        (
+            "[me]\nname = \"Ada\\r\\nBcc: eve@example.com\"\n",
+            "2:8",
+            "`me.name` contains a line break",
+        ),
+        (
+            "[update]\nto = [\"grace@example.com\\nBcc: eve@example.com\"]\n",
+            "2:7",
+            "`update.to` contains a line break",
+        ),
+        (
+            "[update]\nsubject = \"Update\\r\\nBcc: eve@example.com\"\n",
+            "2:11",
+            "`update.subject` contains a line break",
+        ),
+        (
+            "[update]\ncc = [\"Alan Kay <alan@example.com>\", \"Alan Kay\"]\n",
+            "2:38",
+            "`Alan Kay` in `update.cc` is not an email address",
+        ),
+        (
+            "[update]\nsubject = \"{{ me.name \"\n",
+            "2:11",
+            "`update.subject` is not a valid template",
+        ),
+        (
+            "[update]\nsubject = \"{{ me.nmae }}\"\n",
+            "2:11",
+            "`update.subject` is not a valid template",
+        ),
+        (
+            "[update]\ndir = \"$NOTES/updates\"\n",
+            "2:7",
+            "`update.dir` uses $NOTES which is not set",
+        ),
+        (
+            "[update]\ntemplate = \"${TPL}/u.j2\"\n",
+            "2:12",
+            "`update.template` uses $TPL which is not set",
+        ),
+        (
+            &format!("{GOAL}branches = [\"search/[\"]\n"),
+            "4:13",
+            "invalid glob in `branches` of goal `search`",
+        ),
+        (
+            &format!("{GOAL}emial = \"x\"\n"),
+            "4:1",
+            "unknown key `emial` in [[goal]]",
+        ),
+        ("[me]\nemial = \"x\"\n", "2:1", "did you mean `emails`?"),
+        (
+            "[[goal]]\nid = \"search\"\n",
+            "1:1",
+            "missing key `title` in [[goal]]",
+        ),
+        (
+            "[[repo]]\npath = \"/src/*\"\nname = \"src\"\n",
+            "3:8",
+            "`name` cannot go with the glob path `/src/*`",
+        ),
+        (
+            &format!("{GOAL}due = 2027-13-01\n"),
+            "4:",
+            "bad value for `goal.due`",
+        ),
+        (
+            &format!("{GOAL}status = 3\n"),
+            "4:10",
+            "wrong type for `goal.status`",
+        ),
+    ];
+    for (text, at, want) in cases {
+        let e = config_error(text);
+        assert!(e.starts_with("error"), "for {text:?}:\n{e}");
+        assert!(
+            e.contains(&format!("[CONFIG]:{at}")),
+            "for {text:?} wanted {at}:\n{e}"
+        );
+        assert!(e.contains(want), "for {text:?} wanted {want:?}:\n{e}");
+    }
+}
+
+#[test]
+fn draft_refuses_a_bad_config_the_same_way() {
+    let env = TestEnv::new();
+    let cfg = env.config(&format!("{GOAL}status = \"on-trak\"\n"));
+    env.icu()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["draft", "--print"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::starts_with("error: unknown status `on-trak`")
+                .and(predicate::str::contains(format!("{}:4:10", cfg.display()))),
+        );
 }
 
 #[test]
 fn an_unknown_key_lists_the_valid_ones() {
     let e = config_error(&format!("{GOAL}titel = \"typo\"\n"));
     assert!(
-        e.contains("[CONFIG]:4:1") && e.contains("unknown key `titel`"),
+        e.contains("[CONFIG]:4:1") && e.contains("unknown key `titel` in [[goal]]"),
         "{e}"
     );
+    assert!(e.contains("did you mean `title`?"), "{e}");
     assert!(e.contains("`keywords`"), "{e}");
 }
 
@@ -277,4 +405,60 @@ fn init_refuses_an_address_that_is_not_one_and_writes_nothing() {
         .code(2)
         .stderr(predicate::str::contains("grace at example"));
     assert!(!env.path().join("config/icu/icu.toml").exists());
+}
+
+#[test]
+fn init_with_every_flag_writes_a_config_that_draft_uses_as_is() {
+    let env = TestEnv::new();
+    let r = env.repo("home/src/search");
+    r.commit(C::mine("2026-11-20T10:00:00Z", "Add tiered cache", "a.txt"));
+    let name = "Zoë \"Z\" O'Neil";
+    env.icu()
+        .args(["init", "--name", name, "--email", "Ada@Example.com"])
+        .args(["--to", "Grace Hopper <grace@example.com>"])
+        .args(["--cc", "alan@example.com", "--repo", "~/src/*"])
+        .assert()
+        .success();
+    let cfg = env.path().join("config/icu/icu.toml");
+    let text = fs::read_to_string(&cfg).unwrap();
+    assert!(text.contains(r#"name = "Zoë \"Z\" O'Neil""#), "{text}");
+    assert!(
+        text.contains(r#"to = ["Grace Hopper <grace@example.com>"]"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"cc = ["alan@example.com"]"#), "{text}");
+    assert!(text.contains("path = \"~/src/*\""), "{text}");
+    // The file loads as written: goals shows no problem, draft finds the
+    // commit through `~` and the glob.
+    env.icu()
+        .arg("goals")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+    env.icu()
+        .args(["draft", "--print"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Add tiered cache"))
+        .stderr(predicate::str::contains("no config").not());
+}
+
+#[test]
+fn init_without_to_or_cc_writes_empty_lists() {
+    let env = TestEnv::new();
+    env.icu()
+        .args([
+            "init",
+            "--name",
+            "Ada",
+            "--email",
+            ME,
+            "--repo",
+            "/src/search",
+        ])
+        .assert()
+        .success();
+    let text = fs::read_to_string(env.path().join("config/icu/icu.toml")).unwrap();
+    assert!(text.contains("\nto = []"), "{text}");
+    assert!(text.contains("\ncc = []"), "{text}");
 }

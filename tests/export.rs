@@ -42,12 +42,7 @@ fn world(update_extra: &str) -> World {
 
 impl World {
     fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.env
-            .icu()
-            .arg("--config")
-            .arg(&self.cfg)
-            .args(args)
-            .assert()
+        self.env.run(&self.cfg, args)
     }
 
     /// Writes a sentence after every prompt.
@@ -187,8 +182,339 @@ fn an_address_that_is_not_an_address_is_refused_at_load() {
 
 #[test]
 fn a_subject_template_that_fails_to_render_names_the_key() {
-    let w = world("subject = \"Update {{ period.nonsense }}\"");
+    let w = world("");
+    // Rendered once at load with the variables export gives it, so a typo
+    // is caught before any export, with its position.
+    let text = fs::read_to_string(&w.cfg).unwrap();
+    fs::write(
+        &w.cfg,
+        text.replace(
+            "[update]\n",
+            "[update]\nsubject = \"Update {{ period.nonsense }}\"\n",
+        ),
+    )
+    .unwrap();
     w.icu(&["export", "--format", "eml", "--force"])
         .code(2)
-        .stderr(predicate::str::contains("update.subject failed to render"));
+        .stderr(
+            predicate::str::contains("`update.subject` is not a valid template")
+                .and(predicate::str::contains("icu.toml:6:11"))
+                .and(predicate::str::contains("period.since_short")),
+        );
+}
+
+/// A finished update written by hand, as DESIGN.md shows it: front matter,
+/// every prompt followed by prose, a generated activity block whose subject
+/// was escaped by the renderer, and asks.
+const HAND_WRITTEN: &str = r#"+++
+date = 2026-11-23
+since = 2026-11-09T00:00:00Z
+until = 2026-11-24T00:00:00Z
+status = "draft"
++++
+# Update — 23 Nov 2026
+
+## Summary
+<!-- icu:write One or two sentences: what changed since 9 Nov? -->
+The query-plan cache is *live*; p99 is down to 240 ms.
+
+## Goals
+
+### Cut search p99 latency to 200 ms — on track, due 31 Mar 2027
+<!-- icu:write What moved this goal forward? What's next? -->
+Shipped the cache; next, the [tail latency doc](https://example.com/tail).
+
+<!-- icu:activity search-latency -->
+- 2 commits in search, +1,204 −310
+  - Add tiered cache for query plans (a1b2c3d)
+  - Escape \<script\>alert(1)\</script\> and \[x\](javascript:alert(1)) (b2c3d4e)
+<!-- /icu:activity -->
+
+## Other work
+<!-- icu:activity other -->
+<!-- /icu:activity -->
+
+## What I need help with
+<!-- icu:write Decisions, unblockers, people: be specific. -->
+- [ ] Access to prod traces (asked 9 Nov)
+- [x] Budget for the load-test cluster
+"#;
+
+/// A config with `[me]` and `[update] to/cc` (no repos: export reads none),
+/// and the hand-written doc outside the updates dir.
+fn hand_written() -> (TestEnv, PathBuf, PathBuf) {
+    let env = TestEnv::new();
+    let cfg = env.config(&format!(
+        "[me]\nname = \"Zoë Ørsted\"\nemails = [\"{ME}\"]\n\n[update]\ndir = \"{}\"\nto = [\"Grace Hopper <grace@example.com>\"]\ncc = [\"\\\"Kay, Alan\\\" <alan@example.com>\", \"bob@example.com\"]\nsubject = \"Ünïcødé — update {{{{ period.since_short }}}} to {{{{ period.until_short }}}}\"\n",
+        env.updates().display()
+    ));
+    let doc = env.path().join("work/by-hand.md");
+    fs::write(&doc, HAND_WRITTEN).unwrap();
+    (env, cfg, doc)
+}
+
+fn stdout(a: assert_cmd::assert::Assert) -> String {
+    String::from_utf8(a.get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn a_hand_written_update_exports_in_every_format() {
+    let (env, cfg, doc) = hand_written();
+    let file = doc.to_str().unwrap();
+    let export = |format: &str| {
+        stdout(
+            env.run(&cfg, &["export", file, "--format", format])
+                .success(),
+        )
+    };
+
+    let md = export("md");
+    assert!(
+        md.starts_with("# Update — 23 Nov 2026\n\n## Summary\n"),
+        "{md}"
+    );
+    assert!(!md.contains("+++") && !md.contains("<!--"), "{md}");
+    assert!(md.contains("The query-plan cache is *live*"), "{md}");
+
+    let text = export("text");
+    assert_eq!(
+        text,
+        "Update — 23 Nov 2026\n\
+         ====================\n\
+         \n\
+         Summary\n\
+         -------\n\
+         \n\
+         The query-plan cache is live; p99 is down to 240 ms.\n\
+         \n\
+         Goals\n\
+         -----\n\
+         \n\
+         Cut search p99 latency to 200 ms — on track, due 31 Mar 2027\n\
+         \n\
+         Shipped the cache; next, the tail latency doc (https://example.com/tail).\n\
+         \n\
+         - 2 commits in search, +1,204 −310\n\
+         \x20 - Add tiered cache for query plans (a1b2c3d)\n\
+         \x20 - Escape <script>alert(1)</script> and [x](javascript:alert(1)) (b2c3d4e)\n\
+         \n\
+         Other work\n\
+         ----------\n\
+         \n\
+         What I need help with\n\
+         ---------------------\n\
+         \n\
+         - [ ] Access to prod traces (asked 9 Nov)\n\
+         - [x] Budget for the load-test cluster\n"
+    );
+
+    let html = export("html");
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(
+        html.contains("<title>Ünïcødé — update 9 Nov to 23 Nov</title>"),
+        "{html}"
+    );
+    assert!(html.contains("<em>live</em>"), "{html}");
+    assert!(
+        html.contains("<a href=\"https://example.com/tail\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Escape &lt;script&gt;alert(1)&lt;/script&gt; and [x](javascript:alert(1))"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<script") && !html.contains("href=\"javascript"),
+        "{html}"
+    );
+    assert!(html.contains("\u{2610} Access to prod traces"), "{html}");
+    assert!(html.contains("\u{2611} Budget"), "{html}");
+
+    let eml = export("eml");
+    let msg = mail_parser::MessageParser::default()
+        .parse(eml.as_bytes())
+        .unwrap();
+    assert_eq!(msg.subject(), Some("Ünïcødé — update 9 Nov to 23 Nov"));
+    let cc: Vec<_> = msg
+        .cc()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a.name().map(str::to_string),
+                a.address().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cc,
+        vec![
+            (
+                Some("Kay, Alan".to_string()),
+                "alan@example.com".to_string()
+            ),
+            (None, "bob@example.com".to_string()),
+        ]
+    );
+    assert_eq!(
+        msg.body_text(0).unwrap().replace("\r\n", "\n"),
+        text,
+        "the text part is the text export"
+    );
+    assert!(msg.body_html(0).unwrap().contains("<em>live</em>"));
+    // The doc is read, never written.
+    assert_eq!(fs::read_to_string(&doc).unwrap(), HAND_WRITTEN);
+}
+
+#[test]
+fn a_hand_written_update_with_unwritten_prompts_is_refused_and_listed() {
+    let (env, cfg, doc) = hand_written();
+    fs::write(
+        &doc,
+        HAND_WRITTEN
+            .replace(
+                "The query-plan cache is *live*; p99 is down to 240 ms.\n",
+                "",
+            )
+            .replace(
+                "Shipped the cache; next, the [tail latency doc](https://example.com/tail).\n",
+                "",
+            ),
+    )
+    .unwrap();
+    let file = doc.to_str().unwrap();
+    let out = env.path().join("u.txt");
+    env.run(
+        &cfg,
+        &[
+            "export",
+            file,
+            "--format",
+            "text",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    )
+    .code(1)
+    .stdout("")
+    .stderr(
+        predicate::str::contains("by-hand.md is not finished")
+            .and(predicate::str::contains(
+                "line 10 [Summary]: unwritten: One or two sentences",
+            ))
+            .and(predicate::str::contains(
+                "line 15 [Cut search p99 latency to 200 ms",
+            ))
+            .and(predicate::str::contains("--force")),
+    );
+    assert!(!out.exists(), "nothing is written for a refused export");
+    env.run(
+        &cfg,
+        &[
+            "export",
+            file,
+            "--format",
+            "text",
+            "--force",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    )
+    .success()
+    .stdout("");
+    let text = fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("Update — 23 Nov 2026\n"), "{text}");
+    assert!(text.contains("Add tiered cache"), "{text}");
+}
+
+#[test]
+fn output_files_hold_exactly_what_stdout_would() {
+    let (env, cfg, doc) = hand_written();
+    let file = doc.to_str().unwrap();
+    for format in ["md", "html", "text"] {
+        let printed = stdout(
+            env.run(&cfg, &["export", file, "--format", format])
+                .success(),
+        );
+        let out = env.path().join(format!("out.{format}"));
+        env.run(
+            &cfg,
+            &[
+                "export",
+                file,
+                "--format",
+                format,
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        )
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("wrote"));
+        assert_eq!(fs::read_to_string(&out).unwrap(), printed, "{format}");
+    }
+}
+
+#[test]
+fn a_recipient_that_is_not_ascii_is_refused_at_load_with_its_position() {
+    let (env, cfg, doc) = hand_written();
+    let text = fs::read_to_string(&cfg).unwrap();
+    fs::write(&cfg, text.replace("bob@example.com", "zoë@exämple.com")).unwrap();
+    // The config uses export's own address parser: exit 2, at load.
+    env.run(&cfg, &["export", doc.to_str().unwrap(), "--format", "eml"])
+        .code(2)
+        .stdout("")
+        .stderr(
+            predicate::str::contains("`zoë@exämple.com` in `update.cc` is not an email address")
+                .and(predicate::str::contains("xn--"))
+                .and(predicate::str::contains("icu.toml:8:43")),
+        );
+}
+
+/// `--open` hands the written file to the desktop's opener: here a stand-in
+/// `xdg-open` on PATH that records what it was given.
+#[cfg(target_os = "linux")]
+#[test]
+fn open_writes_beside_the_doc_and_hands_it_to_xdg_open() {
+    use std::os::unix::fs::PermissionsExt;
+    let (env, cfg, doc) = hand_written();
+    let bin = env.path().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    let log = env.path().join("opened");
+    let opener = bin.join("xdg-open");
+    fs::write(
+        &opener,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n", log.display()),
+    )
+    .unwrap();
+    fs::set_permissions(&opener, fs::Permissions::from_mode(0o755)).unwrap();
+    let file = doc.to_str().unwrap();
+    env.icu()
+        .env("PATH", &bin)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["export", file, "--format", "eml", "--open"])
+        .assert()
+        .success();
+    let eml = doc.with_extension("eml");
+    assert_eq!(
+        fs::read_to_string(&log).unwrap(),
+        format!("{}\n", eml.display())
+    );
+    assert!(fs::read_to_string(&eml).unwrap().contains("X-Unsent: 1"));
+
+    // No opener at all: the file is still written, and the error says so.
+    fs::remove_file(&opener).unwrap();
+    env.icu()
+        .env("PATH", &bin)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["export", file, "--format", "html", "--open"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("with `xdg-open`")
+                .and(predicate::str::contains("open it yourself")),
+        );
+    assert!(doc.with_extension("html").exists());
 }

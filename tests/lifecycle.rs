@@ -37,12 +37,7 @@ fn world(extra: &str) -> World {
 
 impl World {
     fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.env
-            .icu()
-            .arg("--config")
-            .arg(&self.cfg)
-            .args(args)
-            .assert()
+        self.env.run(&self.cfg, args)
     }
 
     fn draft(&self, date: &str) -> assert_cmd::assert::Assert {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::Ctx;
 use crate::cli::{ExportArgs, Format};
-use crate::config::Config;
+use crate::config::{self, Config};
 use crate::doc::frontmatter;
 use crate::error::{Error, ExitCode};
 use crate::export::{self, Envelope};
@@ -83,23 +83,21 @@ pub fn ensure_ready(path: &Path, text: &str, force: bool, verb: &str) -> Result<
 pub fn subject(cfg: &Config, text: &str, path: &Path) -> Result<String, Error> {
     let (fm, _, _) = frontmatter::split(text).map_err(|e| super::draft::doc_error(path, e))?;
     let last_day = fm.until.date_naive().pred_opt().unwrap_or(fm.date);
-    let ctx = serde_json::json!({
-        "me": { "name": cfg.me.name, "emails": cfg.me.emails },
-        "date": fm.date.to_string(),
-        "period": {
-            "since": fm.since.date_naive().to_string(),
-            "until": last_day.to_string(),
-            "since_short": crate::period::short_date(fm.since.date_naive()),
-            "until_short": crate::period::short_date(last_day),
+    let ctx = config::SubjectContext {
+        me: config::SubjectMe {
+            name: cfg.me.name.clone(),
+            emails: cfg.me.emails.clone(),
         },
-    });
-    let mut env = minijinja::Environment::new();
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    let rendered = env
-        .render_str(&cfg.update.subject, ctx)
-        .map_err(|e| Error::Usage(format!("update.subject failed to render: {e:#}")))?;
-    // A subject is one line; the template cannot smuggle a header in.
-    Ok(rendered.split_whitespace().collect::<Vec<_>>().join(" "))
+        date: fm.date.to_string(),
+        period: config::SubjectPeriod {
+            since: fm.since.date_naive().to_string(),
+            until: last_day.to_string(),
+            since_short: crate::period::short_date(fm.since.date_naive()),
+            until_short: crate::period::short_date(last_day),
+        },
+    };
+    config::render_subject(&cfg.update.subject, &ctx)
+        .map_err(|e| Error::Usage(format!("update.subject failed to render: {e:#}")))
 }
 
 /// From, To, Cc, Subject, Date and Message-ID for the update at `path`.

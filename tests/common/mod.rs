@@ -59,6 +59,11 @@ impl TestEnv {
         c
     }
 
+    /// Runs `icu --config CFG ARGS…` and returns the assertion.
+    pub fn run(&self, cfg: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.icu().arg("--config").arg(cfg).args(args).assert()
+    }
+
     /// A new repository at `<root>/<name>` with branch `main`.
     pub fn repo(&self, name: &str) -> Repo {
         let path = self.path().join(name);

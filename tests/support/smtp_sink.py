@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """A real SMTP server for the end-to-end send test (aiosmtpd).
 
-Listens on 127.0.0.1, prints its port on stdout, and writes every message it
-receives to OUT as N.eml plus N.json (envelope sender and recipients).
+    python3 tests/support/smtp_sink.py --port 0 --out DIR
+
+Listens on 127.0.0.1 (on PORT, or a free port when PORT is 0), prints its port
+on stdout, and writes every message it receives to DIR as N.eml plus N.json
+(envelope sender and recipients); the .eml appears only once complete.
 Runs until killed or until its stdin closes.
 """
 import argparse
@@ -43,8 +46,11 @@ def free_port():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
+    ap.add_argument("--port", type=int, default=0, help="0 picks a free port")
     args = ap.parse_args()
-    port = free_port()
+    # aiosmtpd's Controller checks readiness by connecting to its port, so it
+    # needs a real port number rather than 0.
+    port = args.port or free_port()
     controller = Controller(Sink(args.out), hostname="127.0.0.1", port=port)
     controller.start()
     print(port, flush=True)
