@@ -1,18 +1,56 @@
-//! The config loader on arbitrary text: errors are fine, panics are not.
+//! The config loader on arbitrary text: errors are fine, panics are not; an
+//! error names the file, and a config that loads keeps the schema's promises.
 #![no_main]
+
+use std::collections::HashSet;
+use std::path::Path;
 
 use icu::config::{parse, Env};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
+    let text = String::from_utf8_lossy(data);
     let mut env = Env::default();
     env.home = Some("/home/ada".into());
     env.vars.insert("SRC".into(), "/src".into());
-    if let Err(e) = parse(text, std::path::Path::new("/cfg/icu.toml"), &env) {
-        // Every diagnostic renders and names the file.
-        assert!(e.to_string().contains("/cfg/icu.toml"));
+    match parse(&text, Path::new("/cfg/icu.toml"), &env) {
+        Err(e) => {
+            // Every diagnostic renders and names the file.
+            assert!(e.to_string().contains("/cfg/icu.toml"));
+        }
+        Ok(cfg) => {
+            let mut ids = HashSet::new();
+            for g in &cfg.goals {
+                assert!(
+                    !g.id.is_empty()
+                        && g.id
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                    "goal id {:?} is not [a-z0-9-]+",
+                    g.id
+                );
+                assert!(ids.insert(g.id.as_str()), "duplicate goal id {:?}", g.id);
+                assert_ne!(
+                    g.id,
+                    icu::doc::markers::OTHER_KEY,
+                    "the reserved id `other`"
+                );
+                assert!(!g.title.chars().any(char::is_control));
+                for r in g.repos.iter().flatten() {
+                    assert!(
+                        cfg.repos.iter().any(|spec| &spec.name == r),
+                        "goal {} names repo {r:?} that no [[repo]] defines",
+                        g.id
+                    );
+                }
+            }
+            for h in cfg.update.to.iter().chain(&cfg.update.cc) {
+                assert!(
+                    !h.chars().any(char::is_control),
+                    "a header address has a control character: {h:?}"
+                );
+            }
+            assert!(!cfg.me.name.chars().any(char::is_control));
+        }
     }
 });
