@@ -35,7 +35,6 @@ fn keys(text: &str) -> Vec<String> {
 /// A new goal goes after the last goal *section*: sub-headings the person
 /// wrote under that goal, before and after its activity block, stay with it.
 #[test]
-#[ignore = "until refresh anchors new goals at goal level (refresh.rs fix proposed in issue 7)"]
 fn a_new_goal_does_not_split_the_last_goal_from_its_subheadings() {
     let a = section("A", "a", "- old").replace(
         "-->\n\n<!-- icu:activity",
@@ -57,7 +56,6 @@ fn a_new_goal_does_not_split_the_last_goal_from_its_subheadings() {
 /// The new goal's section must arrive as a working block, not inside a code
 /// block that the person left open at the end of the doc.
 #[test]
-#[ignore = "until refresh refuses to insert into an open block (refresh.rs fix proposed in issue 7)"]
 fn a_new_goal_is_not_swallowed_by_an_open_code_fence() {
     let old = format!(
         "{FM}# Update\n\n## Goals\n\n{}```\nunfinished code\n",
@@ -92,7 +90,6 @@ fn new_goals_arrive_as_blocks(old: &str, fresh: &str, want: &[&str]) {
 /// fuzz `doc`, crash-d52a6905: an unclosed fence before every block; the new
 /// goal `b` was appended inside it, a block that is not a block.
 #[test]
-#[ignore = "until refresh refuses to insert into an open block (refresh.rs fix proposed in issue 7)"]
 fn fuzz_doc_d52a6905_unclosed_fence_swallows_the_new_goal() {
     let text = String::from_utf8_lossy(include_bytes!(
         "../fuzz/regressions/doc/crash-d52a690557fe4c7f8a3a45c18d394cc07122e27f"
@@ -105,7 +102,6 @@ fn fuzz_doc_d52a6905_unclosed_fence_swallows_the_new_goal() {
 /// "What I need help with" are still found (and so carried into the next
 /// draft), and the goal's prompt is still checked.
 #[test]
-#[ignore = "until help_section skips goal sections (asks.rs fix proposed in issue 7)"]
 fn a_goal_titled_help_does_not_hide_the_asks() {
     let text = format!(
         "{FM}# Update\n\n## Goals\n\n{}## Other work\n<!-- icu:activity other -->\n<!-- /icu:activity -->\n\n## What I need help with\n<!-- icu:write Decisions, unblockers, people: be specific. -->\n- [ ] Access to prod traces (asked 9 Nov)\n",
@@ -133,7 +129,6 @@ fn a_goal_titled_help_does_not_hide_the_asks() {
 /// Prose written right after a block's end marker stays a paragraph of its
 /// own in the export, not a lazy continuation of the block's last bullet.
 #[test]
-#[ignore = "until export_markdown ends a block with a blank line (export_md.rs fix proposed in issue 7)"]
 fn prose_right_after_a_block_is_not_part_of_its_last_bullet() {
     let text = format!(
         "{FM}### A\n<!-- icu:write W -->\n\n<!-- icu:activity a -->\n- 1 commit in r, +1 −0\n  - x (abc1234)\n<!-- /icu:activity -->\nMy words right after the block.\n"
