@@ -57,7 +57,10 @@ fn every_test_named_in_the_bad_input_table_exists() {
 fn ci_runs_the_readme_test_command() {
     let readme = fs::read_to_string(root().join("README.md")).unwrap();
     assert!(readme.contains("cargo run --release -- draft --print"));
-    assert!(readme.contains("\ncargo test "));
+    assert!(readme.contains("\nci/test "));
     let ci = fs::read_to_string(root().join(".ci/run")).unwrap();
-    assert!(ci.lines().any(|l| l.trim_start().starts_with("cargo test")));
+    assert!(ci.lines().any(|l| l.trim() == "ci/test"));
+    let test = fs::read_to_string(root().join("ci/test")).unwrap();
+    assert!(test.contains("ci/install-send-deps.sh"));
+    assert!(test.lines().any(|l| l.starts_with("exec cargo test")));
 }

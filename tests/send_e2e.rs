@@ -3,7 +3,7 @@
 //! test), and only a clean exit marks the update sent.
 //!
 //! Needs `msmtp` and Python's `aiosmtpd`: `ci/install-send-deps.sh` installs
-//! both (`.ci/run` runs it).
+//! both (`ci/test`, the README's test command, runs it first).
 
 mod common;
 
@@ -38,7 +38,7 @@ fn require_tools() -> bool {
     assert!(
         msmtp && aiosmtpd,
         "the end-to-end send test needs msmtp (found: {msmtp}) and Python's aiosmtpd (found: {aiosmtpd}): \
-         run ci/install-send-deps.sh, or set ICU_SKIP_SEND_E2E=1 to skip it"
+         run ci/test (or ci/install-send-deps.sh), or set ICU_SKIP_SEND_E2E=1 to skip it"
     );
     true
 }
