@@ -7,6 +7,13 @@ feature branches, ~1% of commits whose committer date is older than their
 parent's (rebases, clock skew), and a two-week window of a few hundred
 commits ending at NOW, many of them by ada@example.com (the benchmark's "me").
 
+So that set B differs from set A only in the length of the history, the k-th
+repository of each set starts from the same initial import (1,600 files of
+20-200 lines), every file keeps its size (edits change lines, and add or drop
+one only to stay near the file's own size), and the window is drawn from a
+random generator of its own, seeded alike in both sets: the same commits by
+the same authors touching the same files in the same shape.
+
 Sets (under bench/.repos/, cached by their parameters):
   A: 2 x 100k + 1 x 10k commits
   B: the same window with a tenth of the history (10k, 10k, 1k)
@@ -24,7 +31,7 @@ NOW = 1795003200  # 2026-11-24T12:00:00Z
 DAY = 86400
 WINDOW_DAYS = 14
 ME = ("Ada Lovelace", "ada@example.com")
-VERSION = 5  # bump to regenerate caches when the generator changes
+VERSION = 6  # bump to regenerate caches when the generator changes
 
 AUTHORS = [ME] + [(f"Dev {i:02d}", f"dev{i:02d}@example.com") for i in range(1, 20)]
 DIRS = [f"{top}/{sub}" for top in ("services", "lib", "docs", "tools") for sub in
@@ -37,8 +44,10 @@ def words(rng, n):
     return " ".join(rng.choice(vocab) for _ in range(n))
 
 
-def generate(path, n_commits, window_commits, seed):
+def generate(path, n_commits, window_commits, seed, slot):
     rng = random.Random(seed)
+    init_rng = random.Random(50_000 + slot)
+    window_rng = random.Random(90_000 + slot)
     os.makedirs(path, exist_ok=True)
     subprocess.run(["git", "init", "-q", "-b", "main", path], check=True)
     proc = subprocess.Popen(["git", "-C", path, "fast-import", "--quiet", "--done"],
@@ -49,9 +58,15 @@ def generate(path, n_commits, window_commits, seed):
     window_start = NOW - WINDOW_DAYS * DAY
     history = n_commits - window_commits
     pr = 0
-    files = {}  # path -> its lines; edits change a few lines, sizes stay bounded
+    files = {}  # path -> its lines; edits change a few lines
+    size = {}  # path -> the size it stays near
 
-    def commit(ref, parents, t_author, t_committer, author, message, n_files):
+    def pick(n):
+        # One draw whatever n is: the window's draws must not depend on the
+        # history's file sizes.
+        return int(rng.random() * n)
+
+    def commit(ref, parents, t_author, t_committer, author, message, n_files, initial=False):
         nonlocal mark
         mark += 1
         buf = [f"commit {ref}\n", f"mark :{mark}\n",
@@ -64,16 +79,24 @@ def generate(path, n_commits, window_commits, seed):
             out.write(f"from :{parents[0]}\n".encode())
             for p in parents[1:]:
                 out.write(f"merge :{p}\n".encode())
+        if initial:
+            for f in sorted(files):
+                data = "".join(files[f]).encode()
+                out.write(f"M 100644 inline {f}\ndata {len(data)}\n".encode() + data + b"\n")
+            return mark
         for _ in range(n_files):
             d = rng.choice(DIRS)
             f = f"{d}/f{rng.randrange(40)}.txt"
-            lines = files.setdefault(f, [f"{f} line {k}\n" for k in range(rng.randrange(20, 200))])
+            lines = files[f]
             for _ in range(rng.randrange(1, 6)):  # change a few lines
-                lines[rng.randrange(len(lines))] = f"{words(rng, 6)}\n"
-            if len(lines) < 400 and rng.random() < 0.5:
-                lines.insert(rng.randrange(len(lines) + 1), f"{words(rng, 6)}\n")
-            elif len(lines) > 20 and rng.random() < 0.3:
-                del lines[rng.randrange(len(lines))]
+                lines[pick(len(lines))] = f"{words(rng, 6)}\n"
+            coin = rng.random() < 0.5
+            where = rng.random()
+            text = f"{words(rng, 6)}\n"
+            if len(lines) < size[f] or (len(lines) == size[f] and coin):
+                lines.insert(int(where * (len(lines) + 1)), text)
+            else:
+                del lines[int(where * len(lines))]
             data = "".join(lines).encode()
             out.write(f"M 100644 inline {f}\ndata {len(data)}\n".encode() + data + b"\n")
         return mark
@@ -81,12 +104,21 @@ def generate(path, n_commits, window_commits, seed):
     def time_at(i, total, lo, hi):
         return lo + (hi - lo) * i // max(total, 1)
 
-    main = None
+    for d in DIRS:
+        for k in range(40):
+            f = f"{d}/f{k}.txt"
+            size[f] = init_rng.randrange(20, 200)
+            files[f] = [f"{f} line {j}\n" for j in range(size[f])]
+    main = commit("refs/heads/main", [], start, start, AUTHORS[1], "Initial import", 0, initial=True)
     main_time = start
-    i = 0
+    i = 1
     branches_left = 6  # unmerged feature branches kept as local branches
     while i < n_commits:
         in_window = i >= history
+        if in_window and rng is not window_rng:
+            # The window's own generator, and its own unmerged branches.
+            rng = window_rng
+            branches_left = 2
         lo, hi = (window_start, NOW - 3600) if in_window else (start, window_start - DAY)
         idx, total = (i - history, window_commits) if in_window else (i, history)
         t = max(time_at(idx, total, lo, hi) + rng.randrange(0, 600), main_time + 1)
@@ -95,7 +127,7 @@ def generate(path, n_commits, window_commits, seed):
         tc = t
         if main is not None and rng.random() < 0.01:
             tc = main_time - rng.randrange(3600, 3 * DAY)  # older than its parent
-        if main is not None and rng.random() < 0.03 and i + 6 < n_commits:
+        if main is not None and rng.random() < 0.03 and i + 6 < (n_commits if in_window else history):
             # A side branch, merged as a pull request.
             pr += 1
             topic = f"refs/heads/topic/{pr}"
@@ -152,7 +184,7 @@ def main():
             subprocess.run(["rm", "-rf", set_dir], check=True)
             for k, (repo, n, w) in enumerate(repos):
                 seed = (hash(name) & 0) + 1000 * (ord(name) - 64) + k  # stable across runs
-                generate(os.path.join(set_dir, repo), n, w, seed)
+                generate(os.path.join(set_dir, repo), n, w, seed, k)
             with open(stamp, "w") as f:
                 f.write(key)
         print(name, " ".join(os.path.join(set_dir, r[0]) for r in repos), flush=True)

@@ -87,7 +87,9 @@ GOALS
       valgrind --tool=massif --massif-out-file="$WORK/massif" $line >/dev/null 2>&1
       heap=$(awk -F= '/^mem_heap_B=/{h=$2} /^mem_heap_extra_B=/{t=h+$2; if (t>m) m=t} END {print m/1024}' "$WORK/massif")
     fi
-    echo "$set	$name	$(cat "$WORK/rss")	$heap" >> "$WORK/rss.tsv"
+    # Where the resident memory goes: private pages against mapped pack files.
+    parts=$(python3 bench/peakmem.py 3 $line)
+    echo "$set	$name	$(cat "$WORK/rss")	$heap	${parts% *}	${parts#* }" >> "$WORK/rss.tsv"
   done
   for r in $repos; do git -C "$r" rev-list --count --branches; done | paste -sd+ | bc > "$WORK/$set.commits"
   "$ICU" --config "$cfg" -v draft --print --date 2026-11-24 2>&1 >/dev/null | grep '^scan:' \
