@@ -6,7 +6,7 @@ Usage: bench/peakmem.py RUNS COMMAND...   prints "ANON_KIB PACKMAP_KIB"
 While the command runs, reads its /proc/PID/smaps as fast as it can and keeps
 the largest anonymous (private: heap, arenas, stacks) total and the largest
 total of mapped git pack files (`*.idx`, `*.pack`: pages of the page cache,
-shared with every git process). Best of RUNS runs. A sample can miss a short
+shared with every git process), the largest over RUNS runs. A sample can miss a short
 peak, so these are lower bounds; GNU time's %M (exact peak RSS) and massif's
 peak heap sit beside them in BENCHMARKS.md.
 """

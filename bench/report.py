@@ -114,7 +114,7 @@ out.append("\nFour measures of memory. *Peak RSS* is GNU time's `%M`, exact. It 
            "belong to the page cache and are shared with every git process; *pack maps* is their "
            "largest sampled total. *Peak heap* is what icu and libgit2 allocate at most "
            "(valgrind massif), exact. *Private* is the largest sampled total of anonymous pages "
-           "(heap with the allocator's slack, thread arenas, stacks; `bench/peakmem.py`, best of 3 "
+           "(heap with the allocator's slack, thread arenas, stacks; `bench/peakmem.py`, the largest over 3 "
            "runs, a lower bound since a sample can miss a short peak).")
 counts = os.path.join(work, "counts.txt")
 if os.path.exists(counts):
