@@ -1,5 +1,6 @@
-//! Inputs that once broke the document code, found by the property tests and
-//! the fuzz targets (fuzz/README.md). Each stays here so it cannot come back.
+//! Inputs that once broke the document code or a fuzz invariant, found by
+//! the property tests and the fuzz targets (fuzz/README.md). Each stays here
+//! so it cannot come back.
 //! Raw fuzz inputs live in fuzz/regressions/<target>/.
 
 use icu::doc::markers::{self, OTHER_KEY};
@@ -142,5 +143,39 @@ fn prose_right_after_a_block_is_not_part_of_its_last_bullet() {
     assert!(
         html.contains("<p>My words right after the block.</p>"),
         "{html}"
+    );
+}
+
+/// fuzz `config`, crash-6ae789a1: a goal names a repo that no `[[repo]]`
+/// defines while a repo glob (`~/src/*`) finds nothing on this machine. The
+/// fuzz invariant was wrong, not the loader: the name may come from that glob
+/// on another machine, so the config loads and a warning names the goal, the
+/// repo and the glob. Without the glob it is an error (config tests).
+#[test]
+fn fuzz_config_6ae789a1_a_repo_name_an_empty_glob_might_give_is_a_warning() {
+    let text = String::from_utf8_lossy(include_bytes!(
+        "../fuzz/regressions/config/crash-6ae789a15e4701f82b8e971779353320c86c868f"
+    ));
+    let mut env = icu::config::Env {
+        home: Some("/nonexistent-icu-home".into()),
+        ..Default::default()
+    };
+    env.vars.insert("SRC".into(), "/nonexistent-icu-src".into());
+    let cfg = icu::config::parse(&text, std::path::Path::new("/cfg/icu.toml"), &env)
+        .expect("the config loads");
+    assert!(
+        cfg.warnings
+            .iter()
+            .any(|w| w
+                == "goal `g0` names repo `seaeywords = rch`, which `~/src/*` does not find here"),
+        "{:?}",
+        cfg.warnings
+    );
+    let without_glob = text.replacen("[[repo]]\npath = \"~/src/*\"\n", "", 1);
+    let err = icu::config::parse(&without_glob, std::path::Path::new("/cfg/icu.toml"), &env)
+        .expect_err("no glob: an unknown repo name is an error");
+    assert!(
+        err.to_string().contains("which no [[repo]] defines"),
+        "{err}"
     );
 }
