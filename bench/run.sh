@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # icu's benchmark: `icu draft --print` and `icu goals` against the yardstick a
 # user would otherwise script — a `git log --since --until --author --numstat`
-# loop over the same repositories — in one hyperfine run per set, alternating.
+# loop over the same repositories — in one run: ROUNDS hyperfine rounds per
+# set, each timing the three commands in turn, so drift on a shared machine
+# falls on all three alike; medians over all rounds.
 # Writes BENCHMARKS.md. One command from a clean clone:
 #
 #     bench/run.sh
@@ -34,7 +36,8 @@ export TZ=UTC ICU_NOW=2026-11-24T12:00:00+00:00
 SINCE=2026-11-10T00:00:00Z
 UNTIL=2026-11-25T00:00:00Z
 
-RUNS=${RUNS:-15}
+RUNS=${RUNS:-30}      # runs per command in all
+ROUNDS=${ROUNDS:-5}   # rounds they are split into
 while read -r set repos; do
   cfg=$WORK/$set.toml
   {
@@ -68,11 +71,13 @@ GOALS
   chmod +x "$gitloop"
   n=$(echo "$repos" | wc -w)
   echo "set $set: $n repositories" >&2
-  hyperfine --style basic --warmup 3 --runs "$RUNS" -N \
-    --export-json "$WORK/$set.json" \
-    -n "icu draft" "$ICU --config $cfg draft --print --date 2026-11-24" \
-    -n "icu goals" "$ICU --config $cfg goals --date 2026-11-24" \
-    -n "git log loop" "$gitloop" >&2
+  for round in $(seq 1 "$ROUNDS"); do
+    hyperfine --style basic --warmup 1 --runs $(( (RUNS + ROUNDS - 1) / ROUNDS )) -N \
+      --export-json "$WORK/$set.round$round.json" \
+      -n "icu draft" "$ICU --config $cfg draft --print --date 2026-11-24" \
+      -n "icu goals" "$ICU --config $cfg goals --date 2026-11-24" \
+      -n "git log loop" "$gitloop" >&2
+  done
   for cmd in "icu draft:$ICU --config $cfg draft --print --date 2026-11-24" \
              "icu goals:$ICU --config $cfg goals --date 2026-11-24" \
              "git log loop:$gitloop"; do
