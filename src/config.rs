@@ -12,65 +12,12 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-/// Default subject template for the exported email.
-pub const DEFAULT_SUBJECT: &str =
-    "Update from {{ me.name }}: {{ period.since }} to {{ period.until }}";
-/// The variables an `update.subject` template can use.
-const SUBJECT_VARIABLES: &str =
-    "me.name, me.emails, date, period.since, period.until, period.since_short, period.until_short";
-/// What an `update.subject` template sees. Export renders the real one;
-/// loading the config renders a sample, so a typo is found at once.
-#[derive(Debug, Clone, Serialize)]
-pub struct SubjectContext {
-    pub me: SubjectMe,
-    /// The update's date, `2026-11-23`.
-    pub date: String,
-    pub period: SubjectPeriod,
-}
+use crate::template::{
+    render_subject, SubjectContext, TemplateError, DEFAULT_SUBJECT, SUBJECT_VARIABLES,
+};
 
-/// `me` in a subject.
-#[derive(Debug, Clone, Serialize)]
-pub struct SubjectMe {
-    pub name: String,
-    pub emails: Vec<String>,
-}
-
-/// `period` in a subject: the first and last day covered.
-#[derive(Debug, Clone, Serialize)]
-pub struct SubjectPeriod {
-    pub since: String,
-    pub until: String,
-    pub since_short: String,
-    pub until_short: String,
-}
-
-impl SubjectContext {
-    fn sample() -> SubjectContext {
-        SubjectContext {
-            me: SubjectMe {
-                name: "Ada".into(),
-                emails: vec!["ada@example.com".into()],
-            },
-            date: "2026-11-23".into(),
-            period: SubjectPeriod {
-                since: "2026-11-09".into(),
-                until: "2026-11-23".into(),
-                since_short: "9 Nov".into(),
-                until_short: "23 Nov".into(),
-            },
-        }
-    }
-}
-
-/// Renders an `update.subject` template (undefined variables are errors)
-/// into one line.
-pub fn render_subject(template: &str, ctx: &SubjectContext) -> Result<String, minijinja::Error> {
-    let mut env = minijinja::Environment::new();
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    let rendered = env.render_str(template, ctx)?;
-    // A subject is one line; the template cannot smuggle a header in.
-    Ok(rendered.split_whitespace().collect::<Vec<_>>().join(" "))
-}
+/// The key of the "Other work" block; no goal may take it as its id.
+pub const OTHER_KEY: &str = "other";
 
 /// Default sendmail-compatible command line.
 pub const DEFAULT_SENDMAIL: &str = "sendmail -t -i";
@@ -632,15 +579,14 @@ impl Validator<'_> {
     /// so that a bad one is found at load with its position.
     fn address(&self, key: &str, v: &Spanned<String>) -> Result<String, ConfigError> {
         let s = self.one_line(key, v)?;
-        if let Err(e) = crate::export::parse_mailbox(&s) {
-            let why = match e {
-                crate::export::ExportError::Address { why, .. } => why.to_string(),
-                other => other.to_string(),
-            };
+        if let Err(e) = crate::address::parse_mailbox(&s) {
             return Err(self.err(
                 v.span(),
                 format!("`{s}` in `{key}` is not an email address"),
-                &format!("{why}; write `name@example.com` or `Name <name@example.com>`"),
+                &format!(
+                    "{}; write `name@example.com` or `Name <name@example.com>`",
+                    e.why
+                ),
             ));
         }
         Ok(s)
@@ -777,11 +723,11 @@ impl Validator<'_> {
     /// `commands::export::subject` gives it, so that a typo is found now
     /// rather than when the update is sent.
     fn subject(&self, s: &Spanned<String>, text: &str) -> Result<(), ConfigError> {
-        let invalid = |e: minijinja::Error| {
-            let label = if e.kind() == minijinja::ErrorKind::UndefinedError {
+        let invalid = |e: TemplateError| {
+            let label = if e.is_undefined_variable() {
                 format!("a variable here is not one icu provides: {SUBJECT_VARIABLES}")
             } else {
-                e.detail().map_or_else(|| e.to_string(), str::to_string)
+                e.detail()
             };
             self.err(
                 s.span(),
@@ -937,7 +883,7 @@ impl Validator<'_> {
                     "use lower-case letters, digits and `-`, e.g. \"search-latency\"",
                 ));
             }
-            if id == crate::doc::markers::OTHER_KEY {
+            if id == OTHER_KEY {
                 return Err(self.err(
                     g.id.span(),
                     "goal id `other` is reserved".into(),
@@ -1575,7 +1521,7 @@ mod tests {
             .collect();
         let c = parse_ok(&format!("[update]\nsubject = {}\n", lit(&vars.join(" "))));
         assert!(c.update.subject.contains("period.until_short"));
-        let e = parse_err("[update]\nsubject = \"{{ period.start }}\"\n").to_string();
+        let e = parse_err("[update]\nsubject = \"{{ period.begin }}\"\n").to_string();
         assert!(e.contains("me.name, me.emails"), "{e}");
     }
 

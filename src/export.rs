@@ -15,13 +15,16 @@ use mail_builder::headers::raw::Raw;
 use mail_builder::MessageBuilder;
 use wait_timeout::ChildExt;
 
+pub use crate::address::Mailbox;
+use crate::address::{check_mailbox, AddressError};
+
 /// Why an export or a send failed. Messages quote the value and say what to
 /// change.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// An address in the config that is not an address.
-    #[error("`{value}` is not an email address ({why}); fix [update] to/cc or [me] emails in your config")]
-    Address { value: String, why: &'static str },
+    #[error(transparent)]
+    Address(#[from] AddressError),
     /// A header value with a line break: refused rather than sent.
     #[error("the {header} contains a line break or control character; it would let text become a mail header. Write it on one line")]
     HeaderInjection { header: &'static str },
@@ -69,9 +72,7 @@ impl ExportError {
     pub fn is_config(&self) -> bool {
         matches!(
             self,
-            ExportError::Address { .. }
-                | ExportError::HeaderInjection { .. }
-                | ExportError::Command(_)
+            ExportError::Address(_) | ExportError::HeaderInjection { .. } | ExportError::Command(_)
         )
     }
 }
@@ -91,13 +92,6 @@ fn printed(output: &str) -> String {
     s
 }
 
-/// A name and an address.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mailbox {
-    pub name: Option<String>,
-    pub email: String,
-}
-
 /// Everything but the body of the message.
 #[derive(Debug, Clone)]
 pub struct Envelope {
@@ -108,58 +102,6 @@ pub struct Envelope {
     pub date: DateTime<FixedOffset>,
     /// Without angle brackets.
     pub message_id: String,
-}
-
-/// Parses `a@b.c`, `Name <a@b.c>` or `"Last, First" <a@b.c>`.
-pub fn parse_mailbox(s: &str) -> Result<Mailbox, ExportError> {
-    let bad = |why| ExportError::Address {
-        value: s.to_string(),
-        why,
-    };
-    if s.chars().any(char::is_control) {
-        return Err(bad("it contains a line break or control character"));
-    }
-    let s_trim = s.trim();
-    let (name, email) = match (s_trim.rfind('<'), s_trim.ends_with('>')) {
-        (Some(i), true) => {
-            let name = s_trim[..i].trim().trim_matches('"').trim();
-            let name = (!name.is_empty()).then(|| name.to_string());
-            (name, s_trim[i + 1..s_trim.len() - 1].trim())
-        }
-        (None, false) => (None, s_trim),
-        _ => return Err(bad("unbalanced < >")),
-    };
-    check_email(email).map_err(bad)?;
-    Ok(Mailbox {
-        name,
-        email: email.to_string(),
-    })
-}
-
-/// Why `email` (the part between `<` and `>`) is not an address icu can
-/// send to, if it is not.
-fn check_email(email: &str) -> Result<(), &'static str> {
-    if email.chars().any(char::is_control) {
-        return Err("it contains a line break or control character");
-    }
-    if email.contains(|c: char| c.is_whitespace() || "<>()[],;:\"\\".contains(c)) {
-        return Err("an address has no spaces or brackets");
-    }
-    let Some((local, domain)) = email.split_once('@') else {
-        return Err("no @");
-    };
-    if local.is_empty() || domain.is_empty() || domain.contains('@') {
-        return Err("it needs one @ between a name and a domain");
-    }
-    if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
-        return Err("the domain is not valid");
-    }
-    // An address outside ASCII needs SMTPUTF8, which many servers refuse;
-    // an international domain can be written in its xn-- form.
-    if !email.is_ascii() {
-        return Err("icu sends to ASCII addresses only; write an international domain as xn--");
-    }
-    Ok(())
 }
 
 /// A Message-ID (without brackets), stable for the same inputs.
@@ -467,10 +409,7 @@ pub fn to_eml(env: &Envelope, md: &str) -> Result<Vec<u8>, ExportError> {
                 header: "name of a sender or recipient",
             });
         }
-        check_email(&m.email).map_err(|why| ExportError::Address {
-            value: m.email.clone(),
-            why,
-        })?;
+        check_mailbox(m)?;
     }
     let addr = |m: &Mailbox| Address::new_address(m.name.clone(), m.email.clone());
     let list = |v: &[Mailbox]| Address::new_list(v.iter().map(addr).collect());
@@ -666,47 +605,11 @@ pub fn open_with_default_app(path: &Path) -> Result<(), ExportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::address::parse_mailbox;
     use crate::doc::render::escape_markdown;
 
     fn t(s: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(s).unwrap()
-    }
-
-    #[test]
-    fn mailboxes_parse_and_bad_ones_are_refused() {
-        assert_eq!(
-            parse_mailbox("Grace Hopper <grace@example.com>").unwrap(),
-            Mailbox {
-                name: Some("Grace Hopper".into()),
-                email: "grace@example.com".into()
-            }
-        );
-        assert_eq!(
-            parse_mailbox("\"Hopper, Grace\" <grace@example.com>")
-                .unwrap()
-                .name
-                .as_deref(),
-            Some("Hopper, Grace")
-        );
-        assert_eq!(parse_mailbox("a@b.c").unwrap().name, None);
-        for bad in [
-            "grace",
-            "a@",
-            "@b",
-            "a b@c.d",
-            "Grace <grace@x.org",
-            "x@y.z\r\nBcc: e@v.il",
-            "a@@b",
-            "a@b..c",
-            "zoë@exämple.com",
-            "Grace <grace@exa mple.com>",
-            "tab\t<a@b.c>",
-        ] {
-            let e = parse_mailbox(bad).unwrap_err().to_string();
-            assert!(e.contains("is not an email address"), "{bad}: {e}");
-            assert!(e.contains(&format!("`{bad}`")), "quotes the value: {e}");
-            assert!(e.contains("fix [update] to/cc"), "{e}");
-        }
     }
 
     #[test]
@@ -865,10 +768,7 @@ mod tests {
         assert!(e.to_string().contains("`ada at example.com`"), "{e}");
         let mut env = envelope("s", "Ada");
         env.to[0].email = "zoë@exämple.com".into();
-        assert!(matches!(
-            to_eml(&env, "x"),
-            Err(ExportError::Address { .. })
-        ));
+        assert!(matches!(to_eml(&env, "x"), Err(ExportError::Address(_))));
     }
 
     #[test]
@@ -890,7 +790,7 @@ mod tests {
         env.message_id = "x@y>\r\nBcc: evil@example.com".into();
         assert!(to_eml(&env, "x").is_err());
         // Through the config's door: the address parser refuses it first.
-        assert!(parse_mailbox("Alan <a@b.c>\r\nBcc: evil@example.com").is_err());
+        assert!(crate::address::parse_mailbox("Alan <a@b.c>\r\nBcc: evil@example.com").is_err());
         // And a subject on one line that merely mentions a header stays one.
         let env = envelope("Hi Bcc: evil@example.com", "Ada");
         let bytes = to_eml(&env, "x").unwrap();

@@ -4,6 +4,7 @@
 //! `main.rs` only wires the command line to [`run`]; everything else lives
 //! behind this library so integration tests and benchmarks can call it.
 
+pub mod address;
 pub mod attribute;
 pub mod cli;
 pub mod commands;
@@ -14,5 +15,6 @@ pub mod export;
 pub mod period;
 pub mod scan;
 pub mod store;
+pub mod template;
 
 pub use error::{Error, ExitCode};

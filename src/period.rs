@@ -125,6 +125,12 @@ pub fn parse_when<Tz: TimeZone>(s: &str, tz: &Tz) -> Result<DateTime<FixedOffset
     Ok(local_midnight(next, tz))
 }
 
+/// The last day an update covers: the day before its exclusive `until`
+/// (the update's own date when `until` is not after it).
+pub fn last_day(date: NaiveDate, until: DateTime<FixedOffset>) -> NaiveDate {
+    until.date_naive().pred_opt().unwrap_or(date)
+}
+
 /// `9 Nov` — how dates read inside the document.
 pub fn short_date(d: NaiveDate) -> String {
     d.format("%-d %b").to_string()

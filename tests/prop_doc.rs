@@ -1,8 +1,8 @@
 //! Property tests for the update document (DESIGN.md "The update document").
 //!
-//! Docs are made the way `icu draft` makes them: the real template through
-//! `render_body`, the real activity lines (`activity_markdown`, which escapes
-//! every subject), and `frontmatter::render`. A person then edits them —
+//! Docs are made the way `icu draft` makes them: `doc::render::compose`, the
+//! library function the command calls, over the embedded template (the real
+//! activity lines, which escape every subject, and the real front matter). A person then edits them —
 //! prose of every kind at line boundaries outside the generated blocks, whole
 //! goal sections deleted, CRLF line endings — and a second render for the same
 //! goals (new commits, sometimes a new goal, sometimes a new `since`) is
@@ -16,13 +16,16 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
-use icu::attribute::{Activity, RepoGroup};
-use icu::doc::frontmatter::{self, FrontMatter, Status};
+use icu::attribute::{Activity, Attribution, RepoGroup};
+use icu::config::{Goal, GoalStatus, Me};
+use icu::doc::asks::Ask;
+use icu::doc::frontmatter::{self, FrontMatter};
 use icu::doc::markers::{self, OTHER_KEY};
-use icu::doc::render::{self, RenderContext};
+use icu::doc::render;
 use icu::doc::{asks, check, export_md, refresh, DocError};
-use icu::period::{self, Period};
+use icu::period::Period;
 use icu::scan::Commit;
+use icu::template::DEFAULT_TEMPLATE;
 
 // ---------------------------------------------------------------------------
 // Rendering docs as `icu draft` does
@@ -36,12 +39,12 @@ struct G {
     due: Option<NaiveDate>,
 }
 
-const STATUSES: [(&str, &str); 5] = [
-    ("on-track", "on track"),
-    ("at-risk", "at risk"),
-    ("off-track", "off track"),
-    ("done", "done"),
-    ("paused", "paused"),
+const STATUSES: [GoalStatus; 5] = [
+    GoalStatus::OnTrack,
+    GoalStatus::AtRisk,
+    GoalStatus::OffTrack,
+    GoalStatus::Done,
+    GoalStatus::Paused,
 ];
 
 fn t(s: &str) -> DateTime<FixedOffset> {
@@ -70,68 +73,52 @@ struct Draft {
     since: DateTime<FixedOffset>,
 }
 
-/// A complete rendered update (front matter + body), like `icu draft`'s.
+/// A complete rendered update (front matter + body): `icu draft`'s own
+/// `compose`, over the embedded template.
 fn render_doc(d: &Draft) -> String {
     let p = period(d.since);
-    let since_short = period::short_date(p.since.date_naive());
-    let ctx = RenderContext {
-        me: render::MeContext {
-            name: "Ada".into(),
-            emails: vec!["ada@example.com".into()],
-        },
-        date: p.date.to_string(),
-        date_long: period::long_date(p.date),
-        period: render::PeriodContext::new(&p),
-        goals: d
-            .goals
-            .iter()
-            .zip(&d.acts)
-            .map(|(g, a)| render::GoalContext {
-                id: g.id.clone(),
-                title: g.title.clone(),
-                status: STATUSES[g.status].0.into(),
-                status_label: STATUSES[g.status].1.into(),
-                due: g.due.map(|d| d.to_string()),
-                due_long: g.due.map(period::long_date),
-                success: None,
-                risk: None,
-                activity: render::activity_markdown(
-                    a,
-                    &render::no_goal_activity_note(&since_short),
-                ),
-                commits: a.commits(),
-            })
-            .collect(),
-        other: render::OtherContext {
-            activity: render::activity_markdown(
-                &d.other,
-                &render::no_other_activity_note(&since_short),
-            ),
-            commits: d.other.commits(),
-        },
-        asks: d
-            .asks
-            .iter()
-            .map(|a| render::AskContext {
-                text: a.clone(),
-                asked: "2026-11-09".into(),
-                asked_short: "9 Nov".into(),
-            })
-            .collect(),
-        repos: vec![],
+    let me = Me {
+        name: "Ada".into(),
+        emails: vec!["ada@example.com".into()],
     };
-    let body = render::render_body(render::DEFAULT_TEMPLATE, &ctx).expect("render");
-    let mut keys: Vec<String> = d.goals.iter().map(|g| g.id.clone()).collect();
-    keys.push(OTHER_KEY.into());
-    let fm = FrontMatter {
-        date: p.date,
-        since: p.since,
-        until: p.until,
-        status: Status::Draft,
-        sent: None,
-        goals: keys,
+    let goals: Vec<Goal> = d
+        .goals
+        .iter()
+        .map(|g| Goal {
+            id: g.id.clone(),
+            title: g.title.clone(),
+            status: STATUSES[g.status],
+            due: g.due,
+            success: None,
+            risk: None,
+            repos: None,
+            paths: None,
+            branches: None,
+            keywords: Vec::new(),
+        })
+        .collect();
+    let attribution = Attribution {
+        goals: d.acts.clone(),
+        other: d.other.clone(),
     };
-    format!("{}{}", frontmatter::render(&fm), body)
+    let asks: Vec<Ask> = d
+        .asks
+        .iter()
+        .map(|a| Ask {
+            text: a.clone(),
+            asked: NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(),
+            done: false,
+        })
+        .collect();
+    let draft = render::Draft {
+        me: &me,
+        goals: &goals,
+        period: &p,
+        repos: &[],
+        attribution: &attribution,
+        asks: &asks,
+    };
+    render::compose(&draft, DEFAULT_TEMPLATE).expect("render")
 }
 
 // ---------------------------------------------------------------------------

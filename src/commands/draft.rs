@@ -10,8 +10,8 @@ use crate::attribute::{attribute, Attribution};
 use crate::cli::DraftArgs;
 use crate::config::Config;
 use crate::doc::asks::Ask;
-use crate::doc::frontmatter::{self, FrontMatter, Status};
-use crate::doc::render::{self, RenderContext};
+use crate::doc::frontmatter::{self, Status};
+use crate::doc::render;
 use crate::error::{Error, ExitCode};
 use crate::period::{self, Period};
 use crate::scan::{self, Identity, RepoActivity};
@@ -37,7 +37,16 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
     .map_err(Error::Usage)?;
     let asks = previous.map(|p| p.asks).unwrap_or_default();
     let (repos, attribution) = scan_and_attribute(ctx, &cfg, &period, scan::Detail::Full);
-    let fresh = compose(&cfg, &period, &repos, &attribution, &asks)?;
+    let draft = render::Draft {
+        me: &cfg.me,
+        goals: &cfg.goals,
+        period: &period,
+        repos: &repos,
+        attribution: &attribution,
+        asks: &asks,
+    };
+    let fresh = render::compose(&draft, &template_text(&cfg)?)
+        .map_err(|e| Error::Usage(format!("the update template failed to render: {e}")))?;
 
     if args.print {
         super::print_stdout(&fresh)?;
@@ -174,87 +183,17 @@ pub fn scan_and_attribute(
     (repos, attribution)
 }
 
-/// The complete new document: front matter and the rendered body.
-pub fn compose(
-    cfg: &Config,
-    period: &Period,
-    repos: &[RepoActivity],
-    at: &Attribution,
-    asks: &[Ask],
-) -> Result<String, Error> {
-    let since_short = period::short_date(period.since.date_naive());
-    let goals = cfg
-        .goals
-        .iter()
-        .zip(&at.goals)
-        .map(|(g, a)| render::GoalContext {
-            id: g.id.clone(),
-            title: g.title.clone(),
-            status: g.status.as_str().to_string(),
-            status_label: g.status.label().to_string(),
-            due: g.due.map(|d| d.to_string()),
-            due_long: g.due.map(period::long_date),
-            success: g.success.clone(),
-            risk: g.risk.clone(),
-            activity: render::activity_markdown(a, &render::no_goal_activity_note(&since_short)),
-            commits: a.commits(),
-        })
-        .collect::<Vec<_>>();
-    let ctx = RenderContext {
-        me: render::MeContext {
-            name: cfg.me.name.clone(),
-            emails: cfg.me.emails.clone(),
-        },
-        date: period.date.to_string(),
-        date_long: period::long_date(period.date),
-        period: render::PeriodContext::new(period),
-        other: render::OtherContext {
-            activity: render::activity_markdown(
-                &at.other,
-                &render::no_other_activity_note(&since_short),
-            ),
-            commits: at.other.commits(),
-        },
-        goals,
-        asks: asks
-            .iter()
-            .map(|a| render::AskContext {
-                text: a.text.clone(),
-                asked: a.asked.to_string(),
-                asked_short: period::short_date(a.asked),
-            })
-            .collect(),
-        repos: repos
-            .iter()
-            .map(|r| render::RepoContext {
-                name: r.name.clone(),
-                path: r.path.display().to_string(),
-                url: r.url.clone(),
-            })
-            .collect(),
-    };
-    let template = match &cfg.update.template {
+/// The update template's text: `update.template`, else the embedded one.
+fn template_text(cfg: &Config) -> Result<String, Error> {
+    match &cfg.update.template {
         Some(p) => std::fs::read_to_string(p).map_err(|e| {
             Error::Usage(format!(
                 "update.template {} cannot be read: {e}; fix the path or remove the key to use the built-in template",
                 p.display()
             ))
-        })?,
-        None => render::DEFAULT_TEMPLATE.to_string(),
-    };
-    let body = render::render_body(&template, &ctx)
-        .map_err(|e| Error::Usage(format!("the update template failed to render: {e:#}")))?;
-    let mut keys: Vec<String> = cfg.goals.iter().map(|g| g.id.clone()).collect();
-    keys.push(crate::doc::markers::OTHER_KEY.to_string());
-    let fm = FrontMatter {
-        date: period.date,
-        since: period.since,
-        until: period.until,
-        status: Status::Draft,
-        sent: None,
-        goals: keys,
-    };
-    Ok(format!("{}{}", frontmatter::render(&fm), body))
+        }),
+        None => Ok(crate::template::DEFAULT_TEMPLATE.to_string()),
+    }
 }
 
 /// Opens the update in `$VISUAL` or `$EDITOR` and waits for it.

@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 
 use super::Ctx;
 use crate::cli::{ExportArgs, Format};
-use crate::config::{self, Config};
+use crate::config::Config;
 use crate::doc::frontmatter;
 use crate::error::{Error, ExitCode};
 use crate::export::{self, Envelope};
 use crate::store;
+use crate::template;
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
     let path = ctx.resolve_file(args.file.as_deref())?;
@@ -82,22 +83,16 @@ pub fn ensure_ready(path: &Path, text: &str, force: bool, verb: &str) -> Result<
 /// The subject line from the `update.subject` template.
 pub fn subject(cfg: &Config, text: &str, path: &Path) -> Result<String, Error> {
     let (fm, _, _) = frontmatter::split(text).map_err(|e| super::draft::doc_error(path, e))?;
-    let last_day = fm.until.date_naive().pred_opt().unwrap_or(fm.date);
-    let ctx = config::SubjectContext {
-        me: config::SubjectMe {
+    let ctx = template::SubjectContext {
+        me: template::MeContext {
             name: cfg.me.name.clone(),
             emails: cfg.me.emails.clone(),
         },
         date: fm.date.to_string(),
-        period: config::SubjectPeriod {
-            since: fm.since.date_naive().to_string(),
-            until: last_day.to_string(),
-            since_short: crate::period::short_date(fm.since.date_naive()),
-            until_short: crate::period::short_date(last_day),
-        },
+        period: template::PeriodContext::new(fm.date, fm.since, fm.until),
     };
-    config::render_subject(&cfg.update.subject, &ctx)
-        .map_err(|e| Error::Usage(format!("update.subject failed to render: {e:#}")))
+    template::render_subject(&cfg.update.subject, &ctx)
+        .map_err(|e| Error::Usage(format!("update.subject failed to render: {e}")))
 }
 
 /// From, To, Cc, Subject, Date and Message-ID for the update at `path`.
@@ -117,7 +112,7 @@ pub fn envelope(ctx: &Ctx, cfg: &Config, text: &str, path: &Path) -> Result<Enve
     }
     let parse = |list: &[String]| -> Result<Vec<export::Mailbox>, Error> {
         list.iter()
-            .map(|a| export::parse_mailbox(a).map_err(Error::from))
+            .map(|a| crate::address::parse_mailbox(a).map_err(|e| Error::Export(e.into())))
             .collect()
     };
     let subject = subject(cfg, text, path)?;

@@ -23,7 +23,7 @@ use regex::Regex;
 use super::DocError;
 
 /// The key of the "Other work" block: commits no goal claims.
-pub const OTHER_KEY: &str = "other";
+pub use crate::config::OTHER_KEY;
 
 /// What a marker says.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,160 +2,109 @@
 //! context, the generated activity lines, and the Markdown escaping that keeps
 //! commit subjects and goal titles literal text.
 
-use serde::Serialize;
+use crate::attribute::{Activity, Attribution, RepoGroup};
+use crate::config::{Goal, Me, OTHER_KEY};
+use crate::doc::asks::Ask;
+use crate::doc::frontmatter::{self, FrontMatter, Status};
+use crate::period::{self, Period};
+use crate::scan::RepoActivity;
+pub use crate::template::escape_markdown;
+use crate::template::{
+    self, AskContext, GoalContext, MeContext, OtherContext, PeriodContext, RenderContext,
+    RepoContext, TemplateError,
+};
 
-use crate::attribute::{Activity, RepoGroup};
-use crate::period::{short_date, Period};
+/// Everything a new update is made of.
+#[derive(Debug, Clone, Copy)]
+pub struct Draft<'a> {
+    pub me: &'a Me,
+    /// The goals, in config order.
+    pub goals: &'a [Goal],
+    pub period: &'a Period,
+    pub repos: &'a [RepoActivity],
+    /// `attribution.goals` runs parallel to `goals`.
+    pub attribution: &'a Attribution,
+    /// The open asks carried from the last sent update.
+    pub asks: &'a [Ask],
+}
 
-/// The embedded default template (`templates/update.md.j2`).
-pub const DEFAULT_TEMPLATE: &str = include_str!("../../templates/update.md.j2");
+/// The template context of a new update.
+pub fn context(d: &Draft) -> RenderContext {
+    let p = d.period;
+    let since_short = period::short_date(p.since.date_naive());
+    let goals = d
+        .goals
+        .iter()
+        .zip(&d.attribution.goals)
+        .map(|(g, a)| GoalContext {
+            id: g.id.clone(),
+            title: g.title.clone(),
+            status: g.status.as_str().to_string(),
+            status_label: g.status.label().to_string(),
+            due: g.due.map(|d| d.to_string()),
+            due_long: g.due.map(period::long_date),
+            success: g.success.clone(),
+            risk: g.risk.clone(),
+            activity: activity_markdown(a, &no_goal_activity_note(&since_short)),
+            commits: a.commits(),
+        })
+        .collect();
+    RenderContext {
+        me: MeContext {
+            name: d.me.name.clone(),
+            emails: d.me.emails.clone(),
+        },
+        date: p.date.to_string(),
+        date_long: period::long_date(p.date),
+        period: PeriodContext::new(p.date, p.since, p.until),
+        other: OtherContext {
+            activity: activity_markdown(
+                &d.attribution.other,
+                &no_other_activity_note(&since_short),
+            ),
+            commits: d.attribution.other.commits(),
+        },
+        goals,
+        asks: d
+            .asks
+            .iter()
+            .map(|a| AskContext {
+                text: a.text.clone(),
+                asked: a.asked.to_string(),
+                asked_short: period::short_date(a.asked),
+            })
+            .collect(),
+        repos: d
+            .repos
+            .iter()
+            .map(|r| RepoContext {
+                name: r.name.clone(),
+                path: r.path.display().to_string(),
+                url: r.url.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The complete new document, front matter and body, rendered through
+/// `template` (the text of `templates/update.md.j2` or the user's own).
+pub fn compose(d: &Draft, template: &str) -> Result<String, TemplateError> {
+    let body = template::render_body(template, &context(d))?;
+    let mut keys: Vec<String> = d.goals.iter().map(|g| g.id.clone()).collect();
+    keys.push(OTHER_KEY.to_string());
+    let fm = FrontMatter {
+        date: d.period.date,
+        since: d.period.since,
+        until: d.period.until,
+        status: Status::Draft,
+        sent: None,
+        goals: keys,
+    };
+    Ok(format!("{}{}", frontmatter::render(&fm), body))
+}
 
 /// How many commits one repository lists under a goal before "and N more".
 pub const MAX_LISTED: usize = 30;
-
-/// Everything a template can use. Field names are the template's contract.
-#[derive(Debug, Clone, Serialize)]
-pub struct RenderContext {
-    pub me: MeContext,
-    /// `2026-11-23`
-    pub date: String,
-    /// `23 Nov 2026`
-    pub date_long: String,
-    pub period: PeriodContext,
-    pub goals: Vec<GoalContext>,
-    pub other: OtherContext,
-    pub asks: Vec<AskContext>,
-    pub repos: Vec<RepoContext>,
-}
-
-/// `me`
-#[derive(Debug, Clone, Serialize)]
-pub struct MeContext {
-    pub name: String,
-    pub emails: Vec<String>,
-}
-
-/// `period`
-#[derive(Debug, Clone, Serialize)]
-pub struct PeriodContext {
-    /// RFC 3339.
-    pub since: String,
-    pub until: String,
-    /// `9 Nov`: the first day of the period.
-    pub since_short: String,
-    /// `23 Nov`: the last day of the period.
-    pub until_short: String,
-}
-
-/// One goal in `goals`.
-#[derive(Debug, Clone, Serialize)]
-pub struct GoalContext {
-    pub id: String,
-    pub title: String,
-    /// `on-track`
-    pub status: String,
-    /// `on track`
-    pub status_label: String,
-    /// `2027-03-31`
-    pub due: Option<String>,
-    /// `31 Mar 2027`
-    pub due_long: Option<String>,
-    pub success: Option<String>,
-    pub risk: Option<String>,
-    /// The generated Markdown lines (escaped) for the activity block.
-    pub activity: String,
-    pub commits: usize,
-}
-
-/// `other`: the commits no goal claims.
-#[derive(Debug, Clone, Serialize)]
-pub struct OtherContext {
-    pub activity: String,
-    pub commits: usize,
-}
-
-/// One open ask carried from the last sent update.
-#[derive(Debug, Clone, Serialize)]
-pub struct AskContext {
-    /// The person's own Markdown, passed through as written.
-    pub text: String,
-    /// `2026-11-09`
-    pub asked: String,
-    /// `9 Nov`
-    pub asked_short: String,
-}
-
-/// One scanned repository.
-#[derive(Debug, Clone, Serialize)]
-pub struct RepoContext {
-    pub name: String,
-    pub path: String,
-    pub url: Option<String>,
-}
-
-impl PeriodContext {
-    /// The context of a period.
-    pub fn new(p: &Period) -> Self {
-        let last_day = p.until.date_naive().pred_opt().unwrap_or(p.date);
-        PeriodContext {
-            since: p.since.to_rfc3339(),
-            until: p.until.to_rfc3339(),
-            since_short: short_date(p.since.date_naive()),
-            until_short: short_date(last_day),
-        }
-    }
-}
-
-/// Renders the body of an update (everything after the front matter).
-pub fn render_body(template: &str, ctx: &RenderContext) -> Result<String, minijinja::Error> {
-    let mut env = minijinja::Environment::new();
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    env.set_keep_trailing_newline(true);
-    env.set_formatter(|out, _state, value| {
-        if value.is_none() || value.is_undefined() {
-            return Ok(());
-        }
-        let s = value.to_string();
-        let escaped = if value.is_safe() {
-            s
-        } else {
-            escape_markdown(&s)
-        };
-        out.write_str(&escaped).map_err(minijinja::Error::from)
-    });
-    env.add_template("update", template)?;
-    env.get_template("update")?.render(ctx)
-}
-
-/// Makes `s` literal text in Markdown: every character that could start
-/// markup (emphasis, links, HTML, code, tables, entities) is backslash-escaped,
-/// a leading list or heading marker is neutralised, and control characters
-/// (line breaks included) become spaces.
-pub fn escape_markdown(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    let trimmed = s.trim_start();
-    let leading_digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
-    for (i, ch) in trimmed.chars().enumerate() {
-        match ch {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&' | '!' | '{'
-            | '}' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            '-' | '+' | '=' if i == 0 => {
-                out.push('\\');
-                out.push(ch);
-            }
-            '.' | ')' if i == leading_digits && i > 0 => {
-                out.push('\\');
-                out.push(ch);
-            }
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Longest subject listed, in characters; a longer one ends in `…`.
 pub const MAX_SUBJECT_CHARS: usize = 200;
