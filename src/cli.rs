@@ -1,9 +1,13 @@
-//! The whole command-line surface, as clap derive types. Validation into
-//! domain values happens in the commands, not here.
+//! The whole command-line surface, as clap derive types. Dates, `--since`
+//! and `--at` are parsed here by value parsers into the period's types, so a
+//! bad one is a usage error before any command runs.
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::period::{parse_date, parse_since, parse_when, Since, When};
 
 /// icu — the clerical half of your regular update to your manager.
 ///
@@ -106,19 +110,19 @@ pub struct GoalsArgs {
     #[arg(long)]
     pub all: bool,
     /// The day the period ends (YYYY-MM-DD) [default: today]
-    #[arg(long, value_name = "D")]
-    pub date: Option<String>,
+    #[arg(long, value_name = "D", value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
 }
 
 /// `icu draft`
 #[derive(Debug, Args)]
 pub struct DraftArgs {
     /// The update's date (YYYY-MM-DD); the period ends at the end of it [default: today]
-    #[arg(long, value_name = "D")]
-    pub date: Option<String>,
+    #[arg(long, value_name = "D", value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
     /// Start of the period: YYYY-MM-DD, or relative such as 14d or 2w [default: when the last update was sent]
-    #[arg(long, value_name = "D")]
-    pub since: Option<String>,
+    #[arg(long, value_name = "D", value_parser = parse_since)]
+    pub since: Option<Since>,
     /// Write the draft to stdout and touch no file
     #[arg(long)]
     pub print: bool,
@@ -191,8 +195,8 @@ pub struct SentArgs {
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// When it was sent: RFC 3339 time, or a date meaning the end of that day [default: now]
-    #[arg(long, value_name = "WHEN")]
-    pub at: Option<String>,
+    #[arg(long, value_name = "WHEN", value_parser = parse_when)]
+    pub at: Option<When>,
 }
 
 /// `icu log`

@@ -1,8 +1,20 @@
-//! The top-level error type and the exit codes of DESIGN.md.
+//! The one error type a command returns, and the exit codes (README.md,
+//! "Exit codes"; docs/ARCHITECTURE.md). Each layer has its own error type —
+//! config, document, store, export, template, period — wrapped here with the
+//! context the layer cannot know (which file, which key). No variant carries
+//! a free-form string: each says what went wrong and what to do next.
 
 use std::path::PathBuf;
 
-/// Process exit codes, as DESIGN.md defines them.
+use crate::config::ConfigError;
+use crate::doc::check::Problem;
+use crate::doc::DocError;
+use crate::export::ExportError;
+use crate::period::PeriodError;
+use crate::store::StoreError;
+use crate::template::TemplateError;
+
+/// Process exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
     /// Everything went as asked.
@@ -14,51 +26,148 @@ pub enum ExitCode {
     Usage = 2,
 }
 
-/// Every failure a command can report. Each variant's message says what went
-/// wrong and, where there is one, what to do next.
+/// Every failure a command can report.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The config file could not be read or is invalid; the message is a full
     /// diagnostic naming the file, line and column.
     #[error("{0}")]
-    Config(#[from] crate::config::ConfigError),
+    Config(#[from] ConfigError),
     /// An update document could not be used as it is; it was left untouched.
-    #[error("{0}")]
-    Doc(#[from] crate::doc::DocError),
+    #[error("{}: {source}\nThe file was not changed.", path.display())]
+    Doc { path: PathBuf, source: DocError },
+    /// Reading or writing the updates dir failed, or was refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
     /// Exporting or sending failed.
-    #[error("{0}")]
-    Export(#[from] crate::export::ExportError),
-    /// A file operation failed.
-    #[error("{action} {}: {source}", path.display())]
-    Io {
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    /// A template from the config (`update.subject`, `update.template`) did
+    /// not render.
+    #[error("{key} failed to render: {source}")]
+    Template {
+        key: &'static str,
+        source: TemplateError,
+    },
+    /// The period asked for is empty or out of range.
+    #[error(transparent)]
+    Period(#[from] PeriodError),
+    /// The update has prompts still unwritten and `--force` was not given.
+    #[error("{}", unfinished(path, problems, verb))]
+    Unfinished {
+        path: PathBuf,
+        problems: Vec<Problem>,
+        /// `export` or `send`: what `--force` would do.
+        verb: &'static str,
+    },
+    /// The update was already sent; refreshing it needs `--force`.
+    #[error("{} was already sent; it was left as it is. Pass --force to refresh it anyway", path.display())]
+    AlreadySent { path: PathBuf },
+    /// Something in the environment or on the command line that clap could
+    /// not check.
+    #[error(transparent)]
+    Usage(#[from] UsageError),
+    /// Writing to a stream or rendering generated output failed.
+    #[error("{action}: {source}")]
+    Output {
         action: &'static str,
+        source: std::io::Error,
+    },
+}
+
+/// Usage problems: what was given, why it cannot be used, what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    /// An environment variable holds a value icu cannot use.
+    #[error("{var}=`{value}` is {expected}")]
+    BadEnv {
+        var: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    /// FILE is not a file.
+    #[error("{} is not a file; name an update such as 2026-11-23.md", .0.display())]
+    NotAFile(PathBuf),
+    /// No config file and not inside a repository.
+    #[error(
+        "{} is not inside a git repository and there is no config file: \
+         run icu inside a repository, or run `icu init --repo PATH` to list your repositories",
+        .0.display()
+    )]
+    NotInRepo(PathBuf),
+    /// No email to recognise the user's commits by.
+    #[error(
+        "git config user.email is not set, so icu cannot tell which commits are yours: \
+         run `git config --global user.email you@example.com`, or `icu init --email you@example.com`"
+    )]
+    NoIdentity,
+    /// `icu init` found no email at all.
+    #[error(
+        "no email to recognise your commits: pass --email you@example.com (repeatable), \
+         or set `git config --global user.email`"
+    )]
+    NoInitEmail,
+    /// `icu init` would overwrite a config.
+    #[error("{} already exists; icu leaves it as it is. Pass --force to overwrite it (the old one is kept as .bak)", .0.display())]
+    ConfigExists(PathBuf),
+    /// `update.template` cannot be read.
+    #[error("update.template {} cannot be read: {source}; fix the path or remove the key to use the built-in template", path.display())]
+    TemplateUnreadable {
         path: PathBuf,
         source: std::io::Error,
     },
-    /// Wrong arguments that clap could not catch.
-    #[error("{0}")]
-    Usage(String),
-    /// The command ran but the answer is "not ready" (exit 1).
-    #[error("{0}")]
-    NotReady(String),
+    /// `$VISUAL`/`$EDITOR` is not a command line.
+    #[error("$EDITOR=`{value}` cannot be parsed: {reason}")]
+    EditorUnparsable { value: String, reason: String },
+    /// The editor could not be started.
+    #[error("cannot start the editor `{program}`: {source}")]
+    EditorSpawn {
+        program: String,
+        source: std::io::Error,
+    },
+    /// `[me] emails` is empty where a sender is needed.
+    #[error("[me] emails is empty: add your address to the config")]
+    NoSender,
+    /// `[update] to` is empty where a recipient is needed.
+    #[error("[update] to is empty: add your manager's address, e.g. to = [\"Grace Hopper <grace@example.com>\"]")]
+    NoRecipient,
+}
+
+fn unfinished(path: &std::path::Path, problems: &[Problem], verb: &str) -> String {
+    let mut msg = format!("{} is not finished:\n", path.display());
+    for p in problems {
+        msg.push_str(&format!(
+            "  line {} [{}]: {}\n",
+            p.line, p.section, p.message
+        ));
+    }
+    msg.push_str(&format!(
+        "Write those parts, or pass --force to {verb} an unfinished update"
+    ));
+    msg
 }
 
 impl Error {
     /// The exit code this error maps to.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            Error::Config(_) | Error::Usage(_) => ExitCode::Usage,
-            Error::Export(e) if e.is_config() => ExitCode::Usage,
-            Error::Doc(_) | Error::Export(_) | Error::Io { .. } | Error::NotReady(_) => {
-                ExitCode::NotReady
+            Error::Config(_) | Error::Usage(_) | Error::Template { .. } | Error::Period(_) => {
+                ExitCode::Usage
             }
+            Error::Export(e) if e.is_config() => ExitCode::Usage,
+            Error::Store(e) if e.is_usage() => ExitCode::Usage,
+            Error::Doc { .. }
+            | Error::Store(_)
+            | Error::Export(_)
+            | Error::Unfinished { .. }
+            | Error::AlreadySent { .. }
+            | Error::Output { .. } => ExitCode::NotReady,
         }
     }
 
-    /// Shorthand for an [`Error::Io`].
-    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            action,
+    /// A document error, with the file it is in.
+    pub fn doc(path: impl Into<PathBuf>, source: DocError) -> Self {
+        Error::Doc {
             path: path.into(),
             source,
         }

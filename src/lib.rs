@@ -12,9 +12,11 @@ pub mod config;
 pub mod doc;
 pub mod error;
 pub mod export;
+pub mod history;
 pub mod period;
 pub mod scan;
 pub mod store;
 pub mod template;
+pub mod term;
 
 pub use error::{Error, ExitCode};

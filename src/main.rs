@@ -3,13 +3,13 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    icu::commands::install_panic_hook();
+    icu::term::install_panic_hook();
     let cli = icu::cli::Cli::parse();
     let color = cli.color;
     match icu::commands::run(cli) {
         Ok(code) => std::process::ExitCode::from(code as u8),
         Err(err) => {
-            icu::commands::report_error(&err, color);
+            icu::term::report_error(&err, color);
             std::process::ExitCode::from(err.exit_code() as u8)
         }
     }

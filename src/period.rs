@@ -1,6 +1,8 @@
-//! The window `[since, until)` an update covers: dates, relative `--since`
-//! forms, and the moment the last update was sent. Pure: "now" and the time
-//! zone are passed in.
+//! The window `[since, until)` an update covers, and the one rule that
+//! chooses `since` ([`choose_since`]); the update's last day ([`last_day`])
+//! and when the next one is due ([`next_due`]); the date forms of the command
+//! line. Every command that needs a period asks here. Pure: "now" and the
+//! time zone are passed in.
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use serde::Serialize;
@@ -22,6 +24,35 @@ impl Period {
         crate::scan::TimeWindow {
             since: self.since.timestamp(),
             until: self.until.timestamp(),
+        }
+    }
+}
+
+/// A period that cannot be.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    /// A date too close to the ends of the calendar.
+    #[error("{0} is out of range")]
+    OutOfRange(String),
+    /// `since` is not before `until`.
+    #[error("the period would be empty: since {since} is not before the end of {date}")]
+    Empty { since: String, date: NaiveDate },
+}
+
+/// `icu sent --at`: a moment, or a date meaning the end of that day (local
+/// time, resolved by [`When::resolve`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    At(DateTime<FixedOffset>),
+    EndOf(NaiveDate),
+}
+
+impl When {
+    /// The moment, with `tz` for a bare date.
+    pub fn resolve<Tz: TimeZone>(self, tz: &Tz) -> Result<DateTime<FixedOffset>, PeriodError> {
+        match self {
+            When::At(t) => Ok(t),
+            When::EndOf(d) => end_of_day(d, tz),
         }
     }
 }
@@ -77,52 +108,78 @@ pub fn local_midnight<Tz: TimeZone>(date: NaiveDate, tz: &Tz) -> DateTime<FixedO
     date.and_time(NaiveTime::MIN).and_utc().fixed_offset()
 }
 
-/// The period of the update dated `date`, as DESIGN.md defines it: `until`
-/// is the end of the date; `since` is `--since`, else the moment the last
-/// update before this date was sent, else midnight `cadence_days` before.
-pub fn period<Tz: TimeZone>(
+/// Midnight local time after `date`: the exclusive end of an update dated
+/// `date`.
+pub fn end_of_day<Tz: TimeZone>(
     date: NaiveDate,
-    since: Option<Since>,
-    last_sent: Option<DateTime<FixedOffset>>,
-    cadence_days: u32,
     tz: &Tz,
-) -> Result<Period, String> {
+) -> Result<DateTime<FixedOffset>, PeriodError> {
     let next_day = date
         .succ_opt()
-        .ok_or_else(|| format!("{date} is out of range"))?;
-    let until = local_midnight(next_day, tz);
+        .ok_or_else(|| PeriodError::OutOfRange(date.to_string()))?;
+    Ok(local_midnight(next_day, tz))
+}
+
+/// The rule that chooses where the period of the update dated `date` starts
+/// (docs/ARCHITECTURE.md, "The period rule"): `--since` when given; else
+/// `previous_end`, where the last sent update's period handed over, if it is
+/// before `until`; else midnight `cadence_days` before the date.
+pub fn choose_since<Tz: TimeZone>(
+    date: NaiveDate,
+    until: DateTime<FixedOffset>,
+    flag: Option<Since>,
+    previous_end: Option<DateTime<FixedOffset>>,
+    cadence_days: u32,
+    tz: &Tz,
+) -> Result<DateTime<FixedOffset>, PeriodError> {
     let days_before = |n: u32| {
         date.checked_sub_days(chrono::Days::new(u64::from(n)))
             .map(|d| local_midnight(d, tz))
-            .ok_or_else(|| format!("{n} days before {date} is out of range"))
+            .ok_or_else(|| PeriodError::OutOfRange(format!("{n} days before {date}")))
     };
-    let since = match (since, last_sent) {
-        (Some(Since::Date(d)), _) => local_midnight(d, tz),
-        (Some(Since::DaysBefore(n)), _) => days_before(n)?,
-        (None, Some(sent)) if sent < until => sent,
-        (None, _) => days_before(cadence_days)?,
-    };
+    match (flag, previous_end) {
+        (Some(Since::Date(d)), _) => Ok(local_midnight(d, tz)),
+        (Some(Since::DaysBefore(n)), _) => days_before(n),
+        (None, Some(end)) if end < until => Ok(end),
+        (None, _) => days_before(cadence_days),
+    }
+}
+
+/// The period of the update dated `date`: `until` is the end of the date,
+/// `since` as [`choose_since`] decides. An empty period is an error.
+pub fn period<Tz: TimeZone>(
+    date: NaiveDate,
+    flag: Option<Since>,
+    previous_end: Option<DateTime<FixedOffset>>,
+    cadence_days: u32,
+    tz: &Tz,
+) -> Result<Period, PeriodError> {
+    let until = end_of_day(date, tz)?;
+    let since = choose_since(date, until, flag, previous_end, cadence_days, tz)?;
     if since >= until {
-        return Err(format!(
-            "the period would be empty: since {} is not before the end of {date}",
-            since.to_rfc3339()
-        ));
+        return Err(PeriodError::Empty {
+            since: since.to_rfc3339(),
+            date,
+        });
     }
     Ok(Period { date, since, until })
 }
 
+/// When the update after one sent on `sent_day` is due.
+pub fn next_due(sent_day: NaiveDate, cadence_days: u32) -> Option<NaiveDate> {
+    sent_day.checked_add_days(chrono::Days::new(u64::from(cadence_days)))
+}
+
 /// Parses `icu sent --at`: an RFC 3339 time, or a date meaning the end of
-/// that day (midnight local time after it).
-pub fn parse_when<Tz: TimeZone>(s: &str, tz: &Tz) -> Result<DateTime<FixedOffset>, String> {
+/// that day.
+pub fn parse_when(s: &str) -> Result<When, String> {
     let t = s.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
-        return Ok(dt);
+        return Ok(When::At(dt));
     }
-    let d = parse_date(t).map_err(|_| {
+    parse_date(t).map(When::EndOf).map_err(|_| {
         format!("`{s}` is not a time: write RFC 3339 (2026-11-23T17:30:00+01:00) or a date (2026-11-23)")
-    })?;
-    let next = d.succ_opt().ok_or_else(|| format!("{d} is out of range"))?;
-    Ok(local_midnight(next, tz))
+    })
 }
 
 /// The last day an update covers: the day before its exclusive `until`
@@ -191,22 +248,26 @@ mod tests {
             14,
             &Utc,
         );
-        assert!(err.unwrap_err().contains("empty"));
+        assert!(err.unwrap_err().to_string().contains("empty"));
     }
 
     #[test]
     fn when_is_rfc3339_or_end_of_day() {
-        assert_eq!(
-            parse_when("2026-11-23", &Utc).unwrap().to_rfc3339(),
-            "2026-11-24T00:00:00+00:00"
-        );
-        assert_eq!(
-            parse_when("2026-11-23T10:00:00+01:00", &Utc)
-                .unwrap()
-                .to_rfc3339(),
-            "2026-11-23T10:00:00+01:00"
-        );
-        assert!(parse_when("soon", &Utc).is_err());
+        let at = |s: &str| parse_when(s).unwrap().resolve(&Utc).unwrap().to_rfc3339();
+        assert_eq!(at("2026-11-23"), "2026-11-24T00:00:00+00:00");
+        assert_eq!(at("2026-11-23T10:00:00+01:00"), "2026-11-23T10:00:00+01:00");
+        assert!(parse_when("soon").is_err());
+    }
+
+    #[test]
+    fn the_next_update_is_due_a_cadence_after_the_last_was_sent() {
+        assert_eq!(next_due(d("2026-11-24"), 14), Some(d("2026-12-08")));
+    }
+
+    #[test]
+    fn the_last_day_is_the_day_before_the_exclusive_end() {
+        let until = DateTime::parse_from_rfc3339("2026-11-24T00:00:00+00:00").unwrap();
+        assert_eq!(last_day(d("2026-11-23"), until), d("2026-11-23"));
     }
 
     #[test]

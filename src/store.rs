@@ -8,7 +8,50 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::error::Error;
+/// What went wrong in the updates dir. Messages name the file and say what
+/// to do; nothing was written when one is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A file operation failed.
+    #[error("{action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The file is not UTF-8 text.
+    #[error("{} is not UTF-8 text (invalid byte at offset {offset}); icu leaves it untouched", path.display())]
+    NotUtf8 { path: PathBuf, offset: usize },
+    /// No update to work on.
+    #[error("no update in {}: run `icu draft` to write one, or name the file", dir.display())]
+    NoUpdate { dir: PathBuf },
+    /// Another icu holds the lock.
+    #[error("another icu is writing {} right now; try again when it has finished", path.display())]
+    Locked { path: PathBuf },
+    /// The file changed on disk between read and write.
+    #[error("{} changed while icu was working on it; nothing was written. Run the command again", path.display())]
+    Changed { path: PathBuf },
+}
+
+impl StoreError {
+    /// Shorthand for [`StoreError::Io`].
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        StoreError::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// True when the fix is in what the person asked for (exit 2), not in
+    /// the world (exit 1).
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            StoreError::NotUtf8 { .. } | StoreError::NoUpdate { .. }
+        )
+    }
+}
 
 /// `<dir>/YYYY-MM-DD.md`
 pub fn update_path(dir: &Path, date: NaiveDate) -> PathBuf {
@@ -40,11 +83,11 @@ pub fn date_of(path: &Path) -> Option<NaiveDate> {
 }
 
 /// Every update in `dir`, oldest first. A missing dir holds no updates.
-pub fn list(dir: &Path) -> Result<Vec<(NaiveDate, PathBuf)>, Error> {
+pub fn list(dir: &Path) -> Result<Vec<(NaiveDate, PathBuf)>, StoreError> {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(Error::io("reading the updates dir", dir, e)),
+        Err(e) => return Err(StoreError::io("reading the updates dir", dir, e)),
     };
     let mut out: Vec<(NaiveDate, PathBuf)> = entries
         .filter_map(Result::ok)
@@ -57,24 +100,21 @@ pub fn list(dir: &Path) -> Result<Vec<(NaiveDate, PathBuf)>, Error> {
 }
 
 /// The newest update in `dir`, or an error that says how to make one.
-pub fn latest(dir: &Path) -> Result<PathBuf, Error> {
-    list(dir)?.pop().map(|(_, p)| p).ok_or_else(|| {
-        Error::Usage(format!(
-            "no update in {}: run `icu draft` to write one, or name the file",
-            dir.display()
-        ))
-    })
+pub fn latest(dir: &Path) -> Result<PathBuf, StoreError> {
+    list(dir)?
+        .pop()
+        .map(|(_, p)| p)
+        .ok_or_else(|| StoreError::NoUpdate {
+            dir: dir.to_path_buf(),
+        })
 }
 
 /// Reads an update as UTF-8 text.
-pub fn read(path: &Path) -> Result<String, Error> {
-    let bytes = fs::read(path).map_err(|e| Error::io("reading", path, e))?;
-    String::from_utf8(bytes).map_err(|e| {
-        Error::Usage(format!(
-            "{} is not UTF-8 text (invalid byte at offset {}); icu leaves it untouched",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
+pub fn read(path: &Path) -> Result<String, StoreError> {
+    let bytes = fs::read(path).map_err(|e| StoreError::io("reading", path, e))?;
+    String::from_utf8(bytes).map_err(|e| StoreError::NotUtf8 {
+        path: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
     })
 }
 
@@ -88,9 +128,9 @@ pub struct Lock {
 
 impl Lock {
     /// Takes the lock beside `doc`, or fails at once if another icu holds it.
-    pub fn acquire(doc: &Path) -> Result<Lock, Error> {
+    pub fn acquire(doc: &Path) -> Result<Lock, StoreError> {
         if let Some(dir) = doc.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+            fs::create_dir_all(dir).map_err(|e| StoreError::io("creating", dir, e))?;
         }
         let path = lock_path(doc);
         let file = fs::OpenOptions::new()
@@ -98,14 +138,13 @@ impl Lock {
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|e| Error::io("creating the lock file", &path, e))?;
+            .map_err(|e| StoreError::io("creating the lock file", &path, e))?;
         match fs4::fs_std::FileExt::try_lock_exclusive(&file) {
             Ok(true) => Ok(Lock { file, path }),
-            Ok(false) => Err(Error::NotReady(format!(
-                "another icu is writing {} right now; try again when it has finished",
-                doc.display()
-            ))),
-            Err(e) => Err(Error::io("locking", &path, e)),
+            Ok(false) => Err(StoreError::Locked {
+                path: doc.to_path_buf(),
+            }),
+            Err(e) => Err(StoreError::io("locking", &path, e)),
         }
     }
 }
@@ -120,35 +159,34 @@ impl Drop for Lock {
 /// Writes `contents` to `path` atomically: a temp file in the same folder,
 /// flushed to disk, then renamed over the target. A failure (a full disk, a
 /// read-only dir) leaves the old file as it was.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+    fs::create_dir_all(dir).map_err(|e| StoreError::io("creating", dir, e))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".icu-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| Error::io("creating a temp file in", dir, e))?;
+        .map_err(|e| StoreError::io("creating a temp file in", dir, e))?;
     tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| Error::io("writing", path, e))?;
+        .map_err(|e| StoreError::io("writing", path, e))?;
     tmp.persist(path)
-        .map_err(|e| Error::io("replacing", path, e.error))?;
+        .map_err(|e| StoreError::io("replacing", path, e.error))?;
     Ok(())
 }
 
 /// Replaces an existing update whose content was `expected` when read: keeps
 /// a backup of it, then writes `new` atomically — unless the file changed on
 /// disk meanwhile (an editor saved it), in which case nothing is written.
-pub fn replace(path: &Path, expected: &str, new: &str) -> Result<(), Error> {
+pub fn replace(path: &Path, expected: &str, new: &str) -> Result<(), StoreError> {
     let current = read(path)?;
     if current != expected {
-        return Err(Error::NotReady(format!(
-            "{} changed while icu was working on it; nothing was written. Run the command again",
-            path.display()
-        )));
+        return Err(StoreError::Changed {
+            path: path.to_path_buf(),
+        });
     }
     if current == new {
         return Ok(());

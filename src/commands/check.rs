@@ -4,19 +4,19 @@ use super::Ctx;
 use crate::cli::FileArg;
 use crate::error::{Error, ExitCode};
 use crate::store;
+use crate::term;
 
 pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
     let path = ctx.resolve_file(args.file.as_deref())?;
     let text = store::read(&path)?;
-    let report = crate::doc::check::check(&text).map_err(|e| super::draft::doc_error(&path, e))?;
+    let report = crate::doc::check::check(&text).map_err(|e| Error::doc(&path, e))?;
     if args.json {
-        let json = serde_json::json!({
+        term::print_json(&serde_json::json!({
             "file": path.display().to_string(),
             "ready": report.is_ready(),
             "problems": report.problems,
             "open_asks": report.open_asks,
-        });
-        super::print_stdout(&format!("{json:#}\n"))?;
+        }))?;
     } else {
         let mut out = String::new();
         for p in &report.problems {
@@ -42,9 +42,10 @@ pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
                 report.problems.len()
             ));
         }
-        super::print_stdout(&out)?;
+        term::print_stdout(&out)?;
         if !report.is_ready() {
-            ctx.hint("fill the prompts above, then run `icu check` again");
+            ctx.term
+                .hint("fill the prompts above, then run `icu check` again");
         }
     }
     Ok(if report.is_ready() {

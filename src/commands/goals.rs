@@ -9,7 +9,8 @@ use super::Ctx;
 use crate::cli::GoalsArgs;
 use crate::config::{Goal, GoalStatus};
 use crate::error::{Error, ExitCode};
-use crate::period::{self, Period};
+use crate::period::Period;
+use crate::term;
 
 /// Weeks in the sparkline.
 pub const WEEKS: usize = 12;
@@ -42,24 +43,16 @@ pub struct GoalsReport {
 
 pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
     let cfg = ctx.load_config()?;
-    let date = ctx.date_arg(args.date.as_deref())?;
-    let last = super::draft::last_sent(ctx, &cfg.update.dir, date);
-    let period = period::period(
-        date,
-        None,
-        last.map(|l| l.sent),
-        cfg.update.cadence_days,
-        &Local,
-    )
-    .map_err(Error::Usage)?;
+    let date = ctx.date_or_today(args.date);
+    let last = ctx.last_sent(&cfg.update.dir, date);
+    let period = ctx.period(&cfg, date, None, last.as_ref())?;
     let sparkline_start = period.until - Duration::weeks(WEEKS as i64);
     let scan_period = Period {
         since: period.since.min(sparkline_start),
         ..period
     };
     // The table needs no line counts: files are enough to attribute.
-    let (_, at) =
-        super::draft::scan_and_attribute(ctx, &cfg, &scan_period, crate::scan::Detail::Paths);
+    let (_, at) = ctx.scan_and_attribute(&cfg, &scan_period, crate::scan::Detail::Paths);
 
     let rows: Vec<GoalRow> = cfg
         .goals
@@ -74,19 +67,18 @@ pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
             period,
             goals: rows,
         };
-        let json = serde_json::to_string_pretty(&report)
-            .map_err(|e| Error::Usage(format!("cannot write JSON: {e}")))?;
-        super::print_stdout(&format!("{json}\n"))?;
+        term::print_json(&report)?;
         return Ok(ExitCode::Ok);
     }
     if cfg.goals.is_empty() {
-        ctx.hint("no goals in your config: add [[goal]] tables (`icu init` writes an example)");
+        ctx.term
+            .hint("no goals in your config: add [[goal]] tables (`icu init` writes an example)");
         return Ok(ExitCode::Ok);
     }
     let hidden = cfg.goals.len() - rows.len();
-    super::print_stdout(&table(&rows, ctx.stdout_color()))?;
+    term::print_stdout(&table(&rows, ctx.term.stdout_color()))?;
     if hidden > 0 {
-        ctx.hint(&format!(
+        ctx.term.hint(&format!(
             "{hidden} done or paused goal(s) hidden; `--all` shows them"
         ));
     }

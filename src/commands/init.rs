@@ -3,16 +3,13 @@
 use super::Ctx;
 use crate::cli::InitArgs;
 use crate::config;
-use crate::error::{Error, ExitCode};
-use crate::store;
+use crate::error::{Error, ExitCode, UsageError};
+use crate::store::{self, StoreError};
 
 pub fn run(ctx: &Ctx, args: InitArgs) -> Result<ExitCode, Error> {
     let (path, _) = ctx.config_path();
     if path.exists() && !args.force {
-        return Err(Error::Usage(format!(
-            "{} already exists; icu leaves it as it is. Pass --force to overwrite it (the old one is kept as .bak)",
-            path.display()
-        )));
+        return Err(UsageError::ConfigExists(path).into());
     }
     let repo_here = crate::scan::discover(&ctx.cwd);
     let (git_name, git_email) = crate::scan::git_identity(repo_here.as_deref().or(Some(&ctx.cwd)));
@@ -22,11 +19,7 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<ExitCode, Error> {
         args.emails.clone()
     };
     if emails.is_empty() {
-        return Err(Error::Usage(
-            "no email to recognise your commits: pass --email you@example.com (repeatable), \
-             or set `git config --global user.email`"
-                .into(),
-        ));
+        return Err(UsageError::NoInitEmail.into());
     }
     let name = args
         .name
@@ -58,10 +51,10 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<ExitCode, Error> {
     config::parse(&text, &path, &ctx.env)?;
     if path.exists() {
         let backup = path.with_extension("toml.bak");
-        std::fs::copy(&path, &backup).map_err(|e| Error::io("backing up", &path, e))?;
+        std::fs::copy(&path, &backup).map_err(|e| StoreError::io("backing up", &path, e))?;
     }
     store::write_atomic(&path, text.as_bytes())?;
-    ctx.info(&format!("wrote {}", path.display()));
-    ctx.hint("add the goals you own as [[goal]] tables (an example is in the file), then run `icu draft`");
+    ctx.term.info(&format!("wrote {}", path.display()));
+    ctx.term.hint("add the goals you own as [[goal]] tables (an example is in the file), then run `icu draft`");
     Ok(ExitCode::Ok)
 }

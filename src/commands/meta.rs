@@ -9,7 +9,7 @@ pub fn completions(args: CompletionsArgs) -> Result<ExitCode, Error> {
     let mut cmd = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "icu", &mut buf);
-    super::print_stdout(&String::from_utf8_lossy(&buf))?;
+    crate::term::print_stdout(&String::from_utf8_lossy(&buf))?;
     Ok(ExitCode::Ok)
 }
 
@@ -17,7 +17,10 @@ pub fn man() -> Result<ExitCode, Error> {
     let mut buf = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut buf)
-        .map_err(|e| Error::io("rendering", "the man page", e))?;
-    super::print_stdout(&String::from_utf8_lossy(&buf))?;
+        .map_err(|source| Error::Output {
+            action: "rendering the man page",
+            source,
+        })?;
+    crate::term::print_stdout(&String::from_utf8_lossy(&buf))?;
     Ok(ExitCode::Ok)
 }

@@ -2,15 +2,23 @@
 //! they share — the run context (now, time zone, config, terminal output) and
 //! how errors and warnings reach the user.
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use anstyle::{AnsiColor, Style};
 use chrono::{DateTime, FixedOffset, Local, NaiveDate};
 
-use crate::cli::{Cli, ColorChoice, Command};
+use crate::address::{parse_mailbox, Mailbox};
+use crate::attribute::{attribute, Attribution};
+use crate::cli::{Cli, Command};
 use crate::config::{self, Config};
-use crate::error::{Error, ExitCode};
+use crate::doc::frontmatter;
+use crate::error::{Error, ExitCode, UsageError};
+use crate::export::Envelope;
+use crate::history::{self, LastSent};
+use crate::period::{self, Period, Since};
+use crate::scan::{self, Identity, RepoActivity};
+use crate::store;
+use crate::template;
+use crate::term::Term;
 
 mod check;
 mod draft;
@@ -50,9 +58,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
 pub struct Ctx {
     /// `--config` as given.
     pub config_flag: Option<PathBuf>,
-    pub quiet: bool,
-    pub verbose: bool,
-    pub color: ColorChoice,
+    /// Where messages go.
+    pub term: Term,
     /// The current time. `ICU_NOW` (RFC 3339) fixes it, for tests and for
     /// reproducing a run.
     pub now: DateTime<FixedOffset>,
@@ -63,17 +70,26 @@ pub struct Ctx {
 impl Ctx {
     fn from_process(cli: &Cli) -> Result<Ctx, Error> {
         let now = match std::env::var("ICU_NOW") {
-            Ok(s) if !s.is_empty() => DateTime::parse_from_rfc3339(&s)
-                .map_err(|_| Error::Usage(format!("ICU_NOW=`{s}` is not an RFC 3339 time")))?,
+            Ok(s) if !s.is_empty() => DateTime::parse_from_rfc3339(&s).map_err(|_| {
+                Error::Usage(UsageError::BadEnv {
+                    var: "ICU_NOW",
+                    value: s.clone(),
+                    expected: "not an RFC 3339 time",
+                })
+            })?,
             _ => Local::now().fixed_offset(),
         };
-        let cwd =
-            std::env::current_dir().map_err(|e| Error::io("finding the current folder", ".", e))?;
+        let cwd = std::env::current_dir().map_err(|e| Error::Output {
+            action: "finding the current folder",
+            source: e,
+        })?;
         Ok(Ctx {
             config_flag: cli.config.clone(),
-            quiet: cli.quiet,
-            verbose: cli.verbose,
-            color: cli.color,
+            term: Term {
+                quiet: cli.quiet,
+                verbose: cli.verbose,
+                color: cli.color,
+            },
             now,
             cwd,
             env: config::Env::from_process(),
@@ -86,11 +102,8 @@ impl Ctx {
     }
 
     /// `--date`, or today.
-    pub fn date_arg(&self, arg: Option<&str>) -> Result<NaiveDate, Error> {
-        match arg {
-            Some(s) => crate::period::parse_date(s).map_err(Error::Usage),
-            None => Ok(self.today()),
-        }
+    pub fn date_or_today(&self, arg: Option<NaiveDate>) -> NaiveDate {
+        arg.unwrap_or_else(|| self.today())
     }
 
     /// The config file's path and whether the user named it.
@@ -106,12 +119,12 @@ impl Ctx {
         if path.exists() || explicit {
             let cfg = config::load(&path, &self.env)?;
             for w in &cfg.warnings {
-                self.warn(w);
+                self.term.warn(w);
             }
             return self.with_identity(cfg);
         }
         let cfg = self.fallback_config()?;
-        self.hint(&format!(
+        self.term.hint(&format!(
             "no config at {}: scanning this repository only, with no goals. Run `icu init` to set up your goals",
             path.display()
         ));
@@ -133,11 +146,8 @@ impl Ctx {
     pub fn resolve_file(&self, file: Option<&Path>) -> Result<PathBuf, Error> {
         match file {
             Some(f) if f.is_file() => Ok(f.to_path_buf()),
-            Some(f) => Err(Error::Usage(format!(
-                "{} is not a file; name an update such as 2026-11-23.md",
-                f.display()
-            ))),
-            None => crate::store::latest(&self.updates_dir()?),
+            Some(f) => Err(UsageError::NotAFile(f.to_path_buf()).into()),
+            None => Ok(store::latest(&self.updates_dir()?)?),
         }
     }
 
@@ -155,13 +165,8 @@ impl Ctx {
     }
 
     fn fallback_config(&self) -> Result<Config, Error> {
-        let repo = crate::scan::discover(&self.cwd).ok_or_else(|| {
-            Error::Usage(format!(
-                "{} is not inside a git repository and there is no config file: \
-                 run icu inside a repository, or run `icu init --repo PATH` to list your repositories",
-                self.cwd.display()
-            ))
-        })?;
+        let repo = crate::scan::discover(&self.cwd)
+            .ok_or_else(|| UsageError::NotInRepo(self.cwd.clone()))?;
         let (name, email) = crate::scan::git_identity(Some(&repo));
         let email = email.ok_or_else(no_identity)?;
         Ok(Config::fallback(
@@ -174,116 +179,121 @@ impl Ctx {
         ))
     }
 
-    fn stderr(&self) -> anstream::AutoStream<std::io::Stderr> {
-        anstream::AutoStream::new(std::io::stderr(), stream_choice(self.color))
+    /// Scans every repository for the period and attributes the commits,
+    /// reporting unusable repositories as warnings.
+    pub fn scan_and_attribute(
+        &self,
+        cfg: &Config,
+        period: &Period,
+        detail: scan::Detail,
+    ) -> (Vec<RepoActivity>, Attribution) {
+        let me = Identity {
+            emails: &cfg.me.emails,
+        };
+        let (repos, warnings) = scan::scan_all(&cfg.repos, period.window(), &me, detail);
+        for w in &warnings {
+            self.term.warn(&w.to_string());
+        }
+        for r in &repos {
+            self.term.debug(&format!(
+                "scan: {}: visited {} commits, {} in the window, {} mine",
+                r.name,
+                r.visited,
+                r.in_window,
+                r.commits.len()
+            ));
+        }
+        let attribution = attribute(&cfg.goals, &repos);
+        (repos, attribution)
     }
 
-    /// Whether stdout gets colour.
-    pub fn stdout_color(&self) -> bool {
-        match self.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
-            }
+    /// The last update sent before `date`, warning about updates skipped.
+    pub fn last_sent(&self, dir: &Path, date: NaiveDate) -> Option<LastSent> {
+        let (last, warnings) = history::last_sent(dir, date);
+        for w in &warnings {
+            self.term.warn(w);
         }
+        last
     }
 
-    /// A warning: something was skipped, the rest goes on.
-    pub fn warn(&self, msg: &str) {
-        if self.quiet {
-            return;
-        }
-        let s = Style::new().bold().fg_color(Some(AnsiColor::Yellow.into()));
-        let _ = writeln!(self.stderr(), "{s}warning{s:#}: {msg}");
+    /// The period of the update dated `date`: the one rule of
+    /// [`crate::period::choose_since`], fed with the last sent update.
+    pub fn period(
+        &self,
+        cfg: &Config,
+        date: NaiveDate,
+        since: Option<Since>,
+        last: Option<&LastSent>,
+    ) -> Result<Period, Error> {
+        Ok(period::period(
+            date,
+            since,
+            last.map(LastSent::period_end),
+            cfg.update.cadence_days,
+            &Local,
+        )?)
     }
+}
 
-    /// A hint: what to do next.
-    pub fn hint(&self, msg: &str) {
-        if self.quiet {
-            return;
-        }
-        let s = Style::new().bold().fg_color(Some(AnsiColor::Cyan.into()));
-        let _ = writeln!(self.stderr(), "{s}hint{s:#}: {msg}");
+/// The update at `path`, read and checked: an unfinished one is refused
+/// unless `force`, with what is left to write.
+fn read_finished(path: &Path, force: bool, verb: &'static str) -> Result<String, Error> {
+    let text = store::read(path)?;
+    let report = crate::doc::check::check(&text).map_err(|e| Error::doc(path, e))?;
+    if report.is_ready() || force {
+        return Ok(text);
     }
-
-    /// A line of progress or result on stderr (stdout stays for data).
-    pub fn info(&self, msg: &str) {
-        if self.quiet {
-            return;
-        }
-        let _ = writeln!(self.stderr(), "{msg}");
-    }
-
-    /// A line only with `--verbose`.
-    pub fn debug(&self, msg: &str) {
-        if self.verbose {
-            let _ = writeln!(self.stderr(), "{msg}");
-        }
-    }
+    Err(Error::Unfinished {
+        path: path.to_path_buf(),
+        problems: report.problems,
+        verb,
+    })
 }
 
 fn no_identity() -> Error {
-    Error::Usage(
-        "git config user.email is not set, so icu cannot tell which commits are yours: \
-         run `git config --global user.email you@example.com`, or `icu init --email you@example.com`"
-            .into(),
-    )
+    Error::Usage(UsageError::NoIdentity)
 }
 
-fn stream_choice(c: ColorChoice) -> anstream::ColorChoice {
-    match c {
-        ColorChoice::Auto => anstream::ColorChoice::Auto,
-        ColorChoice::Always => anstream::ColorChoice::Always,
-        ColorChoice::Never => anstream::ColorChoice::Never,
+/// The subject line from the `update.subject` template.
+fn subject(cfg: &Config, text: &str, path: &Path) -> Result<String, Error> {
+    let (fm, _, _) = frontmatter::split(text).map_err(|e| Error::doc(path, e))?;
+    let ctx = template::SubjectContext {
+        me: template::MeContext {
+            name: cfg.me.name.clone(),
+            emails: cfg.me.emails.clone(),
+        },
+        date: fm.date.to_string(),
+        period: template::PeriodContext::new(fm.date, fm.since, fm.until),
+    };
+    template::render_subject(&cfg.update.subject, &ctx).map_err(|source| Error::Template {
+        key: "update.subject",
+        source,
+    })
+}
+
+/// From, To, Cc, Subject, Date and Message-ID for the update at `path`.
+fn envelope(ctx: &Ctx, cfg: &Config, text: &str, path: &Path) -> Result<Envelope, Error> {
+    let email = cfg.me.emails.first().cloned().ok_or(UsageError::NoSender)?;
+    let from = Mailbox {
+        name: Some(cfg.me.name.clone()).filter(|n| !n.trim().is_empty()),
+        email,
+    };
+    if cfg.update.to.is_empty() {
+        return Err(UsageError::NoRecipient.into());
     }
-}
-
-/// Prints an error the way every command reports one.
-pub fn report_error(err: &Error, color: ColorChoice) {
-    let mut out = anstream::AutoStream::new(std::io::stderr(), stream_choice(color));
-    let s = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
-    let text = err.to_string();
-    // Config diagnostics already start with `error:`.
-    if text.starts_with("error") {
-        let _ = writeln!(out, "{text}");
-    } else {
-        let _ = writeln!(out, "{s}error{s:#}: {text}");
-    }
-}
-
-/// No panic reaches the user as a backtrace: it becomes one message that
-/// says it is a bug, and the process exits with code 2.
-pub fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
-        let place = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        let what = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        eprintln!(
-            "error: icu hit a bug{place}: {what}\nNo file was left half-written. Please report this with the command you ran."
-        );
-        std::process::exit(ExitCode::Usage as i32);
-    }));
-}
-
-/// Writes to stdout; a closed pipe (`icu log | head`) ends quietly.
-pub fn print_stdout(text: &str) -> Result<(), Error> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::io("writing to", "stdout", e)),
-    }
-}
-
-/// Whether stdin and stdout are both a terminal (a person is there).
-pub fn interactive() -> bool {
-    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+    let parse = |list: &[String]| -> Result<Vec<Mailbox>, Error> {
+        list.iter()
+            .map(|a| parse_mailbox(a).map_err(|e| Error::Export(e.into())))
+            .collect()
+    };
+    let subject = subject(cfg, text, path)?;
+    let seed = format!("{}{}", path.display(), ctx.now.to_rfc3339());
+    Ok(Envelope {
+        message_id: crate::export::message_id(ctx.now, &from.email, &seed),
+        from,
+        to: parse(&cfg.update.to)?,
+        cc: parse(&cfg.update.cc)?,
+        subject,
+        date: ctx.now,
+    })
 }

@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use super::Ctx;
 use crate::cli::SendArgs;
-use crate::error::{Error, ExitCode};
-use crate::store;
+use crate::error::{Error, ExitCode, UsageError};
+use crate::history;
+use crate::term;
 
 /// How long the sendmail program may take before icu gives up on it, unless
 /// `ICU_SENDMAIL_TIMEOUT` (seconds) says otherwise.
@@ -22,9 +23,11 @@ fn timeout(ctx: &Ctx) -> Result<Duration, Error> {
             .filter(|v| v.is_finite() && *v > 0.0)
             .map(Duration::from_secs_f64)
             .ok_or_else(|| {
-                Error::Usage(format!(
-                    "ICU_SENDMAIL_TIMEOUT=`{s}` is not a number of seconds; unset it for the default of 60"
-                ))
+                Error::Usage(UsageError::BadEnv {
+                    var: "ICU_SENDMAIL_TIMEOUT",
+                    value: s.clone(),
+                    expected: "not a number of seconds; unset it for the default of 60",
+                })
             }),
     }
 }
@@ -32,20 +35,19 @@ fn timeout(ctx: &Ctx) -> Result<Duration, Error> {
 pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
     let cfg = ctx.load_config()?;
     let path = ctx.resolve_file(args.file.as_deref())?;
-    let text = store::read(&path)?;
-    super::export::ensure_ready(&path, &text, args.force, "send")?;
-    let markdown = crate::doc::export_md::export_markdown(&text)
-        .map_err(|e| super::draft::doc_error(&path, e))?;
-    let env = super::export::envelope(ctx, &cfg, &text, &path)?;
+    let text = super::read_finished(&path, args.force, "send")?;
+    let markdown =
+        crate::doc::export_md::export_markdown(&text).map_err(|e| Error::doc(&path, e))?;
+    let env = super::envelope(ctx, &cfg, &text, &path)?;
     let eml = crate::export::to_eml(&env, &markdown)?;
     if args.dry_run {
-        super::print_stdout(&String::from_utf8_lossy(&eml))?;
-        ctx.hint("nothing was sent (--dry-run)");
+        term::print_stdout(&String::from_utf8_lossy(&eml))?;
+        ctx.term.hint("nothing was sent (--dry-run)");
         return Ok(ExitCode::Ok);
     }
     crate::export::sendmail(&cfg.update.sendmail, &eml, timeout(ctx)?)?;
-    super::sent::mark_sent(&path, ctx.now)?;
-    ctx.info(&format!(
+    history::mark_sent(&path, ctx.now)?;
+    ctx.term.info(&format!(
         "sent {} with `{}` and marked it sent",
         path.display(),
         cfg.update.sendmail

@@ -1,19 +1,20 @@
 //! `icu status`: one screen — when the next update is due, the state of the
 //! current draft, and the asks still open.
 
-use chrono::{Days, Local};
+use chrono::{Local, NaiveDate};
 
 use super::Ctx;
-use crate::doc::frontmatter::{self, Status};
 use crate::error::{Error, ExitCode};
-use crate::store;
+use crate::history;
+use crate::period;
+use crate::term;
 
 pub fn run(ctx: &Ctx) -> Result<ExitCode, Error> {
     let cfg = ctx.load_config()?;
     let today = ctx.today();
     let dir = &cfg.update.dir;
     let tomorrow = today.succ_opt().unwrap_or(today);
-    let last = super::draft::last_sent(ctx, dir, tomorrow);
+    let last = ctx.last_sent(dir, tomorrow);
     let mut out = String::new();
 
     let due = match &last {
@@ -24,7 +25,7 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode, Error> {
                 sent_day,
                 l.path.display()
             ));
-            sent_day.checked_add_days(Days::new(u64::from(cfg.update.cadence_days)))
+            period::next_due(sent_day, cfg.update.cadence_days)
         }
         None => {
             out.push_str("Last sent:  none yet\n");
@@ -32,41 +33,16 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode, Error> {
         }
     };
     match due {
-        Some(d) => {
-            let days = (d - today).num_days();
-            let when = match days {
-                0 => "today".to_string(),
-                1 => "tomorrow".to_string(),
-                n if n > 1 => format!("in {n} days"),
-                -1 => "1 day overdue".to_string(),
-                n => format!("{} days overdue", -n),
-            };
-            out.push_str(&format!("Next due:   {d} ({when})\n"));
-        }
+        Some(d) => out.push_str(&format!("Next due:   {d} ({})\n", relative(d, today))),
         None => out.push_str(&format!(
             "Next due:   now (every {} days; none sent yet)\n",
             cfg.update.cadence_days
         )),
     }
 
-    // The current draft: the newest update not yet sent.
-    let mut draft = None;
-    for (_, path) in store::list(dir)?.into_iter().rev() {
-        let Ok(text) = store::read(&path) else {
-            continue;
-        };
-        match frontmatter::split(&text) {
-            Ok((fm, _, _)) if fm.status == Status::Draft => {
-                draft = Some((path, text));
-                break;
-            }
-            Ok(_) => break,
-            Err(_) => continue,
-        }
-    }
     let mut open_asks = last.as_ref().map_or(0, |l| l.asks.len());
-    match &draft {
-        Some((path, text)) => match crate::doc::check::check(text) {
+    match history::current_draft(dir)? {
+        Some((path, text)) => match crate::doc::check::check(&text) {
             Ok(r) => {
                 open_asks = r.open_asks;
                 let state = if r.is_ready() {
@@ -81,6 +57,17 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode, Error> {
         None => out.push_str("Draft:      none for this period; run `icu draft`\n"),
     }
     out.push_str(&format!("Open asks:  {open_asks}\n"));
-    super::print_stdout(&out)?;
+    term::print_stdout(&out)?;
     Ok(ExitCode::Ok)
+}
+
+/// `today`, `in 3 days`, `2 days overdue`.
+fn relative(due: NaiveDate, today: NaiveDate) -> String {
+    match (due - today).num_days() {
+        0 => "today".to_string(),
+        1 => "tomorrow".to_string(),
+        n if n > 1 => format!("in {n} days"),
+        -1 => "1 day overdue".to_string(),
+        n => format!("{} days overdue", -n),
+    }
 }

@@ -1,0 +1,174 @@
+//! The updates written so far, read from the updates dir: the last one sent
+//! (where the next period starts, and its open asks), the current draft, the
+//! entries of `icu log`, and marking an update sent. Files that cannot be
+//! read are skipped with a warning the caller prints; none is ever changed
+//! here except by [`mark_sent`].
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::Serialize;
+
+use crate::doc::asks::{self, Ask};
+use crate::doc::check;
+use crate::doc::frontmatter::{self, Status};
+use crate::error::Error;
+use crate::store::{self, StoreError};
+
+/// The last update sent before a date.
+#[derive(Debug, Clone)]
+pub struct LastSent {
+    pub path: PathBuf,
+    /// When it was marked sent (its `until` if the mark has no time).
+    pub sent: DateTime<FixedOffset>,
+    /// Its asks still open, with the date each was first asked.
+    pub asks: Vec<Ask>,
+}
+
+impl LastSent {
+    /// Where the next period starts, for [`crate::period::choose_since`]:
+    /// the moment this update was marked sent.
+    pub fn period_end(&self) -> DateTime<FixedOffset> {
+        self.sent
+    }
+}
+
+/// Finds the newest sent update dated before `date`. Updates that cannot be
+/// read are skipped; each skip is a warning in the second value.
+pub fn last_sent(dir: &Path, date: NaiveDate) -> (Option<LastSent>, Vec<String>) {
+    let mut warnings = Vec::new();
+    let list = match store::list(dir) {
+        Ok(l) => l,
+        Err(e) => {
+            warnings.push(e.to_string());
+            return (None, warnings);
+        }
+    };
+    for (d, path) in list.into_iter().rev().filter(|(d, _)| *d < date) {
+        let text = match store::read(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                warnings.push(format!("skipped: {e}"));
+                continue;
+            }
+        };
+        let fm = match frontmatter::split(&text) {
+            Ok((fm, _, _)) => fm,
+            Err(e) => {
+                warnings.push(format!("skipped {}: {e}", path.display()));
+                continue;
+            }
+        };
+        if fm.status != Status::Sent {
+            continue;
+        }
+        let sent = fm.sent.unwrap_or(fm.until);
+        let asks = match asks::asks(&text, d) {
+            Ok(a) => a.into_iter().filter(|a| !a.done).collect(),
+            Err(e) => {
+                warnings.push(format!("open asks of {} not carried: {e}", path.display()));
+                Vec::new()
+            }
+        };
+        return (Some(LastSent { path, sent, asks }), warnings);
+    }
+    (None, warnings)
+}
+
+/// The current draft: the newest update, if it is not sent. Unreadable or
+/// damaged files are passed over.
+pub fn current_draft(dir: &Path) -> Result<Option<(PathBuf, String)>, StoreError> {
+    for (_, path) in store::list(dir)?.into_iter().rev() {
+        let Ok(text) = store::read(&path) else {
+            continue;
+        };
+        match frontmatter::split(&text) {
+            Ok((fm, _, _)) if fm.status == Status::Draft => return Ok(Some((path, text))),
+            Ok(_) => return Ok(None),
+            Err(_) => continue,
+        }
+    }
+    Ok(None)
+}
+
+/// One row of `icu log --json`. Field names are stable.
+#[derive(Debug, Serialize)]
+pub struct LogEntry {
+    pub date: NaiveDate,
+    pub file: String,
+    pub since: Option<DateTime<FixedOffset>>,
+    pub until: Option<DateTime<FixedOffset>>,
+    /// `draft`, `sent`, or `damaged` when the file cannot be read as an update.
+    pub status: String,
+    pub sent: Option<DateTime<FixedOffset>>,
+    pub open_asks: usize,
+    /// Every prompt filled and no goal with activity left without prose.
+    pub complete: bool,
+    /// Why the file could not be read, when `status` is `damaged`.
+    pub problem: Option<String>,
+}
+
+/// Every update in `dir`, newest first.
+pub fn log_entries(dir: &Path) -> Result<Vec<LogEntry>, StoreError> {
+    Ok(store::list(dir)?
+        .into_iter()
+        .rev()
+        .map(|(date, path)| entry(date, &path))
+        .collect())
+}
+
+fn entry(date: NaiveDate, path: &Path) -> LogEntry {
+    let mut e = LogEntry {
+        date,
+        file: path.display().to_string(),
+        since: None,
+        until: None,
+        status: "damaged".into(),
+        sent: None,
+        open_asks: 0,
+        complete: false,
+        problem: None,
+    };
+    let text = match store::read(path) {
+        Ok(t) => t,
+        Err(err) => {
+            e.problem = Some(err.to_string());
+            return e;
+        }
+    };
+    match frontmatter::split(&text) {
+        Ok((fm, _, _)) => {
+            e.since = Some(fm.since);
+            e.until = Some(fm.until);
+            e.sent = fm.sent;
+            e.status = match fm.status {
+                Status::Draft => "draft".into(),
+                Status::Sent => "sent".into(),
+            };
+        }
+        Err(err) => {
+            e.problem = Some(err.to_string());
+            return e;
+        }
+    }
+    match check::check(&text) {
+        Ok(r) => {
+            e.open_asks = r.open_asks;
+            e.complete = r.is_ready();
+        }
+        Err(err) => {
+            e.status = "damaged".into();
+            e.problem = Some(err.to_string());
+        }
+    }
+    e
+}
+
+/// Sets `status = "sent"` and `sent = WHEN` in the front matter, changing no
+/// other byte of the doc, under the doc's lock.
+pub fn mark_sent(path: &Path, when: DateTime<FixedOffset>) -> Result<(), Error> {
+    let _lock = store::Lock::acquire(path)?;
+    let old = store::read(path)?;
+    let new = frontmatter::mark_sent(&old, when).map_err(|e| Error::doc(path, e))?;
+    Ok(store::replace(path, &old, &new)?)
+}
