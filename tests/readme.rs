@@ -31,7 +31,19 @@ fn every_test_named_in_the_bad_input_table_exists() {
             }
             let parts: Vec<&str> = name.split("::").collect();
             let (file, func) = match parts.as_slice() {
-                [file, "tests", func] => (root().join(format!("src/{file}.rs")), *func),
+                // A unit test in a module directory (`export::eml::tests::f`)
+                // lives in src/export/eml.rs, or in a mod.rs for the
+                // directory's own tests.
+                [module @ .., "tests", func] if !module.is_empty() => {
+                    let path = module.join("/");
+                    let file = root().join(format!("src/{path}.rs"));
+                    let file = if file.exists() {
+                        file
+                    } else {
+                        root().join(format!("src/{path}/mod.rs"))
+                    };
+                    (file, *func)
+                }
                 [file, func] => (root().join(format!("tests/{file}.rs")), *func),
                 _ => panic!("cannot read test name `{name}`"),
             };
