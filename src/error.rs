@@ -125,12 +125,6 @@ pub enum UsageError {
         program: String,
         source: std::io::Error,
     },
-    /// `[me] emails` is empty where a sender is needed.
-    #[error("[me] emails is empty: add your address to the config")]
-    NoSender,
-    /// `[update] to` is empty where a recipient is needed.
-    #[error("[update] to is empty: add your manager's address, e.g. to = [\"Grace Hopper <grace@example.com>\"]")]
-    NoRecipient,
 }
 
 fn unfinished(path: &std::path::Path, problems: &[Problem], verb: &str) -> String {

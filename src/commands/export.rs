@@ -20,12 +20,13 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
         Format::Text => export::to_text(&markdown).into_bytes(),
         Format::Html => {
             let cfg = ctx.load_config()?;
-            let subject = super::subject(&cfg, &text, &path)?;
+            let subject = export::subject(&cfg, &super::front_matter(&path, &text)?)?;
             export::to_html(&markdown, &subject).into_bytes()
         }
         Format::Eml => {
             let cfg = ctx.load_config()?;
-            let env = super::envelope(ctx, &cfg, &text, &path)?;
+            let fm = super::front_matter(&path, &text)?;
+            let env = export::envelope(&cfg, &fm, ctx.now, &path.display().to_string())?;
             export::to_eml(&env, &markdown)?
         }
     };

@@ -6,18 +6,15 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, Local, NaiveDate};
 
-use crate::address::{parse_mailbox, Mailbox};
 use crate::attribute::{attribute, Attribution};
 use crate::cli::{Cli, Command};
 use crate::config::{self, Config};
 use crate::doc::frontmatter;
 use crate::error::{Error, ExitCode, UsageError};
-use crate::export::Envelope;
 use crate::history::{self, LastSent};
 use crate::period::{self, Period, Since};
 use crate::scan::{self, Identity, RepoActivity};
 use crate::store;
-use crate::template;
 use crate::term::Term;
 
 mod check;
@@ -254,46 +251,9 @@ fn no_identity() -> Error {
     Error::Usage(UsageError::NoIdentity)
 }
 
-/// The subject line from the `update.subject` template.
-fn subject(cfg: &Config, text: &str, path: &Path) -> Result<String, Error> {
-    let (fm, _, _) = frontmatter::split(text).map_err(|e| Error::doc(path, e))?;
-    let ctx = template::SubjectContext {
-        me: template::MeContext {
-            name: cfg.me.name.clone(),
-            emails: cfg.me.emails.clone(),
-        },
-        date: fm.date.to_string(),
-        period: template::PeriodContext::new(fm.date, fm.since, fm.until),
-    };
-    template::render_subject(&cfg.update.subject, &ctx).map_err(|source| Error::Template {
-        key: "update.subject",
-        source,
-    })
-}
-
-/// From, To, Cc, Subject, Date and Message-ID for the update at `path`.
-fn envelope(ctx: &Ctx, cfg: &Config, text: &str, path: &Path) -> Result<Envelope, Error> {
-    let email = cfg.me.emails.first().cloned().ok_or(UsageError::NoSender)?;
-    let from = Mailbox {
-        name: Some(cfg.me.name.clone()).filter(|n| !n.trim().is_empty()),
-        email,
-    };
-    if cfg.update.to.is_empty() {
-        return Err(UsageError::NoRecipient.into());
-    }
-    let parse = |list: &[String]| -> Result<Vec<Mailbox>, Error> {
-        list.iter()
-            .map(|a| parse_mailbox(a).map_err(|e| Error::Export(e.into())))
-            .collect()
-    };
-    let subject = subject(cfg, text, path)?;
-    let seed = format!("{}{}", path.display(), ctx.now.to_rfc3339());
-    Ok(Envelope {
-        message_id: crate::export::message_id(ctx.now, &from.email, &seed),
-        from,
-        to: parse(&cfg.update.to)?,
-        cc: parse(&cfg.update.cc)?,
-        subject,
-        date: ctx.now,
-    })
+/// The front matter of the update at `path`, for the subject and envelope.
+fn front_matter(path: &Path, text: &str) -> Result<frontmatter::FrontMatter, Error> {
+    frontmatter::split(text)
+        .map(|(fm, _, _)| fm)
+        .map_err(|e| Error::doc(path, e))
 }

@@ -38,7 +38,8 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
     let text = super::read_finished(&path, args.force, "send")?;
     let markdown =
         crate::doc::export_md::export_markdown(&text).map_err(|e| Error::doc(&path, e))?;
-    let env = super::envelope(ctx, &cfg, &text, &path)?;
+    let fm = super::front_matter(&path, &text)?;
+    let env = crate::export::envelope(&cfg, &fm, ctx.now, &path.display().to_string())?;
     let eml = crate::export::to_eml(&env, &markdown)?;
     if args.dry_run {
         term::print_stdout(&String::from_utf8_lossy(&eml))?;

@@ -5,8 +5,11 @@
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::address::AddressError;
 pub use crate::address::Mailbox;
+use crate::address::{parse_mailbox, AddressError};
+use crate::config::Config;
+use crate::doc::frontmatter::FrontMatter;
+use crate::template::{self, TemplateError};
 
 mod eml;
 mod html;
@@ -58,6 +61,15 @@ pub enum ExportError {
         status: String,
         output: String,
     },
+    /// `[me] emails` is empty: there is no sender.
+    #[error("[me] emails is empty: add your address to the config")]
+    NoSender,
+    /// `[update] to` is empty: there is no recipient.
+    #[error("[update] to is empty: add your manager's address, e.g. to = [\"Grace Hopper <grace@example.com>\"]")]
+    NoRecipient,
+    /// `update.subject` did not render for this update.
+    #[error("update.subject failed to render: {0}")]
+    Subject(TemplateError),
     /// No program to open the file with.
     #[error("cannot open {path} with `{opener}` ({source}); open it yourself")]
     Open {
@@ -74,7 +86,12 @@ impl ExportError {
     pub fn is_config(&self) -> bool {
         matches!(
             self,
-            ExportError::Address(_) | ExportError::HeaderInjection { .. } | ExportError::Command(_)
+            ExportError::Address(_)
+                | ExportError::HeaderInjection { .. }
+                | ExportError::Command(_)
+                | ExportError::NoSender
+                | ExportError::NoRecipient
+                | ExportError::Subject(_)
         )
     }
 }
@@ -119,6 +136,59 @@ pub fn message_id(date: DateTime<FixedOffset>, from_email: &str, seed: &str) -> 
         .filter(|d| !d.is_empty())
         .unwrap_or("icu.invalid");
     format!("icu.{}.{:016x}@{domain}", date.timestamp(), h.finish())
+}
+
+/// The subject line of the update with front matter `fm`, from the
+/// `update.subject` template.
+pub fn subject(cfg: &Config, fm: &FrontMatter) -> Result<String, ExportError> {
+    let ctx = template::SubjectContext {
+        me: template::MeContext {
+            name: cfg.me.name.clone(),
+            emails: cfg.me.emails.clone(),
+        },
+        date: fm.date.to_string(),
+        period: template::PeriodContext::new(fm.date, fm.since, fm.until),
+    };
+    template::render_subject(&cfg.update.subject, &ctx).map_err(ExportError::Subject)
+}
+
+/// From, To, Cc, Subject, Date and Message-ID for the update with front
+/// matter `fm`, sent `now`. `seed` (the file's path) keeps Message-IDs of
+/// different updates apart.
+pub fn envelope(
+    cfg: &Config,
+    fm: &FrontMatter,
+    now: DateTime<FixedOffset>,
+    seed: &str,
+) -> Result<Envelope, ExportError> {
+    let email = cfg
+        .me
+        .emails
+        .first()
+        .cloned()
+        .ok_or(ExportError::NoSender)?;
+    let from = Mailbox {
+        name: Some(cfg.me.name.clone()).filter(|n| !n.trim().is_empty()),
+        email,
+    };
+    if cfg.update.to.is_empty() {
+        return Err(ExportError::NoRecipient);
+    }
+    let parse = |list: &[String]| -> Result<Vec<Mailbox>, ExportError> {
+        list.iter()
+            .map(|a| parse_mailbox(a).map_err(ExportError::from))
+            .collect()
+    };
+    let subject = subject(cfg, fm)?;
+    let seed = format!("{seed}{}", now.to_rfc3339());
+    Ok(Envelope {
+        message_id: message_id(now, &from.email, &seed),
+        from,
+        to: parse(&cfg.update.to)?,
+        cc: parse(&cfg.update.cc)?,
+        subject,
+        date: now,
+    })
 }
 
 /// The Markdown dialect HTML and plain text both read, so the two parts of
