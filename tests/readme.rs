@@ -9,6 +9,17 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The file of the library module `name`: `src/name.rs`, or `src/name/mod.rs`
+/// once the module is a folder.
+fn src_module(name: &str) -> std::path::PathBuf {
+    let file = root().join(format!("src/{name}.rs"));
+    if file.exists() {
+        file
+    } else {
+        root().join(format!("src/{name}/mod.rs"))
+    }
+}
+
 #[test]
 fn every_test_named_in_the_bad_input_table_exists() {
     let readme = fs::read_to_string(root().join("README.md")).unwrap();
@@ -35,22 +46,10 @@ fn every_test_named_in_the_bad_input_table_exists() {
                 // lives in src/export/eml.rs, or in a mod.rs for the
                 // directory's own tests.
                 [module @ .., "tests", func] if !module.is_empty() => {
-                    let path = module.join("/");
-                    let file = root().join(format!("src/{path}.rs"));
-                    let file = if file.exists() {
-                        file
-                    } else {
-                        root().join(format!("src/{path}/mod.rs"))
-                    };
-                    (file, *func)
+                    (src_module(&module.join("/")), *func)
                 }
                 [file, func] => (root().join(format!("tests/{file}.rs")), *func),
                 _ => panic!("cannot read test name `{name}`"),
-            };
-            let file = if file.exists() {
-                file
-            } else {
-                root().join(format!("src/{}.rs", parts[0]))
             };
             let text = fs::read_to_string(&file)
                 .unwrap_or_else(|_| panic!("`{name}`: {} does not exist", file.display()));

@@ -1,0 +1,489 @@
+//! The TOML schema (`icu.toml`): finding the file, parsing it, validating it
+//! into a [`Config`] whose globs and regexes are compiled, and diagnostics that
+//! name the file, line and column of every problem.
+//!
+//! This file owns the validated types and the entry points ([`locate`],
+//! [`load`], [`parse`]); the work is in its submodules, in the order a config
+//! goes through them:
+//!
+//! - `raw`: the serde structs, the TOML as written, spans kept;
+//! - `validate`: raw to [`Config`], every check pointing at its value;
+//! - `repo_glob`: the repositories a `[[repo]]` glob finds on disk;
+//! - `diagnostic`: [`ConfigError`] and toml's errors in a user's words;
+//! - `starter`: the commented config `icu init` writes.
+//!
+//! The schema itself is documented in README.md ("Configuration").
+
+mod diagnostic;
+mod raw;
+mod repo_glob;
+mod starter;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use globset::GlobSet;
+use regex::Regex;
+use serde::Serialize;
+
+pub use diagnostic::ConfigError;
+pub use starter::{starter, StarterOptions};
+
+use crate::template::DEFAULT_SUBJECT;
+use diagnostic::{floor_char_boundary, toml_error};
+use raw::RawConfig;
+use repo_glob::folder_name;
+use validate::Validator;
+
+/// The key of the "Other work" block; no goal may take it as its id.
+pub const OTHER_KEY: &str = "other";
+
+/// Default sendmail-compatible command line.
+pub const DEFAULT_SENDMAIL: &str = "sendmail -t -i";
+/// Default length of a period when no update was sent yet.
+pub const DEFAULT_CADENCE_DAYS: u32 = 14;
+
+/// A validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from; `None` when icu runs without a config.
+    pub source: Option<PathBuf>,
+    pub me: Me,
+    pub update: UpdateSettings,
+    pub repos: Vec<RepoSpec>,
+    pub goals: Vec<Goal>,
+    /// Problems worth a warning that do not stop the run.
+    pub warnings: Vec<String>,
+}
+
+/// Who "me" is: the author identities that count as mine.
+#[derive(Debug, Clone, Serialize)]
+pub struct Me {
+    pub name: String,
+    /// Lower-cased; compared case-insensitively.
+    pub emails: Vec<String>,
+}
+
+/// The `[update]` table, with defaults applied and `~` expanded.
+#[derive(Debug, Clone)]
+pub struct UpdateSettings {
+    pub cadence_days: u32,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub subject: String,
+    pub dir: PathBuf,
+    pub template: Option<PathBuf>,
+    pub sendmail: String,
+}
+
+/// One `[[repo]]` after glob expansion: a concrete path.
+#[derive(Debug, Clone, Serialize)]
+pub struct RepoSpec {
+    pub path: PathBuf,
+    pub name: String,
+    pub url: Option<String>,
+}
+
+/// Goal status, as written in the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GoalStatus {
+    OnTrack,
+    AtRisk,
+    OffTrack,
+    Done,
+    Paused,
+}
+
+impl GoalStatus {
+    pub const ALL: [&'static str; 5] = ["on-track", "at-risk", "off-track", "done", "paused"];
+
+    /// The config spelling (`on-track`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GoalStatus::OnTrack => "on-track",
+            GoalStatus::AtRisk => "at-risk",
+            GoalStatus::OffTrack => "off-track",
+            GoalStatus::Done => "done",
+            GoalStatus::Paused => "paused",
+        }
+    }
+
+    /// How it reads in prose (`on track`).
+    pub fn label(self) -> &'static str {
+        match self {
+            GoalStatus::OnTrack => "on track",
+            GoalStatus::AtRisk => "at risk",
+            GoalStatus::OffTrack => "off track",
+            GoalStatus::Done => "done",
+            GoalStatus::Paused => "paused",
+        }
+    }
+
+    /// Done and paused goals are hidden from `icu goals` unless `--all`.
+    pub fn is_active(self) -> bool {
+        !matches!(self, GoalStatus::Done | GoalStatus::Paused)
+    }
+}
+
+/// One `[[goal]]`, with its matchers compiled.
+#[derive(Debug, Clone)]
+pub struct Goal {
+    pub id: String,
+    pub title: String,
+    pub status: GoalStatus,
+    pub due: Option<NaiveDate>,
+    pub success: Option<String>,
+    pub risk: Option<String>,
+    /// `None`: all repos.
+    pub repos: Option<Vec<String>>,
+    /// Compiled `paths` globs; `None` when the key is absent or empty.
+    pub paths: Option<GlobSet>,
+    /// Compiled `branches` globs; `None` when the key is absent or empty.
+    pub branches: Option<GlobSet>,
+    /// Compiled `keywords` regexes (empty when absent).
+    pub keywords: Vec<Regex>,
+}
+
+impl Goal {
+    /// A goal with no matchers at all claims nothing.
+    pub fn has_matchers(&self) -> bool {
+        self.repos.is_some()
+            || self.paths.is_some()
+            || self.branches.is_some()
+            || !self.keywords.is_empty()
+    }
+}
+
+/// Where the config file is looked for: `--config`, else `$ICU_CONFIG`, else
+/// `<config dir>/icu.toml`. Returns the path and whether it was named
+/// explicitly (an explicit path that does not exist is an error; the default
+/// one missing means "run without a config").
+pub fn locate(explicit: Option<&Path>, env: Option<&std::ffi::OsStr>) -> (PathBuf, bool) {
+    if let Some(p) = explicit {
+        return (p.to_path_buf(), true);
+    }
+    if let Some(e) = env.filter(|e| !e.is_empty()) {
+        return (PathBuf::from(e), true);
+    }
+    (default_config_path(), false)
+}
+
+/// `<config dir>/icu.toml` from the `directories` crate.
+pub fn default_config_path() -> PathBuf {
+    match directories::ProjectDirs::from("", "", "icu") {
+        Some(d) => d.config_dir().join("icu.toml"),
+        None => PathBuf::from("icu.toml"),
+    }
+}
+
+/// `<data dir>/updates`, the default `update.dir`.
+pub fn default_updates_dir() -> PathBuf {
+    match directories::ProjectDirs::from("", "", "icu") {
+        Some(d) => d.data_dir().join("updates"),
+        None => PathBuf::from("updates"),
+    }
+}
+
+/// The process environment icu reads: `$HOME` for `~` and the variables for
+/// `$VAR` expansion, captured once so that tests can seal it.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    pub home: Option<PathBuf>,
+    pub vars: std::collections::BTreeMap<String, String>,
+}
+
+impl Env {
+    /// The environment of this process.
+    pub fn from_process() -> Env {
+        Env {
+            home: std::env::var_os("HOME").map(PathBuf::from),
+            vars: std::env::vars().collect(),
+        }
+    }
+}
+
+/// Reads and validates the config at `path`.
+pub fn load(path: &Path, env: &Env) -> Result<Config, ConfigError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let what = match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                "no such file; run `icu init` to write one, or fix --config / $ICU_CONFIG"
+                    .to_string()
+            }
+            std::io::ErrorKind::IsADirectory => format!(
+                "is a folder, not a config file; name the file, e.g. --config {}",
+                path.join("icu.toml").display()
+            ),
+            _ => format!(
+                "cannot be read ({e}); fix its permissions, or run `icu init --force` to write a new one"
+            ),
+        };
+        ConfigError::file(path, what)
+    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let at = floor_char_boundary(&lossy, valid.min(lossy.len()));
+            return Err(ConfigError::at(
+                path,
+                &lossy,
+                at..at + 1,
+                "the config is not UTF-8 text".into(),
+                "this byte is not UTF-8; save the file as UTF-8",
+            ));
+        }
+    };
+    parse(&text, path, env)
+}
+
+/// Parses and validates config `text` read from `path` (used in messages and
+/// to resolve relative paths).
+pub fn parse(text: &str, path: &Path, env: &Env) -> Result<Config, ConfigError> {
+    let src = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let meaningful = src
+        .lines()
+        .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    if !meaningful {
+        return Err(ConfigError::file(
+            path,
+            "is empty; run `icu init --force` to write a starter config".into(),
+        ));
+    }
+    let raw: RawConfig = toml::from_str(src).map_err(|e| toml_error(path, src, &e))?;
+    Validator { src, path, env }.config(raw)
+}
+
+impl Default for UpdateSettings {
+    fn default() -> Self {
+        UpdateSettings {
+            cadence_days: DEFAULT_CADENCE_DAYS,
+            to: Vec::new(),
+            cc: Vec::new(),
+            subject: DEFAULT_SUBJECT.to_string(),
+            dir: default_updates_dir(),
+            template: None,
+            sendmail: DEFAULT_SENDMAIL.to_string(),
+        }
+    }
+}
+
+impl Config {
+    /// The config icu runs with when there is no config file: the one
+    /// repository it was started in, no goals, defaults for the rest.
+    pub fn fallback(me: Me, repo: PathBuf, _env: &Env) -> Config {
+        let name = folder_name(&repo);
+        Config {
+            source: None,
+            me,
+            update: UpdateSettings::default(),
+            repos: vec![RepoSpec {
+                path: repo,
+                name,
+                url: None,
+            }],
+            goals: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sealed environment: `~` is `/home/ada`, `$SRC` is `/src`.
+    pub(super) fn env() -> Env {
+        let mut e = Env {
+            home: Some(PathBuf::from("/home/ada")),
+            ..Env::default()
+        };
+        e.vars.insert("SRC".into(), "/src".into());
+        e
+    }
+
+    /// `t` parsed as `/cfg/icu.toml`, which must be valid.
+    pub(super) fn parse_ok(t: &str) -> Config {
+        parse(t, Path::new("/cfg/icu.toml"), &env()).unwrap()
+    }
+
+    /// The error `t`, parsed as `/cfg/icu.toml`, must give.
+    pub(super) fn parse_err(t: &str) -> ConfigError {
+        parse(t, Path::new("/cfg/icu.toml"), &env()).unwrap_err()
+    }
+
+    #[test]
+    fn a_full_config_loads() {
+        let c = parse_ok(
+            "[me]\nname = \"Ada\"\nemails = [\"Ada@Example.com\"]\n[update]\ndir = \"~/u\"\ntemplate = \"t.j2\"\nto = [\"Grace <g@x.org>\"]\n[[repo]]\npath = \"$SRC/search\"\n[[goal]]\nid = \"g\"\ntitle = \"G\"\nstatus = \"at-risk\"\ndue = 2027-03-31\nrepos = [\"search\"]\npaths = [\"a/**\"]\nkeywords = [\"x\\\\d\"]\n",
+        );
+        assert_eq!(c.me.emails, vec!["ada@example.com"]);
+        assert_eq!(c.update.dir, PathBuf::from("/home/ada/u"));
+        assert_eq!(c.update.template, Some(PathBuf::from("/cfg/t.j2")));
+        assert_eq!(c.repos[0].path, PathBuf::from("/src/search"));
+        assert_eq!(c.repos[0].name, "search");
+        assert_eq!(c.goals[0].status, GoalStatus::AtRisk);
+        assert_eq!(c.goals[0].due, NaiveDate::from_ymd_opt(2027, 3, 31));
+        assert!(c.warnings.is_empty());
+    }
+
+    #[test]
+    fn each_bad_input_is_refused_with_its_key() {
+        let cases: &[(&str, &str)] = &[
+            ("[me\n", "not valid TOML"),
+            (
+                "[update]\ncadence_days = \"14\"\n",
+                "wrong type for `update.cadence_days`: expected a whole number, found a string",
+            ),
+            (
+                "me = 5\n",
+                "wrong type for `me`: expected a table, found a number",
+            ),
+            (
+                "[[goal]]\nid = \"g\"\ntitle = \"G\"\ndue = 2027-02-30\n",
+                "bad value for `goal.due`",
+            ),
+            ("[[goal]]\nid = \"g\"\n", "missing key `title` in [[goal]]"),
+            ("[me]\nname = \"Ada\\nBcc: x@y.z\"\n", "`me.name` contains"),
+            (
+                "[update]\ncc = [\"a@b.c\", \"@x\"]\n",
+                "`@x` in `update.cc`",
+            ),
+            (
+                "[update]\nsubject = \"{{ me.nmae }}\"\n",
+                "not a valid template",
+            ),
+            (
+                "[[goal]]\nid = \"g\"\ntitel = \"G\"\n",
+                "unknown key `titel`",
+            ),
+            (
+                "[[goal]]\nid = \"g\"\ntitle = \"G\"\ndue = \"soon\"\n",
+                "`due` of goal `g`",
+            ),
+            (
+                "[[goal]]\nid = \"g\"\ntitle = \"G\"\n[[goal]]\nid = \"g\"\ntitle = \"H\"\n",
+                "duplicate goal id `g` (first defined on line 2)",
+            ),
+            (
+                "[[goal]]\nid = \"g\"\ntitle = \"G\"\nrepos = [\"nope\"]\n",
+                "names repo `nope`",
+            ),
+            (
+                "[[goal]]\nid = \"g\"\ntitle = \"G\"\npaths = [\"a/[\"]\n",
+                "invalid glob in `paths` of goal `g`",
+            ),
+            (
+                "[[goal]]\nid = \"g\"\ntitle = \"G\"\nkeywords = [\"(\"]\n",
+                "invalid regex in `keywords` of goal `g`",
+            ),
+            (
+                "[[goal]]\nid = \"Big Goal\"\ntitle = \"G\"\n",
+                "goal id `Big Goal` is not valid",
+            ),
+            ("[[goal]]\nid = \"other\"\ntitle = \"G\"\n", "reserved"),
+            (
+                "[update]\nto = [\"Grace\\r\\nBcc: x@y.z\"]\n",
+                "control character",
+            ),
+            ("[update]\nto = [\"grace\"]\n", "not an email address"),
+            (
+                "[update]\nsubject = \"{{ me.name \"\n",
+                "not a valid template",
+            ),
+            ("[update]\ncadence_days = 0\n", "out of range"),
+            ("[[repo]]\npath = \"$NOPE/x\"\n", "$NOPE which is not set"),
+            (
+                "[[repo]]\npath = \"/a/x\"\n[[repo]]\npath = \"/b/x\"\n",
+                "two repos are named `x`",
+            ),
+        ];
+        for (text, want) in cases {
+            let e = parse_err(text).to_string();
+            assert!(e.contains(want), "for {text:?} wanted {want:?} in:\n{e}");
+            assert!(
+                e.contains("/cfg/icu.toml:"),
+                "no position for {text:?}:\n{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_say_what_to_do() {
+        assert!(parse_err("").to_string().contains("icu init --force"));
+        assert!(parse_err("# nothing\n\n").to_string().contains("is empty"));
+    }
+
+    #[test]
+    fn fallback_is_the_one_repository() {
+        let me = Me {
+            name: "Ada".into(),
+            emails: vec!["ada@x.org".into()],
+        };
+        let c = Config::fallback(me, PathBuf::from("/src/search"), &env());
+        assert_eq!(c.repos.len(), 1);
+        assert_eq!(c.repos[0].name, "search");
+        assert!(c.goals.is_empty() && c.source.is_none());
+        assert_eq!(c.update.cadence_days, DEFAULT_CADENCE_DAYS);
+        assert_eq!(c.update.subject, DEFAULT_SUBJECT);
+        assert_eq!(c.update.sendmail, DEFAULT_SENDMAIL);
+    }
+
+    #[test]
+    fn load_explains_a_missing_file_and_bad_bytes() {
+        let d = tempfile::tempdir().unwrap();
+        let missing = d.path().join("icu.toml");
+        let e = load(&missing, &env()).unwrap_err().to_string();
+        assert!(
+            e.starts_with("error: ")
+                && e.contains(&missing.display().to_string())
+                && e.contains("icu init"),
+            "{e}"
+        );
+        let e = load(d.path(), &env()).unwrap_err().to_string();
+        assert!(e.contains("is a folder"), "{e}");
+        std::fs::write(&missing, b"[me]\n\nname = \"Jos\xe9\"\n").unwrap();
+        let e = load(&missing, &env()).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(3), Some(12)));
+        std::fs::write(&missing, "  \n# only a comment\n").unwrap();
+        assert!(load(&missing, &env())
+            .unwrap_err()
+            .to_string()
+            .contains("icu init --force"));
+    }
+
+    /// Lines a config is made of, good and bad, for the property below.
+    fn config_line() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just("[me]".to_string()),
+            Just("[update]".to_string()),
+            Just("[[repo]]".to_string()),
+            Just("[[goal]]".to_string()),
+            Just("id = \"g\"".to_string()),
+            Just("title = \"G\"".to_string()),
+            Just("path = \"~/src/*\"".to_string()),
+            Just("due = 2027-02-30".to_string()),
+            Just("repos = [\"nope\"]".to_string()),
+            Just("keywords = [\"(\"]".to_string()),
+            "[a-z_]{1,12} = \"\\PC{0,12}\"",
+            "[a-z_]{1,12} = [0-9]{1,3}",
+            "\\PC{0,20}",
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_a_config_or_a_diagnostic(lines in proptest::collection::vec(config_line(), 0..10)) {
+            let text = lines.join("\n");
+            if let Err(e) = parse(&text, Path::new("/cfg/icu.toml"), &env()) {
+                let shown = e.to_string();
+                proptest::prop_assert!(shown.starts_with("error"), "{}", shown);
+                proptest::prop_assert!(shown.contains("/cfg/icu.toml"), "{}", shown);
+            }
+        }
+    }
+}

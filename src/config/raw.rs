@@ -1,0 +1,71 @@
+//! Phase one of loading a config: the serde structs for the TOML as written.
+//!
+//! Values keep their spans so that `validate` can point at the one that is
+//! wrong. `deny_unknown_fields` everywhere: a misspelt key is an error (with a
+//! did-you-mean from `diagnostic`) rather than silently ignored.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawConfig {
+    pub(super) me: Option<RawMe>,
+    pub(super) update: Option<RawUpdate>,
+    #[serde(default)]
+    pub(super) repo: Vec<RawRepo>,
+    #[serde(default)]
+    pub(super) goal: Vec<RawGoal>,
+}
+
+/// `[me]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMe {
+    pub(super) name: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) emails: Vec<Spanned<String>>,
+}
+
+/// `[update]`; `cadence_days` is an `i64` so that a negative or huge
+/// number reaches validation and gets its own message.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawUpdate {
+    pub(super) cadence_days: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub(super) to: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) cc: Vec<Spanned<String>>,
+    pub(super) subject: Option<Spanned<String>>,
+    pub(super) dir: Option<Spanned<String>>,
+    pub(super) template: Option<Spanned<String>>,
+    pub(super) sendmail: Option<Spanned<String>>,
+}
+
+/// One `[[repo]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRepo {
+    pub(super) path: Spanned<String>,
+    pub(super) name: Option<Spanned<String>>,
+    pub(super) url: Option<Spanned<String>>,
+}
+
+/// One `[[goal]]`; `due` is any value so that a quoted date is accepted and
+/// anything else gets a message about dates rather than about types.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawGoal {
+    pub(super) id: Spanned<String>,
+    pub(super) title: Spanned<String>,
+    pub(super) status: Option<Spanned<String>>,
+    pub(super) due: Option<Spanned<toml::Value>>,
+    pub(super) success: Option<String>,
+    pub(super) risk: Option<String>,
+    pub(super) repos: Option<Vec<Spanned<String>>>,
+    pub(super) paths: Option<Vec<Spanned<String>>>,
+    pub(super) branches: Option<Vec<Spanned<String>>>,
+    pub(super) keywords: Option<Vec<Spanned<String>>>,
+}

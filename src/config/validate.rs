@@ -1,0 +1,684 @@
+//! Phase two of loading a config: the raw TOML checked and turned into a
+//! [`Config`], with `~` and `$VAR` expanded, repo globs walked and goal
+//! matchers compiled.
+//!
+//! Every check that can fail points at the value that caused it, so that a
+//! bad config is one error naming its file, line and column; problems that
+//! should not stop a run (a goal that claims nothing, a glob that finds
+//! nothing here) become warnings on the config instead.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use regex::Regex;
+use toml::Spanned;
+
+use super::diagnostic::{line_col, ConfigError};
+use super::raw::{RawConfig, RawGoal, RawRepo, RawUpdate};
+use super::repo_glob::{expand_repo_glob, folder_name, glob_could_name};
+use super::{
+    default_updates_dir, Config, Env, Goal, GoalStatus, Me, RepoSpec, UpdateSettings,
+    DEFAULT_CADENCE_DAYS, DEFAULT_SENDMAIL, OTHER_KEY,
+};
+use crate::template::{
+    render_subject, SubjectContext, TemplateError, DEFAULT_SUBJECT, SUBJECT_VARIABLES,
+};
+
+/// Checks one config text; its errors point into `src`, read from `path`.
+pub(super) struct Validator<'a> {
+    pub(super) src: &'a str,
+    pub(super) path: &'a Path,
+    pub(super) env: &'a Env,
+}
+
+impl Validator<'_> {
+    /// An error at `span` of this config.
+    fn err(&self, span: Range<usize>, message: String, label: &str) -> ConfigError {
+        ConfigError::at(self.path, self.src, span, message, label)
+    }
+
+    /// The 1-based line `span` starts on, for "first defined on line N".
+    fn line_of(&self, span: &Range<usize>) -> usize {
+        line_col(self.src, span.start.min(self.src.len())).0
+    }
+
+    /// A header value must be one line of printable text.
+    fn one_line(&self, key: &str, v: &Spanned<String>) -> Result<String, ConfigError> {
+        if v.get_ref().chars().any(char::is_control) {
+            return Err(self.err(
+                v.span(),
+                format!("`{key}` contains a line break or control character"),
+                "it would end up in an email header; write it on one line",
+            ));
+        }
+        Ok(v.get_ref().trim().to_string())
+    }
+
+    /// An address as export will use it: checked here with the same parser,
+    /// so that a bad one is found at load with its position.
+    fn address(&self, key: &str, v: &Spanned<String>) -> Result<String, ConfigError> {
+        let s = self.one_line(key, v)?;
+        if let Err(e) = crate::address::parse_mailbox(&s) {
+            return Err(self.err(
+                v.span(),
+                format!("`{s}` in `{key}` is not an email address"),
+                &format!(
+                    "{}; write `name@example.com` or `Name <name@example.com>`",
+                    e.why
+                ),
+            ));
+        }
+        Ok(s)
+    }
+
+    /// `~` and `$VAR` expanded with the sealed environment; relative to the
+    /// config's folder.
+    fn path(&self, key: &str, v: &Spanned<String>) -> Result<PathBuf, ConfigError> {
+        let home = || self.env.home.as_ref().map(|h| h.display().to_string());
+        let var = |name: &str| -> Result<Option<String>, &'static str> {
+            match self.env.vars.get(name) {
+                Some(v) => Ok(Some(v.clone())),
+                None => Err("is not set"),
+            }
+        };
+        let expanded = shellexpand::full_with_context(v.get_ref(), home, var).map_err(|e| {
+            self.err(
+                v.span(),
+                format!("`{key}` uses ${} which is not set", e.var_name),
+                "set the variable, or write the path out",
+            )
+        })?;
+        let p = PathBuf::from(expanded.as_ref());
+        if p.is_relative() {
+            let base = self.path.parent().unwrap_or(Path::new("."));
+            return Ok(base.join(p));
+        }
+        Ok(p)
+    }
+
+    /// The whole file, in the order a reader would check it.
+    pub(super) fn config(&self, raw: RawConfig) -> Result<Config, ConfigError> {
+        let mut warnings = Vec::new();
+        let me = match raw.me {
+            Some(m) => Me {
+                name: match &m.name {
+                    Some(n) => self.one_line("me.name", n)?,
+                    None => String::new(),
+                },
+                emails: m
+                    .emails
+                    .iter()
+                    .map(|e| {
+                        let a = self.address("me.emails", e)?;
+                        Ok(addr_spec(&a).to_lowercase())
+                    })
+                    .collect::<Result<_, ConfigError>>()?,
+            },
+            None => Me {
+                name: String::new(),
+                emails: Vec::new(),
+            },
+        };
+        let update = self.update(raw.update)?;
+        let (repos, empty_globs) = self.repos(&raw.repo, &mut warnings)?;
+        let goals = self.goals(&raw.goal, &repos, &empty_globs, &mut warnings)?;
+        Ok(Config {
+            source: Some(self.path.to_path_buf()),
+            me,
+            update,
+            repos,
+            goals,
+            warnings,
+        })
+    }
+
+    /// The `[update]` table, defaults for what it leaves out.
+    fn update(&self, raw: Option<RawUpdate>) -> Result<UpdateSettings, ConfigError> {
+        let Some(u) = raw else {
+            return Ok(UpdateSettings::default());
+        };
+        let cadence_days = match &u.cadence_days {
+            None => DEFAULT_CADENCE_DAYS,
+            Some(c) => u32::try_from(*c.get_ref())
+                .ok()
+                .filter(|d| (1..=366).contains(d))
+                .ok_or_else(|| {
+                    self.err(
+                        c.span(),
+                        format!("`cadence_days` = {} is out of range", c.get_ref()),
+                        "a number of days from 1 to 366",
+                    )
+                })?,
+        };
+        let subject = match &u.subject {
+            None => DEFAULT_SUBJECT.to_string(),
+            Some(s) => {
+                let text = self.one_line("update.subject", s)?;
+                self.subject(s, &text)?;
+                text
+            }
+        };
+        Ok(UpdateSettings {
+            cadence_days,
+            to: u
+                .to
+                .iter()
+                .map(|a| self.address("update.to", a))
+                .collect::<Result<_, _>>()?,
+            cc: u
+                .cc
+                .iter()
+                .map(|a| self.address("update.cc", a))
+                .collect::<Result<_, _>>()?,
+            subject,
+            dir: match &u.dir {
+                Some(d) => self.path("update.dir", d)?,
+                None => default_updates_dir(),
+            },
+            template: u
+                .template
+                .as_ref()
+                .map(|t| self.path("update.template", t))
+                .transpose()?,
+            sendmail: match &u.sendmail {
+                Some(s) => {
+                    let cmd = self.one_line("update.sendmail", s)?;
+                    if shell_words::split(&cmd).map_or(true, |w| w.is_empty()) {
+                        return Err(self.err(
+                            s.span(),
+                            format!("`update.sendmail` = `{cmd}` is not a command line"),
+                            "for example \"msmtp -t\" or \"sendmail -t -i\"",
+                        ));
+                    }
+                    cmd
+                }
+                None => DEFAULT_SENDMAIL.to_string(),
+            },
+        })
+    }
+
+    /// `update.subject` must compile and render with the variables
+    /// `commands::export::subject` gives it, so that a typo is found now
+    /// rather than when the update is sent.
+    fn subject(&self, s: &Spanned<String>, text: &str) -> Result<(), ConfigError> {
+        let invalid = |e: TemplateError| {
+            let label = if e.is_undefined_variable() {
+                format!("a variable here is not one icu provides: {SUBJECT_VARIABLES}")
+            } else {
+                e.detail()
+            };
+            self.err(
+                s.span(),
+                "`update.subject` is not a valid template".into(),
+                &label,
+            )
+        };
+        render_subject(text, &SubjectContext::sample()).map_err(invalid)?;
+        Ok(())
+    }
+
+    /// The `[[repo]]` tables, globs expanded. A repository that both a glob
+    /// and its own `[[repo]]` reach is listed once, as its own table says (so
+    /// one repo of `~/src/*` can still get a `url`). Also returns the globs
+    /// that found nothing here, for [`Validator::goal_repos`].
+    fn repos(
+        &self,
+        raw: &[RawRepo],
+        warnings: &mut Vec<String>,
+    ) -> Result<(Vec<RepoSpec>, Vec<String>), ConfigError> {
+        let mut found: Vec<Found> = Vec::new();
+        let mut empty_globs = Vec::new();
+        for r in raw {
+            let path = self.path("repo.path", &r.path)?;
+            if !r.path.get_ref().contains(['*', '?', '[']) {
+                self.own_repo(r, path, &mut found)?;
+                continue;
+            }
+            let paths = self.glob_repos(r, &path)?;
+            if paths.is_empty() {
+                empty_globs.push(r.path.get_ref().clone());
+                warnings.push(format!(
+                    "{}: repo path `{}` matches no git repository",
+                    self.path.display(),
+                    r.path.get_ref()
+                ));
+            }
+            for p in paths {
+                let dup = found.iter().any(|f| f.spec.path == p);
+                if !dup {
+                    found.push(Found {
+                        spec: RepoSpec {
+                            name: folder_name(&p),
+                            path: p,
+                            url: None,
+                        },
+                        span: r.path.span(),
+                        from_glob: true,
+                    });
+                }
+            }
+        }
+        self.unique_names(&found)?;
+        Ok((found.into_iter().map(|f| f.spec).collect(), empty_globs))
+    }
+
+    /// The repositories the glob `[[repo]]` `r` (expanded to `path`) finds.
+    fn glob_repos(&self, r: &RawRepo, path: &Path) -> Result<Vec<PathBuf>, ConfigError> {
+        for (key, v) in [("name", &r.name), ("url", &r.url)] {
+            if let Some(v) = v {
+                return Err(self.err(
+                    v.span(),
+                    format!(
+                        "`{key}` cannot go with the glob path `{}`",
+                        r.path.get_ref()
+                    ),
+                    "it would apply to every repository the glob finds; \
+                     give that repository its own [[repo]] table",
+                ));
+            }
+        }
+        expand_repo_glob(path).map_err(|e| {
+            self.err(
+                r.path.span(),
+                format!("`path` is not a valid glob: {}", r.path.get_ref()),
+                &e.kind().to_string(),
+            )
+        })
+    }
+
+    /// Adds the `[[repo]]` `r` that names one repository (at `path`) to
+    /// `found`, replacing the entry a glob made for it: its own table wins.
+    fn own_repo(
+        &self,
+        r: &RawRepo,
+        path: PathBuf,
+        found: &mut Vec<Found>,
+    ) -> Result<(), ConfigError> {
+        let name = match &r.name {
+            Some(n) => self.one_line("repo.name", n)?,
+            None => folder_name(&path),
+        };
+        let url = r
+            .url
+            .as_ref()
+            .map(|u| self.one_line("repo.url", u))
+            .transpose()?;
+        let spec = RepoSpec { path, name, url };
+        let span = r.name.as_ref().map_or(r.path.span(), |n| n.span());
+        match found.iter().position(|f| f.spec.path == spec.path) {
+            Some(i) if found[i].from_glob => {
+                found[i] = Found {
+                    spec,
+                    span,
+                    from_glob: false,
+                };
+            }
+            Some(i) => {
+                return Err(self.err(
+                    r.path.span(),
+                    format!(
+                        "repository `{}` is listed twice (first on line {})",
+                        spec.path.display(),
+                        self.line_of(&found[i].span)
+                    ),
+                    "remove one of the two [[repo]] tables",
+                ));
+            }
+            None => found.push(Found {
+                spec,
+                span,
+                from_glob: false,
+            }),
+        }
+        Ok(())
+    }
+
+    /// Goals name repos by `name`, so two repositories may not share one.
+    fn unique_names(&self, found: &[Found]) -> Result<(), ConfigError> {
+        let mut names: HashMap<&str, &Found> = HashMap::new();
+        for f in found {
+            if let Some(first) = names.insert(&f.spec.name, f) {
+                // Point at the later of the two in the file.
+                let (first, second) = if first.span.start <= f.span.start {
+                    (first, f)
+                } else {
+                    (f, first)
+                };
+                return Err(self.err(
+                    second.span.clone(),
+                    format!(
+                        "two repos are named `{}` (the first on line {}): {} and {}",
+                        f.spec.name,
+                        self.line_of(&first.span),
+                        first.spec.path.display(),
+                        second.spec.path.display(),
+                    ),
+                    "give one of them another `name` in its own [[repo]] table",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The `[[goal]]` tables, in the order written.
+    fn goals(
+        &self,
+        raw: &[RawGoal],
+        repos: &[RepoSpec],
+        empty_globs: &[String],
+        warnings: &mut Vec<String>,
+    ) -> Result<Vec<Goal>, ConfigError> {
+        let mut out = Vec::new();
+        // Goal id → the line it was first defined on.
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        for g in raw {
+            let id = self.goal_id(&g.id, &mut ids)?;
+            let status = match &g.status {
+                None => GoalStatus::OnTrack,
+                Some(s) => parse_status(s.get_ref()).ok_or_else(|| {
+                    self.err(
+                        s.span(),
+                        format!("unknown status `{}` in goal `{id}`", s.get_ref()),
+                        &format!("expected one of {}", GoalStatus::ALL.join(", ")),
+                    )
+                })?,
+            };
+            let due = g.due.as_ref().map(|d| self.due(&id, d)).transpose()?;
+            let goal_repos = g
+                .repos
+                .as_deref()
+                .map(|list| self.goal_repos(&id, list, repos, empty_globs, warnings))
+                .transpose()?;
+            let paths = self.globs(&id, "paths", g.paths.as_deref(), false)?;
+            let branches = self.globs(&id, "branches", g.branches.as_deref(), true)?;
+            let keywords = self.keywords(&id, g.keywords.as_deref().unwrap_or_default())?;
+            let goal = Goal {
+                id: id.clone(),
+                title: self.one_line("goal.title", &g.title)?,
+                status,
+                due,
+                success: g.success.clone(),
+                risk: g.risk.clone(),
+                repos: goal_repos,
+                paths,
+                branches,
+                keywords,
+            };
+            if !goal.has_matchers() {
+                warnings.push(format!(
+                    "goal `{id}` has no repos, paths, branches or keywords, so no commit is attributed to it"
+                ));
+            }
+            out.push(goal);
+        }
+        Ok(out)
+    }
+
+    /// A goal's id: the key of its block in the update document, so it must be
+    /// a plain, unique word that is not [`OTHER_KEY`]. Records it in `ids`.
+    fn goal_id(
+        &self,
+        id: &Spanned<String>,
+        ids: &mut HashMap<String, usize>,
+    ) -> Result<String, ConfigError> {
+        let span = id.span();
+        let id = id.get_ref().clone();
+        let valid_id = !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !valid_id {
+            return Err(self.err(
+                span,
+                format!("goal id `{id}` is not valid"),
+                "use lower-case letters, digits and `-`, e.g. \"search-latency\"",
+            ));
+        }
+        if id == OTHER_KEY {
+            return Err(self.err(
+                span,
+                "goal id `other` is reserved".into(),
+                "icu uses it for \"Other work\"; choose another id",
+            ));
+        }
+        if let Some(first) = ids.get(&id) {
+            return Err(self.err(
+                span,
+                format!("duplicate goal id `{id}` (first defined on line {first})"),
+                "goal ids must be unique; rename one",
+            ));
+        }
+        ids.insert(id.clone(), self.line_of(&span));
+        Ok(id)
+    }
+
+    /// The `repos` of goal `id`: each must be the name of a `[[repo]]`, or one
+    /// that a glob finding nothing here could find elsewhere (a warning: the
+    /// config may be shared between machines).
+    fn goal_repos(
+        &self,
+        id: &str,
+        list: &[Spanned<String>],
+        repos: &[RepoSpec],
+        empty_globs: &[String],
+        warnings: &mut Vec<String>,
+    ) -> Result<Vec<String>, ConfigError> {
+        let mut names = Vec::new();
+        for r in list {
+            let name = r.get_ref();
+            let known = repos.iter().any(|s| &s.name == name);
+            let glob = empty_globs.iter().find(|g| glob_could_name(g, name));
+            match (known, glob) {
+                (true, _) => {}
+                // Its glob finds nothing here: maybe it is on another machine.
+                (false, Some(glob)) => warnings.push(format!(
+                    "goal `{id}` names repo `{name}`, which `{glob}` does not find here"
+                )),
+                (false, None) => {
+                    let defined: Vec<&str> = repos.iter().map(|s| s.name.as_str()).collect();
+                    return Err(self.err(
+                        r.span(),
+                        format!("goal `{id}` names repo `{name}`, which no [[repo]] defines"),
+                        &if defined.is_empty() {
+                            "add a [[repo]] table with this name".to_string()
+                        } else {
+                            format!("defined repos: {}", defined.join(", "))
+                        },
+                    ));
+                }
+            }
+            names.push(r.get_ref().clone());
+        }
+        Ok(names)
+    }
+
+    /// The `keywords` regexes of goal `id`, compiled; the error is regex's
+    /// last line, which says what is wrong without its `error:` prefix.
+    fn keywords(&self, id: &str, list: &[Spanned<String>]) -> Result<Vec<Regex>, ConfigError> {
+        let mut keywords = Vec::new();
+        for k in list {
+            keywords.push(Regex::new(k.get_ref()).map_err(|e| {
+                let detail = e.to_string();
+                let last = detail.lines().last().unwrap_or("").trim();
+                let last = last.strip_prefix("error: ").unwrap_or(last).to_string();
+                self.err(
+                    k.span(),
+                    format!("invalid regex in `keywords` of goal `{id}`"),
+                    &last,
+                )
+            })?);
+        }
+        Ok(keywords)
+    }
+
+    fn due(&self, id: &str, d: &Spanned<toml::Value>) -> Result<NaiveDate, ConfigError> {
+        let text = match d.get_ref() {
+            toml::Value::Datetime(dt) if dt.date.is_some() && dt.time.is_none() => dt.to_string(),
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+            self.err(
+                d.span(),
+                format!("`due` of goal `{id}` is not a date: {text}"),
+                "write a date as YYYY-MM-DD, e.g. due = 2027-03-31",
+            )
+        })
+    }
+
+    fn globs(
+        &self,
+        id: &str,
+        key: &str,
+        list: Option<&[Spanned<String>]>,
+        literal_separator: bool,
+    ) -> Result<Option<GlobSet>, ConfigError> {
+        let Some(list) = list.filter(|l| !l.is_empty()) else {
+            return Ok(None);
+        };
+        let mut b = GlobSetBuilder::new();
+        for g in list {
+            let glob = GlobBuilder::new(g.get_ref())
+                .literal_separator(literal_separator || g.get_ref().contains("**"))
+                .build()
+                .map_err(|e| {
+                    self.err(
+                        g.span(),
+                        format!("invalid glob in `{key}` of goal `{id}`"),
+                        &e.kind().to_string(),
+                    )
+                })?;
+            b.add(glob);
+        }
+        b.build().map(Some).map_err(|e| {
+            self.err(
+                list[0].span(),
+                format!("invalid glob in `{key}` of goal `{id}`"),
+                &e.to_string(),
+            )
+        })
+    }
+}
+
+/// A repository found so far, with the span it came from, so that a later
+/// duplicate can name the line of the first.
+struct Found {
+    spec: RepoSpec,
+    span: Range<usize>,
+    from_glob: bool,
+}
+
+/// The address in `Name <addr>`, or all of `s`.
+fn addr_spec(s: &str) -> &str {
+    match (s.rfind('<'), s.ends_with('>')) {
+        (Some(i), true) => s[i + 1..s.len() - 1].trim(),
+        _ => s,
+    }
+}
+
+/// A status as written in the config; `None` for anything else.
+fn parse_status(s: &str) -> Option<GoalStatus> {
+    match s {
+        "on-track" => Some(GoalStatus::OnTrack),
+        "at-risk" => Some(GoalStatus::AtRisk),
+        "off-track" => Some(GoalStatus::OffTrack),
+        "done" => Some(GoalStatus::Done),
+        "paused" => Some(GoalStatus::Paused),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::starter::lit;
+    use crate::config::tests::{parse_err, parse_ok};
+
+    #[test]
+    fn a_goal_without_matchers_is_a_warning() {
+        let c = parse_ok("[[goal]]\nid = \"g\"\ntitle = \"G\"\n");
+        assert_eq!(c.warnings.len(), 1);
+        assert!(c.warnings[0].contains("goal `g`"));
+    }
+
+    #[test]
+    fn emails_keep_the_address_only() {
+        let c = parse_ok("[me]\nemails = [\"Ada L <Ada@Example.com>\", \"ADA@x.org\"]\n");
+        assert_eq!(c.me.emails, vec!["ada@example.com", "ada@x.org"]);
+    }
+
+    #[test]
+    fn the_subject_may_use_every_variable_icu_provides() {
+        let vars: Vec<String> = SUBJECT_VARIABLES
+            .split(", ")
+            .map(|v| format!("{{{{ {v} }}}}"))
+            .collect();
+        let c = parse_ok(&format!("[update]\nsubject = {}\n", lit(&vars.join(" "))));
+        assert!(c.update.subject.contains("period.until_short"));
+        let e = parse_err("[update]\nsubject = \"{{ period.begin }}\"\n").to_string();
+        assert!(e.contains("me.name, me.emails"), "{e}");
+    }
+
+    #[test]
+    fn a_glob_repo_takes_no_name_or_url() {
+        let e = parse_err("[[repo]]\npath = \"/src/*\"\nname = \"x\"\n");
+        assert_eq!((e.line, e.column), (Some(3), Some(8)));
+        assert!(
+            e.to_string().contains("cannot go with the glob path"),
+            "{e}"
+        );
+        let e = parse_err("[[repo]]\npath = \"/src/*\"\nurl = \"https://x\"\n");
+        assert!(e.to_string().contains("`url`"), "{e}");
+    }
+
+    #[test]
+    fn a_repo_listed_by_a_glob_and_its_own_table_is_listed_once() {
+        let d = tempfile::tempdir().unwrap();
+        for n in ["a", "b"] {
+            std::fs::create_dir_all(d.path().join(n).join(".git")).unwrap();
+        }
+        let root = d.path().display();
+        // Either order: the table with the url wins.
+        for text in [
+            format!("[[repo]]\npath = \"{root}/*\"\n[[repo]]\npath = \"{root}/a\"\nname = \"alpha\"\nurl = \"https://x/a\"\n"),
+            format!("[[repo]]\npath = \"{root}/a/\"\nname = \"alpha\"\nurl = \"https://x/a\"\n[[repo]]\npath = \"{root}/*\"\n"),
+        ] {
+            let c = parse_ok(&text);
+            let mut got: Vec<_> = c.repos.iter().map(|r| (r.name.as_str(), r.url.as_deref())).collect();
+            got.sort();
+            assert_eq!(got, vec![("alpha", Some("https://x/a")), ("b", None)], "{text}");
+        }
+        let e = parse_err(&format!(
+            "[[repo]]\npath = \"{root}/a\"\n[[repo]]\npath = \"{root}/a/\"\n"
+        ));
+        assert_eq!(e.line, Some(4));
+        assert!(
+            e.to_string().contains("is listed twice (first on line 2)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_goal_may_name_a_repo_its_glob_does_not_find_here() {
+        let c = parse_ok("[[repo]]\npath = \"/nowhere/*\"\n[[goal]]\nid = \"g\"\ntitle = \"G\"\nrepos = [\"search\"]\n");
+        assert_eq!(c.goals[0].repos, Some(vec!["search".to_string()]));
+        assert!(
+            c.warnings
+                .iter()
+                .any(|w| w.contains("`/nowhere/*` does not find here")),
+            "{:?}",
+            c.warnings
+        );
+        // A glob that finds repositories does not excuse a typo.
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("search/.git")).unwrap();
+        let e = parse_err(&format!(
+            "[[repo]]\npath = \"{}/*\"\n[[goal]]\nid = \"g\"\ntitle = \"G\"\nrepos = [\"serach\"]\n",
+            d.path().display()
+        ));
+        assert!(e.to_string().contains("defined repos: search"), "{e}");
+    }
+}
