@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::config::Goal;
 use crate::scan::{Commit, RepoActivity};
 
-/// Whether `goal` claims `commit` of repository `repo` (DESIGN.md "Config"):
+/// Whether `goal` claims `commit` of repository `repo` (docs/ARCHITECTURE.md, "Attribution"):
 /// the commit is in one of the goal's repos (all when absent) and meets any of
 /// its paths, branches or keywords — or the goal has only `repos`, which then
 /// claims every commit there. A goal with no matcher claims nothing.

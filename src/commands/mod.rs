@@ -110,7 +110,7 @@ impl Ctx {
     }
 
     /// Loads the config; with no config file at all, falls back to the git
-    /// identity and the current repository (DESIGN.md), with a hint.
+    /// identity and the current repository (README.md, "no config"), with a hint.
     pub fn load_config(&self) -> Result<Config, Error> {
         let (path, explicit) = self.config_path();
         if path.exists() || explicit {

@@ -201,7 +201,7 @@ impl Validator<'_> {
     }
 
     /// `update.subject` must compile and render with the variables
-    /// `commands::export::subject` gives it, so that a typo is found now
+    /// `export::subject` gives it (`template::SubjectContext`), so that a typo is found now
     /// rather than when the update is sent.
     fn subject(&self, s: &Spanned<String>, text: &str) -> Result<(), ConfigError> {
         let invalid = |e: TemplateError| {
