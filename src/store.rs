@@ -28,6 +28,10 @@ pub enum StoreError {
     /// Another icu holds the lock.
     #[error("another icu is writing {} right now; try again when it has finished", path.display())]
     Locked { path: PathBuf },
+    /// An update or config that is a device, a pipe or a folder: icu will
+    /// neither read it as text nor replace it with a file.
+    #[error("{} is not a regular file; icu leaves it as it is. Name an update or config file", path.display())]
+    NotRegular { path: PathBuf },
     /// The file changed on disk between read and write.
     #[error("{} changed while icu was working on it; nothing was written. Run the command again", path.display())]
     Changed { path: PathBuf },
@@ -109,8 +113,10 @@ pub fn latest(dir: &Path) -> Result<PathBuf, StoreError> {
         })
 }
 
-/// Reads an update as UTF-8 text.
+/// Reads an update as UTF-8 text. Anything but a regular file (or a link
+/// to one) is refused before it is opened: a FIFO would block for ever.
 pub fn read(path: &Path) -> Result<String, StoreError> {
+    ensure_regular(path)?;
     let bytes = fs::read(path).map_err(|e| StoreError::io("reading", path, e))?;
     String::from_utf8(bytes).map_err(|e| StoreError::NotUtf8 {
         path: path.to_path_buf(),
@@ -156,10 +162,25 @@ impl Drop for Lock {
     }
 }
 
+/// Refuses a path that exists and is not a regular file (after links).
+fn ensure_regular(path: &Path) -> Result<(), StoreError> {
+    match fs::metadata(path) {
+        Ok(m) if !m.is_file() => Err(StoreError::NotRegular {
+            path: path.to_path_buf(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Writes `contents` to `path` atomically: a temp file in the same folder,
 /// flushed to disk, then renamed over the target. A failure (a full disk, a
-/// read-only dir) leaves the old file as it was.
+/// read-only dir) leaves the old file as it was. A symbolic link is written
+/// through (its target is replaced, the link stays), an existing file keeps
+/// its permissions, and anything but a regular file is refused: an update or
+/// a config is never a device or a pipe.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
+    ensure_regular(path)?;
+    let path = &fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -170,12 +191,40 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| StoreError::io("creating a temp file in", dir, e))?;
+    if let Ok(m) = fs::metadata(path) {
+        fs::set_permissions(tmp.path(), m.permissions())
+            .map_err(|e| StoreError::io("setting the permissions of", tmp.path(), e))?;
+    }
     tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| StoreError::io("writing", path, e))?;
     tmp.persist(path)
         .map_err(|e| StoreError::io("replacing", path, e.error))?;
     Ok(())
+}
+
+/// Writes an output the person named (`icu export -o OUT`). A regular file,
+/// or a path that does not exist yet, is written atomically as
+/// [`write_atomic`] does. Anything else — `/dev/null`, `/dev/stdout`, a
+/// terminal, a FIFO, a process substitution — is opened and written in
+/// place, as `cat > OUT` would: never renamed over, removed or chmod-ed.
+pub fn write_output(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
+    // `/dev/stdout` redirected to a file is a link to a regular file, but
+    // renaming over it would cut the shell's redirection off: anything under
+    // /dev or /proc is written in place whatever it points to.
+    let special = path.starts_with("/dev")
+        || path.starts_with("/proc")
+        || fs::metadata(path).is_ok_and(|m| !m.is_file());
+    if !special {
+        return write_atomic(path, contents);
+    }
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| StoreError::io("opening", path, e))?;
+    f.write_all(contents)
+        .and_then(|()| f.flush())
+        .map_err(|e| StoreError::io("writing", path, e))
 }
 
 /// Replaces an existing update whose content was `expected` when read: keeps
@@ -227,6 +276,41 @@ mod tests {
         replace(&p, "old", "new").unwrap();
         assert_eq!(fs::read_to_string(&p).unwrap(), "new");
         assert_eq!(fs::read_to_string(backup_path(&p)).unwrap(), "old");
+    }
+
+    #[test]
+    fn an_atomic_write_keeps_the_mode_and_writes_through_a_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.md");
+        fs::write(&real, "old").unwrap();
+        fs::set_permissions(&real, fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("2026-11-23.md");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+        let mode = fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+    }
+
+    #[test]
+    fn an_update_that_is_not_a_regular_file_is_neither_read_nor_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("2026-11-23.md");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let e = read(&fifo).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+        assert!(write_atomic(&fifo, b"x").is_err());
+        let kind = fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(std::os::unix::fs::FileTypeExt::is_fifo(&kind));
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
     };
     match target {
         Some(out) => {
-            store::write_atomic(&out, &bytes)?;
+            store::write_output(&out, &bytes)?;
             ctx.term.info(&format!("wrote {}", out.display()));
             if args.open {
                 export::open_with_default_app(&out)?;
