@@ -38,8 +38,14 @@ pub(super) fn changes(
     detail: Detail,
 ) -> Result<(Vec<String>, usize, usize), git2::Error> {
     let tree = c.tree()?;
-    // A root commit, or a shallow boundary, compares with the empty tree.
-    let parent_tree = c.parent(0).ok().map(|p| p.tree()).transpose()?;
+    // A root commit compares with the empty tree, and so does a shallow
+    // clone's boundary (libgit2 gives it no parents). A parent that is listed
+    // but missing is an error: comparing with the empty tree would count the
+    // whole tree as this commit's work.
+    let parent_tree = match c.parent_count() {
+        0 => None,
+        _ => Some(c.parent(0)?.tree()?),
+    };
     let mut out = Vec::new();
     diff_trees(repo, parent_tree.as_ref(), Some(&tree), "", &mut out)?;
 

@@ -38,6 +38,17 @@
 //!   detached) are scanned. Remote-tracking branches are not (only
 //!   `refs/remotes/origin/HEAD` is read, to name the mainline), and neither
 //!   are tags.
+//!
+//! # Damage
+//!
+//! A repository that cannot be opened, or whose branches cannot be listed,
+//! is a [`ScanWarning`] instead of a result. Inside a repository that can be
+//! scanned nothing is dropped in silence: commits the walk cannot read (an
+//! object missing from a damaged repository) make one warning naming the
+//! first and how many, since the history behind them went unseen; commits of
+//! mine whose files cannot be compared are kept, without files or line
+//! counts, and one warning names them. A shallow clone's boundary is not
+//! damage: libgit2 reads `.git/shallow` and gives those commits no parents.
 
 mod diff;
 mod identity;
@@ -49,7 +60,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Once};
 
-use git2::{Commit as GitCommit, Repository, RepositoryOpenFlags};
+use git2::{Commit as GitCommit, Oid, Repository, RepositoryOpenFlags};
 use regex::Regex;
 use serde::Serialize;
 
@@ -124,9 +135,14 @@ pub struct RepoActivity {
     pub visited: usize,
     /// Commits in the window, anyone's, merges included.
     pub in_window: usize,
+    /// What went wrong without stopping the scan: commits that could not be
+    /// read, commits of mine whose files could not be compared.
+    #[serde(skip)]
+    pub warnings: Vec<ScanWarning>,
 }
 
-/// A repository that could not be scanned; the rest goes on.
+/// A repository that could not be scanned, or a problem met while scanning
+/// it; the rest goes on.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScanWarning {
     pub repo: String,
@@ -189,7 +205,8 @@ pub enum Detail {
 
 /// Scans every repository, in parallel (one libgit2 repository per thread).
 /// Results come back in the order of `repos`; a repository that cannot be
-/// opened becomes a warning.
+/// opened becomes a warning, and so does each problem met in a repository
+/// that could be scanned (also kept in its [`RepoActivity::warnings`]).
 pub fn scan_all(
     repos: &[RepoSpec],
     window: TimeWindow,
@@ -222,7 +239,10 @@ pub fn scan_all(
     let mut warnings = Vec::new();
     for (spec, r) in repos.iter().zip(results) {
         match r {
-            Some(Ok(a)) => activity.push(a),
+            Some(Ok(a)) => {
+                warnings.extend(a.warnings.iter().cloned());
+                activity.push(a);
+            }
             Some(Err(w)) => warnings.push(w),
             None => warnings.push(warning(spec, "the scan thread stopped unexpectedly")),
         }
@@ -258,7 +278,9 @@ pub fn open(path: &Path) -> Result<Repository, String> {
     })
 }
 
-/// Scans one repository.
+/// Scans one repository. A repository that cannot be opened or walked is an
+/// error; commits that cannot be read or compared are warnings in the
+/// result.
 pub fn scan_repo(
     spec: &RepoSpec,
     window: TimeWindow,
@@ -267,14 +289,21 @@ pub fn scan_repo(
 ) -> Result<RepoActivity, ScanWarning> {
     init_libgit2();
     let repo = open(&spec.path).map_err(|m| warning(spec, m))?;
-    let walk = walk::walk_window(&repo, window).map_err(|e| warning(spec, e.message()))?;
+    let mut walk = walk::walk_window(&repo, window).map_err(|e| warning(spec, e.message()))?;
     let mailmap = repo.mailmap().ok();
 
+    let mut unreadable = std::mem::take(&mut walk.unreadable);
+    // (short id, reason) of my commits whose files could not be compared.
+    let mut undiffed = Vec::new();
     let mut commits = Vec::new();
     let mut merges = Vec::new();
     for &oid in &walk.in_window {
-        let Ok(c) = repo.find_commit(oid) else {
-            continue;
+        let c = match repo.find_commit(oid) {
+            Ok(c) => c,
+            Err(e) => {
+                unreadable.add(oid, &e);
+                continue;
+            }
         };
         if c.parent_count() > 1 {
             if let Some(pr) = merge_pr(&c) {
@@ -285,7 +314,13 @@ pub fn scan_repo(
         if !identity::is_mine(&c, mailmap.as_ref(), me) {
             continue;
         }
-        commits.push(describe(&repo, &c, mailmap.as_ref(), detail));
+        // Nothing of mine is dropped: a commit whose trees or blobs cannot
+        // be read is kept, without files, and said so.
+        let changed = diff::changes(&repo, &c, detail).unwrap_or_else(|e| {
+            undiffed.push((short(&oid.to_string()), e.message().to_string()));
+            Default::default()
+        });
+        commits.push(describe(&c, mailmap.as_ref(), changed));
     }
 
     let branch_of = walk::branch_membership(&walk, &commits);
@@ -306,6 +341,11 @@ pub fn scan_repo(
         })
         .collect();
 
+    let warnings = unreadable_message(&unreadable.list)
+        .into_iter()
+        .chain(undiffed_message(&undiffed))
+        .map(|m| warning(spec, m))
+        .collect();
     Ok(RepoActivity {
         name: spec.name.clone(),
         path: spec.path.clone(),
@@ -314,7 +354,63 @@ pub fn scan_repo(
         merges,
         visited: walk.visited,
         in_window: walk.in_window.len(),
+        warnings,
     })
+}
+
+/// A commit's abbreviated id, as [`Commit::short`] gives it.
+fn short(id: &str) -> String {
+    id.chars().take(7).collect()
+}
+
+/// The warning for commits the walk could not read, if any: one for the
+/// repository, naming the first.
+fn unreadable_message(unreadable: &[(Oid, String)]) -> Option<String> {
+    let ((first, reason), rest) = unreadable.split_first()?;
+    let first = short(&first.to_string());
+    let what = if rest.is_empty() {
+        format!(
+            "commit {first} could not be read ({reason}); \
+             it and the history behind it were skipped"
+        )
+    } else {
+        format!(
+            "{} commits could not be read (the first, {first}: {reason}); \
+             they and the history behind them were skipped",
+            unreadable.len()
+        )
+    };
+    Some(format!(
+        "{what}, so work of yours may be missing \
+         (`git fsck` in the repository shows what is damaged)"
+    ))
+}
+
+/// The warning for my commits whose files could not be compared, if any:
+/// one for the repository, naming the first few.
+fn undiffed_message(undiffed: &[(String, String)]) -> Option<String> {
+    const NAMED: usize = 3;
+    let ((first, reason), rest) = undiffed.split_first()?;
+    if rest.is_empty() {
+        return Some(format!(
+            "could not compare the files of {first} ({reason}); \
+             it is listed without files or line counts"
+        ));
+    }
+    let named: Vec<&str> = undiffed
+        .iter()
+        .take(NAMED)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let ids = match (undiffed.len() - named.len(), named.split_last()) {
+        (0, Some((last, init))) => format!("{} and {last}", init.join(", ")),
+        (more, _) => format!("{} and {more} more", named.join(", ")),
+    };
+    Some(format!(
+        "could not compare the files of {} commits ({ids}; the first failed with: {reason}); \
+         they are listed without files or line counts",
+        undiffed.len()
+    ))
 }
 
 static SQUASH_PR: LazyLock<Regex> =
@@ -329,24 +425,22 @@ fn merge_pr(c: &GitCommit<'_>) -> Option<u32> {
     MERGE_PR.captures(first)?.get(1)?.as_str().parse().ok()
 }
 
-/// The [`Commit`] for one of my commits: its message, author after
-/// `.mailmap`, and (per `detail`) what it changed.
+/// The [`Commit`] for one of my commits: its message, its author after
+/// `.mailmap`, and what it changed (files, lines added and removed).
 fn describe(
-    repo: &Repository,
     c: &GitCommit<'_>,
     mailmap: Option<&git2::Mailmap>,
-    detail: Detail,
+    (files, added, removed): (Vec<String>, usize, usize),
 ) -> Commit {
     let message = String::from_utf8_lossy(c.message_bytes()).into_owned();
     let subject = message.lines().next().unwrap_or("").trim().to_string();
     let author = mailmap
         .and_then(|m| c.author_with_mailmap(m).ok())
         .unwrap_or_else(|| c.author().to_owned());
-    let (files, added, removed) = diff::changes(repo, c, detail).unwrap_or_default();
     let id = c.id().to_string();
     let when = c.committer().when();
     Commit {
-        short: id.chars().take(7).collect(),
+        short: short(&id),
         id,
         pr: SQUASH_PR
             .captures(&subject)
@@ -374,5 +468,44 @@ mod tests {
         let re = &SQUASH_PR;
         assert_eq!(&re.captures("Add cache (#481)").unwrap()[1], "481");
         assert!(re.captures("Add cache (#481) later").is_none());
+    }
+
+    #[test]
+    fn many_failures_make_one_warning_that_names_the_first() {
+        let undiffed = |n: usize| -> Vec<(String, String)> {
+            (0..n)
+                .map(|i| (format!("abc{i:04}"), format!("gone {i}")))
+                .collect()
+        };
+        assert_eq!(undiffed_message(&[]), None);
+        assert_eq!(
+            undiffed_message(&undiffed(1)).unwrap(),
+            "could not compare the files of abc0000 (gone 0); \
+             it is listed without files or line counts"
+        );
+        assert_eq!(
+            undiffed_message(&undiffed(3)).unwrap(),
+            "could not compare the files of 3 commits (abc0000, abc0001 and abc0002; \
+             the first failed with: gone 0); they are listed without files or line counts"
+        );
+        assert_eq!(
+            undiffed_message(&undiffed(5)).unwrap(),
+            "could not compare the files of 5 commits (abc0000, abc0001, abc0002 and 2 more; \
+             the first failed with: gone 0); they are listed without files or line counts"
+        );
+
+        let oid = |b: u8| Oid::from_bytes(&[b; 20]).unwrap();
+        assert_eq!(unreadable_message(&[]), None);
+        assert_eq!(
+            unreadable_message(&[(oid(1), "gone".into())]).unwrap(),
+            "commit 0101010 could not be read (gone); it and the history behind it were \
+             skipped, so work of yours may be missing (`git fsck` in the repository shows \
+             what is damaged)"
+        );
+        let two = [(oid(1), "gone".into()), (oid(2), "bad".into())];
+        assert!(unreadable_message(&two).unwrap().starts_with(
+            "2 commits could not be read (the first, 0101010: gone); \
+             they and the history behind them were skipped"
+        ));
     }
 }

@@ -41,6 +41,9 @@ use git2::{Oid, Repository};
 
 use super::{Commit, TimeWindow, SKEW_MARGIN_SECS, SLOP};
 
+/// A local branch: its short name and its tip.
+type Tip = (String, Oid);
+
 /// What the walk saw: the commits in the window (newest first), the parents
 /// of every visited commit, and the branch tips.
 pub(super) struct Walk {
@@ -48,12 +51,14 @@ pub(super) struct Walk {
     parents: HashMap<Oid, Vec<Oid>>,
     /// Committer time of every visited commit.
     times: HashMap<Oid, i64>,
-    tips: Vec<(String, Oid)>,
+    tips: Vec<Tip>,
     /// The mainline branch and its tip (see [`mainline`]).
-    mainline: Option<(String, Oid)>,
+    mainline: Option<Tip>,
     /// HEAD's commit, when it has one.
     head: Option<Oid>,
     pub(super) visited: usize,
+    /// Commits that could not be read; the history behind them is unseen.
+    pub(super) unreadable: Unreadable,
 }
 
 #[derive(PartialEq, Eq)]
@@ -76,24 +81,66 @@ impl PartialOrd for Entry {
     }
 }
 
-/// The walk described in the module docs.
-pub(super) fn walk_window(repo: &Repository, window: TimeWindow) -> Result<Walk, git2::Error> {
+/// Commits the walk could not read, each once, in the order met, with
+/// libgit2's reason: a branch tip or a parent whose object is missing or is
+/// not a commit (a damaged repository). A shallow clone's boundary is not
+/// one of them: libgit2 reads `.git/shallow` and gives those commits no
+/// parents.
+#[derive(Debug, Default)]
+pub(super) struct Unreadable {
+    pub(super) list: Vec<(Oid, String)>,
+    seen: HashSet<Oid>,
+}
+
+impl Unreadable {
+    pub(super) fn add(&mut self, oid: Oid, e: &git2::Error) {
+        if self.seen.insert(oid) {
+            self.list.push((oid, e.message().to_string()));
+        }
+    }
+}
+
+/// The local branch tips (`refs/heads/*`) and HEAD's commit.
+fn branch_tips(
+    repo: &Repository,
+    unreadable: &mut Unreadable,
+) -> Result<(Vec<Tip>, Option<Oid>), git2::Error> {
     let mut tips = Vec::new();
     for r in repo.references_glob("refs/heads/*")? {
         let Ok(r) = r else { continue };
-        let (Some(name), Ok(c)) = (r.shorthand().ok().map(str::to_owned), r.peel_to_commit())
-        else {
+        let Some(name) = r.shorthand().ok().map(str::to_owned) else {
             continue;
         };
-        tips.push((name, c.id()));
+        match r.peel_to_commit() {
+            Ok(c) => tips.push((name, c.id())),
+            Err(e) => {
+                if let Some(oid) = r.resolve().ok().and_then(|r| r.target()) {
+                    unreadable.add(oid, &e);
+                }
+            }
+        }
     }
+    // HEAD may be detached, or unborn in an empty repository (no warning).
+    let head = match repo.head() {
+        Ok(h) => match h.peel_to_commit() {
+            Ok(c) => Some(c.id()),
+            Err(e) => {
+                if let Some(oid) = h.target() {
+                    unreadable.add(oid, &e);
+                }
+                None
+            }
+        },
+        Err(_) => None,
+    };
+    Ok((tips, head))
+}
+
+/// The walk described in the module docs.
+pub(super) fn walk_window(repo: &Repository, window: TimeWindow) -> Result<Walk, git2::Error> {
+    let mut unreadable = Unreadable::default();
+    let (tips, head) = branch_tips(repo, &mut unreadable)?;
     let mut seeds: Vec<Oid> = tips.iter().map(|(_, o)| *o).collect();
-    // HEAD may be detached, or unborn in an empty repository.
-    let head = repo
-        .head()
-        .and_then(|h| h.peel_to_commit())
-        .ok()
-        .map(|c| c.id());
     seeds.extend(head);
     let mainline = mainline(repo, &tips);
 
@@ -101,11 +148,12 @@ pub(super) fn walk_window(repo: &Repository, window: TimeWindow) -> Result<Walk,
     let mut queued: HashSet<Oid> = HashSet::new();
     for oid in seeds {
         if queued.insert(oid) {
-            if let Ok(c) = repo.find_commit(oid) {
-                heap.push(Entry {
+            match repo.find_commit(oid) {
+                Ok(c) => heap.push(Entry {
                     time: c.committer().when().seconds(),
                     oid,
-                });
+                }),
+                Err(e) => unreadable.add(oid, &e),
             }
         }
     }
@@ -124,8 +172,12 @@ pub(super) fn walk_window(repo: &Repository, window: TimeWindow) -> Result<Walk,
             break;
         };
         visited += 1;
-        let Ok(c) = repo.find_commit(oid) else {
-            continue;
+        let c = match repo.find_commit(oid) {
+            Ok(c) => c,
+            Err(e) => {
+                unreadable.add(oid, &e);
+                continue;
+            }
         };
         if time < window.since {
             old_streak += 1;
@@ -137,8 +189,17 @@ pub(super) fn walk_window(repo: &Repository, window: TimeWindow) -> Result<Walk,
         }
         let mut ps = Vec::with_capacity(c.parent_count());
         for i in 0..c.parent_count() {
-            // A shallow clone's boundary has parents that are not there.
-            let Ok(p) = c.parent(i) else { continue };
+            // A parent that is listed but cannot be read is a missing object
+            // (a shallow clone's boundary commits have no parents at all).
+            let p = match c.parent(i) {
+                Ok(p) => p,
+                Err(e) => {
+                    if let Ok(pid) = c.parent_id(i) {
+                        unreadable.add(pid, &e);
+                    }
+                    continue;
+                }
+            };
             let pid = p.id();
             ps.push(pid);
             if queued.insert(pid) {
@@ -159,6 +220,7 @@ pub(super) fn walk_window(repo: &Repository, window: TimeWindow) -> Result<Walk,
         mainline,
         head,
         visited,
+        unreadable,
     })
 }
 
@@ -218,7 +280,7 @@ pub(super) fn branch_membership(walk: &Walk, commits: &[Commit]) -> HashMap<Stri
 /// The mainline branch: the one `origin/HEAD` points at when it exists
 /// locally, else the first of `main`, `master`, `trunk`, `develop`, else the
 /// checked-out branch.
-fn mainline(repo: &Repository, tips: &[(String, Oid)]) -> Option<(String, Oid)> {
+fn mainline(repo: &Repository, tips: &[Tip]) -> Option<Tip> {
     let tip_of = |name: &str| tips.iter().find(|(n, _)| n == name).cloned();
     if let Ok(r) = repo.find_reference("refs/remotes/origin/HEAD") {
         if let Some(target) = r.symbolic_target().ok().flatten() {
@@ -377,6 +439,7 @@ mod tests {
                 mainline: None,
                 head: None,
                 visited: 0,
+                unreadable: Unreadable::default(),
             };
             for m in merges {
                 prop_assert_eq!(brought_in(&walk, m), brought_in_exhaustive(&walk, m));
