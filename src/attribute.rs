@@ -231,6 +231,7 @@ mod tests {
             merges: vec![],
             visited: 2,
             in_window: 2,
+            warnings: vec![],
         };
         let at = attribute(&[a, b], &[repo]);
         assert_eq!(at.goals[0].commits(), 1);

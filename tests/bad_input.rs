@@ -113,11 +113,15 @@ fn a_shallow_clone_cut_inside_the_window_reports_what_it_has() {
         shallow.to_str().unwrap(),
     ]);
     let cfg = config_with_paths(&env, &[("shallow", &shallow)]);
-    draft_print(&env, &cfg).success().stdout(
-        predicate::str::contains("After the cut")
-            .and(predicate::str::contains("At the cut"))
-            .and(predicate::str::contains("Before the cut").not()),
-    );
+    draft_print(&env, &cfg)
+        .success()
+        .stdout(
+            predicate::str::contains("After the cut")
+                .and(predicate::str::contains("At the cut"))
+                .and(predicate::str::contains("Before the cut").not()),
+        )
+        // The cut is expected: its commits have no parents, nothing is damaged.
+        .stderr(predicate::str::contains("warning").not());
 }
 
 #[test]
@@ -304,6 +308,100 @@ fn commits_dated_in_the_future_or_before_1970_do_not_disturb_the_window() {
             .and(predicate::str::contains("From the future").not())
             .and(predicate::str::contains("Before the epoch").not()),
     );
+}
+
+/// Deletes the loose object `id` from `r`'s object store, as a damaged disk
+/// or a half-copied repository would.
+fn delete_object(r: &Repo, id: &str) {
+    let file = r.path.join(".git/objects").join(&id[..2]).join(&id[2..]);
+    fs::remove_file(&file).unwrap_or_else(|e| panic!("{} is not there: {e}", file.display()));
+}
+
+#[test]
+fn a_commit_whose_files_cannot_be_compared_is_listed_with_a_warning() {
+    let env = TestEnv::new();
+    let r = env.repo("damaged");
+    r.commit(C::mine("2026-11-19T10:00:00Z", "Work that counts", "a.txt"));
+    let id = r.commit(C::mine(
+        "2026-11-20T10:00:00Z",
+        "Work whose file is gone",
+        "b.txt",
+    ));
+    delete_object(&r, &r.git(&["rev-parse", &format!("{id}:b.txt")]));
+    let cfg = env.config_for(&[&r], "");
+    draft_print(&env, &cfg)
+        .success()
+        .stdout(
+            predicate::str::contains("Work whose file is gone")
+                .and(predicate::str::contains("Work that counts")),
+        )
+        .stderr(
+            predicate::str::contains(format!(
+                "repo `damaged` ({}): could not compare the files of {} (",
+                r.path.display(),
+                r.short(&id)
+            ))
+            .and(predicate::str::contains(
+                "); it is listed without files or line counts",
+            ))
+            .and(predicate::str::contains("could not be read").not()),
+        );
+}
+
+#[test]
+fn a_commit_that_cannot_be_read_is_a_warning_and_the_rest_is_reported() {
+    let env = TestEnv::new();
+    let r = env.repo("broken");
+    let lost = r.commit(C::mine(
+        "2026-11-18T10:00:00Z",
+        "Work behind the damage",
+        "a.txt",
+    ));
+    r.commit(C::theirs("2026-11-19T10:00:00Z", "Their work", "b.txt"));
+    r.commit(C::mine(
+        "2026-11-20T10:00:00Z",
+        "Work in front of the damage",
+        "c.txt",
+    ));
+    delete_object(&r, &lost);
+    let cfg = env.config_for(&[&r], "");
+    draft_print(&env, &cfg)
+        .success()
+        .stdout(
+            predicate::str::contains("Work in front of the damage")
+                .and(predicate::str::contains("Work behind the damage").not()),
+        )
+        .stderr(
+            predicate::str::contains(format!(
+                "repo `broken` ({}): commit {} could not be read (",
+                r.path.display(),
+                r.short(&lost)
+            ))
+            .and(predicate::str::contains(
+                "it and the history behind it were skipped, so work of yours may be missing",
+            ))
+            // The commits that could be read compare as usual.
+            .and(predicate::str::contains("could not compare").not()),
+        );
+}
+
+#[test]
+fn a_branch_whose_tip_cannot_be_read_is_a_warning() {
+    let env = TestEnv::new();
+    let r = env.repo("tipless");
+    r.commit(C::mine("2026-11-19T10:00:00Z", "On main", "a.txt"));
+    r.git(&["checkout", "-q", "-b", "feature"]);
+    let tip = r.commit(C::mine("2026-11-20T10:00:00Z", "On the feature", "b.txt"));
+    r.git(&["checkout", "-q", "main"]);
+    delete_object(&r, &tip);
+    let cfg = env.config_for(&[&r], "");
+    draft_print(&env, &cfg)
+        .success()
+        .stdout(predicate::str::contains("On main"))
+        .stderr(predicate::str::contains(format!(
+            "commit {} could not be read (",
+            r.short(&tip)
+        )));
 }
 
 // --- documents ------------------------------------------------------------

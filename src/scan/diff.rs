@@ -1,0 +1,224 @@
+//! What a commit changed: our own comparison of its tree with its first
+//! parent's, descending only into subtrees whose ids differ; rename detection
+//! for the commits that need it; and line counts as `git log --numstat`
+//! gives them (imara-diff's Myers diff on lines with their terminators;
+//! binary files, by git's rule, count 0).
+//!
+//! # Why not libgit2's diff
+//!
+//! `diff_tree_to_tree` expands every file of both trees and does not skip
+//! subtrees that are identical on both sides: about 2.5 ms per commit on
+//! git.git, where comparing the trees ourselves costs 0.1–0.5 ms. And a blob
+//! patch from libgit2 looks up `.gitattributes` for every file.
+//!
+//! Renames only matter for a commit that both adds and deletes files; every
+//! other commit takes the fast path above. A commit that does both goes
+//! through libgit2's diff with `find_similar`, which takes a pair with the
+//! same blob id as an exact rename without reading it and compares contents
+//! only for the other pairs, so moved files count as git counts them.
+
+use std::collections::HashMap;
+
+use git2::{Commit as GitCommit, ObjectType, Oid, Repository, Tree};
+
+use super::Detail;
+
+/// One side of a changed path.
+struct Change {
+    path: String,
+    old: Option<Oid>,
+    new: Option<Oid>,
+}
+
+/// Files touched and lines added/removed, as `git log --numstat` counts them
+/// (renames detected, binary files count 0).
+pub(super) fn changes(
+    repo: &Repository,
+    c: &GitCommit<'_>,
+    detail: Detail,
+) -> Result<(Vec<String>, usize, usize), git2::Error> {
+    let tree = c.tree()?;
+    // A root commit compares with the empty tree, and so does a shallow
+    // clone's boundary (libgit2 gives it no parents). A parent that is listed
+    // but missing is an error: comparing with the empty tree would count the
+    // whole tree as this commit's work.
+    let parent_tree = match c.parent_count() {
+        0 => None,
+        _ => Some(c.parent(0)?.tree()?),
+    };
+    let mut out = Vec::new();
+    diff_trees(repo, parent_tree.as_ref(), Some(&tree), "", &mut out)?;
+
+    if detail == Detail::Paths {
+        let mut files: Vec<String> = out.into_iter().map(|ch| ch.path).collect();
+        files.sort();
+        return Ok((files, 0, 0));
+    }
+    let has_add = out.iter().any(|x| x.old.is_none());
+    let has_del = out.iter().any(|x| x.new.is_none());
+    if has_add && has_del {
+        return renames_diff(repo, parent_tree.as_ref(), &tree);
+    }
+    let mut files = Vec::with_capacity(out.len());
+    let (mut added, mut removed) = (0, 0);
+    for ch in out {
+        let (a, r) = blob_line_stats(repo, ch.old, ch.new)?;
+        added += a;
+        removed += r;
+        files.push(ch.path);
+    }
+    files.sort();
+    Ok((files, added, removed))
+}
+
+/// The slow path for commits that both add and delete files: libgit2's diff
+/// with rename detection, so that moved files count as git counts them.
+fn renames_diff(
+    repo: &Repository,
+    old: Option<&Tree<'_>>,
+    new: &Tree<'_>,
+) -> Result<(Vec<String>, usize, usize), git2::Error> {
+    let mut diff = repo.diff_tree_to_tree(old, Some(new), None)?;
+    let mut find = git2::DiffFindOptions::new();
+    find.renames(true);
+    diff.find_similar(Some(&mut find))?;
+    let stats = diff.stats()?;
+    let mut files = Vec::new();
+    for d in diff.deltas() {
+        for f in [d.old_file().path(), d.new_file().path()]
+            .into_iter()
+            .flatten()
+        {
+            files.push(f.to_string_lossy().into_owned());
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok((files, stats.insertions(), stats.deletions()))
+}
+
+fn blob_line_stats(
+    repo: &Repository,
+    old: Option<Oid>,
+    new: Option<Oid>,
+) -> Result<(usize, usize), git2::Error> {
+    let old_blob = old.map(|o| repo.find_blob(o)).transpose()?;
+    let new_blob = new.map(|o| repo.find_blob(o)).transpose()?;
+    let old_bytes = old_blob.as_ref().map(|b| b.content());
+    let new_bytes = new_blob.as_ref().map(|b| b.content());
+    if old_bytes.is_some_and(is_binary) || new_bytes.is_some_and(is_binary) {
+        return Ok((0, 0));
+    }
+    Ok(match (old_bytes, new_bytes) {
+        (None, None) => (0, 0),
+        (None, Some(n)) => (count_lines(n), 0),
+        (Some(o), None) => (0, count_lines(o)),
+        (Some(o), Some(n)) => line_diff(o, n),
+    })
+}
+
+/// git's rule for binary content: a NUL byte in the first 8,000 bytes.
+fn is_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8000)].contains(&0)
+}
+
+/// Lines added and removed between two texts, with a Myers diff as git's
+/// default. (libgit2's blob patch would look up `.gitattributes` for every
+/// file, dozens of failed file system calls per commit.)
+///
+/// Lines are compared with their terminators, as git compares them: `a\r\n`
+/// becoming `a\n`, or a last line gaining its newline, is a changed line.
+/// (imara-diff 0.1's `byte_lines` strips terminators; its doc comment and
+/// `byte_lines_with_terminator`'s are swapped.)
+fn line_diff(old: &[u8], new: &[u8]) -> (usize, usize) {
+    use imara_diff::intern::InternedInput;
+    use imara_diff::sources::byte_lines_with_terminator as lines;
+    let input = InternedInput::new(lines(old), lines(new));
+    let counter = imara_diff::diff(
+        imara_diff::Algorithm::Myers,
+        &input,
+        imara_diff::sink::Counter::new(|_: std::ops::Range<u32>, _: std::ops::Range<u32>| {}),
+    );
+    (counter.insertions as usize, counter.removals as usize)
+}
+
+/// Lines as git's numstat counts them: a last line without a newline counts.
+fn count_lines(bytes: &[u8]) -> usize {
+    let n = bytes.iter().filter(|b| **b == b'\n').count();
+    n + usize::from(bytes.last().is_some_and(|b| *b != b'\n'))
+}
+
+/// A tree entry's id and kind.
+type TreeEntry = (Oid, ObjectType);
+
+/// Compares two trees, descending only into subtrees whose ids differ.
+fn diff_trees(
+    repo: &Repository,
+    old: Option<&Tree<'_>>,
+    new: Option<&Tree<'_>>,
+    prefix: &str,
+    out: &mut Vec<Change>,
+) -> Result<(), git2::Error> {
+    let mut entries: HashMap<Vec<u8>, (Option<TreeEntry>, Option<TreeEntry>)> = HashMap::new();
+    if let Some(t) = old {
+        for e in t.iter() {
+            let kind = e.kind().unwrap_or(ObjectType::Any);
+            entries.entry(e.name_bytes().to_vec()).or_default().0 = Some((e.id(), kind));
+        }
+    }
+    if let Some(t) = new {
+        for e in t.iter() {
+            let kind = e.kind().unwrap_or(ObjectType::Any);
+            entries.entry(e.name_bytes().to_vec()).or_default().1 = Some((e.id(), kind));
+        }
+    }
+    let mut names: Vec<_> = entries.into_iter().collect();
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, (o, n)) in names {
+        if o.map(|x| x.0) == n.map(|x| x.0) {
+            continue;
+        }
+        let path = format!("{prefix}{}", String::from_utf8_lossy(&name));
+        let is_tree = |x: Option<(Oid, ObjectType)>| x.is_some_and(|x| x.1 == ObjectType::Tree);
+        let is_blob = |x: Option<(Oid, ObjectType)>| x.is_some_and(|x| x.1 == ObjectType::Blob);
+        if is_tree(o) || is_tree(n) {
+            let ot = if is_tree(o) {
+                o.map(|x| repo.find_tree(x.0)).transpose()?
+            } else {
+                None
+            };
+            let nt = if is_tree(n) {
+                n.map(|x| repo.find_tree(x.0)).transpose()?
+            } else {
+                None
+            };
+            diff_trees(repo, ot.as_ref(), nt.as_ref(), &format!("{path}/"), out)?;
+        }
+        // A blob on either side (a file replaced by a folder counts as both).
+        let ob = o.filter(|_| is_blob(o)).map(|x| x.0);
+        let nb = n.filter(|_| is_blob(n)).map(|x| x.0);
+        if ob.is_some() || nb.is_some() {
+            out.push(Change {
+                path,
+                old: ob,
+                new: nb,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_endings_count_as_git_numstat_counts_them() {
+        // Each pair checked against `git diff --numstat` (git 2.47).
+        assert_eq!(line_diff(b"a\r\nb\r\n", b"a\nb\n"), (2, 2));
+        assert_eq!(line_diff(b"a\nb", b"a\nb\n"), (1, 1));
+        assert_eq!(line_diff(b"a\nb\n", b"a\nc\n"), (1, 1));
+        assert_eq!(line_diff(b"a\nb\n", b"a\nb\n"), (0, 0));
+        assert_eq!(line_diff(b"", b"x\ny"), (2, 0));
+    }
+}

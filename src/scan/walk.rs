@@ -1,0 +1,449 @@
+//! The walk: which commits have a committer time in the window, found by
+//! our own max-heap walk from the branch tips and HEAD with an early stop;
+//! which branches each commit is on (the mainline rule); and which commits a
+//! merge brought in (`brought_in`, a painting walk).
+//!
+//! # The walk and its stop rule
+//!
+//! A max-heap of commits keyed by committer time, seeded with every local
+//! branch tip (`refs/heads/*`) and HEAD. Remote-tracking branches and tags
+//! are not seeds: `refs/remotes/origin/HEAD` is read only to name the
+//! mainline (see [`mainline`]).
+//!
+//! Popping always takes the newest commit left, so popped times only go down,
+//! except when a parent is newer than its child (clock skew, rebases with
+//! forged dates): such a parent goes back on the heap and is popped next,
+//! before anything older. The walk stops when both hold:
+//!
+//! 1. the newest commit left is older than `since - SKEW_MARGIN`
+//!    ([`SKEW_MARGIN_SECS`]), and
+//! 2. the last [`SLOP`] popped commits were all older than `since`.
+//!
+//! Why this is exact for the histories people have: a commit in the window is
+//! missed only if every path to it from a tip passes through a commit older
+//! than `since - SKEW_MARGIN` (3 days before the window) *and* more than
+//! [`SLOP`] commits older than `since` lie on that path before it. A commit
+//! whose committer date is older than its parent's — by any amount — is found
+//! as long as the chain of such old commits above the in-window ancestor is
+//! shorter than [`SLOP`] or stays within the margin. `git log --since` has no
+//! slack at all: it stops at the first old commit and misses such ancestors.
+//! (Generation numbers from a commit-graph file would give an exact bound,
+//! but libgit2 1.9 reads that file only in its own `Revwalk`, so this walk
+//! has only the dates.)
+//!
+//! Cost: the commits in the window, plus those within 3 days before it, plus
+//! at most [`SLOP`] more — it follows the size of the period, not of the
+//! history.
+
+use std::collections::{BinaryHeap, HashMap, HashSet};
+
+use git2::{Oid, Repository};
+
+use super::{Commit, TimeWindow, SKEW_MARGIN_SECS, SLOP};
+
+/// A local branch: its short name and its tip.
+type Tip = (String, Oid);
+
+/// What the walk saw: the commits in the window (newest first), the parents
+/// of every visited commit, and the branch tips.
+pub(super) struct Walk {
+    pub(super) in_window: Vec<Oid>,
+    parents: HashMap<Oid, Vec<Oid>>,
+    /// Committer time of every visited commit.
+    times: HashMap<Oid, i64>,
+    tips: Vec<Tip>,
+    /// The mainline branch and its tip (see [`mainline`]).
+    mainline: Option<Tip>,
+    /// HEAD's commit, when it has one.
+    head: Option<Oid>,
+    pub(super) visited: usize,
+    /// Commits that could not be read; the history behind them is unseen.
+    pub(super) unreadable: Unreadable,
+}
+
+#[derive(PartialEq, Eq)]
+struct Entry {
+    time: i64,
+    oid: Oid,
+}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.time
+            .cmp(&other.time)
+            .then_with(|| self.oid.cmp(&other.oid))
+    }
+}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Commits the walk could not read, each once, in the order met, with
+/// libgit2's reason: a branch tip or a parent whose object is missing or is
+/// not a commit (a damaged repository). A shallow clone's boundary is not
+/// one of them: libgit2 reads `.git/shallow` and gives those commits no
+/// parents.
+#[derive(Debug, Default)]
+pub(super) struct Unreadable {
+    pub(super) list: Vec<(Oid, String)>,
+    seen: HashSet<Oid>,
+}
+
+impl Unreadable {
+    pub(super) fn add(&mut self, oid: Oid, e: &git2::Error) {
+        if self.seen.insert(oid) {
+            self.list.push((oid, e.message().to_string()));
+        }
+    }
+}
+
+/// The local branch tips (`refs/heads/*`) and HEAD's commit.
+fn branch_tips(
+    repo: &Repository,
+    unreadable: &mut Unreadable,
+) -> Result<(Vec<Tip>, Option<Oid>), git2::Error> {
+    let mut tips = Vec::new();
+    for r in repo.references_glob("refs/heads/*")? {
+        let Ok(r) = r else { continue };
+        let Some(name) = r.shorthand().ok().map(str::to_owned) else {
+            continue;
+        };
+        match r.peel_to_commit() {
+            Ok(c) => tips.push((name, c.id())),
+            Err(e) => {
+                if let Some(oid) = r.resolve().ok().and_then(|r| r.target()) {
+                    unreadable.add(oid, &e);
+                }
+            }
+        }
+    }
+    // HEAD may be detached, or unborn in an empty repository (no warning).
+    let head = match repo.head() {
+        Ok(h) => match h.peel_to_commit() {
+            Ok(c) => Some(c.id()),
+            Err(e) => {
+                if let Some(oid) = h.target() {
+                    unreadable.add(oid, &e);
+                }
+                None
+            }
+        },
+        Err(_) => None,
+    };
+    Ok((tips, head))
+}
+
+/// The walk described in the module docs.
+pub(super) fn walk_window(repo: &Repository, window: TimeWindow) -> Result<Walk, git2::Error> {
+    let mut unreadable = Unreadable::default();
+    let (tips, head) = branch_tips(repo, &mut unreadable)?;
+    let mut seeds: Vec<Oid> = tips.iter().map(|(_, o)| *o).collect();
+    seeds.extend(head);
+    let mainline = mainline(repo, &tips);
+
+    let mut heap = BinaryHeap::new();
+    let mut queued: HashSet<Oid> = HashSet::new();
+    for oid in seeds {
+        if queued.insert(oid) {
+            match repo.find_commit(oid) {
+                Ok(c) => heap.push(Entry {
+                    time: c.committer().when().seconds(),
+                    oid,
+                }),
+                Err(e) => unreadable.add(oid, &e),
+            }
+        }
+    }
+
+    let floor = window.since - SKEW_MARGIN_SECS;
+    let mut in_window = Vec::new();
+    let mut parents = HashMap::new();
+    let mut times = HashMap::new();
+    let mut visited = 0;
+    let mut old_streak = 0usize;
+    while let Some(top) = heap.peek() {
+        if top.time < floor && old_streak >= SLOP {
+            break;
+        }
+        let Some(Entry { time, oid }) = heap.pop() else {
+            break;
+        };
+        visited += 1;
+        let c = match repo.find_commit(oid) {
+            Ok(c) => c,
+            Err(e) => {
+                unreadable.add(oid, &e);
+                continue;
+            }
+        };
+        if time < window.since {
+            old_streak += 1;
+        } else {
+            old_streak = 0;
+        }
+        if window.contains(time) {
+            in_window.push(oid);
+        }
+        let mut ps = Vec::with_capacity(c.parent_count());
+        for i in 0..c.parent_count() {
+            // A parent that is listed but cannot be read is a missing object
+            // (a shallow clone's boundary commits have no parents at all).
+            let p = match c.parent(i) {
+                Ok(p) => p,
+                Err(e) => {
+                    if let Ok(pid) = c.parent_id(i) {
+                        unreadable.add(pid, &e);
+                    }
+                    continue;
+                }
+            };
+            let pid = p.id();
+            ps.push(pid);
+            if queued.insert(pid) {
+                heap.push(Entry {
+                    time: p.committer().when().seconds(),
+                    oid: pid,
+                });
+            }
+        }
+        parents.insert(oid, ps);
+        times.insert(oid, time);
+    }
+    Ok(Walk {
+        in_window,
+        parents,
+        times,
+        tips,
+        mainline,
+        head,
+        visited,
+        unreadable,
+    })
+}
+
+/// Which local branches each of `commits` is on.
+///
+/// A commit is on branch B when B's tip reaches it, except that a commit on
+/// the first-parent line of the mainline branch (see [`mainline`]) is on the
+/// mainline only: a feature branch forked from `main` reaches all of main's
+/// earlier history, and that history is not the feature's work. A side
+/// branch merged into main and still present keeps its commits, because they
+/// came into main through a merge's second parent. Only commits the walk
+/// visited are followed (everything older is older than the window).
+pub(super) fn branch_membership(walk: &Walk, commits: &[Commit]) -> HashMap<String, Vec<String>> {
+    let wanted: HashSet<Oid> = commits
+        .iter()
+        .filter_map(|c| Oid::from_str(&c.id).ok())
+        .collect();
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    if wanted.is_empty() {
+        return out;
+    }
+    let (main_name, main_tip) = match &walk.mainline {
+        Some((n, t)) => (Some(n.as_str()), Some(*t)),
+        None => (None, walk.head),
+    };
+    let mut first_parent_line = HashSet::new();
+    let mut at = main_tip;
+    while let Some(oid) = at {
+        if !first_parent_line.insert(oid) {
+            break;
+        }
+        at = walk.parents.get(&oid).and_then(|ps| ps.first().copied());
+    }
+    for (name, tip) in &walk.tips {
+        let is_main = main_name == Some(name.as_str());
+        let mut seen = HashSet::new();
+        let mut stack = vec![*tip];
+        while let Some(oid) = stack.pop() {
+            if !seen.insert(oid) {
+                continue;
+            }
+            if wanted.contains(&oid) && (is_main || !first_parent_line.contains(&oid)) {
+                out.entry(oid.to_string()).or_default().push(name.clone());
+            }
+            if let Some(ps) = walk.parents.get(&oid) {
+                stack.extend(ps.iter().copied());
+            }
+        }
+    }
+    for v in out.values_mut() {
+        v.sort();
+        v.dedup();
+    }
+    out
+}
+
+/// The mainline branch: the one `origin/HEAD` points at when it exists
+/// locally, else the first of `main`, `master`, `trunk`, `develop`, else the
+/// checked-out branch.
+fn mainline(repo: &Repository, tips: &[Tip]) -> Option<Tip> {
+    let tip_of = |name: &str| tips.iter().find(|(n, _)| n == name).cloned();
+    if let Ok(r) = repo.find_reference("refs/remotes/origin/HEAD") {
+        if let Some(target) = r.symbolic_target().ok().flatten() {
+            if let Some(name) = target.strip_prefix("refs/remotes/origin/") {
+                if let Some(t) = tip_of(name) {
+                    return Some(t);
+                }
+            }
+        }
+    }
+    for name in ["main", "master", "trunk", "develop"] {
+        if let Some(t) = tip_of(name) {
+            return Some(t);
+        }
+    }
+    let head = repo.head().ok()?;
+    if !head.is_branch() {
+        return None;
+    }
+    tip_of(head.shorthand().ok()?)
+}
+
+/// Commits a merge brought in: reachable from its other parents but not from
+/// its first (`git log M^1..M`), within what the walk visited.
+///
+/// A painting walk, as git's own for `A..B`: the first parent is painted
+/// *main*, the others *side*, and paint flows to parents newest first. It
+/// stops once every commit left to paint is main-painted and [`SLOP`] more
+/// have been popped (a parent dated newer than its child is popped before
+/// anything older, so only a chain of more than [`SLOP`] skewed commits could
+/// hide a main path). The cost follows the merged branch, not the whole
+/// visited history: a loop that walked all of the first parent's ancestry
+/// per merge made `icu goals` (12 weeks, hundreds of merges) quadratic.
+pub(super) fn brought_in(walk: &Walk, merge: Oid) -> Vec<String> {
+    const SIDE: u8 = 1;
+    const MAIN: u8 = 2;
+    let Some(ps) = walk.parents.get(&merge) else {
+        return Vec::new();
+    };
+    let Some((first, others)) = ps.split_first() else {
+        return Vec::new();
+    };
+    let time = |o: &Oid| walk.times.get(o).copied().unwrap_or(i64::MIN);
+    let mut paint: HashMap<Oid, u8> = HashMap::new();
+    let mut heap = BinaryHeap::new();
+    let add = |oid: Oid, flag: u8, paint: &mut HashMap<Oid, u8>, heap: &mut BinaryHeap<_>| {
+        let f = paint.entry(oid).or_insert(0);
+        if *f | flag != *f {
+            *f |= flag;
+            heap.push(Entry {
+                time: time(&oid),
+                oid,
+            });
+        }
+    };
+    add(*first, MAIN, &mut paint, &mut heap);
+    for o in others {
+        add(*o, SIDE, &mut paint, &mut heap);
+    }
+    let mut quiet = 0usize;
+    while let Some(Entry { oid, .. }) = heap.pop() {
+        let all_main = heap
+            .iter()
+            .all(|e| paint.get(&e.oid).is_some_and(|f| f & MAIN != 0));
+        let flag = paint.get(&oid).copied().unwrap_or(0);
+        if all_main && flag & MAIN != 0 {
+            quiet += 1;
+            if quiet > SLOP {
+                break;
+            }
+        } else {
+            quiet = 0;
+        }
+        if let Some(ps) = walk.parents.get(&oid) {
+            for p in ps {
+                add(*p, flag, &mut paint, &mut heap);
+            }
+        }
+    }
+    let mut side: Vec<String> = paint
+        .into_iter()
+        .filter(|(_, f)| *f == SIDE)
+        .map(|(o, _)| o.to_string())
+        .collect();
+    side.sort();
+    side
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn oid(i: usize) -> Oid {
+        let mut b = [0u8; 20];
+        b[..8].copy_from_slice(&(i as u64 + 1).to_be_bytes());
+        Oid::from_bytes(&b).unwrap()
+    }
+
+    /// `M^1..M` by walking everything: what `brought_in` must equal.
+    fn brought_in_exhaustive(walk: &Walk, merge: Oid) -> Vec<String> {
+        let ps = &walk.parents[&merge];
+        let reach = |starts: &[Oid]| {
+            let mut seen = HashSet::new();
+            let mut stack = starts.to_vec();
+            while let Some(o) = stack.pop() {
+                if seen.insert(o) {
+                    stack.extend(walk.parents.get(&o).into_iter().flatten().copied());
+                }
+            }
+            seen
+        };
+        let main = reach(&ps[..1]);
+        let mut side: Vec<String> = reach(&ps[1..])
+            .into_iter()
+            .filter(|o| !main.contains(o))
+            .map(|o| o.to_string())
+            .collect();
+        side.sort();
+        side
+    }
+
+    proptest! {
+        /// On random histories (merges of side branches, committer dates a
+        /// little out of order), the early-stopping paint walk gives exactly
+        /// what walking all of the first parent's ancestry gives.
+        #[test]
+        fn brought_in_equals_the_exhaustive_walk(
+            picks in proptest::collection::vec((any::<u16>(), any::<u16>(), 0u8..4, -3i64..3), 2..300)
+        ) {
+            let mut parents = HashMap::new();
+            let mut times = HashMap::new();
+            let mut merges = Vec::new();
+            for (i, (a, b, kind, skew)) in picks.iter().enumerate() {
+                let mut ps = Vec::new();
+                if i > 0 {
+                    // Mostly a chain (the previous commit), sometimes an older one.
+                    let first = if *kind == 0 { *a as usize % i } else { i - 1 };
+                    ps.push(oid(first));
+                    if *kind == 3 && i > 1 {
+                        let second = *b as usize % i;
+                        if second != first {
+                            ps.push(oid(second));
+                            merges.push(oid(i));
+                        }
+                    }
+                }
+                parents.insert(oid(i), ps);
+                times.insert(oid(i), i as i64 * 10 + skew * 10);
+            }
+            let walk = Walk {
+                in_window: Vec::new(),
+                parents,
+                times,
+                tips: Vec::new(),
+                mainline: None,
+                head: None,
+                visited: 0,
+                unreadable: Unreadable::default(),
+            };
+            for m in merges {
+                prop_assert_eq!(brought_in(&walk, m), brought_in_exhaustive(&walk, m));
+            }
+        }
+    }
+}
