@@ -20,11 +20,25 @@ pub struct Period {
 
 impl Period {
     /// The window in Unix seconds, for the scan.
-    pub fn window(&self) -> crate::scan::TimeWindow {
-        crate::scan::TimeWindow {
+    pub fn window(&self) -> TimeWindow {
+        TimeWindow {
             since: self.since.timestamp(),
             until: self.until.timestamp(),
         }
+    }
+}
+
+/// The half-open window `[since, until)` of committer times, in Unix seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeWindow {
+    pub since: i64,
+    pub until: i64,
+}
+
+impl TimeWindow {
+    /// Whether the Unix time `t` falls in the window.
+    pub fn contains(&self, t: i64) -> bool {
+        self.since <= t && t < self.until
     }
 }
 

@@ -73,18 +73,7 @@ pub const SKEW_MARGIN_SECS: i64 = 3 * 24 * 3600;
 /// may stop (see `walk`).
 pub const SLOP: usize = 64;
 
-/// The half-open window `[since, until)` of committer times, in Unix seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TimeWindow {
-    pub since: i64,
-    pub until: i64,
-}
-
-impl TimeWindow {
-    fn contains(&self, t: i64) -> bool {
-        self.since <= t && t < self.until
-    }
-}
+pub use crate::period::TimeWindow;
 
 /// A commit of mine in the window.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -186,6 +175,7 @@ fn init_libgit2() {
         // A scan reads a few hundred commits near the tips: small pack
         // windows keep the mapped (resident) part of a large pack small.
         // SAFETY: called once, before any repository is opened.
+        #[allow(unsafe_code)]
         unsafe {
             let _ = git2::opts::set_mwindow_size(MWINDOW_SIZE);
             let _ = git2::opts::set_mwindow_mapped_limit(MWINDOW_MAPPED_LIMIT);
