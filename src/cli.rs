@@ -120,7 +120,7 @@ pub struct DraftArgs {
     /// The update's date (YYYY-MM-DD); the period ends at the end of it [default: today]
     #[arg(long, value_name = "D", value_parser = parse_date)]
     pub date: Option<NaiveDate>,
-    /// Start of the period: YYYY-MM-DD, or relative such as 14d or 2w [default: when the last update was sent]
+    /// Start of the period: YYYY-MM-DD, or relative such as 14d or 2w [default: where the last sent update's activity ended]
     #[arg(long, value_name = "D", value_parser = parse_since)]
     pub since: Option<Since>,
     /// Write the draft to stdout and touch no file
@@ -183,7 +183,10 @@ pub struct SendArgs {
     /// Print the message and send nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Send even when `icu check` says the update is unfinished
+    /// Send without asking for confirmation on a terminal
+    #[arg(short, long)]
+    pub yes: bool,
+    /// Send even when `icu check` says the update is unfinished, or it was already sent
     #[arg(long)]
     pub force: bool,
 }
@@ -197,6 +200,9 @@ pub struct SentArgs {
     /// When it was sent: RFC 3339 time, or a date meaning the end of that day [default: now]
     #[arg(long, value_name = "WHEN", value_parser = parse_when)]
     pub at: Option<When>,
+    /// Mark it again even if it is already marked sent (moves the next period)
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `icu log`

@@ -6,6 +6,8 @@
 
 use std::path::PathBuf;
 
+use chrono::{DateTime, FixedOffset};
+
 use crate::config::ConfigError;
 use crate::doc::check::Problem;
 use crate::doc::DocError;
@@ -60,9 +62,14 @@ pub enum Error {
         /// `export` or `send`: what `--force` would do.
         verb: &'static str,
     },
-    /// The update was already sent; refreshing it needs `--force`.
-    #[error("{} was already sent; it was left as it is. Pass --force to refresh it anyway", path.display())]
-    AlreadySent { path: PathBuf },
+    /// The update was already sent: refreshing, sending or marking it again
+    /// needs `--force`.
+    #[error("{} was already sent{}; {}", path.display(), at(*sent), again.advice())]
+    AlreadySent {
+        path: PathBuf,
+        sent: Option<DateTime<FixedOffset>>,
+        again: Again,
+    },
     /// Something in the environment or on the command line that clap could
     /// not check.
     #[error(transparent)]
@@ -125,6 +132,29 @@ pub enum UsageError {
         program: String,
         source: std::io::Error,
     },
+}
+
+/// What was refused on an update already sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Again {
+    Refresh,
+    Send,
+    Mark,
+}
+
+impl Again {
+    fn advice(self) -> &'static str {
+        match self {
+            Again::Refresh => "it was left as it is. Pass --force to refresh it anyway",
+            Again::Send => "icu does not mail it twice. Pass --force to send it again",
+            Again::Mark => "the first mark was kept. Pass --force to mark it sent again",
+        }
+    }
+}
+
+fn at(sent: Option<DateTime<FixedOffset>>) -> String {
+    sent.map(|t| format!(" at {}", t.to_rfc3339()))
+        .unwrap_or_default()
 }
 
 fn unfinished(path: &std::path::Path, problems: &[Problem], verb: &str) -> String {

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::doc::asks::{self, Ask};
 use crate::doc::check;
 use crate::doc::frontmatter::{self, Status};
-use crate::error::Error;
+use crate::error::{Again, Error};
 use crate::store::{self, StoreError};
 
 /// The last update sent before a date.
@@ -21,15 +21,22 @@ pub struct LastSent {
     pub path: PathBuf,
     /// When it was marked sent (its `until` if the mark has no time).
     pub sent: DateTime<FixedOffset>,
+    /// The end of its period (exclusive).
+    pub until: DateTime<FixedOffset>,
+    /// When its activity was last computed, if recorded.
+    pub scanned: Option<DateTime<FixedOffset>>,
     /// Its asks still open, with the date each was first asked.
     pub asks: Vec<Ask>,
 }
 
 impl LastSent {
-    /// Where the next period starts, for [`crate::period::choose_since`]:
-    /// the moment this update was marked sent.
+    /// Where this update's activity ended, so where the next period starts
+    /// ([`crate::period::choose_since`]): `min(until, scanned)` — not when it
+    /// was sent, so a late send opens no hole and an early one leaves the
+    /// rest of the day to the next update. An update written before icu
+    /// recorded `scanned` ends at `min(until, sent)`.
     pub fn period_end(&self) -> DateTime<FixedOffset> {
-        self.sent
+        self.until.min(self.scanned.unwrap_or(self.sent))
     }
 }
 
@@ -70,7 +77,14 @@ pub fn last_sent(dir: &Path, date: NaiveDate) -> (Option<LastSent>, Vec<String>)
                 Vec::new()
             }
         };
-        return (Some(LastSent { path, sent, asks }), warnings);
+        let last = LastSent {
+            path,
+            sent,
+            until: fm.until,
+            scanned: fm.scanned,
+            asks,
+        };
+        return (Some(last), warnings);
     }
     (None, warnings)
 }
@@ -164,11 +178,31 @@ fn entry(date: NaiveDate, path: &Path) -> LogEntry {
     e
 }
 
+/// Refuses an update already sent, unless `force`: sent is final.
+pub fn ensure_unsent(path: &Path, text: &str, force: bool, again: Again) -> Result<(), Error> {
+    let (fm, _, _) = frontmatter::split(text).map_err(|e| Error::doc(path, e))?;
+    if fm.status == Status::Sent && !force {
+        return Err(Error::AlreadySent {
+            path: path.to_path_buf(),
+            sent: fm.sent,
+            again,
+        });
+    }
+    Ok(())
+}
+
 /// Sets `status = "sent"` and `sent = WHEN` in the front matter, changing no
-/// other byte of the doc, under the doc's lock.
-pub fn mark_sent(path: &Path, when: DateTime<FixedOffset>) -> Result<(), Error> {
-    let _lock = store::Lock::acquire(path)?;
+/// other byte of the doc. The caller holds the doc's lock (`_held`), so the
+/// mark follows the delivery with no other icu in between. An update already
+/// sent keeps its first mark unless `force`.
+pub fn mark_sent(
+    _held: &store::Lock,
+    path: &Path,
+    when: DateTime<FixedOffset>,
+    force: bool,
+) -> Result<(), Error> {
     let old = store::read(path)?;
+    ensure_unsent(path, &old, force, Again::Mark)?;
     let new = frontmatter::mark_sent(&old, when).map_err(|e| Error::doc(path, e))?;
     Ok(store::replace(path, &old, &new)?)
 }

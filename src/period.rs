@@ -19,11 +19,13 @@ pub struct Period {
 }
 
 impl Period {
-    /// The window in Unix seconds, for the scan.
-    pub fn window(&self) -> TimeWindow {
+    /// The window scanned at `scanned`, in Unix seconds:
+    /// `[since, min(until, scanned))`. What lands later belongs to the next
+    /// update, whose period starts there.
+    pub fn window_at(&self, scanned: DateTime<FixedOffset>) -> TimeWindow {
         TimeWindow {
             since: self.since.timestamp(),
-            until: self.until.timestamp(),
+            until: self.until.min(scanned).timestamp(),
         }
     }
 }

@@ -132,6 +132,22 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
     print_stdout(&format!("{json}\n"))
 }
 
+/// Prints `prompt` on stderr and reads one answer from stdin: yes only for
+/// `y` or `yes` (any case); end of input is no.
+pub fn ask_yes_no(prompt: &str) -> Result<bool, Error> {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(prompt.as_bytes());
+    let _ = err.flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|source| Error::Output {
+            action: "reading the answer",
+            source,
+        })?;
+    Ok(matches!(line.trim().to_lowercase().as_str(), "y" | "yes"))
+}
+
 /// Whether stdin and stdout are both a terminal (a person is there).
 pub fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stdout().is_terminal()

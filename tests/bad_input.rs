@@ -458,7 +458,7 @@ fn malformed_front_matter_is_left_untouched_with_its_line() {
     let d = Doc::new();
     let text = fs::read_to_string(d.path()).unwrap();
     let bad = text.replacen("status = \"draft\"", "status = draft", 1);
-    d.refresh_is_refused(&bad, "line 5");
+    d.refresh_is_refused(&bad, "line 6");
 }
 
 #[test]

@@ -248,9 +248,13 @@ fn a_sent_doc_is_not_refreshed_unless_forced() {
 }
 
 #[test]
-fn the_next_period_starts_when_the_last_update_was_sent() {
+fn the_next_period_starts_where_the_last_sent_update_ended_not_when_it_was_sent() {
     let w = world("");
     w.draft("2026-11-09").success();
+    // Sent a day late: the commit between its end and the send is the next
+    // update's, not lost between the two.
+    w.repo
+        .commit(C::mine("2026-11-10T09:00:00Z", "between end and send", "x"));
     w.icu(&["sent", "--at", "2026-11-10T15:00:00Z"]).success();
     w.repo
         .commit(C::mine("2026-11-10T16:00:00Z", "after sending", "x"));
@@ -261,12 +265,12 @@ fn the_next_period_starts_when_the_last_update_was_sent() {
         .stdout
         .clone();
     let doc = String::from_utf8(out).unwrap();
-    assert!(doc.contains("since = 2026-11-10T15:00:00"), "{doc}");
+    assert!(doc.contains("since = 2026-11-10T00:00:00"), "{doc}");
+    assert!(doc.contains("between end and send"), "{doc}");
     assert!(doc.contains("after sending"));
-    assert!(
-        !doc.contains("Add tiered cache"),
-        "sent before the period: {doc}"
-    );
+    // Committed on 10 Nov at 10:00, after the first update's period ended
+    // and before it was sent: under the old rule it fell between the two.
+    assert!(doc.contains("Add tiered cache"), "{doc}");
 }
 
 #[test]

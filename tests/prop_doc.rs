@@ -117,6 +117,7 @@ fn render_doc(d: &Draft) -> String {
         repos: &[],
         attribution: &attribution,
         asks: &asks,
+        scanned: t("2026-11-23T18:00:00Z"),
     };
     render::compose(&draft, DEFAULT_TEMPLATE).expect("render")
 }
@@ -629,7 +630,7 @@ proptest! {
         prop_assert_eq!((&o.opening, &o.closing), (&e.opening, &e.closing));
         let mut goals = e.fm.goals.clone();
         goals.extend(added.clone());
-        prop_assert_eq!(&o.fm, &FrontMatter { since: f.fm.since, until: f.fm.until, goals, ..e.fm.clone() });
+        prop_assert_eq!(&o.fm, &FrontMatter { since: f.fm.since, until: f.fm.until, scanned: f.fm.scanned, goals, ..e.fm.clone() });
         match &added {
             None => prop_assert_eq!(o.body(), e.body()),
             Some(id) => {

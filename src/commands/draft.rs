@@ -8,7 +8,7 @@ use crate::cli::DraftArgs;
 use crate::config::Config;
 use crate::doc::frontmatter::{self, Status};
 use crate::doc::render;
-use crate::error::{Error, ExitCode, UsageError};
+use crate::error::{Again, Error, ExitCode, UsageError};
 use crate::period;
 use crate::scan;
 use crate::store;
@@ -28,6 +28,7 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
         repos: &repos,
         attribution: &attribution,
         asks: &asks,
+        scanned: ctx.now,
     };
     let fresh =
         render::compose(&draft, &template_text(&cfg)?).map_err(|source| Error::Template {
@@ -72,6 +73,8 @@ fn refresh_existing(ctx: &Ctx, path: &Path, fresh: &str, force: bool) -> Result<
     if fm.status == Status::Sent && !force {
         return Err(Error::AlreadySent {
             path: path.to_path_buf(),
+            sent: fm.sent,
+            again: Again::Refresh,
         });
     }
     let new = crate::doc::refresh::refresh(&old, fresh).map_err(|e| Error::doc(path, e))?;

@@ -27,7 +27,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
             let cfg = ctx.load_config()?;
             let fm = super::front_matter(&path, &text)?;
             let env = export::envelope(&cfg, &fm, ctx.now, &path.display().to_string())?;
-            export::to_eml(&env, &markdown)?
+            export::to_eml(&env, &markdown, export::Purpose::Draft)?
         }
     };
     let target = match (&args.output, args.open) {

@@ -187,7 +187,7 @@ impl Ctx {
         let me = Identity {
             emails: &cfg.me.emails,
         };
-        let (repos, warnings) = scan::scan_all(&cfg.repos, period.window(), &me, detail);
+        let (repos, warnings) = scan::scan_all(&cfg.repos, period.window_at(self.now), &me, detail);
         for w in &warnings {
             self.term.warn(&w.to_string());
         }

@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use super::Ctx;
 use crate::cli::SendArgs;
-use crate::error::{Error, ExitCode, UsageError};
+use crate::error::{Again, Error, ExitCode, UsageError};
+use crate::export::{self, Purpose};
 use crate::history;
+use crate::store;
 use crate::term;
 
 /// How long the sendmail program may take before icu gives up on it, unless
@@ -35,23 +37,55 @@ fn timeout(ctx: &Ctx) -> Result<Duration, Error> {
 pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
     let cfg = ctx.load_config()?;
     let path = ctx.resolve_file(args.file.as_deref())?;
+    // Held from the first read to the sent mark: no other icu can send,
+    // mark or refresh this update in between.
+    let lock = store::Lock::acquire(&path)?;
     let text = super::read_finished(&path, args.force, "send")?;
+    history::ensure_unsent(&path, &text, args.force, Again::Send)?;
     let markdown =
         crate::doc::export_md::export_markdown(&text).map_err(|e| Error::doc(&path, e))?;
     let fm = super::front_matter(&path, &text)?;
-    let env = crate::export::envelope(&cfg, &fm, ctx.now, &path.display().to_string())?;
-    let eml = crate::export::to_eml(&env, &markdown)?;
+    let env = export::envelope(&cfg, &fm, ctx.now, &path.display().to_string())?;
     if args.dry_run {
+        let eml = export::to_eml(&env, &markdown, Purpose::Send)?;
         term::print_stdout(&String::from_utf8_lossy(&eml))?;
         ctx.term.hint("nothing was sent (--dry-run)");
         return Ok(ExitCode::Ok);
     }
-    crate::export::sendmail(&cfg.update.sendmail, &eml, timeout(ctx)?)?;
-    history::mark_sent(&path, ctx.now)?;
+    if !args.yes && term::interactive() && !confirm(&env)? {
+        ctx.term.info("nothing was sent");
+        return Ok(ExitCode::NotReady);
+    }
+    let eml = export::to_eml(&env, &markdown, Purpose::Send)?;
+    export::sendmail(&cfg.update.sendmail, &eml, timeout(ctx)?)?;
+    history::mark_sent(&lock, &path, ctx.now, true)?;
     ctx.term.info(&format!(
         "sent {} with `{}` and marked it sent",
         path.display(),
         cfg.update.sendmail
     ));
     Ok(ExitCode::Ok)
+}
+
+/// Shows who gets the mail and asks, as `git send-email` does. Only on a
+/// terminal: a script never waits for input.
+fn confirm(env: &export::Envelope) -> Result<bool, Error> {
+    let list = |v: &[crate::address::Mailbox]| {
+        v.iter()
+            .map(|m| match &m.name {
+                Some(n) => format!("{n} <{}>", m.email),
+                None => m.email.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut prompt = format!("To:      {}\n", list(&env.to));
+    if !env.cc.is_empty() {
+        prompt.push_str(&format!("Cc:      {}\n", list(&env.cc)));
+    }
+    prompt.push_str(&format!(
+        "Subject: {}\nSend this update? [y/N] ",
+        env.subject
+    ));
+    term::ask_yes_no(&prompt)
 }

@@ -6,6 +6,7 @@ use super::Ctx;
 use crate::cli::SentArgs;
 use crate::error::{Error, ExitCode};
 use crate::history;
+use crate::store;
 
 pub fn run(ctx: &Ctx, args: SentArgs) -> Result<ExitCode, Error> {
     let path = ctx.resolve_file(args.file.as_deref())?;
@@ -13,7 +14,8 @@ pub fn run(ctx: &Ctx, args: SentArgs) -> Result<ExitCode, Error> {
         Some(w) => w.resolve(&Local)?,
         None => ctx.now,
     };
-    history::mark_sent(&path, when)?;
+    let lock = store::Lock::acquire(&path)?;
+    history::mark_sent(&lock, &path, when, args.force)?;
     ctx.term.info(&format!(
         "marked {} as sent at {}; the next period starts then",
         path.display(),

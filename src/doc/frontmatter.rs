@@ -32,6 +32,11 @@ pub struct FrontMatter {
     pub date: NaiveDate,
     pub since: DateTime<FixedOffset>,
     pub until: DateTime<FixedOffset>,
+    /// When the activity was last computed: the activity covers
+    /// `[since, min(until, scanned))`, and the next period starts there
+    /// (docs/ARCHITECTURE.md, "The period rule"). Absent in updates written
+    /// before icu recorded it.
+    pub scanned: Option<DateTime<FixedOffset>>,
     pub status: Status,
     /// When it was marked sent.
     pub sent: Option<DateTime<FixedOffset>>,
@@ -150,6 +155,7 @@ fn parse(text: &str, l: &Layout) -> Result<FrontMatter, DocError> {
     let since = time("since")?.ok_or_else(|| missing("since"))?;
     let until = time("until")?.ok_or_else(|| missing("until"))?;
     let sent = time("sent")?;
+    let scanned = time("scanned")?;
     let status = match text_of("status").as_deref() {
         None | Some("draft") => Status::Draft,
         Some("sent") => Status::Sent,
@@ -175,6 +181,7 @@ fn parse(text: &str, l: &Layout) -> Result<FrontMatter, DocError> {
         date,
         since,
         until,
+        scanned,
         status,
         sent,
         goals,
@@ -193,12 +200,15 @@ pub fn render(fm: &FrontMatter) -> String {
         .map(|g| Value::from(g.as_str()).to_string().trim().to_string())
         .collect();
     let mut out = format!(
-        "+++\ndate = {}\nsince = {}\nuntil = {}\nstatus = \"{}\"",
+        "+++\ndate = {}\nsince = {}\nuntil = {}",
         fm.date,
         rfc3339(fm.since),
         rfc3339(fm.until),
-        fm.status.as_str()
     );
+    if let Some(s) = fm.scanned {
+        out.push_str(&format!("\nscanned = {}", rfc3339(s)));
+    }
+    out.push_str(&format!("\nstatus = \"{}\"", fm.status.as_str()));
     if let Some(s) = fm.sent {
         out.push_str(&format!("\nsent = {}", rfc3339(s)));
     }
@@ -214,16 +224,21 @@ pub fn mark_sent(text: &str, when: DateTime<FixedOffset>) -> Result<String, DocE
     })
 }
 
-/// Updates the period and the offered keys after a refresh.
+/// Updates the period, the moment of the scan and the offered keys after a
+/// refresh.
 pub fn update_period(
     text: &str,
     since: DateTime<FixedOffset>,
     until: DateTime<FixedOffset>,
+    scanned: Option<DateTime<FixedOffset>>,
     goals: &[String],
 ) -> Result<String, DocError> {
     edit(text, |doc| {
         set(doc, "since", datetime(since));
         set(doc, "until", datetime(until));
+        if let Some(s) = scanned {
+            set_after(doc, "scanned", datetime(s), "until");
+        }
         let mut a = toml_edit::Array::new();
         for g in goals {
             a.push(g.as_str());
@@ -252,6 +267,35 @@ fn set(doc: &mut DocumentMut, key: &str, mut value: Value) {
         }
         None => {
             doc.insert(key, Item::Value(value));
+        }
+    }
+}
+
+/// Like [`set`], but a new key goes right after `after` rather than at the
+/// end, so that an older update gains `scanned` beside its period.
+fn set_after(doc: &mut DocumentMut, key: &str, value: Value, after: &str) {
+    if doc.contains_key(key) || !doc.contains_key(after) {
+        set(doc, key, value);
+        return;
+    }
+    let table = doc.as_table_mut();
+    let entries: Vec<(String, Item)> = table
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    let decors: Vec<_> = table
+        .iter()
+        .map(|(k, _)| table.key(k).map(|k| k.leaf_decor().clone()))
+        .collect();
+    table.clear();
+    for ((k, v), decor) in entries.into_iter().zip(decors) {
+        let is_after = k == after;
+        table.insert(&k, v);
+        if let (Some(d), Some(mut km)) = (decor, table.key_mut(&k)) {
+            *km.leaf_decor_mut() = d;
+        }
+        if is_after {
+            table.insert(key, Item::Value(value.clone()));
         }
     }
 }
@@ -321,10 +365,32 @@ mod tests {
             date: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
             since: t("2026-11-09T00:00:00Z"),
             until: t("2026-11-24T00:00:00+01:00"),
+            scanned: Some(t("2026-11-23T18:00:00+01:00")),
             status: Status::Draft,
             sent: None,
             goals: vec!["a".into(), "other".into()],
         }
+    }
+
+    #[test]
+    fn an_older_update_gains_scanned_beside_its_period_and_keeps_its_comments() {
+        let old = "+++\n# my note\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00Z\nuntil = 2026-11-24T00:00:00Z # end\nstatus = \"draft\"\ngoals = [\"other\"]\n+++\nbody\n";
+        let out = update_period(
+            old,
+            t("2026-11-09T00:00:00Z"),
+            t("2026-11-24T00:00:00Z"),
+            Some(t("2026-11-23T10:00:00Z")),
+            &["other".to_string()],
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "+++\n# my note\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00Z\nuntil = 2026-11-24T00:00:00Z # end\nscanned = 2026-11-23T10:00:00Z\nstatus = \"draft\"\ngoals = [\"other\"]\n+++\nbody\n"
+        );
+        assert_eq!(
+            split(&out).unwrap().0.scanned,
+            Some(t("2026-11-23T10:00:00Z"))
+        );
     }
 
     #[test]
@@ -389,6 +455,7 @@ mod tests {
             text,
             t("2026-11-09T00:00:00Z"),
             t("2026-11-24T00:00:00Z"),
+            None,
             &["a".into()],
         )
         .unwrap();

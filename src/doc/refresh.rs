@@ -101,7 +101,7 @@ pub fn refresh(old: &str, fresh: &str) -> Result<String, DocError> {
             goals.push(k.clone());
         }
     }
-    frontmatter::update_period(&text, new_fm.since, new_fm.until, &goals)
+    frontmatter::update_period(&text, new_fm.since, new_fm.until, new_fm.scanned, &goals)
 }
 
 fn ends_with_blank_line(s: &str) -> bool {

@@ -2,6 +2,8 @@
 //! context, the generated activity lines, and the Markdown escaping that keeps
 //! commit subjects and goal titles literal text.
 
+use chrono::{DateTime, FixedOffset};
+
 use crate::attribute::{Activity, Attribution, RepoGroup};
 use crate::config::{Goal, Me, OTHER_KEY};
 use crate::doc::asks::Ask;
@@ -26,6 +28,8 @@ pub struct Draft<'a> {
     pub attribution: &'a Attribution,
     /// The open asks carried from the last sent update.
     pub asks: &'a [Ask],
+    /// When the activity was computed (recorded as `scanned`).
+    pub scanned: DateTime<FixedOffset>,
 }
 
 /// The template context of a new update.
@@ -96,6 +100,7 @@ pub fn compose(d: &Draft, template: &str) -> Result<String, TemplateError> {
         date: d.period.date,
         since: d.period.since,
         until: d.period.until,
+        scanned: Some(d.scanned),
         status: Status::Draft,
         sent: None,
         goals: keys,

@@ -8,10 +8,20 @@ use mail_builder::MessageBuilder;
 use super::{to_html, to_text, Envelope, ExportError, Mailbox};
 use crate::address::check_mailbox;
 
-/// The update as an email draft: multipart/alternative (text/plain and
-/// text/html, UTF-8), with `X-Unsent: 1` so that mail clients open it as a
-/// draft to send.
-pub fn to_eml(env: &Envelope, md: &str) -> Result<Vec<u8>, ExportError> {
+/// What a message is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// An `.eml` for the person to open and send: `X-Unsent: 1` makes mail
+    /// clients open it as a draft.
+    Draft,
+    /// The message `icu send` hands to sendmail: no `X-Unsent`, which some
+    /// clients would show the manager as an unsent draft.
+    Send,
+}
+
+/// The update as an email: multipart/alternative (text/plain and text/html,
+/// UTF-8).
+pub fn to_eml(env: &Envelope, md: &str, purpose: Purpose) -> Result<Vec<u8>, ExportError> {
     // The last line of defence: no header value may carry a line break (a
     // new header) or another control character, whoever built the envelope.
     for (header, v) in [
@@ -44,11 +54,13 @@ pub fn to_eml(env: &Envelope, md: &str) -> Result<Vec<u8>, ExportError> {
         .subject(env.subject.clone())
         .date(env.date.timestamp())
         .message_id(env.message_id.clone())
-        .header("X-Unsent", Raw::new("1"))
         .text_body(to_text(md))
         .html_body(to_html(md, &env.subject));
     if !env.cc.is_empty() {
         b = b.cc(list(&env.cc));
+    }
+    if purpose == Purpose::Draft {
+        b = b.header("X-Unsent", Raw::new("1"));
     }
     b.write_to_vec().map_err(ExportError::Build)
 }
@@ -75,9 +87,24 @@ mod tests {
     }
 
     #[test]
+    fn only_the_draft_says_it_is_unsent() {
+        let env = envelope("s", "Ada");
+        let parse = |p| {
+            let bytes = to_eml(&env, "x", p).unwrap();
+            mail_parser::MessageParser::default()
+                .parse(&bytes)
+                .unwrap()
+                .header_raw("X-Unsent")
+                .map(|v| v.trim().to_string())
+        };
+        assert_eq!(parse(Purpose::Draft).as_deref(), Some("1"));
+        assert_eq!(parse(Purpose::Send), None);
+    }
+
+    #[test]
     fn the_eml_is_a_real_multipart_message() {
         let env = envelope("Ünïcødé — update 9 Nov to 23 Nov", "Zoë Ørsted");
-        let bytes = to_eml(&env, "## Summary\n\nAll *good*.\n").unwrap();
+        let bytes = to_eml(&env, "## Summary\n\nAll *good*.\n", Purpose::Draft).unwrap();
         let raw = String::from_utf8_lossy(&bytes);
         assert!(raw.is_ascii(), "headers and bodies are encoded: {raw}");
         let msg = mail_parser::MessageParser::default().parse(&bytes).unwrap();
@@ -137,7 +164,7 @@ mod tests {
     fn awkward_names_survive_the_round_trip() {
         let mut env = envelope("s", "Ada \"The Countess\" Lovelace");
         env.to = vec![parse_mailbox("\"Hopper, Grace\" <grace@example.com>").unwrap()];
-        let bytes = to_eml(&env, "x").unwrap();
+        let bytes = to_eml(&env, "x", Purpose::Draft).unwrap();
         let msg = mail_parser::MessageParser::default().parse(&bytes).unwrap();
         let from = msg.from().unwrap().first().unwrap();
         assert_eq!(from.name(), Some("Ada \"The Countess\" Lovelace"));
@@ -151,36 +178,39 @@ mod tests {
     fn an_address_that_is_not_one_is_refused_even_when_built_by_hand() {
         let mut env = envelope("s", "Ada");
         env.from.email = "ada at example.com".into();
-        let e = to_eml(&env, "x").unwrap_err();
+        let e = to_eml(&env, "x", Purpose::Draft).unwrap_err();
         assert!(e.to_string().contains("`ada at example.com`"), "{e}");
         let mut env = envelope("s", "Ada");
         env.to[0].email = "zoë@exämple.com".into();
-        assert!(matches!(to_eml(&env, "x"), Err(ExportError::Address(_))));
+        assert!(matches!(
+            to_eml(&env, "x", Purpose::Draft),
+            Err(ExportError::Address(_))
+        ));
     }
 
     #[test]
     fn no_header_can_be_injected() {
         let env = envelope("Hi\r\nBcc: evil@example.com", "Ada");
         assert!(matches!(
-            to_eml(&env, "x"),
+            to_eml(&env, "x", Purpose::Draft),
             Err(ExportError::HeaderInjection { .. })
         ));
         let env = envelope("Hi", "Ada\nBcc: evil@example.com");
         assert!(matches!(
-            to_eml(&env, "x"),
+            to_eml(&env, "x", Purpose::Draft),
             Err(ExportError::HeaderInjection { .. })
         ));
         let mut env = envelope("Hi", "Ada");
         env.cc[0].name = Some("Alan\r\nBcc: evil@example.com".into());
-        assert!(to_eml(&env, "x").is_err());
+        assert!(to_eml(&env, "x", Purpose::Draft).is_err());
         let mut env = envelope("Hi", "Ada");
         env.message_id = "x@y>\r\nBcc: evil@example.com".into();
-        assert!(to_eml(&env, "x").is_err());
+        assert!(to_eml(&env, "x", Purpose::Draft).is_err());
         // Through the config's door: the address parser refuses it first.
         assert!(crate::address::parse_mailbox("Alan <a@b.c>\r\nBcc: evil@example.com").is_err());
         // And a subject on one line that merely mentions a header stays one.
         let env = envelope("Hi Bcc: evil@example.com", "Ada");
-        let bytes = to_eml(&env, "x").unwrap();
+        let bytes = to_eml(&env, "x", Purpose::Draft).unwrap();
         let msg = mail_parser::MessageParser::default().parse(&bytes).unwrap();
         assert!(msg.header_raw("Bcc").is_none());
         assert_eq!(msg.subject(), Some("Hi Bcc: evil@example.com"));

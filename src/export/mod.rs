@@ -17,7 +17,7 @@ mod open;
 mod sendmail;
 mod text;
 
-pub use eml::to_eml;
+pub use eml::{to_eml, Purpose};
 pub use html::to_html;
 pub use open::open_with_default_app;
 pub use sendmail::sendmail;
