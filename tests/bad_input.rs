@@ -1,14 +1,12 @@
 //! The bad inputs of README's "When things go wrong" table that concern
 //! repositories, update documents and concurrent runs: one test per row.
 
-mod common;
-
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
-use common::{Repo, TestEnv, C, ME};
+use crate::common::{Repo, TestEnv, C, ME};
 use predicates::prelude::*;
 
 const DATE: &str = "2026-11-24";
@@ -529,10 +527,6 @@ fn in_mount_namespace(script: &str) -> Option<std::process::Output> {
     )
 }
 
-fn icu_bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("icu")
-}
-
 #[test]
 fn a_full_disk_keeps_the_old_doc() {
     let d = Doc::new();
@@ -547,15 +541,19 @@ fn a_full_disk_keeps_the_old_doc() {
     let script = format!(
         "set -e; cp '{doc}' '{keep}'; mount -t tmpfs -o size=256k tmpfs '{dir}'; cp '{keep}' '{doc}'; \
          dd if=/dev/zero of='{dir}/filler' bs=4k 2>/dev/null || true; \
-         set +e; env -i PATH=\"$PATH\" HOME='{home}' TZ=UTC ICU_NOW=2026-11-24T12:00:00+00:00 GIT_CONFIG_GLOBAL=/dev/null \
-         '{icu}' --config '{cfg}' draft --no-edit --date {DATE}; code=$?; \
+         set +e; {icu}; code=$?; \
          cp '{doc}' '{keep}.after'; exit $code",
         doc = d.path().display(),
         keep = keep.display(),
         dir = dir.display(),
-        home = d.env.home().display(),
-        icu = icu_bin().display(),
-        cfg = d.cfg.display(),
+        icu = d.env.icu_sh(&[
+            "--config",
+            d.cfg.to_str().unwrap(),
+            "draft",
+            "--no-edit",
+            "--date",
+            DATE,
+        ]),
     );
     let Some(out) = in_mount_namespace(&script) else {
         return;
@@ -576,13 +574,18 @@ fn a_read_only_updates_dir_is_an_error_and_loses_nothing() {
     let before = fs::read_to_string(d.path()).unwrap();
     let dir = d.env.updates();
     let script = format!(
-        "set -e; mount --bind '{dir}' '{dir}'; mount -o remount,bind,ro '{dir}'; set +e; \
-         env -i PATH=\"$PATH\" HOME='{home}' TZ=UTC ICU_NOW=2026-11-24T12:00:00+00:00 GIT_CONFIG_GLOBAL=/dev/null \
-         '{icu}' --config '{cfg}' draft --no-edit --date {DATE} --since 2026-11-01",
+        "set -e; mount --bind '{dir}' '{dir}'; mount -o remount,bind,ro '{dir}'; set +e; {icu}",
         dir = dir.display(),
-        home = d.env.home().display(),
-        icu = icu_bin().display(),
-        cfg = d.cfg.display(),
+        icu = d.env.icu_sh(&[
+            "--config",
+            d.cfg.to_str().unwrap(),
+            "draft",
+            "--no-edit",
+            "--date",
+            DATE,
+            "--since",
+            "2026-11-01",
+        ]),
     );
     let Some(out) = in_mount_namespace(&script) else {
         return;

@@ -1,16 +1,13 @@
 //! The command-line surface itself: help, version, completions, the man page,
 //! colour, exit codes of misuse, and what a bug looks like.
 
-mod common;
-
-use common::TestEnv;
+use crate::common::{stdout, TestEnv};
 use predicates::prelude::*;
 
 #[test]
 fn help_lists_every_command_and_the_exit_codes() {
     let env = TestEnv::new();
-    let out = env.icu().arg("--help").assert().success();
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let text = stdout(&env.icu().arg("--help").assert().success());
     for cmd in [
         "init",
         "goals",

@@ -1,27 +1,16 @@
 //! Config problems as a user meets them, through the binary: every one names
 //! the file, line and column and the key, and exits 2. Plus `icu init`.
 
-mod common;
-
 use std::fs;
 
-use common::{TestEnv, C, ME};
+use crate::common::{stderr, TestEnv, C, ME};
 use predicates::prelude::*;
 
 /// Runs `icu goals` with `text` as the config; returns stderr, asserting exit 2.
 fn config_error(text: &str) -> String {
     let env = TestEnv::new();
     let cfg = env.config(text);
-    let out = env
-        .icu()
-        .arg("--config")
-        .arg(&cfg)
-        .arg("goals")
-        .assert()
-        .code(2);
-    String::from_utf8(out.get_output().stderr.clone())
-        .unwrap()
-        .replace(&cfg.display().to_string(), "[CONFIG]")
+    stderr(&env.run(&cfg, &["goals"]).code(2)).replace(&cfg.display().to_string(), "[CONFIG]")
 }
 
 const GOAL: &str = "[[goal]]\nid = \"search\"\ntitle = \"Search\"\n";
@@ -157,16 +146,10 @@ fn every_problem_names_the_file_line_column_and_key() {
 fn draft_refuses_a_bad_config_the_same_way() {
     let env = TestEnv::new();
     let cfg = env.config(&format!("{GOAL}status = \"on-trak\"\n"));
-    env.icu()
-        .arg("--config")
-        .arg(&cfg)
-        .args(["draft", "--print"])
-        .assert()
-        .code(2)
-        .stderr(
-            predicate::str::starts_with("error: unknown status `on-trak`")
-                .and(predicate::str::contains(format!("{}:4:10", cfg.display()))),
-        );
+    env.run(&cfg, &["draft", "--print"]).code(2).stderr(
+        predicate::str::starts_with("error: unknown status `on-trak`")
+            .and(predicate::str::contains(format!("{}:4:10", cfg.display()))),
+    );
 }
 
 #[test]
@@ -251,11 +234,7 @@ fn a_file_that_is_not_utf8() {
     let env = TestEnv::new();
     let cfg = env.path().join("icu.toml");
     fs::write(&cfg, b"[me]\nname = \"Jos\xe9\"\n").unwrap();
-    env.icu()
-        .arg("--config")
-        .arg(&cfg)
-        .arg("goals")
-        .assert()
+    env.run(&cfg, &["goals"])
         .code(2)
         .stderr(predicate::str::contains("not UTF-8").and(predicate::str::contains("icu.toml:2:")));
 }
@@ -313,17 +292,11 @@ fn a_repo_glob_adds_every_repository_in_a_folder() {
         "[me]\nemails = [\"{ME}\"]\n[[repo]]\npath = \"{}/src/*\"\n",
         env.path().display()
     ));
-    env.icu()
-        .arg("--config")
-        .arg(&cfg)
-        .args(["draft", "--print"])
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::contains("1 commit in api")
-                .and(predicate::str::contains("1 commit in web"))
-                .and(predicate::str::contains("not-a-repo").not()),
-        );
+    env.run(&cfg, &["draft", "--print"]).success().stdout(
+        predicate::str::contains("1 commit in api")
+            .and(predicate::str::contains("1 commit in web"))
+            .and(predicate::str::contains("not-a-repo").not()),
+    );
 }
 
 // --- icu init ----------------------------------------------------------------

@@ -3,20 +3,14 @@
 //! The update is dated 2026-11-23 in UTC with the default 14-day cadence, so
 //! the window is [2026-11-09T00:00Z, 2026-11-24T00:00Z).
 
-mod common;
-
-use common::{TestEnv, C, ME};
+use crate::common::{stdout, TestEnv, C, ME};
 use predicates::prelude::*;
 
 fn draft(env: &TestEnv, cfg: &std::path::Path) -> String {
-    let out = env
-        .icu()
-        .args(["--config"])
-        .arg(cfg)
-        .args(["draft", "--print", "--date", "2026-11-23"])
-        .assert()
-        .success();
-    String::from_utf8(out.get_output().stdout.clone()).expect("utf-8 draft")
+    stdout(
+        &env.run(cfg, &["draft", "--print", "--date", "2026-11-23"])
+            .success(),
+    )
 }
 
 #[test]
@@ -205,11 +199,7 @@ fn a_missing_repo_is_a_warning_and_the_rest_goes_on() {
             not_repo.display()
         ),
     );
-    env.icu()
-        .arg("--config")
-        .arg(&cfg)
-        .args(["draft", "--print", "--date", "2026-11-23"])
-        .assert()
+    env.run(&cfg, &["draft", "--print", "--date", "2026-11-23"])
         .success()
         .stdout(predicate::str::contains("still reported"))
         .stderr(predicate::str::contains("warning: repo `gone`"))
@@ -304,11 +294,7 @@ fn draft_writes_the_file_and_print_touches_nothing() {
     let cfg = env.config_for(&[&r], "");
     draft(&env, &cfg);
     assert!(!env.updates().exists());
-    env.icu()
-        .arg("--config")
-        .arg(&cfg)
-        .args(["draft", "--date", "2026-11-23"])
-        .assert()
+    env.run(&cfg, &["draft", "--date", "2026-11-23"])
         .success()
         .stderr(predicate::str::contains("wrote"));
     let text = std::fs::read_to_string(env.updates().join("2026-11-23.md")).unwrap();

@@ -1,68 +1,41 @@
 //! `icu export` through the binary: the four formats, refusing unfinished
 //! updates, and the config problems a user meets on the way out.
 
-mod common;
-
 use std::fs;
 use std::path::PathBuf;
 
-use common::{TestEnv, C, ME};
+use crate::common::{stdout, Drafted, DraftedWorld, TestEnv, ME};
 use predicates::prelude::*;
 
-const DATE: &str = "2026-11-24";
-
-struct World {
-    env: TestEnv,
-    cfg: PathBuf,
-    doc: PathBuf,
-}
-
-/// A drafted update, with `update` settings `update_extra`.
-fn world(update_extra: &str) -> World {
-    let env = TestEnv::new();
-    let r = env.repo("search");
-    r.commit(C::mine(
-        "2026-11-20T10:00:00Z",
-        "Escape <script>alert(1)</script> and [x](javascript:alert(1))",
-        "search/a.rs",
-    ));
-    let cfg = env.config(&format!(
-        "[me]\nname = \"Zoë Ørsted\"\nemails = [\"{ME}\"]\n\n[update]\ndir = \"{}\"\nto = [\"Grace Hopper <grace@example.com>\"]\ncc = [\"Alan Kay <alan@example.com>\"]\n{update_extra}\n\n[[repo]]\npath = \"{}\"\n\n[[goal]]\nid = \"search\"\ntitle = \"Make <b>search</b> *fast*\"\nstatus = \"on-track\"\npaths = [\"search/**\"]\n",
-        env.updates().display(),
-        r.path.display()
-    ));
-    let w = World {
-        doc: env.updates().join(format!("{DATE}.md")),
-        env,
-        cfg,
-    };
-    w.icu(&["draft", "--no-edit"]).success();
-    w
-}
-
-impl World {
-    fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.env.run(&self.cfg, args)
+/// A drafted update, with `update` settings `update_extra`: my name and a
+/// goal title that are not ASCII or not plain, a subject that is hostile.
+fn world(update_extra: &str) -> Drafted {
+    DraftedWorld {
+        me_name: "Zoë Ørsted",
+        subject: "Escape <script>alert(1)</script> and [x](javascript:alert(1))",
+        update: update_extra,
+        after: "\n[[goal]]\nid = \"search\"\ntitle = \"Make <b>search</b> *fast*\"\nstatus = \"on-track\"\npaths = [\"search/**\"]\n",
+        ..DraftedWorld::default()
     }
+    .draft()
+}
 
-    /// Writes a sentence after every prompt.
-    fn finish(&self) {
-        let text = fs::read_to_string(&self.doc).unwrap();
-        fs::write(
-            &self.doc,
-            text.replace(
-                "-->\n\n<!-- icu:activity",
-                "-->\nThe cache *shipped*.\n\n<!-- icu:activity",
-            )
-            .replace("? -->\n", "? -->\nA good fortnight.\n"),
+/// Writes a sentence after every prompt.
+fn finish(w: &Drafted) {
+    let text = w.doc_text();
+    fs::write(
+        &w.doc,
+        text.replace(
+            "-->\n\n<!-- icu:activity",
+            "-->\nThe cache *shipped*.\n\n<!-- icu:activity",
         )
-        .unwrap();
-    }
+        .replace("? -->\n", "? -->\nA good fortnight.\n"),
+    )
+    .unwrap();
+}
 
-    fn export(&self, format: &str) -> String {
-        let out = self.icu(&["export", "--format", format]).success();
-        String::from_utf8(out.get_output().stdout.clone()).unwrap()
-    }
+fn export(w: &Drafted, format: &str) -> String {
+    stdout(&w.icu(&["export", "--format", format]).success())
 }
 
 #[test]
@@ -81,8 +54,8 @@ fn an_unfinished_update_is_refused_unless_forced() {
 #[test]
 fn markdown_export_drops_front_matter_markers_and_prompts() {
     let w = world("");
-    w.finish();
-    let md = w.export("md");
+    finish(&w);
+    let md = export(&w, "md");
     assert!(md.starts_with("# Update — 24 Nov 2026\n"), "{md}");
     assert!(!md.contains("+++") && !md.contains("icu:"), "{md}");
     assert!(md.contains("The cache *shipped*."));
@@ -92,8 +65,8 @@ fn markdown_export_drops_front_matter_markers_and_prompts() {
 #[test]
 fn html_export_renders_prose_and_keeps_subjects_and_titles_inert() {
     let w = world("");
-    w.finish();
-    let html = w.export("html");
+    finish(&w);
+    let html = export(&w, "html");
     assert!(html.contains("<em>shipped</em>"), "{html}");
     assert!(!html.contains("<script"), "{html}");
     assert!(!html.contains("<b>search</b>"), "{html}");
@@ -107,8 +80,8 @@ fn html_export_renders_prose_and_keeps_subjects_and_titles_inert() {
 #[test]
 fn text_export_is_plain() {
     let w = world("");
-    w.finish();
-    let text = w.export("text");
+    finish(&w);
+    let text = export(&w, "text");
     assert!(text.contains("Summary\n-------\n"), "{text}");
     assert!(text.contains("The cache shipped."));
     assert!(text.contains("Escape <script>alert(1)</script>"), "{text}");
@@ -118,7 +91,7 @@ fn text_export_is_plain() {
 fn eml_export_is_a_draft_message_with_both_parts() {
     use mail_parser::MimeHeaders;
     let w = world("subject = \"Update from {{ me.name }}: {{ period.since_short }} to {{ period.until_short }}\"");
-    w.finish();
+    finish(&w);
     let out = w.env.path().join("u.eml");
     w.icu(&["export", "--format", "eml", "-o", out.to_str().unwrap()])
         .success();
@@ -153,7 +126,7 @@ fn eml_export_is_a_draft_message_with_both_parts() {
 #[test]
 fn an_existing_output_file_is_replaced_atomically() {
     let w = world("");
-    w.finish();
+    finish(&w);
     let out = w.env.path().join("u.html");
     fs::write(&out, "old").unwrap();
     w.icu(&["export", "--format", "html", "-o", out.to_str().unwrap()])
@@ -253,17 +226,13 @@ fn hand_written() -> (TestEnv, PathBuf, PathBuf) {
     (env, cfg, doc)
 }
 
-fn stdout(a: assert_cmd::assert::Assert) -> String {
-    String::from_utf8(a.get_output().stdout.clone()).unwrap()
-}
-
 #[test]
 fn a_hand_written_update_exports_in_every_format() {
     let (env, cfg, doc) = hand_written();
     let file = doc.to_str().unwrap();
     let export = |format: &str| {
         stdout(
-            env.run(&cfg, &["export", file, "--format", format])
+            &env.run(&cfg, &["export", file, "--format", format])
                 .success(),
         )
     };
@@ -433,7 +402,7 @@ fn output_files_hold_exactly_what_stdout_would() {
     let file = doc.to_str().unwrap();
     for format in ["md", "html", "text"] {
         let printed = stdout(
-            env.run(&cfg, &["export", file, "--format", format])
+            &env.run(&cfg, &["export", file, "--format", format])
                 .success(),
         );
         let out = env.path().join(format!("out.{format}"));

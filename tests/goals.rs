@@ -1,10 +1,6 @@
 //! `icu goals` and `icu status`: one screen of what I own and what is due.
 
-mod common;
-
-use std::fs;
-
-use common::{TestEnv, C};
+use crate::common::{answer_every_prompt, stdout, TestEnv, C};
 use predicates::prelude::*;
 
 const GOALS: &str = r#"[[goal]]
@@ -73,14 +69,10 @@ fn world() -> (TestEnv, std::path::PathBuf) {
 fn the_goals_table_shows_status_due_commits_and_a_sparkline() {
     let (env, cfg) = world();
     let out = env
-        .icu()
-        .arg("--config")
-        .arg(&cfg)
-        .arg("goals")
-        .assert()
+        .run(&cfg, &["goals"])
         .success()
         .stderr(predicate::str::contains("1 done or paused goal(s) hidden"));
-    let table = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let table = stdout(&out);
     assert!(!table.contains('\u{1b}'), "NO_COLOR is honoured");
     assert!(!table.contains("Shipped last quarter"));
     insta::assert_snapshot!("goals_table", table);
@@ -89,11 +81,7 @@ fn the_goals_table_shows_status_due_commits_and_a_sparkline() {
 #[test]
 fn all_shows_done_and_paused_goals() {
     let (env, cfg) = world();
-    env.icu()
-        .arg("--config")
-        .arg(&cfg)
-        .args(["goals", "--all"])
-        .assert()
+    env.run(&cfg, &["goals", "--all"])
         .success()
         .stdout(predicate::str::contains("Shipped last quarter"));
 }
@@ -101,13 +89,7 @@ fn all_shows_done_and_paused_goals() {
 #[test]
 fn goals_json_has_the_documented_fields() {
     let (env, cfg) = world();
-    let out = env
-        .icu()
-        .arg("--config")
-        .arg(&cfg)
-        .args(["goals", "--json"])
-        .assert()
-        .success();
+    let out = env.run(&cfg, &["goals", "--json"]).success();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(v["period"]["since"], "2026-11-10T00:00:00Z");
     let goals = v["goals"].as_array().unwrap();
@@ -137,7 +119,7 @@ fn goals_json_has_the_documented_fields() {
 #[test]
 fn status_says_when_the_next_update_is_due_and_what_is_unwritten() {
     let (env, cfg) = world();
-    let icu = |args: &[&str]| env.icu().arg("--config").arg(&cfg).args(args).assert();
+    let icu = |args: &[&str]| env.run(&cfg, args);
     icu(&["status"]).success().stdout(
         predicate::str::contains("Next due:   now")
             .and(predicate::str::contains("Draft:      none for this period")),
@@ -146,10 +128,7 @@ fn status_says_when_the_next_update_is_due_and_what_is_unwritten() {
     icu(&["status"]).success().stdout(
         predicate::str::contains("2026-11-24.md").and(predicate::str::contains("to write")),
     );
-    let doc = env.updates().join("2026-11-24.md");
-    let text = fs::read_to_string(&doc).unwrap();
-    let filled = text.replace("-->\n", "-->\nWritten.\n");
-    fs::write(&doc, filled).unwrap();
+    answer_every_prompt(&env.updates().join("2026-11-24.md"), "Written.");
     icu(&["sent", "--at", "2026-11-24T15:00:00Z"]).success();
     icu(&["status"]).success().stdout(
         predicate::str::contains("Next due:   2026-12-08 (in 14 days)")

@@ -2,12 +2,10 @@
 //! without loss, damaged docs left alone, backups, check, sent, carried asks,
 //! and the log.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{Repo, TestEnv, C};
+use crate::common::{Repo, TestEnv, C};
 use predicates::prelude::*;
 
 const GOALS: &str = "[[goal]]\nid = \"search-latency\"\ntitle = \"Cut search p99 latency\"\nstatus = \"on-track\"\npaths = [\"search/**\"]\n";

@@ -15,6 +15,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use proptest::prelude::*;
 use proptest::sample::Index;
+use proptest::test_runner::FileFailurePersistence;
 
 use icu::attribute::{Activity, Attribution, RepoGroup};
 use icu::config::{Goal, GoalStatus, Me};
@@ -586,8 +587,33 @@ fn no_panic(s: &str, fresh: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The regressions file is `tests/prop_doc.proptest-regressions`, beside this
+/// file. Proptest's default looks for the nearest folder with a `lib.rs` or
+/// `main.rs` instead, which is `tests/` (tests/main.rs, the one test binary),
+/// and would read `proptest-regressions/prop_doc.txt`.
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 200,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions",
+        ))),
+        ..ProptestConfig::default()
+    }
+}
+
+/// The seeds saved beside this file are the ones the tests below replay.
+#[test]
+fn the_regressions_file_beside_this_one_is_read() {
+    let persistence = config().failure_persistence.unwrap();
+    let seeds = persistence.load_persisted_failures2(Some(file!()));
+    assert!(
+        !seeds.is_empty(),
+        "no seed read from tests/prop_doc.proptest-regressions"
+    );
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     #[test]
     fn refresh_changes_nothing_outside_the_blocks(

@@ -5,18 +5,14 @@
 //! Needs `msmtp` and Python's `aiosmtpd`: `ci/install-send-deps.sh` installs
 //! both (`ci/test`, the README's test command, runs it first).
 
-mod common;
-
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{TestEnv, C, ME};
+use crate::common::{toml_str, Drafted, DraftedWorld, ME};
 use predicates::prelude::*;
-
-const DATE: &str = "2026-11-24";
 
 /// Fails (does not skip) when the tools are missing: a green run must mean
 /// the mail really went through. `ICU_SKIP_SEND_E2E=1` skips on purpose,
@@ -102,61 +98,37 @@ impl Drop for Sink {
     }
 }
 
-struct World {
-    env: TestEnv,
-    cfg: PathBuf,
-    doc: PathBuf,
-}
-
-fn world(sendmail: &str) -> World {
-    let env = TestEnv::new();
-    let r = env.repo("search");
-    r.commit(C::mine(
-        "2026-11-20T10:00:00Z",
-        "Add tiered cache",
-        "search/a.rs",
-    ));
-    let cfg = env.config(&format!(
-        "[me]\nname = \"Ada Lovelace\"\nemails = [\"{ME}\"]\n\n[update]\ndir = \"{}\"\nto = [\"Grace Hopper <grace@example.com>\"]\ncc = [\"\\\"Käy, Ålan\\\" <alan@example.com>\"]\nsendmail = {}\n\n[[repo]]\npath = \"{}\"\n",
-        env.updates().display(),
-        toml_str(sendmail),
-        r.path.display()
-    ));
-    let w = World {
-        doc: env.updates().join(format!("{DATE}.md")),
-        env,
-        cfg,
-    };
-    w.icu(&["draft", "--no-edit"]).success();
-    let text = fs::read_to_string(&w.doc).unwrap();
-    fs::write(&w.doc, text.replace("-->\n", "-->\nWritten by hand.\n")).unwrap();
+/// A drafted update, finished by hand, whose `update.sendmail` is `sendmail`;
+/// a cc with a quoted name that is not ASCII.
+fn world(sendmail: &str) -> Drafted {
+    let w = DraftedWorld {
+        cc: &["\"Käy, Ålan\" <alan@example.com>"],
+        update: &format!("sendmail = {}", toml_str(sendmail)),
+        ..DraftedWorld::default()
+    }
+    .draft();
+    w.answer_every_prompt("Written by hand.");
     w
 }
 
-fn toml_str(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-impl World {
-    fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.env.run(&self.cfg, args)
-    }
-
-    fn doc_text(&self) -> String {
-        fs::read_to_string(&self.doc).unwrap()
-    }
-}
-
-fn msmtp_config(dir: &Path, port: u16) -> PathBuf {
-    let p = dir.join("msmtprc");
+/// The SMTP sink and a world whose `update.sendmail` is msmtp delivering to
+/// it; the temp dir holds the sink's inbox and msmtp's config.
+fn msmtp_world() -> (tempfile::TempDir, Sink, Drafted) {
+    let tmp = tempfile::tempdir().unwrap();
+    let sink = Sink::start(&tmp.path().join("inbox"));
+    let rc = tmp.path().join("msmtprc");
     fs::write(
-        &p,
-        format!("defaults\nauth off\ntls off\n\naccount default\nhost 127.0.0.1\nport {port}\nfrom {ME}\n"),
+        &rc,
+        format!(
+            "defaults\nauth off\ntls off\n\naccount default\nhost 127.0.0.1\nport {}\nfrom {ME}\n",
+            sink.port
+        ),
     )
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(&p, fs::Permissions::from_mode(0o600)).unwrap();
-    p
+    fs::set_permissions(&rc, fs::Permissions::from_mode(0o600)).unwrap();
+    let w = world(&format!("msmtp -C {} -t", rc.display()));
+    (tmp, sink, w)
 }
 
 #[test]
@@ -164,10 +136,7 @@ fn an_update_goes_through_msmtp_to_a_real_smtp_server_and_is_marked_sent() {
     if !require_tools() {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let sink = Sink::start(&tmp.path().join("inbox"));
-    let rc = msmtp_config(tmp.path(), sink.port);
-    let w = world(&format!("msmtp -C {} -t", rc.display()));
+    let (_tmp, sink, w) = msmtp_world();
     w.icu(&["send"])
         .success()
         .stderr(predicate::str::contains("marked it sent"));
@@ -297,10 +266,7 @@ fn dry_run_prints_the_message_and_sends_nothing() {
     if !require_tools() {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let sink = Sink::start(&tmp.path().join("inbox"));
-    let rc = msmtp_config(tmp.path(), sink.port);
-    let w = world(&format!("msmtp -C {} -t", rc.display()));
+    let (tmp, _sink, w) = msmtp_world();
     let before = w.doc_text();
     w.icu(&["send", "--dry-run"]).success().stdout(
         predicate::str::contains("X-Unsent")

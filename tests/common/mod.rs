@@ -1,8 +1,15 @@
 //! Shared fixtures for the integration tests: a sealed environment (own HOME,
-//! no global git config, a fixed "now", UTC) and real git repositories built
-//! with the git CLI and fixed author and committer dates.
+//! no global git config, a fixed "now", UTC), real git repositories built
+//! with the git CLI and fixed author and committer dates, and the drafted
+//! world ([`DraftedWorld`]: a config and an update drafted in it) that export
+//! and send start from.
 #![allow(dead_code)]
 
+mod drafted;
+
+pub use drafted::{Drafted, DraftedWorld};
+
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
@@ -42,21 +49,44 @@ impl TestEnv {
         self.path().join("data/icu/updates")
     }
 
+    /// The whole environment of an `icu` run: nothing else is inherited.
+    pub fn sealed_env(&self) -> Vec<(&'static str, OsString)> {
+        vec![
+            ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+            ("HOME", self.home().into()),
+            ("XDG_CONFIG_HOME", self.path().join("config").into()),
+            ("XDG_DATA_HOME", self.path().join("data").into()),
+            ("GIT_CONFIG_GLOBAL", "/dev/null".into()),
+            ("GIT_CONFIG_NOSYSTEM", "1".into()),
+            ("TZ", "UTC".into()),
+            ("ICU_NOW", NOW.into()),
+            ("NO_COLOR", "1".into()),
+        ]
+    }
+
     /// `icu` with a cleared environment, run from `work/`.
     pub fn icu(&self) -> Command {
         let mut c = Command::cargo_bin("icu").expect("icu binary");
         c.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.home())
-            .env("XDG_CONFIG_HOME", self.path().join("config"))
-            .env("XDG_DATA_HOME", self.path().join("data"))
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("TZ", "UTC")
-            .env("ICU_NOW", NOW)
-            .env("NO_COLOR", "1")
+            .envs(self.sealed_env())
             .current_dir(self.path().join("work"));
         c
+    }
+
+    /// The same run as a shell command line, for a script that runs it
+    /// somewhere a `Command` cannot go (a mount namespace): `env -i`, the
+    /// sealed environment, the binary and `args`, each quoted.
+    pub fn icu_sh(&self, args: &[&str]) -> String {
+        let mut line = String::from("env -i");
+        for (key, value) in self.sealed_env() {
+            line.push_str(&format!(" {key}={}", sh_quote(&value.to_string_lossy())));
+        }
+        let icu = assert_cmd::cargo::cargo_bin("icu");
+        line.push_str(&format!(" {}", sh_quote(&icu.to_string_lossy())));
+        for a in args {
+            line.push_str(&format!(" {}", sh_quote(a)));
+        }
+        line
     }
 
     /// Runs `icu --config CFG ARGS…` and returns the assertion.
@@ -214,4 +244,32 @@ impl Repo {
     pub fn short(&self, id: &str) -> String {
         id.chars().take(7).collect()
     }
+}
+
+/// A POSIX shell word that is exactly `s`.
+pub fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// A TOML basic string that holds exactly `s`.
+pub fn toml_str(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// What the command printed on stdout, as UTF-8.
+pub fn stdout(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(a.get_output().stdout.clone()).expect("stdout is UTF-8")
+}
+
+/// What the command printed on stderr, as UTF-8.
+pub fn stderr(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(a.get_output().stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// Writes the line `prose` after every line of the doc at `doc` that closes a
+/// comment (`-->`): after every prompt, so the update is finished, and after
+/// every activity marker too, where prose is as welcome as anywhere.
+pub fn answer_every_prompt(doc: &Path, prose: &str) {
+    let text = fs::read_to_string(doc).expect("read the doc");
+    fs::write(doc, text.replace("-->\n", &format!("-->\n{prose}\n"))).expect("write the doc");
 }
