@@ -176,7 +176,7 @@ fn a_subject_template_that_fails_to_render_names_the_key() {
         );
 }
 
-/// A finished update written by hand, as DESIGN.md shows it: front matter,
+/// A finished update written by hand, as the README shows it: front matter,
 /// every prompt followed by prose, a generated activity block whose subject
 /// was escaped by the renderer, and asks.
 const HAND_WRITTEN: &str = r#"+++

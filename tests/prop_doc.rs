@@ -1,4 +1,4 @@
-//! Property tests for the update document (DESIGN.md "The update document").
+//! Property tests for the update document (docs/ARCHITECTURE.md, "The document").
 //!
 //! Docs are made the way `icu draft` makes them: `doc::render::compose`, the
 //! library function the command calls, over the embedded template (the real
@@ -186,7 +186,7 @@ const GOAL_LEVEL: u8 = 3;
 /// goal lands between the last goal and its sub-headings, so they are off.
 const GOAL_SUBHEADINGS: bool = false;
 
-/// Where a new goal's section goes in `text` (DESIGN.md: "after the last goal
+/// Where a new goal's section goes in `text` (docs/ARCHITECTURE.md: "after the last goal
 /// section"): the start of the first heading after the last goal block of the
 /// same or a higher level than that goal's heading — the heading of the
 /// block's section, or a goal heading (`###`) when that is a sub-heading of
