@@ -10,6 +10,7 @@
 
 mod common;
 
+mod architecture;
 mod bad_input;
 mod cli;
 mod config;
