@@ -151,7 +151,12 @@ fn commands_never_import_each_other() {
 fn config_imports_nothing_downstream() {
     for f in sources().iter().filter(|f| f.starts_with("src/config/")) {
         let c = code(f);
-        for layer in ["crate::doc", "crate::export", "crate::commands", "crate::scan"] {
+        for layer in [
+            "crate::doc",
+            "crate::export",
+            "crate::commands",
+            "crate::scan",
+        ] {
             assert!(!c.contains(layer), "{f} imports `{layer}`");
         }
     }
@@ -164,7 +169,12 @@ fn the_code_cites_no_document_outside_the_repository() {
         for e in fs::read_dir(root().join(dir)).unwrap() {
             let p = e.unwrap().path();
             if p.is_file() {
-                files.push(p.strip_prefix(root()).unwrap().to_string_lossy().into_owned());
+                files.push(
+                    p.strip_prefix(root())
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
             }
         }
     }

@@ -17,6 +17,7 @@ mod config;
 mod draft;
 mod export;
 mod goals;
+mod half_year;
 mod help;
 mod lifecycle;
 mod prop_doc;
