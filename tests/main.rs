@@ -24,6 +24,7 @@ mod prop_doc;
 mod readme;
 mod regressions;
 mod scan_bounds;
+mod send_confirm;
 mod send_e2e;
 
 /// A test file that is not declared above would never be compiled, and its

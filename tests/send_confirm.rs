@@ -1,0 +1,125 @@
+//! `icu send` on a terminal shows who gets the mail and asks first, as
+//! `git send-email` does (README, "Sent is final"). `script` gives icu a real
+//! terminal; the answer is typed into it.
+
+use std::fs;
+use std::process::{Command, Stdio};
+
+use crate::common::{sh_quote, Drafted, DraftedWorld};
+
+/// A world whose sendmail writes the message to `outbox.eml`.
+fn world() -> (Drafted, std::path::PathBuf) {
+    let w = DraftedWorld {
+        update: "sendmail = \"sh -c 'cat > \\\"$ICU_TEST_OUTBOX\\\"'\"",
+        ..DraftedWorld::default()
+    }
+    .draft();
+    w.answer_every_prompt("Written by hand.");
+    let outbox = w.env.path().join("outbox.eml");
+    (w, outbox)
+}
+
+/// Runs `icu send` under `script` (a pseudo-terminal), typing `answer`.
+/// Returns the exit code and everything the terminal showed.
+fn send_on_a_terminal(w: &Drafted, outbox: &std::path::Path, answer: &str) -> (i32, String) {
+    let cfg = w.cfg.to_string_lossy().into_owned();
+    let line = format!("{} ; exit $?", w.env.icu_sh(&["--config", &cfg, "send"])).replacen(
+        "env -i",
+        &format!(
+            "env -i ICU_TEST_OUTBOX={}",
+            sh_quote(&outbox.to_string_lossy())
+        ),
+        1,
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answer.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout).into_owned();
+    (out.status.code().unwrap_or(-1), shown)
+}
+
+#[test]
+fn on_a_terminal_send_shows_the_recipients_and_sends_only_on_yes() {
+    let (w, outbox) = world();
+    let before = w.doc_text();
+    let (code, shown) = send_on_a_terminal(&w, &outbox, "n\n");
+    assert_eq!(code, 1, "{shown}");
+    assert!(
+        shown.contains("To:      Grace Hopper <grace@example.com>"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Cc:      Alan Kay <alan@example.com>"),
+        "{shown}"
+    );
+    assert!(shown.contains("Send this update? [y/N]"), "{shown}");
+    assert!(shown.contains("nothing was sent"), "{shown}");
+    assert!(!outbox.exists(), "declined: nothing handed to sendmail");
+    assert_eq!(w.doc_text(), before, "declined: not marked sent");
+
+    let (code, shown) = send_on_a_terminal(&w, &outbox, "y\n");
+    assert_eq!(code, 0, "{shown}");
+    assert!(outbox.exists(), "{shown}");
+    assert!(w.doc_text().contains("status = \"sent\""));
+}
+
+#[test]
+fn without_a_terminal_send_never_waits_for_an_answer() {
+    let (w, outbox) = world();
+    // stdin is a pipe with nothing in it: a question would wait for ever.
+    w.env
+        .icu()
+        .env("ICU_TEST_OUTBOX", &outbox)
+        .arg("--config")
+        .arg(&w.cfg)
+        .arg("send")
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .success();
+    assert!(fs::read_to_string(&outbox).unwrap().contains("Subject:"));
+}
+
+#[test]
+fn a_sent_update_is_not_mailed_twice_nor_re_marked() {
+    let (w, outbox) = world();
+    w.env
+        .icu()
+        .env("ICU_TEST_OUTBOX", &outbox)
+        .args(["--config"])
+        .arg(&w.cfg)
+        .args(["send", "--yes"])
+        .assert()
+        .success();
+    let sent = w.doc_text();
+    fs::remove_file(&outbox).unwrap();
+    w.env
+        .icu()
+        .env("ICU_TEST_OUTBOX", &outbox)
+        .arg("--config")
+        .arg(&w.cfg)
+        .args(["send", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "was already sent at 2026-11-24T12:00:00+00:00",
+        ));
+    assert!(!outbox.exists(), "the second send delivered nothing");
+    w.icu(&["sent", "--at", "2026-11-30"])
+        .code(1)
+        .stderr(predicates::str::contains("the first mark was kept"));
+    assert_eq!(w.doc_text(), sent, "the first sent moment is kept");
+    w.icu(&["sent", "--at", "2026-11-30", "--force"]).success();
+    assert!(w.doc_text().contains("sent = 2026-12-01T00:00:00Z"));
+}
