@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 
+use crate::address::AddressError;
 use crate::config::ConfigError;
 use crate::doc::check::Problem;
 use crate::doc::DocError;
@@ -114,6 +115,14 @@ pub enum UsageError {
          or set `git config --global user.email`"
     )]
     NoInitEmail,
+    /// An address given to `icu init` (`--email`, `--to`, `--cc`) is not one
+    /// address.
+    #[error("{}", init_address(flag, source))]
+    InitAddress {
+        /// The flag, without its dashes.
+        flag: &'static str,
+        source: AddressError,
+    },
     /// `icu init` would overwrite a config.
     #[error("{} already exists; icu leaves it as it is. Pass --force to overwrite it (the old one is kept as .bak)", .0.display())]
     ConfigExists(PathBuf),
@@ -155,6 +164,40 @@ impl Again {
 fn at(sent: Option<DateTime<FixedOffset>>) -> String {
     sent.map(|t| format!(" at {}", t.to_rfc3339()))
         .unwrap_or_default()
+}
+
+/// What `icu init --FLAG VALUE` should have been given instead.
+fn init_address(flag: &str, e: &AddressError) -> String {
+    // A double-quoted shell word that is exactly `s`.
+    let word = |s: &str| {
+        let mut w = String::from("\"");
+        for c in s.chars() {
+            if matches!(c, '"' | '\\' | '$' | '`') {
+                w.push('\\');
+            }
+            w.push(c);
+        }
+        w.push('"');
+        w
+    };
+    match e {
+        AddressError::Invalid { value, why } => format!(
+            "--{flag} {} is not an email address ({why}); give name@example.com or \"Name <name@example.com>\"",
+            word(value)
+        ),
+        AddressError::Several { value, parts } => {
+            let each: Vec<String> = parts
+                .iter()
+                .map(|p| format!("--{flag} {}", word(p)))
+                .collect();
+            format!(
+                "--{flag} {} holds {} addresses; give --{flag} once per address: {}",
+                word(value),
+                parts.len(),
+                each.join(" ")
+            )
+        }
+    }
 }
 
 fn unfinished(path: &std::path::Path, problems: &[Problem], verb: &str) -> String {

@@ -66,7 +66,8 @@ pub fn starter(o: &StarterOptions) -> String {
         "cadence_days = {DEFAULT_CADENCE_DAYS}   # days an update covers when none was sent yet\n"
     ));
     t.push_str(
-        "# Who `icu send` and `icu export --format eml` address: \"Name <addr>\" or \"addr\".\n",
+        "# Who `icu send` and `icu export --format eml` address: \"Name <addr>\" or\n\
+         # \"addr\", one address per string.\n",
     );
     t.push_str(&format!("to = {}   # your manager\n", list(&o.to)));
     t.push_str(&format!(
