@@ -103,6 +103,9 @@ pub fn starter(o: &StarterOptions) -> String {
             t.push_str("# name = \"search\"                        # default: the folder name\n");
             t.push_str("# url = \"https://github.com/acme/search\"  # links commits and PRs\n");
         }
+        t.push_str(
+            "# remotes = false                         # local branches only (default: remote-tracking too)\n",
+        );
         t.push('\n');
     }
     t.push_str(
@@ -121,7 +124,7 @@ pub fn starter(o: &StarterOptions) -> String {
          # risk = \"the index rebuild slips past Q1\"             # what could fail\n\
          # repos = [\"search\"]                 # which [[repo]] names count (default: all)\n\
          # paths = [\"services/search/**\"]     # glob: a commit touching one counts\n\
-         # branches = [\"search/*\"]            # glob over the local branches containing it\n\
+         # branches = [\"search/*\"]            # glob over the branches containing it (origin/x is also x)\n\
          # keywords = [\"latency\", \"SEARCH-\\\\d+\"]  # regex over the commit message\n",
     );
     t

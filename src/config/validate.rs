@@ -266,6 +266,7 @@ impl Validator<'_> {
                             name: folder_name(&p),
                             path: p,
                             url: None,
+                            remotes: r.remotes.unwrap_or(true),
                         },
                         span: r.path.span(),
                         from_glob: true,
@@ -318,7 +319,12 @@ impl Validator<'_> {
             .as_ref()
             .map(|u| self.one_line("repo.url", u))
             .transpose()?;
-        let spec = RepoSpec { path, name, url };
+        let spec = RepoSpec {
+            path,
+            name,
+            url,
+            remotes: r.remotes.unwrap_or(true),
+        };
         let span = r.name.as_ref().map_or(r.path.span(), |n| n.span());
         match found.iter().position(|f| f.spec.path == spec.path) {
             Some(i) if found[i].from_glob => {

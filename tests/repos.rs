@@ -1,0 +1,180 @@
+//! Which repositories and refs icu scans, and as whom: remote-tracking
+//! branches (a fresh clone, work pushed from another machine), bare
+//! repositories found from inside, the identity as git itself reports it, and
+//! a config none of whose repositories can be opened.
+//!
+//! The update is dated 2026-11-23 in UTC with the default 14-day cadence, so
+//! the window is [2026-11-09T00:00Z, 2026-11-24T00:00Z).
+
+use std::path::Path;
+
+use crate::common::{stderr, stdout, Repo, TestEnv, C};
+
+const GOAL: &str = "[[goal]]\nid = \"search\"\ntitle = \"Search\"\nbranches = [\"search/*\"]\n";
+
+fn draft(env: &TestEnv, cfg: &Path) -> String {
+    stdout(
+        &env.run(cfg, &["draft", "--print", "--date", "2026-11-23"])
+            .success(),
+    )
+}
+
+/// The content of the activity block with `key`.
+fn section(doc: &str, key: &str) -> String {
+    let open = format!("<!-- icu:activity {key} -->");
+    let start = doc
+        .find(&open)
+        .unwrap_or_else(|| panic!("no block {key} in\n{doc}"))
+        + open.len();
+    let end = doc[start..]
+        .find("<!-- /icu:activity -->")
+        .expect("closed block")
+        + start;
+    doc[start..end].to_string()
+}
+
+/// `upstream` cloned to `<root>/<name>`: local `main`, `origin/HEAD` →
+/// `origin/main`, and a remote-tracking branch for each of upstream's.
+fn clone(env: &TestEnv, upstream: &Repo, name: &str) -> Repo {
+    let path = env.path().join(name);
+    upstream.git(&["clone", "-q", ".", path.to_str().unwrap()]);
+    Repo { path }
+}
+
+// --- remote-tracking branches --------------------------------------------------
+
+/// A fresh clone: the work is on `origin/search/remote-only`, pushed from
+/// another machine, and no local branch has it.
+#[test]
+fn a_commit_only_on_a_remote_tracking_branch_is_reported() {
+    let env = TestEnv::new();
+    let up = env.repo("upstream");
+    up.commit(C::mine("2026-11-10T10:00:00Z", "on main", "a"));
+    up.git(&["checkout", "-q", "-b", "search/remote-only"]);
+    up.commit(C::mine(
+        "2026-11-11T10:00:00Z",
+        "pushed from the other laptop",
+        "b",
+    ));
+    up.git(&["checkout", "-q", "main"]);
+    let r = clone(&env, &up, "search");
+    assert_eq!(r.git(&["branch", "--list"]), "* main");
+    // A remote ref made by hand is read the same way.
+    let other = up.git(&["rev-parse", "main"]);
+    r.git(&["checkout", "-q", "--detach", &other]);
+    r.git(&["checkout", "-q", "-b", "tmp"]);
+    let by_hand = r.commit(C::mine("2026-11-12T10:00:00Z", "made with update-ref", "c"));
+    r.git(&["update-ref", "refs/remotes/origin/feature", &by_hand]);
+    r.git(&["checkout", "-q", "main"]);
+    r.git(&["branch", "-q", "-D", "tmp"]);
+
+    let cfg = env.config_for(&[&r], GOAL);
+    let doc = draft(&env, &cfg);
+    // `origin/search/remote-only` is on `search/*`: the name without the remote.
+    let goal = section(&doc, "search");
+    assert!(goal.contains("pushed from the other laptop"), "{doc}");
+    assert!(!goal.contains("on main"), "{doc}");
+    let other = section(&doc, "other");
+    assert!(other.contains("made with update-ref"), "{doc}");
+    assert!(other.contains("on main"), "{doc}");
+    assert!(other.contains("- 2 commits in search"), "{doc}");
+
+    // The full name matches too.
+    let cfg = env.config_for(
+        &[&r],
+        "[[goal]]\nid = \"search\"\ntitle = \"Search\"\nbranches = [\"origin/search/*\"]\n",
+    );
+    let goal = section(&draft(&env, &cfg), "search");
+    assert!(goal.contains("pushed from the other laptop"), "{goal}");
+}
+
+#[test]
+fn a_commit_on_a_local_and_a_remote_branch_is_reported_once() {
+    let env = TestEnv::new();
+    let up = env.repo("upstream");
+    up.commit(C::mine("2026-11-10T10:00:00Z", "on main", "a"));
+    up.git(&["checkout", "-q", "-b", "search/both"]);
+    up.commit(C::mine("2026-11-11T10:00:00Z", "on both branches", "b"));
+    up.git(&["checkout", "-q", "main"]);
+    let r = clone(&env, &up, "search");
+    r.git(&["branch", "-q", "search/both", "origin/search/both"]);
+    let cfg = env.config_for(&[&r], GOAL);
+    let doc = draft(&env, &cfg);
+    assert_eq!(doc.matches("on both branches").count(), 1, "{doc}");
+    assert_eq!(doc.matches("on main (").count(), 1, "{doc}");
+    assert!(
+        section(&doc, "search").contains("on both branches"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn remotes_false_keeps_to_local_branches() {
+    let env = TestEnv::new();
+    let up = env.repo("upstream");
+    up.commit(C::mine("2026-11-10T10:00:00Z", "on main", "a"));
+    up.git(&["checkout", "-q", "-b", "search/remote-only"]);
+    up.commit(C::mine("2026-11-11T10:00:00Z", "only on origin", "b"));
+    up.git(&["checkout", "-q", "main"]);
+    let r = clone(&env, &up, "search");
+    let text = std::fs::read_to_string(env.config_for(&[&r], GOAL)).unwrap();
+    let cfg = env.config(&text.replace(
+        "name = \"search\"\n",
+        "name = \"search\"\nremotes = false\n",
+    ));
+    let doc = draft(&env, &cfg);
+    assert!(doc.contains("on main"), "{doc}");
+    assert!(!doc.contains("only on origin"), "{doc}");
+
+    // The key is checked like any other.
+    let bad =
+        env.config(&text.replace("name = \"search\"\n", "name = \"search\"\nremote = false\n"));
+    let e = stderr(&env.run(&bad, &["goals"]).code(2));
+    assert!(e.contains("unknown key `remote` in [[repo]]"), "{e}");
+    assert!(e.contains("did you mean `remotes`?"), "{e}");
+    let bad = env.config(&text.replace(
+        "name = \"search\"\n",
+        "name = \"search\"\nremotes = \"no\"\n",
+    ));
+    let e = stderr(&env.run(&bad, &["goals"]).code(2));
+    assert!(e.contains("wrong type for `repo.remotes`"), "{e}");
+}
+
+/// origin/main moved on (pushed from another machine, fetched here) and a
+/// remote feature branch forked from its newest commit: origin/main's
+/// first-parent line is the mainline, so the feature branch claims only its
+/// own commit — as with local branches forked from main.
+#[test]
+fn the_remote_mainline_is_not_a_feature_branchs_work() {
+    let env = TestEnv::new();
+    let up = env.repo("upstream");
+    up.commit(C::mine("2026-11-10T10:00:00Z", "old main", "a"));
+    let r = clone(&env, &up, "search");
+    up.commit(C::mine("2026-11-12T10:00:00Z", "main from the laptop", "b"));
+    up.git(&["checkout", "-q", "-b", "search/cache"]);
+    up.commit(C::mine("2026-11-13T10:00:00Z", "cache on the branch", "c"));
+    up.git(&["checkout", "-q", "main"]);
+    r.git(&["fetch", "-q", "origin"]);
+    // A second remote without a HEAD: its `main` is its mainline.
+    let fork = env.repo("fork");
+    fork.git(&["pull", "-q", up.path.to_str().unwrap(), "main"]);
+    fork.commit(C::mine("2026-11-14T10:00:00Z", "main of the fork", "d"));
+    fork.git(&["checkout", "-q", "-b", "search/fork-work"]);
+    fork.commit(C::mine("2026-11-15T10:00:00Z", "work in the fork", "e"));
+    r.git(&["remote", "add", "fork", fork.path.to_str().unwrap()]);
+    r.git(&["fetch", "-q", "fork"]);
+    assert!(r.git(&["branch", "-r"]).contains("fork/search/fork-work"));
+
+    let cfg = env.config_for(&[&r], GOAL);
+    let doc = draft(&env, &cfg);
+    let goal = section(&doc, "search");
+    assert!(goal.contains("cache on the branch"), "{doc}");
+    assert!(goal.contains("work in the fork"), "{doc}");
+    for mainline in ["old main", "main from the laptop", "main of the fork"] {
+        assert!(!goal.contains(mainline), "{mainline}:\n{doc}");
+        assert!(
+            section(&doc, "other").contains(mainline),
+            "{mainline}:\n{doc}"
+        );
+    }
+}
