@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use crate::common::{stderr, stdout, Repo, TestEnv, C};
+use crate::common::{stderr, stdout, Repo, TestEnv, C, ME};
 
 const GOAL: &str = "[[goal]]\nid = \"search\"\ntitle = \"Search\"\nbranches = [\"search/*\"]\n";
 
@@ -176,5 +176,85 @@ fn the_remote_mainline_is_not_a_feature_branchs_work() {
             section(&doc, "other").contains(mainline),
             "{mainline}:\n{doc}"
         );
+    }
+}
+
+// --- bare repositories -----------------------------------------------------------
+
+/// Run from inside a bare repository — the repository itself or a folder in
+/// it — a config-less draft scans it and `icu init` writes its path. git
+/// treats a repository found as a git directory (not through a work tree's
+/// `.git`) as bare even when `core.bare` is unset or false, while libgit2 then
+/// takes the folder above it for a work tree; here that folder is even
+/// another repository's work tree.
+#[test]
+fn from_inside_a_bare_repository_draft_and_init_use_the_repository_itself() {
+    let env = TestEnv::new();
+    let src = env.repo("src");
+    src.commit(C::mine(
+        "2026-11-20T10:00:00Z",
+        "found in the bare repo",
+        "a",
+    ));
+    let outer = env.repo("work/outer");
+    outer.commit(C::mine("2026-11-20T11:00:00Z", "in the outer repo", "b"));
+    for core_bare in [Some("true"), None, Some("false")] {
+        let bare = outer
+            .path
+            .join(format!("inner-{}.git", core_bare.unwrap_or("unset")));
+        src.git(&["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
+        let b = Repo { path: bare.clone() };
+        match core_bare {
+            Some(v) => b.git(&["config", "core.bare", v]),
+            None => b.git(&["config", "--unset", "core.bare"]),
+        };
+        b.git(&["config", "user.email", ME]);
+        for dir in [bare.clone(), bare.join("refs")] {
+            let doc = stdout(
+                &env.icu()
+                    .current_dir(&dir)
+                    .args(["draft", "--print", "--date", "2026-11-23"])
+                    .assert()
+                    .success(),
+            );
+            assert!(
+                doc.contains("found in the bare repo"),
+                "{core_bare:?} {dir:?}:\n{doc}"
+            );
+            assert!(
+                !doc.contains("in the outer repo"),
+                "{core_bare:?} {dir:?}:\n{doc}"
+            );
+
+            env.icu()
+                .current_dir(&dir)
+                .args(["init", "--force"])
+                .assert()
+                .success();
+            let cfg = std::fs::read_to_string(env.path().join("config/icu/icu.toml")).unwrap();
+            assert!(
+                cfg.contains(&format!("\npath = \"{}\"\n", bare.display())),
+                "{core_bare:?} {dir:?}:\n{cfg}"
+            );
+            assert!(cfg.contains(&format!("emails = [\"{ME}\"]")), "{cfg}");
+            std::fs::remove_file(env.path().join("config/icu/icu.toml")).unwrap();
+        }
+    }
+    // A work tree is still its work tree, from a folder inside it or from
+    // inside its `.git`.
+    std::fs::create_dir_all(outer.path.join("sub")).unwrap();
+    outer.git(&["config", "user.email", ME]);
+    for dir in [outer.path.join("sub"), outer.path.join(".git/refs")] {
+        env.icu()
+            .current_dir(&dir)
+            .args(["init"])
+            .assert()
+            .success();
+        let cfg = std::fs::read_to_string(env.path().join("config/icu/icu.toml")).unwrap();
+        assert!(
+            cfg.contains(&format!("\npath = \"{}\"\n", outer.path.display())),
+            "{dir:?}:\n{cfg}"
+        );
+        std::fs::remove_file(env.path().join("config/icu/icu.toml")).unwrap();
     }
 }

@@ -70,14 +70,52 @@ pub fn git_identity(dir: Option<&Path>) -> (Option<String>, Option<String>) {
     (get("user.name"), get("user.email"))
 }
 
-/// The work tree (or git dir of a bare repo) containing `dir`.
+/// The repository containing `dir`, as git finds it: its work tree, or, for
+/// a bare repository, the repository itself; without a trailing `/`.
+///
+/// libgit2 and git disagree on one case. A repository found as a git
+/// directory in its own right (not through the `.git` of a work tree) is
+/// bare to git, whatever `core.bare` says, unless `core.worktree` names a
+/// work tree. libgit2 reads an unset or false `core.bare` as "not bare" and
+/// takes the folder above the repository for its work tree — which would
+/// make icu scan, and `icu init` write, the wrong folder. So a work tree
+/// libgit2 reports counts only when git would see it too: a linked worktree,
+/// `core.worktree`, or a `.git` in it that is this repository.
 pub fn discover(dir: &Path) -> Option<PathBuf> {
     let r = Repository::discover(dir).ok()?;
-    Some(
-        r.workdir()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| r.path().to_path_buf()),
-    )
+    let found = match r.workdir() {
+        Some(w) if r.is_worktree() || has_work_tree(&r, w) => w,
+        _ => r.path(),
+    };
+    Some(found.components().collect())
+}
+
+/// Whether git would see `workdir` as `r`'s work tree (see [`discover`]).
+fn has_work_tree(r: &Repository, workdir: &Path) -> bool {
+    let explicit = r
+        .config()
+        .and_then(|c| c.open_level(git2::ConfigLevel::Local))
+        .is_ok_and(|c| c.get_path("core.worktree").is_ok());
+    if explicit {
+        return true;
+    }
+    let dot_git = workdir.join(".git");
+    // `.git` is the repository, or a file naming it (`gitdir: PATH`).
+    let target = if dot_git.is_file() {
+        let Ok(text) = std::fs::read_to_string(&dot_git) else {
+            return false;
+        };
+        match text.trim_end().strip_prefix("gitdir:") {
+            Some(p) => workdir.join(p.trim()),
+            None => return false,
+        }
+    } else {
+        dot_git
+    };
+    match (target.canonicalize(), r.path().canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
