@@ -258,3 +258,122 @@ fn from_inside_a_bare_repository_draft_and_init_use_the_repository_itself() {
         std::fs::remove_file(env.path().join("config/icu/icu.toml")).unwrap();
     }
 }
+
+// --- the identity, as git reports it -------------------------------------------------
+
+/// A sealed global git config: a personal address, and the work one for the
+/// repositories whose remote is on example.com, through an include that
+/// libgit2 does not understand (`hasconfig:`). Returns its path.
+fn global_config_with_a_hasconfig_include(env: &TestEnv) -> std::path::PathBuf {
+    let work = env.path().join("work.gitconfig");
+    std::fs::write(
+        &work,
+        format!("[user]\n\temail = {ME}\n\tname = Ada Lovelace\n"),
+    )
+    .unwrap();
+    let global = env.path().join("global.gitconfig");
+    std::fs::write(
+        &global,
+        format!(
+            "[user]\n\temail = ada@personal.example.org\n\tname = Ada at home\n\
+             [includeIf \"hasconfig:remote.*.url:https://example.com/**\"]\n\tpath = {}\n",
+            work.display()
+        ),
+    )
+    .unwrap();
+    global
+}
+
+#[test]
+fn the_identity_is_what_git_reports_even_under_a_hasconfig_include() {
+    let env = TestEnv::new();
+    let r = env.repo("work/search");
+    r.git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://example.com/acme/search.git",
+    ]);
+    r.commit(C::mine("2026-11-20T10:00:00Z", "mine at work", "a"));
+    r.commit(C {
+        email: "ada@personal.example.org",
+        ..C::mine("2026-11-20T11:00:00Z", "from the personal address", "b")
+    });
+    let global = global_config_with_a_hasconfig_include(&env);
+    // What git itself says, in this repository.
+    let git_says = std::process::Command::new("git")
+        .current_dir(&r.path)
+        .env("GIT_CONFIG_GLOBAL", &global)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args(["config", "--get", "user.email"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&git_says.stdout).trim(), ME);
+
+    // No config: the draft is of the work address.
+    let doc = stdout(
+        &env.icu()
+            .env("GIT_CONFIG_GLOBAL", &global)
+            .current_dir(&r.path)
+            .args(["draft", "--print", "--date", "2026-11-23"])
+            .assert()
+            .success(),
+    );
+    assert!(doc.contains("mine at work"), "{doc}");
+    assert!(!doc.contains("from the personal address"), "{doc}");
+
+    // A config without [me]: the same.
+    let cfg = env.config(&format!("[[repo]]\npath = \"{}\"\n", r.path.display()));
+    let doc = stdout(
+        &env.icu()
+            .env("GIT_CONFIG_GLOBAL", &global)
+            .current_dir(&r.path)
+            .arg("--config")
+            .arg(&cfg)
+            .args(["draft", "--print", "--date", "2026-11-23"])
+            .assert()
+            .success(),
+    );
+    assert!(doc.contains("mine at work"), "{doc}");
+
+    // icu init writes the work identity.
+    env.icu()
+        .env("GIT_CONFIG_GLOBAL", &global)
+        .current_dir(&r.path)
+        .arg("init")
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(env.path().join("config/icu/icu.toml")).unwrap();
+    assert!(text.contains(&format!("emails = [\"{ME}\"]")), "{text}");
+    assert!(text.contains("name = \"Ada Lovelace\""), "{text}");
+}
+
+/// Without a `git` on PATH, libgit2 reads the identity (the repository's own
+/// config here).
+#[test]
+fn without_git_on_path_the_identity_comes_from_libgit2() {
+    let env = TestEnv::new();
+    let r = env.repo("work/search");
+    r.git(&["config", "user.email", ME]);
+    r.git(&["config", "user.name", "Ada Lovelace"]);
+    r.commit(C::mine("2026-11-20T10:00:00Z", "found without git", "a"));
+    let empty = env.path().join("no-git");
+    std::fs::create_dir_all(&empty).unwrap();
+    let doc = stdout(
+        &env.icu()
+            .env("PATH", &empty)
+            .current_dir(&r.path)
+            .args(["draft", "--print", "--date", "2026-11-23"])
+            .assert()
+            .success(),
+    );
+    assert!(doc.contains("found without git"), "{doc}");
+    env.icu()
+        .env("PATH", &empty)
+        .current_dir(&r.path)
+        .arg("init")
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(env.path().join("config/icu/icu.toml")).unwrap();
+    assert!(text.contains(&format!("emails = [\"{ME}\"]")), "{text}");
+}

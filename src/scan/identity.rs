@@ -1,8 +1,10 @@
 //! Mine-ness: whether a commit is mine (its author after `.mailmap`, or a
 //! `Co-authored-by:` trailer naming one of my emails), and the git identity
-//! and repository around a folder, for `icu init` and config-less runs.
+//! (as the `git` executable reports it) and repository (as git finds it)
+//! around a folder, for `icu init` and config-less runs.
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::LazyLock;
 
 use git2::{Commit as GitCommit, Repository};
@@ -56,9 +58,46 @@ fn co_authors(message: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The email and name git would use (`git config user.email` / `user.name`)
-/// for the repository at `dir`, falling back to the global config.
+/// The name and email git uses in the repository at `dir` (or, outside
+/// one, globally): what `git -C DIR config --get user.name` and `user.email`
+/// print, when a `git` executable is on PATH; libgit2's reading of the same
+/// config files when it is not.
+///
+/// git is asked first because libgit2 does not read every config git reads:
+/// 1.9 skips `includeIf "hasconfig:remote.*.url:…"`, the usual way to set a
+/// work address for the work repositories, and then reports another address
+/// (or none). git reads its own environment (`GIT_CONFIG_GLOBAL`, `HOME`,
+/// `GIT_DIR`, …) as it would in a shell; that is the point.
 pub fn git_identity(dir: Option<&Path>) -> (Option<String>, Option<String>) {
+    git_cli_identity(dir).unwrap_or_else(|| libgit2_identity(dir))
+}
+
+/// `(name, email)` from the `git` executable; `None` when it cannot be run
+/// or fails otherwise than with "not set" (exit 1).
+fn git_cli_identity(dir: Option<&Path>) -> Option<(Option<String>, Option<String>)> {
+    let get = |key: &str| -> Option<Option<String>> {
+        let mut git = Command::new("git");
+        if let Some(d) = dir {
+            git.arg("-C").arg(d);
+        }
+        let out = git
+            .args(["config", "--get", key])
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        match out.status.code() {
+            Some(0) => Some(non_blank(String::from_utf8_lossy(&out.stdout).trim())),
+            Some(1) => Some(None),
+            _ => None,
+        }
+    };
+    Some((get("user.name")?, get("user.email")?))
+}
+
+/// `(name, email)` as libgit2 reads the config of the repository around
+/// `dir`, else the global config.
+fn libgit2_identity(dir: Option<&Path>) -> (Option<String>, Option<String>) {
     let cfg = dir
         .and_then(|d| Repository::discover(d).ok())
         .and_then(|r| r.config().ok())
@@ -66,8 +105,13 @@ pub fn git_identity(dir: Option<&Path>) -> (Option<String>, Option<String>) {
     let Some(cfg) = cfg else {
         return (None, None);
     };
-    let get = |k: &str| cfg.get_string(k).ok().filter(|s| !s.trim().is_empty());
+    let get = |k: &str| cfg.get_string(k).ok().and_then(|s| non_blank(&s));
     (get("user.name"), get("user.email"))
+}
+
+fn non_blank(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
 }
 
 /// The repository containing `dir`, as git finds it: its work tree, or, for
