@@ -377,3 +377,64 @@ fn without_git_on_path_the_identity_comes_from_libgit2() {
     let text = std::fs::read_to_string(env.path().join("config/icu/icu.toml")).unwrap();
     assert!(text.contains(&format!("emails = [\"{ME}\"]")), "{text}");
 }
+
+// --- no repository to scan -----------------------------------------------------
+
+/// When not one configured repository can be opened, an update would say
+/// "no commits" for every goal: a config problem, so an error (exit 2) that
+/// names them, and nothing written. One missing among several stays a
+/// warning (`draft::a_missing_repo_is_a_warning_and_the_rest_goes_on`).
+#[test]
+fn a_draft_when_no_configured_repository_can_be_opened_is_an_error_and_writes_nothing() {
+    let env = TestEnv::new();
+    let plain = env.path().join("plain-folder");
+    std::fs::create_dir_all(&plain).unwrap();
+    let gone = env.path().join("does-not-exist");
+    let cfg = env.config(&format!(
+        "[me]\nemails = [\"{ME}\"]\n[update]\ndir = \"{}\"\n\n[[repo]]\npath = \"{}\"\nname = \"gone\"\n\n[[repo]]\npath = \"{}\"\nname = \"plain\"\n",
+        env.updates().display(),
+        gone.display(),
+        plain.display()
+    ));
+    for args in [
+        &["draft", "--no-edit", "--date", "2026-11-23"][..],
+        &["draft", "--print", "--date", "2026-11-23"][..],
+    ] {
+        let a = env.run(&cfg, args).code(2);
+        let e = stderr(&a);
+        assert!(stdout(&a).is_empty(), "{}", stdout(&a));
+        assert!(e.contains("warning: repo `gone`"), "{e}");
+        assert!(
+            e.contains("error: none of the 2 repositories in")
+                && e.contains(&cfg.display().to_string())
+                && e.contains(&format!("`gone` ({})", gone.display()))
+                && e.contains(&format!("`plain` ({})", plain.display()))
+                && e.contains("fix their `path` under [[repo]]")
+                && e.contains("nothing was written"),
+            "{e}"
+        );
+    }
+    assert!(!env.updates().exists() || std::fs::read_dir(env.updates()).unwrap().next().is_none());
+
+    // A glob that finds nothing here: no repository at all.
+    let cfg = env.config(&format!(
+        "[me]\nemails = [\"{ME}\"]\n[update]\ndir = \"{}\"\n\n[[repo]]\npath = \"{}/*\"\n",
+        env.updates().display(),
+        gone.display(),
+    ));
+    let e = stderr(
+        &env.run(&cfg, &["draft", "--no-edit", "--date", "2026-11-23"])
+            .code(2),
+    );
+    assert!(e.contains("matches no git repository"), "{e}");
+    assert!(
+        e.contains("error: ") && e.contains("no repository to scan"),
+        "{e}"
+    );
+    assert!(!env.updates().exists() || std::fs::read_dir(env.updates()).unwrap().next().is_none());
+
+    // `icu goals` still shows the goals, with the warnings.
+    env.run(&cfg, &["goals"])
+        .success()
+        .stderr(predicates::str::contains("matches no git repository"));
+}
