@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Correctness beside speed: for every benchmark repository, icu's commit and
 # line counts for the window against an exhaustive answer from git (every
-# commit on local branches filtered by committer time, then `git show
-# --numstat` of those) and against the `git log --since` yardstick, which
-# stops at the first commit older than the window and so can miss work
-# behind a commit dated before its parent.
+# commit on local and remote-tracking branches, the refs icu scans, filtered
+# by committer time, then `git show --numstat` of those) and against the
+# `git log --since` yardstick, which stops at the first commit older than the
+# window and so can miss work behind a commit dated before its parent.
 # Usage: bench/check_counts.sh ICU SINCE_TS UNTIL_TS REPO...
 set -euo pipefail
 icu=$1 since=$2 until=$3
@@ -18,7 +18,7 @@ for r in "$@"; do
   mine=$(ICU_NOW=2026-11-24T12:00:00+00:00 TZ=UTC "$icu" --config "$tmp/c.toml" draft --print --date 2026-11-24 2>/dev/null \
     | sed -nE 's/^- ([0-9,]+) commits? in [^,]+, \+([0-9,]+) −([0-9,]+).*/\1 \2 \3/p' | tr -d , )
   mine=${mine:-"0 0 0"}
-  ids=$(git -C "$r" log --branches --no-merges --format='%H %ct %ae' \
+  ids=$(git -C "$r" log --branches --remotes --no-merges --format='%H %ct %ae' \
     | awk -v s="$since" -v u="$until" '$2 >= s && $2 < u && $3 == "ada@example.com" {print $1}')
   exact="0 0 0"
   if [ -n "$ids" ]; then
@@ -26,7 +26,7 @@ for r in "$@"; do
     exact=$(git -C "$r" show --numstat --format='tformat:COMMIT' $ids \
       | awk '/^COMMIT$/ {c++} NF == 3 {a += $1; d += $2} END {printf "%d %d %d", c, a, d}')
   fi
-  yard=$(git -C "$r" log --branches --no-merges --since="@$since" --until="@$until" \
+  yard=$(git -C "$r" log --branches --remotes --no-merges --since="@$since" --until="@$until" \
     --author=ada@example.com --numstat --format='tformat:COMMIT' \
     | awk '/^COMMIT$/ {c++} NF == 3 {a += $1; d += $2} END {printf "%d %d %d", c, a, d}')
   if [ "$mine" = "$exact" ]; then ok=$((ok + 1)); else

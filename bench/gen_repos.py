@@ -6,6 +6,8 @@ history, side branches merged with "Merge pull request #N", a few unmerged
 feature branches, ~1% of commits whose committer date is older than their
 parent's (rebases, clock skew), and a two-week window of a few hundred
 commits ending at NOW, many of them by ada@example.com (the benchmark's "me").
+Like a clone, each has the remote-tracking branches of its branches
+(refs/remotes/origin/*, and origin/HEAD -> origin/main), which icu scans too.
 
 So that set B differs from set A only in the length of the history, the k-th
 repository of each set starts from the same initial import (1,600 files of
@@ -31,7 +33,7 @@ NOW = 1795003200  # 2026-11-24T12:00:00Z
 DAY = 86400
 WINDOW_DAYS = 14
 ME = ("Ada Lovelace", "ada@example.com")
-VERSION = 6  # bump to regenerate caches when the generator changes
+VERSION = 7  # bump to regenerate caches when the generator changes
 
 AUTHORS = [ME] + [(f"Dev {i:02d}", f"dev{i:02d}@example.com") for i in range(1, 20)]
 DIRS = [f"{top}/{sub}" for top in ("services", "lib", "docs", "tools") for sub in
@@ -161,6 +163,14 @@ def generate(path, n_commits, window_commits, seed, slot):
     if proc.wait() != 0:
         sys.exit(f"fast-import failed for {path}")
     subprocess.run(["git", "-C", path, "reset", "-q", "--hard", "main"], check=True)
+    # What a clone of it has: origin/* at every branch, origin/HEAD naming main.
+    heads = subprocess.run(["git", "-C", path, "for-each-ref", "--format=%(objectname) %(refname:strip=2)",
+                            "refs/heads/"], check=True, capture_output=True, text=True).stdout
+    refs = "".join(f"create refs/remotes/origin/{name} {oid}\n"
+                   for oid, name in (line.split(" ", 1) for line in heads.splitlines()))
+    subprocess.run(["git", "-C", path, "update-ref", "--stdin"], input=refs, check=True, text=True)
+    subprocess.run(["git", "-C", path, "symbolic-ref", "refs/remotes/origin/HEAD",
+                    "refs/remotes/origin/main"], check=True)
     # A fast-import pack holds mostly whole objects in creation order, unlike
     # any repository git has maintained; repack it as `git gc` would.
     subprocess.run(["git", "-C", path, "repack", "-a", "-d", "-f", "-q", "--window=10", "--depth=50"],

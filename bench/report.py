@@ -59,7 +59,7 @@ mem = sh("awk '/MemTotal/ {printf \"%.0f GiB\", $2/1048576}' /proc/meminfo")
 out = []
 out.append("# Benchmarks\n")
 out.append("`icu draft --print` and `icu goals` against the yardstick a user would otherwise "
-           "script: a `git log --branches --since --until --author --numstat` loop over the same "
+           "script: a `git log --branches --remotes --since --until --author --numstat` loop over the same "
            "repositories. Medians over hyperfine rounds that alternate the commands (warm cache); "
            "peak memory from GNU time (`%M`).\n")
 out.append("Reproduce with one command from a clean clone: `bench/run.sh` "
@@ -84,7 +84,7 @@ for s, desc in sets.items():
     commits = read(s, "commits")[0]
     visited = read(s, "visited")
     out.append(f"## Set {s}: {desc}\n")
-    out.append(f"{commits} commits on local branches in all; icu's walk visited {visited[0]} of them "
+    out.append(f"{commits} commits on local and remote-tracking branches in all; icu's walk visited {visited[0]} of them "
                f"({visited[-1]} in the window).\n")
     out.append("| command | median | mean ± σ | min | max | peak RSS | peak heap | private | pack maps |")
     out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -137,7 +137,7 @@ counts = os.path.join(work, "counts.txt")
 if os.path.exists(counts):
     out.append("\n## Correctness\n")
     out.append("For every repository: icu's commits and lines (+/−) in the window against an exhaustive "
-               "answer (every commit on local branches filtered by committer time, then "
+               "answer (every commit on local and remote-tracking branches filtered by committer time, then "
                "`git show --numstat`), and against the `git log --since` yardstick "
                "(`bench/check_counts.sh`).\n")
     out.append("```")

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # icu's benchmark: `icu draft --print` and `icu goals` against the yardstick a
-# user would otherwise script — a `git log --since --until --author --numstat`
-# loop over the same repositories — in one run: ROUNDS hyperfine rounds per
-# set, each timing the three commands in turn, so drift on a shared machine
-# falls on all three alike; medians over all rounds.
+# user would otherwise script — a `git log --branches --remotes --since
+# --until --author --numstat` loop over the same repositories (the refs icu
+# scans) — in one run: ROUNDS hyperfine rounds per set, each timing the three
+# commands in turn, so drift on a shared machine falls on all three alike;
+# medians over all rounds.
 # Writes BENCHMARKS.md. One command from a clean clone:
 #
 #     bench/run.sh
@@ -65,7 +66,7 @@ GOALS
   {
     echo '#!/bin/sh'
     for r in $repos; do
-      echo "git -C '$r' log --branches --since=$SINCE --until=$UNTIL --author=ada@example.com --numstat >/dev/null"
+      echo "git -C '$r' log --branches --remotes --since=$SINCE --until=$UNTIL --author=ada@example.com --numstat >/dev/null"
     done
   } > "$gitloop"
   chmod +x "$gitloop"
@@ -96,7 +97,7 @@ GOALS
     parts=$(python3 bench/peakmem.py 3 $line)
     echo "$set	$name	$(cat "$WORK/rss")	$heap	${parts% *}	${parts#* }" >> "$WORK/rss.tsv"
   done
-  for r in $repos; do git -C "$r" rev-list --count --branches; done | paste -sd+ | bc > "$WORK/$set.commits"
+  for r in $repos; do git -C "$r" rev-list --count --branches --remotes; done | paste -sd+ | bc > "$WORK/$set.commits"
   "$ICU" --config "$cfg" -v draft --print --date 2026-11-24 2>&1 >/dev/null | grep '^scan:' \
     | awk '{v+=$4; w+=$6} END {print v, w}' > "$WORK/$set.visited"
 done < "$WORK/sets"

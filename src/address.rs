@@ -10,24 +10,68 @@ pub struct Mailbox {
 
 /// Why a string is not a mailbox icu can send to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "`{value}` is not an email address ({why}); fix [update] to/cc or [me] emails in your config"
-)]
-pub struct AddressError {
+pub enum AddressError {
+    /// Not an address at all.
+    #[error(
+        "`{value}` is not an email address ({why}); fix [update] to/cc or [me] emails in your config"
+    )]
+    Invalid {
+        /// The text as written.
+        value: String,
+        /// What is wrong with it, in words.
+        why: &'static str,
+    },
+    /// Several addresses in one string (`A <a@x>, B <b@y>`). Read as one
+    /// mailbox it would become `"A <a@x>, B" <b@y>`, and A would never get the
+    /// mail, so it is refused rather than guessed at.
+    #[error(
+        "`{value}` holds {} addresses; write one address per string in [update] to/cc or [me] emails of your config: [{}]",
+        parts.len(),
+        quoted(parts)
+    )]
+    Several {
+        /// The text as written.
+        value: String,
+        /// The addresses in it, in order, each as written.
+        parts: Vec<String>,
+    },
+}
+
+impl AddressError {
     /// The text as written.
-    pub value: String,
-    /// What is wrong with it, in words.
-    pub why: &'static str,
+    pub fn value(&self) -> &str {
+        match self {
+            AddressError::Invalid { value, .. } | AddressError::Several { value, .. } => value,
+        }
+    }
+}
+
+/// `parts` as a list of double-quoted strings, `"a", "b"`.
+fn quoted(parts: &[String]) -> String {
+    let q: Vec<String> = parts.iter().map(|p| format!("{p:?}")).collect();
+    q.join(", ")
 }
 
 /// Parses `a@b.c`, `Name <a@b.c>` or `"Last, First" <a@b.c>`.
+///
+/// A string that holds several addresses (`A <a@x>, B <b@y>`, `a@x; b@y`,
+/// `A <a@x> B <b@y>`) is [`AddressError::Several`], never one mangled
+/// mailbox. A name with a comma is one address: quoted (`"Hopper, Grace"
+/// <g@x>`), or not, as long as only one part of the string is an address.
 pub fn parse_mailbox(s: &str) -> Result<Mailbox, AddressError> {
-    let bad = |why| AddressError {
+    let bad = |why| AddressError::Invalid {
         value: s.to_string(),
         why,
     };
     if s.chars().any(char::is_control) {
         return Err(bad("it contains a line break or control character"));
+    }
+    let parts = split_addresses(s);
+    if parts.len() > 1 {
+        return Err(AddressError::Several {
+            value: s.to_string(),
+            parts,
+        });
     }
     let s_trim = s.trim();
     let (name, email) = match (s_trim.rfind('<'), s_trim.ends_with('>')) {
@@ -49,10 +93,73 @@ pub fn parse_mailbox(s: &str) -> Result<Mailbox, AddressError> {
 /// Checks a bare address (the part between `<` and `>`), for a mailbox that
 /// was built by hand rather than parsed.
 pub fn check_mailbox(m: &Mailbox) -> Result<(), AddressError> {
-    check_email(&m.email).map_err(|why| AddressError {
+    check_email(&m.email).map_err(|why| AddressError::Invalid {
         value: m.email.clone(),
         why,
     })
+}
+
+/// The mailboxes `s` is a list of, each trimmed, as written: split at commas
+/// and semicolons outside double quotes and `<…>`, and after each `<…>`.
+/// A piece without an `@` is part of a name (`Hopper, Grace <g@x>`), so it
+/// goes with the next piece (or, at the end, the one before). One element
+/// (or none) when `s` is at most one address.
+fn split_addresses(s: &str) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut cur = String::new();
+    let (mut quoted, mut escaped, mut angle) = (false, false, 0usize);
+    for c in s.chars() {
+        if quoted {
+            cur.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                quoted = false;
+            }
+            continue;
+        }
+        match c {
+            ',' | ';' if angle == 0 => pieces.push(std::mem::take(&mut cur)),
+            '>' if angle == 1 => {
+                cur.push(c);
+                angle = 0;
+                pieces.push(std::mem::take(&mut cur));
+            }
+            _ => {
+                match c {
+                    '"' => quoted = true,
+                    '<' => angle += 1,
+                    '>' => angle = angle.saturating_sub(1),
+                    _ => {}
+                }
+                cur.push(c);
+            }
+        }
+    }
+    pieces.push(cur);
+    // A piece closed by `>` and a separator after it leave empty pieces.
+    let pieces = pieces.iter().map(|p| p.trim()).filter(|p| !p.is_empty());
+    let mut out: Vec<String> = Vec::new();
+    let mut name = String::new();
+    for p in pieces {
+        if p.contains('@') {
+            out.push(format!("{name}{p}"));
+            name.clear();
+        } else {
+            name.push_str(p);
+            name.push_str(", ");
+        }
+    }
+    match out.last_mut() {
+        Some(last) if !name.is_empty() => {
+            last.push(' ');
+            last.push_str(name.trim_end_matches([',', ' ']));
+        }
+        _ => {}
+    }
+    out
 }
 
 /// Why `email` is not an address icu can send to, if it is not.
@@ -119,5 +226,58 @@ mod tests {
             assert!(e.contains(&format!("`{bad}`")), "quotes the value: {e}");
             assert!(e.contains("fix [update] to/cc"), "{e}");
         }
+    }
+
+    #[test]
+    fn a_string_with_several_addresses_is_refused_never_mangled() {
+        let several = |s: &str| match parse_mailbox(s) {
+            Err(AddressError::Several { parts, .. }) => parts,
+            other => panic!("{s}: {other:?}"),
+        };
+        assert_eq!(
+            several("Grace Hopper <grace@example.com>, Alan Kay <alan@example.com>"),
+            [
+                "Grace Hopper <grace@example.com>",
+                "Alan Kay <alan@example.com>"
+            ]
+        );
+        assert_eq!(several("a@b.c;d@e.f"), ["a@b.c", "d@e.f"]);
+        assert_eq!(several("a@b.c, d@e.f,"), ["a@b.c", "d@e.f"]);
+        assert_eq!(
+            several("Grace <g@x.org> Alan <a@y.org>"),
+            ["Grace <g@x.org>", "Alan <a@y.org>"]
+        );
+        assert_eq!(
+            several("\"Hopper, Grace\" <g@x.org>, Kay, Alan <a@y.org>; bob@z.org"),
+            [
+                "\"Hopper, Grace\" <g@x.org>",
+                "Kay, Alan <a@y.org>",
+                "bob@z.org"
+            ]
+        );
+        let e = parse_mailbox("a@b.c, d@e.f").unwrap_err().to_string();
+        assert!(
+            e.contains("holds 2 addresses; write one address per string")
+                && e.contains(r#"["a@b.c", "d@e.f"]"#),
+            "{e}"
+        );
+        // One address, whatever its name holds.
+        for one in [
+            "\"Hopper, Grace\" <grace@example.com>",
+            "Hopper, Grace <grace@example.com>",
+            "\"Grace <home>; work\" <grace@example.com>",
+            "\"a@b.c, d@e.f\" <grace@example.com>",
+            "\"say \\\"hi\\\", Grace\" <grace@example.com>",
+        ] {
+            let m = parse_mailbox(one).unwrap_or_else(|e| panic!("{one}: {e}"));
+            assert_eq!(m.email, "grace@example.com", "{one}");
+        }
+        assert_eq!(
+            parse_mailbox("Hopper, Grace <grace@example.com>")
+                .unwrap()
+                .name
+                .as_deref(),
+            Some("Hopper, Grace")
+        );
     }
 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 
+use crate::address::AddressError;
 use crate::config::ConfigError;
 use crate::doc::check::Problem;
 use crate::doc::DocError;
@@ -114,6 +115,24 @@ pub enum UsageError {
          or set `git config --global user.email`"
     )]
     NoInitEmail,
+    /// An address given to `icu init` (`--email`, `--to`, `--cc`) is not one
+    /// address.
+    #[error("{}", init_address(flag, source))]
+    InitAddress {
+        /// The flag, without its dashes.
+        flag: &'static str,
+        source: AddressError,
+    },
+    /// `icu draft` found no repository it could scan: an update written now
+    /// would say "no commits" for every goal.
+    #[error("{}", no_repository(config.as_deref(), repos))]
+    NoRepository {
+        /// The config file, when there is one.
+        config: Option<PathBuf>,
+        /// The configured repositories (name, path), none of which could be
+        /// opened; empty when the config lists none.
+        repos: Vec<(String, PathBuf)>,
+    },
     /// `icu init` would overwrite a config.
     #[error("{} already exists; icu leaves it as it is. Pass --force to overwrite it (the old one is kept as .bak)", .0.display())]
     ConfigExists(PathBuf),
@@ -155,6 +174,71 @@ impl Again {
 fn at(sent: Option<DateTime<FixedOffset>>) -> String {
     sent.map(|t| format!(" at {}", t.to_rfc3339()))
         .unwrap_or_default()
+}
+
+/// Which repositories could not be scanned, and what to fix.
+fn no_repository(config: Option<&std::path::Path>, repos: &[(String, PathBuf)]) -> String {
+    let config = config.map_or_else(|| "your config".to_string(), |p| p.display().to_string());
+    if repos.is_empty() {
+        return format!(
+            "no repository to scan: {config} has no [[repo]] that finds one here; \
+             add a [[repo]] table with the path of a repository (or fix the glob that finds none); \
+             nothing was written"
+        );
+    }
+    let listed: Vec<String> = repos
+        .iter()
+        .map(|(name, path)| format!("`{name}` ({})", path.display()))
+        .collect();
+    let (what, fix) = match repos.len() {
+        1 => (
+            "the one repository".to_string(),
+            "fix its `path` under [[repo]]",
+        ),
+        n => (
+            format!("none of the {n} repositories"),
+            "fix their `path` under [[repo]]",
+        ),
+    };
+    format!(
+        "{what} in {config} could be opened (the warnings above say why): {}; \
+         {fix}, or remove what no longer exists; nothing was written",
+        listed.join(", ")
+    )
+}
+
+/// What `icu init --FLAG VALUE` should have been given instead.
+fn init_address(flag: &str, e: &AddressError) -> String {
+    // A double-quoted shell word that is exactly `s`.
+    let word = |s: &str| {
+        let mut w = String::from("\"");
+        for c in s.chars() {
+            if matches!(c, '"' | '\\' | '$' | '`') {
+                w.push('\\');
+            }
+            w.push(c);
+        }
+        w.push('"');
+        w
+    };
+    match e {
+        AddressError::Invalid { value, why } => format!(
+            "--{flag} {} is not an email address ({why}); give name@example.com or \"Name <name@example.com>\"",
+            word(value)
+        ),
+        AddressError::Several { value, parts } => {
+            let each: Vec<String> = parts
+                .iter()
+                .map(|p| format!("--{flag} {}", word(p)))
+                .collect();
+            format!(
+                "--{flag} {} holds {} addresses; give --{flag} once per address: {}",
+                word(value),
+                parts.len(),
+                each.join(" ")
+            )
+        }
+    }
 }
 
 fn unfinished(path: &std::path::Path, problems: &[Problem], verb: &str) -> String {

@@ -435,3 +435,113 @@ fn init_without_to_or_cc_writes_empty_lists() {
     assert!(text.contains("\nto = []"), "{text}");
     assert!(text.contains("\ncc = []"), "{text}");
 }
+
+// --- several addresses in one string ------------------------------------------
+
+/// `to = ["A <a@x>, B <b@y>"]` read as one mailbox would be
+/// `"A <a@x>, B" <b@y>`: the first person never gets the mail. Every shape of
+/// a list in one string is refused where it is written, with the fix.
+#[test]
+fn a_string_with_several_addresses_is_refused_at_load() {
+    let e = config_error(
+        "[update]\nto = [\"Grace Hopper <grace@example.com>, Alan Kay <alan@example.com>\"]\n",
+    );
+    assert!(e.starts_with("error: "), "{e}");
+    assert!(e.contains("[CONFIG]:2:7"), "{e}");
+    assert!(e.contains("in `update.to` holds 2 addresses"), "{e}");
+    assert!(
+        e.contains(
+            r#"write one address per string: to = ["Grace Hopper <grace@example.com>", "Alan Kay <alan@example.com>"]"#
+        ),
+        "{e}"
+    );
+    for (text, at, want) in [
+        (
+            "[update]\ncc = [\"alan@example.com; grace@example.com\"]\n",
+            "2:7",
+            r#"cc = ["alan@example.com", "grace@example.com"]"#,
+        ),
+        (
+            "[update]\nto = [\"a@example.com\", \"b@example.com,c@example.com\"]\n",
+            "2:24",
+            r#"to = ["b@example.com", "c@example.com"]"#,
+        ),
+        (
+            "[update]\nto = [\"Grace <grace@example.com> Alan <alan@example.com>\"]\n",
+            "2:7",
+            r#"to = ["Grace <grace@example.com>", "Alan <alan@example.com>"]"#,
+        ),
+        (
+            "[update]\nto = [\"\\\"Hopper, Grace\\\" <grace@example.com>, alan@example.com\"]\n",
+            "2:7",
+            r#"to = ["\"Hopper, Grace\" <grace@example.com>", "alan@example.com"]"#,
+        ),
+        (
+            "[me]\nemails = [\"ada@example.com, ada@users.noreply.github.com\"]\n",
+            "2:11",
+            r#"emails = ["ada@example.com", "ada@users.noreply.github.com"]"#,
+        ),
+    ] {
+        let e = config_error(text);
+        assert!(e.contains(&format!("[CONFIG]:{at}")), "{text}:\n{e}");
+        assert!(e.contains("holds 2 addresses"), "{text}:\n{e}");
+        assert!(e.contains(want), "{text}: wanted {want}\n{e}");
+    }
+}
+
+/// A name with a comma is one address when it is quoted, and also when it is
+/// not (only one part of it is an address).
+#[test]
+fn a_name_with_a_comma_is_one_address() {
+    let env = TestEnv::new();
+    let cfg = env.config(
+        "[me]\nemails = [\"ada@example.com\"]\n[update]\nto = [\"\\\"Hopper, Grace\\\" <grace@example.com>\"]\ncc = [\"Kay, Alan <alan@example.com>\"]\n",
+    );
+    env.run(&cfg, &["goals"]).success();
+}
+
+#[test]
+fn init_refuses_several_addresses_in_one_flag_and_writes_nothing() {
+    let env = TestEnv::new();
+    let a = env
+        .icu()
+        .args([
+            "init",
+            "--name",
+            "Ada",
+            "--email",
+            ME,
+            "--repo",
+            "/src/search",
+        ])
+        .args([
+            "--to",
+            "Grace Hopper <grace@example.com>, Alan Kay <alan@example.com>",
+        ])
+        .assert()
+        .code(2);
+    let e = stderr(&a);
+    assert!(e.contains("holds 2 addresses"), "{e}");
+    assert!(
+        e.contains(r#"--to "Grace Hopper <grace@example.com>" --to "Alan Kay <alan@example.com>""#),
+        "{e}"
+    );
+    assert!(!env.path().join("config/icu/icu.toml").exists());
+    let a = env
+        .icu()
+        .args([
+            "init",
+            "--name",
+            "Ada",
+            "--email",
+            "ada@example.com,ada@old.example.com",
+        ])
+        .assert()
+        .code(2);
+    assert!(
+        stderr(&a).contains("--email once per address"),
+        "{}",
+        stderr(&a)
+    );
+    assert!(!env.path().join("config/icu/icu.toml").exists());
+}

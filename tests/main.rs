@@ -23,6 +23,7 @@ mod lifecycle;
 mod prop_doc;
 mod readme;
 mod regressions;
+mod repos;
 mod scan_bounds;
 mod send_confirm;
 mod send_e2e;

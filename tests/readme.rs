@@ -1,6 +1,6 @@
 //! The README is part of the contract: every test its "When things go wrong"
-//! table names must exist, and the two set-up commands must be the ones CI
-//! runs.
+//! table names must exist, the two set-up commands must be the ones CI runs,
+//! and the first must say truly which repository it drafts.
 
 use std::fs;
 use std::path::Path;
@@ -84,4 +84,53 @@ fn ci_runs_the_readme_test_command() {
     let test = fs::read_to_string(root().join("ci/test")).unwrap();
     assert!(test.contains("ci/install-send-deps.sh"));
     assert!(test.lines().any(|l| l.starts_with("exec cargo test")));
+}
+
+/// The README's first command runs icu where `cargo run` runs it: in the
+/// checkout. So it drafts icu's own repository, and the README must say so
+/// and say how to draft any other one — not "inside any git repository".
+#[test]
+fn the_first_command_drafts_the_checkout_and_the_readme_says_so() {
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split("## The two commands")
+        .nth(1)
+        .expect("the README has the section")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    assert!(!section.contains("inside any git repository"), "{section}");
+    assert!(section.contains("in a checkout of icu"), "{section}");
+    assert!(
+        section.contains("`cargo install --path .`")
+            && section.contains("`icu draft --print` inside that repository"),
+        "{section}"
+    );
+
+    // What it claims: run in the checkout with no config, icu scans the
+    // checkout (when the checkout is a git repository at all).
+    let discovered = std::process::Command::new("git")
+        .current_dir(root())
+        .args(["rev-parse", "--show-toplevel"])
+        .output()
+        .unwrap();
+    if !discovered.status.success() {
+        return;
+    }
+    let env = crate::common::TestEnv::new();
+    let out = env
+        .icu()
+        .current_dir(root())
+        // The identity, as `git -c user.email=…` would give it.
+        .env("GIT_CONFIG_COUNT", "1")
+        .env("GIT_CONFIG_KEY_0", "user.email")
+        .env("GIT_CONFIG_VALUE_0", crate::common::ME)
+        .args(["-v", "draft", "--print"])
+        .assert()
+        .success();
+    let err = crate::common::stderr(&out);
+    let name = root().file_name().unwrap().to_string_lossy().into_owned();
+    let name = name.trim_end_matches(".git");
+    assert!(err.contains("scanning this repository only"), "{err}");
+    assert!(err.contains(&format!("scan: {name}: visited")), "{err}");
 }

@@ -21,6 +21,7 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
     let period = ctx.period(&cfg, date, args.since, previous.as_ref())?;
     let asks = previous.map(|p| p.asks).unwrap_or_default();
     let (repos, attribution) = ctx.scan_and_attribute(&cfg, &period, scan::Detail::Full);
+    ctx.require_a_repository(&cfg, &repos)?;
     let draft = render::Draft {
         me: &cfg.me,
         goals: &cfg.goals,

@@ -11,6 +11,14 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<ExitCode, Error> {
     if path.exists() && !args.force {
         return Err(UsageError::ConfigExists(path).into());
     }
+    // One address per flag, each one an address: said in terms of the flags,
+    // before the config text is even built.
+    for (flag, values) in [("email", &args.emails), ("to", &args.to), ("cc", &args.cc)] {
+        for v in values {
+            crate::address::parse_mailbox(v)
+                .map_err(|source| UsageError::InitAddress { flag, source })?;
+        }
+    }
     let repo_here = crate::scan::discover(&ctx.cwd);
     let (git_name, git_email) = crate::scan::git_identity(repo_here.as_deref().or(Some(&ctx.cwd)));
     let emails = if args.emails.is_empty() {

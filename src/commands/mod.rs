@@ -204,6 +204,28 @@ impl Ctx {
         (repos, attribution)
     }
 
+    /// An update from a scan that opened no repository would say "no
+    /// commits" for every goal: that is a config problem, not a quiet
+    /// period. One repository missing among several is only a warning.
+    pub fn require_a_repository(
+        &self,
+        cfg: &Config,
+        scanned: &[RepoActivity],
+    ) -> Result<(), Error> {
+        if !scanned.is_empty() {
+            return Ok(());
+        }
+        Err(UsageError::NoRepository {
+            config: cfg.source.clone(),
+            repos: cfg
+                .repos
+                .iter()
+                .map(|r| (r.name.clone(), r.path.clone()))
+                .collect(),
+        }
+        .into())
+    }
+
     /// The last update sent before `date`, warning about updates skipped.
     pub fn last_sent(&self, dir: &Path, date: NaiveDate) -> Option<LastSent> {
         let (last, warnings) = history::last_sent(dir, date);

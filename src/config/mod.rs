@@ -83,6 +83,9 @@ pub struct RepoSpec {
     pub path: PathBuf,
     pub name: String,
     pub url: Option<String>,
+    /// Whether remote-tracking branches (`refs/remotes/*`) are scanned as
+    /// well as local ones (`remotes = false` keeps to local branches).
+    pub remotes: bool,
 }
 
 /// Goal status, as written in the config.
@@ -284,6 +287,7 @@ impl Config {
                 path: repo,
                 name,
                 url: None,
+                remotes: true,
             }],
             goals: Vec::new(),
             warnings: Vec::new(),

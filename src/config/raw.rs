@@ -51,6 +51,7 @@ pub(super) struct RawRepo {
     pub(super) path: Spanned<String>,
     pub(super) name: Option<Spanned<String>>,
     pub(super) url: Option<Spanned<String>>,
+    pub(super) remotes: Option<bool>,
 }
 
 /// One `[[goal]]`; `due` is any value so that a quoted date is accepted and

@@ -66,7 +66,8 @@ pub fn starter(o: &StarterOptions) -> String {
         "cadence_days = {DEFAULT_CADENCE_DAYS}   # days an update covers when none was sent yet\n"
     ));
     t.push_str(
-        "# Who `icu send` and `icu export --format eml` address: \"Name <addr>\" or \"addr\".\n",
+        "# Who `icu send` and `icu export --format eml` address: \"Name <addr>\" or\n\
+         # \"addr\", one address per string.\n",
     );
     t.push_str(&format!("to = {}   # your manager\n", list(&o.to)));
     t.push_str(&format!(
@@ -102,6 +103,9 @@ pub fn starter(o: &StarterOptions) -> String {
             t.push_str("# name = \"search\"                        # default: the folder name\n");
             t.push_str("# url = \"https://github.com/acme/search\"  # links commits and PRs\n");
         }
+        t.push_str(
+            "# remotes = false                         # local branches only (default: remote-tracking too)\n",
+        );
         t.push('\n');
     }
     t.push_str(
@@ -120,7 +124,7 @@ pub fn starter(o: &StarterOptions) -> String {
          # risk = \"the index rebuild slips past Q1\"             # what could fail\n\
          # repos = [\"search\"]                 # which [[repo]] names count (default: all)\n\
          # paths = [\"services/search/**\"]     # glob: a commit touching one counts\n\
-         # branches = [\"search/*\"]            # glob over the local branches containing it\n\
+         # branches = [\"search/*\"]            # glob over the branches containing it (origin/x is also x)\n\
          # keywords = [\"latency\", \"SEARCH-\\\\d+\"]  # regex over the commit message\n",
     );
     t

@@ -19,10 +19,12 @@ use toml::Spanned;
 use super::diagnostic::{line_col, ConfigError};
 use super::raw::{RawConfig, RawGoal, RawRepo, RawUpdate};
 use super::repo_glob::{expand_repo_glob, folder_name, glob_could_name};
+use super::starter::lit;
 use super::{
     default_updates_dir, Config, Env, Goal, GoalStatus, Me, RepoSpec, UpdateSettings,
     DEFAULT_CADENCE_DAYS, DEFAULT_SENDMAIL, OTHER_KEY,
 };
+use crate::address::AddressError;
 use crate::template::{
     render_subject, SubjectContext, TemplateError, DEFAULT_SUBJECT, SUBJECT_VARIABLES,
 };
@@ -58,20 +60,30 @@ impl Validator<'_> {
     }
 
     /// An address as export will use it: checked here with the same parser,
-    /// so that a bad one is found at load with its position.
+    /// so that a bad one is found at load with its position. A string that
+    /// holds several addresses is refused with the list written out.
     fn address(&self, key: &str, v: &Spanned<String>) -> Result<String, ConfigError> {
         let s = self.one_line(key, v)?;
-        if let Err(e) = crate::address::parse_mailbox(&s) {
-            return Err(self.err(
+        match crate::address::parse_mailbox(&s) {
+            Ok(_) => Ok(s),
+            Err(AddressError::Invalid { why, .. }) => Err(self.err(
                 v.span(),
                 format!("`{s}` in `{key}` is not an email address"),
-                &format!(
-                    "{}; write `name@example.com` or `Name <name@example.com>`",
-                    e.why
-                ),
-            ));
+                &format!("{why}; write `name@example.com` or `Name <name@example.com>`"),
+            )),
+            Err(AddressError::Several { parts, .. }) => {
+                let short = key.rsplit('.').next().unwrap_or(key);
+                let list: Vec<String> = parts.iter().map(|p| lit(p)).collect();
+                Err(self.err(
+                    v.span(),
+                    format!("`{s}` in `{key}` holds {} addresses", parts.len()),
+                    &format!(
+                        "write one address per string: {short} = [{}]",
+                        list.join(", ")
+                    ),
+                ))
+            }
         }
-        Ok(s)
     }
 
     /// `~` and `$VAR` expanded with the sealed environment; relative to the
@@ -254,6 +266,7 @@ impl Validator<'_> {
                             name: folder_name(&p),
                             path: p,
                             url: None,
+                            remotes: r.remotes.unwrap_or(true),
                         },
                         span: r.path.span(),
                         from_glob: true,
@@ -306,7 +319,12 @@ impl Validator<'_> {
             .as_ref()
             .map(|u| self.one_line("repo.url", u))
             .transpose()?;
-        let spec = RepoSpec { path, name, url };
+        let spec = RepoSpec {
+            path,
+            name,
+            url,
+            remotes: r.remotes.unwrap_or(true),
+        };
         let span = r.name.as_ref().map_or(r.path.span(), |n| n.span());
         match found.iter().position(|f| f.spec.path == spec.path) {
             Some(i) if found[i].from_glob => {

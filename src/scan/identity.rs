@@ -1,8 +1,10 @@
 //! Mine-ness: whether a commit is mine (its author after `.mailmap`, or a
 //! `Co-authored-by:` trailer naming one of my emails), and the git identity
-//! and repository around a folder, for `icu init` and config-less runs.
+//! (as the `git` executable reports it) and repository (as git finds it)
+//! around a folder, for `icu init` and config-less runs.
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::LazyLock;
 
 use git2::{Commit as GitCommit, Repository};
@@ -56,9 +58,46 @@ fn co_authors(message: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The email and name git would use (`git config user.email` / `user.name`)
-/// for the repository at `dir`, falling back to the global config.
+/// The name and email git uses in the repository at `dir` (or, outside
+/// one, globally): what `git -C DIR config --get user.name` and `user.email`
+/// print, when a `git` executable is on PATH; libgit2's reading of the same
+/// config files when it is not.
+///
+/// git is asked first because libgit2 does not read every config git reads:
+/// 1.9 skips `includeIf "hasconfig:remote.*.url:…"`, the usual way to set a
+/// work address for the work repositories, and then reports another address
+/// (or none). git reads its own environment (`GIT_CONFIG_GLOBAL`, `HOME`,
+/// `GIT_DIR`, …) as it would in a shell; that is the point.
 pub fn git_identity(dir: Option<&Path>) -> (Option<String>, Option<String>) {
+    git_cli_identity(dir).unwrap_or_else(|| libgit2_identity(dir))
+}
+
+/// `(name, email)` from the `git` executable; `None` when it cannot be run
+/// or fails otherwise than with "not set" (exit 1).
+fn git_cli_identity(dir: Option<&Path>) -> Option<(Option<String>, Option<String>)> {
+    let get = |key: &str| -> Option<Option<String>> {
+        let mut git = Command::new("git");
+        if let Some(d) = dir {
+            git.arg("-C").arg(d);
+        }
+        let out = git
+            .args(["config", "--get", key])
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        match out.status.code() {
+            Some(0) => Some(non_blank(String::from_utf8_lossy(&out.stdout).trim())),
+            Some(1) => Some(None),
+            _ => None,
+        }
+    };
+    Some((get("user.name")?, get("user.email")?))
+}
+
+/// `(name, email)` as libgit2 reads the config of the repository around
+/// `dir`, else the global config.
+fn libgit2_identity(dir: Option<&Path>) -> (Option<String>, Option<String>) {
     let cfg = dir
         .and_then(|d| Repository::discover(d).ok())
         .and_then(|r| r.config().ok())
@@ -66,18 +105,61 @@ pub fn git_identity(dir: Option<&Path>) -> (Option<String>, Option<String>) {
     let Some(cfg) = cfg else {
         return (None, None);
     };
-    let get = |k: &str| cfg.get_string(k).ok().filter(|s| !s.trim().is_empty());
+    let get = |k: &str| cfg.get_string(k).ok().and_then(|s| non_blank(&s));
     (get("user.name"), get("user.email"))
 }
 
-/// The work tree (or git dir of a bare repo) containing `dir`.
+fn non_blank(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// The repository containing `dir`, as git finds it: its work tree, or, for
+/// a bare repository, the repository itself; without a trailing `/`.
+///
+/// libgit2 and git disagree on one case. A repository found as a git
+/// directory in its own right (not through the `.git` of a work tree) is
+/// bare to git, whatever `core.bare` says, unless `core.worktree` names a
+/// work tree. libgit2 reads an unset or false `core.bare` as "not bare" and
+/// takes the folder above the repository for its work tree — which would
+/// make icu scan, and `icu init` write, the wrong folder. So a work tree
+/// libgit2 reports counts only when git would see it too: a linked worktree,
+/// `core.worktree`, or a `.git` in it that is this repository.
 pub fn discover(dir: &Path) -> Option<PathBuf> {
     let r = Repository::discover(dir).ok()?;
-    Some(
-        r.workdir()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| r.path().to_path_buf()),
-    )
+    let found = match r.workdir() {
+        Some(w) if r.is_worktree() || has_work_tree(&r, w) => w,
+        _ => r.path(),
+    };
+    Some(found.components().collect())
+}
+
+/// Whether git would see `workdir` as `r`'s work tree (see [`discover`]).
+fn has_work_tree(r: &Repository, workdir: &Path) -> bool {
+    let explicit = r
+        .config()
+        .and_then(|c| c.open_level(git2::ConfigLevel::Local))
+        .is_ok_and(|c| c.get_path("core.worktree").is_ok());
+    if explicit {
+        return true;
+    }
+    let dot_git = workdir.join(".git");
+    // `.git` is the repository, or a file naming it (`gitdir: PATH`).
+    let target = if dot_git.is_file() {
+        let Ok(text) = std::fs::read_to_string(&dot_git) else {
+            return false;
+        };
+        match text.trim_end().strip_prefix("gitdir:") {
+            Some(p) => workdir.join(p.trim()),
+            None => return false,
+        }
+    } else {
+        dot_git
+    };
+    match (target.canonicalize(), r.path().canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 #[cfg(test)]

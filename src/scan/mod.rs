@@ -34,10 +34,10 @@
 //! - **No hash verification.** The objects come from the user's own
 //!   repositories; libgit2's strict hash verification was about a fifth of
 //!   the scan's profile, so it is turned off.
-//! - **Which refs.** Local branches (`refs/heads/*`) and HEAD (which may be
-//!   detached) are scanned. Remote-tracking branches are not (only
-//!   `refs/remotes/origin/HEAD` is read, to name the mainline), and neither
-//!   are tags.
+//! - **Which refs.** Local branches (`refs/heads/*`), remote-tracking
+//!   branches (`refs/remotes/*`, unless the repository's `remotes = false`)
+//!   and HEAD (which may be detached) are scanned; tags are not. A remote's
+//!   symbolic `HEAD` is not a branch: it names that remote's mainline.
 //!
 //! # Damage
 //!
@@ -97,7 +97,10 @@ pub struct Commit {
     pub files: Vec<String>,
     pub added: usize,
     pub removed: usize,
-    /// Local branches whose tip reaches this commit, sorted.
+    /// The branches whose tip reaches this commit (the mainline rule
+    /// applied), sorted: local ones by name (`search/x`), remote-tracking
+    /// ones both as git shows them (`origin/search/x`) and by their name on
+    /// the remote (`search/x`).
     pub branches: Vec<String>,
     /// The pull request of a squash-merged subject ending in `(#N)`.
     pub pr: Option<u32>,
@@ -279,7 +282,8 @@ pub fn scan_repo(
 ) -> Result<RepoActivity, ScanWarning> {
     init_libgit2();
     let repo = open(&spec.path).map_err(|m| warning(spec, m))?;
-    let mut walk = walk::walk_window(&repo, window).map_err(|e| warning(spec, e.message()))?;
+    let mut walk =
+        walk::walk_window(&repo, window, spec.remotes).map_err(|e| warning(spec, e.message()))?;
     let mailmap = repo.mailmap().ok();
 
     let mut unreadable = std::mem::take(&mut walk.unreadable);

@@ -5,10 +5,14 @@
 //!
 //! # The walk and its stop rule
 //!
-//! A max-heap of commits keyed by committer time, seeded with every local
-//! branch tip (`refs/heads/*`) and HEAD. Remote-tracking branches and tags
-//! are not seeds: `refs/remotes/origin/HEAD` is read only to name the
-//! mainline (see [`mainline`]).
+//! A max-heap of commits keyed by committer time, seeded with every branch
+//! tip — local (`refs/heads/*`) and, unless the repository's `remotes =
+//! false`, remote-tracking (`refs/remotes/*`, symbolic refs such as
+//! `origin/HEAD` skipped) — and HEAD. Tags are not seeds. A commit reached
+//! from several tips is queued once. More tips cost one commit read each and
+//! do not lengthen the walk: a tip older than the window waits on the heap
+//! behind everything newer, and the stop rule below counts it like any other
+//! old commit.
 //!
 //! Popping always takes the newest commit left, so popped times only go down,
 //! except when a parent is newer than its child (clock skew, rebases with
@@ -41,8 +45,18 @@ use git2::{Oid, Repository};
 
 use super::{Commit, TimeWindow, SKEW_MARGIN_SECS, SLOP};
 
-/// A local branch: its short name and its tip.
-type Tip = (String, Oid);
+/// A branch the walk starts from.
+#[derive(Debug, Clone)]
+struct Branch {
+    /// As git shows it: `main`, `origin/main`.
+    name: String,
+    /// A remote-tracking branch's name on its remote (`main` for
+    /// `origin/main`), which a goal's `branches` glob matches as well.
+    on_remote: Option<String>,
+    /// The remote a remote-tracking branch belongs to (`origin`).
+    remote: Option<String>,
+    tip: Oid,
+}
 
 /// What the walk saw: the commits in the window (newest first), the parents
 /// of every visited commit, and the branch tips.
@@ -51,9 +65,9 @@ pub(super) struct Walk {
     parents: HashMap<Oid, Vec<Oid>>,
     /// Committer time of every visited commit.
     times: HashMap<Oid, i64>,
-    tips: Vec<Tip>,
-    /// The mainline branch and its tip (see [`mainline`]).
-    mainline: Option<Tip>,
+    branches: Vec<Branch>,
+    /// Indices in `branches` of the mainline branches (see [`mainlines`]).
+    mainlines: Vec<usize>,
     /// HEAD's commit, when it has one.
     head: Option<Oid>,
     pub(super) visited: usize,
@@ -100,23 +114,93 @@ impl Unreadable {
     }
 }
 
-/// The local branch tips (`refs/heads/*`) and HEAD's commit.
+/// The tip of the branch `r`, or `None` (and the reason in `unreadable`)
+/// when it cannot be read.
+fn tip(r: &git2::Reference<'_>, unreadable: &mut Unreadable) -> Option<Oid> {
+    match r.peel_to_commit() {
+        Ok(c) => Some(c.id()),
+        Err(e) => {
+            if let Some(oid) = r.resolve().ok().and_then(|r| r.target()) {
+                unreadable.add(oid, &e);
+            }
+            None
+        }
+    }
+}
+
+/// The remote `full` (`origin/search/x`, without `refs/remotes/`) belongs
+/// to, and the branch's name there: the longest configured remote name that
+/// prefixes it (a remote's name may hold a `/`), else the part before the
+/// first `/`.
+fn split_remote(full: &str, remotes: &[String]) -> Option<(String, String)> {
+    let configured = remotes
+        .iter()
+        .filter(|r| {
+            full.len() > r.len() + 1
+                && full.starts_with(r.as_str())
+                && full[r.len()..].starts_with('/')
+        })
+        .max_by_key(|r| r.len());
+    let (remote, name) = match configured {
+        Some(r) => (r.as_str(), &full[r.len() + 1..]),
+        None => full.split_once('/')?,
+    };
+    Some((remote.to_string(), name.to_string()))
+}
+
+/// The branches the walk starts from — local (`refs/heads/*`) and, when
+/// `remotes`, remote-tracking (`refs/remotes/*` but symbolic refs such as
+/// `origin/HEAD`) — and HEAD's commit.
 fn branch_tips(
     repo: &Repository,
+    remotes: bool,
     unreadable: &mut Unreadable,
-) -> Result<(Vec<Tip>, Option<Oid>), git2::Error> {
-    let mut tips = Vec::new();
+) -> Result<(Vec<Branch>, Option<Oid>), git2::Error> {
+    let mut branches = Vec::new();
     for r in repo.references_glob("refs/heads/*")? {
         let Ok(r) = r else { continue };
         let Some(name) = r.shorthand().ok().map(str::to_owned) else {
             continue;
         };
-        match r.peel_to_commit() {
-            Ok(c) => tips.push((name, c.id())),
-            Err(e) => {
-                if let Some(oid) = r.resolve().ok().and_then(|r| r.target()) {
-                    unreadable.add(oid, &e);
-                }
+        if let Some(tip) = tip(&r, unreadable) {
+            branches.push(Branch {
+                name,
+                on_remote: None,
+                remote: None,
+                tip,
+            });
+        }
+    }
+    if remotes {
+        let names: Vec<String> = repo
+            .remotes()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|n| n.ok().flatten().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for r in repo.references_glob("refs/remotes/*")? {
+            let Ok(r) = r else { continue };
+            if r.kind() != Some(git2::ReferenceType::Direct) {
+                continue;
+            }
+            let Some(full) = r
+                .name()
+                .ok()
+                .and_then(|n| n.strip_prefix("refs/remotes/"))
+                .map(str::to_owned)
+            else {
+                continue;
+            };
+            if let Some(tip) = tip(&r, unreadable) {
+                let (remote, on_remote) = split_remote(&full, &names).unzip();
+                branches.push(Branch {
+                    name: full,
+                    on_remote,
+                    remote,
+                    tip,
+                });
             }
         }
     }
@@ -133,16 +217,21 @@ fn branch_tips(
         },
         Err(_) => None,
     };
-    Ok((tips, head))
+    Ok((branches, head))
 }
 
 /// The walk described in the module docs.
-pub(super) fn walk_window(repo: &Repository, window: TimeWindow) -> Result<Walk, git2::Error> {
+/// `remotes`: whether remote-tracking branches are seeds too.
+pub(super) fn walk_window(
+    repo: &Repository,
+    window: TimeWindow,
+    remotes: bool,
+) -> Result<Walk, git2::Error> {
     let mut unreadable = Unreadable::default();
-    let (tips, head) = branch_tips(repo, &mut unreadable)?;
-    let mut seeds: Vec<Oid> = tips.iter().map(|(_, o)| *o).collect();
+    let (branches, head) = branch_tips(repo, remotes, &mut unreadable)?;
+    let mut seeds: Vec<Oid> = branches.iter().map(|b| b.tip).collect();
     seeds.extend(head);
-    let mainline = mainline(repo, &tips);
+    let mainlines = mainlines(repo, &branches);
 
     let mut heap = BinaryHeap::new();
     let mut queued: HashSet<Oid> = HashSet::new();
@@ -216,23 +305,27 @@ pub(super) fn walk_window(repo: &Repository, window: TimeWindow) -> Result<Walk,
         in_window,
         parents,
         times,
-        tips,
-        mainline,
+        branches,
+        mainlines,
         head,
         visited,
         unreadable,
     })
 }
 
-/// Which local branches each of `commits` is on.
+/// Which branches each of `commits` is on, by the names a goal's `branches`
+/// glob is matched against: a local branch's name (`search/x`), and a
+/// remote-tracking branch's name both as git shows it (`origin/search/x`)
+/// and on its remote (`search/x`).
 ///
 /// A commit is on branch B when B's tip reaches it, except that a commit on
-/// the first-parent line of the mainline branch (see [`mainline`]) is on the
-/// mainline only: a feature branch forked from `main` reaches all of main's
-/// earlier history, and that history is not the feature's work. A side
-/// branch merged into main and still present keeps its commits, because they
-/// came into main through a merge's second parent. Only commits the walk
-/// visited are followed (everything older is older than the window).
+/// the first-parent line of a mainline branch (see [`mainlines`]) is on the
+/// mainline branches only: a feature branch forked from `main` (or from
+/// `origin/main`) reaches all of main's earlier history, and that history is
+/// not the feature's work. A side branch merged into main and still present
+/// keeps its commits, because they came into main through a merge's second
+/// parent. Only commits the walk visited are followed (everything older is
+/// older than the window); branches at the same commit share one walk.
 pub(super) fn branch_membership(walk: &Walk, commits: &[Commit]) -> HashMap<String, Vec<String>> {
     let wanted: HashSet<Oid> = commits
         .iter()
@@ -242,31 +335,52 @@ pub(super) fn branch_membership(walk: &Walk, commits: &[Commit]) -> HashMap<Stri
     if wanted.is_empty() {
         return out;
     }
-    let (main_name, main_tip) = match &walk.mainline {
-        Some((n, t)) => (Some(n.as_str()), Some(*t)),
-        None => (None, walk.head),
-    };
-    let mut first_parent_line = HashSet::new();
-    let mut at = main_tip;
-    while let Some(oid) = at {
-        if !first_parent_line.insert(oid) {
-            break;
-        }
-        at = walk.parents.get(&oid).and_then(|ps| ps.first().copied());
+    let mut main_tips: Vec<Oid> = walk
+        .mainlines
+        .iter()
+        .map(|&i| walk.branches[i].tip)
+        .collect();
+    if main_tips.is_empty() {
+        main_tips.extend(walk.head);
     }
-    for (name, tip) in &walk.tips {
-        let is_main = main_name == Some(name.as_str());
-        let mut seen = HashSet::new();
-        let mut stack = vec![*tip];
-        while let Some(oid) = stack.pop() {
-            if !seen.insert(oid) {
-                continue;
+    let mut first_parent_line = HashSet::new();
+    for tip in main_tips {
+        let mut at = Some(tip);
+        while let Some(oid) = at {
+            if !first_parent_line.insert(oid) {
+                break;
             }
-            if wanted.contains(&oid) && (is_main || !first_parent_line.contains(&oid)) {
-                out.entry(oid.to_string()).or_default().push(name.clone());
+            at = walk.parents.get(&oid).and_then(|ps| ps.first().copied());
+        }
+    }
+    // The wanted commits each distinct tip reaches.
+    let mut reached: HashMap<Oid, Vec<Oid>> = HashMap::new();
+    for b in &walk.branches {
+        reached.entry(b.tip).or_insert_with(|| {
+            let mut found = Vec::new();
+            let mut seen = HashSet::new();
+            let mut stack = vec![b.tip];
+            while let Some(oid) = stack.pop() {
+                if !seen.insert(oid) {
+                    continue;
+                }
+                if wanted.contains(&oid) {
+                    found.push(oid);
+                }
+                if let Some(ps) = walk.parents.get(&oid) {
+                    stack.extend(ps.iter().copied());
+                }
             }
-            if let Some(ps) = walk.parents.get(&oid) {
-                stack.extend(ps.iter().copied());
+            found
+        });
+    }
+    for (i, b) in walk.branches.iter().enumerate() {
+        let is_main = walk.mainlines.contains(&i);
+        for oid in &reached[&b.tip] {
+            if is_main || !first_parent_line.contains(oid) {
+                let names = out.entry(oid.to_string()).or_default();
+                names.push(b.name.clone());
+                names.extend(b.on_remote.iter().cloned());
             }
         }
     }
@@ -277,30 +391,57 @@ pub(super) fn branch_membership(walk: &Walk, commits: &[Commit]) -> HashMap<Stri
     out
 }
 
-/// The mainline branch: the one `origin/HEAD` points at when it exists
-/// locally, else the first of `main`, `master`, `trunk`, `develop`, else the
-/// checked-out branch.
-fn mainline(repo: &Repository, tips: &[Tip]) -> Option<Tip> {
-    let tip_of = |name: &str| tips.iter().find(|(n, _)| n == name).cloned();
-    if let Ok(r) = repo.find_reference("refs/remotes/origin/HEAD") {
-        if let Some(target) = r.symbolic_target().ok().flatten() {
-            if let Some(name) = target.strip_prefix("refs/remotes/origin/") {
-                if let Some(t) = tip_of(name) {
-                    return Some(t);
-                }
+/// The mainline branches, as indices in `branches`:
+///
+/// - the local one: the branch `origin/HEAD` points at when it exists
+///   locally, else the first of `main`, `master`, `trunk`, `develop`, else
+///   the checked-out branch;
+/// - for each remote whose branches are among `branches`: the one its
+///   `HEAD` points at (`refs/remotes/origin/HEAD` → `origin/main`), else the
+///   first of its `main`, `master`, `trunk`, `develop`.
+fn mainlines(repo: &Repository, branches: &[Branch]) -> Vec<usize> {
+    const NAMES: [&str; 4] = ["main", "master", "trunk", "develop"];
+    let find = |remote: Option<&str>, name: &str| {
+        branches.iter().position(|b| match remote {
+            None => b.remote.is_none() && b.name == name,
+            Some(r) => b.remote.as_deref() == Some(r) && b.on_remote.as_deref() == Some(name),
+        })
+    };
+    // What `refs/remotes/REMOTE/HEAD` points at, as a name on the remote.
+    let remote_head = |remote: &str| {
+        let r = repo
+            .find_reference(&format!("refs/remotes/{remote}/HEAD"))
+            .ok()?;
+        let target = r.symbolic_target().ok().flatten()?;
+        target
+            .strip_prefix(&format!("refs/remotes/{remote}/"))
+            .map(str::to_owned)
+    };
+    let mut out = Vec::new();
+    let local = remote_head("origin")
+        .and_then(|n| find(None, &n))
+        .or_else(|| NAMES.iter().find_map(|n| find(None, n)))
+        .or_else(|| {
+            let head = repo.head().ok()?;
+            if !head.is_branch() {
+                return None;
             }
-        }
+            find(None, head.shorthand().ok()?)
+        });
+    out.extend(local);
+    let mut remotes: Vec<&str> = branches
+        .iter()
+        .filter_map(|b| b.remote.as_deref())
+        .collect();
+    remotes.sort_unstable();
+    remotes.dedup();
+    for remote in remotes {
+        let main = remote_head(remote)
+            .and_then(|n| find(Some(remote), &n))
+            .or_else(|| NAMES.iter().find_map(|n| find(Some(remote), n)));
+        out.extend(main);
     }
-    for name in ["main", "master", "trunk", "develop"] {
-        if let Some(t) = tip_of(name) {
-            return Some(t);
-        }
-    }
-    let head = repo.head().ok()?;
-    if !head.is_branch() {
-        return None;
-    }
-    tip_of(head.shorthand().ok()?)
+    out
 }
 
 /// Commits a merge brought in: reachable from its other parents but not from
@@ -380,6 +521,25 @@ mod tests {
         Oid::from_bytes(&b).unwrap()
     }
 
+    #[test]
+    fn a_remote_tracking_branch_is_split_at_its_remote() {
+        let remotes = [
+            "origin".to_string(),
+            "team/a".to_string(),
+            "team".to_string(),
+        ];
+        let split = |full: &str| split_remote(full, &remotes);
+        let pair = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+        assert_eq!(split("origin/search/x"), pair("origin", "search/x"));
+        // The longest remote name that prefixes it.
+        assert_eq!(split("team/a/main"), pair("team/a", "main"));
+        assert_eq!(split("team/b/main"), pair("team", "b/main"));
+        // A remote no longer configured: its first part.
+        assert_eq!(split("gone/search/x"), pair("gone", "search/x"));
+        assert_eq!(split("origin/"), pair("origin", ""));
+        assert_eq!(split("lonely"), None);
+    }
+
     /// `M^1..M` by walking everything: what `brought_in` must equal.
     fn brought_in_exhaustive(walk: &Walk, merge: Oid) -> Vec<String> {
         let ps = &walk.parents[&merge];
@@ -435,8 +595,8 @@ mod tests {
                 in_window: Vec::new(),
                 parents,
                 times,
-                tips: Vec::new(),
-                mainline: None,
+                branches: Vec::new(),
+                mainlines: Vec::new(),
                 head: None,
                 visited: 0,
                 unreadable: Unreadable::default(),

@@ -1,0 +1,440 @@
+//! Which repositories and refs icu scans, and as whom: remote-tracking
+//! branches (a fresh clone, work pushed from another machine), bare
+//! repositories found from inside, the identity as git itself reports it, and
+//! a config none of whose repositories can be opened.
+//!
+//! The update is dated 2026-11-23 in UTC with the default 14-day cadence, so
+//! the window is [2026-11-09T00:00Z, 2026-11-24T00:00Z).
+
+use std::path::Path;
+
+use crate::common::{stderr, stdout, Repo, TestEnv, C, ME};
+
+const GOAL: &str = "[[goal]]\nid = \"search\"\ntitle = \"Search\"\nbranches = [\"search/*\"]\n";
+
+fn draft(env: &TestEnv, cfg: &Path) -> String {
+    stdout(
+        &env.run(cfg, &["draft", "--print", "--date", "2026-11-23"])
+            .success(),
+    )
+}
+
+/// The content of the activity block with `key`.
+fn section(doc: &str, key: &str) -> String {
+    let open = format!("<!-- icu:activity {key} -->");
+    let start = doc
+        .find(&open)
+        .unwrap_or_else(|| panic!("no block {key} in\n{doc}"))
+        + open.len();
+    let end = doc[start..]
+        .find("<!-- /icu:activity -->")
+        .expect("closed block")
+        + start;
+    doc[start..end].to_string()
+}
+
+/// `upstream` cloned to `<root>/<name>`: local `main`, `origin/HEAD` →
+/// `origin/main`, and a remote-tracking branch for each of upstream's.
+fn clone(env: &TestEnv, upstream: &Repo, name: &str) -> Repo {
+    let path = env.path().join(name);
+    upstream.git(&["clone", "-q", ".", path.to_str().unwrap()]);
+    Repo { path }
+}
+
+// --- remote-tracking branches --------------------------------------------------
+
+/// A fresh clone: the work is on `origin/search/remote-only`, pushed from
+/// another machine, and no local branch has it.
+#[test]
+fn a_commit_only_on_a_remote_tracking_branch_is_reported() {
+    let env = TestEnv::new();
+    let up = env.repo("upstream");
+    up.commit(C::mine("2026-11-10T10:00:00Z", "on main", "a"));
+    up.git(&["checkout", "-q", "-b", "search/remote-only"]);
+    up.commit(C::mine(
+        "2026-11-11T10:00:00Z",
+        "pushed from the other laptop",
+        "b",
+    ));
+    up.git(&["checkout", "-q", "main"]);
+    let r = clone(&env, &up, "search");
+    assert_eq!(r.git(&["branch", "--list"]), "* main");
+    // A remote ref made by hand is read the same way.
+    let other = up.git(&["rev-parse", "main"]);
+    r.git(&["checkout", "-q", "--detach", &other]);
+    r.git(&["checkout", "-q", "-b", "tmp"]);
+    let by_hand = r.commit(C::mine("2026-11-12T10:00:00Z", "made with update-ref", "c"));
+    r.git(&["update-ref", "refs/remotes/origin/feature", &by_hand]);
+    r.git(&["checkout", "-q", "main"]);
+    r.git(&["branch", "-q", "-D", "tmp"]);
+
+    let cfg = env.config_for(&[&r], GOAL);
+    let doc = draft(&env, &cfg);
+    // `origin/search/remote-only` is on `search/*`: the name without the remote.
+    let goal = section(&doc, "search");
+    assert!(goal.contains("pushed from the other laptop"), "{doc}");
+    assert!(!goal.contains("on main"), "{doc}");
+    let other = section(&doc, "other");
+    assert!(other.contains("made with update-ref"), "{doc}");
+    assert!(other.contains("on main"), "{doc}");
+    assert!(other.contains("- 2 commits in search"), "{doc}");
+
+    // The full name matches too.
+    let cfg = env.config_for(
+        &[&r],
+        "[[goal]]\nid = \"search\"\ntitle = \"Search\"\nbranches = [\"origin/search/*\"]\n",
+    );
+    let goal = section(&draft(&env, &cfg), "search");
+    assert!(goal.contains("pushed from the other laptop"), "{goal}");
+}
+
+#[test]
+fn a_commit_on_a_local_and_a_remote_branch_is_reported_once() {
+    let env = TestEnv::new();
+    let up = env.repo("upstream");
+    up.commit(C::mine("2026-11-10T10:00:00Z", "on main", "a"));
+    up.git(&["checkout", "-q", "-b", "search/both"]);
+    up.commit(C::mine("2026-11-11T10:00:00Z", "on both branches", "b"));
+    up.git(&["checkout", "-q", "main"]);
+    let r = clone(&env, &up, "search");
+    r.git(&["branch", "-q", "search/both", "origin/search/both"]);
+    let cfg = env.config_for(&[&r], GOAL);
+    let doc = draft(&env, &cfg);
+    assert_eq!(doc.matches("on both branches").count(), 1, "{doc}");
+    assert_eq!(doc.matches("on main (").count(), 1, "{doc}");
+    assert!(
+        section(&doc, "search").contains("on both branches"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn remotes_false_keeps_to_local_branches() {
+    let env = TestEnv::new();
+    let up = env.repo("upstream");
+    up.commit(C::mine("2026-11-10T10:00:00Z", "on main", "a"));
+    up.git(&["checkout", "-q", "-b", "search/remote-only"]);
+    up.commit(C::mine("2026-11-11T10:00:00Z", "only on origin", "b"));
+    up.git(&["checkout", "-q", "main"]);
+    let r = clone(&env, &up, "search");
+    let text = std::fs::read_to_string(env.config_for(&[&r], GOAL)).unwrap();
+    let cfg = env.config(&text.replace(
+        "name = \"search\"\n",
+        "name = \"search\"\nremotes = false\n",
+    ));
+    let doc = draft(&env, &cfg);
+    assert!(doc.contains("on main"), "{doc}");
+    assert!(!doc.contains("only on origin"), "{doc}");
+
+    // The key is checked like any other.
+    let bad =
+        env.config(&text.replace("name = \"search\"\n", "name = \"search\"\nremote = false\n"));
+    let e = stderr(&env.run(&bad, &["goals"]).code(2));
+    assert!(e.contains("unknown key `remote` in [[repo]]"), "{e}");
+    assert!(e.contains("did you mean `remotes`?"), "{e}");
+    let bad = env.config(&text.replace(
+        "name = \"search\"\n",
+        "name = \"search\"\nremotes = \"no\"\n",
+    ));
+    let e = stderr(&env.run(&bad, &["goals"]).code(2));
+    assert!(e.contains("wrong type for `repo.remotes`"), "{e}");
+}
+
+/// origin/main moved on (pushed from another machine, fetched here) and a
+/// remote feature branch forked from its newest commit: origin/main's
+/// first-parent line is the mainline, so the feature branch claims only its
+/// own commit — as with local branches forked from main.
+#[test]
+fn the_remote_mainline_is_not_a_feature_branchs_work() {
+    let env = TestEnv::new();
+    let up = env.repo("upstream");
+    up.commit(C::mine("2026-11-10T10:00:00Z", "old main", "a"));
+    let r = clone(&env, &up, "search");
+    up.commit(C::mine("2026-11-12T10:00:00Z", "main from the laptop", "b"));
+    up.git(&["checkout", "-q", "-b", "search/cache"]);
+    up.commit(C::mine("2026-11-13T10:00:00Z", "cache on the branch", "c"));
+    up.git(&["checkout", "-q", "main"]);
+    r.git(&["fetch", "-q", "origin"]);
+    // A second remote without a HEAD: its `main` is its mainline.
+    let fork = env.repo("fork");
+    fork.git(&["pull", "-q", up.path.to_str().unwrap(), "main"]);
+    fork.commit(C::mine("2026-11-14T10:00:00Z", "main of the fork", "d"));
+    fork.git(&["checkout", "-q", "-b", "search/fork-work"]);
+    fork.commit(C::mine("2026-11-15T10:00:00Z", "work in the fork", "e"));
+    r.git(&["remote", "add", "fork", fork.path.to_str().unwrap()]);
+    r.git(&["fetch", "-q", "fork"]);
+    assert!(r.git(&["branch", "-r"]).contains("fork/search/fork-work"));
+
+    let cfg = env.config_for(&[&r], GOAL);
+    let doc = draft(&env, &cfg);
+    let goal = section(&doc, "search");
+    assert!(goal.contains("cache on the branch"), "{doc}");
+    assert!(goal.contains("work in the fork"), "{doc}");
+    for mainline in ["old main", "main from the laptop", "main of the fork"] {
+        assert!(!goal.contains(mainline), "{mainline}:\n{doc}");
+        assert!(
+            section(&doc, "other").contains(mainline),
+            "{mainline}:\n{doc}"
+        );
+    }
+}
+
+// --- bare repositories -----------------------------------------------------------
+
+/// Run from inside a bare repository — the repository itself or a folder in
+/// it — a config-less draft scans it and `icu init` writes its path. git
+/// treats a repository found as a git directory (not through a work tree's
+/// `.git`) as bare even when `core.bare` is unset or false, while libgit2 then
+/// takes the folder above it for a work tree; here that folder is even
+/// another repository's work tree.
+#[test]
+fn from_inside_a_bare_repository_draft_and_init_use_the_repository_itself() {
+    let env = TestEnv::new();
+    let src = env.repo("src");
+    src.commit(C::mine(
+        "2026-11-20T10:00:00Z",
+        "found in the bare repo",
+        "a",
+    ));
+    let outer = env.repo("work/outer");
+    outer.commit(C::mine("2026-11-20T11:00:00Z", "in the outer repo", "b"));
+    for core_bare in [Some("true"), None, Some("false")] {
+        let bare = outer
+            .path
+            .join(format!("inner-{}.git", core_bare.unwrap_or("unset")));
+        src.git(&["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
+        let b = Repo { path: bare.clone() };
+        match core_bare {
+            Some(v) => b.git(&["config", "core.bare", v]),
+            None => b.git(&["config", "--unset", "core.bare"]),
+        };
+        b.git(&["config", "user.email", ME]);
+        for dir in [bare.clone(), bare.join("refs")] {
+            let doc = stdout(
+                &env.icu()
+                    .current_dir(&dir)
+                    .args(["draft", "--print", "--date", "2026-11-23"])
+                    .assert()
+                    .success(),
+            );
+            assert!(
+                doc.contains("found in the bare repo"),
+                "{core_bare:?} {dir:?}:\n{doc}"
+            );
+            assert!(
+                !doc.contains("in the outer repo"),
+                "{core_bare:?} {dir:?}:\n{doc}"
+            );
+
+            env.icu()
+                .current_dir(&dir)
+                .args(["init", "--force"])
+                .assert()
+                .success();
+            let cfg = std::fs::read_to_string(env.path().join("config/icu/icu.toml")).unwrap();
+            assert!(
+                cfg.contains(&format!("\npath = \"{}\"\n", bare.display())),
+                "{core_bare:?} {dir:?}:\n{cfg}"
+            );
+            assert!(cfg.contains(&format!("emails = [\"{ME}\"]")), "{cfg}");
+            std::fs::remove_file(env.path().join("config/icu/icu.toml")).unwrap();
+        }
+    }
+    // A work tree is still its work tree, from a folder inside it or from
+    // inside its `.git`.
+    std::fs::create_dir_all(outer.path.join("sub")).unwrap();
+    outer.git(&["config", "user.email", ME]);
+    for dir in [outer.path.join("sub"), outer.path.join(".git/refs")] {
+        env.icu()
+            .current_dir(&dir)
+            .args(["init"])
+            .assert()
+            .success();
+        let cfg = std::fs::read_to_string(env.path().join("config/icu/icu.toml")).unwrap();
+        assert!(
+            cfg.contains(&format!("\npath = \"{}\"\n", outer.path.display())),
+            "{dir:?}:\n{cfg}"
+        );
+        std::fs::remove_file(env.path().join("config/icu/icu.toml")).unwrap();
+    }
+}
+
+// --- the identity, as git reports it -------------------------------------------------
+
+/// A sealed global git config: a personal address, and the work one for the
+/// repositories whose remote is on example.com, through an include that
+/// libgit2 does not understand (`hasconfig:`). Returns its path.
+fn global_config_with_a_hasconfig_include(env: &TestEnv) -> std::path::PathBuf {
+    let work = env.path().join("work.gitconfig");
+    std::fs::write(
+        &work,
+        format!("[user]\n\temail = {ME}\n\tname = Ada Lovelace\n"),
+    )
+    .unwrap();
+    let global = env.path().join("global.gitconfig");
+    std::fs::write(
+        &global,
+        format!(
+            "[user]\n\temail = ada@personal.example.org\n\tname = Ada at home\n\
+             [includeIf \"hasconfig:remote.*.url:https://example.com/**\"]\n\tpath = {}\n",
+            work.display()
+        ),
+    )
+    .unwrap();
+    global
+}
+
+#[test]
+fn the_identity_is_what_git_reports_even_under_a_hasconfig_include() {
+    let env = TestEnv::new();
+    let r = env.repo("work/search");
+    r.git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://example.com/acme/search.git",
+    ]);
+    r.commit(C::mine("2026-11-20T10:00:00Z", "mine at work", "a"));
+    r.commit(C {
+        email: "ada@personal.example.org",
+        ..C::mine("2026-11-20T11:00:00Z", "from the personal address", "b")
+    });
+    let global = global_config_with_a_hasconfig_include(&env);
+    // What git itself says, in this repository.
+    let git_says = std::process::Command::new("git")
+        .current_dir(&r.path)
+        .env("GIT_CONFIG_GLOBAL", &global)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args(["config", "--get", "user.email"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&git_says.stdout).trim(), ME);
+
+    // No config: the draft is of the work address.
+    let doc = stdout(
+        &env.icu()
+            .env("GIT_CONFIG_GLOBAL", &global)
+            .current_dir(&r.path)
+            .args(["draft", "--print", "--date", "2026-11-23"])
+            .assert()
+            .success(),
+    );
+    assert!(doc.contains("mine at work"), "{doc}");
+    assert!(!doc.contains("from the personal address"), "{doc}");
+
+    // A config without [me]: the same.
+    let cfg = env.config(&format!("[[repo]]\npath = \"{}\"\n", r.path.display()));
+    let doc = stdout(
+        &env.icu()
+            .env("GIT_CONFIG_GLOBAL", &global)
+            .current_dir(&r.path)
+            .arg("--config")
+            .arg(&cfg)
+            .args(["draft", "--print", "--date", "2026-11-23"])
+            .assert()
+            .success(),
+    );
+    assert!(doc.contains("mine at work"), "{doc}");
+
+    // icu init writes the work identity.
+    env.icu()
+        .env("GIT_CONFIG_GLOBAL", &global)
+        .current_dir(&r.path)
+        .arg("init")
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(env.path().join("config/icu/icu.toml")).unwrap();
+    assert!(text.contains(&format!("emails = [\"{ME}\"]")), "{text}");
+    assert!(text.contains("name = \"Ada Lovelace\""), "{text}");
+}
+
+/// Without a `git` on PATH, libgit2 reads the identity (the repository's own
+/// config here).
+#[test]
+fn without_git_on_path_the_identity_comes_from_libgit2() {
+    let env = TestEnv::new();
+    let r = env.repo("work/search");
+    r.git(&["config", "user.email", ME]);
+    r.git(&["config", "user.name", "Ada Lovelace"]);
+    r.commit(C::mine("2026-11-20T10:00:00Z", "found without git", "a"));
+    let empty = env.path().join("no-git");
+    std::fs::create_dir_all(&empty).unwrap();
+    let doc = stdout(
+        &env.icu()
+            .env("PATH", &empty)
+            .current_dir(&r.path)
+            .args(["draft", "--print", "--date", "2026-11-23"])
+            .assert()
+            .success(),
+    );
+    assert!(doc.contains("found without git"), "{doc}");
+    env.icu()
+        .env("PATH", &empty)
+        .current_dir(&r.path)
+        .arg("init")
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(env.path().join("config/icu/icu.toml")).unwrap();
+    assert!(text.contains(&format!("emails = [\"{ME}\"]")), "{text}");
+}
+
+// --- no repository to scan -----------------------------------------------------
+
+/// When not one configured repository can be opened, an update would say
+/// "no commits" for every goal: a config problem, so an error (exit 2) that
+/// names them, and nothing written. One missing among several stays a
+/// warning (`draft::a_missing_repo_is_a_warning_and_the_rest_goes_on`).
+#[test]
+fn a_draft_when_no_configured_repository_can_be_opened_is_an_error_and_writes_nothing() {
+    let env = TestEnv::new();
+    let plain = env.path().join("plain-folder");
+    std::fs::create_dir_all(&plain).unwrap();
+    let gone = env.path().join("does-not-exist");
+    let cfg = env.config(&format!(
+        "[me]\nemails = [\"{ME}\"]\n[update]\ndir = \"{}\"\n\n[[repo]]\npath = \"{}\"\nname = \"gone\"\n\n[[repo]]\npath = \"{}\"\nname = \"plain\"\n",
+        env.updates().display(),
+        gone.display(),
+        plain.display()
+    ));
+    for args in [
+        &["draft", "--no-edit", "--date", "2026-11-23"][..],
+        &["draft", "--print", "--date", "2026-11-23"][..],
+    ] {
+        let a = env.run(&cfg, args).code(2);
+        let e = stderr(&a);
+        assert!(stdout(&a).is_empty(), "{}", stdout(&a));
+        assert!(e.contains("warning: repo `gone`"), "{e}");
+        assert!(
+            e.contains("error: none of the 2 repositories in")
+                && e.contains(&cfg.display().to_string())
+                && e.contains(&format!("`gone` ({})", gone.display()))
+                && e.contains(&format!("`plain` ({})", plain.display()))
+                && e.contains("fix their `path` under [[repo]]")
+                && e.contains("nothing was written"),
+            "{e}"
+        );
+    }
+    assert!(!env.updates().exists() || std::fs::read_dir(env.updates()).unwrap().next().is_none());
+
+    // A glob that finds nothing here: no repository at all.
+    let cfg = env.config(&format!(
+        "[me]\nemails = [\"{ME}\"]\n[update]\ndir = \"{}\"\n\n[[repo]]\npath = \"{}/*\"\n",
+        env.updates().display(),
+        gone.display(),
+    ));
+    let e = stderr(
+        &env.run(&cfg, &["draft", "--no-edit", "--date", "2026-11-23"])
+            .code(2),
+    );
+    assert!(e.contains("matches no git repository"), "{e}");
+    assert!(
+        e.contains("error: ") && e.contains("no repository to scan"),
+        "{e}"
+    );
+    assert!(!env.updates().exists() || std::fs::read_dir(env.updates()).unwrap().next().is_none());
+
+    // `icu goals` still shows the goals, with the warnings.
+    env.run(&cfg, &["goals"])
+        .success()
+        .stderr(predicates::str::contains("matches no git repository"));
+}
