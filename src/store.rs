@@ -4,6 +4,7 @@
 
 use std::fs::{self, File};
 use std::io::Write;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -126,39 +127,91 @@ pub fn read(path: &Path) -> Result<String, StoreError> {
 
 /// An exclusive lock on one update, held while a command rewrites it. The OS
 /// releases it when the process exits, even on a crash.
+///
+/// The lock is `flock(2)` on `.YYYY-MM-DD.md.lock` beside the doc. The holder
+/// removes that file while it still holds it, then lets go ([`Drop`]); so a
+/// lock counts only if, once taken, the locked file is still the one at the
+/// path ([`Lock::acquire`] checks, and starts again otherwise). Without that
+/// check, an icu that opened the file just before it was removed would lock
+/// the orphan while a third icu locked a new file at the path: two holders.
 #[derive(Debug)]
 pub struct Lock {
     file: File,
     path: PathBuf,
 }
 
+/// How many times [`Lock::acquire`] starts again when the file it locked was
+/// removed meanwhile by the holder before it. Each new attempt needs another
+/// icu to take and release the lock in between, so a few are plenty.
+const LOCK_ATTEMPTS: usize = 8;
+
 impl Lock {
     /// Takes the lock beside `doc`, or fails at once if another icu holds it.
     pub fn acquire(doc: &Path) -> Result<Lock, StoreError> {
-        if let Some(dir) = doc.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(|e| StoreError::io("creating", dir, e))?;
-        }
+        Lock::acquire_with(doc, &mut || {})
+    }
+
+    /// [`Lock::acquire`], running `opened` between opening the lock file and
+    /// locking it: where the tests let another icu take its turn.
+    fn acquire_with(doc: &Path, opened: &mut dyn FnMut()) -> Result<Lock, StoreError> {
+        let dir = parent_dir(doc);
+        fs::create_dir_all(dir).map_err(|e| StoreError::io("creating", dir, e))?;
         let path = lock_path(doc);
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| StoreError::io("creating the lock file", &path, e))?;
-        match fs4::fs_std::FileExt::try_lock_exclusive(&file) {
-            Ok(true) => Ok(Lock { file, path }),
-            Ok(false) => Err(StoreError::Locked {
-                path: doc.to_path_buf(),
-            }),
-            Err(e) => Err(StoreError::io("locking", &path, e)),
+        for _ in 0..LOCK_ATTEMPTS {
+            let file = fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(|e| StoreError::io("creating the lock file", &path, e))?;
+            opened();
+            match fs4::fs_std::FileExt::try_lock_exclusive(&file) {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Err(StoreError::Locked {
+                        path: doc.to_path_buf(),
+                    })
+                }
+                Err(e) => return Err(StoreError::io("locking", &path, e)),
+            }
+            if is_at(&file, &path) {
+                return Ok(Lock { file, path });
+            }
+            // The holder before us removed this file after we opened it: our
+            // lock is on a file no other icu will open. Start again.
         }
+        Err(StoreError::Locked {
+            path: doc.to_path_buf(),
+        })
     }
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
+        // Removed while still held, then unlocked — in this order, so that an
+        // icu that opened the file meanwhile sees, once it has the lock, that
+        // the file is gone from the path. Only our own file is removed: one
+        // that replaced it at the path (by hand) is someone else's lock.
+        if is_at(&self.file, &self.path) {
+            let _ = fs::remove_file(&self.path);
+        }
         let _ = fs4::fs_std::FileExt::unlock(&self.file);
+    }
+}
+
+/// True when `file` is the file now at `path`.
+fn is_at(file: &File, path: &Path) -> bool {
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// The folder `path` is in; `.` for a bare file name.
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
     }
 }
 
@@ -311,6 +364,46 @@ mod tests {
         assert!(write_atomic(&fifo, b"x").is_err());
         let kind = fs::symlink_metadata(&fifo).unwrap().file_type();
         assert!(std::os::unix::fs::FileTypeExt::is_fifo(&kind));
+    }
+
+    #[test]
+    fn a_lock_on_a_file_removed_meanwhile_does_not_count() {
+        // A holds the lock. B opens the lock file; before B locks it, A lets
+        // go (removing the file) and C takes a new lock file at the path.
+        // B's lock on A's old file must not count: C holds the lock.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        let a = Lock::acquire(&p).unwrap();
+        let mut a = Some(a);
+        let mut c = None;
+        let mut turn = || {
+            if let Some(a) = a.take() {
+                drop(a);
+                c = Some(Lock::acquire(&p).unwrap());
+            }
+        };
+        let b = Lock::acquire_with(&p, &mut turn);
+        assert!(
+            matches!(b, Err(StoreError::Locked { .. })),
+            "two holders at once: {b:?}"
+        );
+        // Once C lets go, the lock is free again.
+        drop(c.take().unwrap());
+        assert!(Lock::acquire(&p).is_ok());
+    }
+
+    #[test]
+    fn a_lock_released_while_opening_is_taken_on_the_new_file() {
+        // A lets go between B's open and B's lock, and nobody else comes:
+        // B's first file is gone, so B starts again and locks a new one.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        let mut a = Some(Lock::acquire(&p).unwrap());
+        let b = Lock::acquire_with(&p, &mut || drop(a.take())).unwrap();
+        assert!(is_at(&b.file, &lock_path(&p)));
+        assert!(Lock::acquire(&p).is_err(), "B holds it");
+        drop(b);
+        assert!(!lock_path(&p).exists(), "removed on release");
     }
 
     #[test]
