@@ -8,6 +8,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use tempfile::NamedTempFile;
 
 /// What went wrong in the updates dir. Messages name the file and say what
 /// to do; nothing was written when one is returned.
@@ -36,6 +37,14 @@ pub enum StoreError {
     /// The file changed on disk between read and write.
     #[error("{} changed while icu was working on it; nothing was written. Run the command again", path.display())]
     Changed { path: PathBuf },
+    /// Someone saved the file in the instant icu put its version in place:
+    /// their save was put back.
+    #[error("{} was saved while icu was writing it: your save is kept, and nothing of icu's was written. Run the command again to apply icu's change on top of it", path.display())]
+    SavedMeanwhile { path: PathBuf },
+    /// Someone saved the file in the instant icu put its version in place,
+    /// and their save could not be put back where it was.
+    #[error("{} was saved while icu was writing it, and icu could not put your save back: it is in {}. Compare the two before you go on", path.display(), theirs.display())]
+    SavedBeside { path: PathBuf, theirs: PathBuf },
 }
 
 impl StoreError {
@@ -215,6 +224,11 @@ fn parent_dir(path: &Path) -> &Path {
     }
 }
 
+/// How icu names its temp files: `.icu-` six letters or digits `.tmp`.
+const TEMP_PREFIX: &str = ".icu-";
+const TEMP_SUFFIX: &str = ".tmp";
+const TEMP_RANDOM: usize = 6;
+
 /// Refuses a path that exists and is not a regular file (after links).
 fn ensure_regular(path: &Path) -> Result<(), StoreError> {
     match fs::metadata(path) {
@@ -232,28 +246,36 @@ fn ensure_regular(path: &Path) -> Result<(), StoreError> {
 /// its permissions, and anything but a regular file is refused: an update or
 /// a config is never a device or a pipe.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
+    let (target, tmp) = staged(path, contents)?;
+    tmp.persist(&target)
+        .map_err(|e| StoreError::io("replacing", &target, e.error))?;
+    Ok(())
+}
+
+/// A temp file holding `contents`, flushed to disk, in the folder of the file
+/// `path` names (a symbolic link is followed), with that file's permissions
+/// when it exists: ready to be renamed over it. Returns the file it is to
+/// replace too.
+fn staged(path: &Path, contents: &[u8]) -> Result<(PathBuf, NamedTempFile), StoreError> {
     ensure_regular(path)?;
-    let path = &fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let target = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = parent_dir(&target);
     fs::create_dir_all(dir).map_err(|e| StoreError::io("creating", dir, e))?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".icu-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(TEMP_RANDOM)
         .tempfile_in(dir)
         .map_err(|e| StoreError::io("creating a temp file in", dir, e))?;
-    if let Ok(m) = fs::metadata(path) {
-        fs::set_permissions(tmp.path(), m.permissions())
+    if let Ok(m) = fs::metadata(&target) {
+        tmp.as_file()
+            .set_permissions(m.permissions())
             .map_err(|e| StoreError::io("setting the permissions of", tmp.path(), e))?;
     }
     tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| StoreError::io("writing", path, e))?;
-    tmp.persist(path)
-        .map_err(|e| StoreError::io("replacing", path, e.error))?;
-    Ok(())
+        .map_err(|e| StoreError::io("writing", &target, e))?;
+    Ok((target, tmp))
 }
 
 /// Writes an output the person named (`icu export -o OUT`). A regular file,
@@ -283,7 +305,25 @@ pub fn write_output(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
 /// Replaces an existing update whose content was `expected` when read: keeps
 /// a backup of it, then writes `new` atomically — unless the file changed on
 /// disk meanwhile (an editor saved it), in which case nothing is written.
+///
+/// The compare and the rename are two steps, and an editor may save between
+/// them. Where the file system can exchange two names in one step (Linux,
+/// `renameat2(RENAME_EXCHANGE)`), icu's version is swapped in and the file
+/// swapped out is compared with what was read: if it differs, it was a save,
+/// and it is swapped back ([`StoreError::SavedMeanwhile`]). Elsewhere the
+/// rename is plain and that instant stays open.
 pub fn replace(path: &Path, expected: &str, new: &str) -> Result<(), StoreError> {
+    replace_with(path, expected, new, &mut || {})
+}
+
+/// [`replace`], running `compared` between the compare and the swap: where
+/// the tests play the editor that saves at the worst moment.
+fn replace_with(
+    path: &Path,
+    expected: &str,
+    new: &str,
+    compared: &mut dyn FnMut(),
+) -> Result<(), StoreError> {
     let current = read(path)?;
     if current != expected {
         return Err(StoreError::Changed {
@@ -294,7 +334,97 @@ pub fn replace(path: &Path, expected: &str, new: &str) -> Result<(), StoreError>
         return Ok(());
     }
     write_atomic(&backup_path(path), current.as_bytes())?;
-    write_atomic(path, new.as_bytes())
+    let (target, tmp) = staged(path, new.as_bytes())?;
+    compared();
+    swap_in(&target, tmp, expected.as_bytes(), new.as_bytes())
+}
+
+/// Puts `tmp` at `target` and takes out the file that was there in one step,
+/// then checks that what came out is what icu read (`expected`).
+#[cfg(target_os = "linux")]
+fn swap_in(
+    target: &Path,
+    tmp: NamedTempFile,
+    expected: &[u8],
+    new: &[u8],
+) -> Result<(), StoreError> {
+    use rustix::io::Errno;
+    let tmp = tmp.into_temp_path();
+    match exchange(&tmp, target) {
+        Ok(()) => {}
+        // A file system that cannot exchange (or a kernel before 3.15): the
+        // plain rename, after the compare replace made.
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => {
+            return tmp
+                .persist(target)
+                .map_err(|e| StoreError::io("replacing", target, e.error));
+        }
+        // Moved away or deleted since it was read: nothing to replace.
+        Err(Errno::NOENT) => {
+            return Err(StoreError::Changed {
+                path: target.to_path_buf(),
+            })
+        }
+        Err(e) => return Err(StoreError::io("replacing", target, e.into())),
+    }
+    // `tmp` now names the file that was at `target` an instant ago.
+    if fs::read(&tmp).is_ok_and(|b| b == expected) {
+        // What icu read: the backup holds it, and this copy goes.
+        return Ok(());
+    }
+    // A save landed between the compare and the swap: put it back.
+    if exchange(&tmp, target).is_ok() && fs::read(&tmp).is_ok_and(|b| b == new) {
+        return Err(StoreError::SavedMeanwhile {
+            path: target.to_path_buf(),
+        });
+    }
+    // Either it could not go back, or another save came in meanwhile and
+    // `tmp` holds it: keep it beside, under a name no run removes.
+    Err(StoreError::SavedBeside {
+        path: target.to_path_buf(),
+        theirs: keep_beside(tmp, target),
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn swap_in(
+    target: &Path,
+    tmp: NamedTempFile,
+    _expected: &[u8],
+    _new: &[u8],
+) -> Result<(), StoreError> {
+    tmp.persist(target)
+        .map(|_| ())
+        .map_err(|e| StoreError::io("replacing", target, e.error))
+}
+
+/// Exchanges the files at `a` and `b` in one step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> Result<(), rustix::io::Errno> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE)
+}
+
+/// Moves the temp file `tmp` to `NAME.saved` beside `target` (or
+/// `NAME.saved.1` … when taken) and returns where it is now. If none can be
+/// made, the temp file stays where it is, no longer removed on drop.
+#[cfg(target_os = "linux")]
+fn keep_beside(tmp: tempfile::TempPath, target: &Path) -> PathBuf {
+    let mut tmp = tmp;
+    for n in 0..10 {
+        let suffix = if n == 0 {
+            ".saved".to_string()
+        } else {
+            format!(".saved.{n}")
+        };
+        let to = sibling(target, "", &suffix);
+        match tmp.persist_noclobber(&to) {
+            Ok(()) => return to,
+            Err(e) => tmp = e.path,
+        }
+    }
+    tmp.disable_cleanup(true);
+    tmp.to_path_buf()
 }
 
 #[cfg(test)]
@@ -364,6 +494,92 @@ mod tests {
         assert!(write_atomic(&fifo, b"x").is_err());
         let kind = fs::symlink_metadata(&fifo).unwrap().file_type();
         assert!(std::os::unix::fs::FileTypeExt::is_fifo(&kind));
+    }
+
+    /// A save as most editors make it: a new file renamed over the old.
+    fn save_by_rename(p: &Path, text: &str) {
+        let side = p.with_file_name("editor-swap");
+        fs::write(&side, text).unwrap();
+        fs::rename(&side, p).unwrap();
+    }
+
+    /// icu's temp files left in `dir`.
+    fn temp_files(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(TEMP_PREFIX) && n.ends_with(TEMP_SUFFIX))
+            .collect()
+    }
+
+    #[test]
+    fn a_save_between_the_compare_and_the_rename_is_kept() {
+        // The editor saves at the worst moment: after icu compared, before
+        // it renamed. Both ways editors save: a new file renamed over the
+        // doc, and the doc's own file rewritten in place.
+        let in_place = |p: &Path, text: &str| fs::write(p, text).unwrap();
+        for save in [save_by_rename as fn(&Path, &str), in_place] {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("2026-11-23.md");
+            fs::write(&p, "old").unwrap();
+            let e =
+                replace_with(&p, "old", "icu's", &mut || save(&p, "saved by hand")).unwrap_err();
+            assert!(matches!(e, StoreError::SavedMeanwhile { .. }), "{e}");
+            assert!(e.to_string().contains("your save is kept"), "{e}");
+            assert_eq!(fs::read_to_string(&p).unwrap(), "saved by hand");
+            assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+        }
+    }
+
+    #[test]
+    fn a_save_that_cannot_go_back_is_kept_beside_under_a_name_no_run_removes() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        fs::write(&p, "icu's").unwrap();
+        let stray = |text: &str| {
+            let mut t = tempfile::Builder::new()
+                .prefix(TEMP_PREFIX)
+                .suffix(TEMP_SUFFIX)
+                .rand_bytes(TEMP_RANDOM)
+                .tempfile_in(dir.path())
+                .unwrap();
+            t.write_all(text.as_bytes()).unwrap();
+            t.into_temp_path()
+        };
+        let first = keep_beside(stray("first save"), &p);
+        let second = keep_beside(stray("second save"), &p);
+        assert_eq!(first, dir.path().join("2026-11-23.md.saved"));
+        assert_eq!(second, dir.path().join("2026-11-23.md.saved.1"));
+        assert_eq!(fs::read_to_string(&first).unwrap(), "first save");
+        assert_eq!(fs::read_to_string(&second).unwrap(), "second save");
+        assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_replace_that_is_not_interrupted_swaps_the_doc_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        fs::write(&p, "old").unwrap();
+        let mut calls = 0;
+        replace_with(&p, "old", "new", &mut || calls += 1).unwrap();
+        assert_eq!(calls, 1);
+        assert_eq!(fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(fs::read_to_string(backup_path(&p)).unwrap(), "old");
+        assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_doc_moved_away_before_the_swap_is_not_recreated() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        fs::write(&p, "old").unwrap();
+        let moved = dir.path().join("renamed.md");
+        let e =
+            replace_with(&p, "old", "new", &mut || fs::rename(&p, &moved).unwrap()).unwrap_err();
+        assert!(matches!(e, StoreError::Changed { .. }), "{e}");
+        assert!(!p.exists());
+        assert_eq!(fs::read_to_string(&moved).unwrap(), "old");
+        assert_eq!(temp_files(dir.path()), Vec::<String>::new());
     }
 
     #[test]
