@@ -6,6 +6,7 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use chrono::NaiveDate;
 use tempfile::NamedTempFile;
@@ -156,6 +157,8 @@ const LOCK_ATTEMPTS: usize = 8;
 
 impl Lock {
     /// Takes the lock beside `doc`, or fails at once if another icu holds it.
+    /// Also removes, from the doc's folder, icu's temp files that a killed
+    /// run left behind ([`remove_leftovers`]).
     pub fn acquire(doc: &Path) -> Result<Lock, StoreError> {
         Lock::acquire_with(doc, &mut || {})
     }
@@ -184,6 +187,7 @@ impl Lock {
                 Err(e) => return Err(StoreError::io("locking", &path, e)),
             }
             if is_at(&file, &path) {
+                remove_leftovers(dir);
                 return Ok(Lock { file, path });
             }
             // The holder before us removed this file after we opened it: our
@@ -229,6 +233,49 @@ const TEMP_PREFIX: &str = ".icu-";
 const TEMP_SUFFIX: &str = ".tmp";
 const TEMP_RANDOM: usize = 6;
 
+/// How old one of icu's temp files must be before another run removes it. A
+/// write takes milliseconds, so a temp file this old was left by a run that
+/// was killed (a crash, `kill -9`, a power cut) between writing and renaming.
+const LEFTOVER_AGE: Duration = Duration::from_secs(60);
+
+/// True for a name icu gives its temp files, and only for those.
+fn is_temp_name(name: &str) -> bool {
+    name.strip_prefix(TEMP_PREFIX)
+        .and_then(|n| n.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|r| r.len() == TEMP_RANDOM && r.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Removes from `dir` icu's own temp files ([`is_temp_name`], regular files)
+/// last changed more than [`LEFTOVER_AGE`] ago. Nothing else is touched,
+/// and a failure is no reason to stop the command: it is best effort.
+///
+/// The age is measured against the system clock, not icu's "now" (which
+/// `ICU_NOW` may fix): the file times it is compared with are the file
+/// system's own.
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.filter_map(Result::ok) {
+        if !entry.file_name().to_str().is_some_and(is_temp_name) {
+            continue;
+        }
+        // The entry's own metadata: a link is not followed.
+        let Ok(meta) = entry.metadata() else {
+            continue;
+        };
+        let stale = meta
+            .modified()
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age > LEFTOVER_AGE);
+        if meta.is_file() && stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Refuses a path that exists and is not a regular file (after links).
 fn ensure_regular(path: &Path) -> Result<(), StoreError> {
     match fs::metadata(path) {
@@ -243,8 +290,8 @@ fn ensure_regular(path: &Path) -> Result<(), StoreError> {
 /// flushed to disk, then renamed over the target. A failure (a full disk, a
 /// read-only dir) leaves the old file as it was. A symbolic link is written
 /// through (its target is replaced, the link stays), an existing file keeps
-/// its permissions, and anything but a regular file is refused: an update or
-/// a config is never a device or a pipe.
+/// its permissions and its owner ([`staged`]), and anything but a regular
+/// file is refused: an update or a config is never a device or a pipe.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
     let (target, tmp) = staged(path, contents)?;
     tmp.persist(&target)
@@ -254,8 +301,8 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
 
 /// A temp file holding `contents`, flushed to disk, in the folder of the file
 /// `path` names (a symbolic link is followed), with that file's permissions
-/// when it exists: ready to be renamed over it. Returns the file it is to
-/// replace too.
+/// and owner when it exists: ready to be renamed over it. Returns the file it
+/// is to replace too.
 fn staged(path: &Path, contents: &[u8]) -> Result<(PathBuf, NamedTempFile), StoreError> {
     ensure_regular(path)?;
     let target = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
@@ -268,6 +315,8 @@ fn staged(path: &Path, contents: &[u8]) -> Result<(PathBuf, NamedTempFile), Stor
         .tempfile_in(dir)
         .map_err(|e| StoreError::io("creating a temp file in", dir, e))?;
     if let Ok(m) = fs::metadata(&target) {
+        // The owner first: a change of owner clears the set-id bits.
+        keep_owner(&tmp, &m, &target)?;
         tmp.as_file()
             .set_permissions(m.permissions())
             .map_err(|e| StoreError::io("setting the permissions of", tmp.path(), e))?;
@@ -276,6 +325,24 @@ fn staged(path: &Path, contents: &[u8]) -> Result<(PathBuf, NamedTempFile), Stor
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| StoreError::io("writing", &target, e))?;
     Ok((target, tmp))
+}
+
+/// Gives the temp file the owner and group of the file it will replace, so
+/// that root (`sudo icu …`) does not take a person's update from them. Only
+/// root may give a file away: for anyone else the temp file is already
+/// theirs, as an editor's save would be, and the refusal changes nothing.
+fn keep_owner(tmp: &NamedTempFile, of: &fs::Metadata, target: &Path) -> Result<(), StoreError> {
+    let mine = tmp
+        .as_file()
+        .metadata()
+        .map_err(|e| StoreError::io("reading", tmp.path(), e))?;
+    if (mine.uid(), mine.gid()) == (of.uid(), of.gid()) {
+        return Ok(());
+    }
+    match std::os::unix::fs::fchown(tmp.as_file(), Some(of.uid()), Some(of.gid())) {
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Ok(()),
+        r => r.map_err(|e| StoreError::io("keeping the owner of", target, e)),
+    }
 }
 
 /// Writes an output the person named (`icu export -o OUT`). A regular file,
@@ -407,7 +474,8 @@ fn exchange(a: &Path, b: &Path) -> Result<(), rustix::io::Errno> {
 
 /// Moves the temp file `tmp` to `NAME.saved` beside `target` (or
 /// `NAME.saved.1` … when taken) and returns where it is now. If none can be
-/// made, the temp file stays where it is, no longer removed on drop.
+/// made, the temp file stays where it is, no longer removed on drop (a later
+/// run removes it after a minute: that is the one case it could be lost).
 #[cfg(target_os = "linux")]
 fn keep_beside(tmp: tempfile::TempPath, target: &Path) -> PathBuf {
     let mut tmp = tmp;
@@ -508,7 +576,7 @@ mod tests {
         fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(TEMP_PREFIX) && n.ends_with(TEMP_SUFFIX))
+            .filter(|n| is_temp_name(n))
             .collect()
     }
 
@@ -620,6 +688,81 @@ mod tests {
         assert!(Lock::acquire(&p).is_err(), "B holds it");
         drop(b);
         assert!(!lock_path(&p).exists(), "removed on release");
+    }
+
+    #[test]
+    fn only_icus_old_temp_files_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = SystemTime::now() - Duration::from_secs(120);
+        let names = [
+            (".icu-Ab12Cd.tmp", true, true),
+            (".icu-Ab12Ce.tmp", false, false),
+            (".icu-notes.tmp", true, false),
+            (".icu-Ab12Cd.tmp.keep", true, false),
+            ("icu-Ab12Cd.tmp", true, false),
+            ("2026-11-23.md", true, false),
+        ];
+        for (name, aged, _) in names {
+            let p = dir.path().join(name);
+            fs::write(&p, "x").unwrap();
+            if aged {
+                File::options()
+                    .write(true)
+                    .open(&p)
+                    .unwrap()
+                    .set_modified(old)
+                    .unwrap();
+            }
+        }
+        // A folder and a link with icu's name are not icu's temp files.
+        let folder = dir.path().join(".icu-Folder.tmp");
+        fs::create_dir(&folder).unwrap();
+        File::open(&folder).unwrap().set_modified(old).unwrap();
+        let link = dir.path().join(".icu-Link12.tmp");
+        std::os::unix::fs::symlink(dir.path().join("2026-11-23.md"), &link).unwrap();
+        let at = rustix::fs::Timestamps {
+            last_access: rustix::fs::Timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+            last_modification: rustix::fs::Timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+        };
+        rustix::fs::utimensat(
+            rustix::fs::CWD,
+            &link,
+            &at,
+            rustix::fs::AtFlags::SYMLINK_NOFOLLOW,
+        )
+        .unwrap();
+        let _lock = Lock::acquire(&dir.path().join("2026-11-23.md")).unwrap();
+        for (name, _, removed) in names {
+            assert_eq!(!dir.path().join(name).exists(), removed, "{name}");
+        }
+        assert!(folder.exists() && fs::symlink_metadata(&link).is_ok());
+    }
+
+    #[test]
+    fn root_keeps_the_owner_of_the_file_it_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        fs::write(&p, "old").unwrap();
+        if fs::metadata(&p).unwrap().uid() != 0 {
+            eprintln!("not running as root: this test checked nothing");
+            return;
+        }
+        std::os::unix::fs::chown(&p, Some(4242), Some(4343)).unwrap();
+        let owner = |p: &Path| {
+            let m = fs::metadata(p).unwrap();
+            (m.uid(), m.gid())
+        };
+        write_atomic(&p, b"written").unwrap();
+        assert_eq!(owner(&p), (4242, 4343));
+        replace(&p, "written", "replaced").unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "replaced");
+        assert_eq!(owner(&p), (4242, 4343));
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod draft;
 mod export;
 mod goals;
 mod help;
+mod hostile;
 mod lifecycle;
 mod prop_doc;
 mod readme;
