@@ -1,5 +1,5 @@
-//! Hostile moments around writing: leftovers of killed runs, and a doc owned
-//! by someone else.
+//! Hostile moments around sending and writing: a sendmail that never reads,
+//! leftovers of killed runs, and a doc owned by someone else.
 
 use std::fs;
 use std::os::unix::fs::MetadataExt;
@@ -16,6 +16,36 @@ fn world(sendmail: &str) -> Drafted {
     .draft();
     w.answer_every_prompt("Written by hand.");
     w
+}
+
+// --- a mail program that does not read ----------------------------------------
+
+#[test]
+fn a_sendmail_that_never_reads_is_never_recorded_as_sent() {
+    let w = world("true");
+    let before = w.doc_text();
+    let mut recorded = 0;
+    for _ in 0..50 {
+        let out = w
+            .env
+            .icu()
+            .arg("--config")
+            .arg(&w.cfg)
+            .arg("send")
+            .output()
+            .unwrap();
+        if out.status.success() || w.doc_text() != before {
+            recorded += 1;
+            fs::write(&w.doc, &before).unwrap();
+        } else {
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("before reading the whole message"), "{err}");
+        }
+    }
+    assert_eq!(
+        recorded, 0,
+        "`true` recorded as sent in {recorded} of 50 runs"
+    );
 }
 
 // --- leftovers and owners -----------------------------------------------------
