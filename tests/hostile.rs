@@ -1,11 +1,23 @@
-//! Hostile moments around sending and writing: a sendmail that never reads,
-//! leftovers of killed runs, and a doc owned by someone else.
+//! Hostile moments around sending and writing (issue 17): two sends at once,
+//! a lock held by another process, a mark that fails after the mail went
+//! out, a sendmail that never reads, an absurd timeout, leftovers of killed
+//! runs, and a doc owned by someone else.
+//!
+//! Interleavings are forced, never hoped for: a mail program that stops at a
+//! gate until the test opens it, a lock holder that says when it holds.
 
 use std::fs;
 use std::os::unix::fs::MetadataExt;
-use std::time::{Duration, SystemTime};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command as StdCommand, Stdio};
+use std::time::{Duration, Instant, SystemTime};
 
-use crate::common::{toml_str, Drafted, DraftedWorld};
+use crate::common::{sh_quote, stderr, toml_str, Drafted, DraftedWorld};
+use predicates::prelude::*;
+
+/// What `icu sent --at` needs to record a send at the tests' fixed now
+/// ([`crate::common::NOW`]).
+const AT_NOW: &str = "2026-11-24T12:00:00+00:00";
 
 /// A drafted update, finished by hand, whose `update.sendmail` is `sendmail`.
 fn world(sendmail: &str) -> Drafted {
@@ -16,6 +28,217 @@ fn world(sendmail: &str) -> Drafted {
     .draft();
     w.answer_every_prompt("Written by hand.");
     w
+}
+
+/// A mail program, as a shell script: it keeps each message it reads as
+/// `mail/<pid>` (so the test counts deliveries), then runs what `then` says
+/// for the world it is in. `update.sendmail` is `sh <script>`.
+struct Mailer {
+    _dir: tempfile::TempDir,
+    mail: PathBuf,
+}
+
+fn mailer_world(then: impl Fn(&Drafted) -> String) -> (Drafted, Mailer) {
+    let dir = tempfile::tempdir().unwrap();
+    let mail = dir.path().join("mail");
+    fs::create_dir_all(&mail).unwrap();
+    let script = dir.path().join("mailer.sh");
+    let w = world(&format!("sh {}", sh_quote(&script.to_string_lossy())));
+    fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ncat > {mail}/$$.part && mv {mail}/$$.part {mail}/$$\n{}\n",
+            then(&w),
+            mail = sh_quote(&mail.to_string_lossy()),
+        ),
+    )
+    .unwrap();
+    (w, Mailer { _dir: dir, mail })
+}
+
+/// How many messages the mail program of [`mailer_world`] received.
+fn delivered(m: &Mailer) -> usize {
+    fs::read_dir(&m.mail)
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            !name.to_string_lossy().ends_with(".part")
+        })
+        .count()
+}
+
+/// `icu --config CFG ARGS…` started in the background, in the sealed env.
+fn spawn_icu(w: &Drafted, args: &[&str]) -> Child {
+    StdCommand::new(assert_cmd::cargo::cargo_bin("icu"))
+        .env_clear()
+        .envs(w.env.sealed_env())
+        .current_dir(w.env.path().join("work"))
+        .arg("--config")
+        .arg(&w.cfg)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start icu")
+}
+
+/// Waits until `path` exists: the signal a script gives when it has reached
+/// a point. Fails after 30 s.
+fn wait_for(path: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !path.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "{} never appeared",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+// --- one delivery, and the truth when the mark fails -------------------------
+
+#[test]
+fn two_sends_at_once_deliver_once() {
+    let gate = tempfile::tempdir().unwrap();
+    let started = gate.path().join("started");
+    let go = gate.path().join("go");
+    let (w, mail) = mailer_world(|_| {
+        format!(
+            "touch {}; while [ ! -e {go} ]; do sleep 0.01; done",
+            sh_quote(&started.to_string_lossy()),
+            go = sh_quote(&go.to_string_lossy()),
+        )
+    });
+    let mut first = spawn_icu(&w, &["send"]);
+    // The first send is inside its mail program, holding the doc's lock.
+    wait_for(&started);
+    w.icu(&["send"])
+        .code(1)
+        .stderr(predicate::str::contains("another icu is writing"));
+    assert_eq!(delivered(&mail), 1, "the second send delivered nothing");
+    fs::write(&go, "").unwrap();
+    let status = first.wait().unwrap();
+    assert!(status.success(), "the first send went through");
+    assert!(w.doc_text().contains("status = \"sent\""));
+    // And once it is marked, a third refuses too.
+    w.icu(&["send"])
+        .code(1)
+        .stderr(predicate::str::contains("already sent"));
+    assert_eq!(delivered(&mail), 1);
+}
+
+#[test]
+fn a_send_while_another_process_holds_the_lock_delivers_nothing() {
+    let (w, mail) = mailer_world(|_| String::new());
+    let lock = w.doc.with_file_name(".2026-11-24.md.lock");
+    let ready = w.env.path().join("holding");
+    // flock(1) takes the kind of lock icu takes (flock(2)) and says when it
+    // holds it.
+    let mut holder = StdCommand::new("flock")
+        .arg(&lock)
+        .args(["sh", "-c", "touch \"$0\"; exec sleep 60"])
+        .arg(&ready)
+        .spawn()
+        .expect("flock from util-linux");
+    wait_for(&ready);
+    let before = w.doc_text();
+    w.icu(&["send"])
+        .code(1)
+        .stderr(predicate::str::contains("another icu is writing"));
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    assert_eq!(delivered(&mail), 0, "refused before delivering");
+    assert_eq!(w.doc_text(), before);
+}
+
+/// What every failed mark after a delivery must say, and must not.
+fn says_it_was_sent(err: &str, doc: &Path) {
+    assert!(err.contains("was sent"), "{err}");
+    assert!(
+        err.contains(&format!("icu sent --at {AT_NOW} {}", doc.display())),
+        "{err}"
+    );
+    assert!(!err.to_lowercase().contains("try again"), "{err}");
+    assert!(!err.contains("Run the command again"), "{err}");
+    assert!(!err.contains("not marked sent; the update"), "{err}");
+}
+
+#[test]
+fn a_doc_changed_during_the_send_is_reported_as_sent_and_not_marked() {
+    // The mail program edits the doc while it runs, as an editor would.
+    let (w, mail) = mailer_world(|w| {
+        format!(
+            "printf 'Edited while sending.\\n' >> {}",
+            sh_quote(&w.doc.to_string_lossy())
+        )
+    });
+
+    let a = w.icu(&["send"]).code(1);
+    says_it_was_sent(&stderr(&a), &w.doc);
+    assert_eq!(delivered(&mail), 1);
+    let doc = w.doc_text();
+    assert!(doc.ends_with("Edited while sending.\n"), "the edit is kept");
+    assert!(doc.contains("status = \"draft\""), "{doc}");
+
+    // What it says to run records the send, and no second mail goes out.
+    w.icu(&["sent", "--at", AT_NOW, w.doc.to_str().unwrap()])
+        .success();
+    assert!(w.doc_text().contains("sent = 2026-11-24T12:00:00Z"));
+    w.icu(&["send"]).code(1);
+    assert_eq!(delivered(&mail), 1);
+}
+
+/// Runs `script` as root of a private user and mount namespace, where it can
+/// mount; `None` where the kernel does not allow that.
+fn in_mount_namespace(script: &str) -> Option<std::process::Output> {
+    let probe = StdCommand::new("unshare")
+        .args(["-rm", "true"])
+        .output()
+        .ok()?;
+    if !probe.status.success() {
+        eprintln!("unshare -rm is not allowed here; this test checked nothing");
+        return None;
+    }
+    Some(
+        StdCommand::new("unshare")
+            .args(["-rm", "sh", "-c", script])
+            .output()
+            .expect("run unshare"),
+    )
+}
+
+#[test]
+fn a_disk_that_fills_up_during_the_send_is_reported_as_sent() {
+    // The updates dir is a small tmpfs, and the mail program fills it once it
+    // has the message: the mail is out, and the mark cannot be written.
+    let (w, mail) = mailer_world(|w| {
+        format!(
+            "dd if=/dev/zero of={}/filler bs=4k 2>/dev/null || true",
+            sh_quote(&w.env.updates().to_string_lossy())
+        )
+    });
+    let before = w.doc_text();
+    let keep = w.env.path().join("keep.md");
+    let script = format!(
+        "set -e; cp {doc} {keep}; mount -t tmpfs -o size=256k tmpfs {dir}; cp {keep} {doc}; \
+         set +e; {icu}; code=$?; cp {doc} {keep}.after; exit $code",
+        doc = sh_quote(&w.doc.to_string_lossy()),
+        keep = sh_quote(&keep.to_string_lossy()),
+        dir = sh_quote(&w.env.updates().to_string_lossy()),
+        icu = w.env.icu_sh(&["--config", w.cfg.to_str().unwrap(), "send"]),
+    );
+    let Some(out) = in_mount_namespace(&script) else {
+        return;
+    };
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("No space left"), "{err}");
+    says_it_was_sent(&err, &w.doc);
+    assert_eq!(delivered(&mail), 1);
+    let after = fs::read_to_string(w.env.path().join("keep.md.after")).unwrap();
+    assert_eq!(after, before, "nothing half-written");
 }
 
 // --- a mail program that does not read ----------------------------------------
@@ -46,6 +269,31 @@ fn a_sendmail_that_never_reads_is_never_recorded_as_sent() {
         recorded, 0,
         "`true` recorded as sent in {recorded} of 50 runs"
     );
+}
+
+// --- timeouts ---------------------------------------------------------------
+
+#[test]
+fn a_sendmail_timeout_too_large_is_refused_with_a_message() {
+    let (w, mail) = mailer_world(|_| String::new());
+    let before = w.doc_text();
+    for value in ["1e20", "1e300", "100000"] {
+        w.env
+            .icu()
+            .arg("--config")
+            .arg(&w.cfg)
+            .env("ICU_SENDMAIL_TIMEOUT", value)
+            .arg("send")
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains(format!("ICU_SENDMAIL_TIMEOUT=`{value}`"))
+                    .and(predicate::str::contains("86400"))
+                    .and(predicate::str::contains("bug").not()),
+            );
+    }
+    assert_eq!(delivered(&mail), 0);
+    assert_eq!(w.doc_text(), before);
 }
 
 // --- leftovers and owners -----------------------------------------------------
