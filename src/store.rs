@@ -46,6 +46,12 @@ pub enum StoreError {
     /// and their save could not be put back where it was.
     #[error("{} was saved while icu was writing it, and icu could not put your save back: it is in {}. Compare the two before you go on", path.display(), theirs.display())]
     SavedBeside { path: PathBuf, theirs: PathBuf },
+    /// `export -o OUT` names a file that exists, without `--overwrite`.
+    #[error("{} already exists; icu leaves it as it is. Pass --overwrite to replace it", path.display())]
+    OutputExists { path: PathBuf },
+    /// `export -o OUT` names an update (or the update being exported).
+    #[error("{} is an update; icu never writes an export over an update, even with --overwrite. Name another file", path.display())]
+    OutputIsUpdate { path: PathBuf },
 }
 
 impl StoreError {
@@ -345,28 +351,95 @@ fn keep_owner(tmp: &NamedTempFile, of: &fs::Metadata, target: &Path) -> Result<(
     }
 }
 
-/// Writes an output the person named (`icu export -o OUT`). A regular file,
-/// or a path that does not exist yet, is written atomically as
-/// [`write_atomic`] does. Anything else — `/dev/null`, `/dev/stdout`, a
-/// terminal, a FIFO, a process substitution — is opened and written in
-/// place, as `cat > OUT` would: never renamed over, removed or chmod-ed.
-pub fn write_output(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
+/// What an output the person names (`icu export -o OUT`) may replace.
+#[derive(Debug, Clone, Copy)]
+pub struct Guard<'a> {
+    /// Replace an existing regular file (`--overwrite`).
+    pub overwrite: bool,
+    /// The update being exported: never written over, however it is named.
+    pub doc: &'a Path,
+    /// The updates dir, when known: no `YYYY-MM-DD.md` in it is written over
+    /// or created. The doc's own folder is protected the same way.
+    pub updates_dir: Option<&'a Path>,
+}
+
+impl Guard<'_> {
+    /// True when writing `out` would replace (or create) an update.
+    fn protects(&self, out: &Path) -> bool {
+        // The doc itself, under any name: a link, a hard link, /dev/fd/N.
+        if let (Ok(a), Ok(b)) = (fs::metadata(out), fs::metadata(self.doc)) {
+            if (a.dev(), a.ino()) == (b.dev(), b.ino()) {
+                return true;
+            }
+        }
+        let Some(landing) = landing(out) else {
+            return false;
+        };
+        if date_of(&landing).is_none() {
+            return false;
+        }
+        [Some(parent_dir(self.doc)), self.updates_dir]
+            .into_iter()
+            .flatten()
+            .filter_map(|d| fs::canonicalize(d).ok())
+            .any(|d| landing.parent() == Some(d.as_path()))
+    }
+}
+
+/// The file a write to `out` lands on: its links and its folder resolved.
+fn landing(out: &Path) -> Option<PathBuf> {
+    if let Ok(p) = fs::canonicalize(out) {
+        return Some(p);
+    }
+    let name = out.file_name()?;
+    Some(fs::canonicalize(parent_dir(out)).ok()?.join(name))
+}
+
+/// Writes an output the person named (`icu export -o OUT`). An update — the
+/// doc being exported, or a `YYYY-MM-DD.md` of the updates dir — is never
+/// written over ([`Guard`]). An existing regular file is replaced only with
+/// `guard.overwrite`; a new file is created atomically, and if one appears
+/// at the path meanwhile it is not replaced either. Anything else —
+/// `/dev/null`, `/dev/stdout`, a terminal, a FIFO, a device, a process
+/// substitution — is opened and written in place, as `cat > OUT` would:
+/// never renamed over, removed or chmod-ed, and `--overwrite` is not needed.
+pub fn write_output(path: &Path, contents: &[u8], guard: &Guard<'_>) -> Result<(), StoreError> {
+    if guard.protects(path) {
+        return Err(StoreError::OutputIsUpdate {
+            path: path.to_path_buf(),
+        });
+    }
     // `/dev/stdout` redirected to a file is a link to a regular file, but
     // renaming over it would cut the shell's redirection off: anything under
     // /dev or /proc is written in place whatever it points to.
     let special = path.starts_with("/dev")
         || path.starts_with("/proc")
         || fs::metadata(path).is_ok_and(|m| !m.is_file());
-    if !special {
+    if special {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| StoreError::io("opening", path, e))?;
+        return f
+            .write_all(contents)
+            .and_then(|()| f.flush())
+            .map_err(|e| StoreError::io("writing", path, e));
+    }
+    let exists = || StoreError::OutputExists {
+        path: path.to_path_buf(),
+    };
+    if guard.overwrite {
         return write_atomic(path, contents);
     }
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .open(path)
-        .map_err(|e| StoreError::io("opening", path, e))?;
-    f.write_all(contents)
-        .and_then(|()| f.flush())
-        .map_err(|e| StoreError::io("writing", path, e))
+    if fs::symlink_metadata(path).is_ok() {
+        return Err(exists());
+    }
+    let (target, tmp) = staged(path, contents)?;
+    match tmp.persist_noclobber(&target) {
+        Ok(_) => Ok(()),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
+        Err(e) => Err(StoreError::io("creating", &target, e.error)),
+    }
 }
 
 /// Replaces an existing update whose content was `expected` when read: keeps

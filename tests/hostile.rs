@@ -1,18 +1,19 @@
-//! Hostile moments around sending and writing (issue 17): two sends at once,
-//! a lock held by another process, a mark that fails after the mail went
-//! out, a sendmail that never reads, an absurd timeout, leftovers of killed
-//! runs, and a doc owned by someone else.
+//! Hostile moments around sending and writing (issues 17 and 19): two sends
+//! at once, a lock held by another process, a mark that fails after the mail
+//! went out, a sendmail that never reads, exports aimed at existing files or
+//! at the update itself, an absurd timeout, leftovers of killed runs, a doc
+//! owned by someone else, and outputs or updates that are not regular files.
 //!
 //! Interleavings are forced, never hoped for: a mail program that stops at a
 //! gate until the test opens it, a lock holder that says when it holds.
 
 use std::fs;
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::common::{sh_quote, stderr, toml_str, Drafted, DraftedWorld};
+use crate::common::{sh_quote, stderr, stdout, toml_str, Drafted, DraftedWorld};
 use predicates::prelude::*;
 
 /// What `icu sent --at` needs to record a send at the tests' fixed now
@@ -294,6 +295,210 @@ fn a_sendmail_timeout_too_large_is_refused_with_a_message() {
     }
     assert_eq!(delivered(&mail), 0);
     assert_eq!(w.doc_text(), before);
+}
+
+// --- export -o ----------------------------------------------------------------
+
+/// A drafted update and an `icu export --force --format md` of it.
+fn export_world() -> (Drafted, String) {
+    let w = DraftedWorld::default().draft();
+    let md = stdout(&w.icu(&["export", "--force", "--format", "md"]).success());
+    (w, md)
+}
+
+#[test]
+fn an_existing_output_is_replaced_only_with_overwrite() {
+    let (w, md) = export_world();
+    let out = w.env.path().join("u.md");
+    fs::write(&out, "my notes").unwrap();
+    let o = out.to_str().unwrap();
+    w.icu(&["export", "--force", "--format", "md", "-o", o])
+        .code(1)
+        .stderr(
+            predicate::str::contains("already exists").and(predicate::str::contains("--overwrite")),
+        );
+    assert_eq!(fs::read_to_string(&out).unwrap(), "my notes");
+    w.icu(&[
+        "export",
+        "--force",
+        "--format",
+        "md",
+        "-o",
+        o,
+        "--overwrite",
+    ])
+    .success();
+    assert_eq!(fs::read_to_string(&out).unwrap(), md);
+    // A new file needs nothing.
+    let new = w.env.path().join("new.md");
+    w.icu(&[
+        "export",
+        "--force",
+        "--format",
+        "md",
+        "-o",
+        new.to_str().unwrap(),
+    ])
+    .success();
+    assert_eq!(fs::read_to_string(&new).unwrap(), md);
+}
+
+#[test]
+fn export_never_writes_over_an_update() {
+    let (w, _) = export_world();
+    let updates = w.env.updates();
+    let other = updates.join("2026-11-10.md");
+    fs::write(&other, "+++\nthe last update, by hand\n").unwrap();
+    let link = w.env.path().join("link.md");
+    std::os::unix::fs::symlink(&w.doc, &link).unwrap();
+    let doc_before = w.doc_text();
+    let refused = |cwd: &Path, out: &str| {
+        w.env
+            .icu()
+            .current_dir(cwd)
+            .arg("--config")
+            .arg(&w.cfg)
+            .args([
+                "export",
+                "--force",
+                "--overwrite",
+                "--format",
+                "md",
+                "-o",
+                out,
+            ])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("is an update"));
+    };
+    // The update being exported, named as it is in its own dir.
+    refused(&updates, "2026-11-24.md");
+    // Another update; a link to the update; a new update's name.
+    refused(&updates, other.to_str().unwrap());
+    refused(w.env.path(), link.to_str().unwrap());
+    refused(&updates, "2026-12-08.md");
+    assert_eq!(w.doc_text(), doc_before);
+    assert_eq!(
+        fs::read_to_string(&other).unwrap(),
+        "+++\nthe last update, by hand\n"
+    );
+    assert!(!updates.join("2026-12-08.md").exists());
+}
+
+// --- special files (issue 19) -------------------------------------------------
+
+/// `icu --config CFG ARGS…`, killed (and failed) if it runs for 30 s: a
+/// FIFO must never make icu hang.
+fn within(w: &Drafted, args: &[&str]) -> assert_cmd::assert::Assert {
+    w.env
+        .icu()
+        .arg("--config")
+        .arg(&w.cfg)
+        .args(args)
+        .timeout(Duration::from_secs(30))
+        .assert()
+}
+
+/// The type of the file at `p`, without following links.
+fn kind(p: &Path) -> fs::FileType {
+    fs::symlink_metadata(p).unwrap().file_type()
+}
+
+#[test]
+fn export_into_a_fifo_or_a_device_writes_in_place() {
+    let (w, md) = export_world();
+    let fifo = w.env.path().join("pipe");
+    assert!(StdCommand::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = fifo.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(fs::read(&reader));
+    });
+    within(
+        &w,
+        &[
+            "export",
+            "--force",
+            "--format",
+            "md",
+            "-o",
+            fifo.to_str().unwrap(),
+        ],
+    )
+    .success();
+    let got = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the FIFO's reader got the export")
+        .unwrap();
+    assert_eq!(String::from_utf8(got).unwrap(), md);
+    assert!(kind(&fifo).is_fifo(), "still a FIFO");
+
+    // A character device (a copy of /dev/null), where the kernel lets us
+    // make one.
+    let dev = w.env.path().join("null");
+    let made = StdCommand::new("mknod")
+        .arg(&dev)
+        .args(["c", "1", "3"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !made {
+        eprintln!("mknod is not allowed here (not root?): the device case checked nothing");
+        return;
+    }
+    let rdev = fs::metadata(&dev).unwrap().rdev();
+    within(
+        &w,
+        &[
+            "export",
+            "--force",
+            "--format",
+            "md",
+            "-o",
+            dev.to_str().unwrap(),
+        ],
+    )
+    .success();
+    assert!(kind(&dev).is_char_device(), "still a device");
+    assert_eq!(fs::metadata(&dev).unwrap().rdev(), rdev);
+}
+
+#[test]
+fn export_to_dev_stdout_prints_the_export() {
+    let (w, md) = export_world();
+    let a = w
+        .icu(&["export", "--force", "--format", "md", "-o", "/dev/stdout"])
+        .success();
+    assert_eq!(stdout(&a), md);
+    w.icu(&["export", "--force", "--format", "md", "-o", "/dev/null"])
+        .success()
+        .stdout("");
+    assert!(kind(Path::new("/dev/null")).is_char_device());
+}
+
+#[test]
+fn an_update_that_is_a_fifo_is_refused_without_hanging() {
+    let w = DraftedWorld::default().draft();
+    fs::remove_file(&w.doc).unwrap();
+    assert!(StdCommand::new("mkfifo")
+        .arg(&w.doc)
+        .status()
+        .unwrap()
+        .success());
+    let doc = w.doc.to_str().unwrap();
+    within(&w, &["check", doc])
+        .code(2)
+        .stderr(predicate::str::contains("is not a file"));
+    within(&w, &["check"])
+        .code(2)
+        .stderr(predicate::str::contains("no update"));
+    within(&w, &["draft", "--no-edit"])
+        .code(1)
+        .stderr(predicate::str::contains("not a regular file"));
+    assert!(kind(&w.doc).is_fifo(), "left as it is");
 }
 
 // --- leftovers and owners -----------------------------------------------------
