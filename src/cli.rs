@@ -169,6 +169,9 @@ pub struct ExportArgs {
     /// Export even when `icu check` says the update is unfinished
     #[arg(long)]
     pub force: bool,
+    /// Replace OUT if it is an existing file (never an update)
+    #[arg(long)]
+    pub overwrite: bool,
     /// Open the result with the desktop's default application (eml or html)
     #[arg(long)]
     pub open: bool,

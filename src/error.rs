@@ -71,6 +71,19 @@ pub enum Error {
         sent: Option<DateTime<FixedOffset>>,
         again: Again,
     },
+    /// The mail program took the message and exited 0, but the update could
+    /// not be marked sent: the mail is out, and the person must not send it
+    /// again but record it.
+    #[error("{}", sent_not_marked(path, command, *at, cause))]
+    SentNotMarked {
+        path: PathBuf,
+        /// `update.sendmail`.
+        command: String,
+        /// The moment the mark would have recorded.
+        at: DateTime<FixedOffset>,
+        /// Why the mark failed.
+        cause: Box<Error>,
+    },
     /// Something in the environment or on the command line that clap could
     /// not check.
     #[error(transparent)]
@@ -241,6 +254,45 @@ fn init_address(flag: &str, e: &AddressError) -> String {
     }
 }
 
+fn sent_not_marked(
+    path: &std::path::Path,
+    command: &str,
+    at: DateTime<FixedOffset>,
+    cause: &Error,
+) -> String {
+    let file = shell_words::quote(&path.to_string_lossy()).into_owned();
+    format!(
+        "the update WAS sent: `{command}` took the whole message and exited 0. \
+         But {} could not be marked sent: {}.\n\
+         Do not send it again. Record that it was sent with:\n  icu sent --at {} {file}",
+        path.display(),
+        why_not_marked(cause),
+        at.to_rfc3339(),
+    )
+}
+
+/// Why a mark failed, without the advice the error gives elsewhere ("run the
+/// command again" is the wrong advice once the mail is out).
+fn why_not_marked(cause: &Error) -> String {
+    match cause {
+        Error::Store(StoreError::Changed { .. } | StoreError::SavedMeanwhile { .. }) => {
+            "it changed on disk while the mail was going out; the change is kept, \
+             and it is not in the mail"
+                .to_string()
+        }
+        Error::Store(StoreError::SavedBeside { theirs, .. }) => format!(
+            "it was saved while icu was marking it; that save is in {}",
+            theirs.display()
+        ),
+        Error::Store(StoreError::Io {
+            action,
+            path,
+            source,
+        }) => format!("{action} {}: {source}", path.display()),
+        other => other.to_string(),
+    }
+}
+
 fn unfinished(path: &std::path::Path, problems: &[Problem], verb: &str) -> String {
     let mut msg = format!("{} is not finished:\n", path.display());
     for p in problems {
@@ -269,6 +321,7 @@ impl Error {
             | Error::Export(_)
             | Error::Unfinished { .. }
             | Error::AlreadySent { .. }
+            | Error::SentNotMarked { .. }
             | Error::Output { .. } => ExitCode::NotReady,
         }
     }

@@ -192,17 +192,31 @@ pub fn ensure_unsent(path: &Path, text: &str, force: bool, again: Again) -> Resu
 }
 
 /// Sets `status = "sent"` and `sent = WHEN` in the front matter, changing no
-/// other byte of the doc. The caller holds the doc's lock (`_held`), so the
-/// mark follows the delivery with no other icu in between. An update already
-/// sent keeps its first mark unless `force`.
+/// other byte of the doc (`icu sent`). The caller holds the doc's lock. An
+/// update already sent keeps its first mark unless `force`.
 pub fn mark_sent(
-    _held: &store::Lock,
+    held: &store::Lock,
     path: &Path,
     when: DateTime<FixedOffset>,
     force: bool,
 ) -> Result<(), Error> {
     let old = store::read(path)?;
     ensure_unsent(path, &old, force, Again::Mark)?;
-    let new = frontmatter::mark_sent(&old, when).map_err(|e| Error::doc(path, e))?;
-    Ok(store::replace(path, &old, &new)?)
+    mark_as_read_sent(held, path, &old, when)
+}
+
+/// Marks sent the doc as it was when read (`read`), after `icu send` mailed
+/// that text: the doc on disk must be what was mailed plus the mark. If it
+/// changed since — an edit made while the mail was going out, which the mail
+/// does not have — nothing is written ([`store::StoreError::Changed`]). The
+/// caller holds the doc's lock (`_held`) from the read on, so no other icu
+/// comes in between.
+pub fn mark_as_read_sent(
+    _held: &store::Lock,
+    path: &Path,
+    read: &str,
+    when: DateTime<FixedOffset>,
+) -> Result<(), Error> {
+    let new = frontmatter::mark_sent(read, when).map_err(|e| Error::doc(path, e))?;
+    Ok(store::replace(path, read, &new)?)
 }

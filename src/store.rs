@@ -4,9 +4,12 @@
 
 use std::fs::{self, File};
 use std::io::Write;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use chrono::NaiveDate;
+use tempfile::NamedTempFile;
 
 /// What went wrong in the updates dir. Messages name the file and say what
 /// to do; nothing was written when one is returned.
@@ -35,6 +38,20 @@ pub enum StoreError {
     /// The file changed on disk between read and write.
     #[error("{} changed while icu was working on it; nothing was written. Run the command again", path.display())]
     Changed { path: PathBuf },
+    /// Someone saved the file in the instant icu put its version in place:
+    /// their save was put back.
+    #[error("{} was saved while icu was writing it: your save is kept, and nothing of icu's was written. Run the command again to apply icu's change on top of it", path.display())]
+    SavedMeanwhile { path: PathBuf },
+    /// Someone saved the file in the instant icu put its version in place,
+    /// and their save could not be put back where it was.
+    #[error("{} was saved while icu was writing it, and icu could not put your save back: it is in {}. Compare the two before you go on", path.display(), theirs.display())]
+    SavedBeside { path: PathBuf, theirs: PathBuf },
+    /// `export -o OUT` names a file that exists, without `--overwrite`.
+    #[error("{} already exists; icu leaves it as it is. Pass --overwrite to replace it", path.display())]
+    OutputExists { path: PathBuf },
+    /// `export -o OUT` names an update (or the update being exported).
+    #[error("{} is an update; icu never writes an export over an update, even with --overwrite. Name another file", path.display())]
+    OutputIsUpdate { path: PathBuf },
 }
 
 impl StoreError {
@@ -126,39 +143,142 @@ pub fn read(path: &Path) -> Result<String, StoreError> {
 
 /// An exclusive lock on one update, held while a command rewrites it. The OS
 /// releases it when the process exits, even on a crash.
+///
+/// The lock is `flock(2)` on `.YYYY-MM-DD.md.lock` beside the doc. The holder
+/// removes that file while it still holds it, then lets go ([`Drop`]); so a
+/// lock counts only if, once taken, the locked file is still the one at the
+/// path ([`Lock::acquire`] checks, and starts again otherwise). Without that
+/// check, an icu that opened the file just before it was removed would lock
+/// the orphan while a third icu locked a new file at the path: two holders.
 #[derive(Debug)]
 pub struct Lock {
     file: File,
     path: PathBuf,
 }
 
+/// How many times [`Lock::acquire`] starts again when the file it locked was
+/// removed meanwhile by the holder before it. Each new attempt needs another
+/// icu to take and release the lock in between, so a few are plenty.
+const LOCK_ATTEMPTS: usize = 8;
+
 impl Lock {
     /// Takes the lock beside `doc`, or fails at once if another icu holds it.
+    /// Also removes, from the doc's folder, icu's temp files that a killed
+    /// run left behind ([`remove_leftovers`]).
     pub fn acquire(doc: &Path) -> Result<Lock, StoreError> {
-        if let Some(dir) = doc.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(|e| StoreError::io("creating", dir, e))?;
-        }
+        Lock::acquire_with(doc, &mut || {})
+    }
+
+    /// [`Lock::acquire`], running `opened` between opening the lock file and
+    /// locking it: where the tests let another icu take its turn.
+    fn acquire_with(doc: &Path, opened: &mut dyn FnMut()) -> Result<Lock, StoreError> {
+        let dir = parent_dir(doc);
+        fs::create_dir_all(dir).map_err(|e| StoreError::io("creating", dir, e))?;
         let path = lock_path(doc);
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| StoreError::io("creating the lock file", &path, e))?;
-        match fs4::fs_std::FileExt::try_lock_exclusive(&file) {
-            Ok(true) => Ok(Lock { file, path }),
-            Ok(false) => Err(StoreError::Locked {
-                path: doc.to_path_buf(),
-            }),
-            Err(e) => Err(StoreError::io("locking", &path, e)),
+        for _ in 0..LOCK_ATTEMPTS {
+            let file = fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(|e| StoreError::io("creating the lock file", &path, e))?;
+            opened();
+            match fs4::fs_std::FileExt::try_lock_exclusive(&file) {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Err(StoreError::Locked {
+                        path: doc.to_path_buf(),
+                    })
+                }
+                Err(e) => return Err(StoreError::io("locking", &path, e)),
+            }
+            if is_at(&file, &path) {
+                remove_leftovers(dir);
+                return Ok(Lock { file, path });
+            }
+            // The holder before us removed this file after we opened it: our
+            // lock is on a file no other icu will open. Start again.
         }
+        Err(StoreError::Locked {
+            path: doc.to_path_buf(),
+        })
     }
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
+        // Removed while still held, then unlocked — in this order, so that an
+        // icu that opened the file meanwhile sees, once it has the lock, that
+        // the file is gone from the path. Only our own file is removed: one
+        // that replaced it at the path (by hand) is someone else's lock.
+        if is_at(&self.file, &self.path) {
+            let _ = fs::remove_file(&self.path);
+        }
         let _ = fs4::fs_std::FileExt::unlock(&self.file);
+    }
+}
+
+/// True when `file` is the file now at `path`.
+fn is_at(file: &File, path: &Path) -> bool {
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// The folder `path` is in; `.` for a bare file name.
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// How icu names its temp files: `.icu-` six letters or digits `.tmp`.
+const TEMP_PREFIX: &str = ".icu-";
+const TEMP_SUFFIX: &str = ".tmp";
+const TEMP_RANDOM: usize = 6;
+
+/// How old one of icu's temp files must be before another run removes it. A
+/// write takes milliseconds, so a temp file this old was left by a run that
+/// was killed (a crash, `kill -9`, a power cut) between writing and renaming.
+const LEFTOVER_AGE: Duration = Duration::from_secs(60);
+
+/// True for a name icu gives its temp files, and only for those.
+fn is_temp_name(name: &str) -> bool {
+    name.strip_prefix(TEMP_PREFIX)
+        .and_then(|n| n.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|r| r.len() == TEMP_RANDOM && r.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Removes from `dir` icu's own temp files ([`is_temp_name`], regular files)
+/// last changed more than [`LEFTOVER_AGE`] ago. Nothing else is touched,
+/// and a failure is no reason to stop the command: it is best effort.
+///
+/// The age is measured against the system clock, not icu's "now" (which
+/// `ICU_NOW` may fix): the file times it is compared with are the file
+/// system's own.
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.filter_map(Result::ok) {
+        if !entry.file_name().to_str().is_some_and(is_temp_name) {
+            continue;
+        }
+        // The entry's own metadata: a link is not followed.
+        let Ok(meta) = entry.metadata() else {
+            continue;
+        };
+        let stale = meta
+            .modified()
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age > LEFTOVER_AGE);
+        if meta.is_file() && stale {
+            let _ = fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -176,61 +296,174 @@ fn ensure_regular(path: &Path) -> Result<(), StoreError> {
 /// flushed to disk, then renamed over the target. A failure (a full disk, a
 /// read-only dir) leaves the old file as it was. A symbolic link is written
 /// through (its target is replaced, the link stays), an existing file keeps
-/// its permissions, and anything but a regular file is refused: an update or
-/// a config is never a device or a pipe.
+/// its permissions and its owner ([`staged`]), and anything but a regular
+/// file is refused: an update or a config is never a device or a pipe.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
+    let (target, tmp) = staged(path, contents)?;
+    tmp.persist(&target)
+        .map_err(|e| StoreError::io("replacing", &target, e.error))?;
+    Ok(())
+}
+
+/// A temp file holding `contents`, flushed to disk, in the folder of the file
+/// `path` names (a symbolic link is followed), with that file's permissions
+/// and owner when it exists: ready to be renamed over it. Returns the file it
+/// is to replace too.
+fn staged(path: &Path, contents: &[u8]) -> Result<(PathBuf, NamedTempFile), StoreError> {
     ensure_regular(path)?;
-    let path = &fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let target = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = parent_dir(&target);
     fs::create_dir_all(dir).map_err(|e| StoreError::io("creating", dir, e))?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".icu-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(TEMP_RANDOM)
         .tempfile_in(dir)
         .map_err(|e| StoreError::io("creating a temp file in", dir, e))?;
-    if let Ok(m) = fs::metadata(path) {
-        fs::set_permissions(tmp.path(), m.permissions())
+    if let Ok(m) = fs::metadata(&target) {
+        // The owner first: a change of owner clears the set-id bits.
+        keep_owner(&tmp, &m, &target)?;
+        tmp.as_file()
+            .set_permissions(m.permissions())
             .map_err(|e| StoreError::io("setting the permissions of", tmp.path(), e))?;
     }
     tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| StoreError::io("writing", path, e))?;
-    tmp.persist(path)
-        .map_err(|e| StoreError::io("replacing", path, e.error))?;
-    Ok(())
+        .map_err(|e| StoreError::io("writing", &target, e))?;
+    Ok((target, tmp))
 }
 
-/// Writes an output the person named (`icu export -o OUT`). A regular file,
-/// or a path that does not exist yet, is written atomically as
-/// [`write_atomic`] does. Anything else — `/dev/null`, `/dev/stdout`, a
-/// terminal, a FIFO, a process substitution — is opened and written in
-/// place, as `cat > OUT` would: never renamed over, removed or chmod-ed.
-pub fn write_output(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
+/// Gives the temp file the owner and group of the file it will replace, so
+/// that root (`sudo icu …`) does not take a person's update from them. Only
+/// root may give a file away: for anyone else the temp file is already
+/// theirs, as an editor's save would be, and the refusal changes nothing.
+fn keep_owner(tmp: &NamedTempFile, of: &fs::Metadata, target: &Path) -> Result<(), StoreError> {
+    let mine = tmp
+        .as_file()
+        .metadata()
+        .map_err(|e| StoreError::io("reading", tmp.path(), e))?;
+    if (mine.uid(), mine.gid()) == (of.uid(), of.gid()) {
+        return Ok(());
+    }
+    match std::os::unix::fs::fchown(tmp.as_file(), Some(of.uid()), Some(of.gid())) {
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Ok(()),
+        r => r.map_err(|e| StoreError::io("keeping the owner of", target, e)),
+    }
+}
+
+/// What an output the person names (`icu export -o OUT`) may replace.
+#[derive(Debug, Clone, Copy)]
+pub struct Guard<'a> {
+    /// Replace an existing regular file (`--overwrite`).
+    pub overwrite: bool,
+    /// The update being exported: never written over, however it is named.
+    pub doc: &'a Path,
+    /// The updates dir, when known: no `YYYY-MM-DD.md` in it is written over
+    /// or created. The doc's own folder is protected the same way.
+    pub updates_dir: Option<&'a Path>,
+}
+
+impl Guard<'_> {
+    /// True when writing `out` would replace (or create) an update.
+    fn protects(&self, out: &Path) -> bool {
+        // The doc itself, under any name: a link, a hard link, /dev/fd/N.
+        if let (Ok(a), Ok(b)) = (fs::metadata(out), fs::metadata(self.doc)) {
+            if (a.dev(), a.ino()) == (b.dev(), b.ino()) {
+                return true;
+            }
+        }
+        let Some(landing) = landing(out) else {
+            return false;
+        };
+        if date_of(&landing).is_none() {
+            return false;
+        }
+        [Some(parent_dir(self.doc)), self.updates_dir]
+            .into_iter()
+            .flatten()
+            .filter_map(|d| fs::canonicalize(d).ok())
+            .any(|d| landing.parent() == Some(d.as_path()))
+    }
+}
+
+/// The file a write to `out` lands on: its links and its folder resolved.
+fn landing(out: &Path) -> Option<PathBuf> {
+    if let Ok(p) = fs::canonicalize(out) {
+        return Some(p);
+    }
+    let name = out.file_name()?;
+    Some(fs::canonicalize(parent_dir(out)).ok()?.join(name))
+}
+
+/// Writes an output the person named (`icu export -o OUT`). An update — the
+/// doc being exported, or a `YYYY-MM-DD.md` of the updates dir — is never
+/// written over ([`Guard`]). An existing regular file is replaced only with
+/// `guard.overwrite`; a new file is created atomically, and if one appears
+/// at the path meanwhile it is not replaced either. Anything else —
+/// `/dev/null`, `/dev/stdout`, a terminal, a FIFO, a device, a process
+/// substitution — is opened and written in place, as `cat > OUT` would:
+/// never renamed over, removed or chmod-ed, and `--overwrite` is not needed.
+pub fn write_output(path: &Path, contents: &[u8], guard: &Guard<'_>) -> Result<(), StoreError> {
+    if guard.protects(path) {
+        return Err(StoreError::OutputIsUpdate {
+            path: path.to_path_buf(),
+        });
+    }
     // `/dev/stdout` redirected to a file is a link to a regular file, but
     // renaming over it would cut the shell's redirection off: anything under
     // /dev or /proc is written in place whatever it points to.
     let special = path.starts_with("/dev")
         || path.starts_with("/proc")
         || fs::metadata(path).is_ok_and(|m| !m.is_file());
-    if !special {
+    if special {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| StoreError::io("opening", path, e))?;
+        return f
+            .write_all(contents)
+            .and_then(|()| f.flush())
+            .map_err(|e| StoreError::io("writing", path, e));
+    }
+    let exists = || StoreError::OutputExists {
+        path: path.to_path_buf(),
+    };
+    if guard.overwrite {
         return write_atomic(path, contents);
     }
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .open(path)
-        .map_err(|e| StoreError::io("opening", path, e))?;
-    f.write_all(contents)
-        .and_then(|()| f.flush())
-        .map_err(|e| StoreError::io("writing", path, e))
+    if fs::symlink_metadata(path).is_ok() {
+        return Err(exists());
+    }
+    let (target, tmp) = staged(path, contents)?;
+    match tmp.persist_noclobber(&target) {
+        Ok(_) => Ok(()),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
+        Err(e) => Err(StoreError::io("creating", &target, e.error)),
+    }
 }
 
 /// Replaces an existing update whose content was `expected` when read: keeps
 /// a backup of it, then writes `new` atomically — unless the file changed on
 /// disk meanwhile (an editor saved it), in which case nothing is written.
+///
+/// The compare and the rename are two steps, and an editor may save between
+/// them. Where the file system can exchange two names in one step (Linux,
+/// `renameat2(RENAME_EXCHANGE)`), icu's version is swapped in and the file
+/// swapped out is compared with what was read: if it differs, it was a save,
+/// and it is swapped back ([`StoreError::SavedMeanwhile`]). Elsewhere the
+/// rename is plain and that instant stays open.
 pub fn replace(path: &Path, expected: &str, new: &str) -> Result<(), StoreError> {
+    replace_with(path, expected, new, &mut || {})
+}
+
+/// [`replace`], running `compared` between the compare and the swap: where
+/// the tests play the editor that saves at the worst moment.
+fn replace_with(
+    path: &Path,
+    expected: &str,
+    new: &str,
+    compared: &mut dyn FnMut(),
+) -> Result<(), StoreError> {
     let current = read(path)?;
     if current != expected {
         return Err(StoreError::Changed {
@@ -241,7 +474,98 @@ pub fn replace(path: &Path, expected: &str, new: &str) -> Result<(), StoreError>
         return Ok(());
     }
     write_atomic(&backup_path(path), current.as_bytes())?;
-    write_atomic(path, new.as_bytes())
+    let (target, tmp) = staged(path, new.as_bytes())?;
+    compared();
+    swap_in(&target, tmp, expected.as_bytes(), new.as_bytes())
+}
+
+/// Puts `tmp` at `target` and takes out the file that was there in one step,
+/// then checks that what came out is what icu read (`expected`).
+#[cfg(target_os = "linux")]
+fn swap_in(
+    target: &Path,
+    tmp: NamedTempFile,
+    expected: &[u8],
+    new: &[u8],
+) -> Result<(), StoreError> {
+    use rustix::io::Errno;
+    let tmp = tmp.into_temp_path();
+    match exchange(&tmp, target) {
+        Ok(()) => {}
+        // A file system that cannot exchange (or a kernel before 3.15): the
+        // plain rename, after the compare replace made.
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => {
+            return tmp
+                .persist(target)
+                .map_err(|e| StoreError::io("replacing", target, e.error));
+        }
+        // Moved away or deleted since it was read: nothing to replace.
+        Err(Errno::NOENT) => {
+            return Err(StoreError::Changed {
+                path: target.to_path_buf(),
+            })
+        }
+        Err(e) => return Err(StoreError::io("replacing", target, e.into())),
+    }
+    // `tmp` now names the file that was at `target` an instant ago.
+    if fs::read(&tmp).is_ok_and(|b| b == expected) {
+        // What icu read: the backup holds it, and this copy goes.
+        return Ok(());
+    }
+    // A save landed between the compare and the swap: put it back.
+    if exchange(&tmp, target).is_ok() && fs::read(&tmp).is_ok_and(|b| b == new) {
+        return Err(StoreError::SavedMeanwhile {
+            path: target.to_path_buf(),
+        });
+    }
+    // Either it could not go back, or another save came in meanwhile and
+    // `tmp` holds it: keep it beside, under a name no run removes.
+    Err(StoreError::SavedBeside {
+        path: target.to_path_buf(),
+        theirs: keep_beside(tmp, target),
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn swap_in(
+    target: &Path,
+    tmp: NamedTempFile,
+    _expected: &[u8],
+    _new: &[u8],
+) -> Result<(), StoreError> {
+    tmp.persist(target)
+        .map(|_| ())
+        .map_err(|e| StoreError::io("replacing", target, e.error))
+}
+
+/// Exchanges the files at `a` and `b` in one step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> Result<(), rustix::io::Errno> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE)
+}
+
+/// Moves the temp file `tmp` to `NAME.saved` beside `target` (or
+/// `NAME.saved.1` … when taken) and returns where it is now. If none can be
+/// made, the temp file stays where it is, no longer removed on drop (a later
+/// run removes it after a minute: that is the one case it could be lost).
+#[cfg(target_os = "linux")]
+fn keep_beside(tmp: tempfile::TempPath, target: &Path) -> PathBuf {
+    let mut tmp = tmp;
+    for n in 0..10 {
+        let suffix = if n == 0 {
+            ".saved".to_string()
+        } else {
+            format!(".saved.{n}")
+        };
+        let to = sibling(target, "", &suffix);
+        match tmp.persist_noclobber(&to) {
+            Ok(()) => return to,
+            Err(e) => tmp = e.path,
+        }
+    }
+    tmp.disable_cleanup(true);
+    tmp.to_path_buf()
 }
 
 #[cfg(test)]
@@ -311,6 +635,207 @@ mod tests {
         assert!(write_atomic(&fifo, b"x").is_err());
         let kind = fs::symlink_metadata(&fifo).unwrap().file_type();
         assert!(std::os::unix::fs::FileTypeExt::is_fifo(&kind));
+    }
+
+    /// A save as most editors make it: a new file renamed over the old.
+    fn save_by_rename(p: &Path, text: &str) {
+        let side = p.with_file_name("editor-swap");
+        fs::write(&side, text).unwrap();
+        fs::rename(&side, p).unwrap();
+    }
+
+    /// icu's temp files left in `dir`.
+    fn temp_files(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| is_temp_name(n))
+            .collect()
+    }
+
+    #[test]
+    fn a_save_between_the_compare_and_the_rename_is_kept() {
+        // The editor saves at the worst moment: after icu compared, before
+        // it renamed. Both ways editors save: a new file renamed over the
+        // doc, and the doc's own file rewritten in place.
+        let in_place = |p: &Path, text: &str| fs::write(p, text).unwrap();
+        for save in [save_by_rename as fn(&Path, &str), in_place] {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("2026-11-23.md");
+            fs::write(&p, "old").unwrap();
+            let e =
+                replace_with(&p, "old", "icu's", &mut || save(&p, "saved by hand")).unwrap_err();
+            assert!(matches!(e, StoreError::SavedMeanwhile { .. }), "{e}");
+            assert!(e.to_string().contains("your save is kept"), "{e}");
+            assert_eq!(fs::read_to_string(&p).unwrap(), "saved by hand");
+            assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+        }
+    }
+
+    #[test]
+    fn a_save_that_cannot_go_back_is_kept_beside_under_a_name_no_run_removes() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        fs::write(&p, "icu's").unwrap();
+        let stray = |text: &str| {
+            let mut t = tempfile::Builder::new()
+                .prefix(TEMP_PREFIX)
+                .suffix(TEMP_SUFFIX)
+                .rand_bytes(TEMP_RANDOM)
+                .tempfile_in(dir.path())
+                .unwrap();
+            t.write_all(text.as_bytes()).unwrap();
+            t.into_temp_path()
+        };
+        let first = keep_beside(stray("first save"), &p);
+        let second = keep_beside(stray("second save"), &p);
+        assert_eq!(first, dir.path().join("2026-11-23.md.saved"));
+        assert_eq!(second, dir.path().join("2026-11-23.md.saved.1"));
+        assert_eq!(fs::read_to_string(&first).unwrap(), "first save");
+        assert_eq!(fs::read_to_string(&second).unwrap(), "second save");
+        assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_replace_that_is_not_interrupted_swaps_the_doc_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        fs::write(&p, "old").unwrap();
+        let mut calls = 0;
+        replace_with(&p, "old", "new", &mut || calls += 1).unwrap();
+        assert_eq!(calls, 1);
+        assert_eq!(fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(fs::read_to_string(backup_path(&p)).unwrap(), "old");
+        assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_doc_moved_away_before_the_swap_is_not_recreated() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        fs::write(&p, "old").unwrap();
+        let moved = dir.path().join("renamed.md");
+        let e =
+            replace_with(&p, "old", "new", &mut || fs::rename(&p, &moved).unwrap()).unwrap_err();
+        assert!(matches!(e, StoreError::Changed { .. }), "{e}");
+        assert!(!p.exists());
+        assert_eq!(fs::read_to_string(&moved).unwrap(), "old");
+        assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_lock_on_a_file_removed_meanwhile_does_not_count() {
+        // A holds the lock. B opens the lock file; before B locks it, A lets
+        // go (removing the file) and C takes a new lock file at the path.
+        // B's lock on A's old file must not count: C holds the lock.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        let a = Lock::acquire(&p).unwrap();
+        let mut a = Some(a);
+        let mut c = None;
+        let mut turn = || {
+            if let Some(a) = a.take() {
+                drop(a);
+                c = Some(Lock::acquire(&p).unwrap());
+            }
+        };
+        let b = Lock::acquire_with(&p, &mut turn);
+        assert!(
+            matches!(b, Err(StoreError::Locked { .. })),
+            "two holders at once: {b:?}"
+        );
+        // Once C lets go, the lock is free again.
+        drop(c.take().unwrap());
+        assert!(Lock::acquire(&p).is_ok());
+    }
+
+    #[test]
+    fn a_lock_released_while_opening_is_taken_on_the_new_file() {
+        // A lets go between B's open and B's lock, and nobody else comes:
+        // B's first file is gone, so B starts again and locks a new one.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        let mut a = Some(Lock::acquire(&p).unwrap());
+        let b = Lock::acquire_with(&p, &mut || drop(a.take())).unwrap();
+        assert!(is_at(&b.file, &lock_path(&p)));
+        assert!(Lock::acquire(&p).is_err(), "B holds it");
+        drop(b);
+        assert!(!lock_path(&p).exists(), "removed on release");
+    }
+
+    #[test]
+    fn only_icus_old_temp_files_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = SystemTime::now() - Duration::from_secs(120);
+        let names = [
+            (".icu-Ab12Cd.tmp", true, true),
+            (".icu-Ab12Ce.tmp", false, false),
+            (".icu-notes.tmp", true, false),
+            (".icu-Ab12Cd.tmp.keep", true, false),
+            ("icu-Ab12Cd.tmp", true, false),
+            ("2026-11-23.md", true, false),
+        ];
+        for (name, aged, _) in names {
+            let p = dir.path().join(name);
+            fs::write(&p, "x").unwrap();
+            if aged {
+                File::options()
+                    .write(true)
+                    .open(&p)
+                    .unwrap()
+                    .set_modified(old)
+                    .unwrap();
+            }
+        }
+        // A folder and a link with icu's name are not icu's temp files.
+        let folder = dir.path().join(".icu-Folder.tmp");
+        fs::create_dir(&folder).unwrap();
+        File::open(&folder).unwrap().set_modified(old).unwrap();
+        let link = dir.path().join(".icu-Link12.tmp");
+        std::os::unix::fs::symlink(dir.path().join("2026-11-23.md"), &link).unwrap();
+        let at = rustix::fs::Timestamps {
+            last_access: rustix::fs::Timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+            last_modification: rustix::fs::Timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+        };
+        rustix::fs::utimensat(
+            rustix::fs::CWD,
+            &link,
+            &at,
+            rustix::fs::AtFlags::SYMLINK_NOFOLLOW,
+        )
+        .unwrap();
+        let _lock = Lock::acquire(&dir.path().join("2026-11-23.md")).unwrap();
+        for (name, _, removed) in names {
+            assert_eq!(!dir.path().join(name).exists(), removed, "{name}");
+        }
+        assert!(folder.exists() && fs::symlink_metadata(&link).is_ok());
+    }
+
+    #[test]
+    fn root_keeps_the_owner_of_the_file_it_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        fs::write(&p, "old").unwrap();
+        if fs::metadata(&p).unwrap().uid() != 0 {
+            eprintln!("not running as root: this test checked nothing");
+            return;
+        }
+        std::os::unix::fs::chown(&p, Some(4242), Some(4343)).unwrap();
+        let owner = |p: &Path| {
+            let m = fs::metadata(p).unwrap();
+            (m.uid(), m.gid())
+        };
+        write_atomic(&p, b"written").unwrap();
+        assert_eq!(owner(&p), (4242, 4343));
+        replace(&p, "written", "replaced").unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "replaced");
+        assert_eq!(owner(&p), (4242, 4343));
     }
 
     #[test]

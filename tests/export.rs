@@ -129,8 +129,15 @@ fn an_existing_output_file_is_replaced_atomically() {
     finish(&w);
     let out = w.env.path().join("u.html");
     fs::write(&out, "old").unwrap();
-    w.icu(&["export", "--format", "html", "-o", out.to_str().unwrap()])
-        .success();
+    w.icu(&[
+        "export",
+        "--format",
+        "html",
+        "-o",
+        out.to_str().unwrap(),
+        "--overwrite",
+    ])
+    .success();
     assert!(fs::read_to_string(&out)
         .unwrap()
         .starts_with("<!DOCTYPE html>"));

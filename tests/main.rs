@@ -19,6 +19,7 @@ mod export;
 mod goals;
 mod half_year;
 mod help;
+mod hostile;
 mod lifecycle;
 mod prop_doc;
 mod readme;

@@ -37,7 +37,18 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
     };
     match target {
         Some(out) => {
-            store::write_output(&out, &bytes)?;
+            // The updates dir is only protected when the config says where it
+            // is; a config that does not load does not stop an md or text
+            // export, which never needed one.
+            let updates_dir = ctx.updates_dir().ok();
+            let guard = store::Guard {
+                // `--open` with no `-o` writes icu's own file beside the doc
+                // (2026-11-23.eml): replaced each time, as it always was.
+                overwrite: args.overwrite || args.output.is_none(),
+                doc: &path,
+                updates_dir: updates_dir.as_deref(),
+            };
+            store::write_output(&out, &bytes, &guard)?;
             ctx.term.info(&format!("wrote {}", out.display()));
             if args.open {
                 export::open_with_default_app(&out)?;

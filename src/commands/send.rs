@@ -15,30 +15,45 @@ use crate::term;
 /// `ICU_SENDMAIL_TIMEOUT` (seconds) says otherwise.
 pub const SENDMAIL_TIMEOUT: Duration = Duration::from_secs(60);
 
-fn timeout(ctx: &Ctx) -> Result<Duration, Error> {
-    match ctx.env.vars.get("ICU_SENDMAIL_TIMEOUT") {
-        None => Ok(SENDMAIL_TIMEOUT),
-        Some(s) => s
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite() && *v > 0.0)
-            .map(Duration::from_secs_f64)
-            .ok_or_else(|| {
-                Error::Usage(UsageError::BadEnv {
-                    var: "ICU_SENDMAIL_TIMEOUT",
-                    value: s.clone(),
-                    expected: "not a number of seconds; unset it for the default of 60",
-                })
-            }),
+/// The longest `ICU_SENDMAIL_TIMEOUT` icu takes: a day. A mail program that
+/// has not finished by then will not, and much larger numbers overflow what
+/// a `Duration` (or a deadline after now) can hold.
+const MAX_SENDMAIL_TIMEOUT_SECS: f64 = 86_400.0;
+
+/// `ICU_SENDMAIL_TIMEOUT` read: unset is the default; anything but a number
+/// of seconds above 0 and at most a day is refused, saying which.
+fn sendmail_timeout(value: Option<&String>) -> Result<Duration, Error> {
+    let Some(s) = value else {
+        return Ok(SENDMAIL_TIMEOUT);
+    };
+    let bad = |expected| {
+        Error::Usage(UsageError::BadEnv {
+            var: "ICU_SENDMAIL_TIMEOUT",
+            value: s.clone(),
+            expected,
+        })
+    };
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= MAX_SENDMAIL_TIMEOUT_SECS => {
+            Ok(Duration::from_secs_f64(v))
+        }
+        Ok(v) if v > MAX_SENDMAIL_TIMEOUT_SECS => Err(bad(
+            "more than 86400 seconds (a day), the longest icu waits for the mail program; \
+             unset it for the default of 60",
+        )),
+        _ => Err(bad(
+            "not a number of seconds; unset it for the default of 60",
+        )),
     }
 }
 
 pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
     let cfg = ctx.load_config()?;
+    let timeout = sendmail_timeout(ctx.env.vars.get("ICU_SENDMAIL_TIMEOUT"))?;
     let path = ctx.resolve_file(args.file.as_deref())?;
     // Held from the first read to the sent mark: no other icu can send,
-    // mark or refresh this update in between.
+    // mark or refresh this update in between, and a second `icu send`
+    // stops here, before it delivers anything.
     let lock = store::Lock::acquire(&path)?;
     let text = super::read_finished(&path, args.force, "send")?;
     history::ensure_unsent(&path, &text, args.force, Again::Send)?;
@@ -57,8 +72,17 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
         return Ok(ExitCode::NotReady);
     }
     let eml = export::to_eml(&env, &markdown, Purpose::Send)?;
-    export::sendmail(&cfg.update.sendmail, &eml, timeout(ctx)?)?;
-    history::mark_sent(&lock, &path, ctx.now, true)?;
+    export::sendmail(&cfg.update.sendmail, &eml, timeout)?;
+    // The mail is out. From here a failure must say so, and never suggest
+    // sending again.
+    history::mark_as_read_sent(&lock, &path, &text, ctx.now).map_err(|cause| {
+        Error::SentNotMarked {
+            path: path.clone(),
+            command: cfg.update.sendmail.clone(),
+            at: ctx.now,
+            cause: Box::new(cause),
+        }
+    })?;
     ctx.term.info(&format!(
         "sent {} with `{}` and marked it sent",
         path.display(),
@@ -88,4 +112,26 @@ fn confirm(env: &export::Envelope) -> Result<bool, Error> {
         env.subject
     ));
     term::ask_yes_no(&prompt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sendmail_timeout_is_a_number_of_seconds_up_to_a_day() {
+        let t = |v: &str| sendmail_timeout(Some(&v.to_string()));
+        assert_eq!(sendmail_timeout(None).unwrap(), SENDMAIL_TIMEOUT);
+        assert_eq!(t("1").unwrap(), Duration::from_secs(1));
+        assert_eq!(t(" 0.5 ").unwrap(), Duration::from_millis(500));
+        assert_eq!(t("86400").unwrap(), Duration::from_secs(86_400));
+        for big in ["86401", "1e20", "1e300", "1.8e308", "inf"] {
+            let e = t(big).unwrap_err().to_string();
+            assert!(e.contains("more than 86400 seconds"), "{big}: {e}");
+        }
+        for bad in ["0", "-1", "NaN", "soon", ""] {
+            let e = t(bad).unwrap_err().to_string();
+            assert!(e.contains("not a number of seconds"), "{bad}: {e}");
+        }
+    }
 }
