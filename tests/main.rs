@@ -23,6 +23,7 @@ mod readme;
 mod regressions;
 mod scan_bounds;
 mod send_e2e;
+mod squash;
 
 /// A test file that is not declared above would never be compiled, and its
 /// tests would never run, without a word.

@@ -61,6 +61,23 @@ pub(super) struct Walk {
     pub(super) unreadable: Unreadable,
 }
 
+impl Walk {
+    /// The parents of a commit the walk visited; `None` for one it did not.
+    pub(super) fn parents_of(&self, oid: Oid) -> Option<&[Oid]> {
+        self.parents.get(&oid).map(Vec::as_slice)
+    }
+
+    /// The tip of the local branch `name`.
+    pub(super) fn tip(&self, name: &str) -> Option<Oid> {
+        self.tips.iter().find(|(n, _)| n == name).map(|(_, t)| *t)
+    }
+
+    /// The mainline branch's name and tip (see [`mainline`]).
+    pub(super) fn mainline(&self) -> Option<(&str, Oid)> {
+        self.mainline.as_ref().map(|(n, t)| (n.as_str(), *t))
+    }
+}
+
 #[derive(PartialEq, Eq)]
 struct Entry {
     time: i64,
