@@ -175,6 +175,7 @@ mod tests {
             removed: 0,
             branches: branches.iter().map(|s| s.to_string()).collect(),
             pr: None,
+            folded: None,
         }
     }
 

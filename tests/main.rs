@@ -28,6 +28,7 @@ mod repos;
 mod scan_bounds;
 mod send_confirm;
 mod send_e2e;
+mod squash;
 
 /// A test file that is not declared above would never be compiled, and its
 /// tests would never run, without a word.

@@ -416,6 +416,7 @@ fn commit() -> impl Strategy<Value = Commit> {
         removed: 0,
         branches: vec![],
         pr: None,
+        folded: None,
     })
 }
 

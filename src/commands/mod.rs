@@ -192,12 +192,24 @@ impl Ctx {
             self.term.warn(&w.to_string());
         }
         for r in &repos {
+            // Commits of mine that were the same work as a listed one.
+            let folded: usize = r
+                .commits
+                .iter()
+                .filter_map(|c| c.folded.as_ref())
+                .map(|f| f.ids.len())
+                .sum();
             self.term.debug(&format!(
-                "scan: {}: visited {} commits, {} in the window, {} mine",
+                "scan: {}: visited {} commits, {} in the window, {} mine{}",
                 r.name,
                 r.visited,
                 r.in_window,
-                r.commits.len()
+                r.commits.len(),
+                if folded > 0 {
+                    format!(" (and {folded} folded into them as the same work)")
+                } else {
+                    String::new()
+                }
             ));
         }
         let attribution = attribute(&cfg.goals, &repos);

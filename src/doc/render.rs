@@ -9,7 +9,7 @@ use crate::config::{Goal, Me, OTHER_KEY};
 use crate::doc::asks::Ask;
 use crate::doc::frontmatter::{self, FrontMatter, Status};
 use crate::period::{self, Period};
-use crate::scan::RepoActivity;
+use crate::scan::{Folded, RepoActivity};
 pub use crate::template::escape_markdown;
 use crate::template::{
     self, AskContext, GoalContext, MeContext, OtherContext, PeriodContext, RenderContext,
@@ -171,11 +171,55 @@ fn repo_lines(g: &RepoGroup, out: &mut Vec<String>) {
             Some(u) => format!("[{}]({}/commit/{})", c.short, u.trim_end_matches('/'), c.id),
             None => c.short.clone(),
         };
-        out.push(format!("  - {} ({id})", escape_markdown(&clip(&c.subject))));
+        let mut line = format!("  - {} ({id})", escape_markdown(&clip(&c.subject)));
+        if let Some(note) = c.folded.as_ref().and_then(folded_note) {
+            line.push_str(&format!(", {note}"));
+        }
+        out.push(line);
     }
     if g.commits.len() > MAX_LISTED {
         out.push(format!("  - and {} more", g.commits.len() - MAX_LISTED));
     }
+}
+
+/// What a listed commit holds besides itself (see `scan::Folded`): `squash
+/// of 3 commits on `feat/timeout``, `also on `release/1.2``.
+fn folded_note(f: &Folded) -> Option<String> {
+    let mut parts = Vec::new();
+    if f.squash_of > 0 {
+        parts.push(format!(
+            "squash of {} on {}",
+            plural(f.squash_of, "commit", "commits"),
+            code_spans(&f.squash_branches)
+        ));
+    }
+    if !f.copies_on.is_empty() {
+        parts.push(format!("also on {}", code_spans(&f.copies_on)));
+    } else if f.squash_of == 0 && !f.ids.is_empty() {
+        parts.push(format!("also as {}", f.ids.join(", ")));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// Branch names as Markdown code spans, `a`, `b`: literal whatever they
+/// hold (a name with backticks gets a longer fence).
+fn code_spans(names: &[String]) -> String {
+    let span = |s: &str| {
+        let mut longest = 0;
+        let mut run = 0;
+        for ch in s.chars() {
+            run = if ch == '`' { run + 1 } else { 0 };
+            longest = longest.max(run);
+        }
+        let fence = "`".repeat(longest + 1);
+        let pad = if s.starts_with('`') || s.ends_with('`') {
+            " "
+        } else {
+            ""
+        };
+        format!("{fence}{pad}{s}{pad}{fence}")
+    };
+    names.iter().map(|n| span(n)).collect::<Vec<_>>().join(", ")
 }
 
 /// The lines of an activity block. `empty` is the one-line note for a period
@@ -231,6 +275,35 @@ mod tests {
         assert!(!html.contains("<em>"));
         assert!(!html.contains("<code>"));
         assert!(html.contains("Fix &lt;b&gt;*all*&lt;/b&gt; [links](javascript:x) &amp; `code`"));
+    }
+
+    #[test]
+    fn folded_work_is_named_on_its_line() {
+        let squash = Folded {
+            squash_of: 3,
+            squash_branches: vec!["feat/timeout".into()],
+            ..Folded::default()
+        };
+        assert_eq!(
+            folded_note(&squash).unwrap(),
+            "squash of 3 commits on `feat/timeout`"
+        );
+        let copy = Folded {
+            copies_on: vec!["release/1.2".into(), "x`y".into()],
+            ids: vec!["abc1234".into(), "def5678".into()],
+            ..Folded::default()
+        };
+        assert_eq!(
+            folded_note(&copy).unwrap(),
+            "also on `release/1.2`, ``x`y``"
+        );
+        let headless = Folded {
+            ids: vec!["abc1234".into()],
+            ..Folded::default()
+        };
+        assert_eq!(folded_note(&headless).unwrap(), "also as abc1234");
+        assert_eq!(folded_note(&Folded::default()), None);
+        assert_eq!(code_spans(&["`a".into()]), "`` `a ``");
     }
 
     #[test]

@@ -24,10 +24,23 @@ use git2::{Commit as GitCommit, ObjectType, Oid, Repository, Tree};
 use super::Detail;
 
 /// One side of a changed path.
-struct Change {
-    path: String,
-    old: Option<Oid>,
-    new: Option<Oid>,
+pub(super) struct Change {
+    pub(super) path: String,
+    pub(super) old: Option<Oid>,
+    pub(super) new: Option<Oid>,
+}
+
+/// The files that differ between two trees (`None`: the empty tree), in
+/// tree order, without rename detection: what a patch id is computed from
+/// (see `patch_id`).
+pub(super) fn changed_files(
+    repo: &Repository,
+    old: Option<&Tree<'_>>,
+    new: &Tree<'_>,
+) -> Result<Vec<Change>, git2::Error> {
+    let mut out = Vec::new();
+    diff_trees(repo, old, Some(new), "", &mut out)?;
+    Ok(out)
 }
 
 /// Files touched and lines added/removed, as `git log --numstat` counts them
@@ -118,7 +131,7 @@ fn blob_line_stats(
 }
 
 /// git's rule for binary content: a NUL byte in the first 8,000 bytes.
-fn is_binary(bytes: &[u8]) -> bool {
+pub(super) fn is_binary(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(8000)].contains(&0)
 }
 

@@ -9,6 +9,9 @@
 //! - `walk`: which commits are in the window, and on which branches.
 //! - `diff`: which files a commit changed, and how many lines.
 //! - `identity`: which commits are mine; the git identity around a folder.
+//! - `dedupe`: the same work on several branches (a squash-merged branch
+//!   that was kept, a rebased or cherry-picked copy) folded into one commit.
+//! - `patch_id`: the hash that says two changes are the same.
 //!
 //! # What libgit2 gives and what we do instead
 //!
@@ -50,8 +53,10 @@
 //! counts, and one warning names them. A shallow clone's boundary is not
 //! damage: libgit2 reads `.git/shallow` and gives those commits no parents.
 
+mod dedupe;
 mod diff;
 mod identity;
+mod patch_id;
 mod walk;
 
 pub use identity::{discover, git_identity};
@@ -98,12 +103,34 @@ pub struct Commit {
     pub added: usize,
     pub removed: usize,
     /// The branches whose tip reaches this commit (the mainline rule
-    /// applied), sorted: local ones by name (`search/x`), remote-tracking
-    /// ones both as git shows them (`origin/search/x`) and by their name on
-    /// the remote (`search/x`).
+    /// applied), and those of the commits folded into it (see `dedupe`),
+    /// sorted: local ones by name (`search/x`), remote-tracking ones both as
+    /// git shows them (`origin/search/x`) and by their name on the remote
+    /// (`search/x`).
     pub branches: Vec<String>,
     /// The pull request of a squash-merged subject ending in `(#N)`.
     pub pr: Option<u32>,
+    /// Commits of mine found to be this same work on other branches (a
+    /// squashed branch, a rebased or cherry-picked copy), folded into this
+    /// one and not listed (see `dedupe`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folded: Option<Folded>,
+}
+
+/// What was folded into a commit: my commits on other branches that are the
+/// same work (see `dedupe`).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Folded {
+    /// How many commits of `squash_branches` this squash commit brought to
+    /// the mainline (0: it is not a squash of a branch icu saw).
+    pub squash_of: usize,
+    /// The branches whose commits this squash commit holds, sorted.
+    pub squash_branches: Vec<String>,
+    /// The branches holding a copy with the same patch (rebased or
+    /// cherry-picked), sorted.
+    pub copies_on: Vec<String>,
+    /// Short ids of the folded commits, which are not listed themselves.
+    pub ids: Vec<String>,
 }
 
 /// A merge commit in the window whose message names a pull request.
@@ -324,7 +351,7 @@ pub fn scan_repo(
         }
     }
     let mine: HashSet<&str> = commits.iter().map(|c| c.id.as_str()).collect();
-    let merges = merges
+    let mut merges: Vec<PrMerge> = merges
         .into_iter()
         .map(|(pr, oid)| PrMerge {
             pr,
@@ -334,6 +361,8 @@ pub fn scan_repo(
                 .collect(),
         })
         .collect();
+    // The same work on several branches is reported once (see `dedupe`).
+    dedupe::fold(&repo, &walk, &mut commits, &mut merges);
 
     let warnings = unreadable_message(&unreadable.list)
         .into_iter()
@@ -450,6 +479,7 @@ fn describe(
         added,
         removed,
         branches: Vec::new(),
+        folded: None,
     }
 }
 

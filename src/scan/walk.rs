@@ -75,6 +75,26 @@ pub(super) struct Walk {
     pub(super) unreadable: Unreadable,
 }
 
+impl Walk {
+    /// The parents of a commit the walk visited; `None` for one it did not.
+    pub(super) fn parents_of(&self, oid: Oid) -> Option<&[Oid]> {
+        self.parents.get(&oid).map(Vec::as_slice)
+    }
+
+    /// The tip of the branch `name` (as git shows it: `main`, `origin/x`).
+    pub(super) fn tip(&self, name: &str) -> Option<Oid> {
+        self.branches.iter().find(|b| b.name == name).map(|b| b.tip)
+    }
+
+    /// The mainline branches' names and tips (see [`mainlines`]).
+    pub(super) fn mainlines(&self) -> Vec<(&str, Oid)> {
+        self.mainlines
+            .iter()
+            .map(|&i| (self.branches[i].name.as_str(), self.branches[i].tip))
+            .collect()
+    }
+}
+
 #[derive(PartialEq, Eq)]
 struct Entry {
     time: i64,

@@ -1,0 +1,155 @@
+//! Patch ids: one hash per change, equal for the same change made twice (a
+//! rebased or cherry-picked commit, a squash of a branch), as `git patch-id`
+//! gives them — with one difference, below.
+//!
+//! What is hashed, file by file in tree order: the path, whether the file was
+//! added, deleted or modified, then every removed line as `-` and every added
+//! line as `+` followed by the line with all its whitespace removed. Line
+//! numbers are not hashed, so the same change made at another place in the
+//! file has the same id; nor is whitespace, so a change re-indented on the
+//! way, or with other line endings, keeps its id. A binary file (git's rule: a
+//! NUL in the first 8,000 bytes) is hashed by its blob ids. A change with no
+//! files has no id: two empty commits are not the same work.
+//!
+//! The difference from git: git also hashes the three lines of context
+//! around each change. Here they are left out, because the copy being
+//! compared often sits in a different neighbourhood — a squash commit on a
+//! mainline that moved on since the branch forked, a fix cherry-picked onto
+//! an older release — and the question is whether the *change* is the same.
+//!
+//! The hash is std's `DefaultHasher` (SipHash with fixed keys): ids are only
+//! compared with each other within one run, never stored.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::Hasher;
+use std::ops::Range;
+
+use git2::{Oid, Repository};
+
+use super::diff::{is_binary, Change};
+
+/// A change's patch id, or `None` for a change with no files.
+pub(super) type PatchId = Option<u64>;
+
+/// Patch ids in one repository. Each file's part is remembered by its pair
+/// of blob ids: a copy, or a squash of a branch, mostly changes a file
+/// between the same two blobs, and a blob read is most of the cost (libgit2
+/// does not cache blobs; each read inflates it and applies its deltas).
+#[derive(Default)]
+pub(super) struct PatchIds {
+    parts: HashMap<(Option<Oid>, Option<Oid>), u64>,
+    buf: Vec<u8>,
+}
+
+impl PatchIds {
+    /// The patch id of `changes` (from [`super::diff::changed_files`]).
+    pub(super) fn id(
+        &mut self,
+        repo: &Repository,
+        changes: &[Change],
+    ) -> Result<PatchId, git2::Error> {
+        if changes.is_empty() {
+            return Ok(None);
+        }
+        let mut h = DefaultHasher::new();
+        for ch in changes {
+            h.write(ch.path.as_bytes());
+            h.write_u8(match (ch.old, ch.new) {
+                (None, _) => b'A',
+                (_, None) => b'D',
+                _ => b'M',
+            });
+            let part = match self.parts.get(&(ch.old, ch.new)) {
+                Some(part) => *part,
+                None => {
+                    let part = file_part(repo, ch.old, ch.new, &mut self.buf)?;
+                    self.parts.insert((ch.old, ch.new), part);
+                    part
+                }
+            };
+            h.write_u64(part);
+        }
+        Ok(Some(h.finish()))
+    }
+}
+
+/// One file's part of a patch id: its changed lines, or its blob ids when
+/// either side is binary (`buf` is scratch space).
+fn file_part(
+    repo: &Repository,
+    old: Option<Oid>,
+    new: Option<Oid>,
+    buf: &mut Vec<u8>,
+) -> Result<u64, git2::Error> {
+    let old_blob = old.map(|o| repo.find_blob(o)).transpose()?;
+    let new_blob = new.map(|o| repo.find_blob(o)).transpose()?;
+    let old_bytes = old_blob.as_ref().map_or(&[][..], |b| b.content());
+    let new_bytes = new_blob.as_ref().map_or(&[][..], |b| b.content());
+    let mut h = DefaultHasher::new();
+    if is_binary(old_bytes) || is_binary(new_bytes) {
+        for blob in [old, new].into_iter().flatten() {
+            h.write(blob.as_bytes());
+        }
+    } else {
+        hash_lines(old_bytes, new_bytes, &mut h, buf);
+    }
+    Ok(h.finish())
+}
+
+/// Hashes the lines a Myers diff removes and adds, in order, each with its
+/// sign and without whitespace (`buf` is scratch space).
+fn hash_lines(old: &[u8], new: &[u8], h: &mut DefaultHasher, buf: &mut Vec<u8>) {
+    use imara_diff::intern::InternedInput;
+    use imara_diff::sources::byte_lines_with_terminator as lines;
+    let input = InternedInput::new(lines(old), lines(new));
+    let mut line = |sign: u8, text: &[u8]| {
+        buf.clear();
+        buf.push(sign);
+        buf.extend(text.iter().filter(|b| !b.is_ascii_whitespace()));
+        // A line without whitespace holds no '\n': a separator that cannot
+        // be confused with text.
+        buf.push(b'\n');
+        h.write(buf);
+    };
+    let sink = |before: Range<u32>, after: Range<u32>| {
+        for t in &input.before[before.start as usize..before.end as usize] {
+            line(b'-', input.interner[*t]);
+        }
+        for t in &input.after[after.start as usize..after.end as usize] {
+            line(b'+', input.interner[*t]);
+        }
+    };
+    imara_diff::diff(imara_diff::Algorithm::Myers, &input, sink);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(old: &str, new: &str) -> u64 {
+        let mut h = DefaultHasher::new();
+        hash_lines(old.as_bytes(), new.as_bytes(), &mut h, &mut Vec::new());
+        h.finish()
+    }
+
+    #[test]
+    fn line_numbers_and_whitespace_do_not_change_the_id() {
+        let change = id("a\nb\nc\n", "a\nB\nc\n");
+        // The same change further down a file that grew above it.
+        assert_eq!(id("x\ny\na\nb\nc\n", "x\ny\na\nB\nc\n"), change);
+        // Other context around it.
+        assert_eq!(id("q\nb\nr\n", "q\nB\nr\n"), change);
+        // Whitespace inside the changed lines.
+        assert_eq!(id("a\n  b \nc\n", "a\n\tB\r\nc\n"), change);
+        // A different change.
+        assert_ne!(id("a\nb\nc\n", "a\nC\nc\n"), change);
+        assert_ne!(id("a\nB\nc\n", "a\nb\nc\n"), change);
+    }
+
+    #[test]
+    fn lines_cannot_run_into_each_other() {
+        assert_ne!(id("", "ab\n"), id("", "a\nb\n"));
+        assert_ne!(id("", "-a\n"), id("a\n", ""));
+    }
+}
