@@ -13,6 +13,7 @@ mod common;
 mod bad_input;
 mod cli;
 mod config;
+mod doc_loop;
 mod draft;
 mod export;
 mod goals;

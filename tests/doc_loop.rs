@@ -1,0 +1,169 @@
+//! The document over several updates, driven through the binary as a person
+//! lives it: asks written in any list, carried with their first date and
+//! dropped once resolved; edits inside an activity block refused rather than
+//! lost; the goal's status and due date as they are now.
+
+use std::fs;
+use std::path::PathBuf;
+
+use crate::common::{stdout, TestEnv, C};
+
+const GOALS: &str = "[[goal]]\nid = \"search-latency\"\ntitle = \"Cut search p99 latency\"\nstatus = \"on-track\"\ndue = 2027-03-31\npaths = [\"search/**\"]\n";
+
+struct World {
+    env: TestEnv,
+    cfg: PathBuf,
+}
+
+fn world() -> World {
+    let env = TestEnv::new();
+    let repo = env.repo("search");
+    repo.commit(C::mine(
+        "2026-11-05T10:00:00Z",
+        "Add tiered cache",
+        "search/cache.rs",
+    ));
+    let cfg = env.config_for(&[&repo], GOALS);
+    World { env, cfg }
+}
+
+impl World {
+    fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.env.run(&self.cfg, args)
+    }
+
+    fn draft(&self, date: &str) -> assert_cmd::assert::Assert {
+        self.icu(&["draft", "--no-edit", "--date", date])
+    }
+
+    fn doc(&self, date: &str) -> PathBuf {
+        self.env.updates().join(format!("{date}.md"))
+    }
+
+    fn read(&self, date: &str) -> String {
+        fs::read_to_string(self.doc(date)).expect("doc exists")
+    }
+
+    fn write(&self, date: &str, text: &str) {
+        fs::write(self.doc(date), text).expect("write doc");
+    }
+
+    /// Replaces the one occurrence of `from` in the doc of `date`.
+    fn edit(&self, date: &str, from: &str, to: &str) {
+        let text = self.read(date);
+        assert_eq!(text.matches(from).count(), 1, "`{from}` in\n{text}");
+        self.write(date, &text.replacen(from, to, 1));
+    }
+
+    fn sent(&self, date: &str) {
+        let doc = self.doc(date);
+        self.icu(&["sent", doc.to_str().unwrap(), "--at", date])
+            .success();
+    }
+
+    fn check(&self, date: &str) -> assert_cmd::assert::Assert {
+        let doc = self.doc(date);
+        self.icu(&["check", doc.to_str().unwrap()])
+    }
+}
+
+/// The help section's prompt, as the template writes it.
+const HELP_PROMPT: &str = "carried to your next update. -->\n";
+
+/// The help section of a doc: from its heading to the end.
+fn help(doc: &str) -> &str {
+    &doc[doc.find("## What I need help with").expect("help section")..]
+}
+
+#[test]
+fn asks_in_any_list_are_carried_with_their_first_date_until_resolved() {
+    let w = world();
+    // Update 1: asks as a plain bullet, a star, a number; one task item done.
+    w.draft("2026-11-09").success();
+    w.edit(
+        "2026-11-09",
+        HELP_PROMPT,
+        &format!("{HELP_PROMPT}- need a reviewer for the cache\n\n* budget for load tests\n\n1. access to prod traces\n2. [x] a desk\n"),
+    );
+    w.sent("2026-11-09");
+
+    // Update 2: all three carried as task items, dated 9 Nov; the done one not.
+    w.draft("2026-11-16").success();
+    let second = w.read("2026-11-16");
+    let asks = help(&second);
+    for ask in [
+        "- [ ] need a reviewer for the cache (asked 9 Nov)\n",
+        "- [ ] budget for load tests (asked 9 Nov)\n",
+        "- [ ] access to prod traces (asked 9 Nov)\n",
+    ] {
+        assert!(asks.contains(ask), "`{ask}` not carried:\n{asks}");
+    }
+    assert!(!second.contains("a desk"), "{second}");
+    // One is struck through, one checked, a new one added with a `+`.
+    w.edit(
+        "2026-11-16",
+        "- [ ] budget for load tests (asked 9 Nov)",
+        "- [ ] ~~budget for load tests~~ (asked 9 Nov)",
+    );
+    w.edit(
+        "2026-11-16",
+        "- [ ] access to prod traces",
+        "- [X] access to prod traces",
+    );
+    w.edit(
+        "2026-11-16",
+        "(asked 9 Nov)\n- [ ] ~~budget",
+        "(asked 9 Nov)\n+ a second SRE on call\n- [ ] ~~budget",
+    );
+    w.sent("2026-11-16");
+
+    // Update 3: the open one keeps its first date, the new one has its own,
+    // the resolved ones are gone.
+    w.draft("2026-11-23").success();
+    let third = w.read("2026-11-23");
+    let asks = help(&third);
+    assert!(
+        asks.contains("- [ ] need a reviewer for the cache (asked 9 Nov)\n"),
+        "{asks}"
+    );
+    assert!(
+        asks.contains("- [ ] a second SRE on call (asked 16 Nov)\n"),
+        "{asks}"
+    );
+    assert!(!asks.contains("budget"), "{asks}");
+    assert!(!asks.contains("traces"), "{asks}");
+}
+
+#[test]
+fn check_counts_asks_in_any_list_and_notes_prose_it_will_not_carry() {
+    let w = world();
+    w.draft("2026-11-23").success();
+    let text = w.read("2026-11-23").replace("-->\n", "-->\nWritten.\n");
+    let text = text.replacen(
+        &format!("{HELP_PROMPT}Written.\n"),
+        &format!("{HELP_PROMPT}- need a reviewer\n* a budget\n\nAnd some context for Grace.\n"),
+        1,
+    );
+    w.write("2026-11-23", &text);
+    let line = text
+        .lines()
+        .position(|l| l == "And some context for Grace.")
+        .unwrap()
+        + 1;
+    let out = stdout(&w.check("2026-11-23").success());
+    assert!(out.contains("ready to send (2 open asks)"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "2026-11-23.md:{line}: [What I need help with] note: not a list item, so not an ask"
+        )),
+        "{out}"
+    );
+    let json = stdout(
+        &w.icu(&["check", w.doc("2026-11-23").to_str().unwrap(), "--json"])
+            .success(),
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["ready"], true);
+    assert_eq!(v["open_asks"], 2);
+    assert_eq!(v["notes"][0]["line"], line);
+}
