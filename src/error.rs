@@ -10,7 +10,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::config::ConfigError;
 use crate::doc::check::Problem;
-use crate::doc::DocError;
+use crate::doc::{DocError, EditedBlock};
 use crate::export::ExportError;
 use crate::period::PeriodError;
 use crate::store::StoreError;
@@ -69,6 +69,13 @@ pub enum Error {
         path: PathBuf,
         sent: Option<DateTime<FixedOffset>>,
         again: Again,
+    },
+    /// A refresh would drop text the person wrote inside activity blocks,
+    /// and `--force` was not given; the file was left as it is.
+    #[error("{}", edited_blocks(path, blocks))]
+    EditedBlocks {
+        path: PathBuf,
+        blocks: Vec<EditedBlock>,
     },
     /// Something in the environment or on the command line that clap could
     /// not check.
@@ -171,6 +178,21 @@ fn unfinished(path: &std::path::Path, problems: &[Problem], verb: &str) -> Strin
     msg
 }
 
+fn edited_blocks(path: &std::path::Path, blocks: &[EditedBlock]) -> String {
+    let mut msg = format!(
+        "{}: your text inside icu's activity blocks would be lost, so the file was not changed.\n",
+        path.display()
+    );
+    for b in blocks {
+        msg.push_str(&b.to_string());
+    }
+    msg.push_str(&format!(
+        "Move that text out of the block (above its `<!-- icu:activity … -->` line or below `<!-- /icu:activity -->`) and run `icu draft` again, or run `icu draft --force` to replace it (the file as it is now is kept as {})",
+        crate::store::backup_path(path).display()
+    ));
+    msg
+}
+
 impl Error {
     /// The exit code this error maps to.
     pub fn exit_code(&self) -> ExitCode {
@@ -185,6 +207,7 @@ impl Error {
             | Error::Export(_)
             | Error::Unfinished { .. }
             | Error::AlreadySent { .. }
+            | Error::EditedBlocks { .. }
             | Error::Output { .. } => ExitCode::NotReady,
         }
     }

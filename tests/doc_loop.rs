@@ -6,12 +6,13 @@
 use std::fs;
 use std::path::PathBuf;
 
-use crate::common::{stdout, TestEnv, C};
+use crate::common::{stderr, stdout, Repo, TestEnv, C};
 
 const GOALS: &str = "[[goal]]\nid = \"search-latency\"\ntitle = \"Cut search p99 latency\"\nstatus = \"on-track\"\ndue = 2027-03-31\npaths = [\"search/**\"]\n";
 
 struct World {
     env: TestEnv,
+    repo: Repo,
     cfg: PathBuf,
 }
 
@@ -24,7 +25,7 @@ fn world() -> World {
         "search/cache.rs",
     ));
     let cfg = env.config_for(&[&repo], GOALS);
-    World { env, cfg }
+    World { env, repo, cfg }
 }
 
 impl World {
@@ -59,6 +60,15 @@ impl World {
         let doc = self.doc(date);
         self.icu(&["sent", doc.to_str().unwrap(), "--at", date])
             .success();
+    }
+
+    fn bak(&self, date: &str) -> PathBuf {
+        self.env.updates().join(format!(".{date}.md.bak"))
+    }
+
+    /// A new commit of mine on the goal, so that a refresh has news.
+    fn commit(&self, date: &str, subject: &str) {
+        self.repo.commit(C::mine(date, subject, "search/more.rs"));
     }
 
     fn check(&self, date: &str) -> assert_cmd::assert::Assert {
@@ -166,4 +176,144 @@ fn check_counts_asks_in_any_list_and_notes_prose_it_will_not_carry() {
     assert_eq!(v["ready"], true);
     assert_eq!(v["open_asks"], 2);
     assert_eq!(v["notes"][0]["line"], line);
+}
+
+/// The note a person types under a commit bullet, inside the goal's block.
+const NOTE: &str = "    note: this one halved p99 on the dashboard\n";
+
+/// Types [`NOTE`] under the first commit bullet of the goal's block.
+fn type_note_in_block(w: &World, date: &str) -> usize {
+    let text = w.read(date);
+    let bullet = text
+        .find("  - Add tiered cache")
+        .expect("the commit bullet");
+    let eol = bullet + text[bullet..].find('\n').unwrap() + 1;
+    w.write(date, &format!("{}{NOTE}{}", &text[..eol], &text[eol..]));
+    text[..eol].lines().count() + 1
+}
+
+#[test]
+fn a_note_typed_inside_a_block_is_refused_not_dropped() {
+    let w = world();
+    w.draft("2026-11-09").success();
+    let line = type_note_in_block(&w, "2026-11-09");
+    let typed = w.read("2026-11-09");
+    w.commit("2026-11-07T10:00:00Z", "Shard the index");
+
+    let refused = w.draft("2026-11-09").code(1);
+    let err = stderr(&refused);
+    assert!(
+        err.contains("your text inside icu's activity blocks would be lost"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the activity block `search-latency` holds text icu did not write"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("- {line} |     note: this one halved p99")),
+        "the typed line is shown with its number:\n{err}"
+    );
+    assert!(err.contains("icu draft --force"), "{err}");
+    assert!(!err.contains("unchanged"), "{err}");
+    assert_eq!(w.read("2026-11-09"), typed, "the file is left as it was");
+    assert!(!w.bak("2026-11-09").exists());
+
+    // Moved out of the block, below its end: the refresh goes through.
+    let moved = typed.replacen(NOTE, "", 1).replacen(
+        "<!-- /icu:activity -->\n",
+        &format!("<!-- /icu:activity -->\n{}", NOTE.trim_start()),
+        1,
+    );
+    w.write("2026-11-09", &moved);
+    let ok = w.draft("2026-11-09").success();
+    assert!(
+        stderr(&ok).contains("your text is unchanged"),
+        "{}",
+        stderr(&ok)
+    );
+    let after = w.read("2026-11-09");
+    assert!(after.contains("Shard the index"), "{after}");
+    assert!(after.contains("\nnote: this one halved p99"), "{after}");
+}
+
+#[test]
+fn force_replaces_an_edited_block_keeps_it_in_the_backup_and_says_so() {
+    let w = world();
+    w.draft("2026-11-09").success();
+    type_note_in_block(&w, "2026-11-09");
+    let typed = w.read("2026-11-09");
+    // Sent, too: --force overrides both refusals and names each.
+    w.sent("2026-11-09");
+    let sent = w.read("2026-11-09");
+    w.commit("2026-11-07T10:00:00Z", "Shard the index");
+    w.draft("2026-11-09")
+        .code(1)
+        .stderr(predicates::str::contains("already sent"));
+
+    let forced = w.icu(&["draft", "--no-edit", "--force", "--date", "2026-11-09"]);
+    let err = stderr(&forced.success());
+    assert!(err.contains("--force: refreshed"), "{err}");
+    assert!(err.contains("which was already sent"), "{err}");
+    assert!(
+        err.contains("--force: replaced your text in the activity block `search-latency`"),
+        "{err}"
+    );
+    assert!(!err.contains("your text is unchanged"), "{err}");
+    let after = w.read("2026-11-09");
+    assert!(after.contains("Shard the index"), "{after}");
+    assert!(!after.contains("halved p99"), "{after}");
+    let bak = fs::read_to_string(w.bak("2026-11-09")).unwrap();
+    assert_eq!(bak, sent, "the backup is the file as it was");
+    assert!(bak.contains(NOTE) && typed.contains(NOTE));
+}
+
+#[test]
+fn an_update_from_before_blocks_were_recorded_is_refreshed_and_never_called_unchanged() {
+    let w = world();
+    w.draft("2026-11-09").success();
+    type_note_in_block(&w, "2026-11-09");
+    let old: String = w
+        .read("2026-11-09")
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with("blocks = "))
+        .collect();
+    w.write("2026-11-09", &old);
+    w.commit("2026-11-07T10:00:00Z", "Shard the index");
+
+    let err = stderr(&w.draft("2026-11-09").success());
+    assert!(!err.contains("your text is unchanged"), "{err}");
+    assert!(
+        err.contains("your text outside the activity blocks is unchanged"),
+        "{err}"
+    );
+    assert!(
+        err.contains("no record of what it wrote in `search-latency`"),
+        "{err}"
+    );
+    assert!(err.contains(".2026-11-09.md.bak"), "{err}");
+    // From now on the blocks are recorded, and an edit is refused.
+    assert!(w
+        .read("2026-11-09")
+        .contains("\nblocks = { search-latency = \""));
+    type_note_in_block(&w, "2026-11-09");
+    w.commit("2026-11-08T10:00:00Z", "Cache the plans");
+    w.draft("2026-11-09").code(1);
+}
+
+#[test]
+fn a_crlf_doc_with_recorded_blocks_refreshes() {
+    let w = world();
+    w.draft("2026-11-09").success();
+    let crlf = w.read("2026-11-09").replace('\n', "\r\n");
+    w.write("2026-11-09", &crlf);
+    w.commit("2026-11-07T10:00:00Z", "Shard the index");
+    let err = stderr(&w.draft("2026-11-09").success());
+    assert!(err.contains("your text is unchanged"), "{err}");
+    let after = w.read("2026-11-09");
+    assert!(
+        after.contains("Shard the index\r\n") || after.contains("Shard the index ("),
+        "{after}"
+    );
+    assert_eq!(after.matches('\n').count(), after.matches("\r\n").count());
 }

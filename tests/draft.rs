@@ -4,6 +4,7 @@
 //! the window is [2026-11-09T00:00Z, 2026-11-24T00:00Z).
 
 use crate::common::{stdout, TestEnv, C, ME};
+use icu::doc::{frontmatter, markers};
 use predicates::prelude::*;
 
 fn draft(env: &TestEnv, cfg: &std::path::Path) -> String {
@@ -323,6 +324,18 @@ fn the_whole_rendered_doc() {
          [[goal]]\nid = \"hiring\"\ntitle = \"Hire two engineers\"\nstatus = \"at-risk\"\nkeywords = [\"hiring\"]\n",
     );
     let doc = draft(&env, &cfg);
+    // The hash of each block is of its content, commit ids and all: checked
+    // here, then shown as <hash> like the ids.
+    let (fm, _, body) = frontmatter::split(&doc).unwrap();
+    let blocks = markers::outline(&doc, body).unwrap().blocks().unwrap();
+    let mut doc = doc.clone();
+    for (b, (key, hash)) in blocks.iter().zip(&fm.blocks) {
+        assert_eq!(&b.key, key);
+        assert_eq!(hash, &frontmatter::block_hash(&doc[b.content()]));
+    }
+    for (_, hash) in &fm.blocks {
+        doc = doc.replacen(hash.as_str(), "<hash>", 1);
+    }
     let doc = doc.replace(&r.git(&["rev-parse", "--short=7", "HEAD~2"]), "<id1>");
     let doc = doc.replace(&r.git(&["rev-parse", "--short=7", "HEAD~1"]), "<id2>");
     insta::assert_snapshot!(doc);
