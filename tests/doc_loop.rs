@@ -317,3 +317,95 @@ fn a_crlf_doc_with_recorded_blocks_refreshes() {
     );
     assert_eq!(after.matches('\n').count(), after.matches("\r\n").count());
 }
+
+/// The content of the activity block `key` in `doc`, without its markers.
+fn block<'a>(doc: &'a str, key: &str) -> &'a str {
+    let open = format!("<!-- icu:activity {key} -->\n");
+    let start = doc.find(&open).expect("the block") + open.len();
+    let end = start + doc[start..].find("<!-- /icu:activity -->").unwrap();
+    &doc[start..end]
+}
+
+/// Sets the goal's status and due date in the config.
+fn set_goal(w: &World, status: &str, due: &str) {
+    let cfg: String = fs::read_to_string(&w.cfg)
+        .unwrap()
+        .lines()
+        .map(|l| match l.split(" = ").next() {
+            Some("status") => format!("status = \"{status}\"\n"),
+            Some("due") => format!("due = {due}\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    fs::write(&w.cfg, cfg).unwrap();
+}
+
+#[test]
+fn the_goal_status_and_due_follow_the_config_on_refresh() {
+    let w = world();
+    w.draft("2026-11-09").success();
+    let first = w.read("2026-11-09");
+    assert!(first.contains("\n### Cut search p99 latency\n"), "{first}");
+    assert!(
+        block(&first, "search-latency").starts_with("*On track · due 31 Mar 2027*\n- 1 commit"),
+        "{first}"
+    );
+    // The person writes; the goal slips in the config.
+    w.edit(
+        "2026-11-09",
+        "What's next? -->\n",
+        "What's next? -->\nThe cache shipped.\n",
+    );
+    set_goal(&w, "off-track", "2027-06-30");
+    let err = stderr(&w.draft("2026-11-09").success());
+    assert!(err.contains("your text is unchanged"), "{err}");
+    let second = w.read("2026-11-09");
+    assert!(
+        block(&second, "search-latency").starts_with("*Off track · due 30 Jun 2027*\n"),
+        "{second}"
+    );
+    assert!(second.contains("\n### Cut search p99 latency\n<!-- icu:write What moved this goal forward? What's next? -->\nThe cache shipped.\n"));
+    // What `icu goals` says is what the update says.
+    w.icu(&["goals", "--date", "2026-11-09"])
+        .success()
+        .stdout(predicates::str::contains("off-track"));
+    // And the next update starts from the goal as it is then.
+    w.sent("2026-11-09");
+    set_goal(&w, "done", "2027-06-30");
+    w.draft("2026-11-23").success();
+    let third = w.read("2026-11-23");
+    assert!(
+        block(&third, "search-latency").starts_with("*Done · due 30 Jun 2027*\n"),
+        "{third}"
+    );
+}
+
+#[test]
+fn an_older_doc_keeps_its_heading_as_written_and_gains_the_status_line() {
+    let w = world();
+    w.draft("2026-11-09").success();
+    // As icu wrote it before: the status in the heading, none in the block,
+    // no `blocks` recorded.
+    let old: String = w
+        .read("2026-11-09")
+        .replace(
+            "### Cut search p99 latency\n",
+            "### Cut search p99 latency — on track, due 31 Mar 2027\n",
+        )
+        .replace("*On track · due 31 Mar 2027*\n", "")
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with("blocks = "))
+        .collect();
+    w.write("2026-11-09", &old);
+    set_goal(&w, "at-risk", "2027-03-31");
+    w.draft("2026-11-09").success();
+    let after = w.read("2026-11-09");
+    assert!(
+        after.contains("\n### Cut search p99 latency — on track, due 31 Mar 2027\n"),
+        "the heading is the person's: {after}"
+    );
+    assert!(
+        block(&after, "search-latency").starts_with("*At risk · due 31 Mar 2027*\n- 1 commit"),
+        "{after}"
+    );
+}
