@@ -129,7 +129,8 @@ pub struct DraftArgs {
     /// Do not open the draft in $VISUAL/$EDITOR
     #[arg(long)]
     pub no_edit: bool,
-    /// Refresh even an update already marked sent
+    /// Do what a refresh would refuse to: refresh an update already marked sent, and
+    /// replace text written inside an activity block (the file as it was is kept as .bak)
     #[arg(long)]
     pub force: bool,
 }

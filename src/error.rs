@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::address::AddressError;
 use crate::config::ConfigError;
 use crate::doc::check::Problem;
-use crate::doc::DocError;
+use crate::doc::{DocError, EditedBlock};
 use crate::export::ExportError;
 use crate::period::PeriodError;
 use crate::store::StoreError;
@@ -83,6 +83,13 @@ pub enum Error {
         at: DateTime<FixedOffset>,
         /// Why the mark failed.
         cause: Box<Error>,
+    },
+    /// A refresh would drop text the person wrote inside activity blocks,
+    /// and `--force` was not given; the file was left as it is.
+    #[error("{}", edited_blocks(path, blocks))]
+    EditedBlocks {
+        path: PathBuf,
+        blocks: Vec<EditedBlock>,
     },
     /// Something in the environment or on the command line that clap could
     /// not check.
@@ -307,6 +314,21 @@ fn unfinished(path: &std::path::Path, problems: &[Problem], verb: &str) -> Strin
     msg
 }
 
+fn edited_blocks(path: &std::path::Path, blocks: &[EditedBlock]) -> String {
+    let mut msg = format!(
+        "{}: your text inside icu's activity blocks would be lost, so the file was not changed.\n",
+        path.display()
+    );
+    for b in blocks {
+        msg.push_str(&b.to_string());
+    }
+    msg.push_str(&format!(
+        "Move that text out of the block (above its `<!-- icu:activity … -->` line or below `<!-- /icu:activity -->`) and run `icu draft` again, or run `icu draft --force` to replace it (the file as it is now is kept as {})",
+        crate::store::backup_path(path).display()
+    ));
+    msg
+}
+
 impl Error {
     /// The exit code this error maps to.
     pub fn exit_code(&self) -> ExitCode {
@@ -322,6 +344,7 @@ impl Error {
             | Error::Unfinished { .. }
             | Error::AlreadySent { .. }
             | Error::SentNotMarked { .. }
+            | Error::EditedBlocks { .. }
             | Error::Output { .. } => ExitCode::NotReady,
         }
     }

@@ -44,7 +44,7 @@ fn an_unfinished_update_is_refused_unless_forced() {
     let before = fs::read_to_string(&w.doc).unwrap();
     w.icu(&["export", "--format", "html"]).code(1).stderr(
         predicate::str::contains("is not finished")
-            .and(predicate::str::contains("line 12 [Summary]"))
+            .and(predicate::str::contains("line 13 [Summary]"))
             .and(predicate::str::contains("--force")),
     );
     w.icu(&["export", "--format", "html", "--force"]).success();

@@ -280,7 +280,7 @@ fn open_asks_are_carried_with_the_date_first_asked() {
     write_prose(
         &p1,
         &[(
-            "be specific. -->",
+            "carried to your next update. -->",
             "- [ ] Access to prod traces\n- [x] A second reviewer\n- [ ] Budget for load tests\n",
         )],
     );

@@ -14,6 +14,7 @@ mod architecture;
 mod bad_input;
 mod cli;
 mod config;
+mod doc_loop;
 mod draft;
 mod export;
 mod goals;

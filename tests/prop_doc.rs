@@ -22,6 +22,7 @@ use icu::config::{Goal, GoalStatus, Me};
 use icu::doc::asks::Ask;
 use icu::doc::frontmatter::{self, FrontMatter};
 use icu::doc::markers::{self, OTHER_KEY};
+use icu::doc::refresh::Edits;
 use icu::doc::render;
 use icu::doc::{asks, check, export_md, refresh, DocError};
 use icu::period::Period;
@@ -575,14 +576,15 @@ fn no_panic(s: &str, fresh: &str) -> Result<(), TestCaseError> {
             );
             prop_assert_eq!(refresh::refresh(&out, fresh), Ok(out.clone()));
         }
-        Err(DocError::FrontMatter { line, message } | DocError::Marker { line, message }) => {
+        Err(e) => {
             // Nothing to write, and the person is told where to look.
             let lines = markers::Lines::new(s).len();
+            let line = e.line();
             prop_assert!(
                 line >= 1 && line <= lines.max(1),
-                "line {line} of {lines}: {message}"
+                "line {line} of {lines}: {e}"
             );
-            prop_assert!(!message.is_empty());
+            prop_assert!(!e.to_string().is_empty());
         }
     }
     Ok(())
@@ -649,7 +651,7 @@ proptest! {
         // the front matter and, for a new goal, its inserted section.
         let machine = |toml: &str| -> Vec<String> {
             toml.split_inclusive('\n')
-                .filter(|l| !["since =", "until =", "goals ="].iter().any(|k| l.starts_with(k)))
+                .filter(|l| !["since =", "until =", "goals =", "blocks ="].iter().any(|k| l.starts_with(k)))
                 .map(str::to_string)
                 .collect()
         };
@@ -657,7 +659,9 @@ proptest! {
         prop_assert_eq!((&o.opening, &o.closing), (&e.opening, &e.closing));
         let mut goals = e.fm.goals.clone();
         goals.extend(added.clone());
-        prop_assert_eq!(&o.fm, &FrontMatter { since: f.fm.since, until: f.fm.until, scanned: f.fm.scanned, goals, ..e.fm.clone() });
+        // `blocks` records what icu wrote in each block of the result.
+        let blocks = o.blocks.iter().map(|(k, c)| (k.clone(), frontmatter::block_hash(c))).collect();
+        prop_assert_eq!(&o.fm, &FrontMatter { since: f.fm.since, until: f.fm.until, scanned: f.fm.scanned, goals, blocks, ..e.fm.clone() });
         match &added {
             None => prop_assert_eq!(o.body(), e.body()),
             Some(id) => {
@@ -704,6 +708,55 @@ proptest! {
         } else {
             prop_assert!(!out.contains('\r'));
         }
+    }
+
+    #[test]
+    fn an_edit_inside_a_block_is_refused_never_dropped(
+        (old, fresh, _added) in drafts(),
+        at in any::<Index>(),
+        note in prose_line(),
+        crlf in any::<bool>(),
+    ) {
+        let eol = if crlf { "\r\n" } else { "\n" };
+        let doc = to_eol(&render_doc(&old), eol);
+        let (_, _, body) = frontmatter::split(&doc).unwrap();
+        let o = markers::outline(&doc, body).unwrap();
+        let blocks = o.blocks().unwrap();
+        // A line typed anywhere inside a block: before any of its lines, or
+        // before its closing marker.
+        let places: Vec<(usize, usize)> = blocks
+            .iter()
+            .enumerate()
+            .flat_map(|(i, b)| (b.open.line + 1..=b.close.line).map(move |n| (i, n)))
+            .collect();
+        let (i, line) = places[at.index(places.len())];
+        let mut edited = doc.clone();
+        edited.insert_str(o.lines.span(line).start, &format!("{note}{eol}"));
+        let fresh_text = render_doc(&fresh);
+        let key = &blocks[i].key;
+        let e = parts(&edited);
+        prop_assume!(e.keys() == parts(&doc).keys(), "the note broke the markers");
+        let typed = &e.blocks[i].1;
+        let f = parts(&fresh_text);
+        let want = f.blocks.iter().find(|(k, _)| k == key).map(|(_, c)| to_eol(c, eol));
+        prop_assume!(want.as_ref() != Some(typed), "the note is what icu writes now");
+
+        match refresh::refresh(&edited, &fresh_text) {
+            Err(DocError::EditedBlocks(b)) => {
+                prop_assert_eq!(b.len(), 1);
+                prop_assert_eq!(&b[0].key, key);
+                prop_assert_eq!(b[0].line, blocks[i].open.line);
+                prop_assert!(
+                    b[0].lines.iter().any(|(n, t, _)| *n == line && *t == note),
+                    "the typed line is not shown: {:?}", b[0].lines
+                );
+            }
+            other => prop_assert!(false, "not refused: {:?}", other),
+        }
+        // `--force` replaces it: the same doc as a refresh of icu's own text.
+        let r = refresh::refresh_with(&edited, &fresh_text, Edits::Replace).unwrap();
+        prop_assert_eq!(r.replaced.len(), 1);
+        prop_assert_eq!(Ok(r.text), refresh::refresh(&doc, &fresh_text));
     }
 
     #[test]

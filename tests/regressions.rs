@@ -179,3 +179,32 @@ fn fuzz_config_6ae789a1_a_repo_name_an_empty_glob_might_give_is_a_warning() {
         "{err}"
     );
 }
+
+/// The fuzz target's `FRESH` (fuzz/seeds/doc/fresh.md) is a render in the
+/// format icu writes now — status lines in the blocks, every block's hash
+/// recorded and right — so the fuzzer mutates the real thing; and its seed
+/// with a note typed in a block is refused, then goes through when forced,
+/// as the target asserts.
+#[test]
+fn the_fuzz_seeds_are_in_the_current_format() {
+    let fresh = include_str!("../fuzz/seeds/doc/fresh.md");
+    let (fm, _, body) = frontmatter::split(fresh).unwrap();
+    let blocks = markers::outline(fresh, body).unwrap().blocks().unwrap();
+    let recorded: Vec<(String, String)> = blocks
+        .iter()
+        .map(|b| (b.key.clone(), frontmatter::block_hash(&fresh[b.content()])))
+        .collect();
+    assert_eq!(fm.blocks, recorded);
+    assert_eq!(refresh::refresh(fresh, fresh).as_deref(), Ok(fresh));
+
+    let edited = include_str!("../fuzz/seeds/doc/edited-in-block.md");
+    let Err(DocError::EditedBlocks(refused)) = refresh::refresh(edited, fresh) else {
+        panic!("not refused");
+    };
+    assert_eq!(refused[0].key, "a");
+    let forced = refresh::refresh_with(edited, fresh, refresh::Edits::Replace).unwrap();
+    assert_eq!(forced.replaced, refused);
+    assert!(!forced.text.contains("my note under the commit"));
+    assert_eq!(asks::asks(edited, fm.date).unwrap().len(), 3);
+    assert_eq!(check::check(edited).unwrap().notes.len(), 1);
+}

@@ -4,7 +4,8 @@
 //! - a refresh changes no byte of the body outside the generated blocks,
 //!   except for whole new goal sections inserted at one place; the blocks
 //!   hold the fresh content; a second refresh changes nothing; a CRLF doc
-//!   stays CRLF; the result still parses;
+//!   stays CRLF; the result still parses; a refresh refused for text typed
+//!   in a block goes through with `Edits::Replace` under the same contract;
 //! - `mark_sent` changes only `status` and `sent`;
 //! - the Markdown export has `\n` line endings and no front matter.
 #![no_main]
@@ -12,7 +13,8 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use icu::doc::frontmatter::{self, Status};
 use icu::doc::markers;
-use icu::doc::{asks, check, export_md, refresh};
+use icu::doc::refresh::Edits;
+use icu::doc::{asks, check, export_md, refresh, DocError};
 use libfuzzer_sys::fuzz_target;
 
 /// A complete render, as `icu draft` writes it, for goals `a` and `b`.
@@ -216,16 +218,33 @@ fuzz_target!(|data: &[u8]| {
             "refresh(s, s) is not a fixpoint"
         );
     }
-    if let Ok(out) = refresh::refresh(text, FRESH) {
-        check_refresh(text, FRESH, &out);
-        assert!(
-            check::check(&out).is_ok(),
-            "a refreshed doc no longer checks"
-        );
-        assert_eq!(
-            refresh::refresh(&out, FRESH).as_deref(),
-            Ok(out.as_str()),
-            "refresh is not idempotent"
-        );
+    match refresh::refresh(text, FRESH) {
+        Ok(out) => {
+            check_refresh(text, FRESH, &out);
+            assert!(
+                check::check(&out).is_ok(),
+                "a refreshed doc no longer checks"
+            );
+            assert_eq!(
+                refresh::refresh(&out, FRESH).as_deref(),
+                Ok(out.as_str()),
+                "refresh is not idempotent"
+            );
+        }
+        // Refused for the person's text in a block: `--force` replaces it
+        // and the result keeps the same contract.
+        Err(DocError::EditedBlocks(blocks)) => {
+            assert!(!blocks.is_empty());
+            let r = refresh::refresh_with(text, FRESH, Edits::Replace)
+                .expect("a refresh refused only for edits goes through with --force");
+            assert_eq!(r.replaced, blocks);
+            check_refresh(text, FRESH, &r.text);
+            assert_eq!(
+                refresh::refresh(&r.text, FRESH).as_deref(),
+                Ok(r.text.as_str()),
+                "a forced refresh is not idempotent"
+            );
+        }
+        Err(_) => {}
     }
 });

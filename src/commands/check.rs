@@ -15,13 +15,21 @@ pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
             "file": path.display().to_string(),
             "ready": report.is_ready(),
             "problems": report.problems,
+            "notes": report.notes,
             "open_asks": report.open_asks,
         }))?;
     } else {
         let mut out = String::new();
-        for p in &report.problems {
+        let mut all: Vec<(&str, &crate::doc::check::Problem)> = report
+            .problems
+            .iter()
+            .map(|p| ("", p))
+            .chain(report.notes.iter().map(|p| ("note: ", p)))
+            .collect();
+        all.sort_by_key(|(_, p)| p.line);
+        for (kind, p) in all {
             out.push_str(&format!(
-                "{}:{}: [{}] {}\n",
+                "{}:{}: [{}] {kind}{}\n",
                 path.display(),
                 p.line,
                 p.section,

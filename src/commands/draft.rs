@@ -7,7 +7,8 @@ use super::Ctx;
 use crate::cli::DraftArgs;
 use crate::config::Config;
 use crate::doc::frontmatter::{self, Status};
-use crate::doc::render;
+use crate::doc::refresh::{self, Edits};
+use crate::doc::{render, DocError};
 use crate::error::{Again, Error, ExitCode, UsageError};
 use crate::period;
 use crate::scan;
@@ -47,9 +48,9 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
     let commits: usize = repos.iter().map(|r| r.commits.len()).sum();
     let since = period::short_date(period.since.date_naive());
     if path.exists() {
-        refresh_existing(ctx, &path, &fresh, args.force)?;
+        let kept = refresh_existing(ctx, &path, &fresh, args.force)?;
         ctx.term.info(&format!(
-            "refreshed {} ({commits} commits since {since}); your text is unchanged",
+            "refreshed {} ({commits} commits since {since}); {kept}",
             path.display(),
         ));
     } else {
@@ -68,7 +69,10 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::Ok)
 }
 
-fn refresh_existing(ctx: &Ctx, path: &Path, fresh: &str, force: bool) -> Result<(), Error> {
+/// Refreshes the update at `path` with `fresh`, and says what became of the
+/// person's text. `force` overrides both refusals — an update already sent,
+/// and text written inside an activity block — and says which it overrode.
+fn refresh_existing(ctx: &Ctx, path: &Path, fresh: &str, force: bool) -> Result<String, Error> {
     let old = store::read(path)?;
     let (fm, _, _) = frontmatter::split(&old).map_err(|e| Error::doc(path, e))?;
     if fm.status == Status::Sent && !force {
@@ -78,15 +82,53 @@ fn refresh_existing(ctx: &Ctx, path: &Path, fresh: &str, force: bool) -> Result<
             again: Again::Refresh,
         });
     }
-    let new = crate::doc::refresh::refresh(&old, fresh).map_err(|e| Error::doc(path, e))?;
-    store::replace(path, &old, &new)?;
-    if new != old {
-        ctx.term.debug(&format!(
-            "kept the previous version as {}",
-            store::backup_path(path).display()
+    let edits = if force { Edits::Replace } else { Edits::Refuse };
+    let r = refresh::refresh_with(&old, fresh, edits).map_err(|e| match e {
+        DocError::EditedBlocks(blocks) => Error::EditedBlocks {
+            path: path.to_path_buf(),
+            blocks,
+        },
+        e => Error::doc(path, e),
+    })?;
+    store::replace(path, &old, &r.text)?;
+    let backup = store::backup_path(path);
+    if fm.status == Status::Sent {
+        ctx.term.warn(&format!(
+            "--force: refreshed {}, which was already sent",
+            path.display()
         ));
     }
-    Ok(())
+    for b in &r.replaced {
+        ctx.term.warn(&format!(
+            "--force: replaced your text in the activity block `{}` (line {}); it is in {}",
+            b.key,
+            b.line,
+            backup.display()
+        ));
+    }
+    if r.text != old {
+        ctx.term.debug(&format!(
+            "kept the previous version as {}",
+            backup.display()
+        ));
+    }
+    Ok(if r.text == old {
+        "nothing changed".to_string()
+    } else if r.kept_every_edit() {
+        "your text is unchanged".to_string()
+    } else if r.replaced.is_empty() {
+        format!(
+            "your text outside the activity blocks is unchanged; icu had no record of what it wrote in {} (an update from an older icu), so an edit there would not have been noticed: the previous version is {}",
+            r.unrecorded
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            backup.display()
+        )
+    } else {
+        "your text outside the activity blocks is unchanged".to_string()
+    })
 }
 
 /// The update template's text: `update.template`, else the embedded one.

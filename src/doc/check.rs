@@ -22,13 +22,19 @@ pub struct Problem {
 /// The result of a check. Field names are part of `icu check --json`.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CheckReport {
+    /// What is left to write: the update is not ready while there is any.
     pub problems: Vec<Problem>,
-    /// `- [ ]` items under the "need help" heading.
+    /// What the person should know but need not change: text in the help
+    /// section that is not a list item, so the next update will not carry
+    /// it. Notes never make an update unready: a line of context beside the
+    /// asks, or "nothing this time", is fine to send; it is only not an ask.
+    pub notes: Vec<Problem>,
+    /// Asks under the "need help" heading neither checked nor struck through.
     pub open_asks: usize,
 }
 
 impl CheckReport {
-    /// Ready to send: nothing is left unwritten.
+    /// Ready to send: nothing is left unwritten (notes do not count).
     pub fn is_ready(&self) -> bool {
         self.problems.is_empty()
     }
@@ -46,6 +52,10 @@ fn is_prose(line: &str) -> bool {
 }
 
 const TOP: &str = "top of the update";
+
+/// The note on text in the help section that is not a list item.
+pub const NOT_CARRIED: &str =
+    "not a list item, so not an ask: the next update will not carry it (write asks as `- …`, `1. …` or `- [ ] …`)";
 
 /// Checks an update: every `icu:write` prompt outside the help section must
 /// be followed by prose before the next heading or marker, and a goal section
@@ -118,12 +128,21 @@ pub fn check(text: &str) -> Result<CheckReport, DocError> {
     }
     problems.sort_by_key(|p| p.line);
 
+    let notes = asks::not_carried(&outline)
+        .into_iter()
+        .map(|line| Problem {
+            line,
+            section: section_name(line),
+            message: NOT_CARRIED.into(),
+        })
+        .collect();
     let open_asks = asks::asks_in(text, &outline, fm.date)
         .iter()
         .filter(|a| !a.done)
         .count();
     Ok(CheckReport {
         problems,
+        notes,
         open_asks,
     })
 }
@@ -155,6 +174,18 @@ mod tests {
         let r = check(&text).unwrap();
         assert!(r.is_ready(), "{:?}", r.problems);
         assert_eq!(r.open_asks, 1);
+    }
+
+    #[test]
+    fn asks_in_any_list_count_and_prose_beside_them_is_a_note_not_a_problem() {
+        let text = format!("{FM}## Summary\n<!-- icu:write S -->\nAll good.\n\n## What I need help with\n<!-- icu:write H -->\nContext for Grace.\n\n- need a reviewer\n* a budget\n\n1. traces\n2. ~~a desk~~\n");
+        let r = check(&text).unwrap();
+        assert!(r.is_ready(), "{:?}", r.problems);
+        assert_eq!(r.open_asks, 3);
+        assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+        assert_eq!(r.notes[0].line, 12);
+        assert_eq!(r.notes[0].section, "What I need help with");
+        assert_eq!(r.notes[0].message, NOT_CARRIED);
     }
 
     #[test]

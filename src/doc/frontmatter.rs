@@ -43,6 +43,39 @@ pub struct FrontMatter {
     /// The block keys icu has offered in this doc (goal ids and `other`), so
     /// that a refresh can tell a new goal from a section the person deleted.
     pub goals: Vec<String>,
+    /// Per block key, the [`block_hash`] of what icu last wrote in the block,
+    /// in document order, so that a refresh can tell the person's edits in
+    /// a block from icu's own text. Empty in updates written before icu
+    /// recorded it; a block without a hash is refreshed unchecked.
+    pub blocks: Vec<(String, String)>,
+}
+
+impl FrontMatter {
+    /// The recorded hash of block `key`, if any.
+    pub fn block_hash(&self, key: &str) -> Option<&str> {
+        self.blocks
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, h)| h.as_str())
+    }
+}
+
+/// What icu records of a block's content: FNV-1a 64 (a fixed, published
+/// function, the same on every platform and Rust version) of the content
+/// with its line endings made `\n`, as 16 hex digits. A CRLF doc and its
+/// LF copy have the same hashes. It tells an edit from icu's own text; it is
+/// no defence against someone forging a collision, nor needs to be.
+pub fn block_hash(content: &str) -> String {
+    use std::hash::Hasher;
+    let mut h = fnv::FnvHasher::default();
+    let mut rest = content;
+    while let Some(i) = rest.find('\r') {
+        h.write(&rest.as_bytes()[..i]);
+        h.write(b"\n");
+        rest = rest[i + 1..].strip_prefix('\n').unwrap_or(&rest[i + 1..]);
+    }
+    h.write(rest.as_bytes());
+    format!("{:016x}", h.finish())
 }
 
 /// Where the front matter is.
@@ -177,6 +210,18 @@ fn parse(text: &str, l: &Layout) -> Result<FrontMatter, DocError> {
             })
             .ok_or_else(|| err(span_of("goals"), "`goals` is not a list of ids".into()))?,
     };
+    let blocks = match doc.get("blocks") {
+        None => Vec::new(),
+        Some(item) => hashes(item).ok_or_else(|| {
+            err(
+                doc.as_table()
+                    .key("blocks")
+                    .and_then(toml_edit::Key::span)
+                    .map_or(0, |s| s.start),
+                "`blocks` is icu's record of what it wrote in each activity block, a table such as { other = \"0123456789abcdef\" }; this one is not. Restore it, or delete the line: icu then refreshes the blocks without checking them for your edits".into(),
+            )
+        })?,
+    };
     Ok(FrontMatter {
         date,
         since,
@@ -185,7 +230,25 @@ fn parse(text: &str, l: &Layout) -> Result<FrontMatter, DocError> {
         status,
         sent,
         goals,
+        blocks,
     })
+}
+
+/// The `blocks` table's keys and string values, in order; `None` if it is
+/// not a table of strings.
+fn hashes(item: &Item) -> Option<Vec<(String, String)>> {
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    match item {
+        Item::Table(t) => t
+            .iter()
+            .map(|(k, v)| Some((k.to_string(), text(v.as_value()?)?)))
+            .collect(),
+        Item::Value(Value::InlineTable(t)) => t
+            .iter()
+            .map(|(k, v)| Some((k.to_string(), text(v)?)))
+            .collect(),
+        _ => None,
+    }
 }
 
 fn rfc3339(t: DateTime<FixedOffset>) -> String {
@@ -212,8 +275,22 @@ pub fn render(fm: &FrontMatter) -> String {
     if let Some(s) = fm.sent {
         out.push_str(&format!("\nsent = {}", rfc3339(s)));
     }
-    out.push_str(&format!("\ngoals = [{}]\n+++\n", goals.join(", ")));
+    out.push_str(&format!("\ngoals = [{}]", goals.join(", ")));
+    if !fm.blocks.is_empty() {
+        out.push_str(&format!("\nblocks = {}", hash_table(&fm.blocks)));
+    }
+    out.push_str("\n+++\n");
     out
+}
+
+/// `{ key = "hash", … }`, keys quoted only where TOML needs it.
+fn hash_table(blocks: &[(String, String)]) -> Value {
+    let mut t = toml_edit::InlineTable::new();
+    for (k, h) in blocks {
+        t.insert(k, Value::from(h.as_str()));
+    }
+    t.fmt();
+    Value::InlineTable(t)
 }
 
 /// Sets `status = "sent"` and `sent = WHEN`, keeping everything else.
@@ -224,16 +301,20 @@ pub fn mark_sent(text: &str, when: DateTime<FixedOffset>) -> Result<String, DocE
     })
 }
 
-/// Updates the period, the moment of the scan and the offered keys after a
-/// refresh.
+/// Updates the period, the moment of the scan, the offered keys and the
+/// hashes of the blocks after a refresh.
 pub fn update_period(
     text: &str,
     since: DateTime<FixedOffset>,
     until: DateTime<FixedOffset>,
     scanned: Option<DateTime<FixedOffset>>,
     goals: &[String],
+    blocks: &[(String, String)],
 ) -> Result<String, DocError> {
     edit(text, |doc| {
+        if !blocks.is_empty() {
+            set(doc, "blocks", hash_table(blocks));
+        }
         set(doc, "since", datetime(since));
         set(doc, "until", datetime(until));
         if let Some(s) = scanned {
@@ -301,7 +382,8 @@ fn set_after(doc: &mut DocumentMut, key: &str, value: Value, after: &str) {
 }
 
 /// Whether two values mean the same: equal instants, equal string lists,
-/// or the same TOML spelling.
+/// inline tables with the same keys and values in any order, or the same
+/// TOML spelling.
 fn same(a: &Value, b: &Value) -> bool {
     let instant = |v: &Value| match v {
         Value::Datetime(d) => DateTime::parse_from_rfc3339(&d.value().to_string()).ok(),
@@ -320,6 +402,18 @@ fn same(a: &Value, b: &Value) -> bool {
         _ => return false,
     }
     match (list(a), list(b)) {
+        (Some(x), Some(y)) => return x == y,
+        (None, None) => {}
+        _ => return false,
+    }
+    let table = |v: &Value| {
+        v.as_inline_table().map(|t| {
+            t.iter()
+                .map(|(k, v)| (k.to_string(), v.as_str().map(str::to_string)))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        })
+    };
+    match (table(a), table(b)) {
         (Some(x), Some(y)) => return x == y,
         (None, None) => {}
         _ => return false,
@@ -369,6 +463,10 @@ mod tests {
             status: Status::Draft,
             sent: None,
             goals: vec!["a".into(), "other".into()],
+            blocks: vec![
+                ("a".into(), block_hash("- x\n")),
+                ("other".into(), block_hash("")),
+            ],
         }
     }
 
@@ -381,6 +479,7 @@ mod tests {
             t("2026-11-24T00:00:00Z"),
             Some(t("2026-11-23T10:00:00Z")),
             &["other".to_string()],
+            &[],
         )
         .unwrap();
         assert_eq!(
@@ -457,8 +556,69 @@ mod tests {
             t("2026-11-24T00:00:00Z"),
             None,
             &["a".into()],
+            &[],
         )
         .unwrap();
         assert_eq!(out, text);
+    }
+
+    #[test]
+    fn block_hashes_are_fnv1a_64_of_lf_text() {
+        // The published FNV-1a 64 test vectors: the hash cannot drift.
+        assert_eq!(block_hash(""), "cbf29ce484222325");
+        assert_eq!(block_hash("a"), "af63dc4c8601ec8c");
+        assert_eq!(block_hash("foobar"), "85944171f73967e8");
+        let lf = "- 1 commit in r\n  - x (abc1234)\n";
+        assert_eq!(block_hash(lf), block_hash(&lf.replace('\n', "\r\n")));
+        assert_eq!(block_hash(lf), block_hash(&lf.replace('\n', "\r")));
+        assert_ne!(block_hash(lf), block_hash(&lf.replace("x", "y")));
+    }
+
+    #[test]
+    fn render_writes_the_block_hashes_as_an_inline_table() {
+        let text = render(&fm());
+        assert!(
+            text.ends_with(&format!(
+                "goals = [\"a\", \"other\"]\nblocks = {{ a = \"{}\", other = \"{}\" }}\n+++\n",
+                block_hash("- x\n"),
+                block_hash("")
+            )),
+            "{text}"
+        );
+        assert_eq!(
+            split(&text).unwrap().0.block_hash("other"),
+            Some("cbf29ce484222325")
+        );
+    }
+
+    #[test]
+    fn an_older_update_gains_blocks_and_equal_hashes_keep_their_spelling() {
+        let old = "+++\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00Z\nuntil = 2026-11-24T00:00:00Z\ngoals = [\"a\"]\n+++\n";
+        let hashes = [("a".to_string(), "0123456789abcdef".to_string())];
+        let since = t("2026-11-09T00:00:00Z");
+        let until = t("2026-11-24T00:00:00Z");
+        let out = update_period(old, since, until, None, &["a".into()], &hashes).unwrap();
+        assert!(
+            out.ends_with("goals = [\"a\"]\nblocks = { a = \"0123456789abcdef\" }\n+++\n"),
+            "{out}"
+        );
+        let spelled = out.replace(
+            "{ a = \"0123456789abcdef\" }",
+            "{a=\"0123456789abcdef\"} # icu's",
+        );
+        assert_eq!(
+            update_period(&spelled, since, until, None, &["a".into()], &hashes).unwrap(),
+            spelled
+        );
+    }
+
+    #[test]
+    fn a_blocks_key_that_is_not_a_table_of_strings_names_its_line() {
+        let text = "+++\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00Z\nuntil = 2026-11-24T00:00:00Z\nblocks = { a = 1 }\n+++\n";
+        assert!(
+            matches!(split(text), Err(DocError::FrontMatter { line: 5, .. })),
+            "{:?}",
+            split(text)
+        );
     }
 }

@@ -141,6 +141,36 @@ pub struct Outline {
     /// The first line of a top-level fenced code block that is never closed
     /// (it runs to the end of the document), if any.
     pub unclosed_fence: Option<usize>,
+    /// Every top-level block of the body, in order: what a reader sees there
+    /// (the asks are the items of the top-level lists in the help section).
+    pub nodes: Vec<Node>,
+}
+
+/// A top-level block of the body, as comrak parsed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    /// Its first and last line (1-based, in the whole text).
+    pub line: usize,
+    pub end_line: usize,
+    pub kind: NodeKind,
+}
+
+/// What a top-level block is, as far as icu cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeKind {
+    /// A list (any bullet, numbered, task items or not): the first and last
+    /// line of each of its items. Lists nested in an item belong to it.
+    List {
+        items: Vec<(usize, usize)>,
+    },
+    /// An HTML block made of comments only: a marker, or a note to self.
+    Comment,
+    Heading,
+    /// `---`, `***`: nothing a reader reads.
+    Break,
+    /// Everything else a reader reads: a paragraph, a quote, code, a table,
+    /// HTML that is not a comment.
+    Text,
 }
 
 /// A top-level heading.
@@ -179,10 +209,14 @@ pub fn outline(text: &str, body_start: usize) -> Result<Outline, DocError> {
     let mut markers = Vec::new();
     let mut headings = Vec::new();
     let mut unclosed_fence = None;
+    let mut nodes = Vec::new();
     for node in root.children() {
         let ast = node.data();
         let start = ast.sourcepos.start;
         let line = start.line + offset;
+        if let Some(n) = top_node(node, offset, lines.len()) {
+            nodes.push(n);
+        }
         match &ast.value {
             NodeValue::HtmlBlock(_) if start.column == 1 && line <= lines.len() => {
                 let raw = lines.text(text, line);
@@ -223,7 +257,48 @@ pub fn outline(text: &str, body_start: usize) -> Result<Outline, DocError> {
         markers,
         headings,
         unclosed_fence,
+        nodes,
     })
+}
+
+/// What the top-level `node` is, with its lines moved by `offset` and kept
+/// within the text's `len` lines.
+fn top_node<'a>(node: &'a comrak::nodes::AstNode<'a>, offset: usize, len: usize) -> Option<Node> {
+    let span = |n: &'a comrak::nodes::AstNode<'a>| {
+        let pos = n.data().sourcepos;
+        let line = pos.start.line + offset;
+        (line, (pos.end.line + offset).clamp(line, len.max(line)))
+    };
+    let (line, end_line) = span(node);
+    if line > len {
+        return None;
+    }
+    let kind = match &node.data().value {
+        NodeValue::List(_) => NodeKind::List {
+            items: node.children().map(span).collect(),
+        },
+        NodeValue::HtmlBlock(h) if is_comment_only(&h.literal) => NodeKind::Comment,
+        NodeValue::Heading(_) => NodeKind::Heading,
+        NodeValue::ThematicBreak => NodeKind::Break,
+        _ => NodeKind::Text,
+    };
+    Some(Node {
+        line,
+        end_line,
+        kind,
+    })
+}
+
+/// Whether an HTML block holds nothing but comments.
+fn is_comment_only(html: &str) -> bool {
+    let mut rest = html.trim();
+    while let Some(after) = rest.strip_prefix("<!--") {
+        let Some(end) = after.find("-->") else {
+            return false;
+        };
+        rest = after[end + 3..].trim_start();
+    }
+    rest.is_empty()
 }
 
 /// The text of a node as a reader sees it: escapes resolved, markup gone.

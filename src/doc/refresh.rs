@@ -9,27 +9,70 @@ use std::collections::HashSet;
 
 use super::frontmatter::{self, Layout};
 use super::markers::{self, Block, Outline, OTHER_KEY};
-use super::DocError;
+use super::{DocError, EditedBlock};
 
 /// The content of a block whose goal left the config.
 pub fn gone_note(key: &str) -> String {
     format!("- `{key}` is no longer a goal in your config; icu stopped updating this block.\n")
 }
 
+/// What to do with text the person wrote inside an activity block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edits {
+    /// Refuse the refresh: [`DocError::EditedBlocks`], nothing to write.
+    Refuse,
+    /// Replace it, and say so in [`Refreshed::replaced`] (`icu draft --force`).
+    Replace,
+}
+
+/// A refresh's result: the text to write and what it replaced that was not
+/// known to be icu's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refreshed {
+    pub text: String,
+    /// Blocks holding the person's text that were replaced
+    /// ([`Edits::Replace`] only).
+    pub replaced: Vec<EditedBlock>,
+    /// Keys of blocks whose content changed with no record of what icu had
+    /// written there (an update from before icu recorded `blocks`): any edit
+    /// in them could not be told from icu's text.
+    pub unrecorded: Vec<String>,
+}
+
+impl Refreshed {
+    /// Whether every byte the person wrote is still there, as far as icu can
+    /// tell: no edited block replaced and no unrecorded block changed.
+    pub fn kept_every_edit(&self) -> bool {
+        self.replaced.is_empty() && self.unrecorded.is_empty()
+    }
+}
+
+/// The refreshed text of `old`, given `fresh`, a complete new render;
+/// refuses when a block holds text icu did not write
+/// ([`refresh_with`] with [`Edits::Refuse`]).
+pub fn refresh(old: &str, fresh: &str) -> Result<String, DocError> {
+    refresh_with(old, fresh, Edits::Refuse).map(|r| r.text)
+}
+
 /// The refreshed text of `old`, given `fresh`, a complete new render.
 ///
 /// - each block of `old` gets the content of `fresh`'s block with the same
 ///   key, or [`gone_note`] when `fresh` has none;
+/// - a block whose content is not what icu last wrote there (its hash in the
+///   front matter's `blocks`) and would change is the person's edit:
+///   refused or replaced, as `edits` says; a block with no recorded hash is
+///   replaced unchecked;
 /// - a goal `fresh` offers that `old` never offered (its front matter's
 ///   `goals`) gets its whole section, inserted after the last goal section;
 ///   a key `old` offered but no longer holds was deleted by the person and
 ///   stays deleted;
-/// - the front matter's `since`, `until` and `goals` are updated in place;
+/// - the front matter's `since`, `until`, `scanned`, `goals` and `blocks`
+///   are updated in place;
 /// - nothing else changes: line endings follow `old`'s.
 ///
 /// Damaged markers or front matter in `old` are an error and nothing is
 /// returned to write.
-pub fn refresh(old: &str, fresh: &str) -> Result<String, DocError> {
+pub fn refresh_with(old: &str, fresh: &str, edits: Edits) -> Result<Refreshed, DocError> {
     let old_layout = frontmatter::layout(old)?;
     let (old_fm, _, old_body) = frontmatter::split(old)?;
     let old_outline = markers::outline(old, old_body)?;
@@ -40,16 +83,28 @@ pub fn refresh(old: &str, fresh: &str) -> Result<String, DocError> {
     let new_blocks = new_outline.blocks()?;
 
     let eol = |s: &str| line_endings(s, &old_layout);
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut changes: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut edited = Vec::new();
+    let mut unrecorded = Vec::new();
 
     for b in &old_blocks {
         let content = match new_blocks.iter().find(|n| n.key == b.key) {
             Some(n) => eol(&fresh[n.content()]),
             None => eol(&gone_note(&b.key)),
         };
-        if old[b.content()] != content {
-            edits.push((b.content(), content));
+        let current = &old[b.content()];
+        if current == content {
+            continue;
         }
+        match old_fm.block_hash(&b.key) {
+            Some(h) if h == frontmatter::block_hash(current) => {}
+            Some(_) => edited.push(edited_block(old, &old_outline, b, &content)),
+            None => unrecorded.push(b.key.clone()),
+        }
+        changes.push((b.content(), content));
+    }
+    if !edited.is_empty() && edits == Edits::Refuse {
+        return Err(DocError::EditedBlocks(edited));
     }
 
     let known: HashSet<&str> = old_fm
@@ -84,16 +139,16 @@ pub fn refresh(old: &str, fresh: &str) -> Result<String, DocError> {
             }
             insert.push_str(&section);
         }
-        edits.push((at..at, eol(&insert)));
+        changes.push((at..at, eol(&insert)));
     }
 
-    edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    changes.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
     let mut text = old.to_string();
-    for (range, with) in edits {
+    for (range, with) in changes {
         text.replace_range(range, &with);
     }
 
-    verify(&text, old_body, &old_outline, &old_blocks, &added, at)?;
+    let hashes = verify(&text, old_body, &old_outline, &old_blocks, &added, at)?;
 
     let mut goals: Vec<String> = old_fm.goals.clone();
     for k in new_fm.goals.iter().chain(new_blocks.iter().map(|b| &b.key)) {
@@ -101,7 +156,35 @@ pub fn refresh(old: &str, fresh: &str) -> Result<String, DocError> {
             goals.push(k.clone());
         }
     }
-    frontmatter::update_period(&text, new_fm.since, new_fm.until, new_fm.scanned, &goals)
+    let text = frontmatter::update_period(
+        &text,
+        new_fm.since,
+        new_fm.until,
+        new_fm.scanned,
+        &goals,
+        &hashes,
+    )?;
+    Ok(Refreshed {
+        text,
+        replaced: edited,
+        unrecorded,
+    })
+}
+
+/// Block `b` of `old` as the person will see it refused: its lines, and
+/// which of them `new` (its content after the refresh) drops.
+fn edited_block(old: &str, outline: &Outline, b: &Block, new: &str) -> EditedBlock {
+    let kept: HashSet<&str> = new.lines().map(|l| l.trim_end_matches('\r')).collect();
+    EditedBlock {
+        key: b.key.clone(),
+        line: b.open.line,
+        lines: (b.open.line + 1..b.close.line)
+            .map(|n| {
+                let text = outline.lines.text(old, n);
+                (n, text.to_string(), !kept.contains(text))
+            })
+            .collect(),
+    }
 }
 
 fn ends_with_blank_line(s: &str) -> bool {
@@ -119,7 +202,7 @@ fn line_endings(s: &str, layout: &Layout) -> String {
 }
 
 /// Checks that the refreshed text still has every block of `old` and one for
-/// each added goal. A section inserted into something the person left open
+/// each added goal, and returns the hash of each of its blocks. A section inserted into something the person left open
 /// (a code fence never closed) would not be a block: refuse, and say where.
 fn verify(
     text: &str,
@@ -128,19 +211,19 @@ fn verify(
     old_blocks: &[Block],
     added: &[&Block],
     at: usize,
-) -> Result<(), DocError> {
-    let got: HashSet<String> = markers::outline(text, body)?
-        .blocks()?
-        .into_iter()
-        .map(|b| b.key)
-        .collect();
+) -> Result<Vec<(String, String)>, DocError> {
+    let blocks = markers::outline(text, body)?.blocks()?;
+    let got: HashSet<&str> = blocks.iter().map(|b| b.key.as_str()).collect();
     let missing = old_blocks
         .iter()
         .map(|b| &b.key)
         .chain(added.iter().map(|b| &b.key))
-        .find(|k| !got.contains(*k));
+        .find(|k| !got.contains(k.as_str()));
     let Some(key) = missing else {
-        return Ok(());
+        return Ok(blocks
+            .iter()
+            .map(|b| (b.key.clone(), frontmatter::block_hash(&text[b.content()])))
+            .collect());
     };
     Err(match old.unclosed_fence {
         Some(line) => DocError::Marker {
@@ -205,6 +288,36 @@ mod tests {
         format!("{FM}# U\n\n## Goals\n\n### A\n<!-- icu:write W -->\n\n<!-- icu:activity a -->\n{a}<!-- /icu:activity -->\n\n## Other work\n<!-- icu:activity other -->\n{other}<!-- /icu:activity -->\n")
     }
 
+    /// `text` as icu writes it: with the hash of each of its blocks recorded.
+    fn recorded(text: &str) -> String {
+        let (_, _, body) = frontmatter::split(text).unwrap();
+        let o = markers::outline(text, body).unwrap();
+        let hashes: Vec<(String, String)> = o
+            .blocks()
+            .unwrap()
+            .iter()
+            .map(|b| (b.key.clone(), frontmatter::block_hash(&text[b.content()])))
+            .collect();
+        let blocks = hashes
+            .iter()
+            .map(|(k, h)| format!("{k} = \"{h}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        text.replacen(
+            &format!("goals = [\"a\", \"other\"]{eol}"),
+            &format!("goals = [\"a\", \"other\"]{eol}blocks = {{ {blocks} }}{eol}"),
+            1,
+        )
+    }
+
+    /// `text` without its `blocks = …` line.
+    fn unrecorded(text: &str) -> String {
+        text.split_inclusive('\n')
+            .filter(|l| !l.starts_with("blocks = "))
+            .collect()
+    }
+
     #[test]
     fn only_block_contents_change() {
         let old = doc("- old\n", "- o1\n").replace(
@@ -214,10 +327,11 @@ mod tests {
         let fresh = doc("- new\n", "- o2\n");
         let out = refresh(&old, &fresh).unwrap();
         assert_eq!(
-            out,
+            unrecorded(&out),
             old.replace("- old\n", "- new\n")
                 .replace("- o1\n", "- o2\n")
         );
+        assert_eq!(out, recorded(&unrecorded(&out)), "the new blocks recorded");
         assert_eq!(refresh(&out, &fresh).unwrap(), out, "idempotent");
     }
 
@@ -229,11 +343,18 @@ mod tests {
         let out = refresh(&old, &fresh).unwrap();
         assert!(out.contains("<!-- /icu:activity -->\n\n### B\n<!-- icu:write W -->\n\n<!-- icu:activity b -->\n- b\n<!-- /icu:activity -->\n\n## Other work"), "{out}");
         assert!(out.contains("goals = [\"a\", \"other\", \"b\"]"), "{out}");
-        // The person deletes B; it stays deleted.
+        // The person deletes B; it stays deleted, and so does its hash.
         let start = out.find("### B").unwrap();
         let end = out.find("## Other work").unwrap();
         let deleted = format!("{}{}", &out[..start], &out[end..]);
-        assert_eq!(refresh(&deleted, &fresh).unwrap(), deleted);
+        let again = refresh(&deleted, &fresh).unwrap();
+        assert_eq!(unrecorded(&again), unrecorded(&deleted));
+        assert!(!frontmatter::split(&again)
+            .unwrap()
+            .0
+            .blocks
+            .iter()
+            .any(|(k, _)| k == "b"));
     }
 
     #[test]
@@ -250,10 +371,14 @@ mod tests {
 
     #[test]
     fn crlf_docs_stay_crlf() {
-        let old = doc("- old\n", "- o\n").replace('\n', "\r\n");
+        let old = recorded(&doc("- old\n", "- o\n").replace('\n', "\r\n"));
         let fresh = doc("- new\n- more\n", "- o\n");
         let out = refresh(&old, &fresh).unwrap();
-        assert_eq!(out, old.replace("- old\r\n", "- new\r\n- more\r\n"));
+        assert_eq!(
+            unrecorded(&out),
+            unrecorded(&old).replace("- old\r\n", "- new\r\n- more\r\n")
+        );
+        assert_eq!(out, recorded(&unrecorded(&out)));
     }
 
     #[test]
@@ -262,6 +387,70 @@ mod tests {
         assert!(matches!(
             refresh(&old, &doc("", "")),
             Err(DocError::Marker { .. })
+        ));
+    }
+
+    #[test]
+    fn an_edit_inside_a_block_is_refused_with_the_lines_it_would_lose() {
+        let written = recorded(&doc("- 1 commit in r\n  - x (abc1234)\n", "- o\n"));
+        let edited = written.replace("(abc1234)\n", "(abc1234)\n    my note: the fix\n");
+        let fresh = doc(
+            "- 2 commits in r\n  - x (abc1234)\n  - y (def5678)\n",
+            "- o\n",
+        );
+        let Err(DocError::EditedBlocks(blocks)) = refresh(&edited, &fresh) else {
+            panic!("not refused: {:?}", refresh(&edited, &fresh));
+        };
+        assert_eq!(
+            blocks,
+            vec![EditedBlock {
+                key: "a".into(),
+                line: 16,
+                lines: vec![
+                    (17, "- 1 commit in r".into(), true),
+                    (18, "  - x (abc1234)".into(), false),
+                    (19, "    my note: the fix".into(), true),
+                ],
+            }]
+        );
+        let shown = DocError::EditedBlocks(blocks).to_string();
+        assert!(
+            shown.starts_with("line 16: the activity block `a` holds text icu did not write"),
+            "{shown}"
+        );
+        assert!(shown.contains("  - 19 |     my note: the fix"), "{shown}");
+        // Replacing it gives what a refresh of icu's own text gives.
+        let r = refresh_with(&edited, &fresh, Edits::Replace).unwrap();
+        assert_eq!(r.text, refresh(&written, &fresh).unwrap());
+        assert_eq!(r.replaced.len(), 1);
+        assert!(!r.kept_every_edit());
+    }
+
+    #[test]
+    fn an_edit_is_not_refused_when_nothing_of_it_would_be_lost() {
+        let written = recorded(&doc("- a\n", "- o\n"));
+        // The person's edit is what icu writes now: nothing is dropped.
+        let edited = written.replace("- a\n", "- b\n");
+        let r = refresh_with(&edited, &doc("- b\n", "- o\n"), Edits::Refuse).unwrap();
+        assert!(r.kept_every_edit());
+        assert_eq!(unrecorded(&r.text), unrecorded(&edited));
+        // An edited block refreshed to its own content, with new text elsewhere.
+        let r = refresh_with(&edited, &doc("- b\n", "- o2\n"), Edits::Refuse).unwrap();
+        assert!(r.kept_every_edit());
+    }
+
+    #[test]
+    fn a_block_icu_has_no_record_of_is_refreshed_and_said_so() {
+        let old = doc("- a\n  my note\n", "- o\n");
+        let r = refresh_with(&old, &doc("- b\n", "- o\n"), Edits::Refuse).unwrap();
+        assert_eq!(r.unrecorded, vec!["a".to_string()]);
+        assert!(r.replaced.is_empty() && !r.kept_every_edit());
+        assert!(r.text.contains("<!-- icu:activity a -->\n- b\n"));
+        // From then on it is recorded, and an edit is refused.
+        let edited = r.text.replace("- b\n", "- b\n  my note\n");
+        assert!(matches!(
+            refresh(&edited, &doc("- c\n", "- o\n")),
+            Err(DocError::EditedBlocks(_))
         ));
     }
 }

@@ -8,6 +8,7 @@ use crate::attribute::{Activity, Attribution, RepoGroup};
 use crate::config::{Goal, Me, OTHER_KEY};
 use crate::doc::asks::Ask;
 use crate::doc::frontmatter::{self, FrontMatter, Status};
+use crate::doc::markers;
 use crate::period::{self, Period};
 use crate::scan::{Folded, RepoActivity};
 pub use crate::template::escape_markdown;
@@ -104,8 +105,24 @@ pub fn compose(d: &Draft, template: &str) -> Result<String, TemplateError> {
         status: Status::Draft,
         sent: None,
         goals: keys,
+        blocks: block_hashes(&body),
     };
     Ok(format!("{}{}", frontmatter::render(&fm), body))
+}
+
+/// The hash of each block of a rendered body, in order. A body whose
+/// markers are damaged (a user's template) records none: the refresh then
+/// names the damaged line, as it would without hashes.
+fn block_hashes(body: &str) -> Vec<(String, String)> {
+    markers::outline(body, 0)
+        .and_then(|o| o.blocks())
+        .map(|blocks| {
+            blocks
+                .iter()
+                .map(|b| (b.key.clone(), frontmatter::block_hash(&body[b.content()])))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// How many commits one repository lists under a goal before "and N more".

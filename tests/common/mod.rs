@@ -268,8 +268,20 @@ pub fn stderr(a: &assert_cmd::assert::Assert) -> String {
 
 /// Writes the line `prose` after every line of the doc at `doc` that closes a
 /// comment (`-->`): after every prompt, so the update is finished, and after
-/// every activity marker too, where prose is as welcome as anywhere.
+/// the end of every activity block too, where prose is as welcome as
+/// anywhere — but not after a block's opening marker: that would be inside
+/// the block, which a refresh refuses to drop.
 pub fn answer_every_prompt(doc: &Path, prose: &str) {
     let text = fs::read_to_string(doc).expect("read the doc");
-    fs::write(doc, text.replace("-->\n", &format!("-->\n{prose}\n"))).expect("write the doc");
+    let answered: String = text
+        .split_inclusive('\n')
+        .map(|l| {
+            if l.ends_with("-->\n") && !l.starts_with("<!-- icu:activity ") {
+                format!("{l}{prose}\n")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    fs::write(doc, answered).expect("write the doc");
 }
