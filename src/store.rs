@@ -282,8 +282,9 @@ fn remove_leftovers(dir: &Path) {
     }
 }
 
-/// Refuses a path that exists and is not a regular file (after links).
-fn ensure_regular(path: &Path) -> Result<(), StoreError> {
+/// Refuses a path that exists and is not a regular file (after links): an
+/// update or a config is never a device, a FIFO or a folder.
+pub fn ensure_regular(path: &Path) -> Result<(), StoreError> {
     match fs::metadata(path) {
         Ok(m) if !m.is_file() => Err(StoreError::NotRegular {
             path: path.to_path_buf(),

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::common::{sh_quote, stderr, stdout, toml_str, Drafted, DraftedWorld};
+use crate::common::{sh_quote, stderr, stdout, toml_str, Drafted, DraftedWorld, TestEnv};
 use predicates::prelude::*;
 
 /// What `icu sent --at` needs to record a send at the tests' fixed now
@@ -499,6 +499,27 @@ fn an_update_that_is_a_fifo_is_refused_without_hanging() {
         .code(1)
         .stderr(predicate::str::contains("not a regular file"));
     assert!(kind(&w.doc).is_fifo(), "left as it is");
+}
+
+#[test]
+fn init_over_a_config_that_is_a_fifo_is_refused_without_hanging() {
+    let env = TestEnv::new();
+    let cfg = env.path().join("icu.toml");
+    assert!(StdCommand::new("mkfifo")
+        .arg(&cfg)
+        .status()
+        .unwrap()
+        .success());
+    env.icu()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["init", "--force", "--email", "ada@example.com"])
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a regular file"));
+    assert!(kind(&cfg).is_fifo(), "left as it is");
+    assert!(!env.path().join("icu.toml.bak").exists());
 }
 
 // --- leftovers and owners -----------------------------------------------------

@@ -58,6 +58,8 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<ExitCode, Error> {
     // What init writes must load: a bad --to fails here, before any write.
     config::parse(&text, &path, &ctx.env)?;
     if path.exists() {
+        // Before the backup reads it: copying from a FIFO would block.
+        store::ensure_regular(&path)?;
         let backup = path.with_extension("toml.bak");
         std::fs::copy(&path, &backup).map_err(|e| StoreError::io("backing up", &path, e))?;
     }
