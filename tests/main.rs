@@ -30,6 +30,7 @@ mod scan_bounds;
 mod send_confirm;
 mod send_e2e;
 mod squash;
+mod stale;
 
 /// A test file that is not declared above would never be compiled, and its
 /// tests would never run, without a word.

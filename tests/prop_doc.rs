@@ -120,6 +120,7 @@ fn render_doc(d: &Draft) -> String {
         attribution: &attribution,
         asks: &asks,
         scanned: t("2026-11-23T18:00:00Z"),
+        stale: &Default::default(),
     };
     render::compose(&draft, DEFAULT_TEMPLATE).expect("render")
 }

@@ -8,6 +8,7 @@ use crate::cli::DraftArgs;
 use crate::config::Config;
 use crate::doc::frontmatter::{self, Status};
 use crate::doc::refresh::{self, Edits};
+use crate::doc::stale::{stale_groups, Stale};
 use crate::doc::{render, DocError};
 use crate::error::{Again, Error, ExitCode, UsageError};
 use crate::period;
@@ -23,6 +24,12 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
     let asks = previous.map(|p| p.asks).unwrap_or_default();
     let (repos, attribution) = ctx.scan_and_attribute(&cfg, &period, scan::Detail::Full);
     ctx.require_a_repository(&cfg, &repos)?;
+    let path = store::update_path(&cfg.update.dir, date);
+    let stale = if args.print {
+        Stale::new()
+    } else {
+        kept_for_unread(ctx, &cfg, &repos, &path)
+    };
     let draft = render::Draft {
         me: &cfg.me,
         goals: &cfg.goals,
@@ -31,6 +38,7 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
         attribution: &attribution,
         asks: &asks,
         scanned: ctx.now,
+        stale: &stale,
     };
     let fresh =
         render::compose(&draft, &template_text(&cfg)?).map_err(|source| Error::Template {
@@ -43,7 +51,6 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
         return Ok(ExitCode::Ok);
     }
 
-    let path = store::update_path(&cfg.update.dir, date);
     let _lock = store::Lock::acquire(&path)?;
     let commits: usize = repos.iter().map(|r| r.commits.len()).sum();
     let since = period::short_date(period.since.date_naive());
@@ -72,6 +79,35 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
 /// Refreshes the update at `path` with `fresh`, and says what became of the
 /// person's text. `force` overrides both refusals — an update already sent,
 /// and text written inside an activity block — and says which it overrode.
+/// What the existing update at `path` showed for the configured
+/// repositories that could not be read now: kept, marked, with a warning,
+/// rather than replaced by "no commits". A doc that cannot be read keeps
+/// nothing here; the refresh then reports what is wrong with it.
+fn kept_for_unread(ctx: &Ctx, cfg: &Config, repos: &[scan::RepoActivity], path: &Path) -> Stale {
+    let unread: Vec<String> = cfg
+        .repos
+        .iter()
+        .map(|r| r.name.clone())
+        .filter(|n| !repos.iter().any(|r| &r.name == n))
+        .collect();
+    if unread.is_empty() || !path.is_file() {
+        return Stale::new();
+    }
+    let Ok(old) = store::read(path) else {
+        return Stale::new();
+    };
+    let today = period::short_date(ctx.today());
+    let kept = stale_groups(&old, &unread, &today).unwrap_or_default();
+    if !kept.is_empty() {
+        ctx.term.warn(&format!(
+            "{} could not be read now: {} keeps what it showed for them, marked as kept",
+            unread.join(", "),
+            path.display()
+        ));
+    }
+    kept
+}
+
 fn refresh_existing(ctx: &Ctx, path: &Path, fresh: &str, force: bool) -> Result<String, Error> {
     let old = store::read(path)?;
     let (fm, _, _) = frontmatter::split(&old).map_err(|e| Error::doc(path, e))?;

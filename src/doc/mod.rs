@@ -11,6 +11,7 @@ pub mod frontmatter;
 pub mod markers;
 pub mod refresh;
 pub mod render;
+pub mod stale;
 
 /// Why a document cannot be used as it is. Every variant names the line
 /// (1-based) so the person can find it; the file is never changed.

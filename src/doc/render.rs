@@ -9,6 +9,7 @@ use crate::config::{Goal, Me, OTHER_KEY};
 use crate::doc::asks::Ask;
 use crate::doc::frontmatter::{self, FrontMatter, Status};
 use crate::doc::markers;
+use crate::doc::stale::{with_kept, Stale};
 use crate::period::{self, Period};
 use crate::scan::{Folded, RepoActivity};
 pub use crate::template::escape_markdown;
@@ -31,6 +32,8 @@ pub struct Draft<'a> {
     pub asks: &'a [Ask],
     /// When the activity was computed (recorded as `scanned`).
     pub scanned: DateTime<FixedOffset>,
+    /// What blocks showed for repositories that cannot be read now, kept.
+    pub stale: &'a Stale,
 }
 
 /// The template context of a new update.
@@ -50,7 +53,11 @@ pub fn context(d: &Draft) -> RenderContext {
             due_long: g.due.map(period::long_date),
             success: g.success.clone(),
             risk: g.risk.clone(),
-            activity: activity_markdown(a, &no_goal_activity_note(&since_short)),
+            activity: with_kept(
+                activity_markdown(a, &no_goal_activity_note(&since_short)),
+                d.stale.get(&g.id),
+                a.repos.is_empty(),
+            ),
             commits: a.commits(),
         })
         .collect();
@@ -63,9 +70,10 @@ pub fn context(d: &Draft) -> RenderContext {
         date_long: period::long_date(p.date),
         period: PeriodContext::new(p.date, p.since, p.until),
         other: OtherContext {
-            activity: activity_markdown(
-                &d.attribution.other,
-                &no_other_activity_note(&since_short),
+            activity: with_kept(
+                activity_markdown(&d.attribution.other, &no_other_activity_note(&since_short)),
+                d.stale.get(OTHER_KEY),
+                d.attribution.other.repos.is_empty(),
             ),
             commits: d.attribution.other.commits(),
         },

@@ -1,0 +1,119 @@
+//! What a block showed for a repository that cannot be read now (unmounted,
+//! being re-cloned): kept on refresh, marked, rather than replaced by "no
+//! commits". Pure: the old doc's text in, the lines to keep out.
+
+use std::collections::BTreeMap;
+
+use super::{frontmatter, markers, DocError};
+use crate::template::escape_markdown;
+
+/// For each block key, the old lines to keep (a repository's group: its head
+/// line, marked, and the commit lines under it).
+pub type Stale = BTreeMap<String, Vec<String>>;
+
+/// The words that mark a kept group; a group already marked keeps its mark
+/// (and the day it was first kept).
+const MARK: &str = " — kept from an earlier refresh: ";
+
+/// The groups of `repos` in every block of `old`, marked as not read on
+/// `when` (`24 Nov`).
+pub fn stale_groups(old: &str, repos: &[String], when: &str) -> Result<Stale, DocError> {
+    let (_, _, body) = frontmatter::split(old)?;
+    let outline = markers::outline(old, body)?;
+    let mut out = Stale::new();
+    for b in outline.blocks()? {
+        let mut kept = Vec::new();
+        let mut current: Option<&String> = None;
+        for line in old[b.content()].lines() {
+            if line.starts_with("- ") {
+                current = repos.iter().find(|r| is_head_of(line, r));
+                if let Some(repo) = current {
+                    kept.push(marked(line, repo, when));
+                }
+            } else if current.is_some() && line.starts_with("  ") {
+                kept.push(line.to_string());
+            } else {
+                current = None;
+            }
+        }
+        if !kept.is_empty() {
+            out.insert(b.key.clone(), kept);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether `line` is the head of `repo`'s group (`- 3 commits in search, +1 −2`).
+fn is_head_of(line: &str, repo: &str) -> bool {
+    let name = escape_markdown(repo);
+    line.split_once(" in ")
+        .is_some_and(|(_, rest)| rest.starts_with(&format!("{name}, +")))
+}
+
+fn marked(line: &str, repo: &str, when: &str) -> String {
+    if line.contains(MARK) {
+        return line.to_string();
+    }
+    format!(
+        "{line}{MARK}{} could not be read on {when}",
+        escape_markdown(repo)
+    )
+}
+
+/// `fresh` block lines with the kept ones after them. A block whose fresh
+/// part is only the "no commits" note (`fresh_empty`) shows the kept lines
+/// alone.
+pub fn with_kept(fresh: String, kept: Option<&Vec<String>>, fresh_empty: bool) -> String {
+    match kept {
+        Some(k) if !k.is_empty() => {
+            let kept = k.join("\n");
+            if fresh_empty {
+                kept
+            } else {
+                format!("{fresh}\n{kept}")
+            }
+        }
+        _ => fresh,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OLD: &str = "+++\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00Z\nuntil = 2026-11-24T00:00:00Z\n+++\n# U\n\n<!-- icu:activity g -->\n*On track*\n- 2 commits in search, +3 −1\n  - A (abc1234)\n  - B (def5678)\n- 1 commit in web, +1 −0\n  - C (0123456)\n<!-- /icu:activity -->\n";
+
+    #[test]
+    fn a_missing_repositorys_group_is_kept_and_marked_once() {
+        let s = stale_groups(OLD, &["search".to_string()], "24 Nov").unwrap();
+        assert_eq!(
+            s["g"],
+            [
+                "- 2 commits in search, +3 −1 — kept from an earlier refresh: search could not be read on 24 Nov",
+                "  - A (abc1234)",
+                "  - B (def5678)",
+            ]
+        );
+        // Kept again later: the first mark stays.
+        let again = OLD.replace(
+            "- 2 commits in search, +3 −1\n",
+            &format!("{}\n", s["g"][0]),
+        );
+        let s2 = stale_groups(&again, &["search".to_string()], "8 Dec").unwrap();
+        assert_eq!(s2["g"], s["g"]);
+    }
+
+    #[test]
+    fn other_repositories_and_a_name_that_is_only_a_prefix_are_not_kept() {
+        let s = stale_groups(OLD, &["sea".to_string()], "24 Nov").unwrap();
+        assert!(s.is_empty());
+    }
+
+    #[test]
+    fn kept_lines_follow_the_fresh_ones_or_replace_the_empty_note() {
+        let kept = vec!["- x".to_string()];
+        assert_eq!(with_kept("- y".into(), Some(&kept), false), "- y\n- x");
+        assert_eq!(with_kept("- none".into(), Some(&kept), true), "- x");
+        assert_eq!(with_kept("- y".into(), None, false), "- y");
+    }
+}
