@@ -436,9 +436,7 @@ fn edit(text: &str, f: impl FnOnce(&mut DocumentMut)) -> Result<String, DocError
     if !toml.is_empty() && !toml.ends_with('\n') {
         toml.push('\n');
     }
-    if l.crlf {
-        toml = toml.replace('\n', "\r\n");
-    }
+    let toml = with_old_line_endings(&text[l.toml.clone()], &toml, l.crlf);
     let mut out = String::with_capacity(text.len() + 64);
     out.push_str(&text[..l.toml.start]);
     out.push_str(&toml);
@@ -446,9 +444,59 @@ fn edit(text: &str, f: impl FnOnce(&mut DocumentMut)) -> Result<String, DocError
     Ok(out)
 }
 
+/// `new` (LF-only TOML) with each line ending as the same line had it in
+/// `old`: a line the person wrote keeps its `\n` or `\r\n` even in a front
+/// matter that mixes them; a line icu added or changed gets the doc's own
+/// ending (`crlf`).
+fn with_old_line_endings(old: &str, new: &str, crlf: bool) -> String {
+    use std::collections::{HashMap, VecDeque};
+    let mut endings: HashMap<&str, VecDeque<&str>> = HashMap::new();
+    for line in old.split_inclusive('\n') {
+        let (content, ending) = match line.strip_suffix("\r\n") {
+            Some(c) => (c, "\r\n"),
+            None => (line.strip_suffix('\n').unwrap_or(line), "\n"),
+        };
+        endings.entry(content).or_default().push_back(ending);
+    }
+    let default = if crlf { "\r\n" } else { "\n" };
+    let mut out = String::with_capacity(new.len() + 16);
+    for line in new.split_inclusive('\n') {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        out.push_str(content);
+        if line.ends_with('\n') {
+            let ending = endings
+                .get_mut(content)
+                .and_then(VecDeque::pop_front)
+                .unwrap_or(default);
+            out.push_str(ending);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_the_person_added_keep_their_own_line_endings() {
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
+        // A CRLF doc with one LF line the person added, and the other way.
+        let crlf = "+++\r\ndate = 2026-11-23\r\nsince = 2026-11-09T00:00:00Z\r\nuntil = 2026-11-24T00:00:00Z\r\nnote = \"mine\"\n# a comment\n+++\r\nbody\r\n";
+        let out = mark_sent(crlf, t("2026-11-24T09:00:00Z")).unwrap();
+        assert!(out.contains("note = \"mine\"\n"), "{out:?}");
+        assert!(out.contains("# a comment\n+++"), "{out:?}");
+        assert!(out.contains("date = 2026-11-23\r\n"), "{out:?}");
+        assert!(out.contains("sent = 2026-11-24T09:00:00Z\r\n"), "{out:?}");
+        let lf = "+++\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00Z\nuntil = 2026-11-24T00:00:00Z\r\nnote = \"mine\"\r\n+++\nbody\n";
+        let out = mark_sent(lf, t("2026-11-24T09:00:00Z")).unwrap();
+        assert!(
+            out.contains("until = 2026-11-24T00:00:00Z\r\nnote = \"mine\"\r\n"),
+            "{out:?}"
+        );
+        assert!(out.contains("sent = 2026-11-24T09:00:00Z\n"), "{out:?}");
+        assert!(out.ends_with("+++\nbody\n"));
+    }
 
     fn t(s: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(s).unwrap()
