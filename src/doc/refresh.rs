@@ -76,6 +76,7 @@ pub fn refresh_with(old: &str, fresh: &str, edits: Edits) -> Result<Refreshed, D
     let old_layout = frontmatter::layout(old)?;
     let (old_fm, _, old_body) = frontmatter::split(old)?;
     let old_outline = markers::outline(old, old_body)?;
+    old_outline.check_hidden(&old_fm.listed_keys())?;
     let old_blocks = old_outline.blocks()?;
 
     let (new_fm, _, new_body) = frontmatter::split(fresh)?;
