@@ -1,8 +1,8 @@
 //! Issue 17 item 3: a code fence or an HTML block the person leaves open in
-//! their prose must not hide icu's markers below it. `draft`, `check` and
-//! `export` refuse, name the line where the open construct starts and say
-//! how to close it; the file is left as it was. A closed fence showing a
-//! marker is still text.
+//! their prose must not hide icu's markers below it. `draft`, `check`,
+//! `export` and `send` refuse, name the line where the open construct starts
+//! and say how to close it; the file is left as it was. A closed fence
+//! showing a marker is still text.
 
 use std::fs;
 
@@ -53,6 +53,8 @@ fn refuses_everywhere(opener: &str, close: &str) {
     for args in [
         &["export", "--format", "md"][..],
         &["export", "--format", "md", "--force"],
+        &["send", "--dry-run", "--yes"],
+        &["send", "--dry-run", "--yes", "--force"],
     ] {
         let export = w.icu(args).code(1);
         assert!(stderr(&export).contains(&said), "{args:?}");

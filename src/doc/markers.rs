@@ -148,6 +148,8 @@ pub struct Outline {
     /// an HTML block begun on an earlier line, in order
     /// ([`Outline::check_hidden`] decides which of them are refused).
     pub hidden: Vec<Hidden>,
+    /// The top-level fenced code blocks and HTML blocks, in order.
+    pub containers: Vec<Container>,
 }
 
 /// A line written like a marker (`<!-- icu:` in column 1) that is not one,
@@ -169,6 +171,26 @@ pub struct Container {
     pub line: usize,
     pub end_line: usize,
     pub kind: ContainerKind,
+}
+
+impl Container {
+    /// What ends it, when it runs to the end of the document: `None` when
+    /// something already ends it.
+    pub fn open_end(&self) -> Option<String> {
+        match &self.kind {
+            ContainerKind::Fence {
+                fence,
+                closed: false,
+            } => Some(format!("a {fence} line")),
+            ContainerKind::Html {
+                closer,
+                closed: false,
+                ..
+            } => Some(format!("`{closer}`")),
+            ContainerKind::HtmlToBlank { .. } => Some("a blank line".into()),
+            _ => None,
+        }
+    }
 }
 
 /// What took a marker-like line in, and how the person ends it.
@@ -307,6 +329,7 @@ pub fn outline(text: &str, body_start: usize) -> Result<Outline, DocError> {
         unclosed_fence,
         nodes,
         hidden,
+        containers,
     })
 }
 
