@@ -104,3 +104,24 @@ fn a_closed_fence_showing_a_marker_is_still_text() {
     assert!(out.contains("```\n<!-- icu:activity search -->\n<!-- icu:write an example -->\n```"));
     assert!(!out.contains("<!-- /icu:activity -->"), "{out}");
 }
+
+#[test]
+fn a_fence_left_open_above_a_closed_pair_is_refused_with_its_line() {
+    // The Summary's fence ends at the opener of the pair written in the help
+    // section, and takes in every activity block between them.
+    let (w, line) = open_in_summary("```");
+    let text = w.doc_text() + "\n```\nmake bench\n```\n";
+    fs::write(&w.doc, &text).unwrap();
+    let said = format!("line {line}:");
+    for args in [
+        &["draft", "--no-edit"][..],
+        &["check"],
+        &["export", "--format", "md", "--force"],
+    ] {
+        let a = w.icu(args).code(1);
+        let err = stderr(&a);
+        assert!(err.contains(&said), "{args:?}: {err}");
+        assert!(err.contains("activity block `search`"), "{args:?}: {err}");
+    }
+    assert_eq!(w.doc_text(), text);
+}

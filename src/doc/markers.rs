@@ -523,7 +523,7 @@ impl Outline {
                 ),
                 ContainerKind::Fence { fence, closed: true } => match &h.key {
                     Some(key) if listed.contains(&key.as_str()) && !shown(key) => format!(
-                        "the code block opened here with {fence} runs to line {end} and takes in the activity block `{key}` (line {m}): a fence above line {m} is left open; close it with a {fence} line where its code ends"
+                        "the code block opened here with {fence} runs to line {end} and takes in the activity block `{key}` (line {m}), which the front matter lists: its code must end before line {m}; close it with a {fence} line where its code ends"
                     ),
                     _ => continue,
                 },
