@@ -17,6 +17,7 @@ mod config;
 mod doc_loop;
 mod draft;
 mod export;
+mod fence;
 mod goals;
 mod half_year;
 mod help;

@@ -64,6 +64,7 @@ pub const NOT_CARRIED: &str =
 pub fn check(text: &str) -> Result<CheckReport, DocError> {
     let (fm, _, body) = frontmatter::split(text)?;
     let outline = markers::outline(text, body)?;
+    outline.check_hidden(&fm.listed_keys())?;
     let blocks = outline.blocks()?;
     let help = asks::help_section(&outline);
     let in_help = |line: usize| help.is_some_and(|(s, e)| line >= s && line < e);

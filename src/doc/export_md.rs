@@ -12,8 +12,9 @@ use super::{frontmatter, DocError};
 /// Markdown block before it, so prose right after a block's end must not
 /// become a continuation of the block's last bullet.
 pub fn export_markdown(text: &str) -> Result<String, DocError> {
-    let (_, _, body) = frontmatter::split(text)?;
+    let (fm, _, body) = frontmatter::split(text)?;
     let outline = markers::outline(text, body)?;
+    outline.check_hidden(&fm.listed_keys())?;
     outline.blocks()?;
     let first = outline.lines.line_of(body);
     let mut out: Vec<&str> = Vec::new();

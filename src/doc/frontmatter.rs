@@ -51,6 +51,16 @@ pub struct FrontMatter {
 }
 
 impl FrontMatter {
+    /// Every block key the front matter says the body holds: the goals icu
+    /// offered and the blocks it recorded.
+    pub fn listed_keys(&self) -> Vec<&str> {
+        self.goals
+            .iter()
+            .map(String::as_str)
+            .chain(self.blocks.iter().map(|(k, _)| k.as_str()))
+            .collect()
+    }
+
     /// The recorded hash of block `key`, if any.
     pub fn block_hash(&self, key: &str) -> Option<&str> {
         self.blocks

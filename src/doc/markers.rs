@@ -144,6 +144,71 @@ pub struct Outline {
     /// Every top-level block of the body, in order: what a reader sees there
     /// (the asks are the items of the top-level lists in the help section).
     pub nodes: Vec<Node>,
+    /// Lines written like a marker that comrak sees inside a code block or
+    /// an HTML block begun on an earlier line, in order
+    /// ([`Outline::check_hidden`] decides which of them are refused).
+    pub hidden: Vec<Hidden>,
+    /// The top-level fenced code blocks and HTML blocks, in order.
+    pub containers: Vec<Container>,
+}
+
+/// A line written like a marker (`<!-- icu:` in column 1) that is not one,
+/// because a block begun above it takes it in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hidden {
+    /// 1-based line of the marker-like line.
+    pub line: usize,
+    /// The key, when the line would open an activity block.
+    pub key: Option<String>,
+    /// The block that takes it in.
+    pub by: Container,
+}
+
+/// A top-level block that can take in a line written like a marker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Container {
+    /// Its first and last line (1-based, in the whole text).
+    pub line: usize,
+    pub end_line: usize,
+    pub kind: ContainerKind,
+}
+
+impl Container {
+    /// What ends it, when it runs to the end of the document: `None` when
+    /// something already ends it.
+    pub fn open_end(&self) -> Option<String> {
+        match &self.kind {
+            ContainerKind::Fence {
+                fence,
+                closed: false,
+            } => Some(format!("a {fence} line")),
+            ContainerKind::Html {
+                closer,
+                closed: false,
+                ..
+            } => Some(format!("`{closer}`")),
+            ContainerKind::HtmlToBlank { .. } => Some("a blank line".into()),
+            _ => None,
+        }
+    }
+}
+
+/// What took a marker-like line in, and how the person ends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContainerKind {
+    /// A fenced code block: its fence (```` ``` ````, `~~~~`) and whether
+    /// a closing fence ends it.
+    Fence { fence: String, closed: bool },
+    /// An HTML block that ends at a closing text (`</pre>`, `-->`, `?>`,
+    /// `>`, `]]>`): what opened it, what ends it, and whether its last line
+    /// holds that end (else it runs to the end of the document).
+    Html {
+        opener: String,
+        closer: String,
+        closed: bool,
+    },
+    /// An HTML block that ends at the next blank line (`<div>`, `<span>`).
+    HtmlToBlank { opener: String },
 }
 
 /// A top-level block of the body, as comrak parsed it.
@@ -210,12 +275,16 @@ pub fn outline(text: &str, body_start: usize) -> Result<Outline, DocError> {
     let mut headings = Vec::new();
     let mut unclosed_fence = None;
     let mut nodes = Vec::new();
+    let mut containers = Vec::new();
     for node in root.children() {
         let ast = node.data();
         let start = ast.sourcepos.start;
         let line = start.line + offset;
         if let Some(n) = top_node(node, offset, lines.len()) {
             nodes.push(n);
+        }
+        if let Some(c) = container(node, &lines, text, offset) {
+            containers.push(c);
         }
         match &ast.value {
             NodeValue::HtmlBlock(_) if start.column == 1 && line <= lines.len() => {
@@ -252,13 +321,104 @@ pub fn outline(text: &str, body_start: usize) -> Result<Outline, DocError> {
             _ => {}
         }
     }
+    let hidden = hidden_markers(text, &lines, first_body_line, &markers, &containers);
     Ok(Outline {
         lines,
         markers,
         headings,
         unclosed_fence,
         nodes,
+        hidden,
+        containers,
     })
+}
+
+static HTML_RAW_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[ \t]*<(pre|script|style|textarea)").expect("raw tag regex")
+});
+
+/// The top-level `node` as a block that can take in a marker-like line: a
+/// fenced code block or an HTML block.
+fn container<'a>(
+    node: &'a comrak::nodes::AstNode<'a>,
+    lines: &Lines,
+    text: &str,
+    offset: usize,
+) -> Option<Container> {
+    let pos = node.data().sourcepos;
+    let line = pos.start.line + offset;
+    if line > lines.len() {
+        return None;
+    }
+    let end_line = (pos.end.line + offset).clamp(line, lines.len());
+    let kind = match &node.data().value {
+        NodeValue::CodeBlock(c) if c.fenced => ContainerKind::Fence {
+            fence: char::from(c.fence_char).to_string().repeat(c.fence_length),
+            closed: c.closed,
+        },
+        NodeValue::HtmlBlock(h) => {
+            let first = lines.text(text, line).trim();
+            let (opener, closer) = match h.block_type {
+                1 => {
+                    let tag = HTML_RAW_TAG
+                        .captures(first)
+                        .map_or("pre".to_string(), |c| c[1].to_ascii_lowercase());
+                    (format!("<{tag}>"), format!("</{tag}>"))
+                }
+                2 => ("<!--".into(), "-->".into()),
+                3 => ("<?".into(), "?>".into()),
+                4 => ("<!".into(), ">".into()),
+                5 => ("<![CDATA[".into(), "]]>".into()),
+                _ => {
+                    let opener: String = first.chars().take(40).collect();
+                    return Some(Container {
+                        line,
+                        end_line,
+                        kind: ContainerKind::HtmlToBlank { opener },
+                    });
+                }
+            };
+            let last = lines.text(text, end_line).to_ascii_lowercase();
+            let closed = last.contains(&closer);
+            ContainerKind::Html {
+                opener,
+                closer,
+                closed,
+            }
+        }
+        _ => return None,
+    };
+    Some(Container {
+        line,
+        end_line,
+        kind,
+    })
+}
+
+/// Every line of the body from `first` on written like a marker that is
+/// not a marker because one of `containers` takes it in.
+fn hidden_markers(
+    text: &str,
+    lines: &Lines,
+    first: usize,
+    markers: &[Marker],
+    containers: &[Container],
+) -> Vec<Hidden> {
+    (first..=lines.len())
+        .filter(|n| LOOKS_LIKE_MARKER.is_match(lines.text(text, *n)))
+        .filter(|n| !markers.iter().any(|m| m.line == *n))
+        .filter_map(|n| {
+            let by = containers
+                .iter()
+                .find(|c| c.line < n && n <= c.end_line)?
+                .clone();
+            let key = match parse_marker(lines.text(text, n)) {
+                Some(Kind::Open { key }) => Some(key),
+                _ => None,
+            };
+            Some(Hidden { line: n, key, by })
+        })
+        .collect()
 }
 
 /// What the top-level `node` is, with its lines moved by `offset` and kept
@@ -341,6 +501,50 @@ fn is_key(s: &str) -> bool {
 }
 
 impl Outline {
+    /// Refuses a document where something the person left open hides icu's
+    /// markers from the parser: a marker-like line inside an HTML block, or
+    /// inside a code fence that is never closed, or an activity block of a
+    /// key in `listed` (the front matter's `goals` and `blocks`) found only
+    /// inside a code block. The error names the line where the open block
+    /// starts and says how to end it. A closed fence showing a marker (one
+    /// whose real block is also there, or that icu never listed) is text.
+    pub fn check_hidden(&self, listed: &[&str]) -> Result<(), DocError> {
+        let shown = |key: &str| {
+            self.markers
+                .iter()
+                .any(|m| matches!(&m.kind, Kind::Open { key: k } if k == key))
+        };
+        for h in &self.hidden {
+            let c = &h.by;
+            let (m, end) = (h.line, c.end_line);
+            let message = match &c.kind {
+                ContainerKind::Fence { fence, closed: false } => format!(
+                    "the code block opened here with {fence} is never closed: it runs to the end of the update and hides icu's markers from line {m} on; close it with a {fence} line where its code ends"
+                ),
+                ContainerKind::Fence { fence, closed: true } => match &h.key {
+                    Some(key) if listed.contains(&key.as_str()) && !shown(key) => format!(
+                        "the code block opened here with {fence} runs to line {end} and takes in the activity block `{key}` (line {m}), which the front matter lists: its code must end before line {m}; close it with a {fence} line where its code ends"
+                    ),
+                    _ => continue,
+                },
+                ContainerKind::Html { opener, closer, closed: false } => format!(
+                    "`{opener}` opened here is never closed: it runs to the end of the update and hides icu's markers from line {m} on; close it with `{closer}`"
+                ),
+                ContainerKind::Html { opener, closer, closed: true } => format!(
+                    "`{opener}` opened here is not closed before line {m}, so it hides icu's marker there; close it with `{closer}` above line {m}"
+                ),
+                ContainerKind::HtmlToBlank { opener } => format!(
+                    "the HTML block opened here (`{opener}`) goes on to the next blank line and hides icu's marker on line {m}; leave a blank line above line {m}"
+                ),
+            };
+            return Err(DocError::Marker {
+                line: c.line,
+                message,
+            });
+        }
+        Ok(())
+    }
+
     /// The generated blocks, in document order, after checking that every
     /// opening marker has its end, none is nested, and no key repeats.
     pub fn blocks(&self) -> Result<Vec<Block>, DocError> {
@@ -509,5 +713,56 @@ mod tests {
                 (7, 2, "Setext")
             ]
         );
+    }
+
+    fn hidden_at(text: &str, listed: &[&str]) -> Option<usize> {
+        outline(text, 0)
+            .unwrap()
+            .check_hidden(listed)
+            .err()
+            .map(|e| e.line())
+    }
+
+    #[test]
+    fn open_blocks_that_hide_markers_are_refused_at_their_first_line() {
+        let tail =
+            "\n## A\n<!-- icu:write W -->\n<!-- icu:activity a -->\n- x\n<!-- /icu:activity -->\n";
+        let cases = [
+            ("```", "```"),
+            ("~~~~", "~~~~"),
+            ("<pre>", "</pre>"),
+            ("<script>", "</script>"),
+            ("<style>", "</style>"),
+            ("<!-- note", "-->"),
+            ("<?php", "?>"),
+            ("<![CDATA[", "]]>"),
+            ("<div>", ""),
+        ];
+        for (open, close) in cases {
+            let t = format!("# S\n<!-- icu:write S -->\nDone.\n{open}{tail}");
+            assert_eq!(hidden_at(&t, &["a"]), Some(4), "{open}");
+            // Closed, and a blank line, before the markers: fine.
+            let closed = format!("# S\nDone.\n{open}\n{close}\n{tail}");
+            assert_eq!(hidden_at(&closed, &["a"]), None, "{open} closed");
+        }
+    }
+
+    #[test]
+    fn a_closed_fence_may_show_markers_but_not_take_in_a_listed_block() {
+        let example = "```\n<!-- icu:activity a -->\n<!-- icu:write X -->\n```\n\n<!-- icu:activity a -->\n<!-- /icu:activity -->\n";
+        assert_eq!(hidden_at(example, &["a"]), None);
+        // A key icu never listed, or no marker at all: text.
+        assert_eq!(
+            hidden_at("```\n<!-- icu:activity z -->\n```\n", &["a"]),
+            None
+        );
+        assert_eq!(hidden_at("Done.\n```\nlet x;\n", &["a"]), None);
+        // One fence left open above the person's own closed pair: the first
+        // fence ends at the pair's opener and takes in block `a`.
+        let swallowed =
+            "Done.\n```\nx\n<!-- icu:activity a -->\n- y\n<!-- /icu:activity -->\n```\ncode\n```\n";
+        assert_eq!(hidden_at(swallowed, &["a"]), Some(2));
+        let unlisted = hidden_at(swallowed, &[]);
+        assert_eq!(unlisted, None);
     }
 }

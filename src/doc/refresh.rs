@@ -76,6 +76,7 @@ pub fn refresh_with(old: &str, fresh: &str, edits: Edits) -> Result<Refreshed, D
     let old_layout = frontmatter::layout(old)?;
     let (old_fm, _, old_body) = frontmatter::split(old)?;
     let old_outline = markers::outline(old, old_body)?;
+    old_outline.check_hidden(&old_fm.listed_keys())?;
     let old_blocks = old_outline.blocks()?;
 
     let (new_fm, _, new_body) = frontmatter::split(fresh)?;
@@ -212,7 +213,8 @@ fn verify(
     added: &[&Block],
     at: usize,
 ) -> Result<Vec<(String, String)>, DocError> {
-    let blocks = markers::outline(text, body)?.blocks()?;
+    let new = markers::outline(text, body)?;
+    let blocks = new.blocks()?;
     let got: HashSet<&str> = blocks.iter().map(|b| b.key.as_str()).collect();
     let missing = old_blocks
         .iter()
@@ -220,6 +222,9 @@ fn verify(
         .chain(added.iter().map(|b| &b.key))
         .find(|k| !got.contains(k.as_str()));
     let Some(key) = missing else {
+        if let (Err(_), Some(n)) = (new.check_hidden(&[]), added.first()) {
+            return Err(open_at_end(old, &n.key, at));
+        }
         return Ok(blocks
             .iter()
             .map(|b| (b.key.clone(), frontmatter::block_hash(&text[b.content()])))
@@ -239,6 +244,32 @@ fn verify(
             ),
         },
     })
+}
+
+/// The refusal when a goal section added at `at` would be taken in by a
+/// block the person left open at the end of `old` (a fence, `<pre>`, `<!--`).
+fn open_at_end(old: &Outline, key: &str, at: usize) -> DocError {
+    let last = old.lines.len();
+    match old
+        .containers
+        .iter()
+        .rev()
+        .find(|c| c.end_line == last)
+        .and_then(|c| Some((c.line, c.open_end()?)))
+    {
+        Some((line, end)) => DocError::Marker {
+            line,
+            message: format!(
+                "what is opened here is never closed, so icu cannot add the section of goal `{key}` after it; close it with {end}"
+            ),
+        },
+        None => DocError::Marker {
+            line: old.lines.line_of(at).min(last.max(1)),
+            message: format!(
+                "icu cannot add the section of goal `{key}` here as a block; leave a blank line before this line"
+            ),
+        },
+    }
 }
 
 /// Where new goal sections go: after the last goal section (headings deeper
@@ -452,5 +483,24 @@ mod tests {
             refresh(&edited, &doc("- c\n", "- o\n")),
             Err(DocError::EditedBlocks(_))
         ));
+    }
+
+    #[test]
+    fn a_goal_is_not_added_into_a_comment_left_open_at_the_end() {
+        let section = |k: &str| {
+            format!("### {k}\n<!-- icu:write W -->\n\n<!-- icu:activity {k} -->\n- x\n<!-- /icu:activity -->\n")
+        };
+        let old =
+            FM.replace(", \"other\"", "") + "# U\n\n" + &section("a") + "\nNotes:\n<!-- a note\n";
+        let fresh =
+            FM.replace("\"other\"", "\"b\"") + "# U\n\n" + &section("a") + "\n" + &section("b");
+        let open = old.lines().position(|l| l == "<!-- a note").unwrap() + 1;
+        match refresh(&old, &fresh) {
+            Err(DocError::Marker { line, message }) => {
+                assert_eq!(line, open, "{message}");
+                assert!(message.contains("close it with `-->`"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
