@@ -61,9 +61,11 @@ mod walk;
 
 pub use identity::{discover, git_identity};
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::sync::{LazyLock, Once};
+use std::time::{Duration, Instant};
 
 use git2::{Commit as GitCommit, Oid, Repository, RepositoryOpenFlags};
 use regex::Regex;
@@ -223,38 +225,114 @@ pub enum Detail {
     Paths,
 }
 
+/// How long one repository's scan may take, unless `ICU_SCAN_TIMEOUT`
+/// (seconds) says otherwise. A damaged object can make libgit2 spin forever
+/// (see [`scan_all`]); past this, the repository is given up on.
+pub const SCAN_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The longest `ICU_SCAN_TIMEOUT` taken: a day (larger numbers overflow what
+/// a deadline after now can hold).
+const MAX_SCAN_TIMEOUT_SECS: f64 = 86_400.0;
+
+/// `ICU_SCAN_TIMEOUT` read: unset is [`SCAN_TIMEOUT`]; a number of seconds
+/// above 0 and at most a day is taken; anything else is refused with what
+/// is wrong, and the caller says so and uses the default.
+pub fn scan_timeout(value: Option<&str>) -> Result<Duration, String> {
+    let Some(s) = value else {
+        return Ok(SCAN_TIMEOUT);
+    };
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= MAX_SCAN_TIMEOUT_SECS => {
+            Ok(Duration::from_secs_f64(v))
+        }
+        _ => Err(format!(
+            "ICU_SCAN_TIMEOUT=`{s}` is not a number of seconds above 0 and at most 86400; \
+             using the default of {} s",
+            SCAN_TIMEOUT.as_secs()
+        )),
+    }
+}
+
 /// Scans every repository, in parallel (one libgit2 repository per thread).
 /// Results come back in the order of `repos`; a repository that cannot be
 /// opened becomes a warning, and so does each problem met in a repository
 /// that could be scanned (also kept in its [`RepoActivity::warnings`]).
+///
+/// Each repository's scan is bounded by `timeout`: libgit2 1.9 spins forever
+/// on a truncated loose object (its `git_zstream_get_output` takes zlib's
+/// `Z_BUF_ERROR` for "retry with a larger buffer" and loops without input
+/// left), and a crash during `git commit` leaves such files. A repository
+/// not done in time becomes a warning, and the others are still reported.
+/// Its thread cannot be stopped: it is detached, never joined, and dies
+/// with the process.
 pub fn scan_all(
     repos: &[RepoSpec],
     window: TimeWindow,
     me: &Identity<'_>,
     detail: Detail,
+    timeout: Duration,
 ) -> (Vec<RepoActivity>, Vec<ScanWarning>) {
     init_libgit2();
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
-        .clamp(1, 8)
-        .min(repos.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<Result<RepoActivity, ScanWarning>>>> =
-        repos.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(spec) = repos.get(i) else { break };
-                let r = scan_repo(spec, window, me, detail);
-                if let Ok(mut slot) = slots[i].lock() {
-                    *slot = Some(r);
-                }
-            });
+        .clamp(1, 8);
+    let emails: Vec<String> = me.emails.to_vec();
+    let (tx, rx) = mpsc::channel::<(usize, Option<Result<RepoActivity, ScanWarning>>)>();
+    let mut results: Vec<Option<Result<RepoActivity, ScanWarning>>> =
+        repos.iter().map(|_| None).collect();
+    let mut next = 0..repos.len();
+    // The repositories being scanned, and when each started.
+    let mut running: HashMap<usize, Instant> = HashMap::new();
+    loop {
+        while running.len() < threads {
+            let Some(i) = next.next() else { break };
+            let (spec, emails, tx) = (repos[i].clone(), emails.clone(), tx.clone());
+            let spawned = std::thread::Builder::new()
+                .name(format!("scan {}", spec.name))
+                .spawn(move || {
+                    let me = Identity { emails: &emails };
+                    // A panic is reported as this repository's failure.
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        scan_repo(&spec, window, &me, detail)
+                    }));
+                    let _ = tx.send((i, r.ok()));
+                });
+            if spawned.is_ok() {
+                running.insert(i, Instant::now());
+            } else {
+                results[i] = Some(Err(warning(
+                    &repos[i],
+                    "no thread could be started to scan it",
+                )));
+            }
         }
-    });
-    let results = slots.into_iter().map(|s| s.into_inner().ok().flatten());
+        let Some(first_deadline) = running.values().map(|&t| t + timeout).min() else {
+            break;
+        };
+        let wait = first_deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(wait) {
+            Ok((i, r)) => {
+                if running.remove(&i).is_some() {
+                    results[i] = Some(r.unwrap_or_else(|| {
+                        Err(warning(&repos[i], "the scan thread stopped unexpectedly"))
+                    }));
+                }
+            }
+            Err(_) => {
+                let now = Instant::now();
+                let late: Vec<usize> = running
+                    .iter()
+                    .filter(|(_, &t)| t + timeout <= now)
+                    .map(|(&i, _)| i)
+                    .collect();
+                for i in late {
+                    running.remove(&i);
+                    results[i] = Some(Err(warning(&repos[i], gave_up_message(timeout))));
+                }
+            }
+        }
+    }
     let mut activity = Vec::new();
     let mut warnings = Vec::new();
     for (spec, r) in repos.iter().zip(results) {
@@ -268,6 +346,15 @@ pub fn scan_all(
         }
     }
     (activity, warnings)
+}
+
+/// The warning for a repository whose scan missed its deadline.
+fn gave_up_message(timeout: Duration) -> String {
+    format!(
+        "gave up on it after {} s: it may be damaged (`git fsck` in it tells); \
+         its work is not in this update (ICU_SCAN_TIMEOUT sets how long to wait)",
+        timeout.as_secs_f64()
+    )
 }
 
 fn warning(spec: &RepoSpec, message: impl Into<String>) -> ScanWarning {
