@@ -82,3 +82,121 @@ fn a_scan_timeout_that_is_not_a_number_is_said_and_the_default_used() {
             "ICU_SCAN_TIMEOUT=`soon` is not a number of seconds",
         ));
 }
+
+/// A repository `name` with ten commits of mine in the window, `Work 0`
+/// (oldest) to `Work 9`; returns it and their ids, oldest first.
+fn ten_commits(env: &TestEnv, name: &str) -> (Repo, Vec<String>) {
+    let r = env.repo(name);
+    let dates: Vec<String> = (0..10).map(|i| format!("2026-11-20T1{i}:00:00Z")).collect();
+    let messages: Vec<String> = (0..10).map(|i| format!("Work {i}")).collect();
+    let files: Vec<String> = (0..10).map(|i| format!("f{i}.txt")).collect();
+    let ids = (0..10)
+        .map(|i| r.commit(C::mine(&dates[i], &messages[i], &files[i])))
+        .collect();
+    (r, ids)
+}
+
+/// Replaces the file at `p` by `bytes` (object files are read-only).
+fn overwrite(p: &std::path::Path, bytes: &[u8]) {
+    fs::remove_file(p).unwrap_or_else(|e| panic!("{} is not there: {e}", p.display()));
+    fs::write(p, bytes).unwrap();
+}
+
+/// The one pack file of `r` ending in `ext`, after `git repack -ad`.
+fn pack_file(r: &Repo, ext: &str) -> PathBuf {
+    let dir = r.path.join(".git/objects/pack");
+    fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == ext))
+        .unwrap_or_else(|| panic!("no .{ext} in {}", dir.display()))
+}
+
+fn cannot_be_read(r: &Repo, id: &str) -> String {
+    format!(
+        "repo `{}` ({}): commit {} could not be read (",
+        r.name(),
+        r.path.display(),
+        r.short(id)
+    )
+}
+
+#[test]
+fn an_empty_loose_object_or_a_blob_in_place_of_a_commit_is_a_warning_naming_it() {
+    let env = TestEnv::new();
+    let (empty, e_ids) = ten_commits(&env, "empty");
+    overwrite(&loose(&empty, &e_ids[4]), b"");
+    let (swapped, s_ids) = ten_commits(&env, "swapped");
+    let blob = swapped.git(&["rev-parse", "HEAD:f0.txt"]);
+    let blob_bytes = fs::read(loose(&swapped, &blob)).unwrap();
+    overwrite(&loose(&swapped, &s_ids[4]), &blob_bytes);
+    let h = healthy(&env);
+    let cfg = env.config_for(&[&empty, &swapped, &h], "");
+    let a = draft_print(&env, &cfg, "60").success();
+    let (out, err) = (stdout(&a), stderr(&a));
+    for (r, ids) in [(&empty, &e_ids), (&swapped, &s_ids)] {
+        assert!(err.contains(&cannot_be_read(r, &ids[4])), "{err}");
+        // What is in front of the damage is listed.
+        assert!(out.contains(&r.short(&ids[9])), "{out}");
+    }
+    assert!(out.contains("Healthy work"), "{out}");
+}
+
+#[test]
+fn a_pack_without_its_index_or_cut_short_is_a_warning_and_the_others_are_reported() {
+    let env = TestEnv::new();
+    let mut repos = Vec::new();
+    for name in ["no-idx", "short-idx", "short-pack"] {
+        let (r, ids) = ten_commits(&env, name);
+        r.git(&["repack", "-adq"]);
+        if name == "no-idx" {
+            fs::remove_file(pack_file(&r, "idx")).unwrap();
+        } else {
+            let p = pack_file(&r, if name == "short-idx" { "idx" } else { "pack" });
+            let b = fs::read(&p).unwrap();
+            overwrite(&p, &b[..b.len() / 2]);
+        }
+        repos.push((r, ids));
+    }
+    let h = healthy(&env);
+    let mut all: Vec<&Repo> = repos.iter().map(|(r, _)| r).collect();
+    all.push(&h);
+    let cfg = env.config_for(&all, "");
+    let a = draft_print(&env, &cfg, "60").success();
+    let err = stderr(&a);
+    for (r, ids) in &repos {
+        assert!(err.contains(&cannot_be_read(r, &ids[9])), "{err}");
+    }
+    assert!(stdout(&a).contains("Healthy work"), "{}", stdout(&a));
+}
+
+#[test]
+fn a_branch_at_a_blob_a_broken_ref_file_or_a_dangling_ref_is_a_warning_naming_it() {
+    let env = TestEnv::new();
+    let r = env.repo("refs");
+    r.commit(C::mine("2026-11-20T10:00:00Z", "On main", "a.txt"));
+    let blob = r.git(&["rev-parse", "HEAD:a.txt"]);
+    let heads = r.path.join(".git/refs/heads");
+    fs::write(heads.join("at-a-blob"), format!("{blob}\n")).unwrap();
+    fs::write(heads.join("garbage"), "not a ref\n").unwrap();
+    fs::write(heads.join("dangling"), "ref: refs/heads/nowhere\n").unwrap();
+    let cfg = env.config_for(&[&r], "");
+    let a = draft_print(&env, &cfg, "60").success();
+    assert!(stdout(&a).contains("On main"), "{}", stdout(&a));
+    let err = stderr(&a);
+    assert!(
+        err.contains(&format!("repo `refs` ({}): branches ", r.path.display())),
+        "{err}"
+    );
+    for says in [
+        format!(
+            "`at-a-blob` points at {}, a blob, not a commit",
+            r.short(&blob)
+        ),
+        "`garbage` cannot be read (".to_string(),
+        "`dangling` cannot be resolved (".to_string(),
+        "their work was skipped, so work of yours may be missing".to_string(),
+    ] {
+        assert!(err.contains(&says), "{says}: {err}");
+    }
+}

@@ -160,6 +160,11 @@ pub struct RepoActivity {
     /// read, commits of mine whose files could not be compared.
     #[serde(skip)]
     pub warnings: Vec<ScanWarning>,
+    /// Some history could not be read (a damaged object, a branch that leads
+    /// to no commit): work of mine may be missing from `commits`, and the
+    /// warnings say what. A renderer can mark this repository's activity as
+    /// incomplete.
+    pub incomplete: bool,
 }
 
 /// A repository that could not be scanned, or a problem met while scanning
@@ -451,8 +456,10 @@ pub fn scan_repo(
     // The same work on several branches is reported once (see `dedupe`).
     dedupe::fold(&repo, &walk, &mut commits, &mut merges);
 
-    let warnings = unreadable_message(&unreadable.list)
+    let incomplete = unreadable.any();
+    let warnings = broken_refs_message(&unreadable.refs)
         .into_iter()
+        .chain(unreadable_message(&unreadable.list))
         .chain(undiffed_message(&undiffed))
         .map(|m| warning(spec, m))
         .collect();
@@ -465,6 +472,7 @@ pub fn scan_repo(
         visited: walk.visited,
         in_window: walk.in_window.len(),
         warnings,
+        incomplete,
     })
 }
 
@@ -493,6 +501,28 @@ fn unreadable_message(unreadable: &[(Oid, String)]) -> Option<String> {
     Some(format!(
         "{what}, so work of yours may be missing \
          (`git fsck` in the repository shows what is damaged)"
+    ))
+}
+
+/// The warning for branches (or HEAD) that lead to no commit, if any: one
+/// for the repository, naming each.
+fn broken_refs_message(refs: &[(String, String)]) -> Option<String> {
+    if refs.is_empty() {
+        return None;
+    }
+    let each: Vec<String> = refs
+        .iter()
+        .map(|(name, what)| format!("`{name}` {what}"))
+        .collect();
+    let (it, them) = if refs.len() == 1 {
+        ("branch", "its work was")
+    } else {
+        ("branches", "their work was")
+    };
+    Some(format!(
+        "{it} {}; {them} skipped, so work of yours may be missing \
+         (`git fsck` in the repository shows what is damaged)",
+        each.join("; ")
     ))
 }
 
@@ -573,6 +603,53 @@ fn describe(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `git ARGS` in `dir`, with a sealed config and fixed dates.
+    fn git(dir: &Path, args: &[&str]) {
+        let ok = std::process::Command::new("git")
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Ada")
+            .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+            .env("GIT_COMMITTER_NAME", "Ada")
+            .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+            .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
+            .args(args)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+
+    #[test]
+    fn an_activity_with_unreadable_history_says_it_is_incomplete() {
+        let d = tempfile::tempdir().unwrap();
+        git(d.path(), &["init", "-q", "-b", "main"]);
+        git(d.path(), &["commit", "-q", "--allow-empty", "-m", "Work"]);
+        let spec = RepoSpec {
+            path: d.path().to_path_buf(),
+            name: "r".into(),
+            url: None,
+            remotes: true,
+        };
+        let window = TimeWindow {
+            since: 1_763_000_000,
+            until: 1_800_000_000,
+        };
+        let emails = ["ada@example.com".to_string()];
+        let me = Identity { emails: &emails };
+        let scan = || scan_repo(&spec, window, &me, Detail::Full).unwrap();
+        let whole = scan();
+        assert_eq!((whole.commits.len(), whole.incomplete), (1, false));
+        std::fs::write(d.path().join(".git/refs/heads/broken"), "garbage\n").unwrap();
+        let damaged = scan();
+        assert_eq!((damaged.commits.len(), damaged.incomplete), (1, true));
+        assert!(damaged.warnings[0]
+            .message
+            .contains("`broken` cannot be read"));
+    }
 
     #[test]
     fn squash_subjects_give_their_pr() {

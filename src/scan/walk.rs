@@ -124,6 +124,10 @@ impl PartialOrd for Entry {
 pub(super) struct Unreadable {
     pub(super) list: Vec<(Oid, String)>,
     seen: HashSet<Oid>,
+    /// Branches (and HEAD) that lead to no commit: a ref file that cannot
+    /// be parsed, a symbolic ref to nothing, a ref at a blob or a tree; as
+    /// (name, what is wrong). Their work is unseen.
+    pub(super) refs: Vec<(String, String)>,
 }
 
 impl Unreadable {
@@ -132,17 +136,52 @@ impl Unreadable {
             self.list.push((oid, e.message().to_string()));
         }
     }
+
+    fn add_ref(&mut self, name: &str, what: String) {
+        self.refs.push((name.to_string(), what));
+    }
+
+    /// Whether anything was unreadable: the history seen is incomplete.
+    pub(super) fn any(&self) -> bool {
+        !self.list.is_empty() || !self.refs.is_empty()
+    }
 }
 
-/// The tip of the branch `r`, or `None` (and the reason in `unreadable`)
-/// when it cannot be read.
-fn tip(r: &git2::Reference<'_>, unreadable: &mut Unreadable) -> Option<Oid> {
-    match r.peel_to_commit() {
-        Ok(c) => Some(c.id()),
+/// The commit the ref `r` (shown as `name`) leads to, or `None` and the
+/// reason in `unreadable`: a missing or damaged object is an unreadable
+/// commit; a ref that resolves to nothing, or to an object that is not a
+/// commit (a blob, a tree), is a broken ref.
+fn tip(
+    repo: &Repository,
+    r: &git2::Reference<'_>,
+    name: &str,
+    unreadable: &mut Unreadable,
+) -> Option<Oid> {
+    let oid = match r.resolve() {
+        Ok(d) => d.target()?,
         Err(e) => {
-            if let Some(oid) = r.resolve().ok().and_then(|r| r.target()) {
-                unreadable.add(oid, &e);
-            }
+            unreadable.add_ref(name, format!("cannot be resolved ({})", e.message()));
+            return None;
+        }
+    };
+    let obj = match repo.find_object(oid, None) {
+        Ok(o) => o,
+        Err(e) => {
+            unreadable.add(oid, &e);
+            return None;
+        }
+    };
+    match obj.peel_to_commit() {
+        Ok(c) => Some(c.id()),
+        Err(_) => {
+            let kind = obj.kind().map_or("unknown".to_string(), |k| k.to_string());
+            unreadable.add_ref(
+                name,
+                format!(
+                    "points at {}, a {kind}, not a commit",
+                    super::short(&oid.to_string())
+                ),
+            );
             None
         }
     }
@@ -168,6 +207,52 @@ fn split_remote(full: &str, remotes: &[String]) -> Option<(String, String)> {
     Some((remote.to_string(), name.to_string()))
 }
 
+/// The refs under `prefix` (`refs/heads/`). libgit2's ref iterator skips a
+/// loose ref file it cannot parse without a word (git says "ignoring broken
+/// ref"), so the files under `prefix` are listed too, and one the iterator
+/// did not give is a broken ref in `unreadable`.
+fn refs<'r>(
+    repo: &'r Repository,
+    prefix: &str,
+    unreadable: &mut Unreadable,
+) -> Result<Vec<git2::Reference<'r>>, git2::Error> {
+    let mut out = Vec::new();
+    for r in repo.references_glob(&format!("{prefix}*"))? {
+        match r {
+            Ok(r) => out.push(r),
+            Err(e) => unreadable.add_ref(prefix, format!("cannot be read ({})", e.message())),
+        }
+    }
+    let given: HashSet<&[u8]> = out.iter().map(git2::Reference::name_bytes).collect();
+    let mut stack = vec![repo.commondir().join(prefix)];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(path);
+                continue;
+            }
+            let Ok(rel) = path.strip_prefix(repo.commondir()) else {
+                continue;
+            };
+            let name = rel.to_string_lossy().into_owned();
+            if name.ends_with(".lock") || given.contains(name.as_bytes()) {
+                continue;
+            }
+            if let Err(e) = repo.find_reference(&name) {
+                unreadable.add_ref(
+                    name.strip_prefix(prefix).unwrap_or(&name),
+                    format!("cannot be read ({})", e.message()),
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The branches the walk starts from — local (`refs/heads/*`) and, when
 /// `remotes`, remote-tracking (`refs/remotes/*` but symbolic refs such as
 /// `origin/HEAD`) — and HEAD's commit.
@@ -177,12 +262,11 @@ fn branch_tips(
     unreadable: &mut Unreadable,
 ) -> Result<(Vec<Branch>, Option<Oid>), git2::Error> {
     let mut branches = Vec::new();
-    for r in repo.references_glob("refs/heads/*")? {
-        let Ok(r) = r else { continue };
+    for r in refs(repo, "refs/heads/", unreadable)? {
         let Some(name) = r.shorthand().ok().map(str::to_owned) else {
             continue;
         };
-        if let Some(tip) = tip(&r, unreadable) {
+        if let Some(tip) = tip(repo, &r, &name, unreadable) {
             branches.push(Branch {
                 name,
                 on_remote: None,
@@ -200,8 +284,7 @@ fn branch_tips(
                     .collect()
             })
             .unwrap_or_default();
-        for r in repo.references_glob("refs/remotes/*")? {
-            let Ok(r) = r else { continue };
+        for r in refs(repo, "refs/remotes/", unreadable)? {
             if r.kind() != Some(git2::ReferenceType::Direct) {
                 continue;
             }
@@ -213,7 +296,7 @@ fn branch_tips(
             else {
                 continue;
             };
-            if let Some(tip) = tip(&r, unreadable) {
+            if let Some(tip) = tip(repo, &r, &full, unreadable) {
                 let (remote, on_remote) = split_remote(&full, &names).unzip();
                 branches.push(Branch {
                     name: full,
@@ -225,17 +308,23 @@ fn branch_tips(
         }
     }
     // HEAD may be detached, or unborn in an empty repository (no warning).
-    let head = match repo.head() {
-        Ok(h) => match h.peel_to_commit() {
-            Ok(c) => Some(c.id()),
-            Err(e) => {
-                if let Some(oid) = h.target() {
-                    unreadable.add(oid, &e);
-                }
-                None
-            }
+    // On a branch, that branch was read above, and said so if broken.
+    let head = match repo.find_reference("HEAD") {
+        Ok(h) => match h.symbolic_target_bytes() {
+            Some(target) => match repo.find_reference(&String::from_utf8_lossy(target)) {
+                Ok(b) => b
+                    .resolve()
+                    .ok()
+                    .and_then(|d| d.target())
+                    .filter(|oid| branches.iter().any(|b| b.tip == *oid)),
+                Err(_) => None,
+            },
+            None => tip(repo, &h, "HEAD", unreadable),
         },
-        Err(_) => None,
+        Err(e) => {
+            unreadable.add_ref("HEAD", format!("cannot be read ({})", e.message()));
+            None
+        }
     };
     Ok((branches, head))
 }
