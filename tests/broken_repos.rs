@@ -200,3 +200,55 @@ fn a_branch_at_a_blob_a_broken_ref_file_or_a_dangling_ref_is_a_warning_naming_it
         assert!(err.contains(&says), "{says}: {err}");
     }
 }
+
+/// Writes a commit object as given, unchecked (`git hash-object --literally`).
+fn write_literal_commit(r: &Repo, text: &str) -> String {
+    let p = r.path.join("literal-commit");
+    fs::write(&p, text).unwrap();
+    let id = r.git(&[
+        "hash-object",
+        "-t",
+        "commit",
+        "-w",
+        "--literally",
+        "literal-commit",
+    ]);
+    fs::remove_file(&p).unwrap();
+    id
+}
+
+#[test]
+fn a_commit_whose_date_overflows_is_out_of_the_window_and_the_history_below_is_walked() {
+    let env = TestEnv::new();
+    let r = env.repo("overflow");
+    r.commit(C::mine(
+        "2026-11-18T10:00:00Z",
+        "Below the bad date",
+        "a.txt",
+    ));
+    let parent = r.commit(C::mine("2026-11-19T10:00:00Z", "Just below", "b.txt"));
+    let tree = r.git(&["rev-parse", "HEAD^{tree}"]);
+    let huge = "99999999999999999999 +0000";
+    let bad = write_literal_commit(
+        &r,
+        &format!(
+            "tree {tree}\nparent {parent}\nauthor Ada Lovelace <{ME}> {huge}\n\
+             committer Ada Lovelace <{ME}> {huge}\n\nFrom beyond time\n",
+            ME = crate::common::ME
+        ),
+    );
+    r.git(&["update-ref", "refs/heads/main", &bad]);
+    r.commit(C::mine("2026-11-20T10:00:00Z", "On top", "c.txt"));
+    // git shows all of them.
+    assert!(r
+        .git(&["log", "--format=%s"])
+        .contains("Below the bad date"));
+    let cfg = env.config_for(&[&r], "");
+    let a = draft_print(&env, &cfg, "60").success();
+    let (out, err) = (stdout(&a), stderr(&a));
+    for s in ["On top", "Just below", "Below the bad date"] {
+        assert!(out.contains(s), "{s}: {out}");
+    }
+    assert!(!out.contains("From beyond time"), "{out}");
+    assert!(!err.contains("could not be read"), "{err}");
+}

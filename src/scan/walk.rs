@@ -166,6 +166,8 @@ fn tip(
     };
     let obj = match repo.find_object(oid, None) {
         Ok(o) => o,
+        // A commit libgit2 will not parse (a date beyond i64) is walked on.
+        Err(_) if raw_commit(repo, oid).is_some() => return Some(oid),
         Err(e) => {
             unreadable.add(oid, &e);
             return None;
@@ -329,6 +331,56 @@ fn branch_tips(
     Ok((branches, head))
 }
 
+/// A commit as the walk needs it: its committer time and its parents.
+struct Node {
+    time: i64,
+    parents: Vec<Oid>,
+}
+
+/// The committer time the walk gives a commit whose date libgit2 cannot
+/// parse (seconds beyond i64, a malformed date): newer than any window, so
+/// it is out of the window, and popped at once so the walk goes on to its
+/// parents — `git log` shows the history below it too.
+const UNPARSABLE_TIME: i64 = i64::MAX;
+
+/// The commit `oid` for the walk. libgit2 refuses to parse a commit whose
+/// date overflows; such a commit is read from its raw object (its `parent`
+/// headers) and given [`UNPARSABLE_TIME`].
+fn read_node(repo: &Repository, oid: Oid) -> Result<Node, git2::Error> {
+    match repo.find_commit(oid) {
+        Ok(c) => Ok(Node {
+            time: c.committer().when().seconds(),
+            parents: c.parent_ids().collect(),
+        }),
+        Err(e) => raw_commit(repo, oid).ok_or(e),
+    }
+}
+
+/// A commit object libgit2 would not parse, read from its headers: `None`
+/// when the object cannot be read or is not a commit (a real damage).
+fn raw_commit(repo: &Repository, oid: Oid) -> Option<Node> {
+    let odb = repo.odb().ok()?;
+    let obj = odb.read(oid).ok()?;
+    if obj.kind() != git2::ObjectType::Commit {
+        return None;
+    }
+    let mut parents = Vec::new();
+    let mut tree = false;
+    for line in obj.data().split(|&b| b == b'\n') {
+        if line.is_empty() {
+            break;
+        }
+        if let Some(hex) = line.strip_prefix(b"parent ") {
+            parents.push(Oid::from_str(std::str::from_utf8(hex).ok()?).ok()?);
+        }
+        tree |= line.starts_with(b"tree ");
+    }
+    tree.then_some(Node {
+        time: UNPARSABLE_TIME,
+        parents,
+    })
+}
+
 /// The walk described in the module docs.
 /// `remotes`: whether remote-tracking branches are seeds too.
 pub(super) fn walk_window(
@@ -346,11 +398,8 @@ pub(super) fn walk_window(
     let mut queued: HashSet<Oid> = HashSet::new();
     for oid in seeds {
         if queued.insert(oid) {
-            match repo.find_commit(oid) {
-                Ok(c) => heap.push(Entry {
-                    time: c.committer().when().seconds(),
-                    oid,
-                }),
+            match read_node(repo, oid) {
+                Ok(n) => heap.push(Entry { time: n.time, oid }),
                 Err(e) => unreadable.add(oid, &e),
             }
         }
@@ -370,8 +419,8 @@ pub(super) fn walk_window(
             break;
         };
         visited += 1;
-        let c = match repo.find_commit(oid) {
-            Ok(c) => c,
+        let node = match read_node(repo, oid) {
+            Ok(n) => n,
             Err(e) => {
                 unreadable.add(oid, &e);
                 continue;
@@ -385,24 +434,21 @@ pub(super) fn walk_window(
         if window.contains(time) {
             in_window.push(oid);
         }
-        let mut ps = Vec::with_capacity(c.parent_count());
-        for i in 0..c.parent_count() {
+        let mut ps = Vec::with_capacity(node.parents.len());
+        for pid in node.parents {
             // A parent that is listed but cannot be read is a missing object
             // (a shallow clone's boundary commits have no parents at all).
-            let p = match c.parent(i) {
+            let p = match read_node(repo, pid) {
                 Ok(p) => p,
                 Err(e) => {
-                    if let Ok(pid) = c.parent_id(i) {
-                        unreadable.add(pid, &e);
-                    }
+                    unreadable.add(pid, &e);
                     continue;
                 }
             };
-            let pid = p.id();
             ps.push(pid);
             if queued.insert(pid) {
                 heap.push(Entry {
-                    time: p.committer().when().seconds(),
+                    time: p.time,
                     oid: pid,
                 });
             }
