@@ -252,3 +252,58 @@ fn a_commit_whose_date_overflows_is_out_of_the_window_and_the_history_below_is_w
     assert!(!out.contains("From beyond time"), "{out}");
     assert!(!err.contains("could not be read"), "{err}");
 }
+
+#[test]
+fn a_replaced_commit_is_read_as_git_log_reads_it() {
+    let env = TestEnv::new();
+    let r = env.repo("replaced");
+    r.commit(C::mine("2026-11-18T10:00:00Z", "Base", "a.txt"));
+    let old = r.commit(C::mine("2026-11-19T10:00:00Z", "Original subject", "b.txt"));
+    r.commit(C::mine("2026-11-20T10:00:00Z", "On top", "c.txt"));
+    // The same commit with another message, put in its place.
+    let raw = r.git(&["cat-file", "commit", &old]);
+    let new = write_literal_commit(
+        &r,
+        &format!("{}\n", raw.replace("Original subject", "Rewritten subject")),
+    );
+    r.git(&["replace", &old, &new]);
+    let shown = r.git(&["log", "--format=%h %s"]);
+    assert!(
+        shown.contains(&format!("{} Rewritten subject", r.short(&old))),
+        "{shown}"
+    );
+    let cfg = env.config_for(&[&r], "");
+    let a = draft_print(&env, &cfg, "60").success();
+    let out = stdout(&a);
+    assert!(
+        out.contains(&format!("Rewritten subject ({})", r.short(&old))),
+        "{out}"
+    );
+    assert!(!out.contains("Original subject"), "{out}");
+    assert!(out.contains("Base") && out.contains("On top"), "{out}");
+}
+
+#[test]
+fn a_replacement_that_drops_the_parents_hides_the_history_below_as_in_git_log() {
+    let env = TestEnv::new();
+    let r = env.repo("grafted");
+    r.commit(C::mine(
+        "2026-11-18T10:00:00Z",
+        "Hidden by the graft",
+        "a.txt",
+    ));
+    r.commit(C::mine("2026-11-19T10:00:00Z", "Grafted root", "b.txt"));
+    r.commit(C::mine("2026-11-20T10:00:00Z", "On top", "c.txt"));
+    r.git(&["replace", "--graft", "HEAD~1"]);
+    assert!(!r
+        .git(&["log", "--format=%s"])
+        .contains("Hidden by the graft"));
+    let cfg = env.config_for(&[&r], "");
+    let a = draft_print(&env, &cfg, "60").success();
+    let out = stdout(&a);
+    assert!(
+        out.contains("Grafted root") && out.contains("On top"),
+        "{out}"
+    );
+    assert!(!out.contains("Hidden by the graft"), "{out}");
+}

@@ -411,7 +411,7 @@ pub fn scan_repo(
     let mut commits = Vec::new();
     let mut merges = Vec::new();
     for &oid in &walk.in_window {
-        let c = match repo.find_commit(oid) {
+        let c = match repo.find_commit(walk.content_of(oid)) {
             Ok(c) => c,
             Err(e) => {
                 unreadable.add(oid, &e);
@@ -433,7 +433,13 @@ pub fn scan_repo(
             undiffed.push((short(&oid.to_string()), e.message().to_string()));
             Default::default()
         });
-        commits.push(describe(&c, mailmap.as_ref(), changed));
+        let mut commit = describe(&c, mailmap.as_ref(), changed);
+        // A replaced commit is shown under its own id, as `git log` does.
+        if c.id() != oid {
+            commit.id = oid.to_string();
+            commit.short = short(&commit.id);
+        }
+        commits.push(commit);
     }
 
     let branch_of = walk::branch_membership(&walk, &commits);

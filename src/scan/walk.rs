@@ -73,9 +73,18 @@ pub(super) struct Walk {
     pub(super) visited: usize,
     /// Commits that could not be read; the history behind them is unseen.
     pub(super) unreadable: Unreadable,
+    /// `git replace`: replaced commit → its replacement (see [`replacements`]).
+    replace: HashMap<Oid, Oid>,
 }
 
 impl Walk {
+    /// The object to read for the commit `oid`: its replacement when `git
+    /// replace` made one (git shows the replacement's content under the
+    /// replaced commit's id), else itself.
+    pub(super) fn content_of(&self, oid: Oid) -> Oid {
+        self.replace.get(&oid).copied().unwrap_or(oid)
+    }
+
     /// The parents of a commit the walk visited; `None` for one it did not.
     pub(super) fn parents_of(&self, oid: Oid) -> Option<&[Oid]> {
         self.parents.get(&oid).map(Vec::as_slice)
@@ -346,7 +355,12 @@ const UNPARSABLE_TIME: i64 = i64::MAX;
 /// The commit `oid` for the walk. libgit2 refuses to parse a commit whose
 /// date overflows; such a commit is read from its raw object (its `parent`
 /// headers) and given [`UNPARSABLE_TIME`].
-fn read_node(repo: &Repository, oid: Oid) -> Result<Node, git2::Error> {
+fn read_node(
+    repo: &Repository,
+    replace: &HashMap<Oid, Oid>,
+    oid: Oid,
+) -> Result<Node, git2::Error> {
+    let oid = replace.get(&oid).copied().unwrap_or(oid);
     match repo.find_commit(oid) {
         Ok(c) => Ok(Node {
             time: c.committer().when().seconds(),
@@ -389,6 +403,7 @@ pub(super) fn walk_window(
     remotes: bool,
 ) -> Result<Walk, git2::Error> {
     let mut unreadable = Unreadable::default();
+    let replace = replacements(repo);
     let (branches, head) = branch_tips(repo, remotes, &mut unreadable)?;
     let mut seeds: Vec<Oid> = branches.iter().map(|b| b.tip).collect();
     seeds.extend(head);
@@ -398,7 +413,7 @@ pub(super) fn walk_window(
     let mut queued: HashSet<Oid> = HashSet::new();
     for oid in seeds {
         if queued.insert(oid) {
-            match read_node(repo, oid) {
+            match read_node(repo, &replace, oid) {
                 Ok(n) => heap.push(Entry { time: n.time, oid }),
                 Err(e) => unreadable.add(oid, &e),
             }
@@ -419,7 +434,7 @@ pub(super) fn walk_window(
             break;
         };
         visited += 1;
-        let node = match read_node(repo, oid) {
+        let node = match read_node(repo, &replace, oid) {
             Ok(n) => n,
             Err(e) => {
                 unreadable.add(oid, &e);
@@ -438,7 +453,7 @@ pub(super) fn walk_window(
         for pid in node.parents {
             // A parent that is listed but cannot be read is a missing object
             // (a shallow clone's boundary commits have no parents at all).
-            let p = match read_node(repo, pid) {
+            let p = match read_node(repo, &replace, pid) {
                 Ok(p) => p,
                 Err(e) => {
                     unreadable.add(pid, &e);
@@ -465,7 +480,38 @@ pub(super) fn walk_window(
         head,
         visited,
         unreadable,
+        replace,
     })
+}
+
+/// `git replace`: each `refs/replace/<id>` makes git read the commit `<id>`
+/// as the object the ref points at (its message, tree and parents), under
+/// the id `<id>`, unless `core.useReplaceRefs` is false. libgit2 1.9 knows
+/// nothing of them, so the walk maps ids itself: one lookup per commit read,
+/// in a map that is empty in almost every repository.
+fn replacements(repo: &Repository) -> HashMap<Oid, Oid> {
+    let mut map = HashMap::new();
+    let honoured = repo
+        .config()
+        .and_then(|c| c.get_bool("core.useReplaceRefs"))
+        .unwrap_or(true);
+    if !honoured {
+        return map;
+    }
+    let Ok(refs) = repo.references_glob("refs/replace/*") else {
+        return map;
+    };
+    for r in refs.flatten() {
+        let replaced = r
+            .name()
+            .ok()
+            .and_then(|n| n.strip_prefix("refs/replace/"))
+            .and_then(|hex| Oid::from_str(hex).ok());
+        if let (Some(from), Some(to)) = (replaced, r.target()) {
+            map.insert(from, to);
+        }
+    }
+    map
 }
 
 /// Which branches each of `commits` is on, by the names a goal's `branches`
@@ -755,6 +801,7 @@ mod tests {
                 head: None,
                 visited: 0,
                 unreadable: Unreadable::default(),
+                replace: HashMap::new(),
             };
             for m in merges {
                 prop_assert_eq!(brought_in(&walk, m), brought_in_exhaustive(&walk, m));
