@@ -52,6 +52,17 @@
 //! mine whose files cannot be compared are kept, without files or line
 //! counts, and one warning names them. A shallow clone's boundary is not
 //! damage: libgit2 reads `.git/shallow` and gives those commits no parents.
+//! A branch that leads to no commit (a ref file libgit2 cannot parse, a
+//! symbolic ref to nothing, a ref at a blob) is a warning naming it, and
+//! [`RepoActivity::incomplete`] says some history went unread. A commit
+//! whose date libgit2 cannot parse is walked through, out of the window
+//! (see `walk`). A repository whose scan does not end in time (libgit2 spins
+//! on a truncated loose object) is given up on: see [`scan_all`].
+//!
+//! # `git replace`
+//!
+//! libgit2 1.9 ignores `refs/replace/*`; the walk maps each commit it reads
+//! to its replacement, as `git log` does (see `walk`).
 
 mod dedupe;
 mod diff;
