@@ -233,6 +233,7 @@ mod tests {
             visited: 2,
             in_window: 2,
             warnings: vec![],
+            incomplete: false,
         };
         let at = attribute(&[a, b], &[repo]);
         assert_eq!(at.goals[0].commits(), 1);

@@ -12,6 +12,7 @@ mod common;
 
 mod architecture;
 mod bad_input;
+mod broken_repos;
 mod cli;
 mod config;
 mod doc_loop;

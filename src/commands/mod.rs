@@ -187,7 +187,13 @@ impl Ctx {
         let me = Identity {
             emails: &cfg.me.emails,
         };
-        let (repos, warnings) = scan::scan_all(&cfg.repos, period.window_at(self.now), &me, detail);
+        let timeout = scan::scan_timeout(self.env.vars.get("ICU_SCAN_TIMEOUT").map(String::as_str))
+            .unwrap_or_else(|m| {
+                self.term.warn(&m);
+                scan::SCAN_TIMEOUT
+            });
+        let (repos, warnings) =
+            scan::scan_all(&cfg.repos, period.window_at(self.now), &me, detail, timeout);
         for w in &warnings {
             self.term.warn(&w.to_string());
         }

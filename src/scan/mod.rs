@@ -52,6 +52,17 @@
 //! mine whose files cannot be compared are kept, without files or line
 //! counts, and one warning names them. A shallow clone's boundary is not
 //! damage: libgit2 reads `.git/shallow` and gives those commits no parents.
+//! A branch that leads to no commit (a ref file libgit2 cannot parse, a
+//! symbolic ref to nothing, a ref at a blob) is a warning naming it, and
+//! [`RepoActivity::incomplete`] says some history went unread. A commit
+//! whose date libgit2 cannot parse is walked through, out of the window
+//! (see `walk`). A repository whose scan does not end in time (libgit2 spins
+//! on a truncated loose object) is given up on: see [`scan_all`].
+//!
+//! # `git replace`
+//!
+//! libgit2 1.9 ignores `refs/replace/*`; the walk maps each commit it reads
+//! to its replacement, as `git log` does (see `walk`).
 
 mod dedupe;
 mod diff;
@@ -61,9 +72,11 @@ mod walk;
 
 pub use identity::{discover, git_identity};
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::sync::{LazyLock, Once};
+use std::time::{Duration, Instant};
 
 use git2::{Commit as GitCommit, Oid, Repository, RepositoryOpenFlags};
 use regex::Regex;
@@ -158,6 +171,11 @@ pub struct RepoActivity {
     /// read, commits of mine whose files could not be compared.
     #[serde(skip)]
     pub warnings: Vec<ScanWarning>,
+    /// Some history could not be read (a damaged object, a branch that leads
+    /// to no commit): work of mine may be missing from `commits`, and the
+    /// warnings say what. A renderer can mark this repository's activity as
+    /// incomplete.
+    pub incomplete: bool,
 }
 
 /// A repository that could not be scanned, or a problem met while scanning
@@ -223,38 +241,114 @@ pub enum Detail {
     Paths,
 }
 
+/// How long one repository's scan may take, unless `ICU_SCAN_TIMEOUT`
+/// (seconds) says otherwise. A damaged object can make libgit2 spin forever
+/// (see [`scan_all`]); past this, the repository is given up on.
+pub const SCAN_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The longest `ICU_SCAN_TIMEOUT` taken: a day (larger numbers overflow what
+/// a deadline after now can hold).
+const MAX_SCAN_TIMEOUT_SECS: f64 = 86_400.0;
+
+/// `ICU_SCAN_TIMEOUT` read: unset is [`SCAN_TIMEOUT`]; a number of seconds
+/// above 0 and at most a day is taken; anything else is refused with what
+/// is wrong, and the caller says so and uses the default.
+pub fn scan_timeout(value: Option<&str>) -> Result<Duration, String> {
+    let Some(s) = value else {
+        return Ok(SCAN_TIMEOUT);
+    };
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= MAX_SCAN_TIMEOUT_SECS => {
+            Ok(Duration::from_secs_f64(v))
+        }
+        _ => Err(format!(
+            "ICU_SCAN_TIMEOUT=`{s}` is not a number of seconds above 0 and at most 86400; \
+             using the default of {} s",
+            SCAN_TIMEOUT.as_secs()
+        )),
+    }
+}
+
 /// Scans every repository, in parallel (one libgit2 repository per thread).
 /// Results come back in the order of `repos`; a repository that cannot be
 /// opened becomes a warning, and so does each problem met in a repository
 /// that could be scanned (also kept in its [`RepoActivity::warnings`]).
+///
+/// Each repository's scan is bounded by `timeout`: libgit2 1.9 spins forever
+/// on a truncated loose object (its `git_zstream_get_output` takes zlib's
+/// `Z_BUF_ERROR` for "retry with a larger buffer" and loops without input
+/// left), and a crash during `git commit` leaves such files. A repository
+/// not done in time becomes a warning, and the others are still reported.
+/// Its thread cannot be stopped: it is detached, never joined, and dies
+/// with the process.
 pub fn scan_all(
     repos: &[RepoSpec],
     window: TimeWindow,
     me: &Identity<'_>,
     detail: Detail,
+    timeout: Duration,
 ) -> (Vec<RepoActivity>, Vec<ScanWarning>) {
     init_libgit2();
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
-        .clamp(1, 8)
-        .min(repos.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<Result<RepoActivity, ScanWarning>>>> =
-        repos.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(spec) = repos.get(i) else { break };
-                let r = scan_repo(spec, window, me, detail);
-                if let Ok(mut slot) = slots[i].lock() {
-                    *slot = Some(r);
-                }
-            });
+        .clamp(1, 8);
+    let emails: Vec<String> = me.emails.to_vec();
+    let (tx, rx) = mpsc::channel::<(usize, Option<Result<RepoActivity, ScanWarning>>)>();
+    let mut results: Vec<Option<Result<RepoActivity, ScanWarning>>> =
+        repos.iter().map(|_| None).collect();
+    let mut next = 0..repos.len();
+    // The repositories being scanned, and when each started.
+    let mut running: HashMap<usize, Instant> = HashMap::new();
+    loop {
+        while running.len() < threads {
+            let Some(i) = next.next() else { break };
+            let (spec, emails, tx) = (repos[i].clone(), emails.clone(), tx.clone());
+            let spawned = std::thread::Builder::new()
+                .name(format!("scan {}", spec.name))
+                .spawn(move || {
+                    let me = Identity { emails: &emails };
+                    // A panic is reported as this repository's failure.
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        scan_repo(&spec, window, &me, detail)
+                    }));
+                    let _ = tx.send((i, r.ok()));
+                });
+            if spawned.is_ok() {
+                running.insert(i, Instant::now());
+            } else {
+                results[i] = Some(Err(warning(
+                    &repos[i],
+                    "no thread could be started to scan it",
+                )));
+            }
         }
-    });
-    let results = slots.into_iter().map(|s| s.into_inner().ok().flatten());
+        let Some(first_deadline) = running.values().map(|&t| t + timeout).min() else {
+            break;
+        };
+        let wait = first_deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(wait) {
+            Ok((i, r)) => {
+                if running.remove(&i).is_some() {
+                    results[i] = Some(r.unwrap_or_else(|| {
+                        Err(warning(&repos[i], "the scan thread stopped unexpectedly"))
+                    }));
+                }
+            }
+            Err(_) => {
+                let now = Instant::now();
+                let late: Vec<usize> = running
+                    .iter()
+                    .filter(|(_, &t)| t + timeout <= now)
+                    .map(|(&i, _)| i)
+                    .collect();
+                for i in late {
+                    running.remove(&i);
+                    results[i] = Some(Err(warning(&repos[i], gave_up_message(timeout))));
+                }
+            }
+        }
+    }
     let mut activity = Vec::new();
     let mut warnings = Vec::new();
     for (spec, r) in repos.iter().zip(results) {
@@ -268,6 +362,15 @@ pub fn scan_all(
         }
     }
     (activity, warnings)
+}
+
+/// The warning for a repository whose scan missed its deadline.
+fn gave_up_message(timeout: Duration) -> String {
+    format!(
+        "gave up on it after {} s: it may be damaged (`git fsck` in it tells); \
+         its work is not in this update (ICU_SCAN_TIMEOUT sets how long to wait)",
+        timeout.as_secs_f64()
+    )
 }
 
 fn warning(spec: &RepoSpec, message: impl Into<String>) -> ScanWarning {
@@ -319,7 +422,7 @@ pub fn scan_repo(
     let mut commits = Vec::new();
     let mut merges = Vec::new();
     for &oid in &walk.in_window {
-        let c = match repo.find_commit(oid) {
+        let c = match repo.find_commit(walk.content_of(oid)) {
             Ok(c) => c,
             Err(e) => {
                 unreadable.add(oid, &e);
@@ -341,7 +444,13 @@ pub fn scan_repo(
             undiffed.push((short(&oid.to_string()), e.message().to_string()));
             Default::default()
         });
-        commits.push(describe(&c, mailmap.as_ref(), changed));
+        let mut commit = describe(&c, mailmap.as_ref(), changed);
+        // A replaced commit is shown under its own id, as `git log` does.
+        if c.id() != oid {
+            commit.id = oid.to_string();
+            commit.short = short(&commit.id);
+        }
+        commits.push(commit);
     }
 
     let branch_of = walk::branch_membership(&walk, &commits);
@@ -364,8 +473,10 @@ pub fn scan_repo(
     // The same work on several branches is reported once (see `dedupe`).
     dedupe::fold(&repo, &walk, &mut commits, &mut merges);
 
-    let warnings = unreadable_message(&unreadable.list)
+    let incomplete = unreadable.any();
+    let warnings = broken_refs_message(&unreadable.refs)
         .into_iter()
+        .chain(unreadable_message(&unreadable.list))
         .chain(undiffed_message(&undiffed))
         .map(|m| warning(spec, m))
         .collect();
@@ -378,6 +489,7 @@ pub fn scan_repo(
         visited: walk.visited,
         in_window: walk.in_window.len(),
         warnings,
+        incomplete,
     })
 }
 
@@ -406,6 +518,28 @@ fn unreadable_message(unreadable: &[(Oid, String)]) -> Option<String> {
     Some(format!(
         "{what}, so work of yours may be missing \
          (`git fsck` in the repository shows what is damaged)"
+    ))
+}
+
+/// The warning for branches (or HEAD) that lead to no commit, if any: one
+/// for the repository, naming each.
+fn broken_refs_message(refs: &[(String, String)]) -> Option<String> {
+    if refs.is_empty() {
+        return None;
+    }
+    let each: Vec<String> = refs
+        .iter()
+        .map(|(name, what)| format!("`{name}` {what}"))
+        .collect();
+    let (it, them) = if refs.len() == 1 {
+        ("branch", "its work was")
+    } else {
+        ("branches", "their work was")
+    };
+    Some(format!(
+        "{it} {}; {them} skipped, so work of yours may be missing \
+         (`git fsck` in the repository shows what is damaged)",
+        each.join("; ")
     ))
 }
 
@@ -486,6 +620,53 @@ fn describe(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `git ARGS` in `dir`, with a sealed config and fixed dates.
+    fn git(dir: &Path, args: &[&str]) {
+        let ok = std::process::Command::new("git")
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Ada")
+            .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+            .env("GIT_COMMITTER_NAME", "Ada")
+            .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+            .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
+            .args(args)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+
+    #[test]
+    fn an_activity_with_unreadable_history_says_it_is_incomplete() {
+        let d = tempfile::tempdir().unwrap();
+        git(d.path(), &["init", "-q", "-b", "main"]);
+        git(d.path(), &["commit", "-q", "--allow-empty", "-m", "Work"]);
+        let spec = RepoSpec {
+            path: d.path().to_path_buf(),
+            name: "r".into(),
+            url: None,
+            remotes: true,
+        };
+        let window = TimeWindow {
+            since: 1_763_000_000,
+            until: 1_800_000_000,
+        };
+        let emails = ["ada@example.com".to_string()];
+        let me = Identity { emails: &emails };
+        let scan = || scan_repo(&spec, window, &me, Detail::Full).unwrap();
+        let whole = scan();
+        assert_eq!((whole.commits.len(), whole.incomplete), (1, false));
+        std::fs::write(d.path().join(".git/refs/heads/broken"), "garbage\n").unwrap();
+        let damaged = scan();
+        assert_eq!((damaged.commits.len(), damaged.incomplete), (1, true));
+        assert!(damaged.warnings[0]
+            .message
+            .contains("`broken` cannot be read"));
+    }
 
     #[test]
     fn squash_subjects_give_their_pr() {

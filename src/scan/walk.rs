@@ -73,9 +73,18 @@ pub(super) struct Walk {
     pub(super) visited: usize,
     /// Commits that could not be read; the history behind them is unseen.
     pub(super) unreadable: Unreadable,
+    /// `git replace`: replaced commit → its replacement (see [`replacements`]).
+    replace: HashMap<Oid, Oid>,
 }
 
 impl Walk {
+    /// The object to read for the commit `oid`: its replacement when `git
+    /// replace` made one (git shows the replacement's content under the
+    /// replaced commit's id), else itself.
+    pub(super) fn content_of(&self, oid: Oid) -> Oid {
+        self.replace.get(&oid).copied().unwrap_or(oid)
+    }
+
     /// The parents of a commit the walk visited; `None` for one it did not.
     pub(super) fn parents_of(&self, oid: Oid) -> Option<&[Oid]> {
         self.parents.get(&oid).map(Vec::as_slice)
@@ -124,6 +133,10 @@ impl PartialOrd for Entry {
 pub(super) struct Unreadable {
     pub(super) list: Vec<(Oid, String)>,
     seen: HashSet<Oid>,
+    /// Branches (and HEAD) that lead to no commit: a ref file that cannot
+    /// be parsed, a symbolic ref to nothing, a ref at a blob or a tree; as
+    /// (name, what is wrong). Their work is unseen.
+    pub(super) refs: Vec<(String, String)>,
 }
 
 impl Unreadable {
@@ -132,17 +145,54 @@ impl Unreadable {
             self.list.push((oid, e.message().to_string()));
         }
     }
+
+    fn add_ref(&mut self, name: &str, what: String) {
+        self.refs.push((name.to_string(), what));
+    }
+
+    /// Whether anything was unreadable: the history seen is incomplete.
+    pub(super) fn any(&self) -> bool {
+        !self.list.is_empty() || !self.refs.is_empty()
+    }
 }
 
-/// The tip of the branch `r`, or `None` (and the reason in `unreadable`)
-/// when it cannot be read.
-fn tip(r: &git2::Reference<'_>, unreadable: &mut Unreadable) -> Option<Oid> {
-    match r.peel_to_commit() {
-        Ok(c) => Some(c.id()),
+/// The commit the ref `r` (shown as `name`) leads to, or `None` and the
+/// reason in `unreadable`: a missing or damaged object is an unreadable
+/// commit; a ref that resolves to nothing, or to an object that is not a
+/// commit (a blob, a tree), is a broken ref.
+fn tip(
+    repo: &Repository,
+    r: &git2::Reference<'_>,
+    name: &str,
+    unreadable: &mut Unreadable,
+) -> Option<Oid> {
+    let oid = match r.resolve() {
+        Ok(d) => d.target()?,
         Err(e) => {
-            if let Some(oid) = r.resolve().ok().and_then(|r| r.target()) {
-                unreadable.add(oid, &e);
-            }
+            unreadable.add_ref(name, format!("cannot be resolved ({})", e.message()));
+            return None;
+        }
+    };
+    let obj = match repo.find_object(oid, None) {
+        Ok(o) => o,
+        // A commit libgit2 will not parse (a date beyond i64) is walked on.
+        Err(_) if raw_commit(repo, oid).is_some() => return Some(oid),
+        Err(e) => {
+            unreadable.add(oid, &e);
+            return None;
+        }
+    };
+    match obj.peel_to_commit() {
+        Ok(c) => Some(c.id()),
+        Err(_) => {
+            let kind = obj.kind().map_or("unknown".to_string(), |k| k.to_string());
+            unreadable.add_ref(
+                name,
+                format!(
+                    "points at {}, a {kind}, not a commit",
+                    super::short(&oid.to_string())
+                ),
+            );
             None
         }
     }
@@ -168,6 +218,52 @@ fn split_remote(full: &str, remotes: &[String]) -> Option<(String, String)> {
     Some((remote.to_string(), name.to_string()))
 }
 
+/// The refs under `prefix` (`refs/heads/`). libgit2's ref iterator skips a
+/// loose ref file it cannot parse without a word (git says "ignoring broken
+/// ref"), so the files under `prefix` are listed too, and one the iterator
+/// did not give is a broken ref in `unreadable`.
+fn refs<'r>(
+    repo: &'r Repository,
+    prefix: &str,
+    unreadable: &mut Unreadable,
+) -> Result<Vec<git2::Reference<'r>>, git2::Error> {
+    let mut out = Vec::new();
+    for r in repo.references_glob(&format!("{prefix}*"))? {
+        match r {
+            Ok(r) => out.push(r),
+            Err(e) => unreadable.add_ref(prefix, format!("cannot be read ({})", e.message())),
+        }
+    }
+    let given: HashSet<&[u8]> = out.iter().map(git2::Reference::name_bytes).collect();
+    let mut stack = vec![repo.commondir().join(prefix)];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(path);
+                continue;
+            }
+            let Ok(rel) = path.strip_prefix(repo.commondir()) else {
+                continue;
+            };
+            let name = rel.to_string_lossy().into_owned();
+            if name.ends_with(".lock") || given.contains(name.as_bytes()) {
+                continue;
+            }
+            if let Err(e) = repo.find_reference(&name) {
+                unreadable.add_ref(
+                    name.strip_prefix(prefix).unwrap_or(&name),
+                    format!("cannot be read ({})", e.message()),
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The branches the walk starts from — local (`refs/heads/*`) and, when
 /// `remotes`, remote-tracking (`refs/remotes/*` but symbolic refs such as
 /// `origin/HEAD`) — and HEAD's commit.
@@ -177,12 +273,11 @@ fn branch_tips(
     unreadable: &mut Unreadable,
 ) -> Result<(Vec<Branch>, Option<Oid>), git2::Error> {
     let mut branches = Vec::new();
-    for r in repo.references_glob("refs/heads/*")? {
-        let Ok(r) = r else { continue };
+    for r in refs(repo, "refs/heads/", unreadable)? {
         let Some(name) = r.shorthand().ok().map(str::to_owned) else {
             continue;
         };
-        if let Some(tip) = tip(&r, unreadable) {
+        if let Some(tip) = tip(repo, &r, &name, unreadable) {
             branches.push(Branch {
                 name,
                 on_remote: None,
@@ -200,8 +295,7 @@ fn branch_tips(
                     .collect()
             })
             .unwrap_or_default();
-        for r in repo.references_glob("refs/remotes/*")? {
-            let Ok(r) = r else { continue };
+        for r in refs(repo, "refs/remotes/", unreadable)? {
             if r.kind() != Some(git2::ReferenceType::Direct) {
                 continue;
             }
@@ -213,7 +307,7 @@ fn branch_tips(
             else {
                 continue;
             };
-            if let Some(tip) = tip(&r, unreadable) {
+            if let Some(tip) = tip(repo, &r, &full, unreadable) {
                 let (remote, on_remote) = split_remote(&full, &names).unzip();
                 branches.push(Branch {
                     name: full,
@@ -225,19 +319,80 @@ fn branch_tips(
         }
     }
     // HEAD may be detached, or unborn in an empty repository (no warning).
-    let head = match repo.head() {
-        Ok(h) => match h.peel_to_commit() {
-            Ok(c) => Some(c.id()),
-            Err(e) => {
-                if let Some(oid) = h.target() {
-                    unreadable.add(oid, &e);
-                }
-                None
-            }
+    // On a branch, that branch was read above, and said so if broken.
+    let head = match repo.find_reference("HEAD") {
+        Ok(h) => match h.symbolic_target_bytes() {
+            Some(target) => match repo.find_reference(&String::from_utf8_lossy(target)) {
+                Ok(b) => b
+                    .resolve()
+                    .ok()
+                    .and_then(|d| d.target())
+                    .filter(|oid| branches.iter().any(|b| b.tip == *oid)),
+                Err(_) => None,
+            },
+            None => tip(repo, &h, "HEAD", unreadable),
         },
-        Err(_) => None,
+        Err(e) => {
+            unreadable.add_ref("HEAD", format!("cannot be read ({})", e.message()));
+            None
+        }
     };
     Ok((branches, head))
+}
+
+/// A commit as the walk needs it: its committer time and its parents.
+struct Node {
+    time: i64,
+    parents: Vec<Oid>,
+}
+
+/// The committer time the walk gives a commit whose date libgit2 cannot
+/// parse (seconds beyond i64, a malformed date): newer than any window, so
+/// it is out of the window, and popped at once so the walk goes on to its
+/// parents — `git log` shows the history below it too.
+const UNPARSABLE_TIME: i64 = i64::MAX;
+
+/// The commit `oid` for the walk. libgit2 refuses to parse a commit whose
+/// date overflows; such a commit is read from its raw object (its `parent`
+/// headers) and given [`UNPARSABLE_TIME`].
+fn read_node(
+    repo: &Repository,
+    replace: &HashMap<Oid, Oid>,
+    oid: Oid,
+) -> Result<Node, git2::Error> {
+    let oid = replace.get(&oid).copied().unwrap_or(oid);
+    match repo.find_commit(oid) {
+        Ok(c) => Ok(Node {
+            time: c.committer().when().seconds(),
+            parents: c.parent_ids().collect(),
+        }),
+        Err(e) => raw_commit(repo, oid).ok_or(e),
+    }
+}
+
+/// A commit object libgit2 would not parse, read from its headers: `None`
+/// when the object cannot be read or is not a commit (a real damage).
+fn raw_commit(repo: &Repository, oid: Oid) -> Option<Node> {
+    let odb = repo.odb().ok()?;
+    let obj = odb.read(oid).ok()?;
+    if obj.kind() != git2::ObjectType::Commit {
+        return None;
+    }
+    let mut parents = Vec::new();
+    let mut tree = false;
+    for line in obj.data().split(|&b| b == b'\n') {
+        if line.is_empty() {
+            break;
+        }
+        if let Some(hex) = line.strip_prefix(b"parent ") {
+            parents.push(Oid::from_str(std::str::from_utf8(hex).ok()?).ok()?);
+        }
+        tree |= line.starts_with(b"tree ");
+    }
+    tree.then_some(Node {
+        time: UNPARSABLE_TIME,
+        parents,
+    })
 }
 
 /// The walk described in the module docs.
@@ -248,6 +403,7 @@ pub(super) fn walk_window(
     remotes: bool,
 ) -> Result<Walk, git2::Error> {
     let mut unreadable = Unreadable::default();
+    let replace = replacements(repo);
     let (branches, head) = branch_tips(repo, remotes, &mut unreadable)?;
     let mut seeds: Vec<Oid> = branches.iter().map(|b| b.tip).collect();
     seeds.extend(head);
@@ -257,11 +413,8 @@ pub(super) fn walk_window(
     let mut queued: HashSet<Oid> = HashSet::new();
     for oid in seeds {
         if queued.insert(oid) {
-            match repo.find_commit(oid) {
-                Ok(c) => heap.push(Entry {
-                    time: c.committer().when().seconds(),
-                    oid,
-                }),
+            match read_node(repo, &replace, oid) {
+                Ok(n) => heap.push(Entry { time: n.time, oid }),
                 Err(e) => unreadable.add(oid, &e),
             }
         }
@@ -281,8 +434,8 @@ pub(super) fn walk_window(
             break;
         };
         visited += 1;
-        let c = match repo.find_commit(oid) {
-            Ok(c) => c,
+        let node = match read_node(repo, &replace, oid) {
+            Ok(n) => n,
             Err(e) => {
                 unreadable.add(oid, &e);
                 continue;
@@ -296,24 +449,21 @@ pub(super) fn walk_window(
         if window.contains(time) {
             in_window.push(oid);
         }
-        let mut ps = Vec::with_capacity(c.parent_count());
-        for i in 0..c.parent_count() {
+        let mut ps = Vec::with_capacity(node.parents.len());
+        for pid in node.parents {
             // A parent that is listed but cannot be read is a missing object
             // (a shallow clone's boundary commits have no parents at all).
-            let p = match c.parent(i) {
+            let p = match read_node(repo, &replace, pid) {
                 Ok(p) => p,
                 Err(e) => {
-                    if let Ok(pid) = c.parent_id(i) {
-                        unreadable.add(pid, &e);
-                    }
+                    unreadable.add(pid, &e);
                     continue;
                 }
             };
-            let pid = p.id();
             ps.push(pid);
             if queued.insert(pid) {
                 heap.push(Entry {
-                    time: p.committer().when().seconds(),
+                    time: p.time,
                     oid: pid,
                 });
             }
@@ -330,7 +480,38 @@ pub(super) fn walk_window(
         head,
         visited,
         unreadable,
+        replace,
     })
+}
+
+/// `git replace`: each `refs/replace/<id>` makes git read the commit `<id>`
+/// as the object the ref points at (its message, tree and parents), under
+/// the id `<id>`, unless `core.useReplaceRefs` is false. libgit2 1.9 knows
+/// nothing of them, so the walk maps ids itself: one lookup per commit read,
+/// in a map that is empty in almost every repository.
+fn replacements(repo: &Repository) -> HashMap<Oid, Oid> {
+    let mut map = HashMap::new();
+    let honoured = repo
+        .config()
+        .and_then(|c| c.get_bool("core.useReplaceRefs"))
+        .unwrap_or(true);
+    if !honoured {
+        return map;
+    }
+    let Ok(refs) = repo.references_glob("refs/replace/*") else {
+        return map;
+    };
+    for r in refs.flatten() {
+        let replaced = r
+            .name()
+            .ok()
+            .and_then(|n| n.strip_prefix("refs/replace/"))
+            .and_then(|hex| Oid::from_str(hex).ok());
+        if let (Some(from), Some(to)) = (replaced, r.target()) {
+            map.insert(from, to);
+        }
+    }
+    map
 }
 
 /// Which branches each of `commits` is on, by the names a goal's `branches`
@@ -620,6 +801,7 @@ mod tests {
                 head: None,
                 visited: 0,
                 unreadable: Unreadable::default(),
+                replace: HashMap::new(),
             };
             for m in merges {
                 prop_assert_eq!(brought_in(&walk, m), brought_in_exhaustive(&walk, m));
