@@ -212,16 +212,16 @@ fn no_repository(config: Option<&std::path::Path>, repos: &[(String, PathBuf)]) 
         .collect();
     let (what, fix) = match repos.len() {
         1 => (
-            "the one repository".to_string(),
-            "fix its `path` under [[repo]]",
+            format!("the one repository in {config} could not be scanned"),
+            "fix its `path` under [[repo]] (or repair it: `git fsck` in it tells what is damaged)",
         ),
         n => (
-            format!("none of the {n} repositories"),
-            "fix their `path` under [[repo]]",
+            format!("none of the {n} repositories in {config} could be scanned"),
+            "fix their `path` under [[repo]] (or repair them: `git fsck` tells what is damaged)",
         ),
     };
     format!(
-        "{what} in {config} could be opened (the warnings above say why): {}; \
+        "{what} (the warnings above say why): {}; \
          {fix}, or remove what no longer exists; nothing was written",
         listed.join(", ")
     )

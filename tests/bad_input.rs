@@ -367,7 +367,10 @@ fn a_commit_that_cannot_be_read_is_a_warning_and_the_rest_is_reported() {
         .success()
         .stdout(
             predicate::str::contains("Work in front of the damage")
-                .and(predicate::str::contains("Work behind the damage").not()),
+                .and(predicate::str::contains("Work behind the damage").not())
+                .and(predicate::str::contains(
+                    "in broken, +1 −0 (incomplete: part of this repository could not be read; see icu's warnings)",
+                )),
         )
         .stderr(
             predicate::str::contains(format!(

@@ -438,3 +438,24 @@ fn a_draft_when_no_configured_repository_can_be_opened_is_an_error_and_writes_no
         .success()
         .stderr(predicates::str::contains("matches no git repository"));
 }
+
+#[test]
+fn a_draft_whose_one_repository_cannot_be_opened_says_it_could_not() {
+    let env = TestEnv::new();
+    let gone = env.path().join("gone");
+    let cfg = env.config(&format!(
+        "[me]\nemails = [\"{ME}\"]\n[update]\ndir = \"{}\"\n\n[[repo]]\npath = \"{}\"\n",
+        env.updates().display(),
+        gone.display(),
+    ));
+    let a = env
+        .run(&cfg, &["draft", "--no-edit", "--date", "2026-11-23"])
+        .code(2);
+    let e = stderr(&a);
+    assert!(
+        e.contains("error: the one repository in")
+            && e.contains("could not be scanned")
+            && e.contains("nothing was written"),
+        "{e}"
+    );
+}

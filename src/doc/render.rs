@@ -9,7 +9,7 @@ use crate::config::{Goal, Me, OTHER_KEY};
 use crate::doc::asks::Ask;
 use crate::doc::frontmatter::{self, FrontMatter, Status};
 use crate::doc::markers;
-use crate::doc::stale::{with_kept, Stale};
+use crate::doc::stale::{is_head_of, with_kept, Stale};
 use crate::period::{self, Period};
 use crate::scan::{Folded, RepoActivity};
 pub use crate::template::escape_markdown;
@@ -36,10 +36,39 @@ pub struct Draft<'a> {
     pub stale: &'a Stale,
 }
 
+/// What follows the head line of a repository whose history could not all
+/// be read (`RepoActivity::incomplete`).
+pub const INCOMPLETE_NOTE: &str =
+    " (incomplete: part of this repository could not be read; see icu's warnings)";
+
+/// `lines` with the head line of each incomplete repository's group marked.
+fn mark_incomplete(lines: String, incomplete: &[String]) -> String {
+    if incomplete.is_empty() {
+        return lines;
+    }
+    lines
+        .lines()
+        .map(|l| {
+            if l.starts_with("- ") && incomplete.iter().any(|r| is_head_of(l, r)) {
+                format!("{l}{INCOMPLETE_NOTE}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The template context of a new update.
 pub fn context(d: &Draft) -> RenderContext {
     let p = d.period;
     let since_short = period::short_date(p.since.date_naive());
+    let incomplete: Vec<String> = d
+        .repos
+        .iter()
+        .filter(|r| r.incomplete)
+        .map(|r| r.name.clone())
+        .collect();
     let goals = d
         .goals
         .iter()
@@ -54,7 +83,10 @@ pub fn context(d: &Draft) -> RenderContext {
             success: g.success.clone(),
             risk: g.risk.clone(),
             activity: with_kept(
-                activity_markdown(a, &no_goal_activity_note(&since_short)),
+                mark_incomplete(
+                    activity_markdown(a, &no_goal_activity_note(&since_short)),
+                    &incomplete,
+                ),
                 d.stale.get(&g.id),
                 a.repos.is_empty(),
             ),
@@ -71,7 +103,10 @@ pub fn context(d: &Draft) -> RenderContext {
         period: PeriodContext::new(p.date, p.since, p.until),
         other: OtherContext {
             activity: with_kept(
-                activity_markdown(&d.attribution.other, &no_other_activity_note(&since_short)),
+                mark_incomplete(
+                    activity_markdown(&d.attribution.other, &no_other_activity_note(&since_short)),
+                    &incomplete,
+                ),
                 d.stale.get(OTHER_KEY),
                 d.attribution.other.repos.is_empty(),
             ),

@@ -44,7 +44,7 @@ pub fn stale_groups(old: &str, repos: &[String], when: &str) -> Result<Stale, Do
 }
 
 /// Whether `line` is the head of `repo`'s group (`- 3 commits in search, +1 −2`).
-fn is_head_of(line: &str, repo: &str) -> bool {
+pub(crate) fn is_head_of(line: &str, repo: &str) -> bool {
     let name = escape_markdown(repo);
     line.split_once(" in ")
         .is_some_and(|(_, rest)| rest.starts_with(&format!("{name}, +")))
