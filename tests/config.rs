@@ -545,3 +545,27 @@ fn init_refuses_several_addresses_in_one_flag_and_writes_nothing() {
     );
     assert!(!env.path().join("config/icu/icu.toml").exists());
 }
+
+#[test]
+fn a_repo_url_that_would_break_its_links_is_refused_at_load() {
+    for (url, says) in [
+        (
+            "https://x.org/a)<img src=https://e.example/p.png>",
+            "contains `)`",
+        ),
+        ("https://x.org/a b", "contains ` `"),
+        ("https://x.org/\\\"onmouseover", "contains `\"`"),
+        ("javascript:alert`1`", "contains ```"),
+        ("ftp://x.org/a", "is not an http or https URL"),
+        ("x.org/a", "is not an http or https URL"),
+    ] {
+        let e = config_error(&format!("[[repo]]\npath = \"/nowhere\"\nurl = \"{url}\"\n"));
+        assert!(e.contains("[CONFIG]:3:7"), "{url}: {e}");
+        assert!(e.contains(says), "{url}: {e}");
+    }
+    let env = TestEnv::new();
+    let cfg = env.config(&format!(
+        "[me]\nemails = [\"{ME}\"]\n[[repo]]\npath = \"/nowhere\"\nurl = \"HTTPS://git.example/a/b%29\"\n"
+    ));
+    env.run(&cfg, &["goals"]).success();
+}

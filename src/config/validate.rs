@@ -26,7 +26,8 @@ use super::{
 };
 use crate::address::AddressError;
 use crate::template::{
-    render_subject, SubjectContext, TemplateError, DEFAULT_SUBJECT, SUBJECT_VARIABLES,
+    check_body_syntax, render_subject, SubjectContext, TemplateError, DEFAULT_SUBJECT,
+    SUBJECT_VARIABLES,
 };
 
 /// Checks one config text; its errors point into `src`, read from `path`.
@@ -57,6 +58,34 @@ impl Validator<'_> {
             ));
         }
         Ok(v.get_ref().trim().to_string())
+    }
+
+    /// `[[repo]] url` goes into links as written: it must be an http(s) URL
+    /// without a space or any of ``()<>"'`\``, which would end the link (a
+    /// `)` let the rest of the value, `<img>` tags included, into the HTML).
+    fn repo_url(&self, v: &Spanned<String>) -> Result<String, ConfigError> {
+        let u = self.one_line("repo.url", v)?;
+        if let Some(c) = u
+            .chars()
+            .find(|c| c.is_whitespace() || "()<>\"'`\\".contains(*c))
+        {
+            return Err(self.err(
+                v.span(),
+                format!("`repo.url` = `{u}` contains `{c}`, which would break its links"),
+                "percent-encode it (a space is %20, `(` %28, `)` %29, `<` %3C, `>` %3E)",
+            ));
+        }
+        let http = ["http://", "https://"].iter().any(|p| {
+            u.len() > p.len() && u.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p))
+        });
+        if !http {
+            return Err(self.err(
+                v.span(),
+                format!("`repo.url` = `{u}` is not an http or https URL"),
+                "for example \"https://github.com/acme/search\"",
+            ));
+        }
+        Ok(u)
     }
 
     /// An address as export will use it: checked here with the same parser,
@@ -190,11 +219,10 @@ impl Validator<'_> {
                 Some(d) => self.path("update.dir", d)?,
                 None => default_updates_dir(),
             },
-            template: u
-                .template
-                .as_ref()
-                .map(|t| self.path("update.template", t))
-                .transpose()?,
+            template: match &u.template {
+                Some(t) => Some(self.body_template(t)?),
+                None => None,
+            },
             sendmail: match &u.sendmail {
                 Some(s) => {
                     let cmd = self.one_line("update.sendmail", s)?;
@@ -210,6 +238,25 @@ impl Validator<'_> {
                 None => DEFAULT_SENDMAIL.to_string(),
             },
         })
+    }
+
+    /// `update.template`'s path; the template must compile, so that a syntax
+    /// error is found now, naming the template's file and line. A file that
+    /// cannot be read is left to `icu draft`, which says so.
+    fn body_template(&self, t: &Spanned<String>) -> Result<PathBuf, ConfigError> {
+        let path = self.path("update.template", t)?;
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let name = path.display().to_string();
+            check_body_syntax(&name, &text).map_err(|e| {
+                let at = e.location().unwrap_or(name);
+                self.err(
+                    t.span(),
+                    format!("`update.template` does not compile: {at}: {}", e.detail()),
+                    "fix the template there, or remove the key to use the built-in one",
+                )
+            })?;
+        }
+        Ok(path)
     }
 
     /// `update.subject` must compile and render with the variables
@@ -314,11 +361,7 @@ impl Validator<'_> {
             Some(n) => self.one_line("repo.name", n)?,
             None => folder_name(&path),
         };
-        let url = r
-            .url
-            .as_ref()
-            .map(|u| self.one_line("repo.url", u))
-            .transpose()?;
+        let url = r.url.as_ref().map(|u| self.repo_url(u)).transpose()?;
         let spec = RepoSpec {
             path,
             name,
