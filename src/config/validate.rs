@@ -18,7 +18,7 @@ use toml::Spanned;
 
 use super::diagnostic::{line_col, ConfigError};
 use super::raw::{RawConfig, RawGoal, RawRepo, RawUpdate};
-use super::repo_glob::{expand_repo_glob, folder_name, glob_could_name};
+use super::repo_glob::{canonical, expand_repo_glob, folder_name, glob_could_name, GlobFound};
 use super::starter::lit;
 use super::{
     default_updates_dir, Config, Env, Goal, GoalStatus, Me, RepoSpec, UpdateSettings,
@@ -296,7 +296,17 @@ impl Validator<'_> {
                 self.own_repo(r, path, &mut found)?;
                 continue;
             }
-            let paths = self.glob_repos(r, &path)?;
+            let globbed = self.glob_repos(r, &path)?;
+            for (link, target) in &globbed.loops {
+                warnings.push(format!(
+                    "{}: repo path `{}`: skipped {}, a symlink to {} above it (a loop)",
+                    self.path.display(),
+                    r.path.get_ref(),
+                    link.display(),
+                    target.display()
+                ));
+            }
+            let paths = globbed.paths;
             if paths.is_empty() {
                 empty_globs.push(r.path.get_ref().clone());
                 warnings.push(format!(
@@ -306,9 +316,11 @@ impl Validator<'_> {
                 ));
             }
             for p in paths {
-                let dup = found.iter().any(|f| f.spec.path == p);
+                let real = canonical(&p);
+                let dup = found.iter().any(|f| f.real == real);
                 if !dup {
                     found.push(Found {
+                        real,
                         spec: RepoSpec {
                             name: folder_name(&p),
                             path: p,
@@ -326,7 +338,7 @@ impl Validator<'_> {
     }
 
     /// The repositories the glob `[[repo]]` `r` (expanded to `path`) finds.
-    fn glob_repos(&self, r: &RawRepo, path: &Path) -> Result<Vec<PathBuf>, ConfigError> {
+    fn glob_repos(&self, r: &RawRepo, path: &Path) -> Result<GlobFound, ConfigError> {
         for (key, v) in [("name", &r.name), ("url", &r.url)] {
             if let Some(v) = v {
                 return Err(self.err(
@@ -369,9 +381,11 @@ impl Validator<'_> {
             remotes: r.remotes.unwrap_or(true),
         };
         let span = r.name.as_ref().map_or(r.path.span(), |n| n.span());
-        match found.iter().position(|f| f.spec.path == spec.path) {
+        let real = canonical(&spec.path);
+        match found.iter().position(|f| f.real == real) {
             Some(i) if found[i].from_glob => {
                 found[i] = Found {
+                    real,
                     spec,
                     span,
                     from_glob: false,
@@ -389,6 +403,7 @@ impl Validator<'_> {
                 ));
             }
             None => found.push(Found {
+                real,
                 spec,
                 span,
                 from_glob: false,
@@ -627,6 +642,9 @@ impl Validator<'_> {
 /// A repository found so far, with the span it came from, so that a later
 /// duplicate can name the line of the first.
 struct Found {
+    /// Where `spec.path` resolves: one repository is one, whatever links
+    /// lead to it.
+    real: PathBuf,
     spec: RepoSpec,
     span: Range<usize>,
     from_glob: bool,
