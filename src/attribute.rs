@@ -32,7 +32,28 @@ pub fn claims(goal: &Goal, repo: &str, commit: &Commit) -> bool {
             .branches
             .as_ref()
             .is_some_and(|g| commit.branches.iter().any(|b| g.is_match(b)))
-        || goal.keywords.iter().any(|k| k.is_match(&commit.message))
+        || goal
+            .keywords
+            .iter()
+            .any(|k| k.is_match(keyword_text(&commit.message)))
+}
+
+/// How much of a commit message `keywords` look at: its first 64 KiB. A
+/// message is rarely over a few KiB; a generated one of megabytes would
+/// otherwise be searched once per keyword of every goal.
+pub const KEYWORD_TEXT_BYTES: usize = 64 << 10;
+
+/// The part of `message` that `keywords` match: at most
+/// [`KEYWORD_TEXT_BYTES`], cut at a character boundary.
+pub fn keyword_text(message: &str) -> &str {
+    if message.len() <= KEYWORD_TEXT_BYTES {
+        return message;
+    }
+    let mut end = KEYWORD_TEXT_BYTES;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    &message[..end]
 }
 
 /// Activity of one goal (or of "Other work") in one repository.
@@ -240,5 +261,19 @@ mod tests {
         assert_eq!(at.goals[1].commits(), 1);
         assert_eq!(at.other.commits(), 1);
         assert_eq!(at.other.repos[0].commits[0].subject, "docs");
+    }
+
+    #[test]
+    fn keywords_see_only_the_first_64_kib_of_a_message() {
+        let mut g = goal("g");
+        g.keywords = vec![regex::Regex::new("NEEDLE").unwrap()];
+        let early = format!("NEEDLE {}", "é".repeat(500_000));
+        assert!(claims(&g, "r", &commit(&early, &[], &[])));
+        let late = format!("{}NEEDLE", "é".repeat(500_000));
+        assert!(!claims(&g, "r", &commit(&late, &[], &[])));
+        assert_eq!(keyword_text(&late).len(), KEYWORD_TEXT_BYTES);
+        let odd = format!("a{}", "é".repeat(40_000));
+        assert_eq!(keyword_text(&odd).len(), KEYWORD_TEXT_BYTES - 1);
+        assert_eq!(keyword_text("short"), "short");
     }
 }

@@ -49,6 +49,9 @@ pub enum StoreError {
     /// `export -o OUT` names a file that exists, without `--overwrite`.
     #[error("{} already exists; icu leaves it as it is. Pass --overwrite to replace it", path.display())]
     OutputExists { path: PathBuf },
+    /// The folder to write in is (under) a symbolic link to nothing.
+    #[error("{} is a symbolic link to {}, which does not exist; create that folder, or point the link (or `update.dir`) at one that does", link.display(), target.display())]
+    DanglingLink { link: PathBuf, target: PathBuf },
     /// `export -o OUT` names an update (or the update being exported).
     #[error("{} is an update; icu never writes an export over an update, even with --overwrite. Name another file", path.display())]
     OutputIsUpdate { path: PathBuf },
@@ -173,7 +176,7 @@ impl Lock {
     /// locking it: where the tests let another icu take its turn.
     fn acquire_with(doc: &Path, opened: &mut dyn FnMut()) -> Result<Lock, StoreError> {
         let dir = parent_dir(doc);
-        fs::create_dir_all(dir).map_err(|e| StoreError::io("creating", dir, e))?;
+        create_dir(dir)?;
         let path = lock_path(doc);
         for _ in 0..LOCK_ATTEMPTS {
             let file = fs::OpenOptions::new()
@@ -306,6 +309,27 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Creates `dir` and the folders above it. When that fails because one of
+/// them is a link to nothing (`update.dir` pointing at a missing folder,
+/// which `create_dir_all` reports as "File exists"), the error names the link
+/// and its target.
+fn create_dir(dir: &Path) -> Result<(), StoreError> {
+    fs::create_dir_all(dir).map_err(|e| {
+        for a in dir.ancestors() {
+            let link = fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink());
+            if link && fs::metadata(a).is_err() {
+                if let Ok(target) = fs::read_link(a) {
+                    return StoreError::DanglingLink {
+                        link: a.to_path_buf(),
+                        target,
+                    };
+                }
+            }
+        }
+        StoreError::io("creating", dir, e)
+    })
+}
+
 /// A temp file holding `contents`, flushed to disk, in the folder of the file
 /// `path` names (a symbolic link is followed), with that file's permissions
 /// and owner when it exists: ready to be renamed over it. Returns the file it
@@ -314,7 +338,7 @@ fn staged(path: &Path, contents: &[u8]) -> Result<(PathBuf, NamedTempFile), Stor
     ensure_regular(path)?;
     let target = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = parent_dir(&target);
-    fs::create_dir_all(dir).map_err(|e| StoreError::io("creating", dir, e))?;
+    create_dir(dir)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
@@ -863,5 +887,27 @@ mod tests {
         let l = list(dir.path()).unwrap();
         let names: Vec<_> = l.iter().map(|(d, _)| d.to_string()).collect();
         assert_eq!(names, ["2026-11-09", "2026-11-23"]);
+    }
+
+    #[test]
+    fn an_updates_dir_linked_to_nothing_names_the_link_and_its_target() {
+        let d = tempfile::tempdir().unwrap();
+        let updates = d.path().join("updates");
+        std::os::unix::fs::symlink(d.path().join("gone"), &updates).unwrap();
+        let doc = updates.join("2026-11-23.md");
+        for e in [
+            Lock::acquire(&doc).err().unwrap(),
+            staged(&doc, b"x").err().unwrap(),
+        ] {
+            let m = e.to_string();
+            assert!(m.contains(&updates.display().to_string()), "{m}");
+            assert!(
+                m.contains(&d.path().join("gone").display().to_string()),
+                "{m}"
+            );
+            assert!(m.contains("does not exist"), "{m}");
+            assert!(!m.contains("File exists"), "{m}");
+        }
+        assert!(!d.path().join("gone").exists());
     }
 }

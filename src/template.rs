@@ -24,6 +24,12 @@ impl TemplateError {
         self.0.kind() == minijinja::ErrorKind::UndefinedError
     }
 
+    /// Where it failed, `FILE:LINE` (the template's name as given to
+    /// [`render_body_named`] or [`check_body_syntax`]).
+    pub fn location(&self) -> Option<String> {
+        Some(format!("{}:{}", self.0.name()?, self.0.line()?))
+    }
+
     /// The short reason, without the template excerpt.
     pub fn detail(&self) -> String {
         self.0
@@ -181,11 +187,76 @@ pub struct RepoContext {
     pub url: Option<String>,
 }
 
+/// The most work a body template may do: minijinja's fuel, about one unit per
+/// instruction. The embedded template spends a few thousand on a busy
+/// update; 5 million takes a fraction of a second, and a runaway loop stops there.
+pub const TEMPLATE_FUEL: u64 = 5_000_000;
+
+/// The most text a body template may produce: far more than any update, far
+/// less than a runaway loop fills a disk with.
+pub const MAX_RENDERED_BYTES: usize = 16 << 20;
+
+/// The name the body template has in errors when it is the user's own file.
+pub const USER_TEMPLATE_NAME: &str = "update.template";
+
 /// Renders the body of an update (everything after the front matter).
 pub fn render_body(template: &str, ctx: &RenderContext) -> Result<String, TemplateError> {
+    render_body_named(USER_TEMPLATE_NAME, template, ctx)
+}
+
+/// [`render_body`], with the template called `name` in errors (its file's
+/// path, so an error names the template and its line, not the document).
+/// Bounded: it stops with an error after [`TEMPLATE_FUEL`] or once the
+/// output passes [`MAX_RENDERED_BYTES`].
+pub fn render_body_named(
+    name: &str,
+    template: &str,
+    ctx: &RenderContext,
+) -> Result<String, TemplateError> {
+    let mut env = body_env();
+    env.add_template_owned(name.to_string(), template.to_string())?;
+    let mut out = CappedWriter {
+        buf: Vec::new(),
+        over: false,
+    };
+    let tmpl = env.get_template(name)?;
+    let result = tmpl.render_captured_to(ctx, &mut out).map(drop);
+    if out.over {
+        return Err(TemplateError(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!(
+                "{name} produced more than {} MiB of text; icu stopped it",
+                MAX_RENDERED_BYTES >> 20
+            ),
+        )));
+    }
+    if let Err(e) = result {
+        if e.kind() == minijinja::ErrorKind::OutOfFuel {
+            return Err(TemplateError(minijinja::Error::new(
+                minijinja::ErrorKind::OutOfFuel,
+                format!("{name} did too much work (more than {TEMPLATE_FUEL} steps: a runaway loop?); icu stopped it"),
+            )));
+        }
+        return Err(e.into());
+    }
+    Ok(String::from_utf8_lossy(&out.buf).into_owned())
+}
+
+/// Compiles a body template without rendering it, so that config loading can
+/// name a syntax error's file and line at once.
+pub fn check_body_syntax(name: &str, template: &str) -> Result<(), TemplateError> {
+    let mut env = body_env();
+    env.add_template_owned(name.to_string(), template.to_string())?;
+    Ok(())
+}
+
+/// The environment every body template renders in: strict variables, values
+/// escaped as Markdown, bounded fuel.
+fn body_env() -> minijinja::Environment<'static> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);
+    env.set_fuel(Some(TEMPLATE_FUEL));
     env.set_formatter(|out, _state, value| {
         if value.is_none() || value.is_undefined() {
             return Ok(());
@@ -198,8 +269,47 @@ pub fn render_body(template: &str, ctx: &RenderContext) -> Result<String, Templa
         };
         out.write_str(&escaped).map_err(minijinja::Error::from)
     });
-    env.add_template("update", template)?;
-    Ok(env.get_template("update")?.render(ctx)?)
+    env
+}
+
+/// Collects the rendered text and refuses to grow past [`MAX_RENDERED_BYTES`].
+struct CappedWriter {
+    buf: Vec<u8>,
+    over: bool,
+}
+
+impl std::io::Write for CappedWriter {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + b.len() > MAX_RENDERED_BYTES {
+            self.over = true;
+            return Err(std::io::Error::other("the rendered update is too large"));
+        }
+        self.buf.extend_from_slice(b);
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Whether `s` continues with `pat` at its `i`-th character.
+fn rest_starts(s: &str, i: usize, pat: &str) -> bool {
+    s.char_indices()
+        .nth(i)
+        .is_some_and(|(b, _)| s[b..].starts_with(pat))
+}
+
+/// Whether what was written so far ends with the word `word` (any case).
+fn ends_with_word(out: &str, word: &str) -> bool {
+    let n = word.len();
+    out.len() >= n
+        && out.is_char_boundary(out.len() - n)
+        && out[out.len() - n..].eq_ignore_ascii_case(word)
+        && !out[..out.len() - n]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
 }
 
 /// Makes `s` literal text in Markdown: every character that could start
@@ -211,23 +321,92 @@ pub fn escape_markdown(s: &str) -> String {
     let trimmed = s.trim_start();
     let leading_digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
     for (i, ch) in trimmed.chars().enumerate() {
-        match ch {
+        let escape = match ch {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&' | '!' | '{'
-            | '}' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            '-' | '+' | '=' if i == 0 => {
-                out.push('\\');
-                out.push(ch);
-            }
-            '.' | ')' if i == leading_digits && i > 0 => {
-                out.push('\\');
-                out.push(ch);
-            }
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
+            | '}' | '@' => true,
+            '-' | '+' | '=' => i == 0,
+            ')' => i == leading_digits && i > 0,
+            '.' => (i == leading_digits && i > 0) || ends_with_word(&out, "www"),
+            // The autolink extension links bare `https://…`, `www.…` and
+            // `a@b.c`, and would swallow the escapes after them into the
+            // address (`\<https://x\>` linked `https://x\>`): these stay text.
+            // (`@` is escaped with the rest above, for `a@b.c`.)
+            ':' => rest_starts(trimmed, i, "://"),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+            out.push(ch);
+        } else if ch.is_control() {
+            out.push(' ');
+        } else {
+            out.push(ch);
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> RenderContext {
+        let s = SubjectContext::sample();
+        RenderContext {
+            me: s.me,
+            date: s.date,
+            date_long: "23 Nov 2026".into(),
+            period: s.period,
+            goals: Vec::new(),
+            other: OtherContext {
+                activity: String::new(),
+                commits: 0,
+            },
+            asks: Vec::new(),
+            repos: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_runaway_template_is_stopped_quickly_naming_the_template() {
+        let t0 = std::time::Instant::now();
+        for t in [
+            "{% for i in range(100000000) %}x{% endfor %}",
+            "{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}",
+            "{% for i in range(100000) %}{% for j in range(100000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}",
+        ] {
+            let e = render_body_named("/home/ada/update.md.j2", t, &ctx()).unwrap_err();
+            assert!(e.to_string().contains("/home/ada/update.md.j2"), "{e}");
+        }
+        // Generous: each stops within about a second on a slow machine.
+        assert!(t0.elapsed().as_secs() < 30, "{:?}", t0.elapsed());
+    }
+
+    #[test]
+    fn the_embedded_template_renders_within_its_bounds() {
+        let out = render_body(DEFAULT_TEMPLATE, &ctx()).unwrap();
+        assert!(out.contains("23 Nov 2026"), "{out}");
+    }
+
+    #[test]
+    fn a_broken_template_names_its_file_and_line() {
+        let t = "# Update\n\nline two\n{{ me.name }\n";
+        let e = check_body_syntax("/home/ada/update.md.j2", t).unwrap_err();
+        let s = e.to_string();
+        assert!(s.contains("/home/ada/update.md.j2:4"), "{s}");
+        let e =
+            render_body_named("/home/ada/update.md.j2", "a\n\n{{ nope }}\n", &ctx()).unwrap_err();
+        assert!(e.to_string().contains("/home/ada/update.md.j2:3"), "{e}");
+    }
+
+    #[test]
+    fn addresses_are_escaped_so_no_autolink_swallows_an_escape() {
+        assert_eq!(
+            escape_markdown("<https://x.org/a_b>"),
+            r"\<https\://x.org/a\_b\>"
+        );
+        assert_eq!(escape_markdown("see www.x.org"), r"see www\.x.org");
+        assert_eq!(escape_markdown("a@b.org"), r"a\@b.org");
+        assert_eq!(escape_markdown("wwww.x or a:b"), "wwww.x or a:b");
+    }
 }

@@ -545,3 +545,86 @@ fn init_refuses_several_addresses_in_one_flag_and_writes_nothing() {
     );
     assert!(!env.path().join("config/icu/icu.toml").exists());
 }
+
+#[test]
+fn a_repo_url_that_would_break_its_links_is_refused_at_load() {
+    for (url, says) in [
+        (
+            "https://x.org/a)<img src=https://e.example/p.png>",
+            "contains `)`",
+        ),
+        ("https://x.org/a b", "contains ` `"),
+        ("https://x.org/\\\"onmouseover", "contains `\"`"),
+        ("javascript:alert`1`", "contains ```"),
+        ("ftp://x.org/a", "is not an http or https URL"),
+        ("x.org/a", "is not an http or https URL"),
+    ] {
+        let e = config_error(&format!("[[repo]]\npath = \"/nowhere\"\nurl = \"{url}\"\n"));
+        assert!(e.contains("[CONFIG]:3:7"), "{url}: {e}");
+        assert!(e.contains(says), "{url}: {e}");
+    }
+    let env = TestEnv::new();
+    let cfg = env.config(&format!(
+        "[me]\nemails = [\"{ME}\"]\n[[repo]]\npath = \"/nowhere\"\nurl = \"HTTPS://git.example/a/b%29\"\n"
+    ));
+    env.run(&cfg, &["goals"]).success();
+}
+
+/// `<root>/src/a`, a repository with one commit of mine in the window, and
+/// `<root>/src/a-link -> a`.
+fn aliased_repo(env: &TestEnv) -> std::path::PathBuf {
+    let r = env.repo("src/a");
+    r.commit(C::mine("2026-11-20T10:00:00Z", "Counted once", "a.rs"));
+    std::os::unix::fs::symlink("a", env.path().join("src/a-link")).unwrap();
+    env.path().join("src")
+}
+
+fn draft_with(env: &TestEnv, repos: &str) -> (String, String) {
+    let cfg = env.config(&format!(
+        "[me]\nemails = [\"{ME}\"]\n[update]\ndir = \"{}\"\n{repos}",
+        env.updates().display()
+    ));
+    let a = env
+        .run(&cfg, &["draft", "--print", "--date", "2026-11-23"])
+        .success();
+    (crate::common::stdout(&a), stderr(&a))
+}
+
+#[test]
+fn a_repository_reached_through_a_symlink_is_scanned_once() {
+    let env = TestEnv::new();
+    let src = aliased_repo(&env);
+    for repos in [
+        format!("[[repo]]\npath = \"{}/*\"\n", src.display()),
+        format!("[[repo]]\npath = \"{}/**\"\n", src.display()),
+        // A glob and an explicit table through the link: one repository,
+        // as the table says.
+        format!(
+            "[[repo]]\npath = \"{0}/*\"\n[[repo]]\npath = \"{0}/a-link\"\nname = \"alpha\"\n",
+            src.display()
+        ),
+    ] {
+        let (out, err) = draft_with(&env, &repos);
+        assert_eq!(
+            out.matches("Counted once").count(),
+            1,
+            "{repos}\n{out}\n{err}"
+        );
+        assert!(out.contains("1 commit"), "{repos}\n{out}");
+    }
+}
+
+#[test]
+fn a_symlink_loop_under_double_star_is_skipped_with_a_warning() {
+    let env = TestEnv::new();
+    let src = aliased_repo(&env);
+    std::fs::create_dir_all(src.join("nest")).unwrap();
+    std::os::unix::fs::symlink("..", src.join("nest/up")).unwrap();
+    let (out, err) = draft_with(
+        &env,
+        &format!("[[repo]]\npath = \"{}/**\"\n", src.display()),
+    );
+    assert_eq!(out.matches("Counted once").count(), 1, "{out}\n{err}");
+    assert!(err.contains("nest/up"), "{err}");
+    assert!(err.contains("(a loop)"), "{err}");
+}

@@ -24,6 +24,7 @@ mod half_year;
 mod help;
 mod hostile;
 mod lifecycle;
+mod limits;
 mod prop_doc;
 mod readme;
 mod regressions;

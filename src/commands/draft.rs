@@ -40,9 +40,13 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
         scanned: ctx.now,
         stale: &stale,
     };
-    let fresh =
-        render::compose(&draft, &template_text(&cfg)?).map_err(|source| Error::Template {
-            key: "the update template",
+    let fresh = render::compose_named(&draft, &template_name(&cfg), &template_text(&cfg)?)
+        .map_err(|source| Error::Template {
+            key: if cfg.update.template.is_some() {
+                "update.template"
+            } else {
+                "the update template"
+            },
             source,
         })?;
 
@@ -165,6 +169,15 @@ fn refresh_existing(ctx: &Ctx, path: &Path, fresh: &str, force: bool) -> Result<
     } else {
         "your text outside the activity blocks is unchanged".to_string()
     })
+}
+
+/// What errors call the update template: its file, or the embedded one's
+/// name in the source tree.
+fn template_name(cfg: &Config) -> String {
+    cfg.update.template.as_ref().map_or_else(
+        || "templates/update.md.j2".to_string(),
+        |p| p.display().to_string(),
+    )
 }
 
 /// The update template's text: `update.template`, else the embedded one.

@@ -4,6 +4,7 @@
 //! Kept apart from validation because it is the only part of loading a
 //! config that reads anything but the config file itself.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use globset::GlobBuilder;
@@ -36,11 +37,29 @@ fn looks_like_repo(p: &Path) -> bool {
     p.join(".git").exists() || (p.join("HEAD").is_file() && p.join("objects").is_dir())
 }
 
+/// What a repo glob finds: the repositories, and the symlink loops it did
+/// not follow.
+pub(super) struct GlobFound {
+    /// Every repository, once, sorted.
+    pub paths: Vec<PathBuf>,
+    /// Each link skipped because it points at a folder above it: `(link, target)`.
+    pub loops: Vec<(PathBuf, PathBuf)>,
+}
+
+/// The path `p` resolves to, links followed; `p` itself when it cannot be
+/// resolved (a missing repository stays what the config says).
+pub(super) fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
 /// Every folder matching the glob `pattern` that is a git repository, sorted.
 /// Walks down from the folders before the first wildcard; `**` walks up to
 /// [`MAX_GLOB_DEPTH`] levels, skipping hidden folders and not descending into
-/// a repository it found.
-pub(super) fn expand_repo_glob(pattern: &Path) -> Result<Vec<PathBuf>, globset::Error> {
+/// a repository it found. Links are followed, but each folder is walked once
+/// and each repository found once (by the path it resolves to; of several
+/// paths to it, one that is not a link), and a link to a folder above it (a
+/// loop) is skipped and reported.
+pub(super) fn expand_repo_glob(pattern: &Path) -> Result<GlobFound, globset::Error> {
     let text = pattern.to_string_lossy();
     let matcher = GlobBuilder::new(&text)
         .literal_separator(true)
@@ -59,7 +78,10 @@ pub(super) fn expand_repo_glob(pattern: &Path) -> Result<Vec<PathBuf>, globset::
         }
     }
     let max_depth = if recursive { MAX_GLOB_DEPTH } else { depth };
-    let mut found = Vec::new();
+    // (path, where it resolves, whether it is a link)
+    let mut found: Vec<(PathBuf, PathBuf, bool)> = Vec::new();
+    let mut loops = Vec::new();
+    let mut walked: HashSet<PathBuf> = HashSet::from([canonical(&base)]);
     let mut frontier = vec![base];
     for level in 1..=max_depth {
         let mut next = Vec::new();
@@ -67,25 +89,39 @@ pub(super) fn expand_repo_glob(pattern: &Path) -> Result<Vec<PathBuf>, globset::
             let Ok(rd) = std::fs::read_dir(dir) else {
                 continue;
             };
-            for e in rd.flatten() {
+            let here = canonical(dir);
+            // Folders before links, so a folder is reached by its own path.
+            let mut entries: Vec<_> = rd
+                .flatten()
+                .map(|e| (e.file_type().is_ok_and(|t| t.is_symlink()), e))
+                .collect();
+            entries.sort_by_key(|(link, e)| (*link, e.file_name()));
+            for (link, e) in entries {
                 let p = e.path();
                 // `is_dir` follows a symlink to a folder.
                 if !p.is_dir() || (recursive && e.file_name().to_string_lossy().starts_with('.')) {
                     continue;
                 }
+                let real = canonical(&p);
                 let candidate = recursive || level == depth;
                 if candidate && matcher.is_match(&p) && looks_like_repo(&p) {
-                    found.push(p);
+                    found.push((p, real, link));
                 } else if level < max_depth {
-                    next.push(p);
+                    if link && here.starts_with(&real) {
+                        loops.push((p, real));
+                    } else if walked.insert(real) {
+                        next.push(p);
+                    }
                 }
             }
         }
         frontier = next;
     }
-    found.sort();
-    found.dedup();
-    Ok(found)
+    found.sort_by(|a, b| (&a.1, a.2, &a.0).cmp(&(&b.1, b.2, &b.0)));
+    found.dedup_by(|a, b| a.1 == b.1);
+    let mut paths: Vec<PathBuf> = found.into_iter().map(|f| f.0).collect();
+    paths.sort();
+    Ok(GlobFound { paths, loops })
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use toml::Spanned;
 
 use super::diagnostic::{line_col, ConfigError};
 use super::raw::{RawConfig, RawGoal, RawRepo, RawUpdate};
-use super::repo_glob::{expand_repo_glob, folder_name, glob_could_name};
+use super::repo_glob::{canonical, expand_repo_glob, folder_name, glob_could_name, GlobFound};
 use super::starter::lit;
 use super::{
     default_updates_dir, Config, Env, Goal, GoalStatus, Me, RepoSpec, UpdateSettings,
@@ -26,7 +26,8 @@ use super::{
 };
 use crate::address::AddressError;
 use crate::template::{
-    render_subject, SubjectContext, TemplateError, DEFAULT_SUBJECT, SUBJECT_VARIABLES,
+    check_body_syntax, render_subject, SubjectContext, TemplateError, DEFAULT_SUBJECT,
+    SUBJECT_VARIABLES,
 };
 
 /// Checks one config text; its errors point into `src`, read from `path`.
@@ -57,6 +58,34 @@ impl Validator<'_> {
             ));
         }
         Ok(v.get_ref().trim().to_string())
+    }
+
+    /// `[[repo]] url` goes into links as written: it must be an http(s) URL
+    /// without a space or any of ``()<>"'`\``, which would end the link (a
+    /// `)` let the rest of the value, `<img>` tags included, into the HTML).
+    fn repo_url(&self, v: &Spanned<String>) -> Result<String, ConfigError> {
+        let u = self.one_line("repo.url", v)?;
+        if let Some(c) = u
+            .chars()
+            .find(|c| c.is_whitespace() || "()<>\"'`\\".contains(*c))
+        {
+            return Err(self.err(
+                v.span(),
+                format!("`repo.url` = `{u}` contains `{c}`, which would break its links"),
+                "percent-encode it (a space is %20, `(` %28, `)` %29, `<` %3C, `>` %3E)",
+            ));
+        }
+        let http = ["http://", "https://"].iter().any(|p| {
+            u.len() > p.len() && u.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p))
+        });
+        if !http {
+            return Err(self.err(
+                v.span(),
+                format!("`repo.url` = `{u}` is not an http or https URL"),
+                "for example \"https://github.com/acme/search\"",
+            ));
+        }
+        Ok(u)
     }
 
     /// An address as export will use it: checked here with the same parser,
@@ -190,11 +219,10 @@ impl Validator<'_> {
                 Some(d) => self.path("update.dir", d)?,
                 None => default_updates_dir(),
             },
-            template: u
-                .template
-                .as_ref()
-                .map(|t| self.path("update.template", t))
-                .transpose()?,
+            template: match &u.template {
+                Some(t) => Some(self.body_template(t)?),
+                None => None,
+            },
             sendmail: match &u.sendmail {
                 Some(s) => {
                     let cmd = self.one_line("update.sendmail", s)?;
@@ -210,6 +238,25 @@ impl Validator<'_> {
                 None => DEFAULT_SENDMAIL.to_string(),
             },
         })
+    }
+
+    /// `update.template`'s path; the template must compile, so that a syntax
+    /// error is found now, naming the template's file and line. A file that
+    /// cannot be read is left to `icu draft`, which says so.
+    fn body_template(&self, t: &Spanned<String>) -> Result<PathBuf, ConfigError> {
+        let path = self.path("update.template", t)?;
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let name = path.display().to_string();
+            check_body_syntax(&name, &text).map_err(|e| {
+                let at = e.location().unwrap_or(name);
+                self.err(
+                    t.span(),
+                    format!("`update.template` does not compile: {at}: {}", e.detail()),
+                    "fix the template there, or remove the key to use the built-in one",
+                )
+            })?;
+        }
+        Ok(path)
     }
 
     /// `update.subject` must compile and render with the variables
@@ -249,7 +296,17 @@ impl Validator<'_> {
                 self.own_repo(r, path, &mut found)?;
                 continue;
             }
-            let paths = self.glob_repos(r, &path)?;
+            let globbed = self.glob_repos(r, &path)?;
+            for (link, target) in &globbed.loops {
+                warnings.push(format!(
+                    "{}: repo path `{}`: skipped {}, a symlink to {} above it (a loop)",
+                    self.path.display(),
+                    r.path.get_ref(),
+                    link.display(),
+                    target.display()
+                ));
+            }
+            let paths = globbed.paths;
             if paths.is_empty() {
                 empty_globs.push(r.path.get_ref().clone());
                 warnings.push(format!(
@@ -259,9 +316,11 @@ impl Validator<'_> {
                 ));
             }
             for p in paths {
-                let dup = found.iter().any(|f| f.spec.path == p);
+                let real = canonical(&p);
+                let dup = found.iter().any(|f| f.real == real);
                 if !dup {
                     found.push(Found {
+                        real,
                         spec: RepoSpec {
                             name: folder_name(&p),
                             path: p,
@@ -279,7 +338,7 @@ impl Validator<'_> {
     }
 
     /// The repositories the glob `[[repo]]` `r` (expanded to `path`) finds.
-    fn glob_repos(&self, r: &RawRepo, path: &Path) -> Result<Vec<PathBuf>, ConfigError> {
+    fn glob_repos(&self, r: &RawRepo, path: &Path) -> Result<GlobFound, ConfigError> {
         for (key, v) in [("name", &r.name), ("url", &r.url)] {
             if let Some(v) = v {
                 return Err(self.err(
@@ -314,11 +373,7 @@ impl Validator<'_> {
             Some(n) => self.one_line("repo.name", n)?,
             None => folder_name(&path),
         };
-        let url = r
-            .url
-            .as_ref()
-            .map(|u| self.one_line("repo.url", u))
-            .transpose()?;
+        let url = r.url.as_ref().map(|u| self.repo_url(u)).transpose()?;
         let spec = RepoSpec {
             path,
             name,
@@ -326,9 +381,11 @@ impl Validator<'_> {
             remotes: r.remotes.unwrap_or(true),
         };
         let span = r.name.as_ref().map_or(r.path.span(), |n| n.span());
-        match found.iter().position(|f| f.spec.path == spec.path) {
+        let real = canonical(&spec.path);
+        match found.iter().position(|f| f.real == real) {
             Some(i) if found[i].from_glob => {
                 found[i] = Found {
+                    real,
                     spec,
                     span,
                     from_glob: false,
@@ -346,6 +403,7 @@ impl Validator<'_> {
                 ));
             }
             None => found.push(Found {
+                real,
                 spec,
                 span,
                 from_glob: false,
@@ -584,6 +642,9 @@ impl Validator<'_> {
 /// A repository found so far, with the span it came from, so that a later
 /// duplicate can name the line of the first.
 struct Found {
+    /// Where `spec.path` resolves: one repository is one, whatever links
+    /// lead to it.
+    real: PathBuf,
     spec: RepoSpec,
     span: Range<usize>,
     from_glob: bool,

@@ -137,7 +137,13 @@ pub fn context(d: &Draft) -> RenderContext {
 /// The complete new document, front matter and body, rendered through
 /// `template` (the text of `templates/update.md.j2` or the user's own).
 pub fn compose(d: &Draft, template: &str) -> Result<String, TemplateError> {
-    let body = template::render_body(template, &context(d))?;
+    compose_named(d, "templates/update.md.j2", template)
+}
+
+/// [`compose`] with the template called `name` (its file's path) in errors,
+/// so an error names the template's file and line.
+pub fn compose_named(d: &Draft, name: &str, template: &str) -> Result<String, TemplateError> {
+    let body = template::render_body_named(name, template, &context(d))?;
     let mut keys: Vec<String> = d.goals.iter().map(|g| g.id.clone()).collect();
     keys.push(OTHER_KEY.to_string());
     let fm = FrontMatter {
