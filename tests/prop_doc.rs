@@ -595,9 +595,16 @@ fn no_panic(s: &str, fresh: &str) -> Result<(), TestCaseError> {
 /// file. Proptest's default looks for the nearest folder with a `lib.rs` or
 /// `main.rs` instead, which is `tests/` (tests/main.rs, the one test binary),
 /// and would read `proptest-regressions/prop_doc.txt`.
+///
+/// 200 cases per property in the suite; `PROPTEST_CASES` sets more for the
+/// long run the README names (10,000 edit-and-refresh cycles).
 fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
     ProptestConfig {
-        cases: 200,
+        cases,
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
             "proptest-regressions",
         ))),
