@@ -6,32 +6,11 @@
 //! The update is dated 2026-11-23 in UTC with the default 14-day cadence, so
 //! the window is [2026-11-09T00:00Z, 2026-11-24T00:00Z).
 
-use std::path::Path;
-
-use crate::common::{stderr, stdout, Repo, TestEnv, C, ME};
+use crate::common::{
+    activity_block as section, print_draft as draft, stderr, stdout, Repo, TestEnv, C, ME,
+};
 
 const GOAL: &str = "[[goal]]\nid = \"search\"\ntitle = \"Search\"\nbranches = [\"search/*\"]\n";
-
-fn draft(env: &TestEnv, cfg: &Path) -> String {
-    stdout(
-        &env.run(cfg, &["draft", "--print", "--date", "2026-11-23"])
-            .success(),
-    )
-}
-
-/// The content of the activity block with `key`.
-fn section(doc: &str, key: &str) -> String {
-    let open = format!("<!-- icu:activity {key} -->");
-    let start = doc
-        .find(&open)
-        .unwrap_or_else(|| panic!("no block {key} in\n{doc}"))
-        + open.len();
-    let end = doc[start..]
-        .find("<!-- /icu:activity -->")
-        .expect("closed block")
-        + start;
-    doc[start..end].to_string()
-}
 
 /// `upstream` cloned to `<root>/<name>`: local `main`, `origin/HEAD` →
 /// `origin/main`, and a remote-tracking branch for each of upstream's.

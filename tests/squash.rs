@@ -5,28 +5,7 @@
 //! work on one line, its lines counted once, and work that has not landed
 //! still listed. The window is [2026-11-09, 2026-11-24) (see tests/draft.rs).
 
-use crate::common::{stdout, Repo, TestEnv, C, ME};
-
-fn draft(env: &TestEnv, cfg: &std::path::Path) -> String {
-    stdout(
-        &env.run(cfg, &["draft", "--print", "--date", "2026-11-23"])
-            .success(),
-    )
-}
-
-/// The content of the activity block with `key`.
-fn section(doc: &str, key: &str) -> String {
-    let open = format!("<!-- icu:activity {key} -->");
-    let start = doc
-        .find(&open)
-        .unwrap_or_else(|| panic!("no block {key} in\n{doc}"))
-        + open.len();
-    let end = doc[start..]
-        .find("<!-- /icu:activity -->")
-        .expect("closed block")
-        + start;
-    doc[start..end].to_string()
-}
+use crate::common::{activity_block as section, print_draft as draft, Repo, TestEnv, C, ME};
 
 /// `n` numbered lines.
 fn lines(what: &str, n: usize) -> String {

@@ -285,3 +285,25 @@ pub fn answer_every_prompt(doc: &Path, prose: &str) {
         .collect();
     fs::write(doc, answered).expect("write the doc");
 }
+
+/// `icu draft --print --date 2026-11-23` in `env` with `cfg`: the printed doc.
+pub fn print_draft(env: &TestEnv, cfg: &Path) -> String {
+    stdout(
+        &env.run(cfg, &["draft", "--print", "--date", "2026-11-23"])
+            .success(),
+    )
+}
+
+/// The content of the activity block with `key` in `doc`.
+pub fn activity_block(doc: &str, key: &str) -> String {
+    let open = format!("<!-- icu:activity {key} -->");
+    let start = doc
+        .find(&open)
+        .unwrap_or_else(|| panic!("no block {key} in\n{doc}"))
+        + open.len();
+    let end = doc[start..]
+        .find("<!-- /icu:activity -->")
+        .expect("closed block")
+        + start;
+    doc[start..end].to_string()
+}
