@@ -6,7 +6,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
-use crate::common::{Repo, TestEnv, C, ME};
+use crate::common::{in_mount_namespace, Repo, TestEnv, C, ME};
 use predicates::prelude::*;
 
 const DATE: &str = "2026-11-24";
@@ -513,25 +513,6 @@ fn an_updates_dir_that_is_a_file_is_an_error_that_says_so() {
         .code(1)
         .stderr(predicate::str::contains(blocker.to_str().unwrap()));
     assert_eq!(fs::read_to_string(&blocker).unwrap(), "not a dir");
-}
-
-/// Runs `script` as root of a private user and mount namespace, where it can
-/// mount a tmpfs. Returns `None` where the kernel does not allow that.
-fn in_mount_namespace(script: &str) -> Option<std::process::Output> {
-    let probe = StdCommand::new("unshare")
-        .args(["-rm", "true"])
-        .output()
-        .ok()?;
-    if !probe.status.success() {
-        eprintln!("unshare -rm is not allowed here; this test checked nothing");
-        return None;
-    }
-    Some(
-        StdCommand::new("unshare")
-            .args(["-rm", "sh", "-c", script])
-            .output()
-            .expect("run unshare"),
-    )
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! The update is dated 2026-11-23 in UTC with the default 14-day cadence, so
 //! the window is [2026-11-09T00:00Z, 2026-11-24T00:00Z).
 
-use crate::common::{stdout, TestEnv, C, ME};
+use crate::common::{activity_block as section, stdout, TestEnv, C, ME};
 use icu::doc::{frontmatter, markers};
 use predicates::prelude::*;
 
@@ -344,20 +344,6 @@ fn the_whole_rendered_doc() {
     let doc = doc.replace(&r.git(&["rev-parse", "--short=7", "HEAD~2"]), "<id1>");
     let doc = doc.replace(&r.git(&["rev-parse", "--short=7", "HEAD~1"]), "<id2>");
     insta::assert_snapshot!(doc);
-}
-
-/// The content of the activity block with `key`.
-fn section(doc: &str, key: &str) -> String {
-    let open = format!("<!-- icu:activity {key} -->");
-    let start = doc
-        .find(&open)
-        .unwrap_or_else(|| panic!("no block {key} in\n{doc}"))
-        + open.len();
-    let end = doc[start..]
-        .find("<!-- /icu:activity -->")
-        .expect("closed block")
-        + start;
-    doc[start..end].to_string()
 }
 
 #[test]

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::common::{sh_quote, stderr, stdout, toml_str, Drafted, DraftedWorld, TestEnv};
+use crate::common::{
+    in_mount_namespace, sh_quote, stderr, stdout, toml_str, Drafted, DraftedWorld, TestEnv,
+};
 use predicates::prelude::*;
 
 /// What `icu sent --at` needs to record a send at the tests' fixed now
@@ -189,25 +191,6 @@ fn a_doc_changed_during_the_send_is_reported_as_sent_and_not_marked() {
     assert!(w.doc_text().contains("sent = 2026-11-24T12:00:00Z"));
     w.icu(&["send"]).code(1);
     assert_eq!(delivered(&mail), 1);
-}
-
-/// Runs `script` as root of a private user and mount namespace, where it can
-/// mount; `None` where the kernel does not allow that.
-fn in_mount_namespace(script: &str) -> Option<std::process::Output> {
-    let probe = StdCommand::new("unshare")
-        .args(["-rm", "true"])
-        .output()
-        .ok()?;
-    if !probe.status.success() {
-        eprintln!("unshare -rm is not allowed here; this test checked nothing");
-        return None;
-    }
-    Some(
-        StdCommand::new("unshare")
-            .args(["-rm", "sh", "-c", script])
-            .output()
-            .expect("run unshare"),
-    )
 }
 
 #[test]

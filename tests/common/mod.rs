@@ -307,3 +307,22 @@ pub fn activity_block(doc: &str, key: &str) -> String {
         + start;
     doc[start..end].to_string()
 }
+
+/// Runs `script` as root of a private user and mount namespace, where it can
+/// mount a tmpfs. Returns `None` where the kernel does not allow that.
+pub fn in_mount_namespace(script: &str) -> Option<std::process::Output> {
+    let probe = std::process::Command::new("unshare")
+        .args(["-rm", "true"])
+        .output()
+        .ok()?;
+    if !probe.status.success() {
+        eprintln!("unshare -rm is not allowed here; this test checked nothing");
+        return None;
+    }
+    Some(
+        std::process::Command::new("unshare")
+            .args(["-rm", "sh", "-c", script])
+            .output()
+            .expect("run unshare"),
+    )
+}
