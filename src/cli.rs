@@ -71,6 +71,8 @@ pub enum Command {
     Status,
     /// Past updates: date, period, status, open asks
     Log(LogArgs),
+    /// Your own words from the sent updates of a span, per goal, with the asks
+    Recap(RecapArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Print the man page (roff)
@@ -215,6 +217,40 @@ pub struct LogArgs {
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,
+}
+
+/// `icu recap`
+#[derive(Debug, Args)]
+pub struct RecapArgs {
+    /// First update date included (YYYY-MM-DD) [default: the first update]
+    #[arg(long, value_name = "D", value_parser = parse_date)]
+    pub since: Option<NaiveDate>,
+    /// Last update date included (YYYY-MM-DD) [default: no end; open asks and gaps run to today]
+    #[arg(long, value_name = "D", value_parser = parse_date)]
+    pub until: Option<NaiveDate>,
+    /// Only the goal with this id (ids join a goal's renames)
+    #[arg(long, value_name = "ID")]
+    pub goal: Option<String>,
+    /// Output format (eml is not offered: a recap is for you, not a mail)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = RecapFormat::Md)]
+    pub format: RecapFormat,
+    /// Write to this file instead of stdout
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Replace OUT if it is an existing file (never an update)
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Machine-readable output (the same structure)
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+/// `icu recap --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecapFormat {
+    Md,
+    Html,
+    Text,
 }
 
 /// `icu completions`

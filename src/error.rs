@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::address::AddressError;
 use crate::config::ConfigError;
@@ -153,6 +153,12 @@ pub enum UsageError {
         /// opened; empty when the config lists none.
         repos: Vec<(String, PathBuf)>,
     },
+    /// `icu recap --until` before `--since`.
+    #[error("--until {until} is before --since {since}: give the span's first day first")]
+    RecapSpan { since: NaiveDate, until: NaiveDate },
+    /// `icu recap --goal ID` names no goal of the span's updates.
+    #[error("no sent update in the span has a goal `{0}`; `icu recap --json` lists the ids it found (goals[].id)")]
+    RecapGoal(String),
     /// `icu init` would overwrite a config.
     #[error("{} already exists; icu leaves it as it is. Pass --force to overwrite it (the old one is kept as .bak)", .0.display())]
     ConfigExists(PathBuf),

@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod history;
 pub mod period;
+pub mod recap;
 pub mod scan;
 pub mod store;
 pub mod template;

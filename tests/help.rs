@@ -52,6 +52,7 @@ help_snapshots! {
     sent: ["sent"],
     status: ["status"],
     log: ["log"],
+    recap: ["recap"],
     completions: ["completions"],
     man: ["man"],
 }

@@ -27,6 +27,7 @@ mod lifecycle;
 mod limits;
 mod prop_doc;
 mod readme;
+mod recap;
 mod regressions;
 mod repos;
 mod scan_bounds;

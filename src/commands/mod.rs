@@ -24,6 +24,7 @@ mod goals;
 mod init;
 mod log;
 mod meta;
+mod recap;
 mod send;
 mod sent;
 mod status;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Sent(a) => sent::run(&ctx, a),
         Command::Status => status::run(&ctx),
         Command::Log(a) => log::run(&ctx, a),
+        Command::Recap(a) => recap::run(&ctx, a),
         Command::Completions(a) => meta::completions(a),
         Command::Man => meta::man(),
     }

@@ -11,6 +11,7 @@ pub mod frontmatter;
 pub mod markers;
 pub mod refresh;
 pub mod render;
+pub mod sections;
 pub mod stale;
 
 /// Why a document cannot be used as it is. Every variant names the line

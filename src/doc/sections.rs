@@ -1,0 +1,265 @@
+//! An update read back as its parts, for `icu recap`: per goal, the title
+//! the person gave it then, their own prose, the status line and the totals
+//! icu wrote in its block; the prose of the other written sections (the
+//! summary); the asks. Nothing is changed and nothing is invented: prose is
+//! the person's lines as written, status and totals are icu's own lines.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use super::asks::{self, Ask};
+use super::frontmatter::{self, FrontMatter};
+use super::markers::{self, Kind, NodeKind, Outline, OTHER_KEY};
+use super::DocError;
+
+/// Commits and lines, as an activity block's repository lines sum them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub commits: usize,
+    pub added: usize,
+    pub removed: usize,
+}
+
+impl Totals {
+    pub fn add(&mut self, other: Totals) {
+        self.commits += other.commits;
+        self.added += other.added;
+        self.removed += other.removed;
+    }
+}
+
+/// One goal's section of an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalSection {
+    /// The block key: the goal's id, which joins renames.
+    pub id: String,
+    /// The heading as the person left it.
+    pub title: String,
+    /// The status line icu wrote first in the block (`On track · due 31 Mar
+    /// 2027`), without its emphasis; `None` in updates that had none.
+    pub status: Option<String>,
+    /// The person's words in the section, paragraph by paragraph as written;
+    /// `None` when they wrote nothing there.
+    pub prose: Option<String>,
+    pub totals: Totals,
+}
+
+/// A written section that is neither a goal nor the asks (the summary).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteSection {
+    pub heading: String,
+    pub prose: String,
+}
+
+/// An update, read back.
+#[derive(Debug, Clone)]
+pub struct UpdateParts {
+    pub front: FrontMatter,
+    pub goals: Vec<GoalSection>,
+    /// The "Other work" block's totals.
+    pub other: Totals,
+    pub notes: Vec<NoteSection>,
+    /// Every ask, open or done, as [`asks::asks`] reads them.
+    pub asks: Vec<Ask>,
+}
+
+/// A repository line of an activity block: `- 3 commits in api, +120 −4`.
+static REPO_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^- ([\d,]+) commits? in .*?, \+([\d,]+) −([\d,]+)")
+        .expect("repository line regex")
+});
+/// The status line: `*On track · due 31 Mar 2027*`.
+static STATUS_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\*([^*].*?)\*[ \t]*$").expect("status line regex"));
+
+fn number(s: &str) -> usize {
+    s.replace(',', "").parse().unwrap_or(0)
+}
+
+/// The totals of a block's Markdown: the sum of its repository lines.
+pub fn block_totals(content: &str) -> Totals {
+    let mut t = Totals::default();
+    for c in REPO_LINE.captures_iter(content) {
+        t.add(Totals {
+            commits: number(&c[1]),
+            added: number(&c[2]),
+            removed: number(&c[3]),
+        });
+    }
+    t
+}
+
+/// Reads an update into its parts.
+pub fn read(text: &str) -> Result<UpdateParts, DocError> {
+    let (front, _, body) = frontmatter::split(text)?;
+    let outline = markers::outline(text, body)?;
+    let blocks = outline.blocks()?;
+    let help = asks::help_section(&outline);
+    let in_block = |n: usize| blocks.iter().any(|b| n >= b.open.line && n <= b.close.line);
+
+    let mut goals = Vec::new();
+    let mut other = Totals::default();
+    for b in &blocks {
+        let content = &text[b.content()];
+        if b.key == OTHER_KEY {
+            other = block_totals(content);
+            continue;
+        }
+        let Some(h) = outline.section_of(b.open.line) else {
+            continue;
+        };
+        let status = content
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .and_then(|l| STATUS_LINE.captures(l.trim_end()))
+            .map(|c| c[1].to_string());
+        goals.push(GoalSection {
+            id: b.key.clone(),
+            title: h.text.clone(),
+            status,
+            prose: prose(text, &outline, h.end_line, h.level, &in_block),
+            totals: block_totals(content),
+        });
+    }
+
+    let mut notes = Vec::new();
+    for h in &outline.headings {
+        let end = section_end(&outline, h.end_line, h.level);
+        let has_block = blocks
+            .iter()
+            .any(|b| b.open.line > h.end_line && b.open.line < end);
+        let has_prompt = outline
+            .markers
+            .iter()
+            .any(|m| matches!(m.kind, Kind::Write { .. }) && m.line > h.end_line && m.line < end);
+        let is_help = help.is_some_and(|(s, _)| s == h.end_line + 1);
+        // Only the section a prompt opens, not its parent heading (`## Goals`
+        // holds the goals' prompts under their own headings).
+        let own_prompt = outline.markers.iter().any(|m| {
+            matches!(m.kind, Kind::Write { .. })
+                && m.line > h.end_line
+                && outline.section_of(m.line).is_some_and(|s| s.line == h.line)
+        });
+        if has_block || !has_prompt || !own_prompt || is_help {
+            continue;
+        }
+        if let Some(p) = prose(text, &outline, h.end_line, h.level, &in_block) {
+            notes.push(NoteSection {
+                heading: h.text.clone(),
+                prose: p,
+            });
+        }
+    }
+
+    let asks = asks::asks_in(text, &outline, front.date);
+    Ok(UpdateParts {
+        front,
+        goals,
+        other,
+        notes,
+        asks,
+    })
+}
+
+/// The first line after a section that starts below `after` at `level`.
+fn section_end(outline: &Outline, after: usize, level: u8) -> usize {
+    outline
+        .next_heading_after(after, level)
+        .map_or(outline.lines.len() + 1, |n| n.line)
+}
+
+/// The person's words in the section whose heading ends on `after`: what a
+/// prompt line holds after its marker, then every top-level paragraph, list,
+/// quote, table or sub-heading, verbatim, outside icu's blocks; comments and
+/// markers are left out. Paragraphs are joined by one blank line.
+fn prose(
+    text: &str,
+    outline: &Outline,
+    after: usize,
+    level: u8,
+    in_block: &dyn Fn(usize) -> bool,
+) -> Option<String> {
+    let end = section_end(outline, after, level);
+    let mut parts: Vec<String> = Vec::new();
+    for m in &outline.markers {
+        if let Kind::Write { after: inline, .. } = &m.kind {
+            if m.line > after && m.line < end && !inline.trim().is_empty() {
+                parts.push(inline.trim().to_string());
+            }
+        }
+    }
+    for n in &outline.nodes {
+        if n.line <= after || n.line >= end || in_block(n.line) {
+            continue;
+        }
+        if matches!(n.kind, NodeKind::Comment | NodeKind::Break) {
+            continue;
+        }
+        let last = n.end_line.min(end - 1);
+        let lines: Vec<&str> = (n.line..=last)
+            .map(|l| outline.lines.text(text, l))
+            .collect();
+        let chunk = lines.join("\n").trim_end().to_string();
+        if !chunk.trim().is_empty() {
+            parts.push(chunk);
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FM: &str =
+        "+++\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00Z\nuntil = 2026-11-24T00:00:00Z\n+++\n";
+
+    #[test]
+    fn a_goal_section_gives_title_status_prose_and_totals() {
+        let text = format!(
+            "{FM}# Update\n\n## Summary\n<!-- icu:write S -->\nA good fortnight.\n\n## Goals\n\n### Search v2 (renamed)\n<!-- icu:write W -->\nShipped the cache.\n\n- and a list\n<!-- a note to self -->\n\n<!-- icu:activity search -->\n*At risk · due 31 Mar 2027*\n- 2 commits in api, +1,200 −4\n  - Fix it (abc1234)\n- 1 commit in web, +3 −0\n<!-- /icu:activity -->\n\n### Quiet\n<!-- icu:write W -->\n\n<!-- icu:activity quiet -->\n*On track*\n- No commits on this goal since 9 Nov.\n<!-- /icu:activity -->\n\n## Other work\n<!-- icu:activity other -->\n- 4 commits in misc, +10 −2\n<!-- /icu:activity -->\n\n## What I need help with\n<!-- icu:write H -->\n- [ ] a reviewer\n- [x] budget\n"
+        );
+        let p = read(&text).unwrap();
+        assert_eq!(p.goals.len(), 2);
+        let g = &p.goals[0];
+        assert_eq!(g.id, "search");
+        assert_eq!(g.title, "Search v2 (renamed)");
+        assert_eq!(g.status.as_deref(), Some("At risk · due 31 Mar 2027"));
+        assert_eq!(
+            g.prose.as_deref(),
+            Some("Shipped the cache.\n\n- and a list")
+        );
+        assert_eq!(
+            g.totals,
+            Totals {
+                commits: 3,
+                added: 1203,
+                removed: 4
+            }
+        );
+        assert_eq!(p.goals[1].prose, None);
+        assert_eq!(p.goals[1].totals, Totals::default());
+        assert_eq!(p.other.commits, 4);
+        assert_eq!(
+            p.notes,
+            vec![NoteSection {
+                heading: "Summary".into(),
+                prose: "A good fortnight.".into()
+            }]
+        );
+        assert_eq!(p.asks.len(), 2);
+        assert!(p.asks[1].done);
+    }
+
+    #[test]
+    fn words_on_the_prompt_line_count_as_prose() {
+        let text = format!(
+            "{FM}### A\n<!-- icu:write W --> Done inline.\n<!-- icu:activity a -->\n- 1 commit in r, +1 −0\n<!-- /icu:activity -->\n"
+        );
+        let p = read(&text).unwrap();
+        assert_eq!(p.goals[0].prose.as_deref(), Some("Done inline."));
+        assert_eq!(p.goals[0].status, None);
+    }
+}
