@@ -191,7 +191,8 @@ fn prose(
         }
     }
     for n in &outline.nodes {
-        if n.line <= after || n.line >= end || in_block(n.line) {
+        let on_marker = outline.markers.iter().any(|m| m.line == n.line);
+        if n.line <= after || n.line >= end || in_block(n.line) || on_marker {
             continue;
         }
         if matches!(n.kind, NodeKind::Comment | NodeKind::Break) {
