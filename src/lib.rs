@@ -12,6 +12,7 @@ pub mod config;
 pub mod doc;
 pub mod error;
 pub mod export;
+pub mod hints;
 pub mod history;
 pub mod period;
 pub mod recap;

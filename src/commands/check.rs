@@ -10,6 +10,7 @@ pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
     let path = ctx.resolve_file(args.file.as_deref())?;
     let text = store::read(&path)?;
     let report = crate::doc::check::check(&text).map_err(|e| Error::doc(&path, e))?;
+    ownership_hints(ctx, &path, &text);
     if args.json {
         term::print_json(&serde_json::json!({
             "file": path.display().to_string(),
@@ -61,4 +62,25 @@ pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
     } else {
         ExitCode::NotReady
     })
+}
+
+/// The ownership hints (`crate::hints`) for the update checked and the one
+/// before it, when a config file is there to name the goals: a config that
+/// is missing or does not load gives no hints here (`icu check` needs no
+/// config, and a config error is reported by the commands that use it).
+fn ownership_hints(ctx: &Ctx, path: &std::path::Path, text: &str) {
+    let (config_path, _) = ctx.config_path();
+    let Ok(cfg) = crate::config::load(&config_path, &ctx.env) else {
+        return;
+    };
+    let Ok(this) = crate::doc::sections::read(text) else {
+        return;
+    };
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    let before = this.front.date.pred_opt().unwrap_or(this.front.date);
+    let mut recent = vec![this];
+    recent.extend(crate::hints::recent(dir, before, 1));
+    for h in crate::hints::ownership(&cfg.goals, &recent) {
+        ctx.term.hint(&h);
+    }
 }

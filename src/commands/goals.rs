@@ -62,6 +62,11 @@ pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
         .map(|(g, a)| row(g, a, &period, date))
         .collect();
 
+    // Ownership hints on stderr, with --json too: they never fail the command.
+    let recent = crate::hints::recent(&cfg.update.dir, date, 2);
+    for h in crate::hints::ownership(&cfg.goals, &recent) {
+        ctx.term.hint(&h);
+    }
     if args.json {
         let report = GoalsReport {
             period,
@@ -71,8 +76,6 @@ pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
         return Ok(ExitCode::Ok);
     }
     if cfg.goals.is_empty() {
-        ctx.term
-            .hint("no goals in your config: add [[goal]] tables (`icu init` writes an example)");
         return Ok(ExitCode::Ok);
     }
     let hidden = cfg.goals.len() - rows.len();
