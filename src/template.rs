@@ -137,6 +137,9 @@ pub struct RenderContext {
     pub period: PeriodContext,
     pub goals: Vec<GoalContext>,
     pub other: OtherContext,
+    /// The line of totals that opens the goals: every commit once, however
+    /// many goals claim it (already escaped).
+    pub totals: String,
     pub asks: Vec<AskContext>,
     pub repos: Vec<RepoContext>,
 }
@@ -362,6 +365,7 @@ mod tests {
                 activity: String::new(),
                 commits: 0,
             },
+            totals: String::new(),
             asks: Vec::new(),
             repos: Vec::new(),
         }

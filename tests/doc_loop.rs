@@ -288,14 +288,12 @@ fn an_update_from_before_blocks_were_recorded_is_refreshed_and_never_called_unch
         "{err}"
     );
     assert!(
-        err.contains("no record of what it wrote in `search-latency`"),
+        err.contains("no record of what it wrote in `totals`, `search-latency`"),
         "{err}"
     );
     assert!(err.contains(".2026-11-09.md.bak"), "{err}");
     // From now on the blocks are recorded, and an edit is refused.
-    assert!(w
-        .read("2026-11-09")
-        .contains("\nblocks = { search-latency = \""));
+    assert!(w.read("2026-11-09").contains("\nblocks = { totals = \""));
     type_note_in_block(&w, "2026-11-09");
     w.commit("2026-11-08T10:00:00Z", "Cache the plans");
     w.draft("2026-11-09").code(1);

@@ -206,8 +206,14 @@ fn damaged_markers_leave_the_file_untouched() {
     w.draft("2026-11-23").success();
     let path = w.doc("2026-11-23");
     let text = fs::read_to_string(&path).unwrap();
-    // Remove the closing marker of the first block.
-    let damaged = text.replacen("<!-- /icu:activity -->", "", 1);
+    // Remove the closing marker of the first goal's block.
+    let opener = text.find("<!-- icu:activity search-latency -->").unwrap();
+    let close = opener + text[opener..].find("<!-- /icu:activity -->").unwrap();
+    let damaged = format!(
+        "{}{}",
+        &text[..close],
+        &text[close + "<!-- /icu:activity -->".len()..]
+    );
     fs::write(&path, &damaged).unwrap();
     let line = damaged
         .lines()

@@ -25,6 +25,7 @@ mod help;
 mod hostile;
 mod lifecycle;
 mod limits;
+mod overlap;
 mod ownership;
 mod prop_doc;
 mod readme;

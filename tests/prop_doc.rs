@@ -21,7 +21,7 @@ use icu::attribute::{Activity, Attribution, RepoGroup};
 use icu::config::{Goal, GoalStatus, Me};
 use icu::doc::asks::Ask;
 use icu::doc::frontmatter::{self, FrontMatter};
-use icu::doc::markers::{self, OTHER_KEY};
+use icu::doc::markers::{self, OTHER_KEY, TOTALS_KEY};
 use icu::doc::refresh::Edits;
 use icu::doc::render;
 use icu::doc::{asks, check, export_md, refresh, DocError};
@@ -199,7 +199,7 @@ fn insertion_point(text: &str) -> usize {
     let o = markers::outline(text, body).unwrap();
     let blocks = o.blocks().unwrap();
     let start = |line: usize| o.lines.span(line).start;
-    if let Some(last) = blocks.iter().rev().find(|b| b.key != OTHER_KEY) {
+    if let Some(last) = blocks.iter().rev().find(|b| markers::is_goal_key(&b.key)) {
         let level = o
             .section_of(last.open.line)
             .map_or(6, |h| h.level)
@@ -791,5 +791,5 @@ proptest! {
 fn a_fresh_render_refreshes_to_itself() {
     let fresh = fixed_fresh();
     assert_eq!(refresh::refresh(&fresh, &fresh), Ok(fresh.clone()));
-    assert_eq!(parts(&fresh).keys(), vec!["a", "b", OTHER_KEY]);
+    assert_eq!(parts(&fresh).keys(), vec![TOTALS_KEY, "a", "b", OTHER_KEY]);
 }

@@ -39,6 +39,10 @@ use validate::Validator;
 /// The key of the "Other work" block; no goal may take it as its id.
 pub const OTHER_KEY: &str = "other";
 
+/// The key of the block that opens the goals with the update's totals, each
+/// commit counted once; no goal may take it as its id either.
+pub const TOTALS_KEY: &str = "totals";
+
 /// Default sendmail-compatible command line.
 pub const DEFAULT_SENDMAIL: &str = "sendmail -t -i";
 /// Default length of a period when no update was sent yet.

@@ -22,7 +22,7 @@ use super::repo_glob::{canonical, expand_repo_glob, folder_name, glob_could_name
 use super::starter::lit;
 use super::{
     default_updates_dir, Config, Env, Goal, GoalStatus, Me, RepoSpec, UpdateSettings,
-    DEFAULT_CADENCE_DAYS, DEFAULT_SENDMAIL, OTHER_KEY,
+    DEFAULT_CADENCE_DAYS, DEFAULT_SENDMAIL, OTHER_KEY, TOTALS_KEY,
 };
 use crate::address::AddressError;
 use crate::template::{
@@ -518,6 +518,13 @@ impl Validator<'_> {
                 span,
                 "goal id `other` is reserved".into(),
                 "icu uses it for \"Other work\"; choose another id",
+            ));
+        }
+        if id == TOTALS_KEY {
+            return Err(self.err(
+                span,
+                "goal id `totals` is reserved".into(),
+                "icu uses it for the line of totals above the goals; choose another id",
             ));
         }
         if let Some(first) = ids.get(&id) {

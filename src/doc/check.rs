@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use super::markers::{self, Kind, OTHER_KEY};
+use super::markers::{self, Kind};
 use super::{asks, frontmatter, DocError};
 
 /// One thing left to do, with where it is.
@@ -101,7 +101,7 @@ pub fn check(text: &str) -> Result<CheckReport, DocError> {
         }
     }
 
-    for b in blocks.iter().filter(|b| b.key != OTHER_KEY) {
+    for b in blocks.iter().filter(|b| markers::is_goal_key(&b.key)) {
         if !HAS_COMMITS.is_match(&text[b.content()]) {
             continue;
         }

@@ -23,7 +23,12 @@ use regex::Regex;
 use super::DocError;
 
 /// The key of the "Other work" block: commits no goal claims.
-pub use crate::config::OTHER_KEY;
+pub use crate::config::{OTHER_KEY, TOTALS_KEY};
+
+/// Whether a block key is a goal's (not "Other work", not the totals).
+pub fn is_goal_key(key: &str) -> bool {
+    key != OTHER_KEY && key != TOTALS_KEY
+}
 
 /// What a marker says.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -114,13 +114,15 @@ pub fn refresh_with(old: &str, fresh: &str, edits: Edits) -> Result<Refreshed, D
         .map(String::as_str)
         .chain(old_blocks.iter().map(|b| b.key.as_str()))
         .collect();
+    // A doc written before icu had the totals block keeps its layout: the
+    // block is not added to it (it is no goal section to insert).
     let added: Vec<&Block> = new_blocks
         .iter()
-        .filter(|n| !known.contains(n.key.as_str()))
+        .filter(|n| !known.contains(n.key.as_str()) && n.key != markers::TOTALS_KEY)
         .collect();
     let goal_level = new_blocks
         .iter()
-        .find(|b| b.key != OTHER_KEY)
+        .find(|b| markers::is_goal_key(&b.key))
         .and_then(|b| new_outline.section_of(b.open.line))
         .map_or(3, |h| h.level);
     let mut at = old.len();
@@ -153,7 +155,7 @@ pub fn refresh_with(old: &str, fresh: &str, edits: Edits) -> Result<Refreshed, D
 
     let mut goals: Vec<String> = old_fm.goals.clone();
     for k in new_fm.goals.iter().chain(new_blocks.iter().map(|b| &b.key)) {
-        if !goals.contains(k) {
+        if !goals.contains(k) && k != markers::TOTALS_KEY {
             goals.push(k.clone());
         }
     }
@@ -277,7 +279,7 @@ fn open_at_end(old: &Outline, key: &str, at: usize) -> DocError {
 /// before the section holding "Other work"; else at the end.
 fn anchor(text: &str, outline: &Outline, blocks: &[Block], goal_level: u8) -> usize {
     let line_start = |line: usize| outline.lines.span(line).start;
-    if let Some(last) = blocks.iter().rev().find(|b| b.key != OTHER_KEY) {
+    if let Some(last) = blocks.iter().rev().find(|b| markers::is_goal_key(&b.key)) {
         let level = outline
             .headings
             .iter()

@@ -2,6 +2,8 @@
 //! context, the generated activity lines, and the Markdown escaping that keeps
 //! commit subjects and goal titles literal text.
 
+use std::collections::{BTreeSet, HashMap};
+
 use chrono::{DateTime, FixedOffset};
 
 use crate::attribute::{Activity, Attribution, RepoGroup};
@@ -69,6 +71,7 @@ pub fn context(d: &Draft) -> RenderContext {
         .filter(|r| r.incomplete)
         .map(|r| r.name.clone())
         .collect();
+    let overlaps = overlaps(d.goals, d.attribution);
     let goals = d
         .goals
         .iter()
@@ -84,7 +87,12 @@ pub fn context(d: &Draft) -> RenderContext {
             risk: g.risk.clone(),
             activity: with_kept(
                 mark_incomplete(
-                    activity_markdown(a, &no_goal_activity_note(&since_short)),
+                    activity_lines(
+                        a,
+                        &no_goal_activity_note(&since_short),
+                        &overlaps,
+                        Some(&g.id),
+                    ),
                     &incomplete,
                 ),
                 d.stale.get(&g.id),
@@ -104,7 +112,12 @@ pub fn context(d: &Draft) -> RenderContext {
         other: OtherContext {
             activity: with_kept(
                 mark_incomplete(
-                    activity_markdown(&d.attribution.other, &no_other_activity_note(&since_short)),
+                    activity_lines(
+                        &d.attribution.other,
+                        &no_other_activity_note(&since_short),
+                        &overlaps,
+                        None,
+                    ),
                     &incomplete,
                 ),
                 d.stale.get(OTHER_KEY),
@@ -113,6 +126,7 @@ pub fn context(d: &Draft) -> RenderContext {
             commits: d.attribution.other.commits(),
         },
         goals,
+        totals: totals_line(d.attribution, &overlaps),
         asks: d
             .asks
             .iter()
@@ -214,7 +228,57 @@ fn pr_ref(url: Option<&str>, pr: u32) -> String {
     }
 }
 
-fn repo_lines(g: &RepoGroup, out: &mut Vec<String>) {
+/// The goals (id, title) claiming each commit (by repository and id), for
+/// the commits more than one goal claims.
+type Overlaps = HashMap<(String, String), Vec<(String, String)>>;
+
+fn overlaps(goals: &[Goal], at: &Attribution) -> Overlaps {
+    let mut by: Overlaps = HashMap::new();
+    for (g, a) in goals.iter().zip(&at.goals) {
+        for r in &a.repos {
+            for c in &r.commits {
+                by.entry((r.repo.clone(), c.id.clone()))
+                    .or_default()
+                    .push((g.id.clone(), g.title.clone()));
+            }
+        }
+    }
+    by.retain(|_, titles| titles.len() > 1);
+    by
+}
+
+/// The line that opens the goals: every commit of the period once, however
+/// many goals claim it, so overlaps never inflate what the reader adds up.
+fn totals_line(at: &Attribution, overlaps: &Overlaps) -> String {
+    let mut seen = BTreeSet::new();
+    let (mut added, mut removed) = (0, 0);
+    for a in at.goals.iter().chain(std::iter::once(&at.other)) {
+        for r in &a.repos {
+            for c in &r.commits {
+                if seen.insert((r.repo.as_str(), c.id.as_str())) {
+                    added += c.added;
+                    removed += c.removed;
+                }
+            }
+        }
+    }
+    let mut line = format!(
+        "*In all: {}, +{} −{}, each counted once",
+        plural(seen.len(), "commit", "commits"),
+        thousands(added),
+        thousands(removed)
+    );
+    if !overlaps.is_empty() {
+        line.push_str(&format!(
+            "; {} under more than one goal",
+            thousands(overlaps.len())
+        ));
+    }
+    line.push('*');
+    line
+}
+
+fn repo_lines(g: &RepoGroup, out: &mut Vec<String>, overlaps: &Overlaps, this: Option<&str>) {
     let url = g.url.as_deref();
     let mut head = format!(
         "- {} in {}, +{} −{}",
@@ -240,6 +304,16 @@ fn repo_lines(g: &RepoGroup, out: &mut Vec<String>) {
         let mut line = format!("  - {} ({id})", escape_markdown(&clip(&c.subject)));
         if let Some(note) = c.folded.as_ref().and_then(folded_note) {
             line.push_str(&format!(", {note}"));
+        }
+        if let Some(titles) = overlaps.get(&(g.repo.clone(), c.id.clone())) {
+            let others: Vec<String> = titles
+                .iter()
+                .filter(|(id, _)| Some(id.as_str()) != this)
+                .map(|(_, t)| escape_markdown(t))
+                .collect();
+            if !others.is_empty() {
+                line.push_str(&format!(", also under {}", others.join(", ")));
+            }
         }
         out.push(line);
     }
@@ -291,12 +365,18 @@ fn code_spans(names: &[String]) -> String {
 /// The lines of an activity block. `empty` is the one-line note for a period
 /// without commits.
 pub fn activity_markdown(a: &Activity, empty: &str) -> String {
+    activity_lines(a, empty, &Overlaps::new(), None)
+}
+
+/// [`activity_markdown`], with each commit another goal also claims marked
+/// with that goal's title (`this`: the id of the goal being listed).
+fn activity_lines(a: &Activity, empty: &str, overlaps: &Overlaps, this: Option<&str>) -> String {
     if a.repos.is_empty() {
         return format!("- {empty}");
     }
     let mut lines = Vec::new();
     for g in &a.repos {
-        repo_lines(g, &mut lines);
+        repo_lines(g, &mut lines, overlaps, this);
     }
     lines.join("\n")
 }

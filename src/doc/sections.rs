@@ -107,6 +107,9 @@ pub fn read(text: &str) -> Result<UpdateParts, DocError> {
             other = block_totals(content);
             continue;
         }
+        if !markers::is_goal_key(&b.key) {
+            continue;
+        }
         let Some(h) = outline.section_of(b.open.line) else {
             continue;
         };
