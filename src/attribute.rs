@@ -38,6 +38,121 @@ pub fn claims(goal: &Goal, repo: &str, commit: &Commit) -> bool {
             .any(|k| k.is_match(keyword_text(&commit.message)))
 }
 
+/// Why a goal claims a commit or not, rule by rule, for `icu explain`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Verdict {
+    pub claims: bool,
+    /// One line per rule looked at: what matched, or what did not.
+    pub reasons: Vec<String>,
+}
+
+/// [`claims`], with its reasons: the same decision, said rule by rule.
+pub fn explain(goal: &Goal, repo: &str, commit: &Commit) -> Verdict {
+    let claims = claims(goal, repo, commit);
+    let mut reasons = Vec::new();
+    if !goal.has_matchers() {
+        reasons.push(
+            "the goal has no repos, paths, branches or keywords, so it claims nothing".into(),
+        );
+        return Verdict { claims, reasons };
+    }
+    if let Some(repos) = &goal.repos {
+        if repos.iter().any(|r| r == repo) {
+            reasons.push(format!("repo `{repo}` is in its repos"));
+        } else {
+            reasons.push(format!(
+                "repo `{repo}` is not in its repos ({})",
+                repos.join(", ")
+            ));
+            return Verdict { claims, reasons };
+        }
+    }
+    if goal.paths.is_none() && goal.branches.is_none() && goal.keywords.is_empty() {
+        reasons.push("its only rule is repos: every commit there counts".into());
+        return Verdict { claims, reasons };
+    }
+    if let Some(g) = &goal.paths {
+        match commit
+            .files
+            .iter()
+            .find_map(|f| g.first_match(f).map(|p| (p, f)))
+        {
+            Some((p, f)) => reasons.push(format!("paths glob `{p}` matched `{f}`")),
+            None => reasons.push(format!(
+                "no file matched paths {} ({} touched: {})",
+                quoted(g.patterns()),
+                commit.files.len(),
+                sample(&commit.files)
+            )),
+        }
+    }
+    if let Some(g) = &goal.branches {
+        match commit
+            .branches
+            .iter()
+            .find_map(|b| g.first_match(b).map(|p| (p, b)))
+        {
+            Some((p, b)) => reasons.push(format!(
+                "branches glob `{p}` matched branch `{b}`, which contains it"
+            )),
+            None => reasons.push(format!(
+                "no branch containing it matched branches {} (it is on: {})",
+                quoted(g.patterns()),
+                sample(&commit.branches)
+            )),
+        }
+    }
+    if !goal.keywords.is_empty() {
+        let text = keyword_text(&commit.message);
+        match goal
+            .keywords
+            .iter()
+            .find_map(|k| k.find(text).map(|m| (k, m)))
+        {
+            Some((k, m)) => reasons.push(format!(
+                "keyword `{}` matched `{}` in the message",
+                k.as_str(),
+                m.as_str()
+            )),
+            None => {
+                let ks: Vec<String> = goal
+                    .keywords
+                    .iter()
+                    .map(|k| k.as_str().to_string())
+                    .collect();
+                reasons.push(format!("no keyword of {} is in the message", quoted(&ks)));
+            }
+        }
+    }
+    Verdict { claims, reasons }
+}
+
+fn quoted(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The first few of `items`, and how many more.
+fn sample(items: &[String]) -> String {
+    const SHOWN: usize = 5;
+    if items.is_empty() {
+        return "none".into();
+    }
+    let mut s = items
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > SHOWN {
+        s.push_str(&format!(" and {} more", items.len() - SHOWN));
+    }
+    s
+}
+
 /// How much of a commit message `keywords` look at: its first 64 KiB. A
 /// message is rarely over a few KiB; a generated one of megabytes would
 /// otherwise be searched once per keyword of every goal.
@@ -173,12 +288,13 @@ mod tests {
         }
     }
 
-    fn globs(p: &[&str]) -> Option<globset::GlobSet> {
+    fn globs(p: &[&str]) -> Option<crate::config::Globs> {
         let mut b = GlobSetBuilder::new();
         for g in p {
             b.add(Glob::new(g).unwrap());
         }
-        Some(b.build().unwrap())
+        let patterns = p.iter().map(|s| (*s).to_string()).collect();
+        Some(crate::config::Globs::new(b.build().unwrap(), patterns))
     }
 
     fn commit(msg: &str, files: &[&str], branches: &[&str]) -> Commit {

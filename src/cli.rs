@@ -73,6 +73,8 @@ pub enum Command {
     Log(LogArgs),
     /// Your own words from the sent updates of a span, per goal, with the asks
     Recap(RecapArgs),
+    /// Why a commit is (or is not) in your update, and under which goal
+    Explain(ExplainArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Print the man page (roff)
@@ -242,6 +244,23 @@ pub struct RecapArgs {
     pub overwrite: bool,
     /// Machine-readable output (the same structure)
     #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+/// `icu explain`
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The commit: anything git understands (a hash, HEAD~2, a branch)
+    #[arg(value_name = "REV")]
+    pub rev: String,
+    /// The configured repository to look in [default: the one icu runs in, else the only one with REV]
+    #[arg(long, value_name = "NAME")]
+    pub repo: Option<String>,
+    /// The update's date whose period to compare with [default: today]
+    #[arg(long, value_name = "D", value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// Machine-readable output
+    #[arg(long)]
     pub json: bool,
 }
 

@@ -159,6 +159,9 @@ pub enum UsageError {
     /// `icu recap --goal ID` names no goal of the span's updates.
     #[error("no sent update in the span has a goal `{0}`; `icu recap --json` lists the ids it found (goals[].id)")]
     RecapGoal(String),
+    /// `icu explain` cannot find the commit it is asked about.
+    #[error("{0}")]
+    Explain(String),
     /// `icu init` would overwrite a config.
     #[error("{} already exists; icu leaves it as it is. Pass --force to overwrite it (the old one is kept as .bak)", .0.display())]
     ConfigExists(PathBuf),

@@ -53,6 +53,7 @@ help_snapshots! {
     status: ["status"],
     log: ["log"],
     recap: ["recap"],
+    explain: ["explain"],
     completions: ["completions"],
     man: ["man"],
 }

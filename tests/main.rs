@@ -17,6 +17,7 @@ mod cli;
 mod config;
 mod doc_loop;
 mod draft;
+mod explain;
 mod export;
 mod fence;
 mod goals;

@@ -19,6 +19,7 @@ use crate::term::Term;
 
 mod check;
 mod draft;
+mod explain;
 mod export;
 mod goals;
 mod init;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Status => status::run(&ctx),
         Command::Log(a) => log::run(&ctx, a),
         Command::Recap(a) => recap::run(&ctx, a),
+        Command::Explain(a) => explain::run(&ctx, a),
         Command::Completions(a) => meta::completions(a),
         Command::Man => meta::man(),
     }

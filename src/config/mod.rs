@@ -146,11 +146,42 @@ pub struct Goal {
     /// `None`: all repos.
     pub repos: Option<Vec<String>>,
     /// Compiled `paths` globs; `None` when the key is absent or empty.
-    pub paths: Option<GlobSet>,
+    pub paths: Option<Globs>,
     /// Compiled `branches` globs; `None` when the key is absent or empty.
-    pub branches: Option<GlobSet>,
+    pub branches: Option<Globs>,
     /// Compiled `keywords` regexes (empty when absent).
     pub keywords: Vec<Regex>,
+}
+
+/// Compiled globs with the patterns as written, so that `icu explain` can
+/// name the one that matched.
+#[derive(Debug, Clone)]
+pub struct Globs {
+    set: GlobSet,
+    patterns: Vec<String>,
+}
+
+impl Globs {
+    /// `patterns[i]` is the pattern compiled as glob `i` of `set`.
+    pub fn new(set: GlobSet, patterns: Vec<String>) -> Globs {
+        Globs { set, patterns }
+    }
+
+    pub fn is_match(&self, s: &str) -> bool {
+        self.set.is_match(s)
+    }
+
+    /// The first pattern, as written, that matches `s`.
+    pub fn first_match(&self, s: &str) -> Option<&str> {
+        self.set
+            .matches(s)
+            .first()
+            .map(|&i| self.patterns[i].as_str())
+    }
+
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
 }
 
 impl Goal {

@@ -12,7 +12,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSetBuilder};
 use regex::Regex;
 use toml::Spanned;
 
@@ -21,7 +21,7 @@ use super::raw::{RawConfig, RawGoal, RawRepo, RawUpdate};
 use super::repo_glob::{canonical, expand_repo_glob, folder_name, glob_could_name, GlobFound};
 use super::starter::lit;
 use super::{
-    default_updates_dir, Config, Env, Goal, GoalStatus, Me, RepoSpec, UpdateSettings,
+    default_updates_dir, Config, Env, Globs, Goal, GoalStatus, Me, RepoSpec, UpdateSettings,
     DEFAULT_CADENCE_DAYS, DEFAULT_SENDMAIL, OTHER_KEY, TOTALS_KEY,
 };
 use crate::address::AddressError;
@@ -618,7 +618,7 @@ impl Validator<'_> {
         key: &str,
         list: Option<&[Spanned<String>]>,
         literal_separator: bool,
-    ) -> Result<Option<GlobSet>, ConfigError> {
+    ) -> Result<Option<Globs>, ConfigError> {
         let Some(list) = list.filter(|l| !l.is_empty()) else {
             return Ok(None);
         };
@@ -636,13 +636,16 @@ impl Validator<'_> {
                 })?;
             b.add(glob);
         }
-        b.build().map(Some).map_err(|e| {
-            self.err(
-                list[0].span(),
-                format!("invalid glob in `{key}` of goal `{id}`"),
-                &e.to_string(),
-            )
-        })
+        let patterns = list.iter().map(|g| g.get_ref().clone()).collect();
+        b.build()
+            .map(|set| Some(Globs::new(set, patterns)))
+            .map_err(|e| {
+                self.err(
+                    list[0].span(),
+                    format!("invalid glob in `{key}` of goal `{id}`"),
+                    &e.to_string(),
+                )
+            })
     }
 }
 

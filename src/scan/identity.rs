@@ -51,7 +51,7 @@ pub(super) fn is_mine(
 }
 
 /// `(name, email)` of each `Co-authored-by: Name <email>` line.
-fn co_authors(message: &str) -> Vec<(String, String)> {
+pub(super) fn co_authors(message: &str) -> Vec<(String, String)> {
     CO_AUTHOR
         .captures_iter(message)
         .map(|c| (c[1].to_string(), c[2].to_string()))

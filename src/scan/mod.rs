@@ -66,6 +66,7 @@
 
 mod dedupe;
 mod diff;
+pub mod explain;
 mod identity;
 mod patch_id;
 mod walk;
@@ -214,7 +215,7 @@ const MWINDOW_MAPPED_LIMIT: usize = 32 << 20;
 /// scan reads each commit once and trees near the tips a few times.
 const OBJECT_CACHE_BYTES: isize = 8 << 20;
 
-fn init_libgit2() {
+pub(crate) fn init_libgit2() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // Objects come from the user's own repositories; verifying every hash

@@ -1,0 +1,99 @@
+//! One commit looked up for `icu explain`: what git says of it, and whether
+//! it is mine and why (its author, the author `.mailmap` maps it to, or a
+//! `Co-authored-by:` trailer) — the same rule as [`super::identity`], said.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::identity::co_authors;
+use super::Identity;
+
+/// Why a commit is mine.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum MineBy {
+    /// The author's email is one of mine.
+    Author { email: String },
+    /// `.mailmap` maps the author's email to one of mine.
+    Mailmap { from: String, to: String },
+    /// A `Co-authored-by:` trailer names one of mine (directly or through
+    /// `.mailmap`).
+    CoAuthor { email: String },
+}
+
+/// A commit, as `icu explain` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Looked {
+    pub id: String,
+    pub short: String,
+    pub subject: String,
+    /// The author as written in the commit.
+    pub author_name: String,
+    pub author_email: String,
+    /// The author after `.mailmap` (the same when it maps nothing).
+    pub mapped_email: String,
+    /// Committer time, Unix seconds, and its UTC offset in minutes.
+    pub time: i64,
+    pub offset_minutes: i32,
+    pub parents: usize,
+    pub mine: Option<MineBy>,
+}
+
+/// Looks `rev` (anything `git rev-parse` takes that names a commit) up in
+/// the repository at `path`. `Ok(None)`: the repository has no such commit.
+pub fn lookup(path: &Path, rev: &str, me: &Identity<'_>) -> Result<Option<Looked>, String> {
+    super::init_libgit2();
+    let repo = super::open(path)?;
+    let Ok(obj) = repo.revparse_single(rev) else {
+        return Ok(None);
+    };
+    let Ok(c) = obj.peel_to_commit() else {
+        return Ok(None);
+    };
+    let mailmap = repo.mailmap().ok();
+    let author = c.author();
+    let raw_email = String::from_utf8_lossy(author.email_bytes()).into_owned();
+    let mapped_email = mailmap
+        .as_ref()
+        .and_then(|m| c.author_with_mailmap(m).ok())
+        .map_or_else(
+            || raw_email.clone(),
+            |s| String::from_utf8_lossy(s.email_bytes()).into_owned(),
+        );
+    let message = String::from_utf8_lossy(c.message_bytes()).into_owned();
+    let mine = if me.is_me(&raw_email) {
+        Some(MineBy::Author {
+            email: raw_email.clone(),
+        })
+    } else if me.is_me(&mapped_email) {
+        Some(MineBy::Mailmap {
+            from: raw_email.clone(),
+            to: mapped_email.clone(),
+        })
+    } else {
+        co_authors(&message).into_iter().find_map(|(name, email)| {
+            let mapped = mailmap.as_ref().and_then(|m| {
+                let sig = git2::Signature::new(&name, &email, &git2::Time::new(0, 0)).ok()?;
+                m.resolve_signature(&sig)
+                    .ok()
+                    .and_then(|s| s.email().ok().map(str::to_owned))
+            });
+            (me.is_me(&email) || mapped.as_deref().is_some_and(|e| me.is_me(e)))
+                .then_some(MineBy::CoAuthor { email })
+        })
+    };
+    let id = c.id().to_string();
+    Ok(Some(Looked {
+        short: id.chars().take(7).collect(),
+        id,
+        subject: message.lines().next().unwrap_or("").to_string(),
+        author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        author_email: raw_email,
+        mapped_email,
+        time: c.time().seconds(),
+        offset_minutes: c.time().offset_minutes(),
+        parents: c.parent_count(),
+        mine,
+    }))
+}

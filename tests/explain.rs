@@ -1,0 +1,184 @@
+//! `icu explain REV`: whether a commit is mine and why, whether it is in the
+//! period, whether icu lists it, and for each goal the rule that claims it
+//! or why none does — the same decisions the draft makes, said.
+
+use crate::common::{activity_block, print_draft, stderr, stdout, Repo, TestEnv, C, ME};
+
+const GOALS: &str = "[[goal]]\nid = \"search\"\ntitle = \"Search latency\"\npaths = [\"search/**\"]\n\n[[goal]]\nid = \"cache\"\ntitle = \"Cache rollout\"\nkeywords = [\"[Cc]ache\"]\n\n[[goal]]\nid = \"ui\"\ntitle = \"New UI\"\nbranches = [\"ui/*\"]\n\n[[goal]]\nid = \"web\"\ntitle = \"Web only\"\nrepos = [\"web\"]\n\n";
+
+struct World {
+    env: TestEnv,
+    cfg: std::path::PathBuf,
+    repo: Repo,
+}
+
+fn world() -> World {
+    let env = TestEnv::new();
+    let repo = env.repo("api");
+    let web = env.repo("web");
+    web.commit(C::mine("2026-11-01T10:00:00Z", "web root", "index.html"));
+    repo.commit(C::mine("2026-10-01T10:00:00Z", "Start", "README.md"));
+    repo.commit(C {
+        files: vec![(
+            ".mailmap",
+            format!("Ada Lovelace <{ME}> <ada@old.example>\n"),
+        )],
+        ..C::mine("2026-10-02T10:00:00Z", "Map my old address", ".mailmap")
+    });
+    repo.commit(C {
+        email: "ada@old.example",
+        ..C::mine("2026-11-18T10:00:00Z", "Add the cache", "search/cache.rs")
+    });
+    repo.commit(C::theirs(
+        "2026-11-19T10:00:00Z",
+        "Their fix",
+        "search/fix.rs",
+    ));
+    repo.commit(C {
+        message: "Pair on docs\n\nCo-authored-by: Ada Lovelace <ada@example.com>",
+        ..C::theirs("2026-11-19T11:00:00Z", "Pair on docs", "docs/pair.md")
+    });
+    repo.git(&["checkout", "-q", "-b", "ui/header"]);
+    repo.commit(C::mine("2026-11-20T10:00:00Z", "Header", "ui/header.tsx"));
+    repo.git(&["checkout", "-q", "main"]);
+    let cfg = env.config_for(&[&repo, &web], GOALS);
+    World { env, cfg, repo }
+}
+
+impl World {
+    fn explain(&self, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.env
+            .icu()
+            .current_dir(&self.repo.path)
+            .arg("--config")
+            .arg(&self.cfg)
+            .arg("explain")
+            .args(args)
+            .assert()
+    }
+
+    fn json(&self, rev: &str) -> serde_json::Value {
+        serde_json::from_str(&stdout(&self.explain(&[rev, "--json"]).success())).unwrap()
+    }
+}
+
+#[test]
+fn a_commit_two_goals_claim_names_each_rule_and_the_ones_that_did_not_match() {
+    let w = world();
+    let out = stdout(&w.explain(&["main~2"]).success());
+    assert!(out.starts_with("commit "), "{out}");
+    assert!(out.contains("Add the cache (api)"), "{out}");
+    assert!(
+        out.contains("mine:      yes: .mailmap maps the author ada@old.example to ada@example.com, one of your emails"),
+        "{out}"
+    );
+    assert!(out.contains("period:    in it: committed 2026-11-18 10:00 +0000; the update dated 2026-11-24 covers ["), "{out}");
+    assert!(
+        out.contains("listed:    yes: 1 file, +1 −0; on main"),
+        "{out}"
+    );
+    assert!(out.contains("  search (Search latency): claims it\n    - paths glob `search/**` matched `search/cache.rs`\n"), "{out}");
+    assert!(out.contains("  cache (Cache rollout): claims it\n    - keyword `[Cc]ache` matched `cache` in the message\n"), "{out}");
+    assert!(out.contains("  ui (New UI): does not claim it\n    - no branch containing it matched branches `ui/*` (it is on: main)\n"), "{out}");
+    assert!(
+        out.contains(
+            "  web (Web only): does not claim it\n    - repo `api` is not in its repos (web)\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("other:     no; 2 goals claim it"), "{out}");
+}
+
+#[test]
+fn not_mine_a_co_author_a_branch_and_an_old_commit_are_each_said() {
+    let w = world();
+    let theirs = stdout(&w.explain(&["main~1"]).success());
+    assert!(theirs.contains("mine:      no: the author, bob@example.com, is not one of your emails (me.emails), and no Co-authored-by trailer names you"), "{theirs}");
+    assert!(
+        theirs.contains("listed:    no: it is not yours"),
+        "{theirs}"
+    );
+    assert!(!theirs.contains("goals:"), "{theirs}");
+
+    let pair = w.json("main");
+    assert_eq!(pair["commit"]["mine"]["by"], "co_author");
+    assert_eq!(pair["commit"]["mine"]["email"], "ada@example.com");
+    assert_eq!(pair["listed"]["listed"], true);
+    assert_eq!(pair["other"], true);
+
+    let ui = w.json("ui/header");
+    let verdict = ui["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == "ui")
+        .unwrap()
+        .clone();
+    assert_eq!(verdict["claims"], true);
+    assert_eq!(
+        verdict["reasons"][0],
+        "branches glob `ui/*` matched branch `ui/header`, which contains it"
+    );
+
+    let old = w.json("main~4");
+    assert_eq!(old["schema_version"], 1);
+    assert_eq!(old["period"]["relation"], "before");
+    assert_eq!(old["commit"]["mine"]["by"], "author");
+    assert_eq!(
+        old["listed"]["listed"], true,
+        "listed in the update of its own period"
+    );
+}
+
+#[test]
+fn explain_agrees_with_the_draft_on_every_commit() {
+    let w = world();
+    let doc = print_draft(&w.env, &w.cfg);
+    let ids = w.repo.git(&["rev-list", "--all", "--since=2026-11-09"]);
+    assert!(ids.lines().count() >= 4);
+    for id in ids.lines() {
+        let short = w.repo.short(id);
+        let j = w.json(id);
+        let listed = j["listed"]["listed"] == true;
+        for g in j["goals"].as_array().unwrap() {
+            let key = g["id"].as_str().unwrap();
+            let block = activity_block(&doc, key);
+            assert_eq!(
+                block.contains(&short),
+                g["claims"] == true && listed,
+                "{key} and {short}: explain says {g}, the draft shows\n{block}"
+            );
+        }
+        let other = activity_block(&doc, "other");
+        assert_eq!(
+            other.contains(&short),
+            j["other"] == true,
+            "{short} {j}\n{other}"
+        );
+    }
+}
+
+#[test]
+fn a_revision_no_repository_has_is_a_usage_error_naming_them() {
+    let w = world();
+    let a = w.explain(&["no-such-branch"]).code(2);
+    let err = stderr(&a);
+    assert!(
+        err.contains("`no-such-branch` names no commit in any configured repository (api, web)"),
+        "{err}"
+    );
+    let a = w.explain(&["HEAD", "--repo", "nope"]).code(2);
+    assert!(stderr(&a).contains("no repository named `nope` in your config (it has: api, web)"));
+    // HEAD is in both: run inside api, api is chosen; elsewhere it is ambiguous.
+    w.explain(&["HEAD"]).success();
+    let a = w
+        .env
+        .icu()
+        .arg("--config")
+        .arg(&w.cfg)
+        .args(["explain", "HEAD"])
+        .assert()
+        .code(2);
+    assert!(stderr(&a)
+        .contains("names a commit in several repositories (api, web); pick one with --repo NAME"));
+}
