@@ -71,6 +71,8 @@ pub enum Command {
     Status,
     /// Past updates: date, period, status, open asks
     Log(LogArgs),
+    /// Print the embedded update template, or with --context the JSON a template sees
+    Template(TemplateArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Print the man page (roff)
@@ -215,6 +217,20 @@ pub struct LogArgs {
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,
+}
+
+/// `icu template`
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Print the context a template sees for the update of --date, as JSON, instead of the template
+    #[arg(long)]
+    pub context: bool,
+    /// The update's date (YYYY-MM-DD), with --context [default: today]
+    #[arg(long, value_name = "D", value_parser = parse_date, requires = "context")]
+    pub date: Option<NaiveDate>,
+    /// Start of the period, with --context: YYYY-MM-DD, or relative such as 14d or 2w [default: as for `icu draft`]
+    #[arg(long, value_name = "D", value_parser = parse_since, requires = "context")]
+    pub since: Option<Since>,
 }
 
 /// `icu completions`

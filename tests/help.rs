@@ -52,6 +52,7 @@ help_snapshots! {
     sent: ["sent"],
     status: ["status"],
     log: ["log"],
+    template: ["template"],
     completions: ["completions"],
     man: ["man"],
 }

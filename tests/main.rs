@@ -25,6 +25,7 @@ mod help;
 mod hostile;
 mod lifecycle;
 mod limits;
+mod links;
 mod prop_doc;
 mod readme;
 mod regressions;
@@ -32,8 +33,10 @@ mod repos;
 mod scan_bounds;
 mod send_confirm;
 mod send_e2e;
+mod skip;
 mod squash;
 mod stale;
+mod template_cmd;
 
 /// A test file that is not declared above would never be compiled, and its
 /// tests would never run, without a word.
