@@ -926,6 +926,17 @@ mod tests {
             "[[skip]] on line 13: message = \"x\", author = \"*[bot]*\""
         );
         assert!(c.skip[1].author.as_ref().unwrap().is_match("renovate[bot]"));
+        // `forge` goes with a glob path: every repository it finds.
+        let d = tempfile::tempdir().unwrap();
+        for n in ["a", "b"] {
+            std::fs::create_dir_all(d.path().join(n).join(".git")).unwrap();
+        }
+        let c = parse_ok(&format!(
+            "[[repo]]\npath = \"{}/*\"\nforge = \"gitlab\"\n",
+            d.path().display()
+        ));
+        assert_eq!(c.repos.len(), 2);
+        assert!(c.repos.iter().all(|r| r.forge == Some(Forge::GitLab)));
     }
 
     #[test]
