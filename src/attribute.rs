@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::config::Goal;
+use crate::forge::Forge;
 use crate::scan::{Commit, RepoActivity};
 
 /// Whether `goal` claims `commit` of repository `repo` (docs/ARCHITECTURE.md, "Attribution"):
@@ -176,6 +177,8 @@ pub fn keyword_text(message: &str) -> &str {
 pub struct RepoGroup {
     pub repo: String,
     pub url: Option<String>,
+    /// How links to `url` are written.
+    pub forge: Option<Forge>,
     /// Newest first.
     pub commits: Vec<Commit>,
     pub added: usize,
@@ -259,6 +262,7 @@ fn group(repo: &RepoActivity, commits: Vec<Commit>) -> RepoGroup {
     RepoGroup {
         repo: repo.name.clone(),
         url: repo.url.clone(),
+        forge: repo.forge,
         added: commits.iter().map(|c| c.added).sum(),
         removed: commits.iter().map(|c| c.removed).sum(),
         commits,
@@ -365,6 +369,7 @@ mod tests {
             name: "r".into(),
             path: "/r".into(),
             url: None,
+            forge: None,
             commits: vec![commit("cache it", &[], &[]), commit("docs", &[], &[])],
             merges: vec![],
             visited: 2,

@@ -75,6 +75,8 @@ pub enum Command {
     Recap(RecapArgs),
     /// Why a commit is (or is not) in your update, and under which goal
     Explain(ExplainArgs),
+    /// Print the embedded update template, or with --context the JSON a template sees
+    Template(TemplateArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Print the man page (roff)
@@ -270,6 +272,20 @@ pub enum RecapFormat {
     Md,
     Html,
     Text,
+}
+
+/// `icu template`
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Print the context a template sees for the update of --date, as JSON, instead of the template
+    #[arg(long)]
+    pub context: bool,
+    /// The update's date (YYYY-MM-DD), with --context [default: today]
+    #[arg(long, value_name = "D", value_parser = parse_date, requires = "context")]
+    pub date: Option<NaiveDate>,
+    /// Start of the period, with --context: YYYY-MM-DD, or relative such as 14d or 2w [default: as for `icu draft`]
+    #[arg(long, value_name = "D", value_parser = parse_since, requires = "context")]
+    pub since: Option<Since>,
 }
 
 /// `icu completions`

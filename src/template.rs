@@ -7,6 +7,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
+use crate::forge::Forge;
 use crate::period;
 
 /// The embedded default template (`templates/update.md.j2`).
@@ -187,7 +188,10 @@ pub struct AskContext {
 pub struct RepoContext {
     pub name: String,
     pub path: String,
+    /// Its web URL: `[[repo]] url`, else from its `origin` remote.
     pub url: Option<String>,
+    /// `github`, `gitlab`, `gitea`, `bitbucket` or `gerrit`; set with `url`.
+    pub forge: Option<Forge>,
 }
 
 /// The most work a body template may do: minijinja's fuel, about one unit per
@@ -401,6 +405,42 @@ mod tests {
         let e =
             render_body_named("/home/ada/update.md.j2", "a\n\n{{ nope }}\n", &ctx()).unwrap_err();
         assert!(e.to_string().contains("/home/ada/update.md.j2:3"), "{e}");
+    }
+
+    #[test]
+    fn the_context_as_json_is_what_the_template_sees() {
+        let mut c = ctx();
+        c.repos.push(RepoContext {
+            name: "search".into(),
+            path: "/src/search".into(),
+            url: None,
+            forge: Some(Forge::GitLab),
+        });
+        c.goals.push(GoalContext {
+            id: "g".into(),
+            title: "G".into(),
+            status: "on-track".into(),
+            status_label: "on track".into(),
+            due: None,
+            due_long: None,
+            success: Some("s".into()),
+            risk: None,
+            activity: "- 1 commit".into(),
+            commits: 1,
+        });
+        // What minijinja holds, written back out, is the JSON `icu template
+        // --context` prints: the same struct through the same serde.
+        let seen = minijinja::Value::from_serialize(&c);
+        assert_eq!(
+            serde_json::to_value(&seen).unwrap(),
+            serde_json::to_value(&c).unwrap()
+        );
+        let out = render_body(
+            "{{ goals[0].success }} {{ repos[0].url is none }} {{ repos[0].forge }}",
+            &c,
+        )
+        .unwrap();
+        assert_eq!(out, "s True gitlab");
     }
 
     #[test]

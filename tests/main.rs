@@ -26,6 +26,7 @@ mod help;
 mod hostile;
 mod lifecycle;
 mod limits;
+mod links;
 mod overlap;
 mod ownership;
 mod prop_doc;
@@ -36,8 +37,10 @@ mod repos;
 mod scan_bounds;
 mod send_confirm;
 mod send_e2e;
+mod skip;
 mod squash;
 mod stale;
+mod template_cmd;
 
 /// A test file that is not declared above would never be compiled, and its
 /// tests would never run, without a word.

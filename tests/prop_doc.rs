@@ -18,13 +18,14 @@ use proptest::sample::Index;
 use proptest::test_runner::FileFailurePersistence;
 
 use icu::attribute::{Activity, Attribution, RepoGroup};
-use icu::config::{Goal, GoalStatus, Me};
+use icu::config::{Goal, GoalStatus, LinkRule, Me};
 use icu::doc::asks::Ask;
 use icu::doc::frontmatter::{self, FrontMatter};
 use icu::doc::markers::{self, OTHER_KEY, TOTALS_KEY};
 use icu::doc::refresh::Edits;
 use icu::doc::render;
 use icu::doc::{asks, check, export_md, refresh, DocError};
+use icu::forge::Forge;
 use icu::period::Period;
 use icu::scan::Commit;
 use icu::template::DEFAULT_TEMPLATE;
@@ -121,6 +122,11 @@ fn render_doc(d: &Draft) -> String {
         asks: &asks,
         scanned: t("2026-11-23T18:00:00Z"),
         stale: &Default::default(),
+        links: &[LinkRule {
+            pattern: regex::Regex::new(r"[A-Za-z]+-\d+|#(\d+)").unwrap(),
+            href: "https://tracker.example.com/browse/$0?n=${1}".into(),
+            text: None,
+        }],
     };
     render::compose(&draft, DEFAULT_TEMPLATE).expect("render")
 }
@@ -425,15 +431,25 @@ fn commit() -> impl Strategy<Value = Commit> {
 fn repo_group() -> impl Strategy<Value = RepoGroup> {
     (
         wild_text(6),
-        prop::option::of(Just("https://github.com/acme/search".to_string())),
+        prop::option::of((
+            Just("https://github.com/acme/search".to_string()),
+            prop::sample::select(vec![
+                Forge::GitHub,
+                Forge::GitLab,
+                Forge::Gitea,
+                Forge::Bitbucket,
+                Forge::Gerrit,
+            ]),
+        )),
         prop::collection::vec(commit(), 1..5),
         0..100_000usize,
         0..100_000usize,
         prop::collection::btree_set(1..2000u32, 0..3),
     )
-        .prop_map(|(repo, url, commits, added, removed, prs)| RepoGroup {
+        .prop_map(|(repo, link, commits, added, removed, prs)| RepoGroup {
             repo,
-            url,
+            url: link.as_ref().map(|(u, _)| u.clone()),
+            forge: link.map(|(_, f)| f),
             commits,
             added,
             removed,

@@ -88,6 +88,7 @@ fn the_walk_reads_what_the_window_holds_not_the_history() {
         path: dir.path().to_path_buf(),
         name: "long".into(),
         url: None,
+        forge: None,
         remotes: true,
     };
     let emails = vec!["ada@example.com".to_string()];
@@ -125,6 +126,7 @@ fn stale_remote_tracking_branches_do_not_make_the_walk_read_the_history() {
         path: dir.path().to_path_buf(),
         name: "long".into(),
         url: None,
+        forge: None,
         remotes: true,
     };
     let emails = vec!["ada@example.com".to_string()];

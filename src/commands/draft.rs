@@ -39,6 +39,7 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
         asks: &asks,
         scanned: ctx.now,
         stale: &stale,
+        links: &cfg.links,
     };
     let fresh = render::compose_named(&draft, &template_name(&cfg), &template_text(&cfg)?)
         .map_err(|source| Error::Template {

@@ -14,6 +14,7 @@ use crate::error::{Error, ExitCode, UsageError};
 use crate::history::{self, LastSent};
 use crate::period::{self, Period, Since};
 use crate::scan::{self, Identity, RepoActivity};
+use crate::skip;
 use crate::store;
 use crate::term::Term;
 
@@ -29,6 +30,7 @@ mod recap;
 mod send;
 mod sent;
 mod status;
+mod template;
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
@@ -49,6 +51,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Log(a) => log::run(&ctx, a),
         Command::Recap(a) => recap::run(&ctx, a),
         Command::Explain(a) => explain::run(&ctx, a),
+        Command::Template(a) => template::run(&ctx, a),
         Command::Completions(a) => meta::completions(a),
         Command::Man => meta::man(),
     }
@@ -196,7 +199,7 @@ impl Ctx {
                 self.term.warn(&m);
                 scan::SCAN_TIMEOUT
             });
-        let (repos, warnings) =
+        let (mut repos, warnings) =
             scan::scan_all(&cfg.repos, period.window_at(self.now), &me, detail, timeout);
         for w in &warnings {
             self.term.warn(&w.to_string());
@@ -220,6 +223,12 @@ impl Ctx {
                 } else {
                     String::new()
                 }
+            ));
+        }
+        for s in skip::apply(&cfg.skip, &mut repos) {
+            self.term.debug(&format!(
+                "skip: {}: {} {} (by {})",
+                s.repo, s.short, s.subject, s.rule
             ));
         }
         let attribution = attribute(&cfg.goals, &repos);

@@ -30,6 +30,7 @@ use serde::Serialize;
 pub use diagnostic::ConfigError;
 pub use starter::{starter, StarterOptions};
 
+use crate::forge::Forge;
 use crate::template::DEFAULT_SUBJECT;
 use diagnostic::{floor_char_boundary, toml_error};
 use raw::RawConfig;
@@ -57,6 +58,10 @@ pub struct Config {
     pub update: UpdateSettings,
     pub repos: Vec<RepoSpec>,
     pub goals: Vec<Goal>,
+    /// `[[link]]`: ticket keys in commit subjects made links, in order.
+    pub links: Vec<LinkRule>,
+    /// `[[skip]]`: commits kept out of the activity, in order.
+    pub skip: Vec<SkipRule>,
     /// Problems worth a warning that do not stop the run.
     pub warnings: Vec<String>,
 }
@@ -87,6 +92,9 @@ pub struct RepoSpec {
     pub path: PathBuf,
     pub name: String,
     pub url: Option<String>,
+    /// `forge`: how links to this repository are written, when its URL's
+    /// host does not say (`None`: from the host, see `forge::resolve`).
+    pub forge: Option<Forge>,
     /// Whether remote-tracking branches (`refs/remotes/*`) are scanned as
     /// well as local ones (`remotes = false` keeps to local branches).
     pub remotes: bool,
@@ -191,6 +199,74 @@ impl Goal {
             || self.paths.is_some()
             || self.branches.is_some()
             || !self.keywords.is_empty()
+    }
+}
+
+/// One `[[link]]`: each match of `pattern` in a commit subject icu lists
+/// becomes a link to `href`, with `$0`, `$1`, `${name}` replaced by the
+/// match and its groups (as `regex::Captures::expand`); `text`, the same,
+/// is the link's text (default: the match).
+#[derive(Debug, Clone)]
+pub struct LinkRule {
+    pub pattern: Regex,
+    pub href: String,
+    pub text: Option<String>,
+}
+
+/// One `[[skip]]`: a commit whose message matches `message` and whose author
+/// matches `author` (each when given; at least one is) is left out of the
+/// activity and its counts.
+#[derive(Debug, Clone)]
+pub struct SkipRule {
+    /// Searched in the message (its first 64 KiB, as `keywords`).
+    pub message: Option<Regex>,
+    /// Matched against the author's email and name (after `.mailmap`).
+    pub author: Option<Wildcard>,
+    /// The rule as written, with its line, for `-v`:
+    /// `[[skip]] on line 12: message = "^Bump CI"`.
+    pub shown: String,
+}
+
+/// A pattern where `*` is any run of characters and `?` any one character,
+/// everything else literal (`dependabot[bot]` is itself), matched against
+/// the whole text, case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wildcard(Vec<char>);
+
+impl Wildcard {
+    pub fn new(pattern: &str) -> Wildcard {
+        Wildcard(
+            pattern
+                .trim()
+                .chars()
+                .flat_map(char::to_lowercase)
+                .collect(),
+        )
+    }
+
+    /// Whether the whole of `text` matches.
+    pub fn is_match(&self, text: &str) -> bool {
+        let t: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+        let p = &self.0;
+        let (mut i, mut j) = (0, 0);
+        // Where the last `*` was, and where in `t` it is taken up to.
+        let mut star: Option<(usize, usize)> = None;
+        while i < t.len() {
+            if j < p.len() && (p[j] == '?' || (p[j] != '*' && p[j] == t[i])) {
+                i += 1;
+                j += 1;
+            } else if j < p.len() && p[j] == '*' {
+                star = Some((j, i));
+                j += 1;
+            } else if let Some((sj, si)) = star {
+                star = Some((sj, si + 1));
+                i = si + 1;
+                j = sj + 1;
+            } else {
+                return false;
+            }
+        }
+        p[j..].iter().all(|&c| c == '*')
     }
 }
 
@@ -322,9 +398,12 @@ impl Config {
                 path: repo,
                 name,
                 url: None,
+                forge: None,
                 remotes: true,
             }],
             goals: Vec::new(),
+            links: Vec::new(),
+            skip: Vec::new(),
             warnings: Vec::new(),
         }
     }

@@ -17,6 +17,10 @@ pub(super) struct RawConfig {
     pub(super) repo: Vec<RawRepo>,
     #[serde(default)]
     pub(super) goal: Vec<RawGoal>,
+    #[serde(default)]
+    pub(super) link: Vec<RawLink>,
+    #[serde(default)]
+    pub(super) skip: Vec<Spanned<RawSkip>>,
 }
 
 /// `[me]`.
@@ -51,6 +55,7 @@ pub(super) struct RawRepo {
     pub(super) path: Spanned<String>,
     pub(super) name: Option<Spanned<String>>,
     pub(super) url: Option<Spanned<String>>,
+    pub(super) forge: Option<Spanned<String>>,
     pub(super) remotes: Option<bool>,
 }
 
@@ -69,4 +74,21 @@ pub(super) struct RawGoal {
     pub(super) paths: Option<Vec<Spanned<String>>>,
     pub(super) branches: Option<Vec<Spanned<String>>>,
     pub(super) keywords: Option<Vec<Spanned<String>>>,
+}
+
+/// One `[[link]]`: ticket keys in commit subjects turned into links.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLink {
+    pub(super) pattern: Spanned<String>,
+    pub(super) href: Spanned<String>,
+    pub(super) text: Option<Spanned<String>>,
+}
+
+/// One `[[skip]]`: commits kept out of the activity.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSkip {
+    pub(super) message: Option<Spanned<String>>,
+    pub(super) author: Option<Spanned<String>>,
 }

@@ -17,14 +17,15 @@ use regex::Regex;
 use toml::Spanned;
 
 use super::diagnostic::{line_col, ConfigError};
-use super::raw::{RawConfig, RawGoal, RawRepo, RawUpdate};
+use super::raw::{RawConfig, RawGoal, RawLink, RawRepo, RawSkip, RawUpdate};
 use super::repo_glob::{canonical, expand_repo_glob, folder_name, glob_could_name, GlobFound};
 use super::starter::lit;
 use super::{
-    default_updates_dir, Config, Env, Globs, Goal, GoalStatus, Me, RepoSpec, UpdateSettings,
-    DEFAULT_CADENCE_DAYS, DEFAULT_SENDMAIL, OTHER_KEY, TOTALS_KEY,
+    default_updates_dir, Config, Env, Globs, Goal, GoalStatus, LinkRule, Me, RepoSpec, SkipRule,
+    UpdateSettings, Wildcard, DEFAULT_CADENCE_DAYS, DEFAULT_SENDMAIL, OTHER_KEY, TOTALS_KEY,
 };
 use crate::address::AddressError;
+use crate::forge::Forge;
 use crate::template::{
     check_body_syntax, render_subject, SubjectContext, TemplateError, DEFAULT_SUBJECT,
     SUBJECT_VARIABLES,
@@ -64,14 +65,29 @@ impl Validator<'_> {
     /// without a space or any of ``()<>"'`\``, which would end the link (a
     /// `)` let the rest of the value, `<img>` tags included, into the HTML).
     fn repo_url(&self, v: &Spanned<String>) -> Result<String, ConfigError> {
-        let u = self.one_line("repo.url", v)?;
+        self.http_url(
+            "repo.url",
+            v,
+            "for example \"https://github.com/acme/search\"",
+        )
+    }
+
+    /// A URL that goes into links as written (`repo.url`, `link.href`): an
+    /// http(s) URL without a character that would break its links.
+    fn http_url(
+        &self,
+        key: &str,
+        v: &Spanned<String>,
+        example: &str,
+    ) -> Result<String, ConfigError> {
+        let u = self.one_line(key, v)?;
         if let Some(c) = u
             .chars()
             .find(|c| c.is_whitespace() || "()<>\"'`\\".contains(*c))
         {
             return Err(self.err(
                 v.span(),
-                format!("`repo.url` = `{u}` contains `{c}`, which would break its links"),
+                format!("`{key}` = `{u}` contains `{c}`, which would break its links"),
                 "percent-encode it (a space is %20, `(` %28, `)` %29, `<` %3C, `>` %3E)",
             ));
         }
@@ -81,11 +97,22 @@ impl Validator<'_> {
         if !http {
             return Err(self.err(
                 v.span(),
-                format!("`repo.url` = `{u}` is not an http or https URL"),
-                "for example \"https://github.com/acme/search\"",
+                format!("`{key}` = `{u}` is not an http or https URL"),
+                example,
             ));
         }
         Ok(u)
+    }
+
+    /// `[[repo]] forge`: one of [`Forge::NAMES`].
+    fn forge(&self, v: &Spanned<String>) -> Result<Forge, ConfigError> {
+        Forge::parse(v.get_ref()).ok_or_else(|| {
+            self.err(
+                v.span(),
+                format!("unknown forge `{}` in `repo.forge`", v.get_ref()),
+                &format!("expected one of {}", Forge::NAMES.join(", ")),
+            )
+        })
     }
 
     /// An address as export will use it: checked here with the same parser,
@@ -166,12 +193,16 @@ impl Validator<'_> {
         let update = self.update(raw.update)?;
         let (repos, empty_globs) = self.repos(&raw.repo, &mut warnings)?;
         let goals = self.goals(&raw.goal, &repos, &empty_globs, &mut warnings)?;
+        let links = self.links(&raw.link)?;
+        let skip = self.skips(&raw.skip)?;
         Ok(Config {
             source: Some(self.path.to_path_buf()),
             me,
             update,
             repos,
             goals,
+            links,
+            skip,
             warnings,
         })
     }
@@ -296,6 +327,7 @@ impl Validator<'_> {
                 self.own_repo(r, path, &mut found)?;
                 continue;
             }
+            let forge = r.forge.as_ref().map(|f| self.forge(f)).transpose()?;
             let globbed = self.glob_repos(r, &path)?;
             for (link, target) in &globbed.loops {
                 warnings.push(format!(
@@ -325,6 +357,7 @@ impl Validator<'_> {
                             name: folder_name(&p),
                             path: p,
                             url: None,
+                            forge,
                             remotes: r.remotes.unwrap_or(true),
                         },
                         span: r.path.span(),
@@ -374,10 +407,12 @@ impl Validator<'_> {
             None => folder_name(&path),
         };
         let url = r.url.as_ref().map(|u| self.repo_url(u)).transpose()?;
+        let forge = r.forge.as_ref().map(|f| self.forge(f)).transpose()?;
         let spec = RepoSpec {
             path,
             name,
             url,
+            forge,
             remotes: r.remotes.unwrap_or(true),
         };
         let span = r.name.as_ref().map_or(r.path.span(), |n| n.span());
@@ -578,23 +613,124 @@ impl Validator<'_> {
         Ok(names)
     }
 
-    /// The `keywords` regexes of goal `id`, compiled; the error is regex's
-    /// last line, which says what is wrong without its `error:` prefix.
+    /// The `keywords` regexes of goal `id`, compiled.
     fn keywords(&self, id: &str, list: &[Spanned<String>]) -> Result<Vec<Regex>, ConfigError> {
-        let mut keywords = Vec::new();
-        for k in list {
-            keywords.push(Regex::new(k.get_ref()).map_err(|e| {
-                let detail = e.to_string();
-                let last = detail.lines().last().unwrap_or("").trim();
-                let last = last.strip_prefix("error: ").unwrap_or(last).to_string();
-                self.err(
-                    k.span(),
-                    format!("invalid regex in `keywords` of goal `{id}`"),
-                    &last,
-                )
-            })?);
+        list.iter()
+            .map(|k| self.regex(k, format!("invalid regex in `keywords` of goal `{id}`")))
+            .collect()
+    }
+
+    /// A regex, compiled; the error is `message` at the value, labelled with
+    /// regex's last line, which says what is wrong without its `error:` prefix.
+    fn regex(&self, v: &Spanned<String>, message: String) -> Result<Regex, ConfigError> {
+        Regex::new(v.get_ref()).map_err(|e| {
+            let detail = e.to_string();
+            let last = detail.lines().last().unwrap_or("").trim();
+            let last = last.strip_prefix("error: ").unwrap_or(last).to_string();
+            self.err(v.span(), message, &last)
+        })
+    }
+
+    /// The `[[link]]` tables: a regex, and an http(s) `href` (and `text`)
+    /// whose `$N` and `${name}` are groups the regex has.
+    fn links(&self, raw: &[RawLink]) -> Result<Vec<LinkRule>, ConfigError> {
+        let mut out = Vec::new();
+        for l in raw {
+            let pattern = self.regex(&l.pattern, "invalid regex in `link.pattern`".into())?;
+            let href = self.http_url(
+                "link.href",
+                &l.href,
+                "for example \"https://tracker.example.com/browse/$0\"",
+            )?;
+            self.groups_exist(&pattern, "link.href", &l.href)?;
+            let text = match &l.text {
+                Some(t) => {
+                    self.groups_exist(&pattern, "link.text", t)?;
+                    Some(self.one_line("link.text", t)?)
+                }
+                None => None,
+            };
+            out.push(LinkRule {
+                pattern,
+                href,
+                text,
+            });
         }
-        Ok(keywords)
+        Ok(out)
+    }
+
+    /// Each `$N`, `$name` or `${name}` in `v` names a group of `re` (`$$` is
+    /// a `$`), as `regex::Captures::expand` reads them: so `$1a` is the
+    /// group `1a`, and `${1}a` is group 1 then `a`.
+    fn groups_exist(&self, re: &Regex, key: &str, v: &Spanned<String>) -> Result<(), ConfigError> {
+        for name in group_references(v.get_ref()) {
+            let exists = match name.parse::<usize>() {
+                Ok(n) => n < re.captures_len(),
+                Err(_) => re.capture_names().flatten().any(|g| g == name),
+            };
+            if !exists {
+                let groups = re.captures_len() - 1;
+                return Err(self.err(
+                    v.span(),
+                    format!("`{key}` uses `${name}`, which is not a group of `link.pattern`"),
+                    &format!(
+                        "`$0` is the whole match{}; write `${{1}}x` for group 1 followed by `x`",
+                        match groups {
+                            0 => String::new(),
+                            1 => ", `$1` its one group".to_string(),
+                            n => format!(", `$1` to `${n}` its groups"),
+                        }
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The `[[skip]]` tables: each needs `message` (a regex) or `author`.
+    fn skips(&self, raw: &[Spanned<RawSkip>]) -> Result<Vec<SkipRule>, ConfigError> {
+        let mut out = Vec::new();
+        for s in raw {
+            let r = s.get_ref();
+            if r.message.is_none() && r.author.is_none() {
+                return Err(self.err(
+                    s.span(),
+                    "this [[skip]] has neither `message` nor `author`, so it would skip nothing"
+                        .into(),
+                    "add message = \"^Bump CI image\" (a regex) or author = \"*[bot]*\"",
+                ));
+            }
+            let message = r
+                .message
+                .as_ref()
+                .map(|m| self.regex(m, "invalid regex in `skip.message`".into()))
+                .transpose()?;
+            let author = match &r.author {
+                Some(a) => {
+                    let text = self.one_line("skip.author", a)?;
+                    if text.is_empty() {
+                        return Err(self.err(
+                            a.span(),
+                            "`skip.author` is empty".into(),
+                            "an email address, a name, or a pattern with * such as \"*[bot]*\"",
+                        ));
+                    }
+                    Some(Wildcard::new(&text))
+                }
+                None => None,
+            };
+            let written: Vec<String> = [("message", &r.message), ("author", &r.author)]
+                .into_iter()
+                .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} = {}", lit(v.get_ref()))))
+                .collect();
+            let line = self.line_of(&s.span());
+            out.push(SkipRule {
+                message,
+                author,
+                shown: format!("[[skip]] on line {line}: {}", written.join(", ")),
+            });
+        }
+        Ok(out)
     }
 
     fn due(&self, id: &str, d: &Spanned<toml::Value>) -> Result<NaiveDate, ConfigError> {
@@ -666,6 +802,34 @@ fn addr_spec(s: &str) -> &str {
         (Some(i), true) => s[i + 1..s.len() - 1].trim(),
         _ => s,
     }
+}
+
+/// The group names `$N`, `$name` and `${name}` in `s` refer to, as
+/// `regex::Captures::expand` reads them (`$$` is a `$`; a `$` followed by
+/// nothing a name can start with is itself).
+fn group_references(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('$') {
+        rest = &rest[i + 1..];
+        if let Some(r) = rest.strip_prefix('$') {
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix('{') {
+            if let Some(end) = r.find('}') {
+                out.push(r[..end].to_string());
+                rest = &r[end + 1..];
+            }
+        } else {
+            let n = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            if n > 0 {
+                out.push(rest[..n].to_string());
+            }
+            rest = &rest[n..];
+        }
+    }
+    out
 }
 
 /// A status as written in the config; `None` for anything else.
@@ -748,6 +912,117 @@ mod tests {
             e.to_string().contains("is listed twice (first on line 2)"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn forge_link_and_skip_keys_load() {
+        let c = parse_ok(
+            "[[repo]]\npath = \"/src/search\"\nforge = \"GitLab\"\n\
+             [[repo]]\npath = \"/nowhere/*\"\nforge = \"forgejo\"\n\
+             [[link]]\npattern = \"SEARCH-(?P<n>\\\\d+)\"\nhref = \"https://t.example.com/browse/$0?id=${n}\"\ntext = \"ticket ${1}\"\n\
+             [[skip]]\nmessage = \"^Bump CI\"\n\
+             [[skip]]\nauthor = \"*[bot]*\"\nmessage = \"x\"\n",
+        );
+        assert_eq!(c.repos[0].forge, Some(Forge::GitLab));
+        assert_eq!(c.links.len(), 1);
+        assert_eq!(c.links[0].text.as_deref(), Some("ticket ${1}"));
+        assert_eq!(c.skip.len(), 2);
+        assert_eq!(
+            c.skip[0].shown,
+            "[[skip]] on line 11: message = \"^Bump CI\""
+        );
+        assert_eq!(
+            c.skip[1].shown,
+            "[[skip]] on line 13: message = \"x\", author = \"*[bot]*\""
+        );
+        assert!(c.skip[1].author.as_ref().unwrap().is_match("renovate[bot]"));
+        // `forge` goes with a glob path: every repository it finds.
+        let d = tempfile::tempdir().unwrap();
+        for n in ["a", "b"] {
+            std::fs::create_dir_all(d.path().join(n).join(".git")).unwrap();
+        }
+        let c = parse_ok(&format!(
+            "[[repo]]\npath = \"{}/*\"\nforge = \"gitlab\"\n",
+            d.path().display()
+        ));
+        assert_eq!(c.repos.len(), 2);
+        assert!(c.repos.iter().all(|r| r.forge == Some(Forge::GitLab)));
+    }
+
+    #[test]
+    fn bad_forge_link_and_skip_keys_name_their_line() {
+        let cases: &[(&str, (usize, usize), &str)] = &[
+            (
+                "[[repo]]\npath = \"/s\"\nforge = \"sourcehut\"\n",
+                (3, 9),
+                "unknown forge `sourcehut` in `repo.forge`",
+            ),
+            (
+                "[[link]]\npattern = \"SEARCH-(\"\nhref = \"https://t/$0\"\n",
+                (2, 11),
+                "invalid regex in `link.pattern`",
+            ),
+            (
+                "[[link]]\npattern = \"X-\\\\d+\"\nhref = \"javascript:alert($0)\"\n",
+                (3, 8),
+                "contains `(`",
+            ),
+            (
+                "[[link]]\npattern = \"X-\\\\d+\"\nhref = \"tracker/$0\"\n",
+                (3, 8),
+                "is not an http or https URL",
+            ),
+            (
+                "[[link]]\npattern = \"X-(\\\\d+)\"\nhref = \"https://t/$1a\"\n",
+                (3, 8),
+                "`link.href` uses `$1a`, which is not a group",
+            ),
+            (
+                "[[link]]\npattern = \"X-\\\\d+\"\nhref = \"https://t/$0\"\ntext = \"${2}\"\n",
+                (4, 8),
+                "`link.text` uses `$2`",
+            ),
+            ("[[link]]\npattern = \"X\"\n", (1, 1), "missing"),
+            (
+                "\n[[skip]]\nmessage = \"^Bump (\"\n",
+                (3, 11),
+                "invalid regex in `skip.message`",
+            ),
+            (
+                "[[skip]]\nauthor = \" \"\n",
+                (2, 10),
+                "`skip.author` is empty",
+            ),
+            ("[[skip]]\nmesage = \"x\"\n", (2, 1), "unknown key `mesage`"),
+        ];
+        for (text, (line, col), want) in cases {
+            let e = parse_err(text);
+            let shown = e.to_string();
+            assert!(
+                shown.contains(want),
+                "for {text:?} wanted {want:?} in:\n{shown}"
+            );
+            assert_eq!(
+                (e.line, e.column),
+                (Some(*line), Some(*col)),
+                "{text:?}\n{shown}"
+            );
+        }
+        let e = parse_err("[[goal]]\nid = \"g\"\ntitle = \"G\"\n[[skip]]\n");
+        assert!(
+            e.to_string().contains("neither `message` nor `author`"),
+            "{e}"
+        );
+        assert_eq!(e.line, Some(4));
+    }
+
+    #[test]
+    fn group_references_are_read_as_regex_expands_them() {
+        assert_eq!(
+            group_references("a$0 ${1}c$$d$name-e${x y}$"),
+            vec!["0", "1", "name", "x y"]
+        );
+        assert_eq!(group_references("$1a$0b"), vec!["1a", "0b"]);
     }
 
     #[test]

@@ -7,11 +7,12 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, FixedOffset};
 
 use crate::attribute::{Activity, Attribution, RepoGroup};
-use crate::config::{Goal, Me, OTHER_KEY};
+use crate::config::{Goal, LinkRule, Me, OTHER_KEY};
 use crate::doc::asks::Ask;
 use crate::doc::frontmatter::{self, FrontMatter, Status};
 use crate::doc::markers;
 use crate::doc::stale::{is_head_of, with_kept, Stale};
+use crate::forge::{self, Change, Forge};
 use crate::period::{self, Period};
 use crate::scan::{Folded, RepoActivity};
 pub use crate::template::escape_markdown;
@@ -36,6 +37,8 @@ pub struct Draft<'a> {
     pub scanned: DateTime<FixedOffset>,
     /// What blocks showed for repositories that cannot be read now, kept.
     pub stale: &'a Stale,
+    /// `[[link]]`: ticket keys in the commit subjects listed made links.
+    pub links: &'a [LinkRule],
 }
 
 /// What follows the head line of a repository whose history could not all
@@ -90,6 +93,7 @@ pub fn context(d: &Draft) -> RenderContext {
                     activity_lines(
                         a,
                         &no_goal_activity_note(&since_short),
+                        d.links,
                         &overlaps,
                         Some(&g.id),
                     ),
@@ -115,6 +119,7 @@ pub fn context(d: &Draft) -> RenderContext {
                     activity_lines(
                         &d.attribution.other,
                         &no_other_activity_note(&since_short),
+                        d.links,
                         &overlaps,
                         None,
                     ),
@@ -143,6 +148,7 @@ pub fn context(d: &Draft) -> RenderContext {
                 name: r.name.clone(),
                 path: r.path.display().to_string(),
                 url: r.url.clone(),
+                forge: r.forge,
             })
             .collect(),
     }
@@ -221,11 +227,95 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn pr_ref(url: Option<&str>, pr: u32) -> String {
-    match url {
-        Some(u) => format!("[#{pr}]({}/pull/{pr})", u.trim_end_matches('/')),
-        None => format!("\\#{pr}"),
+/// A pull (merge) request as its forge writes it (`#12`, GitLab's `!12`),
+/// linked when the repository has a web URL and the forge numbers them.
+fn request_ref(g: &RepoGroup, n: u32) -> String {
+    let forge = g.forge.unwrap_or(Forge::GitHub);
+    let written = forge.request_ref(n);
+    match g.url.as_deref().and_then(|u| forge.request_url(u, n)) {
+        Some(url) => format!("[{written}]({url})"),
+        None => escape_markdown(&written),
     }
+}
+
+/// A Gerrit change named by a commit's trailers: `change I8473b959` (the
+/// Change-Id's first 8 hex digits), linked to its `Reviewed-on:` page.
+fn change_ref(ch: &Change) -> String {
+    let text = match &ch.id {
+        Some(id) => format!("change {}", &id[..9]),
+        None => "change".to_string(),
+    };
+    match &ch.url {
+        Some(u) => format!("[{text}]({u})"),
+        None => text,
+    }
+}
+
+/// `subject` as Markdown, escaped, with each stretch a `[[link]]` rule
+/// matches made a link (the first rule to match a stretch wins; an empty
+/// match, a match cut by [`clip`], or a link that would not be a
+/// [`forge::safe_link`] stays text). `clipped`: `subject` ends in the `…`
+/// of a cut.
+fn linked_subject(subject: &str, rules: &[LinkRule], clipped: bool) -> String {
+    let limit = if clipped {
+        subject.len() - '…'.len_utf8()
+    } else {
+        subject.len()
+    };
+    // (start, end, href, text)
+    let mut found: Vec<(usize, usize, String, String)> = Vec::new();
+    for rule in rules {
+        for caps in rule.pattern.captures_iter(subject) {
+            let Some(m) = caps.get(0) else { continue };
+            if m.is_empty()
+                || (clipped && m.end() >= limit)
+                || found.iter().any(|f| m.start() < f.1 && f.0 < m.end())
+            {
+                continue;
+            }
+            let mut href = String::new();
+            caps.expand(&rule.href, &mut href);
+            if !forge::safe_link(&href) {
+                continue;
+            }
+            let mut text = String::new();
+            if let Some(t) = &rule.text {
+                caps.expand(t, &mut text);
+            }
+            if text.trim().is_empty() {
+                text = m.as_str().to_string();
+            }
+            found.push((m.start(), m.end(), href, text));
+        }
+    }
+    if found.is_empty() {
+        return escape_markdown(subject);
+    }
+    found.sort_by_key(|f| f.0);
+    let mut out = String::new();
+    let mut pos = 0;
+    for (start, end, href, text) in found {
+        out.push_str(&escape_from(&subject[pos..start], pos == 0));
+        out.push_str(&format!("[{}]({href})", escape_markdown(&text)));
+        pos = end;
+    }
+    out.push_str(&escape_from(&subject[pos..], pos == 0));
+    out
+}
+
+/// A piece of a line, escaped: at the line's start as [`escape_markdown`]
+/// does it, further on keeping the spaces it starts with (which
+/// `escape_markdown` trims).
+fn escape_from(piece: &str, at_start: bool) -> String {
+    if at_start {
+        return escape_markdown(piece);
+    }
+    let rest = piece.trim_start();
+    let lead: String = piece[..piece.len() - rest.len()]
+        .chars()
+        .map(|_| ' ')
+        .collect();
+    format!("{lead}{}", escape_markdown(rest))
 }
 
 /// The goals (id, title) claiming each commit (by repository and id), for
@@ -278,8 +368,30 @@ fn totals_line(at: &Attribution, overlaps: &Overlaps) -> String {
     line
 }
 
-fn repo_lines(g: &RepoGroup, out: &mut Vec<String>, overlaps: &Overlaps, this: Option<&str>) {
-    let url = g.url.as_deref();
+/// A commit's mark when other goals claim it too: `, also under Docs`.
+fn also_under(overlaps: &Overlaps, repo: &str, id: &str, this: Option<&str>) -> String {
+    let Some(claims) = overlaps.get(&(repo.to_string(), id.to_string())) else {
+        return String::new();
+    };
+    let others: Vec<String> = claims
+        .iter()
+        .filter(|(id, _)| Some(id.as_str()) != this)
+        .map(|(_, t)| escape_markdown(t))
+        .collect();
+    if others.is_empty() {
+        String::new()
+    } else {
+        format!(", also under {}", others.join(", "))
+    }
+}
+
+fn repo_lines(
+    g: &RepoGroup,
+    links: &[LinkRule],
+    out: &mut Vec<String>,
+    overlaps: &Overlaps,
+    this: Option<&str>,
+) {
     let mut head = format!(
         "- {} in {}, +{} −{}",
         plural(g.commits.len(), "commit", "commits"),
@@ -288,7 +400,7 @@ fn repo_lines(g: &RepoGroup, out: &mut Vec<String>, overlaps: &Overlaps, this: O
         thousands(g.removed)
     );
     if !g.prs.is_empty() {
-        let refs: Vec<String> = g.prs.iter().map(|p| pr_ref(url, *p)).collect();
+        let refs: Vec<String> = g.prs.iter().map(|p| request_ref(g, *p)).collect();
         head.push_str(&format!(
             ", {} merged ({})",
             plural(g.prs.len(), "PR", "PRs"),
@@ -297,24 +409,25 @@ fn repo_lines(g: &RepoGroup, out: &mut Vec<String>, overlaps: &Overlaps, this: O
     }
     out.push(head);
     for c in g.commits.iter().take(MAX_LISTED) {
-        let id = match url {
-            Some(u) => format!("[{}]({}/commit/{})", c.short, u.trim_end_matches('/'), c.id),
+        let commit_url = g
+            .url
+            .as_deref()
+            .zip(g.forge)
+            .and_then(|(u, f)| f.commit_url(u, &c.id));
+        let mut id = match commit_url {
+            Some(u) => format!("[{}]({u})", c.short),
             None => c.short.clone(),
         };
-        let mut line = format!("  - {} ({id})", escape_markdown(&clip(&c.subject)));
+        if let Some(ch) = forge::gerrit_change(&c.message) {
+            id.push_str(&format!(", {}", change_ref(&ch)));
+        }
+        let clipped = clip(&c.subject);
+        let subject = linked_subject(&clipped, links, clipped != c.subject);
+        let mut line = format!("  - {subject} ({id})");
         if let Some(note) = c.folded.as_ref().and_then(folded_note) {
             line.push_str(&format!(", {note}"));
         }
-        if let Some(titles) = overlaps.get(&(g.repo.clone(), c.id.clone())) {
-            let others: Vec<String> = titles
-                .iter()
-                .filter(|(id, _)| Some(id.as_str()) != this)
-                .map(|(_, t)| escape_markdown(t))
-                .collect();
-            if !others.is_empty() {
-                line.push_str(&format!(", also under {}", others.join(", ")));
-            }
-        }
+        line.push_str(&also_under(overlaps, &g.repo, &c.id, this));
         out.push(line);
     }
     if g.commits.len() > MAX_LISTED {
@@ -363,20 +476,26 @@ fn code_spans(names: &[String]) -> String {
 }
 
 /// The lines of an activity block. `empty` is the one-line note for a period
-/// without commits.
-pub fn activity_markdown(a: &Activity, empty: &str) -> String {
-    activity_lines(a, empty, &Overlaps::new(), None)
+/// without commits; `links`, the `[[link]]` rules for the subjects.
+pub fn activity_markdown(a: &Activity, empty: &str, links: &[LinkRule]) -> String {
+    activity_lines(a, empty, links, &Overlaps::new(), None)
 }
 
 /// [`activity_markdown`], with each commit another goal also claims marked
 /// with that goal's title (`this`: the id of the goal being listed).
-fn activity_lines(a: &Activity, empty: &str, overlaps: &Overlaps, this: Option<&str>) -> String {
+fn activity_lines(
+    a: &Activity,
+    empty: &str,
+    links: &[LinkRule],
+    overlaps: &Overlaps,
+    this: Option<&str>,
+) -> String {
     if a.repos.is_empty() {
         return format!("- {empty}");
     }
     let mut lines = Vec::new();
     for g in &a.repos {
-        repo_lines(g, &mut lines, overlaps, this);
+        repo_lines(g, links, &mut lines, overlaps, this);
     }
     lines.join("\n")
 }
@@ -394,6 +513,7 @@ pub fn no_other_activity_note(since: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scan::Commit;
 
     #[test]
     fn hostile_subjects_stay_literal() {
@@ -450,6 +570,128 @@ mod tests {
         assert_eq!(folded_note(&headless).unwrap(), "also as abc1234");
         assert_eq!(folded_note(&Folded::default()), None);
         assert_eq!(code_spans(&["`a".into()]), "`` `a ``");
+    }
+
+    fn rule(pattern: &str, href: &str) -> LinkRule {
+        LinkRule {
+            pattern: regex::Regex::new(pattern).unwrap(),
+            href: href.into(),
+            text: None,
+        }
+    }
+
+    #[test]
+    fn ticket_keys_in_a_subject_become_links_and_the_rest_stays_escaped() {
+        let rules = [
+            rule(r"SEARCH-\d+", "https://t.example.com/browse/$0"),
+            rule(r"\S+-(\d+)", "https://other.example.com/$1"),
+        ];
+        let got = linked_subject("Fix SEARCH-42 in <b>*x*</b>, see SEARCH-7", &rules, false);
+        assert_eq!(
+            got,
+            "Fix [SEARCH-42](https://t.example.com/browse/SEARCH-42) in \\<b\\>\\*x\\*\\</b\\>, see [SEARCH-7](https://t.example.com/browse/SEARCH-7)"
+        );
+        let html = comrak::markdown_to_html(&got, &comrak::Options::default());
+        assert_eq!(html.matches("<a ").count(), 2, "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+        // A capture that would break the link stays text; so does a key the
+        // clip cut in two.
+        let loose = [rule(r"T-(\S+)", "https://t.example.com/$1")];
+        assert_eq!(linked_subject("T-a)b", &loose, false), "T-a)b");
+        assert_eq!(
+            linked_subject("x SEARCH-4…", &rules[..1], true),
+            "x SEARCH-4…"
+        );
+        // The start of the line is escaped as a line start; the spaces
+        // after a link are kept (a `-` after them is escaped, and reads the same).
+        assert_eq!(
+            linked_subject("SEARCH-1 - done", &rules[..1], false),
+            "[SEARCH-1](https://t.example.com/browse/SEARCH-1) \\- done"
+        );
+        assert_eq!(linked_subject("- SEARCH", &rules[..1], false), "\\- SEARCH");
+    }
+
+    #[test]
+    fn commit_and_request_links_follow_the_forge_and_gerrit_trailers_link_the_change() {
+        let commit = |subject: &str, message: &str| Commit {
+            id: "a1b2c3d4e5".repeat(4),
+            short: "a1b2c3d".into(),
+            subject: subject.into(),
+            message: message.into(),
+            author_name: "Ada".into(),
+            author_email: "ada@example.com".into(),
+            time: 0,
+            offset_minutes: 0,
+            files: Vec::new(),
+            added: 1,
+            removed: 0,
+            branches: Vec::new(),
+            pr: None,
+            folded: None,
+        };
+        let sha = "a1b2c3d4e5".repeat(4);
+        let group = |forge: Option<Forge>, url: Option<&str>, c: Commit| RepoGroup {
+            repo: "search".into(),
+            url: url.map(str::to_string),
+            forge,
+            commits: vec![c],
+            added: 1,
+            removed: 0,
+            prs: vec![7],
+        };
+        let lines = |g: &RepoGroup| {
+            let mut out = Vec::new();
+            repo_lines(g, &[], &mut out, &Overlaps::new(), None);
+            out.join("\n")
+        };
+        let plain = commit("Work", "Work\n");
+        let gl = lines(&group(
+            Some(Forge::GitLab),
+            Some("https://gitlab.com/a/s"),
+            plain.clone(),
+        ));
+        assert!(
+            gl.contains("1 PR merged ([!7](https://gitlab.com/a/s/-/merge_requests/7))"),
+            "{gl}"
+        );
+        assert!(
+            gl.contains(&format!(
+                "Work ([a1b2c3d](https://gitlab.com/a/s/-/commit/{sha}))"
+            )),
+            "{gl}"
+        );
+        let bb = lines(&group(
+            Some(Forge::Bitbucket),
+            Some("https://bitbucket.org/a/s"),
+            plain.clone(),
+        ));
+        assert!(
+            bb.contains("[#7](https://bitbucket.org/a/s/pull-requests/7)"),
+            "{bb}"
+        );
+        assert!(
+            bb.contains(&format!("https://bitbucket.org/a/s/commits/{sha}")),
+            "{bb}"
+        );
+        let none = lines(&group(None, None, plain));
+        assert!(
+            none.contains("(\\#7)") && none.contains("Work (a1b2c3d)"),
+            "{none}"
+        );
+        let gerrit = commit(
+            "Fix",
+            "Fix\n\nChange-Id: I8473b95934b5732ac55d26311a706c9c2bde9940\nReviewed-on: https://review.example.org/c/s/+/1234\n",
+        );
+        let ge = lines(&group(
+            Some(Forge::Gerrit),
+            Some("https://review.example.org/s"),
+            gerrit,
+        ));
+        assert!(
+            ge.contains(&format!("Fix ([a1b2c3d](https://review.example.org/s/+/{sha}), [change I8473b959](https://review.example.org/c/s/+/1234))")),
+            "{ge}"
+        );
+        assert!(ge.contains("1 PR merged (\\#7)"), "{ge}");
     }
 
     #[test]

@@ -84,6 +84,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::config::RepoSpec;
+use crate::forge::{self, Forge};
 
 /// How far before `since` the walk keeps going to find commits dated older
 /// than their parents (see `walk`).
@@ -160,7 +161,11 @@ pub struct PrMerge {
 pub struct RepoActivity {
     pub name: String,
     pub path: PathBuf,
+    /// Its web URL: `[[repo]] url`, else the `origin` remote's web page when
+    /// its forge is known (`forge::resolve`); `None`: no links.
     pub url: Option<String>,
+    /// How links to it are written; set whenever `url` is.
+    pub forge: Option<Forge>,
     /// Mine, in the window, not merges; newest first.
     pub commits: Vec<Commit>,
     pub merges: Vec<PrMerge>,
@@ -474,6 +479,11 @@ pub fn scan_repo(
     // The same work on several branches is reported once (see `dedupe`).
     dedupe::fold(&repo, &walk, &mut commits, &mut merges);
 
+    let links = forge::resolve(
+        spec.url.as_deref(),
+        spec.forge,
+        origin_url(&repo).as_deref(),
+    );
     let incomplete = unreadable.any();
     let warnings = broken_refs_message(&unreadable.refs)
         .into_iter()
@@ -484,7 +494,8 @@ pub fn scan_repo(
     Ok(RepoActivity {
         name: spec.name.clone(),
         path: spec.path.clone(),
-        url: spec.url.clone(),
+        url: links.as_ref().map(|(u, _)| u.clone()),
+        forge: links.map(|(_, f)| f),
         commits,
         merges,
         visited: walk.visited,
@@ -492,6 +503,14 @@ pub fn scan_repo(
         warnings,
         incomplete,
     })
+}
+
+/// The URL of the repository's `origin` remote, as git config has it (it
+/// may hold credentials: `forge::web_url` drops them).
+fn origin_url(repo: &Repository) -> Option<String> {
+    let remote = repo.find_remote("origin").ok()?;
+    let url = remote.url().ok().map(str::to_string);
+    url
 }
 
 /// A commit's abbreviated id, as [`Commit::short`] gives it.
@@ -571,16 +590,36 @@ fn undiffed_message(undiffed: &[(String, String)]) -> Option<String> {
     ))
 }
 
+/// A squash-merged subject ending in `(#N)` (GitHub, Gitea, Bitbucket) or
+/// `(!N)` (GitLab).
 static SQUASH_PR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\(#(\d+)\)\s*$").expect("static regex is valid"));
-static MERGE_PR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^Merge pull request #(\d+)").expect("static regex is valid"));
+    LazyLock::new(|| Regex::new(r"\([#!](\d+)\)\s*$").expect("static regex is valid"));
+/// The subject of a merge that names its request: GitHub's `Merge pull
+/// request #N`, Gitea's `Merge pull request 'title' (#N) from …`,
+/// Bitbucket's `Merged in branch (pull request #N)`.
+static MERGE_PR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:Merge pull request #(\d+)|Merge pull request '.*' \(#(\d+)\)|Merged in .*\(pull request #(\d+)\))")
+        .expect("static regex is valid")
+});
+/// GitLab's merge commit names its request in the body:
+/// `See merge request group/project!N`.
+static MERGE_MR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^See merge request \S*!(\d+)\s*$").expect("static regex is valid")
+});
 
-/// The pull request a merge commit's subject names (`Merge pull request #N`).
+/// The pull request a merge commit's message names.
 fn merge_pr(c: &GitCommit<'_>) -> Option<u32> {
-    let msg = String::from_utf8_lossy(c.message_bytes());
+    merge_request_of(&String::from_utf8_lossy(c.message_bytes()))
+}
+
+/// The request number a merge commit's message names (see [`MERGE_PR`] and
+/// [`MERGE_MR`]).
+fn merge_request_of(msg: &str) -> Option<u32> {
     let first = msg.lines().next()?;
-    MERGE_PR.captures(first)?.get(1)?.as_str().parse().ok()
+    if let Some(c) = MERGE_PR.captures(first) {
+        return c.iter().skip(1).flatten().next()?.as_str().parse().ok();
+    }
+    MERGE_MR.captures(msg)?.get(1)?.as_str().parse().ok()
 }
 
 /// The [`Commit`] for one of my commits: its message, its author after
@@ -650,6 +689,7 @@ mod tests {
             path: d.path().to_path_buf(),
             name: "r".into(),
             url: None,
+            forge: None,
             remotes: true,
         };
         let window = TimeWindow {
@@ -673,7 +713,64 @@ mod tests {
     fn squash_subjects_give_their_pr() {
         let re = &SQUASH_PR;
         assert_eq!(&re.captures("Add cache (#481)").unwrap()[1], "481");
+        assert_eq!(&re.captures("Add cache (!37)").unwrap()[1], "37");
         assert!(re.captures("Add cache (#481) later").is_none());
+    }
+
+    #[test]
+    fn merges_name_their_request_on_every_forge() {
+        let cases = [
+            ("Merge pull request #12 from ada/x\n\nAdd x", Some(12)),
+            (
+                "Merge pull request 'Add x' (#13) from ada/x into main",
+                Some(13),
+            ),
+            ("Merged in feature/x (pull request #14)\n\nAdd x", Some(14)),
+            (
+                "Merge branch 'x' into 'main'\n\nAdd x\n\nSee merge request group/sub/search!15\n",
+                Some(15),
+            ),
+            ("Merge branch 'x' into main", None),
+        ];
+        for (msg, want) in cases {
+            assert_eq!(merge_request_of(msg), want, "{msg}");
+        }
+    }
+
+    #[test]
+    fn the_origin_remote_gives_the_links_unless_a_url_is_configured() {
+        let d = tempfile::tempdir().unwrap();
+        git(d.path(), &["init", "-q", "-b", "main"]);
+        git(d.path(), &["commit", "-q", "--allow-empty", "-m", "Work"]);
+        git(
+            d.path(),
+            &[
+                "remote",
+                "add",
+                "origin",
+                "https://ada:tok3n@gitlab.com/acme/search.git",
+            ],
+        );
+        let mut spec = RepoSpec {
+            path: d.path().to_path_buf(),
+            name: "r".into(),
+            url: None,
+            forge: None,
+            remotes: true,
+        };
+        let window = TimeWindow {
+            since: 1_763_000_000,
+            until: 1_800_000_000,
+        };
+        let emails = ["ada@example.com".to_string()];
+        let me = Identity { emails: &emails };
+        let a = scan_repo(&spec, window, &me, Detail::Full).unwrap();
+        assert_eq!(a.url.as_deref(), Some("https://gitlab.com/acme/search"));
+        assert_eq!(a.forge, Some(Forge::GitLab));
+        spec.url = Some("https://git.acme.com/search".into());
+        let a = scan_repo(&spec, window, &me, Detail::Full).unwrap();
+        assert_eq!(a.url.as_deref(), Some("https://git.acme.com/search"));
+        assert_eq!(a.forge, Some(Forge::GitHub));
     }
 
     #[test]

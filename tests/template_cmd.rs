@@ -1,0 +1,102 @@
+//! `icu template`: the embedded template, and with `--context` the JSON a
+//! template is rendered with — the same values a template of one's own
+//! prints through `icu draft`.
+
+use std::fs;
+
+use crate::common::{stderr, stdout, toml_str, TestEnv, C};
+
+#[test]
+fn template_prints_the_embedded_template() {
+    let env = TestEnv::new();
+    let out = stdout(&env.icu().args(["template"]).assert().success());
+    let embedded = fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/update.md.j2"),
+    )
+    .unwrap();
+    assert_eq!(out, embedded);
+}
+
+#[test]
+fn the_context_is_the_json_a_template_of_ones_own_renders() {
+    let env = TestEnv::new();
+    let r = env.repo("search");
+    r.commit(C::mine("2026-11-20T10:00:00Z", "Add the plan cache", "a"));
+    let mine = env.path().join("mine.md.j2");
+    fs::write(
+        &mine,
+        "<!-- icu:activity other -->\n{{ other.activity|safe }}\n<!-- /icu:activity -->\n\
+         me={{ me.name }} since={{ period.since }} goals={{ goals|length }} \
+         title={{ goals[0].title }} commits={{ goals[0].commits }} repo={{ repos[0].name }}\n",
+    )
+    .unwrap();
+    let cfg = env.config_for(
+        &[&r],
+        "[[goal]]\nid = \"g\"\ntitle = \"Cut latency\"\nrepos = [\"search\"]\n",
+    );
+    let json = stdout(
+        &env.run(&cfg, &["template", "--context", "--date", "2026-11-23"])
+            .success(),
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for key in [
+        "me",
+        "date",
+        "date_long",
+        "period",
+        "goals",
+        "other",
+        "asks",
+        "repos",
+    ] {
+        assert!(v.get(key).is_some(), "no `{key}` in {json}");
+    }
+    assert_eq!(v["period"]["since"], "2026-11-09");
+    assert_eq!(v["goals"][0]["commits"], 1);
+
+    let text = fs::read_to_string(&cfg).unwrap().replace(
+        "[update]\n",
+        &format!(
+            "[update]\ntemplate = {}\n",
+            toml_str(&mine.display().to_string())
+        ),
+    );
+    let cfg = env.config(&text);
+    let doc = stdout(
+        &env.run(&cfg, &["draft", "--print", "--date", "2026-11-23"])
+            .success(),
+    );
+    let want = format!(
+        "me={} since={} goals={} title={} commits={} repo={}\n",
+        v["me"]["name"].as_str().unwrap(),
+        v["period"]["since"].as_str().unwrap(),
+        v["goals"].as_array().unwrap().len(),
+        v["goals"][0]["title"].as_str().unwrap(),
+        v["goals"][0]["commits"],
+        v["repos"][0]["name"].as_str().unwrap(),
+    );
+    assert!(doc.ends_with(&want), "{doc}\nwanted the line {want}");
+    assert!(
+        doc.contains(&format!("\n{}\n", v["other"]["activity"].as_str().unwrap())),
+        "{doc}"
+    );
+    assert!(
+        v["goals"][0]["activity"]
+            .as_str()
+            .unwrap()
+            .contains("Add the plan cache"),
+        "{json}"
+    );
+}
+
+#[test]
+fn date_without_context_is_a_usage_error() {
+    let env = TestEnv::new();
+    let err = stderr(
+        &env.icu()
+            .args(["template", "--date", "2026-11-23"])
+            .assert()
+            .code(2),
+    );
+    assert!(err.contains("--context"), "{err}");
+}
