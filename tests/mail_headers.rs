@@ -210,6 +210,15 @@ fn each_update_replies_to_the_last_one_sent_so_the_series_is_one_thread() {
     )
     .success();
     assert_eq!(recorded(&by_hand), None);
+    // An .eml of it now records nothing: its mail went out with another id.
+    let before = fs::read_to_string(&by_hand).unwrap();
+    icu_at(
+        &w,
+        "2027-01-06T12:00:00+00:00",
+        &["export", "--format", "eml", by_hand.to_str().unwrap()],
+    )
+    .success();
+    assert_eq!(fs::read_to_string(&by_hand).unwrap(), before);
     let after = draft_on(&w, "2027-01-19");
     send_on(&w, "2027-01-19", &after);
     let after = mail(&outbox.message(5));
@@ -419,4 +428,44 @@ fn from_reply_to_and_bcc_are_checked_at_load_with_their_position() {
         .and(predicate::str::contains("add -t to update.sendmail"))
         .and(predicate::str::contains("icu.toml:6:")),
     );
+}
+
+/// An `.eml` export while another icu holds the update (a draft open in
+/// the editor) still exports, says the id was not recorded, and leaves
+/// the update alone; the next export gives the same id and records it.
+#[test]
+fn an_export_that_cannot_record_the_id_still_exports_and_says_so() {
+    let outbox = Outbox::new();
+    let w = world(&outbox, "");
+    let lock = w.doc.with_file_name(".2026-11-24.md.lock");
+    let ready = w.env.path().join("holding");
+    // flock(1) holds the lock icu takes until its stdin closes (`-o`: the
+    // lock is flock's own, not its child's).
+    let mut holder = std::process::Command::new("flock")
+        .arg("-o")
+        .arg(&lock)
+        .args(["sh", "-c", "touch \"$0\"; exec cat"])
+        .arg(&ready)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("flock from util-linux");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !ready.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let before = w.doc_text();
+    let a = w.icu(&["export", "--format", "eml"]).success();
+    drop(holder.stdin.take());
+    holder.wait().unwrap();
+    let first = mail(stdout(&a).as_bytes());
+    assert!(
+        stderr(&a).contains("the Message-ID of this .eml was not recorded")
+            && stderr(&a).contains("another icu is writing"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(w.doc_text(), before);
+    let again = mail(stdout(&w.icu(&["export", "--format", "eml"]).success()).as_bytes());
+    assert_eq!(again.message_id, first.message_id, "the same id again");
+    assert_eq!(recorded(&w.doc).as_deref(), Some(first.message_id.as_str()));
 }

@@ -36,7 +36,10 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
             let recorded = frontmatter::message_id(&text).map_err(|e| Error::doc(&path, e))?;
             let thread = ctx.mail_thread(c, fm.date);
             let env = export::envelope(c, &fm, ctx.now, recorded.clone(), &thread)?;
-            if recorded.is_none() {
+            // An update sent without a recorded id went out with another
+            // one: recording this one would thread the next update to a
+            // mail nobody received.
+            if recorded.is_none() && fm.status == frontmatter::Status::Draft {
                 new_id = Some(env.message_id.clone());
             }
             export::to_eml(&env, &markdown, export::Purpose::Draft)?
