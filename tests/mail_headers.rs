@@ -469,3 +469,17 @@ fn an_export_that_cannot_record_the_id_still_exports_and_says_so() {
     assert_eq!(again.message_id, first.message_id, "the same id again");
     assert_eq!(recorded(&w.doc).as_deref(), Some(first.message_id.as_str()));
 }
+
+/// A refresh of the draft keeps the Message-ID its `.eml` export recorded:
+/// the mail sent after it is the draft the mail client was given.
+#[test]
+fn a_refresh_keeps_the_recorded_message_id() {
+    let outbox = Outbox::new();
+    let w = world(&outbox, "");
+    let eml = stdout(&w.icu(&["export", "--format", "eml"]).success());
+    let id = mail(eml.as_bytes()).message_id;
+    w.icu(&["draft", "--no-edit"]).success();
+    assert_eq!(recorded(&w.doc).as_deref(), Some(id.as_str()));
+    w.icu(&["send"]).success();
+    assert_eq!(mail(&outbox.message(1)).message_id, id);
+}
