@@ -68,6 +68,11 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
         let eml = export::to_eml(&env, &markdown, Purpose::Send)?;
         term::print_stdout(&String::from_utf8_lossy(&eml))?;
         ctx.term.hint("nothing was sent (--dry-run)");
+        if !env.bcc.is_empty() {
+            ctx.term.hint(
+                "the mail program reads the Bcc recipients from this message and deletes that header before delivery (-t)",
+            );
+        }
         return Ok(ExitCode::Ok);
     }
     if !args.yes && term::interactive() && !confirm(&env)? {
