@@ -13,7 +13,7 @@ pub struct Mailbox {
 pub enum AddressError {
     /// Not an address at all.
     #[error(
-        "`{value}` is not an email address ({why}); fix [update] to/cc or [me] emails in your config"
+        "`{value}` is not an email address ({why}); fix it in your config ([me] emails, or [update] from, reply_to, to, cc or bcc)"
     )]
     Invalid {
         /// The text as written.
@@ -25,7 +25,7 @@ pub enum AddressError {
     /// mailbox it would become `"A <a@x>, B" <b@y>`, and A would never get the
     /// mail, so it is refused rather than guessed at.
     #[error(
-        "`{value}` holds {} addresses; write one address per string in [update] to/cc or [me] emails of your config: [{}]",
+        "`{value}` holds {} addresses; write one address per string in your config ([me] emails, or [update] reply_to, to, cc or bcc): [{}]",
         parts.len(),
         quoted(parts)
     )]
@@ -88,6 +88,36 @@ pub fn parse_mailbox(s: &str) -> Result<Mailbox, AddressError> {
         name,
         email: email.to_string(),
     })
+}
+
+/// True for an address nobody reads: a forge's commit address such as
+/// `123+ada@users.noreply.github.com` (GitHub), `…@users.noreply.gitlab.com`
+/// or `…@noreply.codeberg.org`, or a `noreply@`, `no-reply@`,
+/// `donotreply@`, `do-not-reply@` mailbox. It counts as me in commits, but a
+/// manager's reply to it would be lost, so it is never the default From.
+pub fn is_noreply(email: &str) -> bool {
+    let email = email.to_ascii_lowercase();
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    const NOBODY: [&str; 4] = ["noreply", "no-reply", "donotreply", "do-not-reply"];
+    NOBODY.contains(&local) || domain.split('.').any(|label| NOBODY.contains(&label))
+}
+
+/// Whether `id` is a Message-ID as icu writes one between `<` and `>`:
+/// `left@right`, each side printable ASCII with no space and none of
+/// `<>()[]\,;:"@`, at most 250 characters. Whatever else could end the
+/// header or the id early is refused.
+pub fn is_message_id(id: &str) -> bool {
+    let Some((left, right)) = id.split_once('@') else {
+        return false;
+    };
+    let part = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_graphic() && !b"<>()[]\\,;:\"@".contains(&b))
+    };
+    id.len() <= 250 && part(left) && part(right)
 }
 
 /// Checks a bare address (the part between `<` and `>`), for a mailbox that
@@ -224,7 +254,53 @@ mod tests {
             let e = parse_mailbox(bad).unwrap_err().to_string();
             assert!(e.contains("is not an email address"), "{bad}: {e}");
             assert!(e.contains(&format!("`{bad}`")), "quotes the value: {e}");
-            assert!(e.contains("fix [update] to/cc"), "{e}");
+            assert!(e.contains("fix it in your config ([me] emails, or [update] from, reply_to, to, cc or bcc)"), "{e}");
+        }
+    }
+
+    #[test]
+    fn message_ids_are_one_token_with_one_at() {
+        assert!(is_message_id("icu.2026-11-24.0123456789abcdef@example.com"));
+        assert!(is_message_id("a+b=c!#$%&'*/?^_`{|}~-@x.y"));
+        assert!(!is_message_id("a@[x]"), "no brackets");
+        for bad in [
+            "",
+            "a",
+            "@b",
+            "a@",
+            "a@b@c",
+            "a b@c",
+            "a@b>",
+            "<a@b",
+            "a@b\r\nBcc: e@v.il",
+            "zoë@example.com",
+        ] {
+            assert!(!is_message_id(bad), "{bad:?}");
+        }
+        assert!(!is_message_id(&format!("{}@x", "a".repeat(250))));
+    }
+
+    #[test]
+    fn forge_and_noreply_addresses_are_known_as_nobody_reads_them() {
+        for nobody in [
+            "1234+ada@users.noreply.github.com",
+            "ada@users.noreply.github.com",
+            "ADA@Users.NoReply.GitHub.com",
+            "ada@users.noreply.gitlab.com",
+            "ada@noreply.codeberg.org",
+            "noreply@example.com",
+            "no-reply@example.com",
+            "donotreply@example.com",
+        ] {
+            assert!(is_noreply(nobody), "{nobody}");
+        }
+        for someone in [
+            "ada@example.com",
+            "noreply.fan@example.com",
+            "ada@noreplyco.com",
+            "ada",
+        ] {
+            assert!(!is_noreply(someone), "{someone}");
         }
     }
 

@@ -179,7 +179,8 @@ pub struct ExportArgs {
     /// Replace OUT if it is an existing file (never an update)
     #[arg(long)]
     pub overwrite: bool,
-    /// Open the result with the desktop's default application (eml or html)
+    /// Open the file written (beside the update without -o) and return at once: an .eml with
+    /// update.mail_client if set, else with the desktop's default application
     #[arg(long)]
     pub open: bool,
 }

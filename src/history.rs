@@ -2,7 +2,8 @@
 //! (where the next period starts, and its open asks), the current draft, the
 //! entries of `icu log`, and marking an update sent. Files that cannot be
 //! read are skipped with a warning the caller prints; none is ever changed
-//! here except by [`mark_sent`].
+//! here except by [`mark_sent`] and [`record_message_id`]. Also the mail
+//! thread the updates sent so far make ([`thread`]).
 
 use std::path::{Path, PathBuf};
 
@@ -87,6 +88,53 @@ pub fn last_sent(dir: &Path, date: NaiveDate) -> (Option<LastSent>, Vec<String>)
         return (Some(last), warnings);
     }
     (None, warnings)
+}
+
+/// The Message-IDs of the updates sent before `date` that the mail of the
+/// update dated `date` continues, oldest first: the last one sent (the
+/// update it replies to, `In-Reply-To`), and before it each sent update in
+/// turn until one without a recorded Message-ID (sent before icu recorded
+/// them, or sent by hand without an `.eml` export) ends the thread. Empty
+/// when the last sent update has none. Drafts in between are passed over;
+/// a file that cannot be read ends the thread too, with a warning in the
+/// second value.
+pub fn thread(dir: &Path, date: NaiveDate) -> (Vec<String>, Vec<String>) {
+    let mut warnings = Vec::new();
+    let mut ids = Vec::new();
+    let list = match store::list(dir) {
+        Ok(l) => l,
+        Err(e) => {
+            warnings.push(e.to_string());
+            return (ids, warnings);
+        }
+    };
+    for (_, path) in list.into_iter().rev().filter(|(d, _)| *d < date) {
+        let text = match store::read(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                warnings.push(format!("the mail thread stops at {}: {e}", path.display()));
+                break;
+            }
+        };
+        match frontmatter::split(&text) {
+            Ok((fm, _, _)) if fm.status != Status::Sent => continue,
+            Ok(_) => {}
+            Err(e) => {
+                warnings.push(format!("the mail thread stops at {}: {e}", path.display()));
+                break;
+            }
+        }
+        match frontmatter::message_id(&text) {
+            Ok(Some(id)) => ids.push(id),
+            Ok(None) => break,
+            Err(e) => {
+                warnings.push(format!("the mail thread stops at {}: {e}", path.display()));
+                break;
+            }
+        }
+    }
+    ids.reverse();
+    (ids, warnings)
 }
 
 /// The current draft: the newest update, if it is not sent. Unreadable or
@@ -202,7 +250,7 @@ pub fn mark_sent(
 ) -> Result<(), Error> {
     let old = store::read(path)?;
     ensure_unsent(path, &old, force, Again::Mark)?;
-    mark_as_read_sent(held, path, &old, when)
+    mark_as_read_sent(held, path, &old, when, None)
 }
 
 /// Marks sent the doc as it was when read (`read`), after `icu send` mailed
@@ -210,13 +258,33 @@ pub fn mark_sent(
 /// changed since — an edit made while the mail was going out, which the mail
 /// does not have — nothing is written ([`store::StoreError::Changed`]). The
 /// caller holds the doc's lock (`_held`) from the read on, so no other icu
-/// comes in between.
+/// comes in between. `message_id`, the Message-ID the mail went out with, is
+/// recorded in the same write, so that the next update can reply to it.
 pub fn mark_as_read_sent(
     _held: &store::Lock,
     path: &Path,
     read: &str,
     when: DateTime<FixedOffset>,
+    message_id: Option<&str>,
 ) -> Result<(), Error> {
-    let new = frontmatter::mark_sent(read, when).map_err(|e| Error::doc(path, e))?;
+    let mut new = frontmatter::mark_sent(read, when).map_err(|e| Error::doc(path, e))?;
+    if let Some(id) = message_id {
+        new = frontmatter::set_message_id(&new, id).map_err(|e| Error::doc(path, e))?;
+    }
+    Ok(store::replace(path, read, &new)?)
+}
+
+/// Records `id` as the Message-ID of the update at `path`, read as `read`,
+/// when the update is exported as an `.eml` before it is sent: the draft a
+/// mail client opens and the mail `icu send` sends later have the same.
+/// Nothing is written when it is already recorded, or when the doc changed
+/// since it was read (an error). The caller holds the doc's lock (`_held`).
+pub fn record_message_id(
+    _held: &store::Lock,
+    path: &Path,
+    read: &str,
+    id: &str,
+) -> Result<(), Error> {
+    let new = frontmatter::set_message_id(read, id).map_err(|e| Error::doc(path, e))?;
     Ok(store::replace(path, read, &new)?)
 }

@@ -220,6 +220,18 @@ Shipped the cache; next, the [tail latency doc](https://example.com/tail).
 - [x] Budget for the load-test cluster
 "#;
 
+/// The doc at `doc` is [`HAND_WRITTEN`] with `id`, the Message-ID of the
+/// `.eml` exported, recorded in its front matter, and nothing else changed.
+fn assert_only_the_message_id_was_recorded(doc: &std::path::Path, id: Option<&str>) {
+    let id = id.expect("the .eml has a Message-ID");
+    let recorded = HAND_WRITTEN.replacen(
+        "status = \"draft\"\n",
+        &format!("status = \"draft\"\nmessage_id = \"{id}\"\n"),
+        1,
+    );
+    assert_eq!(fs::read_to_string(doc).unwrap(), recorded);
+}
+
 /// A config with `[me]` and `[update] to/cc` (no repos: export reads none),
 /// and the hand-written doc outside the updates dir.
 fn hand_written() -> (TestEnv, PathBuf, PathBuf) {
@@ -338,8 +350,8 @@ fn a_hand_written_update_exports_in_every_format() {
         "the text part is the text export"
     );
     assert!(msg.body_html(0).unwrap().contains("<em>live</em>"));
-    // The doc is read, never written.
-    assert_eq!(fs::read_to_string(&doc).unwrap(), HAND_WRITTEN);
+    // The doc is only read, but for the .eml's Message-ID, recorded for the send.
+    assert_only_the_message_id_was_recorded(&doc, msg.message_id());
 }
 
 #[test]
@@ -445,52 +457,4 @@ fn a_recipient_that_is_not_ascii_is_refused_at_load_with_its_position() {
                 .and(predicate::str::contains("xn--"))
                 .and(predicate::str::contains("icu.toml:8:43")),
         );
-}
-
-/// `--open` hands the written file to the desktop's opener: here a stand-in
-/// `xdg-open` on PATH that records what it was given.
-#[cfg(target_os = "linux")]
-#[test]
-fn open_writes_beside_the_doc_and_hands_it_to_xdg_open() {
-    use std::os::unix::fs::PermissionsExt;
-    let (env, cfg, doc) = hand_written();
-    let bin = env.path().join("bin");
-    fs::create_dir_all(&bin).unwrap();
-    let log = env.path().join("opened");
-    let opener = bin.join("xdg-open");
-    fs::write(
-        &opener,
-        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n", log.display()),
-    )
-    .unwrap();
-    fs::set_permissions(&opener, fs::Permissions::from_mode(0o755)).unwrap();
-    let file = doc.to_str().unwrap();
-    env.icu()
-        .env("PATH", &bin)
-        .arg("--config")
-        .arg(&cfg)
-        .args(["export", file, "--format", "eml", "--open"])
-        .assert()
-        .success();
-    let eml = doc.with_extension("eml");
-    assert_eq!(
-        fs::read_to_string(&log).unwrap(),
-        format!("{}\n", eml.display())
-    );
-    assert!(fs::read_to_string(&eml).unwrap().contains("X-Unsent: 1"));
-
-    // No opener at all: the file is still written, and the error says so.
-    fs::remove_file(&opener).unwrap();
-    env.icu()
-        .env("PATH", &bin)
-        .arg("--config")
-        .arg(&cfg)
-        .args(["export", file, "--format", "html", "--open"])
-        .assert()
-        .code(1)
-        .stderr(
-            predicate::str::contains("with `xdg-open`")
-                .and(predicate::str::contains("open it yourself")),
-        );
-    assert!(doc.with_extension("html").exists());
 }

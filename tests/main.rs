@@ -27,6 +27,8 @@ mod hostile;
 mod lifecycle;
 mod limits;
 mod links;
+mod mail_headers;
+mod open;
 mod overlap;
 mod ownership;
 mod prop_doc;

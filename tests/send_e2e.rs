@@ -101,9 +101,14 @@ impl Drop for Sink {
 /// A drafted update, finished by hand, whose `update.sendmail` is `sendmail`;
 /// a cc with a quoted name that is not ASCII.
 fn world(sendmail: &str) -> Drafted {
+    world_with(sendmail, "")
+}
+
+/// [`world`] with `extra` lines at the end of `[update]`.
+fn world_with(sendmail: &str, extra: &str) -> Drafted {
     let w = DraftedWorld {
         cc: &["\"Käy, Ålan\" <alan@example.com>"],
-        update: &format!("sendmail = {}", toml_str(sendmail)),
+        update: &format!("sendmail = {}\n{extra}", toml_str(sendmail)),
         ..DraftedWorld::default()
     }
     .draft();
@@ -114,6 +119,11 @@ fn world(sendmail: &str) -> Drafted {
 /// The SMTP sink and a world whose `update.sendmail` is msmtp delivering to
 /// it; the temp dir holds the sink's inbox and msmtp's config.
 fn msmtp_world() -> (tempfile::TempDir, Sink, Drafted) {
+    msmtp_world_with("")
+}
+
+/// [`msmtp_world`] with `extra` lines at the end of `[update]`.
+fn msmtp_world_with(extra: &str) -> (tempfile::TempDir, Sink, Drafted) {
     let tmp = tempfile::tempdir().unwrap();
     let sink = Sink::start(&tmp.path().join("inbox"));
     let rc = tmp.path().join("msmtprc");
@@ -127,7 +137,7 @@ fn msmtp_world() -> (tempfile::TempDir, Sink, Drafted) {
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(&rc, fs::Permissions::from_mode(0o600)).unwrap();
-    let w = world(&format!("msmtp -C {} -t", rc.display()));
+    let w = world_with(&format!("msmtp -C {} -t", rc.display()), extra);
     (tmp, sink, w)
 }
 
@@ -219,6 +229,45 @@ fn an_update_goes_through_msmtp_to_a_real_smtp_server_and_is_marked_sent() {
     let doc = w.doc_text();
     assert!(doc.contains("status = \"sent\""), "{doc}");
     assert!(doc.contains("sent = 2026-11-24T12:00:00Z"), "{doc}");
+}
+
+/// A Bcc recipient gets the mail through the real mail program and SMTP
+/// server, and nothing the server received names them; From and Reply-To
+/// are as configured.
+#[test]
+fn a_bcc_recipient_gets_the_mail_and_no_header_names_them() {
+    if !require_tools() {
+        return;
+    }
+    let (_tmp, sink, w) = msmtp_world_with(
+        "from = \"Ada Lovelace <ada@example.com>\"\nreply_to = [\"ada@home.example\"]\nbcc = [\"Ada's copy <ada+sent@example.com>\", \"ledger@example.org\"]",
+    );
+    w.icu(&["send"]).success();
+    let (bytes, rcpt) = sink.received().expect("a message arrived");
+    assert_eq!(
+        rcpt,
+        vec![
+            "ada+sent@example.com",
+            "alan@example.com",
+            "grace@example.com",
+            "ledger@example.org"
+        ],
+        "the Bcc recipients are recipients of the SMTP envelope"
+    );
+    let raw = String::from_utf8_lossy(&bytes);
+    let msg = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+    assert!(msg.header_raw("Bcc").is_none(), "{raw}");
+    assert!(
+        !raw.contains("ada+sent@example.com") && !raw.contains("ledger@example.org"),
+        "no header names a Bcc recipient: {raw}"
+    );
+    assert_eq!(
+        msg.reply_to().unwrap().first().unwrap().address(),
+        Some("ada@home.example")
+    );
+    assert_eq!(msg.from().unwrap().first().unwrap().address(), Some(ME));
+    assert!(msg.header_raw("X-Unsent").is_none());
+    assert!(w.doc_text().contains("status = \"sent\""));
 }
 
 #[test]

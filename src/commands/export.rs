@@ -5,8 +5,11 @@ use std::path::{Path, PathBuf};
 
 use super::Ctx;
 use crate::cli::{ExportArgs, Format};
+use crate::config::Config;
+use crate::doc::frontmatter;
 use crate::error::{Error, ExitCode};
 use crate::export;
+use crate::history;
 use crate::store;
 use crate::term;
 
@@ -15,18 +18,30 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
     let text = super::read_finished(&path, args.force, "export")?;
     let markdown =
         crate::doc::export_md::export_markdown(&text).map_err(|e| Error::doc(&path, e))?;
+    // The config, for the formats that need it; and for an .eml the
+    // Message-ID to record if the doc has none yet.
+    let mut cfg = None;
+    let mut new_id = None;
     let bytes = match args.format {
         Format::Md => markdown.into_bytes(),
         Format::Text => export::to_text(&markdown).into_bytes(),
         Format::Html => {
-            let cfg = ctx.load_config()?;
-            let subject = export::subject(&cfg, &super::front_matter(&path, &text)?)?;
+            let c = cfg.insert(ctx.load_config()?);
+            let subject = export::subject(c, &super::front_matter(&path, &text)?)?;
             export::to_html(&markdown, &subject).into_bytes()
         }
         Format::Eml => {
-            let cfg = ctx.load_config()?;
+            let c = cfg.insert(ctx.load_config()?);
             let fm = super::front_matter(&path, &text)?;
-            let env = export::envelope(&cfg, &fm, ctx.now, &path.display().to_string())?;
+            let recorded = frontmatter::message_id(&text).map_err(|e| Error::doc(&path, e))?;
+            let thread = ctx.mail_thread(c, fm.date);
+            let env = export::envelope(c, &fm, ctx.now, recorded.clone(), &thread)?;
+            // An update sent without a recorded id went out with another
+            // one: recording this one would thread the next update to a
+            // mail nobody received.
+            if recorded.is_none() && fm.status == frontmatter::Status::Draft {
+                new_id = Some(env.message_id.clone());
+            }
             export::to_eml(&env, &markdown, export::Purpose::Draft)?
         }
     };
@@ -50,13 +65,58 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
             };
             store::write_output(&out, &bytes, &guard)?;
             ctx.term.info(&format!("wrote {}", out.display()));
+            if let Some(id) = &new_id {
+                record_message_id(ctx, &path, &text, id);
+            }
             if args.open {
-                export::open_with_default_app(&out)?;
+                open(ctx, cfg.as_ref(), &out, args.format)?;
             }
         }
-        None => term::print_stdout(&String::from_utf8_lossy(&bytes))?,
+        None => {
+            term::print_stdout(&String::from_utf8_lossy(&bytes))?;
+            if let Some(id) = &new_id {
+                record_message_id(ctx, &path, &text, id);
+            }
+        }
     }
     Ok(ExitCode::Ok)
+}
+
+/// Records `id`, the Message-ID of the .eml just exported, in the update
+/// (read as `text`), so that sending it later, by icu or from the mail
+/// client, keeps it. Best effort: an update being refreshed, edited or on
+/// a read-only disk is left alone with a warning, and the export stands
+/// (the same update and sender give the same id again).
+fn record_message_id(ctx: &Ctx, path: &Path, text: &str, id: &str) {
+    let recorded = store::Lock::acquire(path)
+        .map_err(Error::from)
+        .and_then(|lock| history::record_message_id(&lock, path, text, id));
+    if let Err(e) = recorded {
+        ctx.term.warn(&format!(
+            "the Message-ID of this .eml was not recorded in {} ({e}); icu gives the update the same one next time unless [update] from changes",
+            path.display()
+        ));
+    }
+}
+
+/// `--open`: the `.eml` with `update.mail_client` when it is set, anything
+/// else (and an `.eml` without it) with the desktop's default application.
+fn open(ctx: &Ctx, cfg: Option<&Config>, out: &Path, format: Format) -> Result<(), Error> {
+    let eml = format == Format::Eml;
+    let opener = match cfg.and_then(|c| c.update.mail_client.as_deref().map(|m| (c, m))) {
+        Some((c, command)) if eml => export::Opener::MailClient {
+            command,
+            terminal: c.update.mail_client_terminal,
+        },
+        _ => export::Opener::Desktop,
+    };
+    match export::open(out, opener, eml, &ctx.env.vars)? {
+        export::Opened::Started(by) => {
+            ctx.term.info(&format!("opened it with {by}"));
+        }
+        export::Opened::Ran(by) => ctx.term.info(&format!("{by} quit")),
+    }
+    Ok(())
 }
 
 /// `2026-11-23.eml` beside `2026-11-23.md`.

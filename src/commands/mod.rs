@@ -266,6 +266,20 @@ impl Ctx {
         last
     }
 
+    /// The Message-IDs of the updates sent before the one dated `date`,
+    /// oldest first, for its mail to reply to (`history::thread`); none
+    /// with `[update] thread = false`. Warns about updates it cannot read.
+    pub fn mail_thread(&self, cfg: &Config, date: NaiveDate) -> Vec<String> {
+        if !cfg.update.thread {
+            return Vec::new();
+        }
+        let (ids, warnings) = history::thread(&cfg.update.dir, date);
+        for w in &warnings {
+            self.term.warn(w);
+        }
+        ids
+    }
+
     /// The period of the update dated `date`: the one rule of
     /// [`crate::period::choose_since`], fed with the last sent update.
     pub fn period(

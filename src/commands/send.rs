@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::Ctx;
 use crate::cli::SendArgs;
+use crate::doc::frontmatter;
 use crate::error::{Again, Error, ExitCode, UsageError};
 use crate::export::{self, Purpose};
 use crate::history;
@@ -60,11 +61,18 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
     let markdown =
         crate::doc::export_md::export_markdown(&text).map_err(|e| Error::doc(&path, e))?;
     let fm = super::front_matter(&path, &text)?;
-    let env = export::envelope(&cfg, &fm, ctx.now, &path.display().to_string())?;
+    let recorded = frontmatter::message_id(&text).map_err(|e| Error::doc(&path, e))?;
+    let thread = ctx.mail_thread(&cfg, fm.date);
+    let env = export::envelope(&cfg, &fm, ctx.now, recorded, &thread)?;
     if args.dry_run {
         let eml = export::to_eml(&env, &markdown, Purpose::Send)?;
         term::print_stdout(&String::from_utf8_lossy(&eml))?;
         ctx.term.hint("nothing was sent (--dry-run)");
+        if !env.bcc.is_empty() {
+            ctx.term.hint(
+                "the mail program reads the Bcc recipients from this message and deletes that header before delivery (-t)",
+            );
+        }
         return Ok(ExitCode::Ok);
     }
     if !args.yes && term::interactive() && !confirm(&env)? {
@@ -75,14 +83,16 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
     export::sendmail(&cfg.update.sendmail, &eml, timeout)?;
     // The mail is out. From here a failure must say so, and never suggest
     // sending again.
-    history::mark_as_read_sent(&lock, &path, &text, ctx.now).map_err(|cause| {
-        Error::SentNotMarked {
+    // The mark records the Message-ID it went out with, in the same write:
+    // the next update replies to it.
+    history::mark_as_read_sent(&lock, &path, &text, ctx.now, Some(&env.message_id)).map_err(
+        |cause| Error::SentNotMarked {
             path: path.clone(),
             command: cfg.update.sendmail.clone(),
             at: ctx.now,
             cause: Box::new(cause),
-        }
-    })?;
+        },
+    )?;
     ctx.term.info(&format!(
         "sent {} with `{}` and marked it sent",
         path.display(),
@@ -103,9 +113,16 @@ fn confirm(env: &export::Envelope) -> Result<bool, Error> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let mut prompt = format!("To:      {}\n", list(&env.to));
+    let mut prompt = format!("From:    {}\n", list(std::slice::from_ref(&env.from)));
+    if !env.reply_to.is_empty() {
+        prompt.push_str(&format!("Reply-To: {}\n", list(&env.reply_to)));
+    }
+    prompt.push_str(&format!("To:      {}\n", list(&env.to)));
     if !env.cc.is_empty() {
         prompt.push_str(&format!("Cc:      {}\n", list(&env.cc)));
+    }
+    if !env.bcc.is_empty() {
+        prompt.push_str(&format!("Bcc:     {}\n", list(&env.bcc)));
     }
     prompt.push_str(&format!(
         "Subject: {}\nSend this update? [y/N] ",

@@ -84,6 +84,22 @@ pub struct UpdateSettings {
     pub dir: PathBuf,
     pub template: Option<PathBuf>,
     pub sendmail: String,
+    // The sender and threading of the mail, and the program `--open` uses.
+    /// `From:` as written; `None`: `me.name` and the first of `me.emails`
+    /// that is not a no-reply address (`export::sender`).
+    pub from: Option<String>,
+    pub reply_to: Vec<String>,
+    /// Recipients who get the mail without a header naming them.
+    pub bcc: Vec<String>,
+    /// Whether an update's mail replies to the last one sent
+    /// (`In-Reply-To`, `References`), so a mail client shows one thread.
+    pub thread: bool,
+    /// The program `icu export --format eml --open` opens the `.eml` with; a
+    /// `{}` in it is the file's path. `None`: the desktop's default.
+    pub mail_client: Option<String>,
+    /// `mail_client` runs in this terminal, and icu waits for it (neomutt),
+    /// rather than on its own, detached (Thunderbird).
+    pub mail_client_terminal: bool,
 }
 
 /// One `[[repo]]` after glob expansion: a concrete path.
@@ -381,6 +397,12 @@ impl Default for UpdateSettings {
             dir: default_updates_dir(),
             template: None,
             sendmail: DEFAULT_SENDMAIL.to_string(),
+            from: None,
+            reply_to: Vec::new(),
+            bcc: Vec::new(),
+            thread: true,
+            mail_client: None,
+            mail_client_terminal: false,
         }
     }
 }

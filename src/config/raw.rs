@@ -46,6 +46,15 @@ pub(super) struct RawUpdate {
     pub(super) dir: Option<Spanned<String>>,
     pub(super) template: Option<Spanned<String>>,
     pub(super) sendmail: Option<Spanned<String>>,
+    // The sender and threading of the mail, and the program `--open` uses.
+    pub(super) from: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) reply_to: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) bcc: Vec<Spanned<String>>,
+    pub(super) thread: Option<bool>,
+    pub(super) mail_client: Option<Spanned<String>>,
+    pub(super) mail_client_terminal: Option<bool>,
 }
 
 /// One `[[repo]]`.

@@ -86,9 +86,17 @@ pub fn starter(o: &StarterOptions) -> String {
         "# template = \"~/notes/update.md.j2\"  # your own template (default: the built-in one)\n",
     );
     t.push_str(&format!(
-        "# sendmail = {}         # what `icu send` runs: sendmail, msmtp -t, ...\n\n",
+        "# sendmail = {}         # what `icu send` runs: sendmail, msmtp -t, ...\n",
         lit(DEFAULT_SENDMAIL)
     ));
+    t.push_str(
+        "# from = \"Your Name <you@example.com>\"  # default: name and your first address that is not a no-reply one\n\
+         # reply_to = [\"you@home.example\"]\n\
+         # bcc = [\"you+sent@example.com\"]        # a copy to yourself; no header names it\n\
+         # thread = false                       # default true: each update replies to the last one sent\n\
+         # mail_client = \"thunderbird {}\"       # what `icu export --format eml --open` opens; {} is the file\n\
+         # mail_client_terminal = true          # for a terminal mail client (\"neomutt -H {}\"): run here, waited for\n\n",
+    );
     t.push_str(
         "# The repositories icu scans. A path may be a glob: \"~/src/*\" adds every\n\
          # git repository there, each named after its folder.\n",

@@ -233,7 +233,7 @@ impl Validator<'_> {
                 text
             }
         };
-        Ok(UpdateSettings {
+        let mut settings = UpdateSettings {
             cadence_days,
             to: u
                 .to
@@ -268,7 +268,60 @@ impl Validator<'_> {
                 }
                 None => DEFAULT_SENDMAIL.to_string(),
             },
-        })
+            ..UpdateSettings::default()
+        };
+        self.mail_headers(&u, &mut settings)?;
+        Ok(settings)
+    }
+
+    /// `from`, `reply_to`, `bcc`, `thread`, `mail_client` and
+    /// `mail_client_terminal` of `[update]`, into `settings` (whose `sendmail`
+    /// is already set). Addresses are checked as `to` and `cc` are.
+    fn mail_headers(
+        &self,
+        u: &RawUpdate,
+        settings: &mut UpdateSettings,
+    ) -> Result<(), ConfigError> {
+        settings.from = u
+            .from
+            .as_ref()
+            .map(|f| self.address("update.from", f))
+            .transpose()?;
+        let list = |key: &str, v: &[Spanned<String>]| -> Result<Vec<String>, ConfigError> {
+            v.iter().map(|a| self.address(key, a)).collect()
+        };
+        settings.reply_to = list("update.reply_to", &u.reply_to)?;
+        settings.bcc = list("update.bcc", &u.bcc)?;
+        // A Bcc recipient is named only in a `Bcc:` header that the mail
+        // program reads and deletes (`-t`); a program that does not would
+        // deliver that header to everyone.
+        if let (Some(first), false) = (u.bcc.first(), reads_recipients(&settings.sendmail)) {
+            return Err(self.err(
+                first.span(),
+                format!(
+                    "`update.bcc` needs update.sendmail to read the recipients from the message, and `{}` does not say `-t`",
+                    settings.sendmail
+                ),
+                "with -t (sendmail -t -i, msmtp -t) the program takes Bcc from the message and deletes the header before delivery; add -t to update.sendmail",
+            ));
+        }
+        settings.thread = u.thread.unwrap_or(true);
+        settings.mail_client_terminal = u.mail_client_terminal.unwrap_or(false);
+        settings.mail_client = match &u.mail_client {
+            None => None,
+            Some(m) => {
+                let cmd = self.one_line("update.mail_client", m)?;
+                if shell_words::split(&cmd).map_or(true, |w| w.is_empty()) {
+                    return Err(self.err(
+                        m.span(),
+                        format!("`update.mail_client` = `{cmd}` is not a command line"),
+                        "for example \"thunderbird {}\" or \"neomutt -H {}\"; {} is the .eml file",
+                    ));
+                }
+                Some(cmd)
+            }
+        };
+        Ok(())
     }
 
     /// `update.template`'s path; the template must compile, so that a syntax
@@ -796,6 +849,18 @@ struct Found {
     from_glob: bool,
 }
 
+/// Whether the sendmail command line `cmd` reads the recipients from the
+/// message: `-t` (alone or with `-i`: `-ti`, `-it`) or `--read-recipients`.
+fn reads_recipients(cmd: &str) -> bool {
+    shell_words::split(cmd).is_ok_and(|words| {
+        words.iter().any(|w| {
+            w == "--read-recipients"
+                || w.strip_prefix('-')
+                    .is_some_and(|f| f.contains('t') && f.chars().all(|c| c == 't' || c == 'i'))
+        })
+    })
+}
+
 /// The address in `Name <addr>`, or all of `s`.
 fn addr_spec(s: &str) -> &str {
     match (s.rfind('<'), s.ends_with('>')) {
@@ -849,6 +914,48 @@ mod tests {
     use super::*;
     use crate::config::starter::lit;
     use crate::config::tests::{parse_err, parse_ok};
+
+    #[test]
+    fn the_sender_threading_and_mail_client_keys_load() {
+        let c = parse_ok("[update]\nfrom = \"Ada <ada@example.org>\"\nreply_to = [\"a@home.example\"]\nbcc = [\"me@example.com\"]\nthread = false\nmail_client = \"neomutt -H {}\"\nmail_client_terminal = true\n");
+        let u = &c.update;
+        assert_eq!(u.from.as_deref(), Some("Ada <ada@example.org>"));
+        assert_eq!((u.reply_to.len(), u.bcc.len()), (1, 1));
+        assert!(!u.thread && u.mail_client_terminal);
+        assert_eq!(u.mail_client.as_deref(), Some("neomutt -H {}"));
+        let d = parse_ok("[update]\ncadence_days = 7\n").update;
+        assert!(d.thread && d.from.is_none() && d.mail_client.is_none() && !d.mail_client_terminal);
+        let e = parse_err("[update]\nmail_client = \"\"\n").to_string();
+        assert!(
+            e.contains("`update.mail_client` = `` is not a command line"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bcc_needs_a_mail_program_that_reads_the_recipients() {
+        for yes in [
+            "sendmail -t -i",
+            "sendmail -ti",
+            "/usr/sbin/sendmail -oi -it",
+            "msmtp --read-recipients",
+        ] {
+            assert!(reads_recipients(yes), "{yes}");
+        }
+        for no in [
+            "msmtp a@b.c",
+            "sendmail -i",
+            "cat",
+            "sh -c 'sendmail -t'",
+            "sendmail -oit",
+        ] {
+            assert!(!reads_recipients(no), "{no}");
+        }
+        let e = parse_err("[update]\nsendmail = \"sendmail -i\"\nbcc = [\"me@example.com\"]\n");
+        assert_eq!(e.line, Some(3));
+        assert!(e.to_string().contains("add -t to update.sendmail"), "{e}");
+        parse_ok("[update]\nbcc = [\"me@example.com\"]\n");
+    }
 
     #[test]
     fn a_goal_without_matchers_is_a_warning() {

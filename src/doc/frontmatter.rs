@@ -311,6 +311,59 @@ pub fn mark_sent(text: &str, when: DateTime<FixedOffset>) -> Result<String, DocE
     })
 }
 
+/// The front matter key that holds the Message-ID of the update's mail.
+const MESSAGE_ID: &str = "message_id";
+
+/// The Message-ID (without angle brackets) recorded for the update's mail
+/// when it was first exported as an `.eml` or sent, if one was: the next
+/// export or send of it uses the same, and the next update replies to it.
+/// A value that is not a Message-ID is an error naming its line.
+pub fn message_id(text: &str) -> Result<Option<String>, DocError> {
+    let l = layout(text)?;
+    let src = &text[l.toml.clone()];
+    let doc = toml_edit::Document::parse(src).map_err(|e| DocError::FrontMatter {
+        line: line_at(text, l.toml.start + e.span().map_or(0, |s| s.start)),
+        message: format!("not valid TOML: {}", e.message()),
+    })?;
+    let Some(item) = doc.get(MESSAGE_ID) else {
+        return Ok(None);
+    };
+    let line = line_at(
+        text,
+        l.toml.start
+            + doc
+                .as_table()
+                .key(MESSAGE_ID)
+                .and_then(toml_edit::Key::span)
+                .map_or(0, |s| s.start),
+    );
+    let value = item.as_str().map(str::trim);
+    let id = value.map(|v| {
+        v.strip_prefix('<')
+            .and_then(|v| v.strip_suffix('>'))
+            .unwrap_or(v)
+    });
+    match id {
+        Some(id) if crate::address::is_message_id(id) => Ok(Some(id.to_string())),
+        _ => Err(DocError::FrontMatter {
+            line,
+            message: format!(
+                "`{MESSAGE_ID}` is the Message-ID icu gave this update's mail, a string such as \"icu.2026-11-24.0123456789abcdef@example.com\"; {}. Restore it, or delete the line: icu then gives the mail a new one",
+                match value {
+                    Some(v) => format!("`{v}` is not one"),
+                    None => "this one is not a string".to_string(),
+                }
+            ),
+        }),
+    }
+}
+
+/// Records `id` as the Message-ID of the update's mail ([`message_id`]),
+/// keeping everything else.
+pub fn set_message_id(text: &str, id: &str) -> Result<String, DocError> {
+    edit(text, |doc| set(doc, MESSAGE_ID, Value::from(id)))
+}
+
 /// Updates the period, the moment of the scan, the offered keys and the
 /// hashes of the blocks after a refresh.
 pub fn update_period(
@@ -668,6 +721,45 @@ mod tests {
             update_period(&spelled, since, until, None, &["a".into()], &hashes).unwrap(),
             spelled
         );
+    }
+
+    #[test]
+    fn the_message_id_is_recorded_once_and_read_back() {
+        let text = format!("{}body\n", render(&fm()));
+        assert_eq!(message_id(&text).unwrap(), None);
+        let id = "icu.2026-11-23.0123456789abcdef@example.com";
+        let with = set_message_id(&text, id).unwrap();
+        assert!(
+            with.contains(&format!("\nmessage_id = \"{id}\"\n+++\nbody\n")),
+            "{with}"
+        );
+        assert_eq!(message_id(&with).unwrap().as_deref(), Some(id));
+        assert_eq!(set_message_id(&with, id).unwrap(), with, "unchanged");
+        // The rest of the front matter reads as before.
+        assert_eq!(split(&with).unwrap().0, fm());
+        // Marking it sent keeps it.
+        let sent = mark_sent(&with, t("2026-11-24T09:00:00Z")).unwrap();
+        assert_eq!(message_id(&sent).unwrap().as_deref(), Some(id));
+        // Written by hand in angle brackets, it is the same id.
+        let bracketed = with.replace(&format!("\"{id}\""), &format!("\"<{id}>\""));
+        assert_eq!(message_id(&bracketed).unwrap().as_deref(), Some(id));
+    }
+
+    #[test]
+    fn a_message_id_that_is_not_one_names_its_line() {
+        let base =
+            "+++\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00Z\nuntil = 2026-11-24T00:00:00Z\n";
+        for bad in [
+            "message_id = 5",
+            "message_id = \"no at sign\"",
+            "message_id = \"a@b>\\r\\nBcc: evil@example.com\"",
+            "message_id = \"a b@c\"",
+        ] {
+            let text = format!("{base}{bad}\n+++\nbody\n");
+            let e = message_id(&text).unwrap_err();
+            assert_eq!(e.line(), 5, "{bad}: {e}");
+            assert!(e.to_string().contains("delete the line"), "{e}");
+        }
     }
 
     #[test]

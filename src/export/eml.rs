@@ -21,18 +21,33 @@ pub enum Purpose {
 
 /// The update as an email: multipart/alternative (text/plain and text/html,
 /// UTF-8).
+///
+/// Bcc recipients are in a `Bcc:` header, the one way both readers of this
+/// message learn them: a mail client opening the draft, and the mail program
+/// `icu send` runs, which reads the recipients from the message (`-t`) and
+/// deletes the header before delivery (config refuses `bcc` with an
+/// `update.sendmail` that does not say `-t`).
 pub fn to_eml(env: &Envelope, md: &str, purpose: Purpose) -> Result<Vec<u8>, ExportError> {
     // The last line of defence: no header value may carry a line break (a
     // new header) or another control character, whoever built the envelope.
-    for (header, v) in [
-        ("subject", env.subject.as_str()),
-        ("Message-ID", env.message_id.as_str()),
-    ] {
-        if v.chars().any(char::is_control) {
-            return Err(ExportError::HeaderInjection { header });
+    if env.subject.chars().any(char::is_control) {
+        return Err(ExportError::HeaderInjection { header: "subject" });
+    }
+    let ids = std::iter::once(&env.message_id)
+        .chain(&env.in_reply_to)
+        .chain(&env.references);
+    for id in ids {
+        if !crate::address::is_message_id(id) {
+            return Err(ExportError::HeaderInjection {
+                header: "Message-ID, In-Reply-To or References",
+            });
         }
     }
-    let all = std::iter::once(&env.from).chain(&env.to).chain(&env.cc);
+    let all = std::iter::once(&env.from)
+        .chain(&env.reply_to)
+        .chain(&env.to)
+        .chain(&env.cc)
+        .chain(&env.bcc);
     for m in all {
         if m.name
             .as_deref()
@@ -48,17 +63,29 @@ pub fn to_eml(env: &Envelope, md: &str, purpose: Purpose) -> Result<Vec<u8>, Exp
     }
     let addr = |m: &Mailbox| Address::new_address(m.name.clone(), m.email.clone());
     let list = |v: &[Mailbox]| Address::new_list(v.iter().map(addr).collect());
-    let mut b = MessageBuilder::new()
-        .from(addr(&env.from))
-        .to(list(&env.to))
-        .subject(env.subject.clone())
-        .date(env.date.timestamp())
-        .message_id(env.message_id.clone())
-        .text_body(to_text(md))
-        .html_body(to_html(md, &env.subject));
+    let mut b = MessageBuilder::new().from(addr(&env.from));
+    if !env.reply_to.is_empty() {
+        b = b.reply_to(list(&env.reply_to));
+    }
+    b = b.to(list(&env.to));
     if !env.cc.is_empty() {
         b = b.cc(list(&env.cc));
     }
+    if !env.bcc.is_empty() {
+        b = b.bcc(list(&env.bcc));
+    }
+    b = b
+        .subject(env.subject.clone())
+        .date(env.date.timestamp())
+        .message_id(env.message_id.clone());
+    if let Some(parent) = &env.in_reply_to {
+        b = b
+            .in_reply_to(parent.clone())
+            .references(env.references.clone());
+    }
+    b = b
+        .text_body(to_text(md))
+        .html_body(to_html(md, &env.subject));
     if purpose == Purpose::Draft {
         b = b.header("X-Unsent", Raw::new("1"));
     }
@@ -69,8 +96,8 @@ pub fn to_eml(env: &Envelope, md: &str, purpose: Purpose) -> Result<Vec<u8>, Exp
 mod tests {
     use super::*;
     use crate::address::parse_mailbox;
-    use crate::export::message_id;
-    use crate::export::tests::t;
+    use crate::export::new_message_id;
+    use crate::export::tests::{fm, t};
 
     fn envelope(subject: &str, name: &str) -> Envelope {
         Envelope {
@@ -78,12 +105,57 @@ mod tests {
                 name: Some(name.into()),
                 email: "ada@example.com".into(),
             },
+            reply_to: Vec::new(),
             to: vec![parse_mailbox("Grace Hopper <grace@example.com>").unwrap()],
             cc: vec![parse_mailbox("alan@example.com").unwrap()],
+            bcc: Vec::new(),
             subject: subject.into(),
             date: t("2026-11-24T12:00:00+00:00"),
-            message_id: message_id(t("2026-11-24T12:00:00Z"), "ada@example.com", "seed"),
+            message_id: new_message_id(&fm(), "ada@example.com"),
+            in_reply_to: None,
+            references: Vec::new(),
         }
+    }
+
+    /// The ids a Message-ID header (`In-Reply-To`, `References`) holds.
+    fn ids(v: &mail_parser::HeaderValue<'_>) -> Vec<String> {
+        match (v.as_text_list(), v.as_text()) {
+            (Some(list), _) => list.iter().map(ToString::to_string).collect(),
+            (None, Some(one)) => vec![one.to_string()],
+            (None, None) => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_reply_names_the_thread_and_the_sender_details_are_headers() {
+        let mut env = envelope("s", "Ada");
+        env.in_reply_to = Some("u2@example.com".into());
+        env.references = vec!["u1@example.com".into(), "u2@example.com".into()];
+        env.reply_to = vec![parse_mailbox("Ada <ada@home.example>").unwrap()];
+        env.bcc = vec![parse_mailbox("Me <ada+sent@example.com>").unwrap()];
+        for purpose in [Purpose::Draft, Purpose::Send] {
+            let bytes = to_eml(&env, "x", purpose).unwrap();
+            let msg = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+            assert_eq!(ids(msg.in_reply_to()), ["u2@example.com"]);
+            assert_eq!(ids(msg.references()), ["u1@example.com", "u2@example.com"]);
+            assert_eq!(
+                msg.reply_to().unwrap().first().unwrap().address(),
+                Some("ada@home.example")
+            );
+            // The mail program reads (and deletes) it; a mail client's
+            // draft keeps it as the Bcc of the message it will send.
+            assert_eq!(
+                msg.bcc().unwrap().first().unwrap().address(),
+                Some("ada+sent@example.com")
+            );
+        }
+        // No thread: no header for it.
+        let bytes = to_eml(&envelope("s", "Ada"), "x", Purpose::Send).unwrap();
+        let msg = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+        assert!(msg.header_raw("In-Reply-To").is_none());
+        assert!(msg.header_raw("References").is_none());
+        assert!(msg.header_raw("Reply-To").is_none());
+        assert!(msg.header_raw("Bcc").is_none());
     }
 
     #[test]
@@ -205,6 +277,15 @@ mod tests {
         assert!(to_eml(&env, "x", Purpose::Draft).is_err());
         let mut env = envelope("Hi", "Ada");
         env.message_id = "x@y>\r\nBcc: evil@example.com".into();
+        assert!(to_eml(&env, "x", Purpose::Draft).is_err());
+        let mut env = envelope("Hi", "Ada");
+        env.in_reply_to = Some("x@y> <z@w".into());
+        assert!(to_eml(&env, "x", Purpose::Draft).is_err());
+        let mut env = envelope("Hi", "Ada");
+        env.bcc = vec![Mailbox {
+            name: Some("Me\r\nTo: evil@example.com".into()),
+            email: "me@example.com".into(),
+        }];
         assert!(to_eml(&env, "x", Purpose::Draft).is_err());
         // Through the config's door: the address parser refuses it first.
         assert!(crate::address::parse_mailbox("Alan <a@b.c>\r\nBcc: evil@example.com").is_err());
