@@ -19,7 +19,7 @@ use crate::period::{parse_date, parse_since, parse_when, Since, When};
 #[command(name = "icu", version, propagate_version = true, max_term_width = 100)]
 #[command(
     after_help = "Start with `icu init`, then `icu draft` every two weeks. \
-                        Exit codes: 0 ok, 1 not ready or failed send, 2 usage or config error."
+                        Exit codes: 0 ok, 1 not ready, refused or failed, 2 usage or config error; `icu man` has more."
 )]
 pub struct Cli {
     /// Config file [default: $ICU_CONFIG, else <config dir>/icu.toml]
@@ -27,10 +27,10 @@ pub struct Cli {
     pub config: Option<PathBuf>,
 
     /// Print only errors
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Print what the scan did (repositories, commits visited) to stderr
+    /// Print the identity used and what the scan did to stderr
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
@@ -68,7 +68,7 @@ pub enum Command {
     /// Mark an update as sent by other means
     Sent(SentArgs),
     /// When the next update is due, what is unwritten, open asks
-    Status,
+    Status(StatusArgs),
     /// Past updates: date, period, status, open asks
     Log(LogArgs),
     /// Your own words from the sent updates of a span, per goal, with the asks
@@ -144,7 +144,7 @@ pub struct DraftArgs {
 /// An optional update file; the newest in the updates dir by default.
 #[derive(Debug, Args)]
 pub struct FileArg {
-    /// The update file [default: the newest in the updates dir]
+    /// The update file, `-` for stdin [default: the newest in the updates dir]
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// Machine-readable output
@@ -164,13 +164,13 @@ pub enum Format {
 /// `icu export`
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The update file [default: the newest in the updates dir]
+    /// The update file, `-` for stdin [default: the newest in the updates dir]
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Format,
-    /// Write to this file instead of stdout
+    /// Write to this file instead of stdout (`-` is stdout)
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
     /// Export even when `icu check` says the update is unfinished
@@ -214,6 +214,14 @@ pub struct SentArgs {
     /// Mark it again even if it is already marked sent (moves the next period)
     #[arg(long)]
     pub force: bool,
+}
+
+/// `icu status`
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `icu log`

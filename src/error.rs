@@ -27,6 +27,10 @@ pub enum ExitCode {
     NotReady = 1,
     /// Bad usage or a bad config.
     Usage = 2,
+    /// The reader of stdout went away (`icu log | head -1`): icu stops
+    /// without a word, with the status a shell reports for a process that
+    /// SIGPIPE ended (128 + 13), as git does.
+    BrokenPipe = 141,
 }
 
 /// Every failure a command can report.
@@ -101,6 +105,22 @@ pub enum Error {
         action: &'static str,
         source: std::io::Error,
     },
+    /// stdout was closed when icu started (`icu goals >&-`): what icu had
+    /// to print went nowhere.
+    #[error("stdout is closed, so icu's output went nowhere; run it with stdout open (a file, a pipe, or /dev/null to discard it)")]
+    StdoutClosed,
+    /// The reader of stdout went away: nothing to say, nobody to read it.
+    #[error("the reader of stdout went away")]
+    BrokenPipe,
+    /// The draft was written, but the editor could not be run on it.
+    #[error("{} was written, but the editor `{editor}` could not be started: {source}; open the file yourself, or set $VISUAL or $EDITOR to an editor that runs", path.display())]
+    EditorFailed {
+        /// The update written.
+        path: PathBuf,
+        /// `$VISUAL`, `$EDITOR` or `vi`, as run.
+        editor: String,
+        source: std::io::Error,
+    },
 }
 
 /// Usage problems: what was given, why it cannot be used, what to do.
@@ -171,15 +191,13 @@ pub enum UsageError {
         path: PathBuf,
         source: std::io::Error,
     },
-    /// `$VISUAL`/`$EDITOR` is not a command line.
-    #[error("$EDITOR=`{value}` cannot be parsed: {reason}")]
-    EditorUnparsable { value: String, reason: String },
-    /// The editor could not be started.
-    #[error("cannot start the editor `{program}`: {source}")]
-    EditorSpawn {
-        program: String,
-        source: std::io::Error,
-    },
+    /// `-` (stdin) named for a command that writes the update back.
+    #[error("`-` (stdin) is no file that icu could mark sent; name the update's file, or leave FILE out for the newest")]
+    StdinNotAFile,
+    /// `-o -` (stdout) with `--open`, or `--open` on an update read from
+    /// stdin with no `-o`: there is no file to open.
+    #[error("--open needs a file to open: name one with -o FILE (not `-`)")]
+    OpenNeedsAFile,
 }
 
 /// What was refused on an update already sent.
@@ -342,6 +360,9 @@ impl Error {
     /// The exit code this error maps to.
     pub fn exit_code(&self) -> ExitCode {
         match self {
+            // A refusal that protects the person's config, not a misuse.
+            Error::Usage(UsageError::ConfigExists(_)) => ExitCode::NotReady,
+            Error::BrokenPipe => ExitCode::BrokenPipe,
             Error::Config(_) | Error::Usage(_) | Error::Template { .. } | Error::Period(_) => {
                 ExitCode::Usage
             }
@@ -354,7 +375,9 @@ impl Error {
             | Error::AlreadySent { .. }
             | Error::SentNotMarked { .. }
             | Error::EditedBlocks { .. }
-            | Error::Output { .. } => ExitCode::NotReady,
+            | Error::Output { .. }
+            | Error::StdoutClosed
+            | Error::EditorFailed { .. } => ExitCode::NotReady,
         }
     }
 

@@ -302,11 +302,29 @@ pub fn ensure_regular(path: &Path) -> Result<(), StoreError> {
 /// through (its target is replaced, the link stays), an existing file keeps
 /// its permissions and its owner ([`staged`]), and anything but a regular
 /// file is refused: an update or a config is never a device or a pipe.
+///
+/// A file it creates is private (0600): updates and the config are notes
+/// about the person's work. Exports are created with the umask instead
+/// ([`write_output`]).
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
-    let (target, tmp) = staged(path, contents)?;
+    write_atomic_as(path, contents, NewFile::Private)
+}
+
+fn write_atomic_as(path: &Path, contents: &[u8], new: NewFile) -> Result<(), StoreError> {
+    let (target, tmp) = staged(path, contents, new)?;
     tmp.persist(&target)
         .map_err(|e| StoreError::io("replacing", &target, e.error))?;
     Ok(())
+}
+
+/// The mode of a file icu creates (an existing file keeps its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NewFile {
+    /// 0600: only the person reads their updates and config.
+    Private,
+    /// 0666 less the umask, as `cat > OUT` or any editor creates a file:
+    /// an export is meant to be shared.
+    Umask,
 }
 
 /// Creates `dir` and the folders above it. When that fails because one of
@@ -334,15 +352,26 @@ fn create_dir(dir: &Path) -> Result<(), StoreError> {
 /// `path` names (a symbolic link is followed), with that file's permissions
 /// and owner when it exists: ready to be renamed over it. Returns the file it
 /// is to replace too.
-fn staged(path: &Path, contents: &[u8]) -> Result<(PathBuf, NamedTempFile), StoreError> {
+fn staged(
+    path: &Path,
+    contents: &[u8],
+    new: NewFile,
+) -> Result<(PathBuf, NamedTempFile), StoreError> {
     ensure_regular(path)?;
     let target = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = parent_dir(&target);
     create_dir(dir)?;
-    let mut tmp = tempfile::Builder::new()
+    let mut builder = tempfile::Builder::new();
+    builder
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
-        .rand_bytes(TEMP_RANDOM)
+        .rand_bytes(TEMP_RANDOM);
+    if new == NewFile::Umask {
+        // The mode open(2) is given; the kernel takes the umask off it.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .map_err(|e| StoreError::io("creating a temp file in", dir, e))?;
     if let Ok(m) = fs::metadata(&target) {
@@ -428,6 +457,7 @@ fn landing(out: &Path) -> Option<PathBuf> {
 /// `/dev/null`, `/dev/stdout`, a terminal, a FIFO, a device, a process
 /// substitution — is opened and written in place, as `cat > OUT` would:
 /// never renamed over, removed or chmod-ed, and `--overwrite` is not needed.
+/// A file it creates gets 0666 less the umask, as any program's output.
 pub fn write_output(path: &Path, contents: &[u8], guard: &Guard<'_>) -> Result<(), StoreError> {
     if guard.protects(path) {
         return Err(StoreError::OutputIsUpdate {
@@ -454,12 +484,12 @@ pub fn write_output(path: &Path, contents: &[u8], guard: &Guard<'_>) -> Result<(
         path: path.to_path_buf(),
     };
     if guard.overwrite {
-        return write_atomic(path, contents);
+        return write_atomic_as(path, contents, NewFile::Umask);
     }
     if fs::symlink_metadata(path).is_ok() {
         return Err(exists());
     }
-    let (target, tmp) = staged(path, contents)?;
+    let (target, tmp) = staged(path, contents, NewFile::Umask)?;
     match tmp.persist_noclobber(&target) {
         Ok(_) => Ok(()),
         Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
@@ -499,7 +529,7 @@ fn replace_with(
         return Ok(());
     }
     write_atomic(&backup_path(path), current.as_bytes())?;
-    let (target, tmp) = staged(path, new.as_bytes())?;
+    let (target, tmp) = staged(path, new.as_bytes(), NewFile::Private)?;
     compared();
     swap_in(&target, tmp, expected.as_bytes(), new.as_bytes())
 }
@@ -897,7 +927,7 @@ mod tests {
         let doc = updates.join("2026-11-23.md");
         for e in [
             Lock::acquire(&doc).err().unwrap(),
-            staged(&doc, b"x").err().unwrap(),
+            staged(&doc, b"x", NewFile::Private).err().unwrap(),
         ] {
             let m = e.to_string();
             assert!(m.contains(&updates.display().to_string()), "{m}");

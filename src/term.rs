@@ -1,8 +1,13 @@
 //! The terminal: colour (`--color`, `NO_COLOR`), warnings, hints and errors
 //! on stderr, data on a stdout that stays quiet on a closed pipe, the panic
-//! hook, and whether a person is there. Nothing below `commands` prints.
+//! hook, whether a person is there, and the editor they use. Nothing below
+//! `commands` prints.
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
+use std::os::fd::AsFd;
+use std::path::Path;
+use std::process::{Command, ExitStatus};
 
 use anstyle::{AnsiColor, Style};
 
@@ -76,8 +81,12 @@ fn stream_choice(c: ColorChoice) -> anstream::ColorChoice {
     }
 }
 
-/// Prints an error the way every command reports one.
+/// Prints an error the way every command reports one. A reader of stdout
+/// that went away is told nothing: it is gone, and the person ended it.
 pub fn report_error(err: &Error, color: ColorChoice) {
+    if matches!(err, Error::BrokenPipe) {
+        return;
+    }
     let mut out = anstream::AutoStream::new(std::io::stderr(), stream_choice(color));
     let s = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
     let text = err.to_string();
@@ -110,17 +119,39 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// Writes to stdout; a closed pipe (`icu log | head`) ends quietly.
+/// Writes to stdout. A pipe whose reader went away (`icu log | head -1`)
+/// ends the command quietly with [`Error::BrokenPipe`] (status 141, as git);
+/// a stdout that was closed (`icu goals >&-`) is an error, not a silent 0.
 pub fn print_stdout(text: &str) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
+    if stdout_was_closed(&out) {
+        return Err(Error::StdoutClosed);
+    }
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Error::BrokenPipe),
         Err(e) => Err(Error::Output {
             action: "writing to stdout",
             source: e,
         }),
     }
+}
+
+/// True when the process started with stdout closed. Rust's runtime then
+/// opens `/dev/null` read-write on that descriptor before `main` (so that no
+/// file icu opens lands on it), and every write succeeds into nothing. A
+/// shell's `>/dev/null` opens it write-only; only the runtime's stand-in is
+/// `/dev/null` opened read-write.
+fn stdout_was_closed(out: &impl AsFd) -> bool {
+    use rustix::fs::{fstat, major, minor, FileType, OFlags};
+    let fd = out.as_fd();
+    let Ok(st) = fstat(fd) else {
+        // Not even a descriptor: closed after start.
+        return true;
+    };
+    let dev_null = FileType::from_raw_mode(st.st_mode) == FileType::CharacterDevice
+        && (major(st.st_rdev), minor(st.st_rdev)) == (1, 3);
+    dev_null && rustix::fs::fcntl_getfl(fd).is_ok_and(|f| f & OFlags::RWMODE == OFlags::RDWR)
 }
 
 /// Writes `value` as pretty JSON and a newline to stdout.
@@ -151,4 +182,87 @@ pub fn ask_yes_no(prompt: &str) -> Result<bool, Error> {
 /// Whether stdin and stdout are both a terminal (a person is there).
 pub fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
+/// The editor to open a file in, chosen as git chooses it (without git's
+/// own `GIT_EDITOR` and `core.editor`): `$VISUAL` unless the terminal is
+/// dumb (`TERM` unset or `dumb`), else `$EDITOR`, else `vi` — except on a
+/// dumb terminal, where git refuses to guess and icu opens nothing. An empty
+/// value counts as unset; `:` (git's "no editor") is returned as it is.
+pub fn editor(vars: &BTreeMap<String, String>) -> Option<String> {
+    let set = |k: &str| vars.get(k).filter(|v| !v.trim().is_empty()).cloned();
+    let dumb = vars.get("TERM").map_or(true, |t| t == "dumb");
+    let chosen = if dumb { None } else { set("VISUAL") };
+    chosen
+        .or_else(|| set("EDITOR"))
+        .or_else(|| (!dumb).then(|| "vi".to_string()))
+}
+
+/// Characters that make git run an editor through the shell (git's
+/// `prepare_shell_cmd`): with one of them, `~/bin/ed`, `$HOME/bin/ed` or
+/// `code --wait` is a shell command line, not a program name.
+const SHELL_METACHARACTERS: &str = "|&;<>()$`\\\"' \t\n*?[#~=%";
+
+/// Runs `editor` on `file` the way git runs it, and waits: a plain program
+/// name directly, anything else as `sh -c '<editor> "$@"' <editor> <file>`,
+/// so the shell expands `~` and `$VARS` and splits the words, and the file
+/// name is passed as one word, never re-parsed. A shell that could not find
+/// or run the command (exit 127 or 126) is an error, like a program that
+/// cannot be started.
+pub fn run_editor(editor: &str, file: &Path) -> std::io::Result<ExitStatus> {
+    let through_shell = editor.contains(|c| SHELL_METACHARACTERS.contains(c));
+    let mut cmd = if through_shell {
+        let mut c = Command::new("sh");
+        c.arg("-c").arg(format!("{editor} \"$@\"")).arg(editor);
+        c
+    } else {
+        Command::new(editor)
+    };
+    let status = cmd.arg(file).status()?;
+    match status.code() {
+        Some(127) if through_shell => Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "the shell found no such command (exit 127)",
+        )),
+        Some(126) if through_shell => Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the shell could not run it (exit 126)",
+        )),
+        _ => Ok(status),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_editor_is_chosen_as_git_chooses_it() {
+        let t = ("TERM", "xterm");
+        assert_eq!(
+            editor(&vars(&[t, ("VISUAL", "vis"), ("EDITOR", "ed")])),
+            Some("vis".into())
+        );
+        assert_eq!(editor(&vars(&[t, ("EDITOR", "ed")])), Some("ed".into()));
+        assert_eq!(
+            editor(&vars(&[t, ("VISUAL", " "), ("EDITOR", "ed")])),
+            Some("ed".into())
+        );
+        assert_eq!(editor(&vars(&[t])), Some("vi".into()));
+        // A dumb terminal: VISUAL is for full-screen editors, and no guess.
+        let dumb = ("TERM", "dumb");
+        assert_eq!(
+            editor(&vars(&[dumb, ("VISUAL", "vis"), ("EDITOR", "ed")])),
+            Some("ed".into())
+        );
+        assert_eq!(editor(&vars(&[dumb, ("VISUAL", "vis")])), None);
+        assert_eq!(editor(&vars(&[("VISUAL", "vis")])), None);
+    }
 }

@@ -66,7 +66,7 @@ fn the_man_page_is_roff_with_every_command() {
         predicate::str::starts_with(".ie")
             .or(predicate::str::contains(".TH icu"))
             .and(predicate::str::contains("draft"))
-            .and(predicate::str::contains("SUBCOMMANDS")),
+            .and(predicate::str::contains(".SH COMMANDS")),
     );
 }
 

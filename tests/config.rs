@@ -344,10 +344,11 @@ fn init_never_overwrites_without_force() {
     env.icu().args(args).assert().success();
     let cfg = env.path().join("config/icu/icu.toml");
     fs::write(&cfg, "# my edits\n[me]\nname = \"Ada\"\n").unwrap();
+    // A refusal that protects text: exit 1, as README's exit codes say.
     env.icu()
         .args(args)
         .assert()
-        .code(2)
+        .code(1)
         .stderr(predicate::str::contains("--force"));
     assert_eq!(
         fs::read_to_string(&cfg).unwrap(),

@@ -365,7 +365,8 @@ fn log_lists_updates_newest_first_as_json() {
         .stdout
         .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    let rows = v.as_array().unwrap();
+    assert_eq!(v["schema_version"], 1);
+    let rows = v["updates"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["date"], "2026-11-23");
     assert_eq!(rows[0]["status"], "draft");

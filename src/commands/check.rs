@@ -3,16 +3,15 @@
 use super::Ctx;
 use crate::cli::FileArg;
 use crate::error::{Error, ExitCode};
-use crate::store;
 use crate::term;
 
 pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
-    let path = ctx.resolve_file(args.file.as_deref())?;
-    let text = store::read(&path)?;
+    let (path, text) = ctx.read_doc(args.file.as_deref())?;
     let report = crate::doc::check::check(&text).map_err(|e| Error::doc(&path, e))?;
     ownership_hints(ctx, &path, &text);
     if args.json {
         term::print_json(&serde_json::json!({
+            "schema_version": super::JSON_SCHEMA_VERSION,
             "file": path.display().to_string(),
             "ready": report.is_ready(),
             "problems": report.problems,

@@ -194,36 +194,31 @@ fn template_text(cfg: &Config) -> Result<String, Error> {
     }
 }
 
-/// Opens the update in `$VISUAL` or `$EDITOR` and waits for it.
+/// Opens the update in the person's editor ([`term::editor`]: `$VISUAL`,
+/// `$EDITOR`, else `vi`, as git) and waits for it. The draft is written
+/// before: an editor that cannot be started is an error that says so and
+/// where it is; one that exits with a failure is a warning.
 fn open_editor(ctx: &Ctx, path: &Path) -> Result<(), Error> {
-    let editor = ["VISUAL", "EDITOR"]
-        .iter()
-        .find_map(|k| ctx.env.vars.get(*k).filter(|v| !v.trim().is_empty()));
-    let Some(editor) = editor else {
+    let Some(editor) = term::editor(&ctx.env.vars) else {
         ctx.term.hint(&format!(
-            "set $EDITOR to have icu open the draft; for now open {}",
+            "the terminal is dumb and $EDITOR is not set, so no editor was opened; open {}",
             path.display()
         ));
         return Ok(());
     };
-    let words = shell_words::split(editor).map_err(|e| UsageError::EditorUnparsable {
-        value: editor.clone(),
-        reason: e.to_string(),
-    })?;
-    let Some((prog, rest)) = words.split_first() else {
+    if editor == ":" {
         return Ok(());
-    };
-    let status = std::process::Command::new(prog)
-        .args(rest)
-        .arg(path)
-        .status()
-        .map_err(|source| UsageError::EditorSpawn {
-            program: prog.clone(),
-            source,
-        })?;
+    }
+    let status = term::run_editor(&editor, path).map_err(|source| Error::EditorFailed {
+        path: path.to_path_buf(),
+        editor: editor.clone(),
+        source,
+    })?;
     if !status.success() {
-        ctx.term
-            .warn(&format!("the editor `{prog}` exited with {status}"));
+        ctx.term.warn(&format!(
+            "the editor `{editor}` exited with {status}; {} is as it left it",
+            path.display()
+        ));
     }
     Ok(())
 }

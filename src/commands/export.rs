@@ -14,8 +14,8 @@ use crate::store;
 use crate::term;
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
-    let path = ctx.resolve_file(args.file.as_deref())?;
-    let text = super::read_finished(&path, args.force, "export")?;
+    let (path, text) = ctx.read_doc(args.file.as_deref())?;
+    let text = super::check_finished(&path, text, args.force, "export")?;
     let markdown =
         crate::doc::export_md::export_markdown(&text).map_err(|e| Error::doc(&path, e))?;
     // The config, for the formats that need it; and for an .eml the
@@ -45,7 +45,13 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
             export::to_eml(&env, &markdown, export::Purpose::Draft)?
         }
     };
-    let target = match (&args.output, args.open) {
+    // `-o -` is stdout; `--open` needs a file, and stdin has none beside it.
+    let output = args.output.as_ref().filter(|o| !super::is_stdin(o));
+    let from_stdin = path == Path::new(super::STDIN);
+    if args.open && output.is_none() && (args.output.is_some() || from_stdin) {
+        return Err(crate::error::UsageError::OpenNeedsAFile.into());
+    }
+    let target = match (output, args.open) {
         (Some(o), _) => Some(o.clone()),
         (None, true) => Some(beside(&path, args.format)),
         (None, false) => None,

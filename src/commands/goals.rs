@@ -4,6 +4,7 @@
 use anstyle::{AnsiColor, Style};
 use chrono::{DateTime, Duration, Local, NaiveDate};
 use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::Ctx;
 use crate::cli::GoalsArgs;
@@ -37,6 +38,7 @@ pub struct GoalRow {
 /// `icu goals --json`.
 #[derive(Debug, Serialize)]
 pub struct GoalsReport {
+    pub schema_version: u32,
     pub period: Period,
     pub goals: Vec<GoalRow>,
 }
@@ -69,6 +71,7 @@ pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
     }
     if args.json {
         let report = GoalsReport {
+            schema_version: super::JSON_SCHEMA_VERSION,
             period,
             goals: rows,
         };
@@ -142,19 +145,34 @@ fn status_style(s: GoalStatus) -> Style {
     }
 }
 
-fn pad(s: &str, width: usize) -> String {
-    let n = s.chars().count();
-    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+/// How many terminal cells `s` takes: 2 for a CJK character or an emoji,
+/// 0 for a combining mark, 1 for the rest.
+fn cells(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
 }
 
+fn pad(s: &str, width: usize) -> String {
+    format!("{s}{}", " ".repeat(width.saturating_sub(cells(s))))
+}
+
+/// `s` cut to at most `width` cells, ending in `…` when cut; never half a
+/// wide character.
 fn truncate(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(width - 1).collect();
-        t.push('…');
-        t
+    if cells(s) <= width {
+        return s.to_string();
     }
+    let mut t = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        t.push(c);
+    }
+    t.push('…');
+    t
 }
 
 /// The human table (plain columns; colour only on the status).
@@ -162,7 +180,7 @@ pub fn table(rows: &[GoalRow], color: bool) -> String {
     let head = [
         "GOAL", "TITLE", "STATUS", "DUE", "COMMITS", "LAST", "12 WEEKS",
     ];
-    let cells: Vec<[String; 7]> = rows
+    let rows_cells: Vec<[String; 7]> = rows
         .iter()
         .map(|r| {
             [
@@ -182,10 +200,10 @@ pub fn table(rows: &[GoalRow], color: bool) -> String {
             ]
         })
         .collect();
-    let mut width = head.map(|h| h.chars().count());
-    for c in &cells {
+    let mut width = head.map(cells);
+    for c in &rows_cells {
         for (w, s) in width.iter_mut().zip(c) {
-            *w = (*w).max(s.chars().count());
+            *w = (*w).max(cells(s));
         }
     }
     let mut out = String::new();
@@ -209,7 +227,7 @@ pub fn table(rows: &[GoalRow], color: bool) -> String {
     };
     out.push_str(&line(&head.map(String::from), None));
     out.push('\n');
-    for (r, c) in rows.iter().zip(&cells) {
+    for (r, c) in rows.iter().zip(&rows_cells) {
         out.push_str(&line(c, Some(status_style(r.status))));
         out.push('\n');
     }
@@ -225,5 +243,16 @@ mod tests {
         assert_eq!(sparkline(&[0, 1, 2, 8]), "·▂▃█");
         assert_eq!(sparkline(&[0, 0]), "··");
         assert_eq!(sparkline(&[3]), "█");
+    }
+
+    #[test]
+    fn wide_titles_are_measured_and_cut_in_terminal_cells() {
+        assert_eq!(cells("新人研修 🚀 onboarding"), 8 + 1 + 2 + 1 + 10);
+        assert_eq!(pad("研修", 6), "研修  ");
+        // Cut to 5 cells: two wide characters (4) and the ellipsis (1).
+        assert_eq!(truncate("新人研修", 5), "新人…");
+        // Never half a wide character: 6 cells hold two and the ellipsis.
+        assert_eq!(truncate("新人研修", 6), "新人…");
+        assert_eq!(truncate("short", 40), "short");
     }
 }

@@ -1,17 +1,33 @@
 //! `icu log`: every update in the updates dir, newest first.
 
+use serde::Serialize;
+
 use super::Ctx;
 use crate::cli::LogArgs;
 use crate::error::{Error, ExitCode};
-use crate::history;
+use crate::history::{self, LogEntry};
 use crate::period;
 use crate::term;
+
+/// `icu log --json`.
+#[derive(Debug, Serialize)]
+pub struct LogReport<'a> {
+    pub schema_version: u32,
+    /// The updates dir listed.
+    pub dir: String,
+    /// Newest first.
+    pub updates: &'a [LogEntry],
+}
 
 pub fn run(ctx: &Ctx, args: LogArgs) -> Result<ExitCode, Error> {
     let dir = ctx.updates_dir()?;
     let entries = history::log_entries(&dir)?;
     if args.json {
-        term::print_json(&entries)?;
+        term::print_json(&LogReport {
+            schema_version: super::JSON_SCHEMA_VERSION,
+            dir: dir.display().to_string(),
+            updates: &entries,
+        })?;
         return Ok(ExitCode::Ok);
     }
     if entries.is_empty() {

@@ -32,6 +32,14 @@ mod sent;
 mod status;
 mod template;
 
+/// The version of the layout of every `--json` output (`schema_version`, a
+/// field of the top-level object of each): raised when a field changes
+/// meaning or goes away, never for a field added.
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+/// What FILE names when an update is read from stdin (`icu check -`).
+pub const STDIN: &str = "<stdin>";
+
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     let ctx = Ctx::from_process(&cli)?;
@@ -47,7 +55,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Export(a) => export::run(&ctx, a),
         Command::Send(a) => send::run(&ctx, a),
         Command::Sent(a) => sent::run(&ctx, a),
-        Command::Status => status::run(&ctx),
+        Command::Status(a) => status::run(&ctx, a),
         Command::Log(a) => log::run(&ctx, a),
         Command::Recap(a) => recap::run(&ctx, a),
         Command::Explain(a) => explain::run(&ctx, a),
@@ -146,32 +154,97 @@ impl Ctx {
         }
     }
 
-    /// The update a command works on: FILE, else the newest in the updates dir.
+    /// The update a command works on: FILE, else the newest in the updates
+    /// dir. `-` is refused: a command that needs the file writes it back.
     pub fn resolve_file(&self, file: Option<&Path>) -> Result<PathBuf, Error> {
         match file {
+            Some(f) if is_stdin(f) => Err(UsageError::StdinNotAFile.into()),
             Some(f) if f.is_file() => Ok(f.to_path_buf()),
             Some(f) => Err(UsageError::NotAFile(f.to_path_buf()).into()),
             None => Ok(store::latest(&self.updates_dir()?)?),
         }
     }
 
-    /// A config without `[me]` takes the identity from git config.
+    /// The update a command only reads: FILE, `-` for stdin (named
+    /// [`STDIN`] in messages), else the newest in the updates dir. Returns
+    /// its name and its text.
+    pub fn read_doc(&self, file: Option<&Path>) -> Result<(PathBuf, String), Error> {
+        if !file.is_some_and(is_stdin) {
+            let path = self.resolve_file(file)?;
+            let text = store::read(&path)?;
+            return Ok((path, text));
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map_err(|source| {
+            Error::Output {
+                action: "reading the update from stdin",
+                source,
+            }
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| store::StoreError::NotUtf8 {
+            path: PathBuf::from(STDIN),
+            offset: e.utf8_error().valid_up_to(),
+        })?;
+        Ok((PathBuf::from(STDIN), text))
+    }
+
+    /// A config without `[me]` emails takes the identity from git, as git
+    /// reports it in each configured repository (so an `includeIf` that
+    /// gives the work repositories the work address counts there): every
+    /// address found counts as me, the first name found is my name. With no
+    /// repository to ask, git is asked where icu runs. `-v` prints each.
     fn with_identity(&self, mut cfg: Config) -> Result<Config, Error> {
-        if cfg.me.emails.is_empty() {
-            let (name, email) = crate::scan::git_identity(Some(&self.cwd));
-            let email = email.ok_or_else(no_identity)?;
-            cfg.me.emails = vec![email.to_lowercase()];
-            if cfg.me.name.is_empty() {
-                cfg.me.name = name.unwrap_or_else(|| email.clone());
+        if !cfg.me.emails.is_empty() {
+            self.term.debug(&format!(
+                "identity from [me] in {}: {}",
+                cfg.source
+                    .as_ref()
+                    .map_or_else(|| "the config".to_string(), |p| p.display().to_string()),
+                show_identity(Some(&cfg.me.name), &cfg.me.emails)
+            ));
+            return Ok(cfg);
+        }
+        let mut dirs: Vec<PathBuf> = cfg
+            .repos
+            .iter()
+            .map(|r| r.path.clone())
+            .filter(|p| p.is_dir())
+            .collect();
+        if dirs.is_empty() {
+            dirs.push(self.cwd.clone());
+        }
+        let mut name = None;
+        for dir in &dirs {
+            let (n, e) = self.identity_for(dir);
+            name = name.or(n);
+            if let Some(e) = e.map(|e| e.to_lowercase()) {
+                if !cfg.me.emails.contains(&e) {
+                    cfg.me.emails.push(e);
+                }
             }
         }
+        let first = cfg.me.emails.first().cloned().ok_or_else(no_identity)?;
+        if cfg.me.name.is_empty() {
+            cfg.me.name = name.unwrap_or(first);
+        }
         Ok(cfg)
+    }
+
+    /// The git identity in `dir`, said with `-v`.
+    fn identity_for(&self, dir: &Path) -> (Option<String>, Option<String>) {
+        let (name, email) = crate::scan::git_identity(Some(dir));
+        self.term.debug(&format!(
+            "identity for {}: {}",
+            dir.display(),
+            show_identity(name.as_deref(), email.as_slice())
+        ));
+        (name, email)
     }
 
     fn fallback_config(&self) -> Result<Config, Error> {
         let repo = crate::scan::discover(&self.cwd)
             .ok_or_else(|| UsageError::NotInRepo(self.cwd.clone()))?;
-        let (name, email) = crate::scan::git_identity(Some(&repo));
+        let (name, email) = self.identity_for(&repo);
         let email = email.ok_or_else(no_identity)?;
         Ok(Config::fallback(
             config::Me {
@@ -299,10 +372,25 @@ impl Ctx {
     }
 }
 
+/// `-`: stdin for FILE, stdout for `-o`.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
 /// The update at `path`, read and checked: an unfinished one is refused
 /// unless `force`, with what is left to write.
 fn read_finished(path: &Path, force: bool, verb: &'static str) -> Result<String, Error> {
     let text = store::read(path)?;
+    check_finished(path, text, force, verb)
+}
+
+/// [`read_finished`] for an update already read (from a file or stdin).
+fn check_finished(
+    path: &Path,
+    text: String,
+    force: bool,
+    verb: &'static str,
+) -> Result<String, Error> {
     let report = crate::doc::check::check(&text).map_err(|e| Error::doc(path, e))?;
     if report.is_ready() || force {
         return Ok(text);
@@ -312,6 +400,21 @@ fn read_finished(path: &Path, force: bool, verb: &'static str) -> Result<String,
         problems: report.problems,
         verb,
     })
+}
+
+/// `Name <a@x>, <b@y>`, or `no user.email set`.
+fn show_identity(name: Option<&str>, emails: &[String]) -> String {
+    if emails.is_empty() {
+        return format!(
+            "{}no user.email set",
+            name.map(|n| format!("{n}, ")).unwrap_or_default()
+        );
+    }
+    let addrs: Vec<String> = emails.iter().map(|e| format!("<{e}>")).collect();
+    match name {
+        Some(n) if !n.is_empty() => format!("{n} {}", addrs.join(", ")),
+        _ => addrs.join(", "),
+    }
 }
 
 fn no_identity() -> Error {

@@ -1,64 +1,134 @@
 //! `icu status`: one screen — when the next update is due, the state of the
-//! current draft, and the asks still open.
+//! current draft, and the asks still open; `--json` for scripts.
 
-use chrono::{Local, NaiveDate};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate};
+use serde::Serialize;
 
 use super::Ctx;
+use crate::cli::StatusArgs;
 use crate::error::{Error, ExitCode};
 use crate::history;
 use crate::period;
 use crate::term;
 
-pub fn run(ctx: &Ctx) -> Result<ExitCode, Error> {
+/// `icu status --json`. Field names are stable (README, "Scripting").
+#[derive(Debug, Serialize)]
+pub struct StatusReport {
+    pub schema_version: u32,
+    pub last_sent: Option<LastSentRow>,
+    /// When the next update is due; `null` when none was sent yet (it is
+    /// due now).
+    pub next_due: Option<NaiveDate>,
+    /// Days from today to `next_due`: negative when overdue, 0 when none
+    /// was sent yet.
+    pub due_in_days: i64,
+    pub cadence_days: u32,
+    pub draft: Option<DraftRow>,
+    pub open_asks: usize,
+}
+
+/// The last update sent.
+#[derive(Debug, Serialize)]
+pub struct LastSentRow {
+    pub file: String,
+    pub sent: DateTime<FixedOffset>,
+}
+
+/// The current draft.
+#[derive(Debug, Serialize)]
+pub struct DraftRow {
+    pub file: String,
+    /// Every prompt filled: `icu check` exits 0.
+    pub ready: bool,
+    /// Prompts and other problems left.
+    pub to_write: usize,
+    /// Why it cannot be read as an update, when it cannot.
+    pub problem: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<ExitCode, Error> {
     let cfg = ctx.load_config()?;
     let today = ctx.today();
     let dir = &cfg.update.dir;
     let tomorrow = today.succ_opt().unwrap_or(today);
     let last = ctx.last_sent(dir, tomorrow);
-    let mut out = String::new();
-
-    let due = match &last {
-        Some(l) => {
-            let sent_day = l.sent.with_timezone(&Local).date_naive();
-            out.push_str(&format!(
-                "Last sent:  {} ({})\n",
-                sent_day,
-                l.path.display()
-            ));
-            period::next_due(sent_day, cfg.update.cadence_days)
-        }
-        None => {
-            out.push_str("Last sent:  none yet\n");
-            None
-        }
-    };
-    match due {
-        Some(d) => out.push_str(&format!("Next due:   {d} ({})\n", relative(d, today))),
-        None => out.push_str(&format!(
-            "Next due:   now (every {} days; none sent yet)\n",
-            cfg.update.cadence_days
-        )),
-    }
-
+    let next_due = last.as_ref().and_then(|l| {
+        let sent_day = l.sent.with_timezone(&Local).date_naive();
+        period::next_due(sent_day, cfg.update.cadence_days)
+    });
     let mut open_asks = last.as_ref().map_or(0, |l| l.asks.len());
-    match history::current_draft(dir)? {
-        Some((path, text)) => match crate::doc::check::check(&text) {
+    let draft = history::current_draft(dir)?.map(|(path, text)| {
+        let file = path.display().to_string();
+        match crate::doc::check::check(&text) {
             Ok(r) => {
                 open_asks = r.open_asks;
-                let state = if r.is_ready() {
-                    "ready to send".to_string()
-                } else {
-                    format!("{} to write", r.problems.len())
-                };
-                out.push_str(&format!("Draft:      {} ({state})\n", path.display()));
+                DraftRow {
+                    file,
+                    ready: r.is_ready(),
+                    to_write: r.problems.len(),
+                    problem: None,
+                }
             }
-            Err(e) => out.push_str(&format!("Draft:      {} (damaged: {e})\n", path.display())),
-        },
+            Err(e) => DraftRow {
+                file,
+                ready: false,
+                to_write: 0,
+                problem: Some(e.to_string()),
+            },
+        }
+    });
+    let report = StatusReport {
+        schema_version: super::JSON_SCHEMA_VERSION,
+        last_sent: last.map(|l| LastSentRow {
+            file: l.path.display().to_string(),
+            sent: l.sent,
+        }),
+        next_due,
+        due_in_days: next_due.map_or(0, |d| (d - today).num_days()),
+        cadence_days: cfg.update.cadence_days,
+        draft,
+        open_asks,
+    };
+    if args.json {
+        term::print_json(&report)?;
+    } else {
+        term::print_stdout(&text(&report, today))?;
+    }
+    Ok(ExitCode::Ok)
+}
+
+/// The human screen.
+fn text(r: &StatusReport, today: NaiveDate) -> String {
+    let mut out = String::new();
+    match &r.last_sent {
+        Some(l) => out.push_str(&format!(
+            "Last sent:  {} ({})\n",
+            l.sent.with_timezone(&Local).date_naive(),
+            l.file
+        )),
+        None => out.push_str("Last sent:  none yet\n"),
+    }
+    match r.next_due {
+        Some(d) => out.push_str(&format!("Next due:   {d} ({})\n", relative(d, today))),
+        None if r.last_sent.is_some() => out.push_str("Next due:   now\n"),
+        None => out.push_str(&format!(
+            "Next due:   now (every {} days; none sent yet)\n",
+            r.cadence_days
+        )),
+    }
+    match &r.draft {
+        Some(d) => {
+            let state = match &d.problem {
+                Some(p) => format!("damaged: {p}"),
+                None if d.ready => "ready to send".to_string(),
+                None => format!("{} to write", d.to_write),
+            };
+            out.push_str(&format!("Draft:      {} ({state})\n", d.file));
+        }
         None => out.push_str("Draft:      none for this period; run `icu draft`\n"),
     }
-    out.push_str(&format!("Open asks:  {open_asks}\n"));
-    term::print_stdout(&out)?;
-    Ok(ExitCode::Ok)
+    out.push_str(&format!("Open asks:  {}\n", r.open_asks));
+    out
 }
 
 /// `today`, `in 3 days`, `2 days overdue`.

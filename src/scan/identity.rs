@@ -59,9 +59,10 @@ pub(super) fn co_authors(message: &str) -> Vec<(String, String)> {
 }
 
 /// The name and email git uses in the repository at `dir` (or, outside
-/// one, globally): what `git -C DIR config --get user.name` and `user.email`
-/// print, when a `git` executable is on PATH; libgit2's reading of the same
-/// config files when it is not.
+/// one, globally): what `git -C DIR config` reports for `author.name` and
+/// `author.email`, else `user.name` and `user.email` — the identity git puts
+/// on a commit made there — when a `git` executable is on PATH; libgit2's
+/// reading of the same config files when it is not.
 ///
 /// git is asked first because libgit2 does not read every config git reads:
 /// 1.9 skips `includeIf "hasconfig:remote.*.url:…"`, the usual way to set a
@@ -72,27 +73,48 @@ pub fn git_identity(dir: Option<&Path>) -> (Option<String>, Option<String>) {
     git_cli_identity(dir).unwrap_or_else(|| libgit2_identity(dir))
 }
 
-/// `(name, email)` from the `git` executable; `None` when it cannot be run
-/// or fails otherwise than with "not set" (exit 1).
+/// `(name, email)` from the `git` executable, in one run; `None` when it
+/// cannot be run or fails otherwise than with "none set" (exit 1).
 fn git_cli_identity(dir: Option<&Path>) -> Option<(Option<String>, Option<String>)> {
-    let get = |key: &str| -> Option<Option<String>> {
-        let mut git = Command::new("git");
-        if let Some(d) = dir {
-            git.arg("-C").arg(d);
-        }
-        let out = git
-            .args(["config", "--get", key])
-            .stdin(Stdio::null())
-            .stderr(Stdio::null())
-            .output()
-            .ok()?;
-        match out.status.code() {
-            Some(0) => Some(non_blank(String::from_utf8_lossy(&out.stdout).trim())),
-            Some(1) => Some(None),
-            _ => None,
-        }
+    let mut git = Command::new("git");
+    if let Some(d) = dir {
+        git.arg("-C").arg(d);
+    }
+    let out = git
+        .args(["config", "--get-regexp", r"^(user|author)\.(name|email)$"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    match out.status.code() {
+        Some(0) => Some(pick_identity(&String::from_utf8_lossy(&out.stdout))),
+        Some(1) => Some((None, None)),
+        _ => None,
+    }
+}
+
+/// `(name, email)` from `git config --get-regexp` lines (`key value`): the
+/// last value of a key wins, as with `git config --get`, and `author.*`
+/// wins over `user.*`, as when git makes a commit.
+fn pick_identity(lines: &str) -> (Option<String>, Option<String>) {
+    let mut found: std::collections::HashMap<&str, Option<String>> = Default::default();
+    for line in lines.lines() {
+        let (key, value) = line.split_once(' ').unwrap_or((line, ""));
+        found.insert(key, non_blank(value));
+    }
+    let get = |field: &str| {
+        found
+            .get(format!("author.{field}").as_str())
+            .cloned()
+            .flatten()
+            .or_else(|| {
+                found
+                    .get(format!("user.{field}").as_str())
+                    .cloned()
+                    .flatten()
+            })
     };
-    Some((get("user.name")?, get("user.email")?))
+    (get("name"), get("email"))
 }
 
 /// `(name, email)` as libgit2 reads the config of the repository around
@@ -165,6 +187,20 @@ fn has_work_tree(r: &Repository, workdir: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn author_config_wins_over_user_and_the_last_value_wins() {
+        let lines = "user.name Ada at home\nuser.email ada@home.example\n\
+                     author.email ada@work.example\nuser.name Ada Lovelace\n";
+        assert_eq!(
+            pick_identity(lines),
+            (
+                Some("Ada Lovelace".to_string()),
+                Some("ada@work.example".to_string())
+            )
+        );
+        assert_eq!(pick_identity("user.email  \n"), (None, None));
+    }
 
     #[test]
     fn co_author_trailers_are_found() {

@@ -1,0 +1,135 @@
+//! `icu man`: one page, icu(1), that names itself once, cites no page that
+//! is not produced, and says what clap cannot: the config schema (kept
+//! equal to README's), the environment, the files, the exit status.
+
+use crate::common::{stdout, TestEnv};
+
+fn page() -> String {
+    stdout(&TestEnv::new().icu().arg("man").assert().success())
+}
+
+/// roff's `\-` read back as `-`.
+fn plain(roff: &str) -> String {
+    roff.replace("\\-", "-").replace("\\e", "\\")
+}
+
+#[test]
+fn the_name_says_icu_once_and_no_unproduced_page_is_cited() {
+    let page = page();
+    assert!(
+        page.contains(
+            ".SH NAME\nicu \\- the clerical half of your regular update to your manager\n"
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("icu \\- icu"), "NAME repeats the name");
+    // Only icu(1) is produced: no icu-draft(1) or the like.
+    let cited = regex::Regex::new(r"icu-[a-z]+\(\d\)").unwrap();
+    assert!(!cited.is_match(&plain(&page)), "cites a page not produced");
+    assert_eq!(page.matches(".ds Aq").count(), 2, "one preamble");
+}
+
+#[test]
+fn every_command_and_section_is_in_the_page() {
+    let page = page();
+    for cmd in [
+        "init",
+        "goals",
+        "draft",
+        "check",
+        "export",
+        "send",
+        "sent",
+        "status",
+        "log",
+        "completions",
+        "man",
+    ] {
+        assert!(page.contains(&format!(".SS \"icu {cmd}\"")), "no {cmd}");
+    }
+    for section in [
+        ".SH SYNOPSIS",
+        ".SH OPTIONS",
+        ".SH COMMANDS",
+        ".SH CONFIGURATION",
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        ".SH \"EXIT STATUS\"",
+        ".SH EXAMPLES",
+    ] {
+        assert!(page.contains(section), "no {section}");
+    }
+    for var in [
+        "ICU_CONFIG",
+        "ICU_NOW",
+        "ICU_SENDMAIL_TIMEOUT",
+        "ICU_SCAN_TIMEOUT",
+        "NO_COLOR",
+        "VISUAL",
+        "EDITOR",
+    ] {
+        assert!(
+            page.contains(&format!("\\fB{var}\\fR")),
+            "{var} not in ENVIRONMENT"
+        );
+    }
+    let plain = plain(&page);
+    for file in [
+        "icu.toml",
+        ".YYYY-MM-DD.md.bak",
+        ".YYYY-MM-DD.md.lock",
+        "updates",
+    ] {
+        assert!(plain.contains(file), "{file} not in FILES");
+    }
+    for code in ["\\fB0\\fR", "\\fB1\\fR", "\\fB2\\fR", "\\fB141\\fR"] {
+        assert!(page.contains(code), "exit status {code} missing");
+    }
+}
+
+/// `key =` and `[table]` of each line of a TOML example.
+fn keys(toml: &str) -> Vec<String> {
+    toml.lines()
+        .filter_map(|l| {
+            let l = l.trim_start();
+            if l.starts_with('[') {
+                return l.split_whitespace().next().map(str::to_string);
+            }
+            l.split_once(" = ").map(|(k, _)| k.trim().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_config_schema_in_the_page_is_readmes() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("## Configuration").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    let page = plain(&page());
+    let schema_start = page.find(".SH CONFIGURATION").unwrap();
+    let schema = &page[schema_start..page.find(".SH ENVIRONMENT").unwrap()];
+    assert_eq!(keys(schema), keys(block), "the page's schema:\n{schema}");
+    assert!(keys(block).len() > 25);
+}
+
+#[test]
+fn groff_renders_the_page_without_a_warning() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), page()).unwrap();
+    let Ok(out) = std::process::Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww", "-z"])
+        .arg(file.path())
+        .output()
+    else {
+        eprintln!("no groff here: the page was not rendered");
+        return;
+    };
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
