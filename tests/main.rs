@@ -25,6 +25,8 @@ mod help;
 mod hostile;
 mod lifecycle;
 mod limits;
+mod mail_html;
+mod mail_text;
 mod prop_doc;
 mod readme;
 mod regressions;
