@@ -166,3 +166,141 @@ fn every_style_is_on_its_element_so_nothing_is_lost_without_style_blocks() {
         "{html}"
     );
 }
+
+/// Headless Chromium's program name, or `None` when
+/// `ICU_SKIP_SCREENSHOT=1` skips the rendering test on purpose (`ci/test`
+/// sets it only where Chromium cannot be installed). Fails when it is
+/// missing otherwise.
+fn require_chromium() -> Option<&'static str> {
+    if std::env::var("ICU_SKIP_SCREENSHOT").is_ok_and(|v| v == "1") {
+        eprintln!("SKIPPED: ICU_SKIP_SCREENSHOT=1, the HTML was not rendered");
+        return None;
+    }
+    let found = ["chromium", "chromium-browser"].into_iter().find(|p| {
+        StdCommand::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    assert!(
+        found.is_some(),
+        "the rendering test needs Chromium: run ci/test (or ci/install-chromium.sh), or set ICU_SKIP_SCREENSHOT=1 to skip it"
+    );
+    found
+}
+
+/// `html` as Chromium draws it in an 800 px wide window: width, height and
+/// RGB pixels.
+fn screenshot(chromium: &str, html: &str) -> (usize, usize, Vec<[u8; 3]>) {
+    use wait_timeout::ChildExt;
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("update.html");
+    let shot = dir.path().join("shot.png");
+    fs::write(&page, html).unwrap();
+    let mut child = StdCommand::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--window-size=800,3000",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", page.display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("chromium starts");
+    let status = child
+        .wait_timeout(std::time::Duration::from_secs(120))
+        .unwrap();
+    if status.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("chromium did not finish its screenshot within 120 s");
+    }
+    let decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut buf).unwrap();
+    let step = match frame.color_type {
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        other => panic!("a {other:?} screenshot"),
+    };
+    assert_eq!(frame.bit_depth, png::BitDepth::Eight);
+    let pixels = buf[..frame.buffer_size()]
+        .chunks(step)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
+    (frame.width as usize, frame.height as usize, pixels)
+}
+
+/// The columns holding a vertical run of at least 12 pixels of the table
+/// border's colour (#d1d9e0): the cells' side borders. A heading's rule is
+/// horizontal and does not count.
+fn vertical_borders(width: usize, height: usize, pixels: &[[u8; 3]]) -> usize {
+    const BORDER: [u8; 3] = [0xd1, 0xd9, 0xe0];
+    (0..width)
+        .filter(|&x| {
+            let mut run = 0;
+            (0..height).any(|y| {
+                run = if pixels[y * width + x] == BORDER {
+                    run + 1
+                } else {
+                    0
+                };
+                run >= 12
+            })
+        })
+        .count()
+}
+
+#[test]
+fn the_html_export_renders_with_its_text_and_table_borders() {
+    let Some(chromium) = require_chromium() else {
+        return;
+    };
+    let (w, _) = mail_world();
+    let html = stdout(&w.icu(&["export", "--format", "html"]).success());
+    let (width, height, pixels) = screenshot(chromium, &html);
+    assert_eq!(width, 800);
+    // Not blank: dark text on white, over much of the page.
+    let text = pixels
+        .iter()
+        .filter(|p| p.iter().all(|c| *c < 0x60))
+        .count();
+    assert!(
+        text > width * height / 200,
+        "{text} dark pixels of {}",
+        width * height
+    );
+    // Four tables of three columns: four side borders each.
+    let borders = vertical_borders(width, height, &pixels);
+    eprintln!(
+        "rendered {width}x{height}: {text} dark pixels, {borders} columns with a table border"
+    );
+    assert!(borders >= 4, "{borders} vertical border columns");
+
+    // The same page with every style attribute gone, as a client that drops
+    // styles shows it: no borders, so the count above does see them.
+    let mut bare = String::new();
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find(" style=\"") {
+        bare.push_str(&rest[..at]);
+        let after = &rest[at + 8..];
+        rest = &after[after.find('"').unwrap() + 1..];
+    }
+    bare.push_str(rest);
+    let (width, height, pixels) = screenshot(chromium, &bare);
+    assert_eq!(vertical_borders(width, height, &pixels), 0);
+}

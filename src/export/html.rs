@@ -40,7 +40,7 @@ p,li,td,th,h1,h2,h3,blockquote{{font-family:{FONT};color:#1f2328}}\
 p{{margin:1em 0}}\
 h1{{font-size:1.5em;margin:0 0 .5em}}h2{{font-size:1.25em;margin:1.2em 0 .4em;border-bottom:1px solid #d1d9e0;padding-bottom:.2em}}h3{{font-size:1.05em;margin:1em 0 .3em}}\
 ul,ol{{padding-left:1.5em;margin:.3em 0}}li{{margin:.1em 0}}\
-code{{font-family:{MONO};font-size:.9em;background:#f6f8fa;padding:.1em .3em}}\
+.code{{font-family:{MONO};font-size:.9em;background:#f6f8fa;padding:.1em .3em}}\
 pre{{font-family:{MONO};background:#f6f8fa;padding:.6em;margin:1em 0}}a{{color:#0969da}}\
 table{{border-collapse:collapse}}td,th{{border:1px solid #d1d9e0;padding:.2em .5em}}"
     )
@@ -84,13 +84,19 @@ pub fn to_html(md: &str, title: &str) -> String {
 
 /// comrak's HTML inside the styled container, every rule of
 /// [`style_sheet`] written into the `style` attribute of the elements it
-/// selects; then `<code>` becomes `<span>` and the container loses its
-/// class.
+/// selects, `<code>` as `<span>`, and no class left.
 ///
-/// The string replacements are safe because comrak escapes `<` and `"` in
-/// text and, in safe mode, drops the doc's own raw HTML: `<code` and
-/// `</code>` occur only as its own markup.
+/// The string replacements are safe. Before inlining, comrak's output
+/// escapes `<` in text and attributes alike, and in safe mode drops the
+/// doc's own raw HTML: `<code` and `</code>` occur only as its markup. After,
+/// the patterns hold a `"`, which the serializer escapes everywhere else.
 fn inline_styles(body: &str) -> String {
+    let body = body
+        .replace("<code>", "<span class=\"code\">")
+        .replace("</code>", "</span>");
+    // A fenced block's language (`<code class="language-rust">`) styles
+    // nothing in a mail.
+    let body = without_language_classes(&body);
     let html = format!("<div class=\"icu\">\n{body}</div>");
     // Built without css-inline's network and file features: nothing is
     // fetched, and the doc cannot name a stylesheet (its raw HTML is dropped).
@@ -104,12 +110,25 @@ fn inline_styles(body: &str) -> String {
     let inlined = inliner
         .inline_fragment(&html, &style_sheet())
         .unwrap_or(html);
-    // The class only selected the container; no client needs to see it.
     inlined
-        .replacen("<div class=\"icu\" style=", "<div style=", 1)
-        .replace("<code ", "<span ")
-        .replace("<code>", "<span>")
-        .replace("</code>", "</span>")
+        .replacen("<div class=\"icu\" style=\"", "<div style=\"", 1)
+        .replace("<span class=\"code\" style=\"", "<span style=\"")
+}
+
+/// `<code class="language-…">` (comrak's opening of a fenced block with an
+/// info string) as `<span class="code">`.
+fn without_language_classes(html: &str) -> String {
+    const OPEN: &str = "<code class=\"language-";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(OPEN) {
+        out.push_str(&rest[..at]);
+        out.push_str("<span class=\"code\">");
+        let after = &rest[at + OPEN.len()..];
+        rest = after.find("\">").map_or("", |end| &after[end + 2..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Turns a task item into a plain list item whose text starts with a box.
@@ -239,6 +258,16 @@ mod tests {
         for unsupported in ["border-radius", "overflow", "white-space"] {
             assert!(!html.contains(unsupported), "{unsupported}: {html}");
         }
+        // Markup-like text anywhere stays text.
+        let html = to_html(
+            "[l](https://e.example \"a <code class=\\\"code\\\"> b\") and `</code>`\n",
+            "t",
+        );
+        assert!(
+            html.contains("title=\"a <code class=&quot;code&quot;> b\""),
+            "{html}"
+        );
+        assert!(html.contains("&lt;/code&gt;</span>"), "{html}");
         // The first font is one a composer finds installed, not a CSS alias.
         assert!(FONT.starts_with("'Segoe UI',") && MONO.starts_with("Consolas,"));
     }

@@ -1,6 +1,8 @@
 //! The update as plain text, rendered from comrak's AST rather than by
 //! stripping HTML, so structure (headings, lists, tables) survives as text.
 
+use std::collections::HashMap;
+
 use comrak::nodes::{AstNode, ListType, NodeValue};
 use unicode_width::UnicodeWidthStr;
 
@@ -44,11 +46,13 @@ pub fn to_text(md: &str) -> String {
     text
 }
 
-/// The links met so far: how many were numbered, and those still to list.
+/// The links met so far: how many were numbered, and those still to list
+/// (with each one's number by URL).
 #[derive(Default)]
 struct Renderer {
     numbered: usize,
     pending: Vec<(usize, String)>,
+    listed: HashMap<String, usize>,
 }
 
 impl Renderer {
@@ -80,6 +84,7 @@ impl Renderer {
 
     /// The list of the links numbered since the last list, emptied.
     fn references(&mut self) -> Vec<String> {
+        self.listed.clear();
         self.pending
             .drain(..)
             .map(|(n, url)| format!("[{n}] {url}"))
@@ -89,11 +94,12 @@ impl Renderer {
     /// The number of a link to `url`: a new one, unless the section already
     /// lists that URL.
     fn reference(&mut self, url: &str) -> usize {
-        if let Some((n, _)) = self.pending.iter().find(|(_, u)| u == url) {
+        if let Some(n) = self.listed.get(url) {
             return *n;
         }
         self.numbered += 1;
         self.pending.push((self.numbered, url.to_string()));
+        self.listed.insert(url.to_string(), self.numbered);
         self.numbered
     }
 
@@ -305,31 +311,61 @@ fn paragraph(text: &str, width: usize) -> Vec<String> {
 
 /// `line` broken at spaces into lines of at most `width` columns. A word
 /// longer than that (a URL) stands on a line of its own, unbroken; a break
-/// is never put where the next line would start with `>` or `From `.
+/// is never put where the next line would start with `>` or `From `. The
+/// spaces inside a line stay as they were. Linear in the line's length.
 pub(crate) fn wrap(line: &str, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = line;
-    while rest.width() > width {
-        let fits = |at: usize| rest[..at].width() <= width;
-        let safe = |at: usize| {
-            let next = rest[at..].trim_start_matches(' ');
-            !next.is_empty() && !next.starts_with('>') && !next.starts_with("From ")
-        };
-        let spaces: Vec<usize> = rest
-            .match_indices(' ')
-            .map(|(i, _)| i)
-            .filter(|&i| !rest[..i].trim_end_matches(' ').is_empty())
-            .collect();
-        let at = spaces
-            .iter()
-            .rev()
-            .find(|&&i| fits(i) && safe(i))
-            .or_else(|| spaces.iter().find(|&&i| !fits(i) && safe(i)));
-        let Some(&at) = at else { break };
-        out.push(rest[..at].trim_end_matches(' ').to_string());
-        rest = rest[at..].trim_start_matches(' ');
+    if line.width() <= width {
+        return vec![line.to_string()];
     }
-    out.push(rest.to_string());
+    // Each word with the spaces before it.
+    let mut words: Vec<(&str, &str)> = Vec::new();
+    let mut rest = line;
+    loop {
+        let gap = rest.len() - rest.trim_start_matches(' ').len();
+        let after = &rest[gap..];
+        if after.is_empty() {
+            break;
+        }
+        let end = after.find(' ').unwrap_or(after.len());
+        words.push((&rest[..gap], &after[..end]));
+        rest = &after[end..];
+    }
+    // A line may start at word `i`: not a quote, not an mbox "From ".
+    let can_start = |i: usize| {
+        let w = words[i].1;
+        let quote = w.starts_with('>');
+        let mbox = w == "From" && i + 1 < words.len();
+        !quote && !mbox
+    };
+    let cols = |i: usize| words[i].0.width() + words[i].1.width();
+    let text = |from: usize, to: usize| {
+        let mut s = String::new();
+        for (i, (gap, word)) in words[from..to].iter().enumerate() {
+            if i > 0 || from == 0 {
+                s.push_str(gap);
+            }
+            s.push_str(word);
+        }
+        s
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut used = cols(0);
+    for k in 1..words.len() {
+        used += cols(k);
+        if used <= width {
+            continue;
+        }
+        // Break before `k`, or a few words earlier if `k` cannot start a
+        // line; with no such word close by, the line runs long.
+        let lowest = (start + 1).max(k.saturating_sub(8));
+        if let Some(j) = (lowest..=k).rev().find(|&j| can_start(j)) {
+            out.push(text(start, j));
+            start = j;
+            used = words[j].1.width() + (j + 1..=k).map(cols).sum::<usize>();
+        }
+    }
+    out.push(text(start, words.len()));
     out
 }
 
@@ -418,5 +454,21 @@ mod tests {
         let cjk = "漢字 ".repeat(20);
         assert!(wrap(&cjk, 72).iter().all(|l| l.width() <= 72));
         assert_eq!(wrap(&cjk, 72).len(), 2);
+    }
+
+    #[test]
+    fn a_huge_paragraph_wraps_in_linear_time() {
+        // A quadratic wrap would not finish: a megabyte in one line, and a
+        // line of nothing but words that cannot start one.
+        let words = "word ".repeat(200_000);
+        let text = to_text(&words);
+        assert_eq!(text.lines().count(), 200_000 / 14 + 1);
+        let quotes = "a \\> ".repeat(100_000);
+        let text = to_text(&quotes);
+        assert!(
+            text.lines().all(|l| !l.starts_with('>')),
+            "{}",
+            &text[..200]
+        );
     }
 }
