@@ -29,6 +29,8 @@ mod lifecycle;
 mod limits;
 mod links;
 mod mail_headers;
+mod mail_html;
+mod mail_text;
 mod manpage;
 mod open;
 mod overlap;

@@ -141,7 +141,7 @@ fn prose_right_after_a_block_is_not_part_of_its_last_bullet() {
     );
     let html = icu::export::to_html(&md, "t");
     assert!(
-        html.contains("<p>My words right after the block.</p>"),
+        html.contains(">My words right after the block.</p>\n</div>"),
         "{html}"
     );
 }

@@ -1,185 +1,372 @@
 //! The update as plain text, rendered from comrak's AST rather than by
 //! stripping HTML, so structure (headings, lists, tables) survives as text.
 
+use std::collections::HashMap;
+
 use comrak::nodes::{AstNode, ListType, NodeValue};
+use unicode_width::UnicodeWidthStr;
 
 use super::comrak_options;
 
+/// The width mail readers expect of a plain-text body (RFC 2646 and a
+/// long habit): prose is wrapped to fit it.
+pub const WIDTH: usize = 72;
+
+/// Nested lists and quotes never squeeze the text narrower than this; a
+/// deeper line is simply longer.
+const MIN_WIDTH: usize = 24;
+
+/// What [`inline`] writes for a soft line break (a line end inside a
+/// paragraph, as the person typed it), so that wrapping can tell it from a
+/// hard one (`\n`). A carriage return cannot occur in a text node: comrak
+/// ends a line at one.
+const SOFT: char = '\r';
+
 /// The update as plain text for plain-text mail: headings underlined (`=`
 /// for level 1, `-` for level 2, bare text below that), lists as `-` (task
-/// items as `[ ]`/`[x]`), links as `text (url)`, tables as aligned columns,
-/// emphasis, backslash escapes and raw HTML gone. Lines are not re-wrapped:
-/// mail clients wrap, and a commit subject stays on its line.
+/// items as `[ ]`/`[x]`), tables as aligned columns, emphasis, backslash
+/// escapes and raw HTML gone.
+///
+/// Links are reference-style: `the doc [1]` in the text, and `[1] <url>` in
+/// a list at the end of the section (before the next heading, or at the end
+/// of the message), numbered through the whole message. A link whose text is
+/// its URL stays as it is.
+///
+/// Prose is wrapped at [`WIDTH`] columns (less the indent of a list or a
+/// quote), between words only. What the person wrote stays as they wrote
+/// it: every word and character, and their own line breaks, as long as
+/// their lines fit; only a run of lines with one too long is re-wrapped.
+/// Code blocks, tables and URLs are never broken, and no wrapped line
+/// starts with `>` or `From ` (which mail programs read as a quote).
 pub fn to_text(md: &str) -> String {
     let arena = comrak::Arena::new();
     let root = comrak::parse_document(&arena, md, &comrak_options());
-    let mut text = block_lines(root).join("\n");
+    let mut text = Renderer::default().document(root).join("\n");
     text.push('\n');
     text
 }
 
-/// The lines of a block node, with no blank line at either end.
-fn block_lines<'a>(node: &'a AstNode<'a>) -> Vec<String> {
-    let value = node.data().value.clone();
-    match value {
-        NodeValue::Heading(h) => {
-            let text = inlines(node).replace('\n', " ");
-            let under = match h.level {
-                1 => Some("="),
-                2 => Some("-"),
-                _ => None,
-            };
-            let mut lines = vec![text.clone()];
-            if let Some(u) = under {
-                lines.push(u.repeat(text.chars().count().max(3)));
+/// The links met so far: how many were numbered, and those still to list
+/// (with each one's number by URL).
+#[derive(Default)]
+struct Renderer {
+    numbered: usize,
+    pending: Vec<(usize, String)>,
+    listed: HashMap<String, usize>,
+}
+
+impl Renderer {
+    /// The document's blocks, each section's links listed before the next
+    /// heading and the last section's at the end.
+    fn document<'a>(&mut self, root: &'a AstNode<'a>) -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
+        let push = |lines: &mut Vec<String>, block: Vec<String>| {
+            if block.is_empty() {
+                return;
             }
-            lines
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.extend(block);
+        };
+        for child in root.children() {
+            if matches!(child.data().value, NodeValue::Heading(_)) {
+                let refs = self.references();
+                push(&mut lines, refs);
+            }
+            let block = self.block_lines(child, WIDTH);
+            push(&mut lines, block);
         }
-        NodeValue::Paragraph => inlines(node).lines().map(str::to_string).collect(),
-        NodeValue::List(l) => {
-            let mut lines = Vec::new();
-            for (n, item) in node.children().enumerate() {
-                let mut marker = match l.list_type {
-                    ListType::Bullet => "- ".to_string(),
-                    ListType::Ordered => format!("{}. ", l.start + n),
+        let refs = self.references();
+        push(&mut lines, refs);
+        lines
+    }
+
+    /// The list of the links numbered since the last list, emptied.
+    fn references(&mut self) -> Vec<String> {
+        self.listed.clear();
+        self.pending
+            .drain(..)
+            .map(|(n, url)| format!("[{n}] {url}"))
+            .collect()
+    }
+
+    /// The number of a link to `url`: a new one, unless the section already
+    /// lists that URL.
+    fn reference(&mut self, url: &str) -> usize {
+        if let Some(n) = self.listed.get(url) {
+            return *n;
+        }
+        self.numbered += 1;
+        self.pending.push((self.numbered, url.to_string()));
+        self.listed.insert(url.to_string(), self.numbered);
+        self.numbered
+    }
+
+    /// The lines of a block node, at most `width` columns where they can be
+    /// broken, with no blank line at either end.
+    fn block_lines<'a>(&mut self, node: &'a AstNode<'a>, width: usize) -> Vec<String> {
+        let width = width.max(MIN_WIDTH);
+        let value = node.data().value.clone();
+        match value {
+            NodeValue::Heading(h) => {
+                let text = self.inlines(node).replace(['\n', SOFT], " ");
+                let mut lines = wrap(&text, width);
+                let under = match h.level {
+                    1 => Some("="),
+                    2 => Some("-"),
+                    _ => None,
                 };
-                if let NodeValue::TaskItem(t) = &item.data().value {
-                    marker.push_str(if t.symbol.is_some() { "[x] " } else { "[ ] " });
+                if let Some(u) = under {
+                    let widest = lines.iter().map(|l| l.width()).max().unwrap_or(0);
+                    lines.push(u.repeat(widest.max(3)));
                 }
-                if n > 0 && !l.tight {
-                    lines.push(String::new());
-                }
-                let pad = " ".repeat(marker.chars().count());
-                let body = children_lines(item, l.tight);
-                if body.is_empty() {
-                    lines.push(marker.trim_end().to_string());
-                }
-                for (i, line) in body.into_iter().enumerate() {
-                    lines.push(match (i, line.is_empty()) {
-                        (0, _) => format!("{marker}{line}"),
-                        (_, true) => line,
-                        _ => format!("{pad}{line}"),
-                    });
-                }
+                lines
             }
-            lines
+            NodeValue::Paragraph => {
+                let text = self.inlines(node);
+                paragraph(&text, width)
+            }
+            NodeValue::List(l) => self.list_lines(node, l, width),
+            NodeValue::CodeBlock(c) => c
+                .literal
+                .lines()
+                .map(|l| {
+                    if l.trim().is_empty() {
+                        String::new()
+                    } else {
+                        format!("    {l}")
+                    }
+                })
+                .collect(),
+            NodeValue::BlockQuote => self
+                .children_lines(node, false, width.saturating_sub(2))
+                .into_iter()
+                .map(|l| {
+                    if l.is_empty() {
+                        ">".to_string()
+                    } else {
+                        format!("> {l}")
+                    }
+                })
+                .collect(),
+            NodeValue::ThematicBreak => vec!["----".to_string()],
+            NodeValue::Table(_) => self.table_lines(node),
+            NodeValue::HtmlBlock(_) => Vec::new(),
+            _ => self.children_lines(node, false, width),
         }
-        NodeValue::CodeBlock(c) => c
-            .literal
-            .lines()
-            .map(|l| {
-                if l.trim().is_empty() {
-                    String::new()
-                } else {
-                    format!("    {l}")
-                }
-            })
-            .collect(),
-        NodeValue::BlockQuote => children_lines(node, false)
-            .into_iter()
-            .map(|l| {
-                if l.is_empty() {
-                    ">".to_string()
-                } else {
-                    format!("> {l}")
-                }
-            })
-            .collect(),
-        NodeValue::ThematicBreak => vec!["----".to_string()],
-        NodeValue::Table(_) => table_lines(node),
-        NodeValue::HtmlBlock(_) => Vec::new(),
-        _ => children_lines(node, false),
     }
-}
 
-/// The block children of `node`, a blank line between them unless `tight`.
-fn children_lines<'a>(node: &'a AstNode<'a>, tight: bool) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for child in node.children() {
-        let block = block_lines(child);
-        if block.is_empty() {
-            continue;
+    /// A list: each item's marker, its body indented under it.
+    fn list_lines<'a>(
+        &mut self,
+        node: &'a AstNode<'a>,
+        l: comrak::nodes::NodeList,
+        width: usize,
+    ) -> Vec<String> {
+        let mut lines = Vec::new();
+        for (n, item) in node.children().enumerate() {
+            let mut marker = match l.list_type {
+                ListType::Bullet => "- ".to_string(),
+                ListType::Ordered => format!("{}. ", l.start + n),
+            };
+            if let NodeValue::TaskItem(t) = &item.data().value {
+                marker.push_str(if t.symbol.is_some() { "[x] " } else { "[ ] " });
+            }
+            if n > 0 && !l.tight {
+                lines.push(String::new());
+            }
+            let pad = " ".repeat(marker.width());
+            let body = self.children_lines(item, l.tight, width.saturating_sub(marker.width()));
+            if body.is_empty() {
+                lines.push(marker.trim_end().to_string());
+            }
+            for (i, line) in body.into_iter().enumerate() {
+                lines.push(match (i, line.is_empty()) {
+                    (0, _) => format!("{marker}{line}"),
+                    (_, true) => line,
+                    _ => format!("{pad}{line}"),
+                });
+            }
         }
-        if !lines.is_empty() && !tight {
-            lines.push(String::new());
-        }
-        lines.extend(block);
+        lines
     }
-    lines
-}
 
-/// A table as columns padded to the same width, the header underlined.
-fn table_lines<'a>(node: &'a AstNode<'a>) -> Vec<String> {
-    let rows: Vec<Vec<String>> = node
-        .children()
-        .map(|row| {
-            row.children()
-                .map(|cell| inlines(cell).replace('\n', " "))
-                .collect()
-        })
-        .collect();
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let width = |c: usize| {
-        rows.iter()
-            .filter_map(|r| r.get(c))
-            .map(|s| s.chars().count())
-            .max()
-            .unwrap_or(0)
-    };
-    let widths: Vec<usize> = (0..columns).map(width).collect();
-    let line = |cells: Vec<String>| cells.join(" | ").trim_end().to_string();
-    let mut lines = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        let cells = widths
-            .iter()
-            .enumerate()
-            .map(|(c, w)| {
-                let s = row.get(c).map(String::as_str).unwrap_or("");
-                format!("{s}{}", " ".repeat(w - s.chars().count()))
+    /// The block children of `node`, a blank line between them unless
+    /// `tight`.
+    fn children_lines<'a>(
+        &mut self,
+        node: &'a AstNode<'a>,
+        tight: bool,
+        width: usize,
+    ) -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
+        for child in node.children() {
+            let block = self.block_lines(child, width);
+            if block.is_empty() {
+                continue;
+            }
+            if !lines.is_empty() && !tight {
+                lines.push(String::new());
+            }
+            lines.extend(block);
+        }
+        lines
+    }
+
+    /// A table as columns padded to the same width, the header underlined.
+    /// Never wrapped: a row is one line.
+    fn table_lines<'a>(&mut self, node: &'a AstNode<'a>) -> Vec<String> {
+        let rows: Vec<Vec<String>> = node
+            .children()
+            .map(|row| {
+                row.children()
+                    .map(|cell| self.inlines(cell).replace(['\n', SOFT], " "))
+                    .collect()
             })
             .collect();
-        lines.push(line(cells));
-        if i == 0 {
-            lines.push(line(widths.iter().map(|w| "-".repeat(*w)).collect()));
+        let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+        let column_width = |c: usize| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.width())
+                .max()
+                .unwrap_or(0)
+        };
+        let widths: Vec<usize> = (0..columns).map(column_width).collect();
+        let line = |cells: Vec<String>| cells.join(" | ").trim_end().to_string();
+        let mut lines = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let cells = widths
+                .iter()
+                .enumerate()
+                .map(|(c, w)| {
+                    let s = row.get(c).map(String::as_str).unwrap_or("");
+                    format!("{s}{}", " ".repeat(w.saturating_sub(s.width())))
+                })
+                .collect();
+            lines.push(line(cells));
+            if i == 0 {
+                lines.push(line(widths.iter().map(|w| "-".repeat(*w)).collect()));
+            }
+        }
+        lines
+    }
+
+    /// The text of an inline container: hard breaks as `\n`, soft ones as
+    /// [`SOFT`].
+    fn inlines<'a>(&mut self, node: &'a AstNode<'a>) -> String {
+        let mut s = String::new();
+        for child in node.children() {
+            self.inline(child, &mut s);
+        }
+        s
+    }
+
+    fn inline<'a>(&mut self, node: &'a AstNode<'a>, out: &mut String) {
+        let value = node.data().value.clone();
+        match value {
+            NodeValue::Text(t) => out.push_str(&t),
+            NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::SoftBreak => out.push(SOFT),
+            NodeValue::LineBreak => out.push('\n'),
+            NodeValue::HtmlInline(_) | NodeValue::Raw(_) => {}
+            NodeValue::Link(l) | NodeValue::Image(l) => {
+                let text = self.inlines(node);
+                out.push_str(&text);
+                let shown = l.url.strip_prefix("mailto:").unwrap_or(&l.url);
+                if !l.url.is_empty() && text != shown {
+                    let n = self.reference(&l.url);
+                    if !text.is_empty() {
+                        out.push(' ');
+                    }
+                    out.push_str(&format!("[{n}]"));
+                }
+            }
+            _ => {
+                for child in node.children() {
+                    self.inline(child, out);
+                }
+            }
+        }
+    }
+}
+
+/// A paragraph's text as lines of at most `width` columns. Each run of
+/// soft-broken lines (ended by a hard break or the paragraph's end) keeps
+/// the person's line breaks if every line fits, and is re-wrapped as one
+/// line otherwise.
+fn paragraph(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for run in text.split('\n') {
+        let typed: Vec<&str> = run.split(SOFT).collect();
+        if typed.iter().all(|l| l.width() <= width) {
+            lines.extend(typed.into_iter().map(str::to_string));
+        } else {
+            lines.extend(wrap(&typed.join(" "), width));
         }
     }
     lines
 }
 
-/// The text of an inline container.
-fn inlines<'a>(node: &'a AstNode<'a>) -> String {
-    let mut s = String::new();
-    for child in node.children() {
-        inline(child, &mut s);
+/// `line` broken at spaces into lines of at most `width` columns. A word
+/// longer than that (a URL) stands on a line of its own, unbroken; a break
+/// is never put where the next line would start with `>` or `From `. The
+/// spaces inside a line stay as they were. Linear in the line's length.
+pub(crate) fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.width() <= width {
+        return vec![line.to_string()];
     }
-    s
-}
-
-fn inline<'a>(node: &'a AstNode<'a>, out: &mut String) {
-    let value = node.data().value.clone();
-    match value {
-        NodeValue::Text(t) => out.push_str(&t),
-        NodeValue::Code(c) => out.push_str(&c.literal),
-        NodeValue::SoftBreak | NodeValue::LineBreak => out.push('\n'),
-        NodeValue::HtmlInline(_) | NodeValue::Raw(_) => {}
-        NodeValue::Link(l) => {
-            let text = inlines(node);
-            out.push_str(&text);
-            let url = l.url.strip_prefix("mailto:").unwrap_or(&l.url);
-            if !url.is_empty() && text != url {
-                out.push_str(&format!(" ({})", l.url));
-            }
+    // Each word with the spaces before it.
+    let mut words: Vec<(&str, &str)> = Vec::new();
+    let mut rest = line;
+    loop {
+        let gap = rest.len() - rest.trim_start_matches(' ').len();
+        let after = &rest[gap..];
+        if after.is_empty() {
+            break;
         }
-        NodeValue::Image(l) => {
-            out.push_str(&inlines(node));
-            out.push_str(&format!(" ({})", l.url));
-        }
-        _ => {
-            for child in node.children() {
-                inline(child, out);
+        let end = after.find(' ').unwrap_or(after.len());
+        words.push((&rest[..gap], &after[..end]));
+        rest = &after[end..];
+    }
+    // A line may start at word `i`: not a quote, not an mbox "From ".
+    let can_start = |i: usize| {
+        let w = words[i].1;
+        let quote = w.starts_with('>');
+        let mbox = w == "From" && i + 1 < words.len();
+        !quote && !mbox
+    };
+    let cols = |i: usize| words[i].0.width() + words[i].1.width();
+    let text = |from: usize, to: usize| {
+        let mut s = String::new();
+        for (i, (gap, word)) in words[from..to].iter().enumerate() {
+            if i > 0 || from == 0 {
+                s.push_str(gap);
             }
+            s.push_str(word);
+        }
+        s
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut used = cols(0);
+    for k in 1..words.len() {
+        used += cols(k);
+        if used <= width {
+            continue;
+        }
+        // Break before `k`, or a few words earlier if `k` cannot start a
+        // line; with no such word close by, the line runs long.
+        let lowest = (start + 1).max(k.saturating_sub(8));
+        if let Some(j) = (lowest..=k).rev().find(|&j| can_start(j)) {
+            out.push(text(start, j));
+            start = j;
+            used = words[j].1.width() + (j + 1..=k).map(cols).sum::<usize>();
         }
     }
+    out.push(text(start, words.len()));
+    out
 }
 
 #[cfg(test)]
@@ -196,7 +383,7 @@ mod tests {
         let text = to_text(&md);
         assert_eq!(
             text,
-            "Update — 23 Nov\n===============\n\nGoals\n-----\n\nSearch\n\nShipped the cache, see the doc (https://x.org/d).\n\n- 2 commits in search\n  - Fix <b>*all*</b> [links](javascript:x) (abc1234)\n\nHelp\n----\n\n- [ ] Access to prod\n- [x] Budget\n"
+            "Update — 23 Nov\n===============\n\nGoals\n-----\n\nSearch\n\nShipped the cache, see the doc [1].\n\n- 2 commits in search\n  - Fix <b>*all*</b> [links](javascript:x) (abc1234)\n\n[1] https://x.org/d\n\nHelp\n----\n\n- [ ] Access to prod\n- [x] Budget\n"
         );
     }
 
@@ -206,6 +393,82 @@ mod tests {
         assert_eq!(
             to_text(md),
             "- - a\n  - b\n- c\n\n> quote\n>\n> - x\n\na     | bee\n----- | ---\nxyzzy | y\n\n    fn x() {}\n\n    fn y() {}\n\n1. [ ] ask\n\n       more\n\n2. [x] done\n"
+        );
+    }
+
+    #[test]
+    fn links_are_numbered_through_the_message_and_listed_per_section() {
+        let md = "# T\n\nSee [a](https://a.example), [a again](https://a.example) and <https://plain.example>; mail [Ada](mailto:ada@example.com) or <ada@example.com>. ![chart](https://c.example/p.png)\n\n## Next\n\n- [b](https://b.example) then [a](https://a.example)\n";
+        assert_eq!(
+            to_text(md),
+            "T\n===\n\nSee a [1], a again [1] and https://plain.example; mail Ada [2] or\nada@example.com. chart [3]\n\n[1] https://a.example\n[2] mailto:ada@example.com\n[3] https://c.example/p.png\n\nNext\n----\n\n- b [4] then a [5]\n\n[4] https://b.example\n[5] https://a.example\n"
+        );
+        // No link, no list.
+        assert_eq!(to_text("# T\n\nplain\n"), "T\n===\n\nplain\n");
+    }
+
+    #[test]
+    fn prose_wraps_at_72_and_keeps_the_persons_own_lines() {
+        let long = "word ".repeat(30);
+        let text = to_text(&format!(
+            "{long}\n\nshort line\nanother short one\n\n- {long}\n\n> {long}\n"
+        ));
+        for line in text.lines() {
+            assert!(line.width() <= WIDTH, "{line:?} in\n{text}");
+        }
+        assert!(text.contains("\nshort line\nanother short one\n"), "{text}");
+        // Nothing lost or changed: only line breaks and indents differ.
+        let words = |s: &str| s.split_whitespace().filter(|w| *w == "word").count();
+        assert_eq!(words(&text), 90, "{text}");
+        assert!(text.contains("\n  word word"), "list items hang: {text}");
+        assert!(text.contains("\n> word word"), "quotes stay quoted: {text}");
+
+        // A run with one line too long is re-wrapped as one; the hard break
+        // (two spaces) is kept.
+        let md = format!("{}\nend of the sentence.  \nNew line.\n", "x ".repeat(40));
+        let text = to_text(&md);
+        assert_eq!(
+            text,
+            format!(
+                "{}x\n{}end of the sentence.\nNew line.\n",
+                "x ".repeat(35),
+                "x ".repeat(4)
+            )
+        );
+    }
+
+    #[test]
+    fn wrapping_never_breaks_a_word_or_starts_a_quote() {
+        let url = format!("https://example.com/{}", "a".repeat(80));
+        assert_eq!(
+            wrap(&format!("see {url} now"), 72),
+            vec!["see".to_string(), url.clone(), "now".to_string()]
+        );
+        assert_eq!(wrap(&url, 72), vec![url]);
+        // `>` or `From ` at the start of a line reads as a quote in mail.
+        let line = format!("{} > b From here", "a ".repeat(34));
+        for l in wrap(&line, 72) {
+            assert!(!l.starts_with('>') && !l.starts_with("From "), "{l:?}");
+        }
+        // Columns, not chars: CJK takes two.
+        let cjk = "漢字 ".repeat(20);
+        assert!(wrap(&cjk, 72).iter().all(|l| l.width() <= 72));
+        assert_eq!(wrap(&cjk, 72).len(), 2);
+    }
+
+    #[test]
+    fn a_huge_paragraph_wraps_in_linear_time() {
+        // A quadratic wrap would not finish: a megabyte in one line, and a
+        // line of nothing but words that cannot start one.
+        let words = "word ".repeat(200_000);
+        let text = to_text(&words);
+        assert_eq!(text.lines().count(), 200_000 / 14 + 1);
+        let quotes = "a \\> ".repeat(100_000);
+        let text = to_text(&quotes);
+        assert!(
+            text.lines().all(|l| !l.starts_with('>')),
+            "{}",
+            &text[..200]
         );
     }
 }

@@ -6,8 +6,10 @@
 #![allow(dead_code)]
 
 mod drafted;
+mod mail;
 
 pub use drafted::{Drafted, DraftedWorld};
+pub use mail::{mail_world, SUBJECT};
 
 use std::ffi::OsString;
 use std::fs;
