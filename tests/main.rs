@@ -34,6 +34,7 @@ mod send_confirm;
 mod send_e2e;
 mod squash;
 mod stale;
+mod version;
 
 /// A test file that is not declared above would never be compiled, and its
 /// tests would never run, without a word.
