@@ -36,21 +36,39 @@ fn main() {
         None => version,
     };
     println!("cargo:rustc-env=ICU_VERSION={full}");
+
+    // The tests that read the fuzz crate's inputs (tests/regressions.rs)
+    // are compiled only where that folder is: a checkout. The packaged crate
+    // cannot carry it (cargo leaves out a folder that is a package itself).
+    println!("cargo:rustc-check-cfg=cfg(fuzz_inputs)");
+    if dir.join("fuzz/regressions").is_dir() && dir.join("fuzz/seeds").is_dir() {
+        println!("cargo:rustc-cfg=fuzz_inputs");
+    }
 }
 
 /// The short commit of HEAD in `dir` and whether the tracked files the
 /// binary is built from differ from it; `None` if git is not there or does
 /// not answer.
 fn commit(dir: &Path) -> Option<String> {
+    // A path that does not exist would make cargo run this on every build,
+    // so only existing ones are watched. A branch kept only in packed-refs
+    // gets a loose file at its next commit: its folder is watched instead.
+    let mut watch = Vec::new();
     for name in ["HEAD", "packed-refs"] {
-        if let Some(p) = git(dir, &["rev-parse", "--git-path", name]) {
-            println!("cargo:rerun-if-changed={}", dir.join(p).display());
-        }
+        watch.extend(git(dir, &["rev-parse", "--git-path", name]).map(|p| dir.join(p)));
     }
     if let Some(reference) = git(dir, &["symbolic-ref", "-q", "HEAD"]) {
         if let Some(p) = git(dir, &["rev-parse", "--git-path", &reference]) {
-            println!("cargo:rerun-if-changed={}", dir.join(p).display());
+            let loose = dir.join(p);
+            if loose.exists() {
+                watch.push(loose);
+            } else {
+                watch.extend(loose.parent().map(Path::to_path_buf));
+            }
         }
+    }
+    for path in watch.iter().filter(|p| p.exists()) {
+        println!("cargo:rerun-if-changed={}", path.display());
     }
     let short = git(dir, &["rev-parse", "--short", "HEAD"])?;
     let mut status = vec!["status", "--porcelain", "--untracked-files=no", "--"];
