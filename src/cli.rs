@@ -16,7 +16,8 @@ use crate::period::{parse_date, parse_since, parse_when, Since, When};
 /// activity per goal, the asks still open, and prompts where your own sentences
 /// go. It never writes prose: that part is yours.
 #[derive(Debug, Parser)]
-#[command(name = "icu", version, propagate_version = true, max_term_width = 100)]
+// The version, and the commit when built from git (build.rs).
+#[command(name = "icu", version = env!("ICU_VERSION"), propagate_version = true, max_term_width = 100)]
 #[command(
     after_help = "Start with `icu init`, then `icu draft` every two weeks. \
                         Exit codes: 0 ok, 1 not ready, refused or failed, 2 usage or config error; `icu man` has more."

@@ -23,10 +23,10 @@ pub fn rule_for<'a>(rules: &'a [SkipRule], c: &Commit) -> Option<&'a SkipRule> {
     rules.iter().find(|r| {
         r.message
             .as_ref()
-            .map_or(true, |m| m.is_match(keyword_text(&c.message)))
-            && r.author.as_ref().map_or(true, |a| {
-                a.is_match(&c.author_email) || a.is_match(&c.author_name)
-            })
+            .is_none_or(|m| m.is_match(keyword_text(&c.message)))
+            && r.author
+                .as_ref()
+                .is_none_or(|a| a.is_match(&c.author_email) || a.is_match(&c.author_name))
     })
 }
 

@@ -191,7 +191,7 @@ pub fn interactive() -> bool {
 /// value counts as unset; `:` (git's "no editor") is returned as it is.
 pub fn editor(vars: &BTreeMap<String, String>) -> Option<String> {
     let set = |k: &str| vars.get(k).filter(|v| !v.trim().is_empty()).cloned();
-    let dumb = vars.get("TERM").map_or(true, |t| t == "dumb");
+    let dumb = vars.get("TERM").is_none_or(|t| t == "dumb");
     let chosen = if dumb { None } else { set("VISUAL") };
     chosen
         .or_else(|| set("EDITOR"))

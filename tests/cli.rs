@@ -1,4 +1,4 @@
-//! The command-line surface itself: help, version, completions, the man page,
+//! The command-line surface itself: help, completions, the man page,
 //! colour, exit codes of misuse, and what a bug looks like.
 
 use crate::common::{stdout, TestEnv};
@@ -24,16 +24,6 @@ fn help_lists_every_command_and_the_exit_codes() {
         assert!(text.contains(cmd), "--help lacks {cmd}:\n{text}");
     }
     assert!(text.contains("Exit codes"));
-}
-
-#[test]
-fn version_is_the_crate_version() {
-    TestEnv::new()
-        .icu()
-        .arg("-V")
-        .assert()
-        .success()
-        .stdout(format!("icu {}\n", env!("CARGO_PKG_VERSION")));
 }
 
 #[test]

@@ -47,6 +47,7 @@ mod skip;
 mod squash;
 mod stale;
 mod template_cmd;
+mod version;
 
 /// A test file that is not declared above would never be compiled, and its
 /// tests would never run, without a word.

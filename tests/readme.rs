@@ -134,3 +134,93 @@ fn the_first_command_drafts_the_checkout_and_the_readme_says_so() {
     assert!(err.contains("scanning this repository only"), "{err}");
     assert!(err.contains(&format!("scan: {name}: visited")), "{err}");
 }
+
+/// The "Install" section of the README.
+fn install_section() -> String {
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    readme
+        .split("\n## Install\n")
+        .nth(1)
+        .expect("the README has an Install section")
+        .split("\n## ")
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// The Install section names the package as Cargo.toml does; the command
+/// it installs is `icu` (`CARGO_BIN_EXE_icu` exists only if a binary is
+/// called so).
+#[test]
+fn the_install_section_names_the_package_and_the_icu_command() {
+    let section = install_section();
+    let package = env!("CARGO_PKG_NAME");
+    assert!(
+        section.contains(&format!("cargo install --locked {package} ")),
+        "{section}"
+    );
+    assert!(
+        section.contains("cargo install --locked --path ."),
+        "{section}"
+    );
+    assert!(
+        section.contains(&format!("cargo uninstall {package}")),
+        "{section}"
+    );
+    assert!(Path::new(env!("CARGO_BIN_EXE_icu")).ends_with("icu"));
+}
+
+/// The Install section's completion and man-page lines, run as written with
+/// `icu` in `~/.cargo/bin`: each file lands where it says, and `man` finds
+/// the page there.
+#[test]
+fn the_install_sections_completion_and_man_lines_work_as_written() {
+    let section = install_section();
+    let script = section
+        .split("```sh\n")
+        .nth(2)
+        .expect("a second sh block: completions and the man page")
+        .split("```")
+        .next()
+        .unwrap();
+    let env = crate::common::TestEnv::new();
+    let home = env.home();
+    let bin = home.join(".cargo/bin");
+    fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_icu"), bin.join("icu")).unwrap();
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let out = std::process::Command::new("sh")
+        .args(["-euc", script])
+        .env("HOME", &home)
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    for (file, marker) in [
+        (
+            ".local/share/bash-completion/completions/icu",
+            "complete -F",
+        ),
+        (".zfunc/_icu", "#compdef icu"),
+        (".config/fish/completions/icu.fish", "complete -c icu"),
+        (".cargo/share/man/man1/icu.1", ".TH icu"),
+    ] {
+        let text = fs::read_to_string(home.join(file)).unwrap();
+        assert!(text.contains(marker), "{file}: {text}");
+    }
+    // man-db looks in ../share/man beside each folder on PATH.
+    let man = std::process::Command::new("man")
+        .args(["-w", "icu"])
+        .env("HOME", &home)
+        .env("PATH", &path)
+        .env_remove("MANPATH")
+        .output();
+    match man {
+        Ok(man) => assert_eq!(
+            String::from_utf8_lossy(&man.stdout).trim(),
+            home.join(".cargo/share/man/man1/icu.1").to_string_lossy(),
+            "{man:?}"
+        ),
+        Err(e) => eprintln!("man not found ({e}): the page was written, not looked up"),
+    }
+}

@@ -255,7 +255,7 @@ impl<'a> Folder<'a> {
                 _ => touched = None,
             }
             let fits = |s: &usize| {
-                touched.as_ref().map_or(true, |t| {
+                touched.as_ref().is_none_or(|t| {
                     self.commits[*s]
                         .files
                         .iter()

@@ -1,0 +1,101 @@
+//! Sets `ICU_VERSION`, what `icu --version` prints after `icu `: the
+//! package version, and when icu is built from a git checkout the commit it
+//! was built from (`0.1.0 (f9795b6)`, or `0.1.0 (f9795b6, modified)` when
+//! the sources differ from that commit). Built from a packaged crate — no `.git`
+//! beside Cargo.toml — or where git is missing or refuses, it is the version
+//! alone. Never fails the build.
+
+use std::path::Path;
+use std::process::Command;
+
+/// What the binary is built from: a change to one of these, not yet
+/// committed, makes the build "modified".
+const SOURCES: [&str; 5] = ["build.rs", "Cargo.toml", "Cargo.lock", "src", "templates"];
+
+fn main() {
+    let version = std::env::var("CARGO_PKG_VERSION").unwrap_or_default();
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let dir = Path::new(&manifest_dir);
+
+    // Run again when what the binary is built from changes (it may now
+    // differ from the commit) and when HEAD moves (a commit, a checkout).
+    for path in SOURCES {
+        println!("cargo:rerun-if-changed={path}");
+    }
+
+    // Only the checkout icu itself lives in: a crate unpacked somewhere
+    // inside another repository (target/package/… of a checkout) must not
+    // take that repository's commit.
+    let commit = if dir.join(".git").exists() {
+        commit(dir)
+    } else {
+        None
+    };
+    let full = match commit {
+        Some(c) => format!("{version} ({c})"),
+        None => version,
+    };
+    println!("cargo:rustc-env=ICU_VERSION={full}");
+
+    // The tests that read the fuzz crate's inputs (tests/regressions.rs)
+    // are compiled only where that folder is: a checkout. The packaged crate
+    // cannot carry it (cargo leaves out a folder that is a package itself).
+    println!("cargo:rustc-check-cfg=cfg(fuzz_inputs)");
+    if dir.join("fuzz/regressions").is_dir() && dir.join("fuzz/seeds").is_dir() {
+        println!("cargo:rustc-cfg=fuzz_inputs");
+    }
+}
+
+/// The short commit of HEAD in `dir` and whether the tracked files the
+/// binary is built from differ from it; `None` if git is not there or does
+/// not answer.
+fn commit(dir: &Path) -> Option<String> {
+    // A path that does not exist would make cargo run this on every build,
+    // so only existing ones are watched. A branch kept only in packed-refs
+    // gets a loose file at its next commit: its folder is watched instead.
+    let mut watch = Vec::new();
+    for name in ["HEAD", "packed-refs"] {
+        watch.extend(git(dir, &["rev-parse", "--git-path", name]).map(|p| dir.join(p)));
+    }
+    if let Some(reference) = git(dir, &["symbolic-ref", "-q", "HEAD"]) {
+        if let Some(p) = git(dir, &["rev-parse", "--git-path", &reference]) {
+            let loose = dir.join(p);
+            if loose.exists() {
+                watch.push(loose);
+            } else {
+                watch.extend(loose.parent().map(Path::to_path_buf));
+            }
+        }
+    }
+    for path in watch.iter().filter(|p| p.exists()) {
+        println!("cargo:rerun-if-changed={}", path.display());
+    }
+    let short = git(dir, &["rev-parse", "--short", "HEAD"])?;
+    let mut status = vec!["status", "--porcelain", "--untracked-files=no", "--"];
+    status.extend(SOURCES);
+    let modified = git(dir, &status).is_some_and(|s| !s.is_empty());
+    Some(if modified {
+        format!("{short}, modified")
+    } else {
+        short
+    })
+}
+
+/// What `git -C dir ARGS` prints, trimmed, if it ran and succeeded.
+fn git(dir: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        // A build run from a git hook or `git rebase --exec` must still ask
+        // about this checkout, not the one the variables point at.
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    Some(String::from_utf8(out.stdout).ok()?.trim().to_string())
+}
