@@ -159,6 +159,9 @@ pub struct GoalContext {
     /// The generated Markdown lines (escaped) for the activity block.
     pub activity: String,
     pub commits: usize,
+    /// Changes of others this goal claims that credit me (reviewed,
+    /// applied, merged, …), counted apart from `commits`.
+    pub credits: usize,
 }
 
 /// `other`: the commits no goal claims.
@@ -166,6 +169,8 @@ pub struct GoalContext {
 pub struct OtherContext {
     pub activity: String,
     pub commits: usize,
+    /// Changes of others that credit me that no goal claims.
+    pub credits: usize,
 }
 
 /// One open ask carried from the last sent update.
@@ -361,6 +366,7 @@ mod tests {
             other: OtherContext {
                 activity: String::new(),
                 commits: 0,
+                credits: 0,
             },
             asks: Vec::new(),
             repos: Vec::new(),

@@ -15,6 +15,7 @@ mod bad_input;
 mod broken_repos;
 mod cli;
 mod config;
+mod credit;
 mod doc_loop;
 mod draft;
 mod export;

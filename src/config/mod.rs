@@ -53,6 +53,7 @@ pub struct Config {
     pub update: UpdateSettings,
     pub repos: Vec<RepoSpec>,
     pub goals: Vec<Goal>,
+    pub credit: CreditSettings,
     /// Problems worth a warning that do not stop the run.
     pub warnings: Vec<String>,
 }
@@ -75,6 +76,43 @@ pub struct UpdateSettings {
     pub dir: PathBuf,
     pub template: Option<PathBuf>,
     pub sendmail: String,
+}
+
+/// The trailers that credit me by default: those git.git and the Linux
+/// kernel use for review and help.
+pub const DEFAULT_CREDIT_TRAILERS: [&str; 7] = [
+    "Reviewed-by",
+    "Acked-by",
+    "Tested-by",
+    "Helped-by",
+    "Mentored-by",
+    "Suggested-by",
+    "Reported-by",
+];
+
+/// The `[credit]` table: whether changes of others that credit me are
+/// shown, and which trailers count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditSettings {
+    pub enabled: bool,
+    /// Trailer keys as written (matched case-insensitively).
+    pub trailers: Vec<String>,
+}
+
+impl Default for CreditSettings {
+    fn default() -> Self {
+        CreditSettings {
+            enabled: true,
+            trailers: DEFAULT_CREDIT_TRAILERS.map(String::from).to_vec(),
+        }
+    }
+}
+
+impl CreditSettings {
+    /// The trailer keys for the scan; `None` when credit is off.
+    pub fn trailers(&self) -> Option<&[String]> {
+        self.enabled.then_some(self.trailers.as_slice())
+    }
 }
 
 /// One `[[repo]]` after glob expansion: a concrete path.
@@ -290,6 +328,7 @@ impl Config {
                 remotes: true,
             }],
             goals: Vec::new(),
+            credit: CreditSettings::default(),
             warnings: Vec::new(),
         }
     }

@@ -17,6 +17,15 @@ pub(super) struct RawConfig {
     pub(super) repo: Vec<RawRepo>,
     #[serde(default)]
     pub(super) goal: Vec<RawGoal>,
+    pub(super) credit: Option<RawCredit>,
+}
+
+/// `[credit]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCredit {
+    pub(super) enabled: Option<bool>,
+    pub(super) trailers: Option<Vec<Spanned<String>>>,
 }
 
 /// `[me]`.

@@ -43,11 +43,14 @@ pub fn stale_groups(old: &str, repos: &[String], when: &str) -> Result<Stale, Do
     Ok(out)
 }
 
-/// Whether `line` is the head of `repo`'s group (`- 3 commits in search, +1 −2`).
+/// Whether `line` is the head of `repo`'s group (`- 3 commits in search,
+/// +1 −2`) or of its credits (`- 2 changes by others in search: reviewed 2`).
 pub(crate) fn is_head_of(line: &str, repo: &str) -> bool {
     let name = escape_markdown(repo);
-    line.split_once(" in ")
-        .is_some_and(|(_, rest)| rest.starts_with(&format!("{name}, +")))
+    line.split_once(" in ").is_some_and(|(head, rest)| {
+        rest.starts_with(&format!("{name}, +"))
+            || (head.ends_with(" by others") && rest.starts_with(&format!("{name}: ")))
+    })
 }
 
 fn marked(line: &str, repo: &str, when: &str) -> String {

@@ -39,15 +39,57 @@ pub(super) fn is_mine(
         return true;
     }
     let msg = String::from_utf8_lossy(c.message_bytes());
-    co_authors(&msg).iter().any(|(name, email)| {
-        let resolved = mailmap
-            .and_then(|m| {
-                let sig = git2::Signature::new(name, email, &git2::Time::new(0, 0)).ok()?;
-                m.resolve_signature(&sig).ok()
-            })
-            .and_then(|s| s.email().ok().map(str::to_owned));
-        me.is_me(email) || resolved.is_some_and(|e| me.is_me(&e))
+    co_authors(&msg)
+        .iter()
+        .any(|(name, email)| names_me(name, email, mailmap, me))
+}
+
+/// Whether `Name <email>` written in a message (a trailer) is me: the
+/// address as written, or as `.mailmap` maps it.
+pub(super) fn names_me(
+    name: &str,
+    email: &str,
+    mailmap: Option<&git2::Mailmap>,
+    me: &Identity<'_>,
+) -> bool {
+    if me.is_me(email) {
+        return true;
+    }
+    let Some(m) = mailmap else {
+        return false;
+    };
+    // libgit2 refuses a signature without a name; an entry that maps the
+    // address alone matches whatever name stands in for it. libgit2 (unlike
+    // git) compares addresses with their case, and `.mailmap` files write
+    // them in lower case: the address is tried as written and lower-cased.
+    let name = if name.trim().is_empty() { email } else { name };
+    let lower = email.to_lowercase();
+    [email, lower.as_str()].iter().any(|email| {
+        git2::Signature::new(name, email, &git2::Time::new(0, 0))
+            .ok()
+            .and_then(|sig| m.resolve_signature(&sig).ok())
+            .is_some_and(|s| me.is_me(&String::from_utf8_lossy(s.email_bytes())))
     })
+}
+
+/// The author of `c` after `.mailmap`.
+pub(super) fn author(
+    c: &GitCommit<'_>,
+    mailmap: Option<&git2::Mailmap>,
+) -> git2::Signature<'static> {
+    mailmap
+        .and_then(|m| c.author_with_mailmap(m).ok())
+        .unwrap_or_else(|| c.author().to_owned())
+}
+
+/// The committer of `c` after `.mailmap`.
+pub(super) fn committer(
+    c: &GitCommit<'_>,
+    mailmap: Option<&git2::Mailmap>,
+) -> git2::Signature<'static> {
+    mailmap
+        .and_then(|m| c.committer_with_mailmap(m).ok())
+        .unwrap_or_else(|| c.committer().to_owned())
 }
 
 /// `(name, email)` of each `Co-authored-by: Name <email>` line.
