@@ -107,6 +107,21 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_repositorys_credits_are_kept_with_its_commits() {
+        let old = OLD.replace(
+            "- 1 commit in web",
+            "- 2 changes by others in search: reviewed 2\n  - D — Bob (1111111): reviewed\n- 1 commit in web",
+        );
+        let s = stale_groups(&old, &["search".to_string()], "24 Nov").unwrap();
+        assert_eq!(s["g"].len(), 5, "{:?}", s["g"]);
+        assert!(s["g"][3].starts_with("- 2 changes by others in search: reviewed 2 — kept"));
+        assert_eq!(s["g"][4], "  - D — Bob (1111111): reviewed");
+        // Another repository's credits are not taken for search's.
+        let s = stale_groups(&old, &["web".to_string()], "24 Nov").unwrap();
+        assert_eq!(s["g"].len(), 2, "{:?}", s["g"]);
+    }
+
+    #[test]
     fn other_repositories_and_a_name_that_is_only_a_prefix_are_not_kept() {
         let s = stale_groups(OLD, &["sea".to_string()], "24 Nov").unwrap();
         assert!(s.is_empty());
