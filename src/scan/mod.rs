@@ -468,19 +468,20 @@ pub fn scan_repo(
                 continue;
             }
         };
-        let mine = identity::is_mine(&c, mailmap.as_ref(), me);
         if c.parent_count() > 1 {
             if let Some(pr) = merge_pr(&c) {
                 merges.push((pr, oid));
             }
-            match credit.as_mut() {
-                Some(cr) if mine => cr.my_merge(oid, c),
-                Some(cr) => cr.other(&repo, oid, c, mailmap.as_ref(), me),
-                None => {}
+            if let Some(cr) = credit.as_mut() {
+                if identity::is_mine(&c, mailmap.as_ref(), me) {
+                    cr.my_merge(oid, c);
+                } else {
+                    cr.other(&repo, oid, c, mailmap.as_ref(), me);
+                }
             }
             continue;
         }
-        if !mine {
+        if !identity::is_mine(&c, mailmap.as_ref(), me) {
             if let Some(cr) = credit.as_mut() {
                 cr.other(&repo, oid, c, mailmap.as_ref(), me);
             }

@@ -80,15 +80,22 @@ fn find_separator(s: &[u8], i: usize) -> Option<usize> {
     None
 }
 
-/// Where a `git commit -v` scissors line cuts `s[..len]`.
+/// Where a `git commit -v` scissors line cuts `s[..len]`: the first line
+/// of `s` that is one (git's `strstr` for `\n` + the line, looked for only
+/// at line starts, which is the same and linear).
 fn locate_end(s: &[u8], len: usize) -> usize {
-    if s.starts_with(&CUT_LINE[1..]) {
+    let line = &CUT_LINE[1..];
+    if s.starts_with(line) {
         return 0;
     }
-    match s.windows(CUT_LINE.len()).position(|w| w == CUT_LINE) {
-        Some(p) => len.min(p + 1),
-        None => len,
+    let mut at = 0;
+    while let Some(n) = s[at..].iter().position(|&b| b == b'\n') {
+        at += n + 1;
+        if s[at..].starts_with(line) {
+            return len.min(at);
+        }
     }
+    len
 }
 
 /// How many bytes at the end of `s[..len]` are not message: trailing
