@@ -527,3 +527,24 @@ fn a_pull_that_merges_the_mainline_is_not_credit() {
         "{doc}"
     );
 }
+
+/// A bare mirror whose `core.bare` is unset (as some mirroring tools leave
+/// it): git reads its `.mailmap` from `HEAD:.mailmap`, and so does icu, so
+/// a trailer naming an old address of mine still counts.
+#[test]
+fn a_mirror_without_core_bare_reads_its_mailmap_from_head() {
+    let env = TestEnv::new();
+    let work = world(&env);
+    let path = env.path().join("mirror.git");
+    work.git(&["clone", "-q", "--bare", ".", path.to_str().unwrap()]);
+    let mirror = Repo { path };
+    mirror.git(&["config", "--unset", "core.bare"]);
+    let cfg = env.config_for(&[&mirror], "");
+    let doc = print_draft(&env, &cfg);
+    let icu = credits_in(&doc);
+    assert_eq!(icu, credits_by_git(&mirror), "{doc}");
+    assert!(
+        icu.values().any(|k| k.contains("acked")),
+        "the acked trailer names my old address: {doc}"
+    );
+}

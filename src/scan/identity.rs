@@ -176,6 +176,38 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
     Some(found.components().collect())
 }
 
+/// The repository's `.mailmap`, as git reads it: `mailmap.file`, then
+/// `mailmap.blob` — by default `HEAD:.mailmap` in a bare repository — and
+/// in a work tree its `.mailmap`.
+///
+/// libgit2 reads the same, but takes a repository whose `core.bare` is
+/// unset for one with a work tree in the folder above it (see
+/// [`discover`]): it then looks for `.mailmap` there and never reads
+/// `HEAD:.mailmap`, so a mirror's mailmap was lost. For such a repository
+/// the file and the blob are read here.
+pub(super) fn mailmap(r: &Repository) -> Option<git2::Mailmap> {
+    let bare_to_git = r
+        .workdir()
+        .is_some_and(|w| !r.is_worktree() && !has_work_tree(r, w));
+    if !bare_to_git {
+        return r.mailmap().ok();
+    }
+    let cfg = r.config().ok();
+    let mut text = String::new();
+    if let Some(p) = cfg.as_ref().and_then(|c| c.get_path("mailmap.file").ok()) {
+        text.push_str(&std::fs::read_to_string(p).unwrap_or_default());
+        text.push('\n');
+    }
+    let blob = cfg
+        .as_ref()
+        .and_then(|c| c.get_string("mailmap.blob").ok())
+        .unwrap_or_else(|| "HEAD:.mailmap".to_string());
+    if let Ok(b) = r.revparse_single(&blob).and_then(|o| o.peel_to_blob()) {
+        text.push_str(&String::from_utf8_lossy(b.content()));
+    }
+    git2::Mailmap::from_buffer(&text).ok()
+}
+
 /// Whether git would see `workdir` as `r`'s work tree (see [`discover`]).
 fn has_work_tree(r: &Repository, workdir: &Path) -> bool {
     let explicit = r

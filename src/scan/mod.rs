@@ -452,7 +452,7 @@ pub fn scan_repo(
     let repo = open(&spec.path).map_err(|m| warning(spec, m))?;
     let mut walk =
         walk::walk_window(&repo, window, spec.remotes).map_err(|e| warning(spec, e.message()))?;
-    let mailmap = repo.mailmap().ok();
+    let mailmap = identity::mailmap(&repo);
 
     let mut unreadable = std::mem::take(&mut walk.unreadable);
     // (short id, reason) of my commits whose files could not be compared.
