@@ -1,4 +1,6 @@
 //! Which goals a commit of mine belongs to, and the activity of each goal.
+//! Changes of others that credit me (`scan::Credit`) are attributed by the
+//! same rules and kept apart from my commits.
 //! Pure: takes the config's goals and the scan's results, returns values.
 
 use std::collections::BTreeSet;
@@ -7,7 +9,7 @@ use serde::Serialize;
 
 use crate::config::Goal;
 use crate::forge::Forge;
-use crate::scan::{Commit, RepoActivity};
+use crate::scan::{Commit, Credit, RepoActivity};
 
 /// Whether `goal` claims `commit` of repository `repo` (docs/ARCHITECTURE.md, "Attribution"):
 /// the commit is in one of the goal's repos (all when absent) and meets any of
@@ -188,16 +190,36 @@ pub struct RepoGroup {
     pub prs: Vec<u32>,
 }
 
+/// Changes of others that credit me, of one goal (or of "Other work") in
+/// one repository.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CreditGroup {
+    pub repo: String,
+    pub url: Option<String>,
+    /// Which forge `url` is on (see `RepoGroup::forge`).
+    pub forge: Option<Forge>,
+    /// Newest first.
+    pub credits: Vec<Credit>,
+}
+
 /// Activity of one goal (or of "Other work") across repositories.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Activity {
     pub repos: Vec<RepoGroup>,
+    /// Changes of others that credit me, per repository; never counted in
+    /// `repos`.
+    pub credits: Vec<CreditGroup>,
 }
 
 impl Activity {
     /// Number of commits over all repositories.
     pub fn commits(&self) -> usize {
         self.repos.iter().map(|r| r.commits.len()).sum()
+    }
+
+    /// Number of changes of others that credit me, over all repositories.
+    pub fn credit_count(&self) -> usize {
+        self.credits.iter().map(|g| g.credits.len()).sum()
     }
 
     /// Every commit, newest first.
@@ -242,10 +264,41 @@ pub fn attribute(goals: &[Goal], repos: &[RepoActivity]) -> Attribution {
         if !rest.is_empty() {
             other.repos.push(group(repo, rest));
         }
+        let mut buckets: Vec<Vec<Credit>> = vec![Vec::new(); goals.len()];
+        let mut rest = Vec::new();
+        for c in &repo.credits {
+            let mut claimed = false;
+            for (i, g) in goals.iter().enumerate() {
+                if claims(g, &repo.name, &c.commit) {
+                    buckets[i].push(c.clone());
+                    claimed = true;
+                }
+            }
+            if !claimed {
+                rest.push(c.clone());
+            }
+        }
+        for (i, credits) in buckets.into_iter().enumerate() {
+            if !credits.is_empty() {
+                per_goal[i].credits.push(credit_group(repo, credits));
+            }
+        }
+        if !rest.is_empty() {
+            other.credits.push(credit_group(repo, rest));
+        }
     }
     Attribution {
         goals: per_goal,
         other,
+    }
+}
+
+fn credit_group(repo: &RepoActivity, credits: Vec<Credit>) -> CreditGroup {
+    CreditGroup {
+        repo: repo.name.clone(),
+        url: repo.url.clone(),
+        forge: repo.forge,
+        credits,
     }
 }
 
@@ -372,6 +425,7 @@ mod tests {
             forge: None,
             commits: vec![commit("cache it", &[], &[]), commit("docs", &[], &[])],
             merges: vec![],
+            credits: vec![],
             visited: 2,
             in_window: 2,
             warnings: vec![],

@@ -12,9 +12,10 @@ use crate::period::{parse_date, parse_since, parse_when, Since, When};
 /// icu — the clerical half of your regular update to your manager.
 ///
 /// icu reads the goals you own from a TOML config, finds your commits since the
-/// last update in your git repositories, and writes a Markdown skeleton with the
-/// activity per goal, the asks still open, and prompts where your own sentences
-/// go. It never writes prose: that part is yours.
+/// last update in your git repositories (and the changes of others you reviewed,
+/// applied or merged), and writes a Markdown skeleton with the activity per goal,
+/// the asks still open, and prompts where your own sentences go. It never writes
+/// prose: that part is yours.
 #[derive(Debug, Parser)]
 // The version, and the commit when built from git (build.rs).
 #[command(name = "icu", version = env!("ICU_VERSION"), propagate_version = true, max_term_width = 100)]

@@ -367,7 +367,12 @@ fn gaps(since: Option<NaiveDate>, dates: &[NaiveDate], end: NaiveDate, cadence: 
 
 fn totals_text(t: Totals) -> String {
     let commits = if t.commits == 1 { "commit" } else { "commits" };
-    format!("{} {commits}, +{} −{}", t.commits, t.added, t.removed)
+    let mut s = format!("{} {commits}, +{} −{}", t.commits, t.added, t.removed);
+    if t.credits > 0 {
+        let changes = if t.credits == 1 { "change" } else { "changes" };
+        s.push_str(&format!(", {} {changes} by others credit you", t.credits));
+    }
+    s
 }
 
 /// Each line of the person's words as a Markdown quote.

@@ -163,6 +163,9 @@ pub struct GoalContext {
     /// The generated Markdown lines (escaped) for the activity block.
     pub activity: String,
     pub commits: usize,
+    /// Changes of others this goal claims that credit me (reviewed,
+    /// applied, merged, …), counted apart from `commits`.
+    pub credits: usize,
 }
 
 /// `other`: the commits no goal claims.
@@ -170,6 +173,8 @@ pub struct GoalContext {
 pub struct OtherContext {
     pub activity: String,
     pub commits: usize,
+    /// Changes of others that credit me that no goal claims.
+    pub credits: usize,
 }
 
 /// One open ask carried from the last sent update.
@@ -368,6 +373,7 @@ mod tests {
             other: OtherContext {
                 activity: String::new(),
                 commits: 0,
+                credits: 0,
             },
             totals: String::new(),
             asks: Vec::new(),
@@ -427,6 +433,7 @@ mod tests {
             risk: None,
             activity: "- 1 commit".into(),
             commits: 1,
+            credits: 0,
         });
         // What minijinja holds, written back out, is the JSON `icu template
         // --context` prints: the same struct through the same serde.

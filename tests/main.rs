@@ -16,6 +16,7 @@ mod broken_repos;
 mod cli;
 mod config;
 mod conventions;
+mod credit;
 mod doc_loop;
 mod draft;
 mod explain;

@@ -112,3 +112,32 @@ fn a_goal_cannot_take_the_totals_id() {
     assert!(err.contains("goal id `totals` is reserved"), "{err}");
     assert!(err.contains("icu.toml:"), "{err}");
 }
+
+#[test]
+fn a_review_two_goals_claim_is_one_in_the_totals_and_in_the_recap() {
+    let env = TestEnv::new();
+    let repo = env.repo("api");
+    repo.commit(C::mine("2026-11-18T10:00:00Z", "Shard", "search/shard.rs"));
+    repo.commit(C {
+        message: "Add the cache\n\nReviewed-by: Ada Lovelace <ada@example.com>",
+        ..C::theirs("2026-11-19T10:00:00Z", "Add the cache", "search/cache.rs")
+    });
+    let cfg = env.config_for(&[&repo], GOALS);
+    let doc = crate::common::print_draft(&env, &cfg);
+    assert!(activity_block(&doc, "search").contains("- 1 change by others in api: reviewed 1"));
+    assert!(activity_block(&doc, "cache").contains("- 1 change by others in api: reviewed 1"));
+    assert_eq!(
+        activity_block(&doc, "totals").trim(),
+        "*In all: 1 commit, +1 −0, each counted once; 1 change by others credit you*"
+    );
+
+    env.run(&cfg, &["draft", "--date", "2026-11-23"]).success();
+    env.run(&cfg, &["sent", "--at", "2026-11-23T18:00:00Z"])
+        .success();
+    let recap = crate::common::stdout(&env.run(&cfg, &["recap"]).success());
+    assert!(
+        recap
+            .contains("### 2026-11-23 · On track · 1 commit, +1 −0, 1 change by others credit you"),
+        "{recap}"
+    );
+}

@@ -458,7 +458,10 @@ fn repo_group() -> impl Strategy<Value = RepoGroup> {
 }
 
 fn activity() -> impl Strategy<Value = Activity> {
-    prop::collection::vec(repo_group(), 0..3).prop_map(|repos| Activity { repos })
+    prop::collection::vec(repo_group(), 0..3).prop_map(|repos| Activity {
+        repos,
+        credits: Vec::new(),
+    })
 }
 
 fn since() -> impl Strategy<Value = DateTime<FixedOffset>> {

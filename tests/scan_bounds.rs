@@ -92,7 +92,16 @@ fn the_walk_reads_what_the_window_holds_not_the_history() {
         remotes: true,
     };
     let emails = vec!["ada@example.com".to_string()];
-    let got = scan_repo(&spec, window, &Identity { emails: &emails }, Detail::Full).expect("scan");
+    let got = scan_repo(
+        &spec,
+        window,
+        &Identity {
+            emails: &emails,
+            credit: None,
+        },
+        Detail::Full,
+    )
+    .expect("scan");
 
     let in_window = (14 * 24 * HOUR / step) as usize;
     assert_eq!(got.in_window, in_window);
@@ -130,7 +139,16 @@ fn stale_remote_tracking_branches_do_not_make_the_walk_read_the_history() {
         remotes: true,
     };
     let emails = vec!["ada@example.com".to_string()];
-    let got = scan_repo(&spec, window, &Identity { emails: &emails }, Detail::Full).expect("scan");
+    let got = scan_repo(
+        &spec,
+        window,
+        &Identity {
+            emails: &emails,
+            credit: None,
+        },
+        Detail::Full,
+    )
+    .expect("scan");
 
     // The stale branches forked within the window are found (and are mine).
     let in_history = (14 * 24 * HOUR / step) as usize;

@@ -62,8 +62,11 @@ struct GoalVerdict {
 
 pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
     let cfg = ctx.load_config()?;
+    // Credit is not looked for: explain says why a commit of mine is where
+    // it is.
     let me = Identity {
         emails: &cfg.me.emails,
+        credit: None,
     };
     let (spec, looked) = find(ctx, &cfg, &args, &me)?;
 

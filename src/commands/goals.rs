@@ -28,6 +28,9 @@ pub struct GoalRow {
     pub overdue: bool,
     /// Commits of mine this goal claims in the current period.
     pub commits: usize,
+    /// Changes of others this goal claims in the current period that credit
+    /// me (reviewed, applied, merged, …); not in `commits`.
+    pub credits: usize,
     /// Date of the newest such commit in the last 12 weeks.
     pub last_activity: Option<NaiveDate>,
     /// Commits per week, oldest first; the last entry is the week ending
@@ -107,7 +110,14 @@ fn row(g: &Goal, a: &crate::attribute::Activity, period: &Period, date: NaiveDat
             weekly[WEEKS - 1 - ago] += 1;
         }
     }
+    let credits = a
+        .credits
+        .iter()
+        .flat_map(|g| &g.credits)
+        .filter(|c| c.commit.time >= period.since.timestamp())
+        .count();
     GoalRow {
+        credits,
         id: g.id.clone(),
         title: g.title.clone(),
         status: g.status,

@@ -266,6 +266,7 @@ impl Ctx {
     ) -> (Vec<RepoActivity>, Attribution) {
         let me = Identity {
             emails: &cfg.me.emails,
+            credit: cfg.credit.trailers(),
         };
         let timeout = scan::scan_timeout(self.env.vars.get("ICU_SCAN_TIMEOUT").map(String::as_str))
             .unwrap_or_else(|m| {
@@ -286,11 +287,12 @@ impl Ctx {
                 .map(|f| f.ids.len())
                 .sum();
             self.term.debug(&format!(
-                "scan: {}: visited {} commits, {} in the window, {} mine{}",
+                "scan: {}: visited {} commits, {} in the window, {} mine, {} crediting you{}",
                 r.name,
                 r.visited,
                 r.in_window,
                 r.commits.len(),
+                r.credits.len(),
                 if folded > 0 {
                     format!(" (and {folded} folded into them as the same work)")
                 } else {

@@ -62,6 +62,7 @@ pub struct Config {
     pub links: Vec<LinkRule>,
     /// `[[skip]]`: commits kept out of the activity, in order.
     pub skip: Vec<SkipRule>,
+    pub credit: CreditSettings,
     /// Problems worth a warning that do not stop the run.
     pub warnings: Vec<String>,
 }
@@ -100,6 +101,43 @@ pub struct UpdateSettings {
     /// `mail_client` runs in this terminal, and icu waits for it (neomutt),
     /// rather than on its own, detached (Thunderbird).
     pub mail_client_terminal: bool,
+}
+
+/// The trailers that credit me by default: those git.git and the Linux
+/// kernel use for review and help.
+pub const DEFAULT_CREDIT_TRAILERS: [&str; 7] = [
+    "Reviewed-by",
+    "Acked-by",
+    "Tested-by",
+    "Helped-by",
+    "Mentored-by",
+    "Suggested-by",
+    "Reported-by",
+];
+
+/// The `[credit]` table: whether changes of others that credit me are
+/// shown, and which trailers count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditSettings {
+    pub enabled: bool,
+    /// Trailer keys as written (matched case-insensitively).
+    pub trailers: Vec<String>,
+}
+
+impl Default for CreditSettings {
+    fn default() -> Self {
+        CreditSettings {
+            enabled: true,
+            trailers: DEFAULT_CREDIT_TRAILERS.map(String::from).to_vec(),
+        }
+    }
+}
+
+impl CreditSettings {
+    /// The trailer keys for the scan; `None` when credit is off.
+    pub fn trailers(&self) -> Option<&[String]> {
+        self.enabled.then_some(self.trailers.as_slice())
+    }
 }
 
 /// One `[[repo]]` after glob expansion: a concrete path.
@@ -426,6 +464,7 @@ impl Config {
             goals: Vec::new(),
             links: Vec::new(),
             skip: Vec::new(),
+            credit: CreditSettings::default(),
             warnings: Vec::new(),
         }
     }

@@ -21,6 +21,15 @@ pub(super) struct RawConfig {
     pub(super) link: Vec<RawLink>,
     #[serde(default)]
     pub(super) skip: Vec<Spanned<RawSkip>>,
+    pub(super) credit: Option<RawCredit>,
+}
+
+/// `[credit]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCredit {
+    pub(super) enabled: Option<bool>,
+    pub(super) trailers: Option<Vec<Spanned<String>>>,
 }
 
 /// `[me]`.

@@ -117,6 +117,13 @@ pub fn starter(o: &StarterOptions) -> String {
         t.push('\n');
     }
     t.push_str(
+        "# Changes of others that credit you are listed apart from your commits:\n\
+         # a trailer naming you (as below), a patch you applied, a merge you made.\n\
+         # [credit]\n\
+         # enabled = true                     # false: list none\n\
+         # trailers = [\"Reviewed-by\", \"Acked-by\", \"Tested-by\", \"Helped-by\", \"Mentored-by\", \"Suggested-by\", \"Reported-by\"]\n\n",
+    );
+    t.push_str(
         "# The goals you own, one [[goal]] each. A commit of yours counts for a goal\n\
          # when it is in one of its repos (default: all) and touches one of its\n\
          # paths, is on one of its branches, or its message matches one of its\n\

@@ -17,12 +17,13 @@ use regex::Regex;
 use toml::Spanned;
 
 use super::diagnostic::{line_col, ConfigError};
-use super::raw::{RawConfig, RawGoal, RawLink, RawRepo, RawSkip, RawUpdate};
+use super::raw::{RawConfig, RawCredit, RawGoal, RawLink, RawRepo, RawSkip, RawUpdate};
 use super::repo_glob::{canonical, expand_repo_glob, folder_name, glob_could_name, GlobFound};
 use super::starter::lit;
 use super::{
-    default_updates_dir, Config, Env, Globs, Goal, GoalStatus, LinkRule, Me, RepoSpec, SkipRule,
-    UpdateSettings, Wildcard, DEFAULT_CADENCE_DAYS, DEFAULT_SENDMAIL, OTHER_KEY, TOTALS_KEY,
+    default_updates_dir, Config, CreditSettings, Env, Globs, Goal, GoalStatus, LinkRule, Me,
+    RepoSpec, SkipRule, UpdateSettings, Wildcard, DEFAULT_CADENCE_DAYS, DEFAULT_SENDMAIL,
+    OTHER_KEY, TOTALS_KEY,
 };
 use crate::address::AddressError;
 use crate::forge::Forge;
@@ -195,6 +196,7 @@ impl Validator<'_> {
         let goals = self.goals(&raw.goal, &repos, &empty_globs, &mut warnings)?;
         let links = self.links(&raw.link)?;
         let skip = self.skips(&raw.skip)?;
+        let credit = self.credit(raw.credit)?;
         Ok(Config {
             source: Some(self.path.to_path_buf()),
             me,
@@ -203,8 +205,61 @@ impl Validator<'_> {
             goals,
             links,
             skip,
+            credit,
             warnings,
         })
+    }
+
+    /// The `[credit]` table. Each trailer is a key as git reads one
+    /// (letters, digits and `-`; a final `:` is dropped, as `git log
+    /// --format=%(trailers:key=…)` drops it), listed once; not
+    /// `Co-authored-by`, which makes a commit mine, not a credit.
+    fn credit(&self, raw: Option<RawCredit>) -> Result<CreditSettings, ConfigError> {
+        let Some(c) = raw else {
+            return Ok(CreditSettings::default());
+        };
+        let mut settings = CreditSettings {
+            enabled: c.enabled.unwrap_or(true),
+            ..CreditSettings::default()
+        };
+        let Some(list) = c.trailers else {
+            return Ok(settings);
+        };
+        settings.trailers.clear();
+        for t in &list {
+            let key = t.get_ref().trim();
+            let key = key.strip_suffix(':').unwrap_or(key);
+            if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                return Err(self.err(
+                    t.span(),
+                    format!(
+                        "`{}` in `credit.trailers` is not a trailer key",
+                        t.get_ref()
+                    ),
+                    "a trailer key is letters, digits and `-`, e.g. \"Reviewed-by\"",
+                ));
+            }
+            if key.eq_ignore_ascii_case("co-authored-by") {
+                return Err(self.err(
+                    t.span(),
+                    "`Co-authored-by` in `credit.trailers` makes a commit yours, not a credit".into(),
+                    "commits with a Co-authored-by naming you are listed as your work already; remove it",
+                ));
+            }
+            if let Some(first) = settings
+                .trailers
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(key))
+            {
+                return Err(self.err(
+                    t.span(),
+                    format!("`{key}` is listed twice in `credit.trailers` (as `{first}` before)"),
+                    "keys are compared without case; remove one",
+                ));
+            }
+            settings.trailers.push(key.to_string());
+        }
+        Ok(settings)
     }
 
     /// The `[update]` table, defaults for what it leaves out.

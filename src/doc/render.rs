@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::attribute::{Activity, Attribution, RepoGroup};
+use crate::attribute::{Activity, Attribution, CreditGroup, RepoGroup};
 use crate::config::{Goal, LinkRule, Me, OTHER_KEY};
 use crate::doc::asks::Ask;
 use crate::doc::frontmatter::{self, FrontMatter, Status};
@@ -100,9 +100,10 @@ pub fn context(d: &Draft) -> RenderContext {
                     &incomplete,
                 ),
                 d.stale.get(&g.id),
-                a.repos.is_empty(),
+                a.repos.is_empty() && a.credits.is_empty(),
             ),
             commits: a.commits(),
+            credits: a.credit_count(),
         })
         .collect();
     RenderContext {
@@ -126,9 +127,10 @@ pub fn context(d: &Draft) -> RenderContext {
                     &incomplete,
                 ),
                 d.stale.get(OTHER_KEY),
-                d.attribution.other.repos.is_empty(),
+                d.attribution.other.repos.is_empty() && d.attribution.other.credits.is_empty(),
             ),
             commits: d.attribution.other.commits(),
+            credits: d.attribution.other.credit_count(),
         },
         goals,
         totals: totals_line(d.attribution, &overlaps),
@@ -352,6 +354,17 @@ fn totals_line(at: &Attribution, overlaps: &Overlaps) -> String {
             }
         }
     }
+    let credits: BTreeSet<(&str, &str)> = at
+        .goals
+        .iter()
+        .chain(std::iter::once(&at.other))
+        .flat_map(|a| a.credits.iter())
+        .flat_map(|g| {
+            g.credits
+                .iter()
+                .map(|c| (g.repo.as_str(), c.commit.id.as_str()))
+        })
+        .collect();
     let mut line = format!(
         "*In all: {}, +{} −{}, each counted once",
         plural(seen.len(), "commit", "commits"),
@@ -362,6 +375,12 @@ fn totals_line(at: &Attribution, overlaps: &Overlaps) -> String {
         line.push_str(&format!(
             "; {} under more than one goal",
             thousands(overlaps.len())
+        ));
+    }
+    if !credits.is_empty() {
+        line.push_str(&format!(
+            "; {} by others credit you",
+            plural(credits.len(), "change", "changes")
         ));
     }
     line.push('*');
@@ -490,14 +509,74 @@ fn activity_lines(
     overlaps: &Overlaps,
     this: Option<&str>,
 ) -> String {
-    if a.repos.is_empty() {
-        return format!("- {empty}");
-    }
     let mut lines = Vec::new();
+    if a.repos.is_empty() {
+        lines.push(format!("- {empty}"));
+    }
     for g in &a.repos {
         repo_lines(g, links, &mut lines, overlaps, this);
     }
+    // Credit is its own list after my commits, never in their counts.
+    for g in &a.credits {
+        credit_lines(g, &mut lines);
+    }
     lines.join("\n")
+}
+
+/// The lines of one repository's credits: `- 3 changes by others in api:
+/// reviewed 2, applied 1`, then `  - Subject — Author (abc1234): reviewed`
+/// for each, newest first.
+fn credit_lines(g: &CreditGroup, out: &mut Vec<String>) {
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    for k in g.credits.iter().flat_map(|c| c.kinds.iter()) {
+        match kinds.iter_mut().find(|(name, _)| name == k) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((k, 1)),
+        }
+    }
+    // The most frequent first; ties alphabetically.
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let breakdown: Vec<String> = kinds
+        .iter()
+        .map(|(k, n)| format!("{} {n}", escape_markdown(k)))
+        .collect();
+    out.push(format!(
+        "- {} by others in {}: {}",
+        plural(g.credits.len(), "change", "changes"),
+        escape_markdown(&g.repo),
+        breakdown.join(", ")
+    ));
+    let url = g.url.as_deref();
+    for c in g.credits.iter().take(MAX_LISTED) {
+        let commit_url = url
+            .zip(g.forge)
+            .and_then(|(u, f)| f.commit_url(u, &c.commit.id));
+        let id = match commit_url {
+            Some(u) => format!("[{}]({u})", c.commit.short),
+            None => c.commit.short.clone(),
+        };
+        let by = match c.by.as_slice() {
+            [] => String::new(),
+            [one] => format!(" — {}", escape_markdown(one)),
+            [first, second] => format!(
+                " — {} and {}",
+                escape_markdown(first),
+                escape_markdown(second)
+            ),
+            [first, rest @ ..] => {
+                format!(" — {} and {} others", escape_markdown(first), rest.len())
+            }
+        };
+        let kinds: Vec<String> = c.kinds.iter().map(|k| escape_markdown(k)).collect();
+        out.push(format!(
+            "  - {}{by} ({id}): {}",
+            escape_markdown(&clip(&c.commit.subject)),
+            kinds.join(", ")
+        ));
+    }
+    if g.credits.len() > MAX_LISTED {
+        out.push(format!("  - and {} more", g.credits.len() - MAX_LISTED));
+    }
 }
 
 /// The note under a goal without commits in the period.

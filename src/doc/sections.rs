@@ -20,6 +20,9 @@ pub struct Totals {
     pub commits: usize,
     pub added: usize,
     pub removed: usize,
+    /// Changes of others that credit me (reviewed, applied, merged), listed
+    /// apart from the commits.
+    pub credits: usize,
 }
 
 impl Totals {
@@ -27,6 +30,7 @@ impl Totals {
         self.commits += other.commits;
         self.added += other.added;
         self.removed += other.removed;
+        self.credits += other.credits;
     }
 }
 
@@ -70,6 +74,10 @@ static REPO_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^- ([\d,]+) commits? in .*?, \+([\d,]+) −([\d,]+)")
         .expect("repository line regex")
 });
+/// A credit line of an activity block: `- 3 changes by others in api: …`.
+static CREDIT_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^- ([\d,]+) changes? by others in ").expect("credit line regex")
+});
 /// The status line: `*On track · due 31 Mar 2027*`.
 static STATUS_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\*([^*].*?)\*[ \t]*$").expect("status line regex"));
@@ -86,7 +94,11 @@ pub fn block_totals(content: &str) -> Totals {
             commits: number(&c[1]),
             added: number(&c[2]),
             removed: number(&c[3]),
+            credits: 0,
         });
+    }
+    for c in CREDIT_LINE.captures_iter(content) {
+        t.credits += number(&c[1]);
     }
     t
 }
@@ -240,7 +252,8 @@ mod tests {
             Totals {
                 commits: 3,
                 added: 1203,
-                removed: 4
+                removed: 4,
+                credits: 0
             }
         );
         assert_eq!(p.goals[1].prose, None);

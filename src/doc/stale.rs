@@ -43,11 +43,14 @@ pub fn stale_groups(old: &str, repos: &[String], when: &str) -> Result<Stale, Do
     Ok(out)
 }
 
-/// Whether `line` is the head of `repo`'s group (`- 3 commits in search, +1 −2`).
+/// Whether `line` is the head of `repo`'s group (`- 3 commits in search,
+/// +1 −2`) or of its credits (`- 2 changes by others in search: reviewed 2`).
 pub(crate) fn is_head_of(line: &str, repo: &str) -> bool {
     let name = escape_markdown(repo);
-    line.split_once(" in ")
-        .is_some_and(|(_, rest)| rest.starts_with(&format!("{name}, +")))
+    line.split_once(" in ").is_some_and(|(head, rest)| {
+        rest.starts_with(&format!("{name}, +"))
+            || (head.ends_with(" by others") && rest.starts_with(&format!("{name}: ")))
+    })
 }
 
 fn marked(line: &str, repo: &str, when: &str) -> String {
@@ -101,6 +104,21 @@ mod tests {
         );
         let s2 = stale_groups(&again, &["search".to_string()], "8 Dec").unwrap();
         assert_eq!(s2["g"], s["g"]);
+    }
+
+    #[test]
+    fn a_missing_repositorys_credits_are_kept_with_its_commits() {
+        let old = OLD.replace(
+            "- 1 commit in web",
+            "- 2 changes by others in search: reviewed 2\n  - D — Bob (1111111): reviewed\n- 1 commit in web",
+        );
+        let s = stale_groups(&old, &["search".to_string()], "24 Nov").unwrap();
+        assert_eq!(s["g"].len(), 5, "{:?}", s["g"]);
+        assert!(s["g"][3].starts_with("- 2 changes by others in search: reviewed 2 — kept"));
+        assert_eq!(s["g"][4], "  - D — Bob (1111111): reviewed");
+        // Another repository's credits are not taken for search's.
+        let s = stale_groups(&old, &["web".to_string()], "24 Nov").unwrap();
+        assert_eq!(s["g"].len(), 2, "{:?}", s["g"]);
     }
 
     #[test]

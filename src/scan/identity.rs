@@ -39,15 +39,57 @@ pub(super) fn is_mine(
         return true;
     }
     let msg = String::from_utf8_lossy(c.message_bytes());
-    co_authors(&msg).iter().any(|(name, email)| {
-        let resolved = mailmap
-            .and_then(|m| {
-                let sig = git2::Signature::new(name, email, &git2::Time::new(0, 0)).ok()?;
-                m.resolve_signature(&sig).ok()
-            })
-            .and_then(|s| s.email().ok().map(str::to_owned));
-        me.is_me(email) || resolved.is_some_and(|e| me.is_me(&e))
+    co_authors(&msg)
+        .iter()
+        .any(|(name, email)| names_me(name, email, mailmap, me))
+}
+
+/// Whether `Name <email>` written in a message (a trailer) is me: the
+/// address as written, or as `.mailmap` maps it.
+pub(super) fn names_me(
+    name: &str,
+    email: &str,
+    mailmap: Option<&git2::Mailmap>,
+    me: &Identity<'_>,
+) -> bool {
+    if me.is_me(email) {
+        return true;
+    }
+    let Some(m) = mailmap else {
+        return false;
+    };
+    // libgit2 refuses a signature without a name; an entry that maps the
+    // address alone matches whatever name stands in for it. libgit2 (unlike
+    // git) compares addresses with their case, and `.mailmap` files write
+    // them in lower case: the address is tried as written and lower-cased.
+    let name = if name.trim().is_empty() { email } else { name };
+    let lower = email.to_lowercase();
+    [email, lower.as_str()].iter().any(|email| {
+        git2::Signature::new(name, email, &git2::Time::new(0, 0))
+            .ok()
+            .and_then(|sig| m.resolve_signature(&sig).ok())
+            .is_some_and(|s| me.is_me(&String::from_utf8_lossy(s.email_bytes())))
     })
+}
+
+/// The author of `c` after `.mailmap`.
+pub(super) fn author(
+    c: &GitCommit<'_>,
+    mailmap: Option<&git2::Mailmap>,
+) -> git2::Signature<'static> {
+    mailmap
+        .and_then(|m| c.author_with_mailmap(m).ok())
+        .unwrap_or_else(|| c.author().to_owned())
+}
+
+/// The committer of `c` after `.mailmap`.
+pub(super) fn committer(
+    c: &GitCommit<'_>,
+    mailmap: Option<&git2::Mailmap>,
+) -> git2::Signature<'static> {
+    mailmap
+        .and_then(|m| c.committer_with_mailmap(m).ok())
+        .unwrap_or_else(|| c.committer().to_owned())
 }
 
 /// `(name, email)` of each `Co-authored-by: Name <email>` line.
@@ -154,6 +196,38 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
         _ => r.path(),
     };
     Some(found.components().collect())
+}
+
+/// The repository's `.mailmap`, as git reads it: `mailmap.file`, then
+/// `mailmap.blob` — by default `HEAD:.mailmap` in a bare repository — and
+/// in a work tree its `.mailmap`.
+///
+/// libgit2 reads the same, but takes a repository whose `core.bare` is
+/// unset for one with a work tree in the folder above it (see
+/// [`discover`]): it then looks for `.mailmap` there and never reads
+/// `HEAD:.mailmap`, so a mirror's mailmap was lost. For such a repository
+/// the file and the blob are read here.
+pub(super) fn mailmap(r: &Repository) -> Option<git2::Mailmap> {
+    let bare_to_git = r
+        .workdir()
+        .is_some_and(|w| !r.is_worktree() && !has_work_tree(r, w));
+    if !bare_to_git {
+        return r.mailmap().ok();
+    }
+    let cfg = r.config().ok();
+    let mut text = String::new();
+    if let Some(p) = cfg.as_ref().and_then(|c| c.get_path("mailmap.file").ok()) {
+        text.push_str(&std::fs::read_to_string(p).unwrap_or_default());
+        text.push('\n');
+    }
+    let blob = cfg
+        .as_ref()
+        .and_then(|c| c.get_string("mailmap.blob").ok())
+        .unwrap_or_else(|| "HEAD:.mailmap".to_string());
+    if let Ok(b) = r.revparse_single(&blob).and_then(|o| o.peel_to_blob()) {
+        text.push_str(&String::from_utf8_lossy(b.content()));
+    }
+    git2::Mailmap::from_buffer(&text).ok()
 }
 
 /// Whether git would see `workdir` as `r`'s work tree (see [`discover`]).

@@ -12,6 +12,9 @@
 //! - `dedupe`: the same work on several branches (a squash-merged branch
 //!   that was kept, a rebased or cherry-picked copy) folded into one commit.
 //! - `patch_id`: the hash that says two changes are the same.
+//! - `credit`: changes of others that credit me (trailers naming me,
+//!   patches I applied, merges I made, Gerrit review notes).
+//! - `trailers`: a message's trailers, found as git finds them.
 //!
 //! # What libgit2 gives and what we do instead
 //!
@@ -64,12 +67,16 @@
 //! libgit2 1.9 ignores `refs/replace/*`; the walk maps each commit it reads
 //! to its replacement, as `git log` does (see `walk`).
 
+mod credit;
 mod dedupe;
 mod diff;
 pub mod explain;
 mod identity;
 mod patch_id;
+mod trailers;
 mod walk;
+
+pub use credit::kind_of_trailer;
 
 pub use identity::{discover, git_identity};
 
@@ -156,6 +163,25 @@ pub struct PrMerge {
     pub commits: Vec<String>,
 }
 
+/// A change of someone else's in the window that credits me: a trailer
+/// naming me, a patch I applied, a merge I made of their branch, my
+/// `Code-Review` vote in Gerrit's notes (see `credit`). Never a commit of
+/// mine, and never counted with them.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Credit {
+    /// The change, described as a commit of mine is (its paths, no line
+    /// counts). Its author is the other person; a merge's is me.
+    #[serde(flatten)]
+    pub commit: Commit,
+    /// Whose work it is: the author after `.mailmap`, or for a merge the
+    /// authors of what it brought in who are not me, newest first.
+    pub by: Vec<String>,
+    /// How it credits me, each once: the trailers' kinds as configured
+    /// (`reviewed` for `Reviewed-by`, `acked`, …), then `reviewed` (a
+    /// Gerrit vote), `applied`, `merged`.
+    pub kinds: Vec<String>,
+}
+
 /// What one repository contributed.
 #[derive(Debug, Clone, Serialize)]
 pub struct RepoActivity {
@@ -169,6 +195,9 @@ pub struct RepoActivity {
     /// Mine, in the window, not merges; newest first.
     pub commits: Vec<Commit>,
     pub merges: Vec<PrMerge>,
+    /// Changes of others that credit me; newest first. Empty when credit
+    /// is off.
+    pub credits: Vec<Credit>,
     /// Commits the walk read (the cost of the scan).
     pub visited: usize,
     /// Commits in the window, anyone's, merges included.
@@ -205,10 +234,14 @@ impl std::fmt::Display for ScanWarning {
     }
 }
 
-/// Who counts as me: lower-cased emails.
+/// Who counts as me: lower-cased emails; and which changes of others
+/// credit me.
 #[derive(Debug, Clone)]
 pub struct Identity<'a> {
     pub emails: &'a [String],
+    /// The trailer keys (`Reviewed-by`, …) that credit me when they name
+    /// me; `None`: credit is off (see `credit`).
+    pub credit: Option<&'a [String]>,
 }
 
 /// libgit2's pack window size (default 1 GiB on 64-bit systems).
@@ -300,6 +333,7 @@ pub fn scan_all(
         .unwrap_or(2)
         .clamp(1, 8);
     let emails: Vec<String> = me.emails.to_vec();
+    let credit: Option<Vec<String>> = me.credit.map(<[String]>::to_vec);
     let (tx, rx) = mpsc::channel::<(usize, Option<Result<RepoActivity, ScanWarning>>)>();
     let mut results: Vec<Option<Result<RepoActivity, ScanWarning>>> =
         repos.iter().map(|_| None).collect();
@@ -309,11 +343,15 @@ pub fn scan_all(
     loop {
         while running.len() < threads {
             let Some(i) = next.next() else { break };
-            let (spec, emails, tx) = (repos[i].clone(), emails.clone(), tx.clone());
+            let (spec, emails, credit, tx) =
+                (repos[i].clone(), emails.clone(), credit.clone(), tx.clone());
             let spawned = std::thread::Builder::new()
                 .name(format!("scan {}", spec.name))
                 .spawn(move || {
-                    let me = Identity { emails: &emails };
+                    let me = Identity {
+                        emails: &emails,
+                        credit: credit.as_deref(),
+                    };
                     // A panic is reported as this repository's failure.
                     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         scan_repo(&spec, window, &me, detail)
@@ -420,13 +458,14 @@ pub fn scan_repo(
     let repo = open(&spec.path).map_err(|m| warning(spec, m))?;
     let mut walk =
         walk::walk_window(&repo, window, spec.remotes).map_err(|e| warning(spec, e.message()))?;
-    let mailmap = repo.mailmap().ok();
+    let mailmap = identity::mailmap(&repo);
 
     let mut unreadable = std::mem::take(&mut walk.unreadable);
     // (short id, reason) of my commits whose files could not be compared.
     let mut undiffed = Vec::new();
     let mut commits = Vec::new();
     let mut merges = Vec::new();
+    let mut credit = me.credit.map(|keys| credit::Collector::new(&repo, keys));
     for &oid in &walk.in_window {
         let c = match repo.find_commit(walk.content_of(oid)) {
             Ok(c) => c,
@@ -439,9 +478,19 @@ pub fn scan_repo(
             if let Some(pr) = merge_pr(&c) {
                 merges.push((pr, oid));
             }
+            if let Some(cr) = credit.as_mut() {
+                if identity::is_mine(&c, mailmap.as_ref(), me) {
+                    cr.my_merge(oid, c);
+                } else {
+                    cr.other(&repo, oid, c, mailmap.as_ref(), me);
+                }
+            }
             continue;
         }
         if !identity::is_mine(&c, mailmap.as_ref(), me) {
+            if let Some(cr) = credit.as_mut() {
+                cr.other(&repo, oid, c, mailmap.as_ref(), me);
+            }
             continue;
         }
         // Nothing of mine is dropped: a commit whose trees or blobs cannot
@@ -459,12 +508,10 @@ pub fn scan_repo(
         commits.push(commit);
     }
 
-    let branch_of = walk::branch_membership(&walk, &commits);
-    for c in &mut commits {
-        if let Some(b) = branch_of.get(c.id.as_str()) {
-            c.branches = b.clone();
-        }
-    }
+    let credits = credit
+        .map(|cr| cr.finish(&repo, &walk, mailmap.as_ref(), me))
+        .unwrap_or_default();
+    let credits = set_branches(&walk, &mut commits, credits);
     let mine: HashSet<&str> = commits.iter().map(|c| c.id.as_str()).collect();
     let mut merges: Vec<PrMerge> = merges
         .into_iter()
@@ -498,6 +545,7 @@ pub fn scan_repo(
         forge: links.map(|(_, f)| f),
         commits,
         merges,
+        credits,
         visited: walk.visited,
         in_window: walk.in_window.len(),
         warnings,
@@ -511,6 +559,39 @@ fn origin_url(repo: &Repository) -> Option<String> {
     let remote = repo.find_remote("origin").ok()?;
     let url = remote.url().ok().map(str::to_string);
     url
+}
+
+/// Sets the branches of my commits and of the credits (a merge is on its
+/// own branches and on those of the branch it merged, `side`), in one pass
+/// over the walk's graph.
+fn set_branches(
+    walk: &walk::Walk,
+    commits: &mut [Commit],
+    mut credits: Vec<(Credit, Vec<Oid>)>,
+) -> Vec<Credit> {
+    let ids = commits
+        .iter()
+        .chain(credits.iter().map(|(cr, _)| &cr.commit))
+        .filter_map(|c| Oid::from_str(&c.id).ok())
+        .chain(credits.iter().flat_map(|(_, side)| side.iter().copied()));
+    let branch_of = walk::branch_membership(walk, ids);
+    for c in commits.iter_mut() {
+        if let Some(b) = branch_of.get(c.id.as_str()) {
+            c.branches = b.clone();
+        }
+    }
+    for (cr, side) in &mut credits {
+        let mut names: Vec<String> = std::iter::once(cr.commit.id.clone())
+            .chain(side.iter().map(Oid::to_string))
+            .filter_map(|id| branch_of.get(&id))
+            .flatten()
+            .cloned()
+            .collect();
+        names.sort();
+        names.dedup();
+        cr.commit.branches = names;
+    }
+    credits.into_iter().map(|(cr, _)| cr).collect()
 }
 
 /// A commit's abbreviated id, as [`Commit::short`] gives it.
@@ -697,7 +778,10 @@ mod tests {
             until: 1_800_000_000,
         };
         let emails = ["ada@example.com".to_string()];
-        let me = Identity { emails: &emails };
+        let me = Identity {
+            emails: &emails,
+            credit: None,
+        };
         let scan = || scan_repo(&spec, window, &me, Detail::Full).unwrap();
         let whole = scan();
         assert_eq!((whole.commits.len(), whole.incomplete), (1, false));
@@ -763,7 +847,10 @@ mod tests {
             until: 1_800_000_000,
         };
         let emails = ["ada@example.com".to_string()];
-        let me = Identity { emails: &emails };
+        let me = Identity {
+            emails: &emails,
+            credit: None,
+        };
         let a = scan_repo(&spec, window, &me, Detail::Full).unwrap();
         assert_eq!(a.url.as_deref(), Some("https://gitlab.com/acme/search"));
         assert_eq!(a.forge, Some(Forge::GitLab));

@@ -43,7 +43,7 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use git2::{Oid, Repository};
 
-use super::{Commit, TimeWindow, SKEW_MARGIN_SECS, SLOP};
+use super::{TimeWindow, SKEW_MARGIN_SECS, SLOP};
 
 /// A branch the walk starts from.
 #[derive(Debug, Clone)]
@@ -527,33 +527,16 @@ fn replacements(repo: &Repository) -> HashMap<Oid, Oid> {
 /// keeps its commits, because they came into main through a merge's second
 /// parent. Only commits the walk visited are followed (everything older is
 /// older than the window); branches at the same commit share one walk.
-pub(super) fn branch_membership(walk: &Walk, commits: &[Commit]) -> HashMap<String, Vec<String>> {
-    let wanted: HashSet<Oid> = commits
-        .iter()
-        .filter_map(|c| Oid::from_str(&c.id).ok())
-        .collect();
+pub(super) fn branch_membership(
+    walk: &Walk,
+    commits: impl IntoIterator<Item = Oid>,
+) -> HashMap<String, Vec<String>> {
+    let wanted: HashSet<Oid> = commits.into_iter().collect();
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
     if wanted.is_empty() {
         return out;
     }
-    let mut main_tips: Vec<Oid> = walk
-        .mainlines
-        .iter()
-        .map(|&i| walk.branches[i].tip)
-        .collect();
-    if main_tips.is_empty() {
-        main_tips.extend(walk.head);
-    }
-    let mut first_parent_line = HashSet::new();
-    for tip in main_tips {
-        let mut at = Some(tip);
-        while let Some(oid) = at {
-            if !first_parent_line.insert(oid) {
-                break;
-            }
-            at = walk.parents.get(&oid).and_then(|ps| ps.first().copied());
-        }
-    }
+    let first_parent_line = mainline_line(walk);
     // The wanted commits each distinct tip reaches.
     let mut reached: HashMap<Oid, Vec<Oid>> = HashMap::new();
     for b in &walk.branches {
@@ -590,6 +573,31 @@ pub(super) fn branch_membership(walk: &Walk, commits: &[Commit]) -> HashMap<Stri
         v.dedup();
     }
     out
+}
+
+/// The commits on the first-parent line of the mainline branches (see
+/// [`mainlines`]; HEAD's when there is none), within what the walk visited:
+/// the mainline's own history, as opposed to what merges brought into it.
+pub(super) fn mainline_line(walk: &Walk) -> HashSet<Oid> {
+    let mut main_tips: Vec<Oid> = walk
+        .mainlines
+        .iter()
+        .map(|&i| walk.branches[i].tip)
+        .collect();
+    if main_tips.is_empty() {
+        main_tips.extend(walk.head);
+    }
+    let mut line = HashSet::new();
+    for tip in main_tips {
+        let mut at = Some(tip);
+        while let Some(oid) = at {
+            if !line.insert(oid) {
+                break;
+            }
+            at = walk.parents.get(&oid).and_then(|ps| ps.first().copied());
+        }
+    }
+    line
 }
 
 /// The mainline branches, as indices in `branches`:
