@@ -38,10 +38,22 @@ fn world() -> World {
         message: "Pair on docs\n\nCo-authored-by: Ada Lovelace <ada@example.com>",
         ..C::theirs("2026-11-19T11:00:00Z", "Pair on docs", "docs/pair.md")
     });
+    repo.commit(C {
+        message: "Speed up ranking\n\nReviewed-by: Ada Lovelace <ada@example.com>",
+        ..C::theirs("2026-11-19T11:30:00Z", "Speed up ranking", "search/rank.rs")
+    });
+    repo.commit(C::mine(
+        "2026-11-19T12:00:00Z",
+        "Bump CI image",
+        "search/ci.yml",
+    ));
     repo.git(&["checkout", "-q", "-b", "ui/header"]);
     repo.commit(C::mine("2026-11-20T10:00:00Z", "Header", "ui/header.tsx"));
     repo.git(&["checkout", "-q", "main"]);
-    let cfg = env.config_for(&[&repo, &web], GOALS);
+    let cfg = env.config_for(
+        &[&repo, &web],
+        &format!("{GOALS}[[skip]]\nmessage = \"^Bump CI\"\n"),
+    );
     World { env, cfg, repo }
 }
 
@@ -65,7 +77,7 @@ impl World {
 #[test]
 fn a_commit_two_goals_claim_names_each_rule_and_the_ones_that_did_not_match() {
     let w = world();
-    let out = stdout(&w.explain(&["main~2"]).success());
+    let out = stdout(&w.explain(&["main~4"]).success());
     assert!(out.starts_with("commit "), "{out}");
     assert!(out.contains("Add the cache (api)"), "{out}");
     assert!(
@@ -92,15 +104,15 @@ fn a_commit_two_goals_claim_names_each_rule_and_the_ones_that_did_not_match() {
 #[test]
 fn not_mine_a_co_author_a_branch_and_an_old_commit_are_each_said() {
     let w = world();
-    let theirs = stdout(&w.explain(&["main~1"]).success());
+    let theirs = stdout(&w.explain(&["main~3"]).success());
     assert!(theirs.contains("mine:      no: the author, bob@example.com, is not one of your emails (me.emails), and no Co-authored-by trailer names you"), "{theirs}");
     assert!(
-        theirs.contains("listed:    no: it is not yours"),
+        theirs.contains("listed:    no: it is not yours, and it does not credit you"),
         "{theirs}"
     );
     assert!(!theirs.contains("goals:"), "{theirs}");
 
-    let pair = w.json("main");
+    let pair = w.json("main~2");
     assert_eq!(pair["commit"]["mine"]["by"], "co_author");
     assert_eq!(pair["commit"]["mine"]["email"], "ada@example.com");
     assert_eq!(pair["listed"]["listed"], true);
@@ -120,7 +132,26 @@ fn not_mine_a_co_author_a_branch_and_an_old_commit_are_each_said() {
         "branches glob `ui/*` matched branch `ui/header`, which contains it"
     );
 
-    let old = w.json("main~4");
+    let old = w.json("main~6");
+
+    let review = w.json("main~1");
+    assert_eq!(review["commit"]["mine"], serde_json::Value::Null);
+    assert_eq!(review["listed"]["credits_me"][0], "reviewed");
+    let search = review["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == "search")
+        .unwrap()
+        .clone();
+    assert_eq!(search["claims"], true, "{review}");
+
+    let bump = stdout(&w.explain(&["main"]).success());
+    assert!(
+        bump.contains("listed:    no: a [[skip]] rule leaves it out: [[skip]] on line"),
+        "{bump}"
+    );
+    assert!(!bump.contains("goals:"), "{bump}");
     assert_eq!(old["schema_version"], 1);
     assert_eq!(old["period"]["relation"], "before");
     assert_eq!(old["commit"]["mine"]["by"], "author");
@@ -139,7 +170,8 @@ fn explain_agrees_with_the_draft_on_every_commit() {
     for id in ids.lines() {
         let short = w.repo.short(id);
         let j = w.json(id);
-        let listed = j["listed"]["listed"] == true;
+        let listed = j["listed"]["listed"] == true
+            || !j["listed"]["credits_me"].as_array().unwrap().is_empty();
         for g in j["goals"].as_array().unwrap() {
             let key = g["id"].as_str().unwrap();
             let block = activity_block(&doc, key);

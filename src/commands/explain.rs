@@ -46,6 +46,9 @@ struct Listed {
     folded_into: Option<String>,
     /// Why it is not listed.
     why_not: Option<String>,
+    /// Not mine, but listed among the changes by others that credit me,
+    /// with how (`reviewed`, `applied`, `merged`).
+    credits_me: Vec<String>,
     files: Vec<String>,
     branches: Vec<String>,
     added: usize,
@@ -62,11 +65,9 @@ struct GoalVerdict {
 
 pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
     let cfg = ctx.load_config()?;
-    // Credit is not looked for: explain says why a commit of mine is where
-    // it is.
     let me = Identity {
         emails: &cfg.me.emails,
-        credit: None,
+        credit: cfg.credit.trailers(),
     };
     let (spec, looked) = find(ctx, &cfg, &args, &me)?;
 
@@ -82,7 +83,7 @@ pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
         "after"
     };
 
-    let (listed, commit) = listing(ctx, &spec, &looked, &me);
+    let (listed, commit) = listing(ctx, &spec, &looked, &me, &cfg.skip);
     let goals: Vec<GoalVerdict> = match &commit {
         Some(c) => cfg
             .goals
@@ -95,7 +96,8 @@ pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
             .collect(),
         None => Vec::new(),
     };
-    let other = commit.is_some() && !goals.iter().any(|g| g.verdict.claims);
+    let shown = listed.listed || listed.folded_into.is_some() || !listed.credits_me.is_empty();
+    let other = shown && !goals.iter().any(|g| g.verdict.claims);
     let report = Explained {
         schema_version: 1,
         repo: spec.name.clone(),
@@ -200,21 +202,23 @@ fn listing(
     spec: &RepoSpec,
     looked: &Looked,
     me: &Identity<'_>,
+    skip: &[crate::config::SkipRule],
 ) -> (Listed, Option<Commit>) {
     let mut listed = Listed {
         listed: false,
         folded_into: None,
         why_not: None,
+        credits_me: Vec::new(),
         files: Vec::new(),
         branches: Vec::new(),
         added: 0,
         removed: 0,
     };
-    if looked.mine.is_none() {
+    if looked.mine.is_none() && me.credit.is_none() {
         listed.why_not = Some("it is not yours".into());
         return (listed, None);
     }
-    if looked.parents > 1 {
+    if looked.mine.is_some() && looked.parents > 1 {
         listed.why_not =
             Some("it is a merge: merges are not listed (a merged pull request counts under the commits it brought in)".into());
         return (listed, None);
@@ -233,10 +237,36 @@ fn listing(
     for w in &warnings {
         ctx.term.warn(&w.to_string());
     }
+    if looked.mine.is_none() {
+        let credit = repos
+            .into_iter()
+            .flat_map(|r| r.credits)
+            .find(|c| c.commit.id == looked.id);
+        return match credit {
+            Some(cr) => {
+                listed.why_not = Some(format!(
+                    "not among your commits, being someone else's; it credits you ({}) and is listed among the changes by others",
+                    cr.kinds.join(", ")
+                ));
+                listed.credits_me.clone_from(&cr.kinds);
+                listed.files.clone_from(&cr.commit.files);
+                listed.branches.clone_from(&cr.commit.branches);
+                (listed, Some(cr.commit))
+            }
+            None => {
+                listed.why_not = Some("it is not yours, and it does not credit you".into());
+                (listed, None)
+            }
+        };
+    }
     let commits = repos.into_iter().flat_map(|r| r.commits);
     let mut folded = None;
     for c in commits {
         if c.id == looked.id {
+            if let Some(rule) = crate::skip::rule_for(skip, &c) {
+                listed.why_not = Some(format!("a [[skip]] rule leaves it out: {}", rule.shown));
+                return (listed, None);
+            }
             listed.listed = true;
             listed.files.clone_from(&c.files);
             listed.branches.clone_from(&c.branches);
