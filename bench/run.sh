@@ -110,5 +110,9 @@ while read -r set repos; do
   bench/check_counts.sh "$ICU" "$(date -d "$SINCE" +%s)" "$(date -d "$UNTIL" +%s)" $repos >> "$WORK/counts.txt"
 done < "$WORK/sets"
 
+# The "Release profile" section (the last) comes from
+# bench/release_profile.sh, cold builds this script does not redo: kept.
+kept=$(sed -n '/^## Release profile$/,$p' BENCHMARKS.md 2>/dev/null || true)
 python3 bench/report.py "$WORK" > BENCHMARKS.md
+if [ -n "$kept" ]; then printf '\n%s\n' "$kept" >> BENCHMARKS.md; fi
 cat BENCHMARKS.md
