@@ -196,7 +196,8 @@ fn link_rules_make_ticket_keys_links_in_subjects_and_never_in_prose() {
             .success(),
     );
     assert!(
-        html.contains("<a href=\"https://tracker.example.com/browse/SEARCH-42\">SEARCH-42</a>"),
+        html.contains("<a href=\"https://tracker.example.com/browse/SEARCH-42\"")
+            && html.contains(">SEARCH-42</a>"),
         "{html}"
     );
     assert!(!html.contains("<b>SEARCH"), "{html}");

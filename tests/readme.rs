@@ -203,7 +203,7 @@ fn the_install_sections_completion_and_man_lines_work_as_written() {
         ),
         (".zfunc/_icu", "#compdef icu"),
         (".config/fish/completions/icu.fish", "complete -c icu"),
-        (".cargo/share/man/man1/icu.1", ".TH icu"),
+        (".cargo/share/man/man1/icu.1", ".SH NAME\nicu \\-"),
     ] {
         let text = fs::read_to_string(home.join(file)).unwrap();
         assert!(text.contains(marker), "{file}: {text}");

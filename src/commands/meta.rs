@@ -53,7 +53,7 @@ fn man_page() -> std::io::Result<String> {
     page.push_str(".SH CONFIGURATION\n");
     page.push_str(CONFIGURATION_INTRO);
     page.push_str(".PP\n.nf\n.RS 4\n");
-    for line in CONFIG_SCHEMA.lines() {
+    for line in config_schema().lines() {
         let _ = writeln!(page, "{}", escape(line));
     }
     page.push_str(".RE\n.fi\n");
@@ -116,38 +116,21 @@ const CONFIGURATION_INTRO: &str = "icu reads \\fB\\-\\-config\\fR \\fIFILE\\fR, 
 \\fB$ICU_CONFIG\\fR, else \\fIicu.toml\\fR in the config dir (see FILES). \\fBicu init\\fR writes a \
 commented one. The whole schema, with each key's default:\n";
 
-/// The config schema, as README.md ("Configuration") shows it; a test keeps
-/// the two in agreement.
-pub const CONFIG_SCHEMA: &str = r#"[me]                               # default: your git identity
-name = "Ada Lovelace"
-emails = ["ada@example.com", "ada@users.noreply.github.com"]  # all count as me
+/// README.md, whose "Configuration" section holds the config schema: the
+/// man page shows that block itself, so the two never disagree.
+const README: &str = include_str!("../../README.md");
 
-[update]
-cadence_days = 14                  # default period when no update was sent yet
-to = ["Grace Hopper <grace@example.com>"]   # one address per string
-cc = ["Alan Kay <alan@example.com>"]
-subject = "Update from {{ me.name }}: {{ period.since }} to {{ period.until }}"
-dir = "~/notes/updates"            # default: <data dir>/updates
-template = "~/notes/update.md.j2"  # default: the embedded template
-sendmail = "sendmail -t -i"        # any sendmail-compatible program (msmtp, ...)
-
-[[repo]]                           # path may be a glob: "~/src/*" adds every repo there
-path = "~/src/search"
-name = "search"                    # default: folder name
-url = "https://github.com/acme/search"   # optional: links commits and PRs
-remotes = false                    # local branches only (default true)
-
-[[goal]]
-id = "search-latency"              # stable key; [a-z0-9-]+
-title = "Cut search p99 latency to 200 ms"
-status = "on-track"                # on-track | at-risk | off-track | done | paused
-due = 2027-03-31                   # optional
-success = "p99 under 200 ms on the prod dashboard"
-risk = "the index rebuild slips past Q1"
-repos = ["search"]                 # which [[repo]] names count (default: all)
-paths = ["services/search/**"]     # glob: a commit touching one counts
-branches = ["search/*"]            # glob over the names of branches containing the commit
-keywords = ["latency", "SEARCH-\\d+"]  # regex over the commit message"#;
+/// The TOML block of README.md's "Configuration" section.
+pub fn config_schema() -> &'static str {
+    let section = README
+        .find("## Configuration")
+        .map_or("", |at| &README[at..]);
+    let start = section
+        .find("```toml\n")
+        .map_or(0, |at| at + "```toml\n".len());
+    let body = &section[start..];
+    body.find("```").map_or(body, |end| &body[..end])
+}
 
 /// ENVIRONMENT, FILES, EXIT STATUS, EXAMPLES and SEE ALSO.
 const SECTIONS: &str = r#".SH ENVIRONMENT
