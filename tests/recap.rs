@@ -347,3 +347,15 @@ fn no_sent_update_is_an_empty_recap_with_a_hint() {
     assert!(stdout(&a).contains("0 sent updates"));
     assert!(stderr(&a).contains("no sent update in"), "{}", stderr(&a));
 }
+
+#[test]
+fn without_a_config_the_recap_reads_the_default_updates_dir_even_outside_a_repository() {
+    let env = TestEnv::new();
+    let a = env.icu().arg("recap").assert().success();
+    assert!(stdout(&a).contains("0 sent updates"), "{}", stdout(&a));
+    assert!(
+        stderr(&a).contains(&env.default_updates_dir().display().to_string()),
+        "{}",
+        stderr(&a)
+    );
+}

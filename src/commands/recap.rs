@@ -14,13 +14,24 @@ pub fn run(ctx: &Ctx, args: RecapArgs) -> Result<ExitCode, Error> {
             return Err(UsageError::RecapSpan { since: s, until: u }.into());
         }
     }
-    let cfg = ctx.load_config()?;
-    let dir = cfg.update.dir.clone();
+    // The recap reads the updates dir only: with no config file it needs no
+    // repository either (the default dir and cadence, as a config-less
+    // draft uses them).
+    let (config_path, explicit) = ctx.config_path();
+    let (dir, cadence_days) = if config_path.exists() || explicit {
+        let cfg = crate::config::load(&config_path, &ctx.env)?;
+        (cfg.update.dir, cfg.update.cadence_days)
+    } else {
+        (
+            crate::config::default_updates_dir(),
+            crate::config::DEFAULT_CADENCE_DAYS,
+        )
+    };
     let span = Span {
         since: args.since,
         until: args.until,
         goal: args.goal.clone(),
-        cadence_days: cfg.update.cadence_days,
+        cadence_days,
         today: ctx.today(),
     };
     let (r, warnings) = recap::gather(&dir, &span)?;
