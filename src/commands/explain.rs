@@ -67,6 +67,7 @@ pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
     let me = Identity {
         emails: &cfg.me.emails,
         credit: None,
+        credit_since: None,
     };
     let (spec, looked) = find(ctx, &cfg, &args, &me)?;
 

@@ -135,7 +135,7 @@ impl<'a> Folder<'a> {
         }
         let mut groups: Vec<Vec<usize>> = by_shape
             .into_values()
-            .filter(|g| g.len() > 1 && g.iter().any(|&i| !self.on_main[i]))
+            .filter(|g| g.len() > 1 && self.could_fold(g))
             .collect();
         groups.sort();
         for group in groups {
@@ -151,6 +151,28 @@ impl<'a> Folder<'a> {
                 self.fold_same(&s);
             }
         }
+    }
+
+    /// Whether any of `group` could fold into another of it, were their
+    /// patches the same (see [`Folder::fold_same`]): a copy off the mainline
+    /// beside one on it, or two copies off it on no common branch. Only
+    /// then are their patch ids worth computing.
+    fn could_fold(&self, group: &[usize]) -> bool {
+        let (on, off): (Vec<usize>, Vec<usize>) = group.iter().partition(|&&i| self.on_main[i]);
+        if off.is_empty() {
+            return false;
+        }
+        if !on.is_empty() {
+            return true;
+        }
+        off.iter().enumerate().any(|(n, &i)| {
+            off[n + 1..].iter().any(|&k| {
+                !self.commits[k]
+                    .branches
+                    .iter()
+                    .any(|b| self.commits[i].branches.contains(b))
+            })
+        })
     }
 
     /// Folds copies of one patch (`same`, in commit order: newest first).
