@@ -36,7 +36,8 @@
 //!
 //! Cost: nothing when every commit of mine is on the mainline. Otherwise
 //! patch ids only for commits of mine that share their files and line
-//! counts with another (the same patch always does), and, per branch holding
+//! counts with another (the same patch always does), in a group where a
+//! fold could happen ([`Folder::could_fold`]), and, per branch holding
 //! unfolded work of mine, one tree comparison per commit of its own line
 //! whose files could make up a mainline commit's; file contents are read
 //! only when the files a prefix changed are exactly those of a mainline

@@ -385,4 +385,125 @@ mod tests {
         assert_eq!(line_diff(b"a\nb\n", b"a\nb\n"), (0, 0));
         assert_eq!(line_diff(b"", b"x\ny"), (2, 0));
     }
+
+    /// A history of `n` commits on `main` built with `git fast-import`:
+    /// files edited in nested folders, some added and deleted (renames),
+    /// a file turned into a folder.
+    fn history(dir: &std::path::Path, n: usize) {
+        use std::io::Write;
+        let run = |args: &[&str]| {
+            let ok = std::process::Command::new("git")
+                .args(args)
+                .current_dir(dir)
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .status()
+                .expect("git runs")
+                .success();
+            assert!(ok, "git {args:?}");
+        };
+        run(&["init", "-q", "-b", "main"]);
+        let mut script = String::new();
+        for i in 0..n {
+            script.push_str(&format!(
+                "commit refs/heads/main\nmark :{}\ncommitter A <a@x.y> {} +0000\ndata 2\nc\n",
+                i + 1,
+                1_700_000_000 + i * 60
+            ));
+            if i > 0 {
+                script.push_str(&format!("from :{i}\n"));
+            }
+            let body = format!("{i}\nsame\n{}\n", "x".repeat(i % 7));
+            let file = format!("src/d{}/f{}.txt", i % 3, i % 5);
+            script.push_str(&format!(
+                "M 100644 inline {file}\ndata {}\n{body}\n",
+                body.len()
+            ));
+            if i % 9 == 4 {
+                script.push_str(&format!("D src/d{}/f{}.txt\n", (i + 1) % 3, (i + 1) % 5));
+                script.push_str(&format!("M 100644 inline moved/g{i}.txt\ndata 5\nmove\n\n"));
+            }
+            if i == 20 {
+                script.push_str("M 100644 inline flip\ndata 2\nf\n\n");
+            }
+            if i == 21 {
+                script.push_str("D flip\nM 100644 inline flip/inner\ndata 2\ng\n\n");
+            }
+        }
+        let mut child = std::process::Command::new("git")
+            .args(["fast-import", "--quiet"])
+            .current_dir(dir)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("git fast-import runs");
+        child
+            .stdin
+            .take()
+            .expect("piped")
+            .write_all(script.as_bytes())
+            .expect("fast-import reads");
+        assert!(child.wait().expect("fast-import ends").success());
+    }
+
+    #[test]
+    fn many_commits_compared_on_every_core_give_what_one_thread_gives_in_order() {
+        let d = tempfile::tempdir().unwrap();
+        history(d.path(), PARALLEL_MIN + 20);
+        let repo = Repository::open(d.path()).unwrap();
+        let mut walk = repo.revwalk().unwrap();
+        walk.push_ref("refs/heads/main").unwrap();
+        let ids: Vec<Oid> = walk.map(Result::unwrap).collect();
+        assert!(ids.len() >= PARALLEL_MIN);
+        for detail in [Detail::Full, Detail::Paths] {
+            let one: Vec<_> = ids
+                .iter()
+                .map(|&id| changes(&repo, &repo.find_commit(id).unwrap(), detail).unwrap())
+                .collect();
+            let all: Vec<_> = changes_of_all(&repo, d.path(), &ids, detail)
+                .into_iter()
+                .map(Result::unwrap)
+                .collect();
+            assert_eq!(all, one);
+            assert!(one.iter().any(|(files, _, _)| files.len() > 1));
+        }
+    }
+
+    /// The side-by-side comparison gives what a map of every name gives,
+    /// a file that became a folder included.
+    #[test]
+    fn trees_compared_side_by_side_give_what_a_map_gives() {
+        let d = tempfile::tempdir().unwrap();
+        history(d.path(), 30);
+        let repo = Repository::open(d.path()).unwrap();
+        let mut walk = repo.revwalk().unwrap();
+        walk.push_ref("refs/heads/main").unwrap();
+        let ids: Vec<Oid> = walk.map(Result::unwrap).collect();
+        let mut flipped = false;
+        for pair in ids.windows(2) {
+            let new = repo.find_commit(pair[0]).unwrap().tree().unwrap();
+            let old = repo.find_commit(pair[1]).unwrap().tree().unwrap();
+            let got = differing(Some(&old), Some(&new));
+            let mut map: HashMap<Vec<u8>, Pair> = HashMap::new();
+            for e in old.iter() {
+                map.entry(e.name_bytes().to_vec()).or_default().0 =
+                    Some((e.id(), e.kind().unwrap()));
+            }
+            for e in new.iter() {
+                map.entry(e.name_bytes().to_vec()).or_default().1 =
+                    Some((e.id(), e.kind().unwrap()));
+            }
+            let mut want: Vec<(Vec<u8>, Pair)> = map
+                .into_iter()
+                .filter(|(_, (o, n))| o.map(|x| x.0) != n.map(|x| x.0))
+                .collect();
+            want.sort_by(|x, y| x.0.cmp(&y.0));
+            assert_eq!(got, want);
+            flipped |= got.iter().any(|(name, (o, n))| {
+                name == b"flip"
+                    && o.is_some_and(|x| x.1 == ObjectType::Blob)
+                    && n.is_some_and(|x| x.1 == ObjectType::Tree)
+            });
+        }
+        assert!(flipped, "the history has a file that became a folder");
+    }
 }
