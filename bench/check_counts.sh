@@ -6,20 +6,27 @@
 # `git log --since` yardstick, which stops at the first commit older than the
 # window and so can miss work behind a commit dated before its parent.
 # Usage: bench/check_counts.sh ICU SINCE_TS UNTIL_TS REPO...
+# CHECK_EMAIL (the author, default ada@example.com), CHECK_NOW (icu's now)
+# and CHECK_ARGS (icu draft's period arguments) describe the window to icu.
+# Authors are compared after .mailmap (`%aE`), as icu compares them.
 set -euo pipefail
 icu=$1 since=$2 until=$3
+email=${CHECK_EMAIL:-ada@example.com}
+now=${CHECK_NOW:-2026-11-24T12:00:00+00:00}
+args=${CHECK_ARGS:---date 2026-11-24}
 shift 3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ok=0 differ=0 yard_differ=0
 for r in "$@"; do
   r=$(realpath "$r")
-  printf '[me]\nemails = ["ada@example.com"]\n[update]\ndir = "%s"\n[[repo]]\npath = "%s"\n' "$tmp/u" "$r" > "$tmp/c.toml"
-  mine=$(ICU_NOW=2026-11-24T12:00:00+00:00 TZ=UTC "$icu" --config "$tmp/c.toml" draft --print --date 2026-11-24 2>/dev/null \
+  printf '[me]\nemails = ["%s"]\n[update]\ndir = "%s"\n[[repo]]\npath = "%s"\n' "$email" "$tmp/u" "$r" > "$tmp/c.toml"
+  # shellcheck disable=SC2086
+  mine=$(ICU_NOW=$now TZ=UTC "$icu" --config "$tmp/c.toml" draft --print $args 2>/dev/null \
     | sed -nE 's/^- ([0-9,]+) commits? in [^,]+, \+([0-9,]+) −([0-9,]+).*/\1 \2 \3/p' | tr -d , )
   mine=${mine:-"0 0 0"}
-  ids=$(git -C "$r" log --branches --remotes --no-merges --format='%H %ct %ae' \
-    | awk -v s="$since" -v u="$until" '$2 >= s && $2 < u && $3 == "ada@example.com" {print $1}')
+  ids=$(git -C "$r" log --branches --remotes --no-merges --format='%H %ct %aE' \
+    | awk -v s="$since" -v u="$until" -v e="$email" '$2 >= s && $2 < u && tolower($3) == e {print $1}')
   exact="0 0 0"
   if [ -n "$ids" ]; then
     # shellcheck disable=SC2086
@@ -27,7 +34,7 @@ for r in "$@"; do
       | awk '/^COMMIT$/ {c++} NF == 3 {a += $1; d += $2} END {printf "%d %d %d", c, a, d}')
   fi
   yard=$(git -C "$r" log --branches --remotes --no-merges --since="@$since" --until="@$until" \
-    --author=ada@example.com --numstat --format='tformat:COMMIT' \
+    --author="$email" --numstat --format='tformat:COMMIT' \
     | awk '/^COMMIT$/ {c++} NF == 3 {a += $1; d += $2} END {printf "%d %d %d", c, a, d}')
   if [ "$mine" = "$exact" ]; then ok=$((ok + 1)); else
     differ=$((differ + 1)); echo "MISMATCH $(basename "$r"): icu $mine, exhaustive $exact"; fi

@@ -20,9 +20,13 @@ Sets (under bench/.repos/, cached by their parameters):
   A: 2 x 100k + 1 x 10k commits
   B: the same window with a tenth of the history (10k, 10k, 1k)
   C: 50 repos of 200 to 5,000 commits
+  D: 500 repos of 200 to 5,000 commits: ten copies of each of C's 50 (their
+     .git directories copied, no work tree: icu and git log read only the
+     refs and objects), so the set takes seconds to make, not an hour
 
 Usage: bench/gen_repos.py [OUT_DIR]   (prints one line per set: NAME PATH...)
 """
+import concurrent.futures
 import json
 import os
 import random
@@ -182,6 +186,11 @@ SETS = {
     "B": [("b-10k-1", 10_000, 300), ("b-10k-2", 10_000, 300), ("b-1k", 1_000, 200)],
     "C": [(f"c-{i:02d}", 200 + (i * 97) % 4800, 20 + i % 30) for i in range(50)],
 }
+COPIES = {"D": ("C", 10)}  # set -> (the set it copies, copies of each)
+
+
+def generate_one(args):
+    generate(*args)
 
 
 def main():
@@ -192,12 +201,29 @@ def main():
         stamp = os.path.join(set_dir, ".params")
         if not (os.path.exists(stamp) and open(stamp).read() == key):
             subprocess.run(["rm", "-rf", set_dir], check=True)
-            for k, (repo, n, w) in enumerate(repos):
-                seed = (hash(name) & 0) + 1000 * (ord(name) - 64) + k  # stable across runs
-                generate(os.path.join(set_dir, repo), n, w, seed, k)
+            jobs = [(os.path.join(set_dir, repo), n, w, 1000 * (ord(name) - 64) + k, k)
+                    for k, (repo, n, w) in enumerate(repos)]  # seeds stable across runs
+            with concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+                list(pool.map(generate_one, jobs))
             with open(stamp, "w") as f:
                 f.write(key)
         print(name, " ".join(os.path.join(set_dir, r[0]) for r in repos), flush=True)
+    for name, (source, copies) in COPIES.items():
+        repos = [r[0] for r in SETS[source]]
+        set_dir = os.path.join(root, name)
+        stamp = os.path.join(set_dir, ".params")
+        key = json.dumps([VERSION, source, copies, SETS[source]])
+        paths = [os.path.join(set_dir, f"d-{r}-{c}") for c in range(copies) for r in repos]
+        if not (os.path.exists(stamp) and open(stamp).read() == key):
+            subprocess.run(["rm", "-rf", set_dir], check=True)
+            for c in range(copies):
+                for r in repos:
+                    dest = os.path.join(set_dir, f"d-{r}-{c}")
+                    os.makedirs(dest)
+                    subprocess.run(["cp", "-a", os.path.join(root, source, r, ".git"), dest], check=True)
+            with open(stamp, "w") as f:
+                f.write(key)
+        print(name, " ".join(paths), flush=True)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ cargo build --release --locked -q
 ICU=$ROOT/target/release/icu
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+# The commit the binary was built from (the report is written at the end).
+"$ICU" --version | sed -E 's/^icu [^ ]+ //' > "$WORK/built"
 
 echo "generating repositories (cached in bench/.repos)…" >&2
 python3 bench/gen_repos.py > "$WORK/sets"
@@ -39,13 +41,8 @@ UNTIL=2026-11-25T00:00:00Z
 
 RUNS=${RUNS:-30}      # runs per command in all
 ROUNDS=${ROUNDS:-5}   # rounds they are split into
-while read -r set repos; do
-  cfg=$WORK/$set.toml
-  {
-    printf '[me]\nname = "Ada Lovelace"\nemails = ["ada@example.com"]\n\n[update]\ndir = "%s"\n\n' "$WORK/updates-$set"
-    for r in $repos; do printf '[[repo]]\npath = "%s"\n\n' "$r"; done
-    cat <<'GOALS'
-[[goal]]
+
+SYNTH_GOALS='[[goal]]
 id = "search"
 title = "Search latency"
 paths = ["services/search/**", "lib/search/**"]
@@ -59,29 +56,46 @@ keywords = ["(?i)index"]
 [[goal]]
 id = "docs"
 title = "Docs"
-paths = ["docs/**"]
-GOALS
+paths = ["docs/**"]'
+
+# bench_set SET EMAIL DATE SINCE UNTIL DRAFT_EXTRA GOALS YARDSTICK_ARGS REPO...
+# Times `icu draft --print`, `icu goals` and the git log loop over REPO...
+# for the window [SINCE, UNTIL) (`icu draft --date DATE DRAFT_EXTRA`); on a
+# set whose name starts with G (git.git) also `icu draft` with credit off.
+bench_set() {
+  local set=$1 email=$2 date=$3 since=$4 until=$5 extra=$6 goals=$7 yargs=$8
+  shift 8
+  local repos="$*" cfg=$WORK/$set.toml nocredit=$WORK/$set-nocredit.toml
+  {
+    printf '[me]\nname = "Me"\nemails = ["%s"]\n\n[update]\ndir = "%s"\n\n' "$email" "$WORK/updates-$set"
+    for r in $repos; do printf '[[repo]]\npath = "%s"\n\n' "$r"; done
+    printf '%s\n' "$goals"
   } > "$cfg"
-  gitloop=$WORK/gitlog-$set.sh
+  { cat "$cfg"; printf '\n[credit]\nenabled = false\n'; } > "$nocredit"
+  local gitloop=$WORK/gitlog-$set.sh
   {
     echo '#!/bin/sh'
     for r in $repos; do
-      echo "git -C '$r' log --branches --remotes --since=$SINCE --until=$UNTIL --author=ada@example.com --numstat >/dev/null"
+      echo "git -C '$r' log $yargs --since=$since --until=$until --author=$email --numstat >/dev/null"
     done
   } > "$gitloop"
   chmod +x "$gitloop"
-  n=$(echo "$repos" | wc -w)
-  echo "set $set: $n repositories" >&2
+  echo "$email $date $since $until $extra" > "$WORK/$set.params"
+  local draft="$ICU --config $cfg draft --print --date $date $extra"
+  local goals_cmd="$ICU --config $cfg goals --date $date $extra"
+  local cmds=(-n "icu draft" "$draft" -n "icu goals" "$goals_cmd" -n "git log loop" "$gitloop")
+  local names=("icu draft:$draft" "icu goals:$goals_cmd" "git log loop:$gitloop")
+  if [ "${set#G}" != "$set" ]; then
+    cmds+=(-n "icu draft, credit off" "$ICU --config $nocredit draft --print --date $date $extra")
+    names+=("icu draft, credit off:$ICU --config $nocredit draft --print --date $date $extra")
+  fi
+  echo "set $set: $(echo "$repos" | wc -w) repositories" >&2
   for round in $(seq 1 "$ROUNDS"); do
     hyperfine --style basic --warmup 1 --runs $(( (RUNS + ROUNDS - 1) / ROUNDS )) -N \
-      --export-json "$WORK/$set.round$round.json" \
-      -n "icu draft" "$ICU --config $cfg draft --print --date 2026-11-24" \
-      -n "icu goals" "$ICU --config $cfg goals --date 2026-11-24" \
-      -n "git log loop" "$gitloop" >&2
+      --export-json "$WORK/$set.round$round.json" "${cmds[@]}" >&2
   done
-  for cmd in "icu draft:$ICU --config $cfg draft --print --date 2026-11-24" \
-             "icu goals:$ICU --config $cfg goals --date 2026-11-24" \
-             "git log loop:$gitloop"; do
+  cut -d' ' -f1-3 /proc/loadavg > "$WORK/$set.load"
+  for cmd in "${names[@]}"; do
     name=${cmd%%:*}
     line=${cmd#*:}
     # Peak resident memory in KiB (for the loop: its largest git process).
@@ -89,26 +103,77 @@ GOALS
     heap=-
     # Peak heap (malloc'd bytes), which unlike RSS leaves out the pages of
     # pack and index files libgit2 maps from the page cache.
-    if [ "$name" != "git log loop" ] && need valgrind; then
+    # Not on set D (500 repositories) or the year (GY): valgrind takes
+    # minutes there.
+    if [ "$name" != "git log loop" ] && [ "$set" != D ] && [ "$set" != GY ] && need valgrind; then
       valgrind --tool=massif --massif-out-file="$WORK/massif" $line >/dev/null 2>&1
       heap=$(awk -F= '/^mem_heap_B=/{h=$2} /^mem_heap_extra_B=/{t=h+$2; if (t>m) m=t} END {print m/1024}' "$WORK/massif")
     fi
     # Where the resident memory goes: private pages against mapped pack files.
     parts=$(python3 bench/peakmem.py 3 $line)
-    echo "$set	$name	$(cat "$WORK/rss")	$heap	${parts% *}	${parts#* }" >> "$WORK/rss.tsv"
+    # CPU time (user + sys) of one run, in seconds, besides the wall time.
+    cpu=$( { /usr/bin/time -f "%U %S" $line >/dev/null 2>/dev/null; } 2>&1 | tail -1 | awk '{print $1 + $2}')
+    echo "$set	$name	$(cat "$WORK/rss")	$heap	${parts% *}	${parts#* }	$cpu" >> "$WORK/rss.tsv"
   done
-  for r in $repos; do git -C "$r" rev-list --count --branches --remotes; done | paste -sd+ | bc > "$WORK/$set.commits"
-  "$ICU" --config "$cfg" -v draft --print --date 2026-11-24 2>&1 >/dev/null | grep '^scan:' \
-    | awk '{v+=$4; w+=$6} END {print v, w}' > "$WORK/$set.visited"
+  for r in $repos; do git -C "$r" rev-list --count $yargs; done | paste -sd+ | bc > "$WORK/$set.commits"
+  # shellcheck disable=SC2086
+  "$ICU" --config "$cfg" -v draft --print --date "$date" $extra 2>&1 >/dev/null | grep '^scan:' \
+    | awk '{v+=$4; w+=$6; m+=$9} END {print v, w, m}' > "$WORK/$set.visited"
+}
+
+while read -r set repos; do
+  # shellcheck disable=SC2086
+  bench_set "$set" ada@example.com 2026-11-24 "$SINCE" "$UNTIL" "" "$SYNTH_GOALS" \
+    "--branches --remotes" $repos
+  echo "$set $repos" >> "$WORK/checked"
 done < "$WORK/sets"
+
+# git.git: a real history (82k commits, thousands of refs: tags, pull
+# requests), when ICU_BENCH_GIT names a clone of it (a mirror will do: `git
+# clone --mirror https://github.com/git/git`). One author's two weeks up to
+# its newest commits, 2026-08-20, and that author's year.
+GIT_GOALS='[[goal]]
+id = "refs"
+title = "Refs"
+paths = ["refs/**", "refs.c", "refs.h", "builtin/refs.c"]
+
+[[goal]]
+id = "reftable"
+title = "Reftable"
+paths = ["reftable/**"]
+
+[[goal]]
+id = "docs"
+title = "Docs"
+paths = ["Documentation/**"]'
+GIT_REPO=${ICU_BENCH_GIT:-}
+if [ -n "$GIT_REPO" ] && git -C "$GIT_REPO" rev-parse --git-dir >/dev/null 2>&1; then
+  GIT_REPO=$(realpath "$GIT_REPO")
+  export ICU_NOW=2026-08-21T00:00:00+00:00
+  bench_set G ps@pks.im 2026-08-20 2026-08-06T00:00:00Z 2026-08-21T00:00:00Z "" "$GIT_GOALS" \
+    "--branches --no-merges" "$GIT_REPO"
+  bench_set GY ps@pks.im 2026-08-20 2025-08-21T00:00:00Z 2026-08-21T00:00:00Z "--since 2025-08-21" \
+    "$GIT_GOALS" "--branches --no-merges" "$GIT_REPO"
+  export ICU_NOW=2026-11-24T12:00:00+00:00
+else
+  echo "git.git set skipped: ICU_BENCH_GIT does not name a git.git clone" >&2
+  echo "${ICU_BENCH_GIT:-unset}" > "$WORK/G.absent"
+fi
 
 echo "checking counts against an exhaustive git answer…" >&2
 : > "$WORK/counts.txt"
-while read -r set repos; do
+for set in $(cut -d' ' -f1 "$WORK/checked") G GY; do
+  [ -f "$WORK/$set.params" ] || continue
+  read -r email date since until extra < "$WORK/$set.params"
+  repos=$(awk -v s="$set" '$1 == s {$1 = ""; print}' "$WORK/checked")
+  [ -n "$repos" ] || repos=$GIT_REPO
+  now=2026-11-24T12:00:00+00:00
+  [ "${set#G}" != "$set" ] && now=2026-08-21T00:00:00+00:00
   echo "set $set:" >> "$WORK/counts.txt"
   # shellcheck disable=SC2086
-  bench/check_counts.sh "$ICU" "$(date -d "$SINCE" +%s)" "$(date -d "$UNTIL" +%s)" $repos >> "$WORK/counts.txt"
-done < "$WORK/sets"
+  CHECK_EMAIL=$email CHECK_NOW=$now CHECK_ARGS="--date $date $extra" \
+    bench/check_counts.sh "$ICU" "$(date -d "$since" +%s)" "$(date -d "$until" +%s)" $repos >> "$WORK/counts.txt"
+done
 
 # The "Release profile" section (the last) comes from
 # bench/release_profile.sh, cold builds this script does not redo: kept.

@@ -98,6 +98,7 @@ fn the_walk_reads_what_the_window_holds_not_the_history() {
         &Identity {
             emails: &emails,
             credit: None,
+            credit_since: None,
         },
         Detail::Full,
     )
@@ -145,6 +146,7 @@ fn stale_remote_tracking_branches_do_not_make_the_walk_read_the_history() {
         &Identity {
             emails: &emails,
             credit: None,
+            credit_since: None,
         },
         Detail::Full,
     )

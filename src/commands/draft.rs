@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
     let previous = ctx.last_sent(&cfg.update.dir, date);
     let period = ctx.period(&cfg, date, args.since, previous.as_ref())?;
     let asks = previous.map(|p| p.asks).unwrap_or_default();
-    let (repos, attribution) = ctx.scan_and_attribute(&cfg, &period, scan::Detail::Full);
+    let (repos, attribution) = ctx.scan_and_attribute(&cfg, &period, scan::Detail::Full, None);
     ctx.require_a_repository(&cfg, &repos)?;
     let path = store::update_path(&cfg.update.dir, date);
     let stale = if args.print {

@@ -68,6 +68,7 @@ pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
     let me = Identity {
         emails: &cfg.me.emails,
         credit: cfg.credit.trailers(),
+        credit_since: None,
     };
     let (spec, looked) = find(ctx, &cfg, &args, &me)?;
 

@@ -56,8 +56,14 @@ pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
         since: period.since.min(sparkline_start),
         ..period
     };
-    // The table needs no line counts: files are enough to attribute.
-    let (_, at) = ctx.scan_and_attribute(&cfg, &scan_period, crate::scan::Detail::Paths);
+    // The table needs no line counts: files are enough to attribute. It
+    // counts credits in the period only, so none are looked for before it.
+    let (_, at) = ctx.scan_and_attribute(
+        &cfg,
+        &scan_period,
+        crate::scan::Detail::Paths,
+        Some(period.since.timestamp()),
+    );
 
     let rows: Vec<GoalRow> = cfg
         .goals

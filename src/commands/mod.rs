@@ -257,16 +257,19 @@ impl Ctx {
     }
 
     /// Scans every repository for the period and attributes the commits,
-    /// reporting unusable repositories as warnings.
+    /// reporting unusable repositories as warnings. Credit is looked for
+    /// from `credit_since` on (`None`: over the whole period).
     pub fn scan_and_attribute(
         &self,
         cfg: &Config,
         period: &Period,
         detail: scan::Detail,
+        credit_since: Option<i64>,
     ) -> (Vec<RepoActivity>, Attribution) {
         let me = Identity {
             emails: &cfg.me.emails,
             credit: cfg.credit.trailers(),
+            credit_since,
         };
         let timeout = scan::scan_timeout(self.env.vars.get("ICU_SCAN_TIMEOUT").map(String::as_str))
             .unwrap_or_else(|m| {

@@ -21,7 +21,7 @@ pub fn run(ctx: &Ctx, args: TemplateArgs) -> Result<ExitCode, Error> {
     let previous = ctx.last_sent(&cfg.update.dir, date);
     let period = ctx.period(&cfg, date, args.since, previous.as_ref())?;
     let asks = previous.map(|p| p.asks).unwrap_or_default();
-    let (repos, attribution) = ctx.scan_and_attribute(&cfg, &period, scan::Detail::Full);
+    let (repos, attribution) = ctx.scan_and_attribute(&cfg, &period, scan::Detail::Full, None);
     // As `icu draft --print` renders it: what can be read now.
     let stale = Stale::new();
     let draft = render::Draft {

@@ -36,7 +36,8 @@
 //!
 //! Cost: nothing when every commit of mine is on the mainline. Otherwise
 //! patch ids only for commits of mine that share their files and line
-//! counts with another (the same patch always does), and, per branch holding
+//! counts with another (the same patch always does), in a group where a
+//! fold could happen ([`Folder::could_fold`]), and, per branch holding
 //! unfolded work of mine, one tree comparison per commit of its own line
 //! whose files could make up a mainline commit's; file contents are read
 //! only when the files a prefix changed are exactly those of a mainline
@@ -135,7 +136,7 @@ impl<'a> Folder<'a> {
         }
         let mut groups: Vec<Vec<usize>> = by_shape
             .into_values()
-            .filter(|g| g.len() > 1 && g.iter().any(|&i| !self.on_main[i]))
+            .filter(|g| g.len() > 1 && self.could_fold(g))
             .collect();
         groups.sort();
         for group in groups {
@@ -151,6 +152,28 @@ impl<'a> Folder<'a> {
                 self.fold_same(&s);
             }
         }
+    }
+
+    /// Whether any of `group` could fold into another of it, were their
+    /// patches the same (see [`Folder::fold_same`]): a copy off the mainline
+    /// beside one on it, or two copies off it on no common branch. Only
+    /// then are their patch ids worth computing.
+    fn could_fold(&self, group: &[usize]) -> bool {
+        let (on, off): (Vec<usize>, Vec<usize>) = group.iter().partition(|&&i| self.on_main[i]);
+        if off.is_empty() {
+            return false;
+        }
+        if !on.is_empty() {
+            return true;
+        }
+        off.iter().enumerate().any(|(n, &i)| {
+            off[n + 1..].iter().any(|&k| {
+                !self.commits[k]
+                    .branches
+                    .iter()
+                    .any(|b| self.commits[i].branches.contains(b))
+            })
+        })
     }
 
     /// Folds copies of one patch (`same`, in commit order: newest first).

@@ -84,6 +84,79 @@ pub(super) fn changes(
     Ok((files, added, removed))
 }
 
+/// What [`changes`] gives for one commit.
+pub(super) type Changed = Result<(Vec<String>, usize, usize), git2::Error>;
+
+/// Below this many commits to compare, one thread does it: opening a
+/// repository per thread and starting threads cost more than they save, and
+/// `scan_all` already runs one repository per core.
+const PARALLEL_MIN: usize = 64;
+
+/// [`changes`] of each commit `ids` names (the objects to read), in the
+/// order given. A long list is shared out over the cores, each thread with
+/// its own handle on the repository at `path` (libgit2 objects belong to
+/// one thread); the results are the same as one thread's, in the same
+/// order. A thread that cannot open the repository leaves its share to the
+/// others.
+pub(super) fn changes_of_all(
+    repo: &Repository,
+    path: &std::path::Path,
+    ids: &[Oid],
+    detail: Detail,
+) -> Vec<Changed> {
+    let one =
+        |repo: &Repository, id: Oid| repo.find_commit(id).and_then(|c| changes(repo, &c, detail));
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if ids.len() < PARALLEL_MIN || threads < 2 {
+        return ids.iter().map(|&id| one(repo, id)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let take = || next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut done: Vec<(usize, Changed)> = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    let Ok(own) = super::open(path) else {
+                        return out;
+                    };
+                    loop {
+                        let i = take();
+                        let Some(&id) = ids.get(i) else { break };
+                        out.push((i, one(&own, id)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        loop {
+            let i = take();
+            let Some(&id) = ids.get(i) else { break };
+            out.push((i, one(repo, id)));
+        }
+        for h in helpers {
+            // A helper that panicked leaves its commits unanswered;
+            // they are compared below.
+            out.extend(h.join().unwrap_or_default());
+        }
+        out
+    });
+    done.sort_by_key(|(i, _)| *i);
+    let mut results = Vec::with_capacity(ids.len());
+    let mut done = done.into_iter().peekable();
+    for (i, &id) in ids.iter().enumerate() {
+        match done.next_if(|(j, _)| *j == i) {
+            Some((_, r)) => results.push(r),
+            None => results.push(one(repo, id)),
+        }
+    }
+    results
+}
+
 /// The slow path for commits that both add and delete files: libgit2's diff
 /// with rename detection, so that moved files count as git counts them.
 fn renames_diff(
@@ -164,6 +237,102 @@ fn count_lines(bytes: &[u8]) -> usize {
 /// A tree entry's id and kind.
 type TreeEntry = (Oid, ObjectType);
 
+/// What one name holds on each side of a comparison.
+type Pair = (Option<TreeEntry>, Option<TreeEntry>);
+
+/// git's order of tree entries: by name, a subtree's name read as if it
+/// ended in `/`.
+fn tree_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
+    let n = a.len().min(b.len());
+    a[..n].cmp(&b[..n]).then_with(|| {
+        let end =
+            |name: &[u8], tree: bool| name.get(n).copied().unwrap_or(if tree { b'/' } else { 0 });
+        end(a, a_tree).cmp(&end(b, b_tree))
+    })
+}
+
+/// The names whose entries differ between two trees, sorted by name, each
+/// once with what it holds on each side. Both trees are walked side by side
+/// in git's order, which they are stored in; a tree out of that order (a
+/// damaged or hand-made one) is compared through a map instead.
+fn differing(old: Option<&Tree<'_>>, new: Option<&Tree<'_>>) -> Vec<(Vec<u8>, Pair)> {
+    let entry = |e: &git2::TreeEntry<'_>| (e.id(), e.kind().unwrap_or(ObjectType::Any));
+    let is_tree = |e: &git2::TreeEntry<'_>| e.kind() == Some(ObjectType::Tree);
+    let a: Vec<git2::TreeEntry<'_>> = old.map(|t| t.iter().collect()).unwrap_or_default();
+    let b: Vec<git2::TreeEntry<'_>> = new.map(|t| t.iter().collect()).unwrap_or_default();
+    let sorted = |v: &[git2::TreeEntry<'_>]| {
+        v.windows(2).all(|w| {
+            tree_order(
+                w[0].name_bytes(),
+                is_tree(&w[0]),
+                w[1].name_bytes(),
+                is_tree(&w[1]),
+            ) == std::cmp::Ordering::Less
+        })
+    };
+    let mut out: Vec<(Vec<u8>, Pair)> = Vec::new();
+    if !(sorted(&a) && sorted(&b)) {
+        let mut entries: HashMap<Vec<u8>, Pair> = HashMap::new();
+        for e in &a {
+            entries.entry(e.name_bytes().to_vec()).or_default().0 = Some(entry(e));
+        }
+        for e in &b {
+            entries.entry(e.name_bytes().to_vec()).or_default().1 = Some(entry(e));
+        }
+        out.extend(
+            entries
+                .into_iter()
+                .filter(|(_, (o, n))| o.map(|x| x.0) != n.map(|x| x.0)),
+        );
+        out.sort_by(|x, y| x.0.cmp(&y.0));
+        return out;
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let order = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => {
+                tree_order(x.name_bytes(), is_tree(x), y.name_bytes(), is_tree(y))
+            }
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        let (name, pair) = match order {
+            std::cmp::Ordering::Less => {
+                i += 1;
+                (a[i - 1].name_bytes(), (Some(entry(&a[i - 1])), None))
+            }
+            std::cmp::Ordering::Greater => {
+                j += 1;
+                (b[j - 1].name_bytes(), (None, Some(entry(&b[j - 1]))))
+            }
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+                if a[i - 1].id() == b[j - 1].id() {
+                    continue;
+                }
+                (
+                    a[i - 1].name_bytes(),
+                    (Some(entry(&a[i - 1])), Some(entry(&b[j - 1]))),
+                )
+            }
+        };
+        out.push((name.to_vec(), pair));
+    }
+    // A name that is a file on one side and a folder on the other sits at
+    // two places in git's order: one name, both sides, as a map would give.
+    out.sort_by(|x, y| x.0.cmp(&y.0));
+    out.dedup_by(|later, first| {
+        if later.0 != first.0 {
+            return false;
+        }
+        first.1 = (first.1 .0.or(later.1 .0), first.1 .1.or(later.1 .1));
+        true
+    });
+    out.retain(|(_, (o, n))| o.map(|x| x.0) != n.map(|x| x.0));
+    out
+}
+
 /// Compares two trees, descending only into subtrees whose ids differ.
 fn diff_trees(
     repo: &Repository,
@@ -172,25 +341,7 @@ fn diff_trees(
     prefix: &str,
     out: &mut Vec<Change>,
 ) -> Result<(), git2::Error> {
-    let mut entries: HashMap<Vec<u8>, (Option<TreeEntry>, Option<TreeEntry>)> = HashMap::new();
-    if let Some(t) = old {
-        for e in t.iter() {
-            let kind = e.kind().unwrap_or(ObjectType::Any);
-            entries.entry(e.name_bytes().to_vec()).or_default().0 = Some((e.id(), kind));
-        }
-    }
-    if let Some(t) = new {
-        for e in t.iter() {
-            let kind = e.kind().unwrap_or(ObjectType::Any);
-            entries.entry(e.name_bytes().to_vec()).or_default().1 = Some((e.id(), kind));
-        }
-    }
-    let mut names: Vec<_> = entries.into_iter().collect();
-    names.sort_by(|a, b| a.0.cmp(&b.0));
-    for (name, (o, n)) in names {
-        if o.map(|x| x.0) == n.map(|x| x.0) {
-            continue;
-        }
+    for (name, (o, n)) in differing(old, new) {
         let path = format!("{prefix}{}", String::from_utf8_lossy(&name));
         let is_tree = |x: Option<(Oid, ObjectType)>| x.is_some_and(|x| x.1 == ObjectType::Tree);
         let is_blob = |x: Option<(Oid, ObjectType)>| x.is_some_and(|x| x.1 == ObjectType::Blob);
@@ -233,5 +384,126 @@ mod tests {
         assert_eq!(line_diff(b"a\nb\n", b"a\nc\n"), (1, 1));
         assert_eq!(line_diff(b"a\nb\n", b"a\nb\n"), (0, 0));
         assert_eq!(line_diff(b"", b"x\ny"), (2, 0));
+    }
+
+    /// A history of `n` commits on `main` built with `git fast-import`:
+    /// files edited in nested folders, some added and deleted (renames),
+    /// a file turned into a folder.
+    fn history(dir: &std::path::Path, n: usize) {
+        use std::io::Write;
+        let run = |args: &[&str]| {
+            let ok = std::process::Command::new("git")
+                .args(args)
+                .current_dir(dir)
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .status()
+                .expect("git runs")
+                .success();
+            assert!(ok, "git {args:?}");
+        };
+        run(&["init", "-q", "-b", "main"]);
+        let mut script = String::new();
+        for i in 0..n {
+            script.push_str(&format!(
+                "commit refs/heads/main\nmark :{}\ncommitter A <a@x.y> {} +0000\ndata 2\nc\n",
+                i + 1,
+                1_700_000_000 + i * 60
+            ));
+            if i > 0 {
+                script.push_str(&format!("from :{i}\n"));
+            }
+            let body = format!("{i}\nsame\n{}\n", "x".repeat(i % 7));
+            let file = format!("src/d{}/f{}.txt", i % 3, i % 5);
+            script.push_str(&format!(
+                "M 100644 inline {file}\ndata {}\n{body}\n",
+                body.len()
+            ));
+            if i % 9 == 4 {
+                script.push_str(&format!("D src/d{}/f{}.txt\n", (i + 1) % 3, (i + 1) % 5));
+                script.push_str(&format!("M 100644 inline moved/g{i}.txt\ndata 5\nmove\n\n"));
+            }
+            if i == 20 {
+                script.push_str("M 100644 inline flip\ndata 2\nf\n\n");
+            }
+            if i == 21 {
+                script.push_str("D flip\nM 100644 inline flip/inner\ndata 2\ng\n\n");
+            }
+        }
+        let mut child = std::process::Command::new("git")
+            .args(["fast-import", "--quiet"])
+            .current_dir(dir)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("git fast-import runs");
+        child
+            .stdin
+            .take()
+            .expect("piped")
+            .write_all(script.as_bytes())
+            .expect("fast-import reads");
+        assert!(child.wait().expect("fast-import ends").success());
+    }
+
+    #[test]
+    fn many_commits_compared_on_every_core_give_what_one_thread_gives_in_order() {
+        let d = tempfile::tempdir().unwrap();
+        history(d.path(), PARALLEL_MIN + 20);
+        let repo = Repository::open(d.path()).unwrap();
+        let mut walk = repo.revwalk().unwrap();
+        walk.push_ref("refs/heads/main").unwrap();
+        let ids: Vec<Oid> = walk.map(Result::unwrap).collect();
+        assert!(ids.len() >= PARALLEL_MIN);
+        for detail in [Detail::Full, Detail::Paths] {
+            let one: Vec<_> = ids
+                .iter()
+                .map(|&id| changes(&repo, &repo.find_commit(id).unwrap(), detail).unwrap())
+                .collect();
+            let all: Vec<_> = changes_of_all(&repo, d.path(), &ids, detail)
+                .into_iter()
+                .map(Result::unwrap)
+                .collect();
+            assert_eq!(all, one);
+            assert!(one.iter().any(|(files, _, _)| files.len() > 1));
+        }
+    }
+
+    /// The side-by-side comparison gives what a map of every name gives,
+    /// a file that became a folder included.
+    #[test]
+    fn trees_compared_side_by_side_give_what_a_map_gives() {
+        let d = tempfile::tempdir().unwrap();
+        history(d.path(), 30);
+        let repo = Repository::open(d.path()).unwrap();
+        let mut walk = repo.revwalk().unwrap();
+        walk.push_ref("refs/heads/main").unwrap();
+        let ids: Vec<Oid> = walk.map(Result::unwrap).collect();
+        let mut flipped = false;
+        for pair in ids.windows(2) {
+            let new = repo.find_commit(pair[0]).unwrap().tree().unwrap();
+            let old = repo.find_commit(pair[1]).unwrap().tree().unwrap();
+            let got = differing(Some(&old), Some(&new));
+            let mut map: HashMap<Vec<u8>, Pair> = HashMap::new();
+            for e in old.iter() {
+                map.entry(e.name_bytes().to_vec()).or_default().0 =
+                    Some((e.id(), e.kind().unwrap()));
+            }
+            for e in new.iter() {
+                map.entry(e.name_bytes().to_vec()).or_default().1 =
+                    Some((e.id(), e.kind().unwrap()));
+            }
+            let mut want: Vec<(Vec<u8>, Pair)> = map
+                .into_iter()
+                .filter(|(_, (o, n))| o.map(|x| x.0) != n.map(|x| x.0))
+                .collect();
+            want.sort_by(|x, y| x.0.cmp(&y.0));
+            assert_eq!(got, want);
+            flipped |= got.iter().any(|(name, (o, n))| {
+                name == b"flip"
+                    && o.is_some_and(|x| x.1 == ObjectType::Blob)
+                    && n.is_some_and(|x| x.1 == ObjectType::Tree)
+            });
+        }
+        assert!(flipped, "the history has a file that became a folder");
     }
 }

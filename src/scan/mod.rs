@@ -242,6 +242,10 @@ pub struct Identity<'a> {
     /// The trailer keys (`Reviewed-by`, …) that credit me when they name
     /// me; `None`: credit is off (see `credit`).
     pub credit: Option<&'a [String]>,
+    /// Credit is looked for only in commits from this time on (Unix
+    /// seconds); `None`: the whole window. `icu goals` counts credits in
+    /// its period only, not over the 12 weeks it scans for its sparkline.
+    pub credit_since: Option<i64>,
 }
 
 /// libgit2's pack window size (default 1 GiB on 64-bit systems).
@@ -252,6 +256,12 @@ const MWINDOW_MAPPED_LIMIT: usize = 32 << 20;
 /// libgit2's object cache, shared by all threads (default 256 MiB): a
 /// scan reads each commit once and trees near the tips a few times.
 const OBJECT_CACHE_BYTES: isize = 8 << 20;
+
+/// The largest tree libgit2's cache keeps (its default is 4 KiB, which
+/// leaves out a large repository's root: git.git's is 20 KiB, and each
+/// commit compared parsed it again — 460,000 entries parsed for `icu goals`
+/// over 12 weeks, an eighth of its instructions).
+const TREE_CACHE_LIMIT: usize = 256 << 10;
 
 pub(crate) fn init_libgit2() {
     static ONCE: Once = Once::new();
@@ -267,6 +277,7 @@ pub(crate) fn init_libgit2() {
             let _ = git2::opts::set_mwindow_size(MWINDOW_SIZE);
             let _ = git2::opts::set_mwindow_mapped_limit(MWINDOW_MAPPED_LIMIT);
             let _ = git2::opts::set_cache_max_size(OBJECT_CACHE_BYTES);
+            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, TREE_CACHE_LIMIT);
         }
     });
 }
@@ -334,6 +345,7 @@ pub fn scan_all(
         .clamp(1, 8);
     let emails: Vec<String> = me.emails.to_vec();
     let credit: Option<Vec<String>> = me.credit.map(<[String]>::to_vec);
+    let credit_since = me.credit_since;
     let (tx, rx) = mpsc::channel::<(usize, Option<Result<RepoActivity, ScanWarning>>)>();
     let mut results: Vec<Option<Result<RepoActivity, ScanWarning>>> =
         repos.iter().map(|_| None).collect();
@@ -351,6 +363,7 @@ pub fn scan_all(
                     let me = Identity {
                         emails: &emails,
                         credit: credit.as_deref(),
+                        credit_since,
                     };
                     // A panic is reported as this repository's failure.
                     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -463,9 +476,11 @@ pub fn scan_repo(
     let mut unreadable = std::mem::take(&mut walk.unreadable);
     // (short id, reason) of my commits whose files could not be compared.
     let mut undiffed = Vec::new();
-    let mut commits = Vec::new();
     let mut merges = Vec::new();
     let mut credit = me.credit.map(|keys| credit::Collector::new(&repo, keys));
+    // My commits, as (id shown, object read): described below, once their
+    // files are compared (on every core when there are many).
+    let mut mine = Vec::new();
     for &oid in &walk.in_window {
         let c = match repo.find_commit(walk.content_of(oid)) {
             Ok(c) => c,
@@ -474,6 +489,10 @@ pub fn scan_repo(
                 continue;
             }
         };
+        let time = c.committer().when().seconds();
+        let mut credit = credit
+            .as_mut()
+            .filter(|_| me.credit_since.is_none_or(|since| time >= since));
         if c.parent_count() > 1 {
             if let Some(pr) = merge_pr(&c) {
                 merges.push((pr, oid));
@@ -493,20 +512,17 @@ pub fn scan_repo(
             }
             continue;
         }
-        // Nothing of mine is dropped: a commit whose trees or blobs cannot
-        // be read is kept, without files, and said so.
-        let changed = diff::changes(&repo, &c, detail).unwrap_or_else(|e| {
-            undiffed.push((short(&oid.to_string()), e.message().to_string()));
-            Default::default()
-        });
-        let mut commit = describe(&c, mailmap.as_ref(), changed);
-        // A replaced commit is shown under its own id, as `git log` does.
-        if c.id() != oid {
-            commit.id = oid.to_string();
-            commit.short = short(&commit.id);
-        }
-        commits.push(commit);
+        mine.push((oid, c.id()));
     }
+    let mut commits = describe_mine(
+        &repo,
+        &spec.path,
+        &mine,
+        detail,
+        mailmap.as_ref(),
+        &mut unreadable,
+        &mut undiffed,
+    );
 
     let credits = credit
         .map(|cr| cr.finish(&repo, &walk, mailmap.as_ref(), me))
@@ -551,6 +567,46 @@ pub fn scan_repo(
         warnings,
         incomplete,
     })
+}
+
+/// My commits `mine`, as (id shown, object read), described with what they
+/// changed; their files are compared on every core when there are many
+/// (`diff::changes_of_all`), and the result is the same in the same order.
+fn describe_mine(
+    repo: &Repository,
+    path: &Path,
+    mine: &[(Oid, Oid)],
+    detail: Detail,
+    mailmap: Option<&git2::Mailmap>,
+    unreadable: &mut walk::Unreadable,
+    undiffed: &mut Vec<(String, String)>,
+) -> Vec<Commit> {
+    let content: Vec<Oid> = mine.iter().map(|&(_, c)| c).collect();
+    let changes = diff::changes_of_all(repo, path, &content, detail);
+    let mut commits = Vec::with_capacity(mine.len());
+    for (&(oid, content), changed) in mine.iter().zip(changes) {
+        let c = match repo.find_commit(content) {
+            Ok(c) => c,
+            Err(e) => {
+                unreadable.add(oid, &e);
+                continue;
+            }
+        };
+        // Nothing of mine is dropped: a commit whose trees or blobs cannot
+        // be read is kept, without files, and said so.
+        let changed = changed.unwrap_or_else(|e| {
+            undiffed.push((short(&oid.to_string()), e.message().to_string()));
+            Default::default()
+        });
+        let mut commit = describe(&c, mailmap, changed);
+        // A replaced commit is shown under its own id, as `git log` does.
+        if c.id() != oid {
+            commit.id = oid.to_string();
+            commit.short = short(&commit.id);
+        }
+        commits.push(commit);
+    }
+    commits
 }
 
 /// The URL of the repository's `origin` remote, as git config has it (it
@@ -781,6 +837,7 @@ mod tests {
         let me = Identity {
             emails: &emails,
             credit: None,
+            credit_since: None,
         };
         let scan = || scan_repo(&spec, window, &me, Detail::Full).unwrap();
         let whole = scan();
@@ -850,6 +907,7 @@ mod tests {
         let me = Identity {
             emails: &emails,
             credit: None,
+            credit_since: None,
         };
         let a = scan_repo(&spec, window, &me, Detail::Full).unwrap();
         assert_eq!(a.url.as_deref(), Some("https://gitlab.com/acme/search"));
