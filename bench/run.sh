@@ -26,7 +26,8 @@ fi
 cargo build --release --locked -q
 ICU=$ROOT/target/release/icu
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+# Kept when the run fails, to see how far it got.
+trap 'st=$?; if [ $st -eq 0 ]; then rm -rf "$WORK"; else echo "run failed; its files are in $WORK" >&2; fi' EXIT
 # The commit the binary was built from (the report is written at the end).
 "$ICU" --version | sed -E 's/^icu [^ ]+ //' > "$WORK/built"
 
@@ -83,8 +84,13 @@ bench_set() {
   echo "$email $date $since $until $extra" > "$WORK/$set.params"
   local draft="$ICU --config $cfg draft --print --date $date $extra"
   local goals_cmd="$ICU --config $cfg goals --date $date $extra"
-  local cmds=(-n "icu draft" "$draft" -n "icu goals" "$goals_cmd" -n "git log loop" "$gitloop")
-  local names=("icu draft:$draft" "icu goals:$goals_cmd" "git log loop:$gitloop")
+  local cmds=(-n "icu draft" "$draft" -n "git log loop" "$gitloop")
+  local names=("icu draft:$draft" "git log loop:$gitloop")
+  # icu goals scans 12 weeks back from its period; it takes no --since.
+  if [ -z "$extra" ]; then
+    cmds+=(-n "icu goals" "$goals_cmd")
+    names+=("icu goals:$goals_cmd")
+  fi
   if [ "${set#G}" != "$set" ]; then
     cmds+=(-n "icu draft, credit off" "$ICU --config $nocredit draft --print --date $date $extra")
     names+=("icu draft, credit off:$ICU --config $nocredit draft --print --date $date $extra")
@@ -111,14 +117,12 @@ bench_set() {
     fi
     # Where the resident memory goes: private pages against mapped pack files.
     parts=$(python3 bench/peakmem.py 3 $line)
-    # CPU time (user + sys) of one run, in seconds, besides the wall time.
-    cpu=$( { /usr/bin/time -f "%U %S" $line >/dev/null 2>/dev/null; } 2>&1 | tail -1 | awk '{print $1 + $2}')
-    echo "$set	$name	$(cat "$WORK/rss")	$heap	${parts% *}	${parts#* }	$cpu" >> "$WORK/rss.tsv"
+    echo "$set	$name	$(cat "$WORK/rss")	$heap	${parts% *}	${parts#* }" >> "$WORK/rss.tsv"
   done
   for r in $repos; do git -C "$r" rev-list --count $yargs; done | paste -sd+ | bc > "$WORK/$set.commits"
   # shellcheck disable=SC2086
   "$ICU" --config "$cfg" -v draft --print --date "$date" $extra 2>&1 >/dev/null | grep '^scan:' \
-    | awk '{v+=$4; w+=$6; m+=$9} END {print v, w, m}' > "$WORK/$set.visited"
+    | awk '{v+=$4; w+=$6} END {print v, w}' > "$WORK/$set.visited"
 }
 
 while read -r set repos; do
