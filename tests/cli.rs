@@ -8,20 +8,8 @@ use predicates::prelude::*;
 fn help_lists_every_command_and_the_exit_codes() {
     let env = TestEnv::new();
     let text = stdout(&env.icu().arg("--help").assert().success());
-    for cmd in [
-        "init",
-        "goals",
-        "draft",
-        "check",
-        "export",
-        "send",
-        "sent",
-        "status",
-        "log",
-        "completions",
-        "man",
-    ] {
-        assert!(text.contains(cmd), "--help lacks {cmd}:\n{text}");
+    for cmd in crate::common::all_commands() {
+        assert!(text.contains(&cmd), "--help lacks {cmd}:\n{text}");
     }
     assert!(text.contains("Exit codes"));
 }

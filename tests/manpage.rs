@@ -32,19 +32,7 @@ fn the_name_says_icu_once_and_no_unproduced_page_is_cited() {
 #[test]
 fn every_command_and_section_is_in_the_page() {
     let page = page();
-    for cmd in [
-        "init",
-        "goals",
-        "draft",
-        "check",
-        "export",
-        "send",
-        "sent",
-        "status",
-        "log",
-        "completions",
-        "man",
-    ] {
+    for cmd in crate::common::all_commands() {
         assert!(page.contains(&format!(".SS \"icu {cmd}\"")), "no {cmd}");
     }
     for section in [

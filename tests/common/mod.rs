@@ -328,3 +328,15 @@ pub fn in_mount_namespace(script: &str) -> Option<std::process::Output> {
             .expect("run unshare"),
     )
 }
+
+/// Every subcommand icu defines, from its clap definition, so a check over
+/// "every command" takes in a new one without being edited.
+pub fn all_commands() -> Vec<String> {
+    use clap::CommandFactory;
+    let names: Vec<String> = icu::cli::Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    assert!(names.len() >= 14, "{names:?}");
+    names
+}
