@@ -817,6 +817,21 @@ mod tests {
         assert!(ok, "git {args:?}");
     }
 
+    /// A window around now (Nov 2025 to Jan 2027) and `emails` as me,
+    /// without credit.
+    fn wide_window_as_ada(emails: &[String]) -> (TimeWindow, Identity<'_>) {
+        let window = TimeWindow {
+            since: 1_763_000_000,
+            until: 1_800_000_000,
+        };
+        let me = Identity {
+            emails,
+            credit: None,
+            credit_since: None,
+        };
+        (window, me)
+    }
+
     #[test]
     fn an_activity_with_unreadable_history_says_it_is_incomplete() {
         let d = tempfile::tempdir().unwrap();
@@ -829,16 +844,8 @@ mod tests {
             forge: None,
             remotes: true,
         };
-        let window = TimeWindow {
-            since: 1_763_000_000,
-            until: 1_800_000_000,
-        };
         let emails = ["ada@example.com".to_string()];
-        let me = Identity {
-            emails: &emails,
-            credit: None,
-            credit_since: None,
-        };
+        let (window, me) = wide_window_as_ada(&emails);
         let scan = || scan_repo(&spec, window, &me, Detail::Full).unwrap();
         let whole = scan();
         assert_eq!((whole.commits.len(), whole.incomplete), (1, false));
@@ -899,16 +906,8 @@ mod tests {
             forge: None,
             remotes: true,
         };
-        let window = TimeWindow {
-            since: 1_763_000_000,
-            until: 1_800_000_000,
-        };
         let emails = ["ada@example.com".to_string()];
-        let me = Identity {
-            emails: &emails,
-            credit: None,
-            credit_since: None,
-        };
+        let (window, me) = wide_window_as_ada(&emails);
         let a = scan_repo(&spec, window, &me, Detail::Full).unwrap();
         assert_eq!(a.url.as_deref(), Some("https://gitlab.com/acme/search"));
         assert_eq!(a.forge, Some(Forge::GitLab));
