@@ -339,10 +339,10 @@ pub fn scan_all(
     timeout: Duration,
 ) -> (Vec<RepoActivity>, Vec<ScanWarning>) {
     init_libgit2();
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        .clamp(1, 8);
+    let threads = cores();
+    // With fewer repositories than cores, each may compare its commits on
+    // the cores left over (see `diff::changes_of_all`).
+    let spare = (threads / repos.len().max(1)).max(1);
     let emails: Vec<String> = me.emails.to_vec();
     let credit: Option<Vec<String>> = me.credit.map(<[String]>::to_vec);
     let credit_since = me.credit_since;
@@ -367,7 +367,7 @@ pub fn scan_all(
                     };
                     // A panic is reported as this repository's failure.
                     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        scan_repo(&spec, window, &me, detail)
+                        scan_one(&spec, window, &me, detail, spare)
                     }));
                     let _ = tx.send((i, r.ok()));
                 });
@@ -467,6 +467,26 @@ pub fn scan_repo(
     me: &Identity<'_>,
     detail: Detail,
 ) -> Result<RepoActivity, ScanWarning> {
+    scan_one(spec, window, me, detail, cores())
+}
+
+/// How many threads a scan uses at most: the cores, at most 8.
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, 8)
+}
+
+/// [`scan_repo`], its commits compared on at most `spare` cores unless there
+/// are many (see `diff::changes_of_all`).
+fn scan_one(
+    spec: &RepoSpec,
+    window: TimeWindow,
+    me: &Identity<'_>,
+    detail: Detail,
+    spare: usize,
+) -> Result<RepoActivity, ScanWarning> {
     init_libgit2();
     let repo = open(&spec.path).map_err(|m| warning(spec, m))?;
     let mut walk =
@@ -518,7 +538,7 @@ pub fn scan_repo(
         &repo,
         &spec.path,
         &mine,
-        detail,
+        (detail, spare),
         mailmap.as_ref(),
         &mut unreadable,
         &mut undiffed,
@@ -576,13 +596,13 @@ fn describe_mine(
     repo: &Repository,
     path: &Path,
     mine: &[(Oid, Oid)],
-    detail: Detail,
+    (detail, spare): (Detail, usize),
     mailmap: Option<&git2::Mailmap>,
     unreadable: &mut walk::Unreadable,
     undiffed: &mut Vec<(String, String)>,
 ) -> Vec<Commit> {
     let content: Vec<Oid> = mine.iter().map(|&(_, c)| c).collect();
-    let changes = diff::changes_of_all(repo, path, &content, detail);
+    let changes = diff::changes_of_all(repo, path, &content, detail, spare);
     let mut commits = Vec::with_capacity(mine.len());
     for (&(oid, content), changed) in mine.iter().zip(changes) {
         let c = match repo.find_commit(content) {
