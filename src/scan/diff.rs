@@ -242,7 +242,7 @@ fn line_diff(old: &[u8], new: &[u8]) -> (usize, usize) {
 
 /// `old` and `new` without the whole lines they both begin with and both
 /// end with (a last line without a newline counts as a line).
-fn trim_common_lines<'a>(old: &'a [u8], new: &'a [u8]) -> (&'a [u8], &'a [u8]) {
+pub(super) fn trim_common_lines<'a>(old: &'a [u8], new: &'a [u8]) -> (&'a [u8], &'a [u8]) {
     let same = old.iter().zip(new).take_while(|(a, b)| a == b).count();
     // Whole lines only: up to the last newline inside the common part.
     let head = old[..same]
@@ -315,28 +315,24 @@ fn tree_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Order
 /// in git's order, which they are stored in; a tree out of that order (a
 /// damaged or hand-made one) is compared through a map instead.
 fn differing(old: Option<&Tree<'_>>, new: Option<&Tree<'_>>) -> Vec<(Vec<u8>, Pair)> {
-    let entry = |e: &git2::TreeEntry<'_>| (e.id(), e.kind().unwrap_or(ObjectType::Any));
-    let is_tree = |e: &git2::TreeEntry<'_>| e.kind() == Some(ObjectType::Tree);
-    let a: Vec<git2::TreeEntry<'_>> = old.map(|t| t.iter().collect()).unwrap_or_default();
-    let b: Vec<git2::TreeEntry<'_>> = new.map(|t| t.iter().collect()).unwrap_or_default();
-    let sorted = |v: &[git2::TreeEntry<'_>]| {
-        v.windows(2).all(|w| {
-            tree_order(
-                w[0].name_bytes(),
-                is_tree(&w[0]),
-                w[1].name_bytes(),
-                is_tree(&w[1]),
-            ) == std::cmp::Ordering::Less
-        })
+    let a_entries: Vec<git2::TreeEntry<'_>> = old.map(|t| t.iter().collect()).unwrap_or_default();
+    let b_entries: Vec<git2::TreeEntry<'_>> = new.map(|t| t.iter().collect()).unwrap_or_default();
+    // Each entry's name, id and kind asked of libgit2 once (each is a call
+    // into it, the name a `strlen`), not at every comparison.
+    let (a, b) = (ents_of(&a_entries), ents_of(&b_entries));
+    let entry = |e: &Ent<'_>| (e.id, e.kind);
+    let sorted = |v: &[Ent<'_>]| {
+        v.windows(2)
+            .all(|w| w[0].order(&w[1]) == std::cmp::Ordering::Less)
     };
     let mut out: Vec<(Vec<u8>, Pair)> = Vec::new();
     if !(sorted(&a) && sorted(&b)) {
         let mut entries: HashMap<Vec<u8>, Pair> = HashMap::new();
         for e in &a {
-            entries.entry(e.name_bytes().to_vec()).or_default().0 = Some(entry(e));
+            entries.entry(e.name.to_vec()).or_default().0 = Some(entry(e));
         }
         for e in &b {
-            entries.entry(e.name_bytes().to_vec()).or_default().1 = Some(entry(e));
+            entries.entry(e.name.to_vec()).or_default().1 = Some(entry(e));
         }
         out.extend(
             entries
@@ -349,29 +345,27 @@ fn differing(old: Option<&Tree<'_>>, new: Option<&Tree<'_>>) -> Vec<(Vec<u8>, Pa
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
         let order = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => {
-                tree_order(x.name_bytes(), is_tree(x), y.name_bytes(), is_tree(y))
-            }
+            (Some(x), Some(y)) => x.order(y),
             (Some(_), None) => std::cmp::Ordering::Less,
             _ => std::cmp::Ordering::Greater,
         };
         let (name, pair) = match order {
             std::cmp::Ordering::Less => {
                 i += 1;
-                (a[i - 1].name_bytes(), (Some(entry(&a[i - 1])), None))
+                (a[i - 1].name, (Some(entry(&a[i - 1])), None))
             }
             std::cmp::Ordering::Greater => {
                 j += 1;
-                (b[j - 1].name_bytes(), (None, Some(entry(&b[j - 1]))))
+                (b[j - 1].name, (None, Some(entry(&b[j - 1]))))
             }
             std::cmp::Ordering::Equal => {
                 i += 1;
                 j += 1;
-                if a[i - 1].id() == b[j - 1].id() {
+                if a[i - 1].id == b[j - 1].id {
                     continue;
                 }
                 (
-                    a[i - 1].name_bytes(),
+                    a[i - 1].name,
                     (Some(entry(&a[i - 1])), Some(entry(&b[j - 1]))),
                 )
             }
@@ -390,6 +384,37 @@ fn differing(old: Option<&Tree<'_>>, new: Option<&Tree<'_>>) -> Vec<(Vec<u8>, Pa
     });
     out.retain(|(_, (o, n))| o.map(|x| x.0) != n.map(|x| x.0));
     out
+}
+
+/// Each entry's name, id and kind asked of libgit2 once (each is a call
+/// into it, the name a `strlen`), not at every comparison.
+fn ents_of<'t>(v: &'t [git2::TreeEntry<'_>]) -> Vec<Ent<'t>> {
+    v.iter()
+        .map(|e| Ent {
+            name: e.name_bytes(),
+            id: e.id(),
+            kind: e.kind().unwrap_or(ObjectType::Any),
+        })
+        .collect()
+}
+
+/// A tree entry as [`differing`] compares it.
+struct Ent<'t> {
+    name: &'t [u8],
+    id: Oid,
+    kind: ObjectType,
+}
+
+impl Ent<'_> {
+    /// git's order of the two entries (see [`tree_order`]).
+    fn order(&self, other: &Ent<'_>) -> std::cmp::Ordering {
+        tree_order(
+            self.name,
+            self.kind == ObjectType::Tree,
+            other.name,
+            other.kind == ObjectType::Tree,
+        )
+    }
 }
 
 /// Compares two trees, descending only into subtrees whose ids differ.
@@ -432,7 +457,7 @@ fn diff_trees(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     #[test]
@@ -445,11 +470,10 @@ mod tests {
         assert_eq!(line_diff(b"", b"x\ny"), (2, 0));
     }
 
-    #[test]
-    fn trimmed_diffs_count_as_untrimmed_ones() {
-        // Texts made of a few short lines (so lines repeat and the common
-        // parts are long), with and without a last newline, CRLF among them,
-        // the second text an edit of the first: 20,000 pairs, a fixed seed.
+    /// `n` pairs of texts made of a few short lines (so lines repeat and the
+    /// common parts are long), with and without a last newline, CRLF among
+    /// them, the second text an edit of the first; a fixed seed.
+    pub(in crate::scan) fn edited_pairs(n: usize) -> Vec<(Vec<u8>, Vec<u8>)> {
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = |n: u64| {
             seed = seed
@@ -458,22 +482,31 @@ mod tests {
             (seed >> 33) % n
         };
         let pieces: [&[u8]; 6] = [b"a\n", b"b\n", b"a", b"c\r\n", b"\n", b"ab\n"];
+        (0..n)
+            .map(|_| {
+                let mut old = Vec::new();
+                for _ in 0..next(12) {
+                    old.extend_from_slice(pieces[next(6) as usize]);
+                }
+                let mut new = old.clone();
+                for _ in 0..next(4) {
+                    let at = next(new.len() as u64 + 1) as usize;
+                    let (end, put): (usize, &[u8]) = match next(3) {
+                        0 => (at, pieces[next(6) as usize]),
+                        1 => ((at + 2).min(new.len()), b""),
+                        _ => (at, b"x"),
+                    };
+                    new.splice(at..end, put.iter().copied());
+                }
+                (old, new)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn trimmed_diffs_count_as_untrimmed_ones() {
         let mut trimmed_some = 0;
-        for _ in 0..20_000 {
-            let mut old = Vec::new();
-            for _ in 0..next(12) {
-                old.extend_from_slice(pieces[next(6) as usize]);
-            }
-            let mut new = old.clone();
-            for _ in 0..next(4) {
-                let at = next(new.len() as u64 + 1) as usize;
-                let (end, put): (usize, &[u8]) = match next(3) {
-                    0 => (at, pieces[next(6) as usize]),
-                    1 => ((at + 2).min(new.len()), b""),
-                    _ => (at, b"x"),
-                };
-                new.splice(at..end, put.iter().copied());
-            }
+        for (old, new) in edited_pairs(20_000) {
             let (o, n) = trim_common_lines(&old, &new);
             trimmed_some += usize::from(o.len() < old.len() || n.len() < new.len());
             assert_eq!(

@@ -102,6 +102,12 @@ pub const SLOP: usize = 64;
 
 pub use crate::period::TimeWindow;
 
+/// A map keyed by object id, with a fast hash: ids are hashes already, and
+/// SipHash was a visible part of the walk's profile.
+pub(crate) type OidMap<V> = rustc_hash::FxHashMap<Oid, V>;
+/// A set of object ids (see [`OidMap`]).
+pub(crate) type OidSet = rustc_hash::FxHashSet<Oid>;
+
 /// A commit of mine in the window.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Commit {

@@ -98,8 +98,16 @@ fn file_part(
 }
 
 /// Hashes the lines a Myers diff removes and adds, in order, each with its
-/// sign and without whitespace (`buf` is scratch space).
+/// sign and without whitespace (`buf` is scratch space). The lines both
+/// sides begin and end with are cut off first: no context is hashed, and the
+/// diff of the rest has the same edits (see `diff::line_diff`).
 fn hash_lines(old: &[u8], new: &[u8], h: &mut DefaultHasher, buf: &mut Vec<u8>) {
+    let (old, new) = super::diff::trim_common_lines(old, new);
+    untrimmed_hash_lines(old, new, h, buf);
+}
+
+/// [`hash_lines`] without the trimming.
+fn untrimmed_hash_lines(old: &[u8], new: &[u8], h: &mut DefaultHasher, buf: &mut Vec<u8>) {
     use imara_diff::intern::InternedInput;
     use imara_diff::sources::byte_lines_with_terminator as lines;
     let input = InternedInput::new(lines(old), lines(new));
@@ -145,6 +153,24 @@ mod tests {
         // A different change.
         assert_ne!(id("a\nb\nc\n", "a\nC\nc\n"), change);
         assert_ne!(id("a\nB\nc\n", "a\nb\nc\n"), change);
+    }
+
+    #[test]
+    fn trimming_the_common_lines_keeps_every_id() {
+        let untrimmed = |old: &[u8], new: &[u8]| {
+            let mut h = DefaultHasher::new();
+            untrimmed_hash_lines(old, new, &mut h, &mut Vec::new());
+            h.finish()
+        };
+        let mut ids = std::collections::HashSet::new();
+        for (old, new) in super::super::diff::tests::edited_pairs(20_000) {
+            let mut h = DefaultHasher::new();
+            hash_lines(&old, &new, &mut h, &mut Vec::new());
+            let id = h.finish();
+            assert_eq!(id, untrimmed(&old, &new));
+            ids.insert(id);
+        }
+        assert!(ids.len() > 1_000, "the pairs were too alike to tell");
     }
 
     #[test]

@@ -43,7 +43,7 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use git2::{Oid, Repository};
 
-use super::{TimeWindow, SKEW_MARGIN_SECS, SLOP};
+use super::{OidMap, OidSet, TimeWindow, SKEW_MARGIN_SECS, SLOP};
 
 /// A branch the walk starts from.
 #[derive(Debug, Clone)]
@@ -62,9 +62,9 @@ struct Branch {
 /// of every visited commit, and the branch tips.
 pub(super) struct Walk {
     pub(super) in_window: Vec<Oid>,
-    parents: HashMap<Oid, Vec<Oid>>,
+    parents: OidMap<Vec<Oid>>,
     /// Committer time of every visited commit.
-    times: HashMap<Oid, i64>,
+    times: OidMap<i64>,
     branches: Vec<Branch>,
     /// Indices in `branches` of the mainline branches (see [`mainlines`]).
     mainlines: Vec<usize>,
@@ -218,23 +218,57 @@ fn split_remote(full: &str, remotes: &[String]) -> Option<(String, String)> {
     Some((remote.to_string(), name.to_string()))
 }
 
+/// The refs the walk looks at — branches, remote-tracking branches and
+/// `git replace`'s — from one pass over the repository's refs: each listing
+/// libgit2 makes copies every packed ref (4,294 in git.git), so one pass
+/// costs a third of one per prefix.
+struct AllRefs<'r> {
+    refs: Vec<git2::Reference<'r>>,
+}
+
+/// The prefixes of the refs [`AllRefs`] keeps.
+const WALKED_PREFIXES: [&str; 3] = ["refs/heads/", "refs/remotes/", "refs/replace/"];
+
+impl<'r> AllRefs<'r> {
+    fn read(repo: &'r Repository, unreadable: &mut Unreadable) -> Result<Self, git2::Error> {
+        let mut refs = Vec::new();
+        for r in repo.references()? {
+            match r {
+                Ok(r) => {
+                    let name = r.name_bytes();
+                    if WALKED_PREFIXES
+                        .iter()
+                        .any(|p| name.starts_with(p.as_bytes()))
+                    {
+                        refs.push(r);
+                    }
+                }
+                Err(e) => unreadable.add_ref("refs/", format!("cannot be read ({})", e.message())),
+            }
+        }
+        Ok(AllRefs { refs })
+    }
+
+    /// The refs whose full name starts with `prefix`, in git's order.
+    fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a git2::Reference<'r>> {
+        self.refs
+            .iter()
+            .filter(move |r| r.name_bytes().starts_with(prefix.as_bytes()))
+    }
+}
+
 /// The refs under `prefix` (`refs/heads/`). libgit2's ref iterator skips a
 /// loose ref file it cannot parse without a word (git says "ignoring broken
 /// ref"), so the files under `prefix` are listed too, and one the iterator
 /// did not give is a broken ref in `unreadable`.
-fn refs<'r>(
+fn refs<'a, 'r>(
     repo: &'r Repository,
-    prefix: &str,
+    all: &'a AllRefs<'r>,
+    prefix: &'a str,
     unreadable: &mut Unreadable,
-) -> Result<Vec<git2::Reference<'r>>, git2::Error> {
-    let mut out = Vec::new();
-    for r in repo.references_glob(&format!("{prefix}*"))? {
-        match r {
-            Ok(r) => out.push(r),
-            Err(e) => unreadable.add_ref(prefix, format!("cannot be read ({})", e.message())),
-        }
-    }
-    let given: HashSet<&[u8]> = out.iter().map(git2::Reference::name_bytes).collect();
+) -> Vec<&'a git2::Reference<'r>> {
+    let out: Vec<&git2::Reference<'r>> = all.under(prefix).collect();
+    let given: HashSet<&[u8]> = out.iter().map(|r| r.name_bytes()).collect();
     let mut stack = vec![repo.commondir().join(prefix)];
     while let Some(dir) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -261,7 +295,7 @@ fn refs<'r>(
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// The branches the walk starts from — local (`refs/heads/*`) and, when
@@ -269,15 +303,16 @@ fn refs<'r>(
 /// `origin/HEAD`) — and HEAD's commit.
 fn branch_tips(
     repo: &Repository,
+    all: &AllRefs<'_>,
     remotes: bool,
     unreadable: &mut Unreadable,
-) -> Result<(Vec<Branch>, Option<Oid>), git2::Error> {
+) -> (Vec<Branch>, Option<Oid>) {
     let mut branches = Vec::new();
-    for r in refs(repo, "refs/heads/", unreadable)? {
+    for r in refs(repo, all, "refs/heads/", unreadable) {
         let Some(name) = r.shorthand().ok().map(str::to_owned) else {
             continue;
         };
-        if let Some(tip) = tip(repo, &r, &name, unreadable) {
+        if let Some(tip) = tip(repo, r, &name, unreadable) {
             branches.push(Branch {
                 name,
                 on_remote: None,
@@ -295,7 +330,7 @@ fn branch_tips(
                     .collect()
             })
             .unwrap_or_default();
-        for r in refs(repo, "refs/remotes/", unreadable)? {
+        for r in refs(repo, all, "refs/remotes/", unreadable) {
             if r.kind() != Some(git2::ReferenceType::Direct) {
                 continue;
             }
@@ -307,7 +342,7 @@ fn branch_tips(
             else {
                 continue;
             };
-            if let Some(tip) = tip(repo, &r, &full, unreadable) {
+            if let Some(tip) = tip(repo, r, &full, unreadable) {
                 let (remote, on_remote) = split_remote(&full, &names).unzip();
                 branches.push(Branch {
                     name: full,
@@ -337,7 +372,7 @@ fn branch_tips(
             None
         }
     };
-    Ok((branches, head))
+    (branches, head)
 }
 
 /// A commit as the walk needs it: its committer time and its parents.
@@ -355,6 +390,10 @@ const UNPARSABLE_TIME: i64 = i64::MAX;
 /// The commit `oid` for the walk. libgit2 refuses to parse a commit whose
 /// date overflows; such a commit is read from its raw object (its `parent`
 /// headers) and given [`UNPARSABLE_TIME`].
+///
+/// (Parsing only the headers of the raw object here was tried: no fewer
+/// instructions, since nearly every commit the walk reads is in the window
+/// and parsed by libgit2 afterwards anyway.)
 fn read_node(
     repo: &Repository,
     replace: &HashMap<Oid, Oid>,
@@ -403,27 +442,37 @@ pub(super) fn walk_window(
     remotes: bool,
 ) -> Result<Walk, git2::Error> {
     let mut unreadable = Unreadable::default();
-    let replace = replacements(repo);
-    let (branches, head) = branch_tips(repo, remotes, &mut unreadable)?;
+    let all = AllRefs::read(repo, &mut unreadable)?;
+    let replace = replacements(repo, &all);
+    let (branches, head) = branch_tips(repo, &all, remotes, &mut unreadable);
+    drop(all);
     let mut seeds: Vec<Oid> = branches.iter().map(|b| b.tip).collect();
     seeds.extend(head);
     let mainlines = mainlines(repo, &branches);
 
+    // Each commit is read once, when it is queued; its parents wait here
+    // until it is popped.
     let mut heap = BinaryHeap::new();
-    let mut queued: HashSet<Oid> = HashSet::new();
+    let mut queued: OidSet = OidSet::default();
+    let mut pending: OidMap<Vec<Oid>> = OidMap::default();
     for oid in seeds {
-        if queued.insert(oid) {
-            match read_node(repo, &replace, oid) {
-                Ok(n) => heap.push(Entry { time: n.time, oid }),
-                Err(e) => unreadable.add(oid, &e),
+        if queued.contains(&oid) {
+            continue;
+        }
+        match read_node(repo, &replace, oid) {
+            Ok(n) => {
+                queued.insert(oid);
+                heap.push(Entry { time: n.time, oid });
+                pending.insert(oid, n.parents);
             }
+            Err(e) => unreadable.add(oid, &e),
         }
     }
 
     let floor = window.since - SKEW_MARGIN_SECS;
     let mut in_window = Vec::new();
-    let mut parents = HashMap::new();
-    let mut times = HashMap::new();
+    let mut parents = OidMap::default();
+    let mut times = OidMap::default();
     let mut visited = 0;
     let mut old_streak = 0usize;
     while let Some(top) = heap.peek() {
@@ -434,13 +483,7 @@ pub(super) fn walk_window(
             break;
         };
         visited += 1;
-        let node = match read_node(repo, &replace, oid) {
-            Ok(n) => n,
-            Err(e) => {
-                unreadable.add(oid, &e);
-                continue;
-            }
-        };
+        let node_parents = pending.remove(&oid).unwrap_or_default();
         if time < window.since {
             old_streak += 1;
         } else {
@@ -449,8 +492,12 @@ pub(super) fn walk_window(
         if window.contains(time) {
             in_window.push(oid);
         }
-        let mut ps = Vec::with_capacity(node.parents.len());
-        for pid in node.parents {
+        let mut ps = Vec::with_capacity(node_parents.len());
+        for pid in node_parents {
+            if queued.contains(&pid) {
+                ps.push(pid);
+                continue;
+            }
             // A parent that is listed but cannot be read is a missing object
             // (a shallow clone's boundary commits have no parents at all).
             let p = match read_node(repo, &replace, pid) {
@@ -461,12 +508,12 @@ pub(super) fn walk_window(
                 }
             };
             ps.push(pid);
-            if queued.insert(pid) {
-                heap.push(Entry {
-                    time: p.time,
-                    oid: pid,
-                });
-            }
+            queued.insert(pid);
+            heap.push(Entry {
+                time: p.time,
+                oid: pid,
+            });
+            pending.insert(pid, p.parents);
         }
         parents.insert(oid, ps);
         times.insert(oid, time);
@@ -489,7 +536,7 @@ pub(super) fn walk_window(
 /// the id `<id>`, unless `core.useReplaceRefs` is false. libgit2 1.9 knows
 /// nothing of them, so the walk maps ids itself: one lookup per commit read,
 /// in a map that is empty in almost every repository.
-fn replacements(repo: &Repository) -> HashMap<Oid, Oid> {
+fn replacements(repo: &Repository, all: &AllRefs<'_>) -> HashMap<Oid, Oid> {
     let mut map = HashMap::new();
     let honoured = repo
         .config()
@@ -498,10 +545,7 @@ fn replacements(repo: &Repository) -> HashMap<Oid, Oid> {
     if !honoured {
         return map;
     }
-    let Ok(refs) = repo.references_glob("refs/replace/*") else {
-        return map;
-    };
-    for r in refs.flatten() {
+    for r in all.under("refs/replace/") {
         let replaced = r
             .name()
             .ok()
@@ -780,8 +824,8 @@ mod tests {
         fn brought_in_equals_the_exhaustive_walk(
             picks in proptest::collection::vec((any::<u16>(), any::<u16>(), 0u8..4, -3i64..3), 2..300)
         ) {
-            let mut parents = HashMap::new();
-            let mut times = HashMap::new();
+            let mut parents = OidMap::default();
+            let mut times = OidMap::default();
             let mut merges = Vec::new();
             for (i, (a, b, kind, skew)) in picks.iter().enumerate() {
                 let mut ps = Vec::new();
