@@ -71,6 +71,42 @@ fn a_truncated_loose_object_gives_up_on_its_repo_and_reports_the_others() {
 }
 
 #[test]
+fn more_hanging_repos_than_cores_still_leave_the_others_reported() {
+    // One hanging repository more than icu has scan workers (one per core,
+    // at most 8): each worker given up on is replaced, so the healthy
+    // repositories listed after them are scanned all the same.
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(8));
+    let env = TestEnv::new();
+    let mut hanging = Vec::new();
+    for k in 0..=workers {
+        let r = env.repo(&format!("hangs-{k}"));
+        let hit = r.commit(C::mine("2026-11-19T10:00:00Z", "Cut short", "b.txt"));
+        let len = fs::metadata(loose(&r, &hit)).unwrap().len() as usize;
+        truncate_object(&r, &hit, len / 2);
+        hanging.push(r);
+    }
+    let h = healthy(&env);
+    let other = env.repo("other");
+    other.commit(C::mine("2026-11-21T10:00:00Z", "Other work", "o.txt"));
+    let mut repos: Vec<&Repo> = hanging.iter().collect();
+    repos.extend([&h, &other]);
+    let cfg = env.config_for(&repos, "");
+    let a = draft_print(&env, &cfg, "2").success();
+    let out = stdout(&a);
+    assert!(
+        out.contains("Healthy work") && out.contains("Other work"),
+        "{out}"
+    );
+    let err = stderr(&a);
+    for r in &hanging {
+        assert!(
+            err.contains(&format!("({}): gave up on it after 2 s", r.path.display())),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn a_scan_timeout_that_is_not_a_number_is_said_and_the_default_used() {
     let env = TestEnv::new();
     let h = healthy(&env);

@@ -325,18 +325,21 @@ pub fn scan_timeout(value: Option<&str>) -> Result<Duration, String> {
     }
 }
 
-/// Scans every repository, in parallel (one libgit2 repository per thread).
-/// Results come back in the order of `repos`; a repository that cannot be
-/// opened becomes a warning, and so does each problem met in a repository
-/// that could be scanned (also kept in its [`RepoActivity::warnings`]).
+/// Scans every repository, in parallel: one worker thread per core (at
+/// most 8), each taking the next repository not yet started. Results come
+/// back in the order of `repos`; a repository that cannot be opened becomes
+/// a warning, and so does each problem met in a repository that could be
+/// scanned (also kept in its [`RepoActivity::warnings`]). Workers, not a
+/// thread per repository: with 500 repositories, starting and ending a
+/// thread each was a visible part of the run.
 ///
 /// Each repository's scan is bounded by `timeout`: libgit2 1.9 spins forever
 /// on a truncated loose object (its `git_zstream_get_output` takes zlib's
 /// `Z_BUF_ERROR` for "retry with a larger buffer" and loops without input
 /// left), and a crash during `git commit` leaves such files. A repository
 /// not done in time becomes a warning, and the others are still reported.
-/// Its thread cannot be stopped: it is detached, never joined, and dies
-/// with the process.
+/// Its worker cannot be stopped: it is detached, never joined, dies with the
+/// process, and a new worker takes its place.
 pub fn scan_all(
     repos: &[RepoSpec],
     window: TimeWindow,
@@ -344,74 +347,157 @@ pub fn scan_all(
     detail: Detail,
     timeout: Duration,
 ) -> (Vec<RepoActivity>, Vec<ScanWarning>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
     init_libgit2();
-    let threads = cores();
+    let threads = cores().min(repos.len());
     // With fewer repositories than cores, each may compare its commits on
     // the cores left over (see `diff::changes_of_all`).
-    let spare = (threads / repos.len().max(1)).max(1);
-    let emails: Vec<String> = me.emails.to_vec();
-    let credit: Option<Vec<String>> = me.credit.map(<[String]>::to_vec);
-    let credit_since = me.credit_since;
-    let (tx, rx) = mpsc::channel::<(usize, Option<Result<RepoActivity, ScanWarning>>)>();
+    let spare = (cores() / repos.len().max(1)).max(1);
+    let shared: Arc<WorkerShare> = Arc::new((
+        repos.to_vec(),
+        me.emails.to_vec(),
+        me.credit.map(<[String]>::to_vec),
+        me.credit_since,
+        AtomicUsize::new(0),
+    ));
+    let (tx, rx) = mpsc::channel::<Said>();
+    let workers = AtomicUsize::new(0);
+    let start_worker = || {
+        let w = workers.fetch_add(1, Ordering::SeqCst);
+        spawn_worker(w, Arc::clone(&shared), tx.clone(), (window, detail, spare))
+    };
     let mut results: Vec<Option<Result<RepoActivity, ScanWarning>>> =
         repos.iter().map(|_| None).collect();
-    let mut next = 0..repos.len();
-    // The repositories being scanned, and when each started.
-    let mut running: HashMap<usize, Instant> = HashMap::new();
-    loop {
-        while running.len() < threads {
-            let Some(i) = next.next() else { break };
-            let (spec, emails, credit, tx) =
-                (repos[i].clone(), emails.clone(), credit.clone(), tx.clone());
-            let spawned = std::thread::Builder::new()
-                .name(format!("scan {}", spec.name))
-                .spawn(move || {
-                    let me = Identity {
-                        emails: &emails,
-                        credit: credit.as_deref(),
-                        credit_since,
-                    };
-                    // A panic is reported as this repository's failure.
-                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        scan_one(&spec, window, &me, detail, spare)
-                    }));
-                    let _ = tx.send((i, r.ok()));
-                });
-            if spawned.is_ok() {
-                running.insert(i, Instant::now());
-            } else {
-                results[i] = Some(Err(warning(
-                    &repos[i],
-                    "no thread could be started to scan it",
-                )));
-            }
-        }
-        let Some(first_deadline) = running.values().map(|&t| t + timeout).min() else {
-            break;
-        };
-        let wait = first_deadline.saturating_duration_since(Instant::now());
+    // Workers started and not finished nor stuck on a repository.
+    let mut working = (0..threads).filter(|_| start_worker()).count();
+    // The repositories being scanned: when each started, and by which worker.
+    let mut running: HashMap<usize, (Instant, usize)> = HashMap::new();
+    // Workers whose repository was given up on (one may yet finish it).
+    let mut stuck: std::collections::HashSet<usize> = Default::default();
+    let mut left = repos.len();
+    while left > 0 && (working > 0 || !running.is_empty()) {
+        let wait = running
+            .values()
+            .map(|&(t, _)| (t + timeout).saturating_duration_since(Instant::now()))
+            .min()
+            .unwrap_or(timeout);
         match rx.recv_timeout(wait) {
-            Ok((i, r)) => {
+            Ok(Said::Started { w, i }) => {
+                // A worker given up on that finished after all works again.
+                if stuck.remove(&w) {
+                    working += 1;
+                }
+                running.insert(i, (Instant::now(), w));
+            }
+            Ok(Said::Done(i, r)) => {
                 if running.remove(&i).is_some() {
+                    left -= 1;
                     results[i] = Some(r.unwrap_or_else(|| {
                         Err(warning(&repos[i], "the scan thread stopped unexpectedly"))
                     }));
+                }
+            }
+            Ok(Said::Finished { w }) => {
+                if !stuck.remove(&w) {
+                    working -= 1;
                 }
             }
             Err(_) => {
                 let now = Instant::now();
                 let late: Vec<usize> = running
                     .iter()
-                    .filter(|(_, &t)| t + timeout <= now)
+                    .filter(|(_, &(t, _))| t + timeout <= now)
                     .map(|(&i, _)| i)
                     .collect();
                 for i in late {
-                    running.remove(&i);
+                    let Some((_, w)) = running.remove(&i) else {
+                        continue;
+                    };
+                    left -= 1;
                     results[i] = Some(Err(warning(&repos[i], gave_up_message(timeout))));
+                    // Its worker is stuck: another takes the rest.
+                    stuck.insert(w);
+                    working -= 1;
+                    if start_worker() {
+                        working += 1;
+                    }
                 }
             }
         }
     }
+    // Left unscanned when no worker could be started.
+    for (r, spec) in results.iter_mut().zip(repos) {
+        if r.is_none() {
+            *r = Some(Err(warning(spec, "no thread could be started to scan it")));
+        }
+    }
+    split_results(repos, results)
+}
+
+/// What a scan worker says: worker `w` started repository `i`, or finished
+/// it (`None`: the scan panicked), or found no repository left to start.
+enum Said {
+    Started { w: usize, i: usize },
+    Done(usize, Option<Result<RepoActivity, ScanWarning>>),
+    Finished { w: usize },
+}
+
+/// What the workers share: the repositories, my emails and credit trailers,
+/// the credit's start, and the index of the next repository to start.
+type WorkerShare = (
+    Vec<RepoSpec>,
+    Vec<String>,
+    Option<Vec<String>>,
+    Option<i64>,
+    std::sync::atomic::AtomicUsize,
+);
+
+/// Starts scan worker `w` (see [`scan_all`]): it scans the next repository
+/// not yet started until none is left. `false`: no thread could be started.
+fn spawn_worker(
+    w: usize,
+    shared: std::sync::Arc<WorkerShare>,
+    tx: mpsc::Sender<Said>,
+    (window, detail, spare): (TimeWindow, Detail, usize),
+) -> bool {
+    std::thread::Builder::new()
+        .name("scan".to_string())
+        .spawn(move || {
+            let (repos, emails, credit, credit_since, next) = &*shared;
+            let me = Identity {
+                emails,
+                credit: credit.as_deref(),
+                credit_since: *credit_since,
+            };
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(spec) = repos.get(i) else {
+                    let _ = tx.send(Said::Finished { w });
+                    break;
+                };
+                if tx.send(Said::Started { w, i }).is_err() {
+                    break;
+                }
+                // A panic is reported as this repository's failure.
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    scan_one(spec, window, &me, detail, spare)
+                }));
+                if tx.send(Said::Done(i, r.ok())).is_err() {
+                    break;
+                }
+            }
+        })
+        .is_ok()
+}
+
+/// Each repository's result, in the order of `repos`, as the scanned ones
+/// and the warnings (each repository's own, then the failures).
+fn split_results(
+    repos: &[RepoSpec],
+    results: Vec<Option<Result<RepoActivity, ScanWarning>>>,
+) -> (Vec<RepoActivity>, Vec<ScanWarning>) {
     let mut activity = Vec::new();
     let mut warnings = Vec::new();
     for (spec, r) in repos.iter().zip(results) {
