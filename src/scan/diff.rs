@@ -243,21 +243,14 @@ fn line_diff(old: &[u8], new: &[u8]) -> (usize, usize) {
 /// `old` and `new` without the whole lines they both begin with and both
 /// end with (a last line without a newline counts as a line).
 pub(super) fn trim_common_lines<'a>(old: &'a [u8], new: &'a [u8]) -> (&'a [u8], &'a [u8]) {
-    let same = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let same = common_prefix(old, new);
     // Whole lines only: up to the last newline inside the common part.
     let head = old[..same]
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
     let (old, new) = (&old[head..], &new[head..]);
-    let max = old.len().min(new.len());
-    let same = old
-        .iter()
-        .rev()
-        .zip(new.iter().rev())
-        .take(max)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let same = common_suffix(old, new);
     // The common tail starts at a line start in both when the byte before it
     // ends a line in both (or either text is all tail); else at the first
     // line start inside it.
@@ -272,6 +265,36 @@ pub(super) fn trim_common_lines<'a>(old: &'a [u8], new: &'a [u8]) -> (&'a [u8], 
     };
     let tail = same - cut;
     (&old[..old.len() - tail], &new[..new.len() - tail])
+}
+
+/// How many bytes `a` and `b` begin with alike: compared a block at a time
+/// (a slice comparison is a `memcmp`), then byte by byte.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// How many bytes `a` and `b` end with alike (see [`common_prefix`]).
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut i = 0;
+    while i + BLOCK <= n && a[n - i - BLOCK..n - i] == b[n - i - BLOCK..n - i] {
+        i += BLOCK;
+    }
+    while i < n && a[n - i - 1] == b[n - i - 1] {
+        i += 1;
+    }
+    i
 }
 
 /// [`line_diff`] without the trimming.
@@ -518,6 +541,21 @@ pub(super) mod tests {
             );
         }
         assert!(trimmed_some > 5_000, "the trim was rarely exercised");
+    }
+
+    #[test]
+    fn common_ends_are_measured_across_blocks() {
+        let base: Vec<u8> = (0..300u32).map(|i| (i % 251) as u8).collect();
+        for at in [0, 1, 63, 64, 65, 127, 128, 200, 299] {
+            let mut other = base.clone();
+            other[at] ^= 0xff;
+            assert_eq!(common_prefix(&base, &other), at);
+            assert_eq!(common_suffix(&base, &other), base.len() - at - 1);
+        }
+        assert_eq!(common_prefix(&base, &base[..130]), 130);
+        assert_eq!(common_suffix(&base, &base[170..]), 130);
+        assert_eq!(common_prefix(b"", &base), 0);
+        assert_eq!(common_suffix(&base, &base), base.len());
     }
 
     #[test]
