@@ -117,7 +117,15 @@ bench_set() {
     fi
     # Where the resident memory goes: private pages against mapped pack files.
     parts=$(python3 bench/peakmem.py 3 $line)
-    echo "$set	$name	$(cat "$WORK/rss")	$heap	${parts% *}	${parts#* }" >> "$WORK/rss.tsv"
+    # Instructions executed, all threads and child processes (callgrind):
+    # the work done, which unlike time does not depend on what else the
+    # machine runs. Not on set D (500 git processes under valgrind).
+    ir=-
+    if [ "$set" != D ] && need valgrind; then
+      ir=$(valgrind --tool=callgrind --trace-children=yes --callgrind-out-file=/dev/null $line 2>&1 >/dev/null \
+        | awk '/Collected :/ {s += $NF} END {print s + 0}')
+    fi
+    echo "$set	$name	$(cat "$WORK/rss")	$heap	${parts% *}	${parts#* }	$ir" >> "$WORK/rss.tsv"
   done
   for r in $repos; do git -C "$r" rev-list --count $yargs; done | paste -sd+ | bc > "$WORK/$set.commits"
   # shellcheck disable=SC2086
