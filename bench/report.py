@@ -47,7 +47,7 @@ with open(os.path.join(work, "rss.tsv")) as f:
         fields = line.rstrip("\n").split("\t")
         s, cmd, kib, heap_kib, anon_kib, pack_kib = fields[:6]
         if len(fields) > 6 and fields[6] not in ("-", "", "0"):
-            instr[(s, cmd)] = int(fields[6])
+            instr[(s, cmd)] = int(float(fields[6]))
         rss[(s, cmd)] = int(kib) / 1024
         heap[(s, cmd)] = float(heap_kib) / 1024 if heap_kib not in ("-", "") else None
         anon[(s, cmd)] = int(anon_kib) / 1024

@@ -123,7 +123,7 @@ bench_set() {
     ir=-
     if [ "$set" != D ] && need valgrind; then
       ir=$(valgrind --tool=callgrind --trace-children=yes --callgrind-out-file=/dev/null $line 2>&1 >/dev/null \
-        | awk '/Collected :/ {s += $NF} END {print s + 0}')
+        | awk '/Collected :/ {s += $NF} END {printf "%.0f\n", s}')
     fi
     echo "$set	$name	$(cat "$WORK/rss")	$heap	${parts% *}	${parts#* }	$ir" >> "$WORK/rss.tsv"
   done
