@@ -166,12 +166,17 @@ fn tip(
     name: &str,
     unreadable: &mut Unreadable,
 ) -> Option<Oid> {
-    let oid = match r.resolve() {
-        Ok(d) => d.target()?,
-        Err(e) => {
-            unreadable.add_ref(name, format!("cannot be resolved ({})", e.message()));
-            return None;
-        }
+    // A direct ref already holds its target: resolving it would read it
+    // again from the ref store (a file read per branch).
+    let oid = match r.target() {
+        Some(oid) if r.kind() == Some(git2::ReferenceType::Direct) => oid,
+        _ => match r.resolve() {
+            Ok(d) => d.target()?,
+            Err(e) => {
+                unreadable.add_ref(name, format!("cannot be resolved ({})", e.message()));
+                return None;
+            }
+        },
     };
     let obj = match repo.find_object(oid, None) {
         Ok(o) => o,
