@@ -658,6 +658,30 @@ pub(super) mod tests {
         }
     }
 
+    #[test]
+    fn a_few_commits_compared_on_spare_cores_give_what_one_thread_gives() {
+        // Fewer than PARALLEL_MIN, but enough to share out when a repository
+        // is scanned alone (`spare` cores).
+        let d = tempfile::tempdir().unwrap();
+        history(d.path(), PARALLEL_MIN_SPARE + 4);
+        let repo = Repository::open(d.path()).unwrap();
+        let mut walk = repo.revwalk().unwrap();
+        walk.push_ref("refs/heads/main").unwrap();
+        let ids: Vec<Oid> = walk.map(Result::unwrap).collect();
+        assert!((PARALLEL_MIN_SPARE..PARALLEL_MIN).contains(&ids.len()));
+        let one: Vec<_> = ids
+            .iter()
+            .map(|&id| changes(&repo, &repo.find_commit(id).unwrap(), Detail::Full).unwrap())
+            .collect();
+        for spare in [2, 8] {
+            let all: Vec<_> = changes_of_all(&repo, d.path(), &ids, Detail::Full, spare)
+                .into_iter()
+                .map(Result::unwrap)
+                .collect();
+            assert_eq!(all, one);
+        }
+    }
+
     /// The side-by-side comparison gives what a map of every name gives,
     /// a file that became a folder included.
     #[test]
