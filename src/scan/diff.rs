@@ -635,20 +635,34 @@ pub(super) mod tests {
         assert!(child.wait().expect("fast-import ends").success());
     }
 
-    #[test]
-    fn many_commits_compared_on_every_core_give_what_one_thread_gives_in_order() {
-        let d = tempfile::tempdir().unwrap();
-        history(d.path(), PARALLEL_MIN + 20);
-        let repo = Repository::open(d.path()).unwrap();
+    /// A [`history`] of `n` commits in `d`, and its commits newest first.
+    fn history_ids(d: &std::path::Path, n: usize) -> (Repository, Vec<Oid>) {
+        history(d, n);
+        let repo = Repository::open(d).unwrap();
         let mut walk = repo.revwalk().unwrap();
         walk.push_ref("refs/heads/main").unwrap();
         let ids: Vec<Oid> = walk.map(Result::unwrap).collect();
+        (repo, ids)
+    }
+
+    /// What one thread gives for `ids`, one commit after the other.
+    fn one_by_one(
+        repo: &Repository,
+        ids: &[Oid],
+        detail: Detail,
+    ) -> Vec<(Vec<String>, usize, usize)> {
+        ids.iter()
+            .map(|&id| changes(repo, &repo.find_commit(id).unwrap(), detail).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn many_commits_compared_on_every_core_give_what_one_thread_gives_in_order() {
+        let d = tempfile::tempdir().unwrap();
+        let (repo, ids) = history_ids(d.path(), PARALLEL_MIN + 20);
         assert!(ids.len() >= PARALLEL_MIN);
         for detail in [Detail::Full, Detail::Paths] {
-            let one: Vec<_> = ids
-                .iter()
-                .map(|&id| changes(&repo, &repo.find_commit(id).unwrap(), detail).unwrap())
-                .collect();
+            let one = one_by_one(&repo, &ids, detail);
             let all: Vec<_> = changes_of_all(&repo, d.path(), &ids, detail, 1)
                 .into_iter()
                 .map(Result::unwrap)
@@ -663,16 +677,9 @@ pub(super) mod tests {
         // Fewer than PARALLEL_MIN, but enough to share out when a repository
         // is scanned alone (`spare` cores).
         let d = tempfile::tempdir().unwrap();
-        history(d.path(), PARALLEL_MIN_SPARE + 4);
-        let repo = Repository::open(d.path()).unwrap();
-        let mut walk = repo.revwalk().unwrap();
-        walk.push_ref("refs/heads/main").unwrap();
-        let ids: Vec<Oid> = walk.map(Result::unwrap).collect();
+        let (repo, ids) = history_ids(d.path(), PARALLEL_MIN_SPARE + 4);
         assert!((PARALLEL_MIN_SPARE..PARALLEL_MIN).contains(&ids.len()));
-        let one: Vec<_> = ids
-            .iter()
-            .map(|&id| changes(&repo, &repo.find_commit(id).unwrap(), Detail::Full).unwrap())
-            .collect();
+        let one = one_by_one(&repo, &ids, Detail::Full);
         for spare in [2, 8] {
             let all: Vec<_> = changes_of_all(&repo, d.path(), &ids, Detail::Full, spare)
                 .into_iter()
