@@ -944,18 +944,23 @@ mod tests {
         (window, me)
     }
 
+    /// The repository at `path`, named `r`, remote-tracking branches scanned.
+    fn spec_at(path: &Path) -> RepoSpec {
+        RepoSpec {
+            path: path.to_path_buf(),
+            name: "r".into(),
+            url: None,
+            forge: None,
+            remotes: true,
+        }
+    }
+
     #[test]
     fn an_activity_with_unreadable_history_says_it_is_incomplete() {
         let d = tempfile::tempdir().unwrap();
         git(d.path(), &["init", "-q", "-b", "main"]);
         git(d.path(), &["commit", "-q", "--allow-empty", "-m", "Work"]);
-        let spec = RepoSpec {
-            path: d.path().to_path_buf(),
-            name: "r".into(),
-            url: None,
-            forge: None,
-            remotes: true,
-        };
+        let spec = spec_at(d.path());
         let emails = ["ada@example.com".to_string()];
         let (window, me) = wide_window_as_ada(&emails);
         let scan = || scan_repo(&spec, window, &me, Detail::Full).unwrap();
@@ -1011,13 +1016,7 @@ mod tests {
                 "https://ada:tok3n@gitlab.com/acme/search.git",
             ],
         );
-        let mut spec = RepoSpec {
-            path: d.path().to_path_buf(),
-            name: "r".into(),
-            url: None,
-            forge: None,
-            remotes: true,
-        };
+        let mut spec = spec_at(d.path());
         let emails = ["ada@example.com".to_string()];
         let (window, me) = wide_window_as_ada(&emails);
         let a = scan_repo(&spec, window, &me, Detail::Full).unwrap();
