@@ -74,25 +74,22 @@ fn long_history(dir: &std::path::Path, n: usize, step: i64, stale: usize) {
     assert!(child.wait().expect("fast-import").success());
 }
 
-#[test]
-fn the_walk_reads_what_the_window_holds_not_the_history() {
-    let dir = tempfile::tempdir().unwrap();
-    let step = 6 * HOUR;
-    let n = 6000; // about four years of history
-    long_history(dir.path(), n, step, 0);
+/// The scan of the repository at `path` for ada@example.com over the two
+/// weeks up to `UNTIL`, as a draft makes it.
+fn scan_two_weeks_as_ada(path: &std::path::Path) -> icu::scan::RepoActivity {
     let window = TimeWindow {
         since: UNTIL - 14 * 24 * HOUR,
         until: UNTIL,
     };
     let spec = RepoSpec {
-        path: dir.path().to_path_buf(),
+        path: path.to_path_buf(),
         name: "long".into(),
         url: None,
         forge: None,
         remotes: true,
     };
     let emails = vec!["ada@example.com".to_string()];
-    let got = scan_repo(
+    scan_repo(
         &spec,
         window,
         &Identity {
@@ -102,7 +99,16 @@ fn the_walk_reads_what_the_window_holds_not_the_history() {
         },
         Detail::Full,
     )
-    .expect("scan");
+    .expect("scan")
+}
+
+#[test]
+fn the_walk_reads_what_the_window_holds_not_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let step = 6 * HOUR;
+    let n = 6000; // about four years of history
+    long_history(dir.path(), n, step, 0);
+    let got = scan_two_weeks_as_ada(dir.path());
 
     let in_window = (14 * 24 * HOUR / step) as usize;
     assert_eq!(got.in_window, in_window);
@@ -128,29 +134,7 @@ fn stale_remote_tracking_branches_do_not_make_the_walk_read_the_history() {
     let n = 6000;
     let stale = 300;
     long_history(dir.path(), n, step, stale);
-    let window = TimeWindow {
-        since: UNTIL - 14 * 24 * HOUR,
-        until: UNTIL,
-    };
-    let spec = RepoSpec {
-        path: dir.path().to_path_buf(),
-        name: "long".into(),
-        url: None,
-        forge: None,
-        remotes: true,
-    };
-    let emails = vec!["ada@example.com".to_string()];
-    let got = scan_repo(
-        &spec,
-        window,
-        &Identity {
-            emails: &emails,
-            credit: None,
-            credit_since: None,
-        },
-        Detail::Full,
-    )
-    .expect("scan");
+    let got = scan_two_weeks_as_ada(dir.path());
 
     // The stale branches forked within the window are found (and are mine).
     let in_history = (14 * 24 * HOUR / step) as usize;
