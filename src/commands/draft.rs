@@ -30,17 +30,14 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
     } else {
         kept_for_unread(ctx, &cfg, &repos, &path)
     };
-    let draft = render::Draft {
-        me: &cfg.me,
-        goals: &cfg.goals,
-        period: &period,
-        repos: &repos,
-        attribution: &attribution,
-        asks: &asks,
-        scanned: ctx.now,
-        stale: &stale,
-        links: &cfg.links,
-    };
+    let draft = render::Draft::of(
+        &cfg,
+        &period,
+        (&repos, &attribution),
+        &asks,
+        ctx.now,
+        &stale,
+    );
     let fresh = render::compose_named(&draft, &template_name(&cfg), &template_text(&cfg)?)
         .map_err(|source| Error::Template {
             key: if cfg.update.template.is_some() {

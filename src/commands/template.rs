@@ -24,17 +24,14 @@ pub fn run(ctx: &Ctx, args: TemplateArgs) -> Result<ExitCode, Error> {
     let (repos, attribution) = ctx.scan_and_attribute(&cfg, &period, scan::Detail::Full, None);
     // As `icu draft --print` renders it: what can be read now.
     let stale = Stale::new();
-    let draft = render::Draft {
-        me: &cfg.me,
-        goals: &cfg.goals,
-        period: &period,
-        repos: &repos,
-        attribution: &attribution,
-        asks: &asks,
-        scanned: ctx.now,
-        stale: &stale,
-        links: &cfg.links,
-    };
+    let draft = render::Draft::of(
+        &cfg,
+        &period,
+        (&repos, &attribution),
+        &asks,
+        ctx.now,
+        &stale,
+    );
     term::print_json(&render::context(&draft))?;
     Ok(ExitCode::Ok)
 }

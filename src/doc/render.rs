@@ -41,6 +41,31 @@ pub struct Draft<'a> {
     pub links: &'a [LinkRule],
 }
 
+impl<'a> Draft<'a> {
+    /// The draft of `cfg`'s goals for `period`: what `icu draft` renders
+    /// and `icu template --context` prints.
+    pub fn of(
+        cfg: &'a crate::config::Config,
+        period: &'a Period,
+        (repos, attribution): (&'a [RepoActivity], &'a Attribution),
+        asks: &'a [Ask],
+        scanned: DateTime<FixedOffset>,
+        stale: &'a Stale,
+    ) -> Self {
+        Draft {
+            me: &cfg.me,
+            goals: &cfg.goals,
+            period,
+            repos,
+            attribution,
+            asks,
+            scanned,
+            stale,
+            links: &cfg.links,
+        }
+    }
+}
+
 /// What follows the head line of a repository whose history could not all
 /// be read (`RepoActivity::incomplete`).
 pub const INCOMPLETE_NOTE: &str =
