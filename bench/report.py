@@ -226,7 +226,11 @@ if os.path.exists(counts):
                "answer (every commit on local and remote-tracking branches filtered by committer time and by "
                "author after `.mailmap`, then "
                "`git show --numstat`), and against the `git log --since` yardstick "
-               "(`bench/check_counts.sh`).\n")
+               "(`bench/check_counts.sh`); then the changes of others icu credits me with (review "
+               "trailers after `.mailmap`, patches I committed; merges of mine apart) against the same "
+               "exhaustive reading of every commit in the window (`bench/check_credit.py`). The "
+               "synthetic sets carry no trailers, so their credit count is 0 on both sides; git.git "
+               "(G, GY) is where credit is exercised.\n")
     out.append("```")
     out.append(open(counts).read().rstrip())
     out.append("```")

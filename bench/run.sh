@@ -172,7 +172,7 @@ else
   echo "${ICU_BENCH_GIT:-unset}" > "$WORK/G.absent"
 fi
 
-echo "checking counts against an exhaustive git answer…" >&2
+echo "checking counts and credit against an exhaustive git answer…" >&2
 : > "$WORK/counts.txt"
 for set in $(cut -d' ' -f1 "$WORK/checked") G GY; do
   [ -f "$WORK/$set.params" ] || continue
@@ -185,6 +185,9 @@ for set in $(cut -d' ' -f1 "$WORK/checked") G GY; do
   # shellcheck disable=SC2086
   CHECK_EMAIL=$email CHECK_NOW=$now CHECK_ARGS="--date $date $extra" \
     bench/check_counts.sh "$ICU" "$(date -d "$since" +%s)" "$(date -d "$until" +%s)" $repos >> "$WORK/counts.txt"
+  # shellcheck disable=SC2086
+  CHECK_EMAIL=$email CHECK_NOW=$now CHECK_ARGS="--date $date $extra" \
+    python3 bench/check_credit.py "$ICU" "$(date -d "$since" +%s)" "$(date -d "$until" +%s)" $repos >> "$WORK/counts.txt"
 done
 
 # The "Release profile" section (the last) comes from
