@@ -247,7 +247,10 @@ if have(("A", "icu goals"), ("A", "icu draft")):
                "commit-graph file (the bench repositories and the git.git mirror have none) every "
                "commit must be inflated, and goals needs each one's author, which a commit-graph "
                "does not hold. What would meet it is a cache of what icu learnt about each commit "
-               "(ids are immutable): a new on-disk store with its own failure modes, not built.\n")
+               "(ids are immutable): a store on disk outside the updates folder that a shallow "
+               "clone deepened later or an object damaged after it was read would make wrong "
+               "unless each case is caught. For goals' 0.1 to 0.2 s on these histories it is "
+               "not built: a tool trusted with career notes keeps no state it does not need.\n")
 if have(("A", "icu draft"), ("A", "git log loop")):
     w = work_of(("A", "icu draft"), ("A", "git log loop"))
     v = read("A", "visited") + ["?", "?"]
