@@ -18,35 +18,26 @@ use crate::term;
 
 pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
     let date = ctx.date_or_today(args.date);
-    let cfg = ctx.load_config()?;
-    let previous = ctx.last_sent(&cfg.update.dir, date);
-    let period = ctx.period(&cfg, date, args.since, previous.as_ref())?;
-    let asks = previous.map(|p| p.asks).unwrap_or_default();
-    let (repos, attribution) = ctx.scan_and_attribute(&cfg, &period, scan::Detail::Full, None);
-    ctx.require_a_repository(&cfg, &repos)?;
+    let inputs = ctx.update_inputs(date, args.since)?;
+    let (cfg, period, repos) = (&inputs.cfg, &inputs.period, &inputs.repos);
+    ctx.require_a_repository(cfg, repos)?;
     let path = store::update_path(&cfg.update.dir, date);
     let stale = if args.print {
         Stale::new()
     } else {
-        kept_for_unread(ctx, &cfg, &repos, &path)
+        kept_for_unread(ctx, cfg, repos, &path)
     };
-    let draft = render::Draft::of(
-        &cfg,
-        &period,
-        (&repos, &attribution),
-        &asks,
-        ctx.now,
-        &stale,
-    );
-    let fresh = render::compose_named(&draft, &template_name(&cfg), &template_text(&cfg)?)
-        .map_err(|source| Error::Template {
+    let draft = inputs.draft(ctx.now, &stale);
+    let fresh = render::compose_named(&draft, &template_name(cfg), &template_text(cfg)?).map_err(
+        |source| Error::Template {
             key: if cfg.update.template.is_some() {
                 "update.template"
             } else {
                 "the update template"
             },
             source,
-        })?;
+        },
+    )?;
 
     if args.print {
         term::print_stdout(&fresh)?;

@@ -9,7 +9,10 @@ use chrono::{DateTime, FixedOffset, Local, NaiveDate};
 use crate::attribute::{attribute, Attribution};
 use crate::cli::{Cli, Command};
 use crate::config::{self, Config};
+use crate::doc::asks::Ask;
 use crate::doc::frontmatter;
+use crate::doc::render;
+use crate::doc::stale::Stale;
 use crate::error::{Error, ExitCode, UsageError};
 use crate::history::{self, LastSent};
 use crate::period::{self, Period, Since};
@@ -358,6 +361,30 @@ impl Ctx {
         ids
     }
 
+    /// What the update dated `date` is made of, gathered as `icu draft` and
+    /// `icu template --context` both need it: the config, the period (from
+    /// the last update sent, or `since`), the asks still open from that
+    /// update, and every repository scanned for the period with line
+    /// counts, attributed.
+    pub fn update_inputs(
+        &self,
+        date: NaiveDate,
+        since: Option<Since>,
+    ) -> Result<UpdateInputs, Error> {
+        let cfg = self.load_config()?;
+        let previous = self.last_sent(&cfg.update.dir, date);
+        let period = self.period(&cfg, date, since, previous.as_ref())?;
+        let asks = previous.map(|p| p.asks).unwrap_or_default();
+        let (repos, attribution) = self.scan_and_attribute(&cfg, &period, scan::Detail::Full, None);
+        Ok(UpdateInputs {
+            cfg,
+            period,
+            asks,
+            repos,
+            attribution,
+        })
+    }
+
     /// The period of the update dated `date`: the one rule of
     /// [`crate::period::choose_since`], fed with the last sent update.
     pub fn period(
@@ -374,6 +401,29 @@ impl Ctx {
             cfg.update.cadence_days,
             &Local,
         )?)
+    }
+}
+
+/// What an update is made of ([`Ctx::update_inputs`]).
+pub struct UpdateInputs {
+    pub cfg: Config,
+    pub period: Period,
+    pub asks: Vec<Ask>,
+    pub repos: Vec<RepoActivity>,
+    pub attribution: Attribution,
+}
+
+impl UpdateInputs {
+    /// The draft these make, scanned at `now`, with `stale` groups kept.
+    pub fn draft<'a>(&'a self, now: DateTime<FixedOffset>, stale: &'a Stale) -> render::Draft<'a> {
+        render::Draft::of(
+            &self.cfg,
+            &self.period,
+            (&self.repos, &self.attribution),
+            &self.asks,
+            now,
+            stale,
+        )
     }
 }
 

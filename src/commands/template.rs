@@ -7,7 +7,6 @@ use crate::cli::TemplateArgs;
 use crate::doc::render;
 use crate::doc::stale::Stale;
 use crate::error::{Error, ExitCode};
-use crate::scan;
 use crate::template::DEFAULT_TEMPLATE;
 use crate::term;
 
@@ -16,22 +15,9 @@ pub fn run(ctx: &Ctx, args: TemplateArgs) -> Result<ExitCode, Error> {
         term::print_stdout(DEFAULT_TEMPLATE)?;
         return Ok(ExitCode::Ok);
     }
-    let date = ctx.date_or_today(args.date);
-    let cfg = ctx.load_config()?;
-    let previous = ctx.last_sent(&cfg.update.dir, date);
-    let period = ctx.period(&cfg, date, args.since, previous.as_ref())?;
-    let asks = previous.map(|p| p.asks).unwrap_or_default();
-    let (repos, attribution) = ctx.scan_and_attribute(&cfg, &period, scan::Detail::Full, None);
+    let inputs = ctx.update_inputs(ctx.date_or_today(args.date), args.since)?;
     // As `icu draft --print` renders it: what can be read now.
     let stale = Stale::new();
-    let draft = render::Draft::of(
-        &cfg,
-        &period,
-        (&repos, &attribution),
-        &asks,
-        ctx.now,
-        &stale,
-    );
-    term::print_json(&render::context(&draft))?;
+    term::print_json(&render::context(&inputs.draft(ctx.now, &stale)))?;
     Ok(ExitCode::Ok)
 }
