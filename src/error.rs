@@ -14,8 +14,9 @@ use crate::doc::check::Problem;
 use crate::doc::{DocError, EditedBlock};
 use crate::export::ExportError;
 use crate::period::PeriodError;
-use crate::store::StoreError;
 use crate::template::TemplateError;
+use crate::updates::history::{Again, HistoryError};
+use crate::updates::store::StoreError;
 
 /// Process exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,24 +201,6 @@ pub enum UsageError {
     OpenNeedsAFile,
 }
 
-/// What was refused on an update already sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Again {
-    Refresh,
-    Send,
-    Mark,
-}
-
-impl Again {
-    fn advice(self) -> &'static str {
-        match self {
-            Again::Refresh => "it was left as it is. Pass --force to refresh it anyway",
-            Again::Send => "icu does not mail it twice. Pass --force to send it again",
-            Again::Mark => "the first mark was kept. Pass --force to mark it sent again",
-        }
-    }
-}
-
 fn at(sent: Option<DateTime<FixedOffset>>) -> String {
     sent.map(|t| format!(" at {}", t.to_rfc3339()))
         .unwrap_or_default()
@@ -351,7 +334,7 @@ fn edited_blocks(path: &std::path::Path, blocks: &[EditedBlock]) -> String {
     }
     msg.push_str(&format!(
         "Move that text out of the block (above its `<!-- icu:activity … -->` line or below `<!-- /icu:activity -->`) and run `icu draft` again, or run `icu draft --force` to replace it (the file as it is now is kept as {})",
-        crate::store::backup_path(path).display()
+        crate::updates::store::backup_path(path).display()
     ));
     msg
 }
@@ -386,6 +369,18 @@ impl Error {
         Error::Doc {
             path: path.into(),
             source,
+        }
+    }
+}
+
+impl From<HistoryError> for Error {
+    fn from(e: HistoryError) -> Self {
+        match e {
+            HistoryError::Store(e) => Error::Store(e),
+            HistoryError::Doc { path, source } => Error::Doc { path, source },
+            HistoryError::AlreadySent { path, sent, again } => {
+                Error::AlreadySent { path, sent, again }
+            }
         }
     }
 }

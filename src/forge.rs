@@ -2,7 +2,7 @@
 //! (GitHub, GitLab, Gitea/Forgejo, Bitbucket, Gerrit), its web URL, and the
 //! URL of a commit or a pull/merge request there. Pure text: the `origin`
 //! remote's URL is read by `scan` (git2 lives there) and handed in as a
-//! string; `doc::render` writes the links.
+//! string; `compose` writes the links.
 //!
 //! Every URL made here is checked by [`safe_link`] before it goes into a
 //! Markdown link: one that would end the link early (a space, a `)`) is not

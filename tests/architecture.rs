@@ -195,3 +195,51 @@ fn the_code_cites_no_document_outside_the_repository() {
         }
     }
 }
+
+#[test]
+fn at_most_twelve_files_sit_at_the_top_of_src() {
+    let top: Vec<String> = sources()
+        .into_iter()
+        .filter(|f| f.matches('/').count() == 1)
+        .collect();
+    assert!(
+        top.len() <= 12,
+        "{} files at the top of src/ (at most 12): {top:?}",
+        top.len()
+    );
+}
+
+#[test]
+fn the_document_format_knows_no_git_and_no_attribution() {
+    for f in sources().iter().filter(|f| f.starts_with("src/doc/")) {
+        let c = code(f);
+        for upstream in [
+            "crate::scan",
+            "crate::attribute",
+            "crate::forge",
+            "crate::period",
+            "crate::compose",
+            "crate::skip",
+        ] {
+            assert!(!c.contains(upstream), "{f} imports `{upstream}`");
+        }
+    }
+}
+
+#[test]
+fn only_commands_and_the_terminal_use_the_applications_error() {
+    // Each layer below the commands has an error of its own; `error.rs`
+    // turns them into messages and exit codes. An import of `crate::error`
+    // from below would run back up.
+    for f in sources() {
+        let allowed = f.starts_with("src/commands/")
+            || ["src/error.rs", "src/term.rs", "src/main.rs", "src/lib.rs"].contains(&f.as_str());
+        if !allowed {
+            let c = code(&f);
+            assert!(
+                !c.contains("crate::error") && !c.contains("crate::Error"),
+                "{f} uses the application's error"
+            );
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! Property tests for the update document (docs/ARCHITECTURE.md, "The document").
 //!
-//! Docs are made the way `icu draft` makes them: `doc::render::compose`, the
+//! Docs are made the way `icu draft` makes them: `compose::compose`, the
 //! library function the command calls, over the embedded template (the real
 //! activity lines, which escape every subject, and the real front matter). A person then edits them —
 //! prose of every kind at line boundaries outside the generated blocks, whole
@@ -18,12 +18,12 @@ use proptest::sample::Index;
 use proptest::test_runner::FileFailurePersistence;
 
 use icu::attribute::{Activity, Attribution, RepoGroup};
+use icu::compose as render;
 use icu::config::{Goal, GoalStatus, LinkRule, Me};
 use icu::doc::asks::Ask;
 use icu::doc::frontmatter::{self, FrontMatter};
 use icu::doc::markers::{self, OTHER_KEY, TOTALS_KEY};
 use icu::doc::refresh::Edits;
-use icu::doc::render;
 use icu::doc::{asks, check, export_md, refresh, DocError};
 use icu::forge::Forge;
 use icu::period::Period;

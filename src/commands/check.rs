@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
     })
 }
 
-/// The ownership hints (`crate::hints`) for the update checked and the one
+/// The ownership hints (`crate::updates::hints`) for the update checked and the one
 /// before it, when a config file is there to name the goals: a config that
 /// is missing or does not load gives no hints here (`icu check` needs no
 /// config, and a config error is reported by the commands that use it).
@@ -78,8 +78,8 @@ fn ownership_hints(ctx: &Ctx, path: &std::path::Path, text: &str) {
     let dir = path.parent().unwrap_or(std::path::Path::new("."));
     let before = this.front.date.pred_opt().unwrap_or(this.front.date);
     let mut recent = vec![this];
-    recent.extend(crate::hints::recent(dir, before, 1));
-    for h in crate::hints::ownership(&cfg.goals, &recent) {
+    recent.extend(crate::updates::hints::recent(dir, before, 1));
+    for h in crate::updates::hints::ownership(&cfg.goals, &recent) {
         ctx.term.hint(&h);
     }
 }

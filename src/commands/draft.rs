@@ -5,16 +5,18 @@ use std::path::Path;
 
 use super::Ctx;
 use crate::cli::DraftArgs;
+use crate::compose;
 use crate::config::Config;
 use crate::doc::frontmatter::{self, Status};
 use crate::doc::refresh::{self, Edits};
 use crate::doc::stale::{stale_groups, Stale};
-use crate::doc::{render, DocError};
-use crate::error::{Again, Error, ExitCode, UsageError};
+use crate::doc::DocError;
+use crate::error::{Error, ExitCode, UsageError};
 use crate::period;
 use crate::scan;
-use crate::store;
 use crate::term;
+use crate::updates::history::Again;
+use crate::updates::store;
 
 pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
     let date = ctx.date_or_today(args.date);
@@ -28,7 +30,7 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
         kept_for_unread(ctx, cfg, repos, &path)
     };
     let draft = inputs.draft(ctx.now, &stale);
-    let fresh = render::compose_named(&draft, &template_name(cfg), &template_text(cfg)?).map_err(
+    let fresh = compose::compose_named(&draft, &template_name(cfg), &template_text(cfg)?).map_err(
         |source| Error::Template {
             key: if cfg.update.template.is_some() {
                 "update.template"

@@ -9,9 +9,9 @@ use crate::config::Config;
 use crate::doc::frontmatter;
 use crate::error::{Error, ExitCode};
 use crate::export;
-use crate::history;
-use crate::store;
 use crate::term;
+use crate::updates::history;
+use crate::updates::store;
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
     let (path, text) = ctx.read_doc(args.file.as_deref())?;
@@ -96,7 +96,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
 fn record_message_id(ctx: &Ctx, path: &Path, text: &str, id: &str) {
     let recorded = store::Lock::acquire(path)
         .map_err(Error::from)
-        .and_then(|lock| history::record_message_id(&lock, path, text, id));
+        .and_then(|lock| Ok(history::record_message_id(&lock, path, text, id)?));
     if let Err(e) = recorded {
         ctx.term.warn(&format!(
             "the Message-ID of this .eml was not recorded in {} ({e}); icu gives the update the same one next time unless [update] from changes",

@@ -74,8 +74,8 @@ pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
         .collect();
 
     // Ownership hints on stderr, with --json too: they never fail the command.
-    let recent = crate::hints::recent(&cfg.update.dir, date, 2);
-    for h in crate::hints::ownership(&cfg.goals, &recent) {
+    let recent = crate::updates::hints::recent(&cfg.update.dir, date, 2);
+    for h in crate::updates::hints::ownership(&cfg.goals, &recent) {
         ctx.term.hint(&h);
     }
     if args.json {

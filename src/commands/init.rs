@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::cli::InitArgs;
 use crate::config;
 use crate::error::{Error, ExitCode, UsageError};
-use crate::store::{self, StoreError};
+use crate::updates::store::{self, StoreError};
 
 pub fn run(ctx: &Ctx, args: InitArgs) -> Result<ExitCode, Error> {
     let (path, _) = ctx.config_path();

@@ -5,9 +5,9 @@ use serde::Serialize;
 use super::Ctx;
 use crate::cli::LogArgs;
 use crate::error::{Error, ExitCode};
-use crate::history::{self, LogEntry};
 use crate::period;
 use crate::term;
+use crate::updates::history::{self, LogEntry};
 
 /// `icu log --json`.
 #[derive(Debug, Serialize)]

@@ -8,18 +8,18 @@ use chrono::{DateTime, FixedOffset, Local, NaiveDate};
 
 use crate::attribute::{attribute, Attribution};
 use crate::cli::{Cli, Command};
+use crate::compose;
 use crate::config::{self, Config};
 use crate::doc::asks::Ask;
 use crate::doc::frontmatter;
-use crate::doc::render;
 use crate::doc::stale::Stale;
 use crate::error::{Error, ExitCode, UsageError};
-use crate::history::{self, LastSent};
 use crate::period::{self, Period, Since};
 use crate::scan::{self, Identity, RepoActivity};
 use crate::skip;
-use crate::store;
 use crate::term::Term;
+use crate::updates::history::{self, LastSent};
+use crate::updates::store;
 
 mod check;
 mod draft;
@@ -415,8 +415,8 @@ pub struct UpdateInputs {
 
 impl UpdateInputs {
     /// The draft these make, scanned at `now`, with `stale` groups kept.
-    pub fn draft<'a>(&'a self, now: DateTime<FixedOffset>, stale: &'a Stale) -> render::Draft<'a> {
-        render::Draft::of(
+    pub fn draft<'a>(&'a self, now: DateTime<FixedOffset>, stale: &'a Stale) -> compose::Draft<'a> {
+        compose::Draft::of(
             &self.cfg,
             &self.period,
             (&self.repos, &self.attribution),

@@ -4,9 +4,9 @@ use super::Ctx;
 use crate::cli::{RecapArgs, RecapFormat};
 use crate::error::{Error, ExitCode, UsageError};
 use crate::export;
-use crate::recap::{self, Span};
-use crate::store;
 use crate::term;
+use crate::updates::recap::{self, Span};
+use crate::updates::store;
 
 pub fn run(ctx: &Ctx, args: RecapArgs) -> Result<ExitCode, Error> {
     if let (Some(s), Some(u)) = (args.since, args.until) {

@@ -6,11 +6,12 @@ use std::time::Duration;
 use super::Ctx;
 use crate::cli::SendArgs;
 use crate::doc::frontmatter;
-use crate::error::{Again, Error, ExitCode, UsageError};
+use crate::error::{Error, ExitCode, UsageError};
 use crate::export::{self, Purpose};
-use crate::history;
-use crate::store;
 use crate::term;
+use crate::updates::history;
+use crate::updates::history::Again;
+use crate::updates::store;
 
 /// How long the sendmail program may take before icu gives up on it, unless
 /// `ICU_SENDMAIL_TIMEOUT` (seconds) says otherwise.
@@ -90,7 +91,7 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
             path: path.clone(),
             command: cfg.update.sendmail.clone(),
             at: ctx.now,
-            cause: Box::new(cause),
+            cause: Box::new(cause.into()),
         },
     )?;
     ctx.term.info(&format!(

@@ -5,8 +5,8 @@ use chrono::Local;
 use super::Ctx;
 use crate::cli::SentArgs;
 use crate::error::{Error, ExitCode};
-use crate::history;
-use crate::store;
+use crate::updates::history;
+use crate::updates::store;
 
 pub fn run(ctx: &Ctx, args: SentArgs) -> Result<ExitCode, Error> {
     let path = ctx.resolve_file(args.file.as_deref())?;

@@ -7,9 +7,9 @@ use serde::Serialize;
 use super::Ctx;
 use crate::cli::StatusArgs;
 use crate::error::{Error, ExitCode};
-use crate::history;
 use crate::period;
 use crate::term;
+use crate::updates::history;
 
 /// `icu status --json`. Field names are stable (README, "Scripting").
 #[derive(Debug, Serialize)]

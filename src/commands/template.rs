@@ -4,7 +4,7 @@
 
 use super::Ctx;
 use crate::cli::TemplateArgs;
-use crate::doc::render;
+use crate::compose;
 use crate::doc::stale::Stale;
 use crate::error::{Error, ExitCode};
 use crate::template::DEFAULT_TEMPLATE;
@@ -18,6 +18,6 @@ pub fn run(ctx: &Ctx, args: TemplateArgs) -> Result<ExitCode, Error> {
     let inputs = ctx.update_inputs(ctx.date_or_today(args.date), args.since)?;
     // As `icu draft --print` renders it: what can be read now.
     let stale = Stale::new();
-    term::print_json(&render::context(&inputs.draft(ctx.now, &stale)))?;
+    term::print_json(&compose::context(&inputs.draft(ctx.now, &stale)))?;
     Ok(ExitCode::Ok)
 }

@@ -10,7 +10,6 @@ pub mod export_md;
 pub mod frontmatter;
 pub mod markers;
 pub mod refresh;
-pub mod render;
 pub mod sections;
 pub mod stale;
 

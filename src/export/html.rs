@@ -175,7 +175,7 @@ fn html_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::render::escape_markdown;
+    use crate::compose::escape_markdown;
 
     #[test]
     fn hostile_markdown_never_becomes_live_html() {

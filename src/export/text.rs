@@ -372,7 +372,7 @@ pub(crate) fn wrap(line: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::render::escape_markdown;
+    use crate::compose::escape_markdown;
 
     #[test]
     fn plain_text_reads_like_text() {

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use crate::config::Goal;
 use crate::doc::sections::{self, UpdateParts};
-use crate::store;
+use crate::updates::store;
 
 /// The `n` newest updates dated on or before `upto` that can be read, newest
 /// first. An update that cannot be read is passed over: the hints are about

@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use crate::doc::frontmatter::Status;
 use crate::doc::sections::{self, Totals};
-use crate::store::{self, StoreError};
 use crate::template::escape_markdown;
+use crate::updates::store::{self, StoreError};
 
 /// The version of `icu recap --json`'s shape: raised when a field changes
 /// meaning or goes away (adding one does not).

@@ -13,8 +13,56 @@ use serde::Serialize;
 use crate::doc::asks::{self, Ask};
 use crate::doc::check;
 use crate::doc::frontmatter::{self, Status};
-use crate::error::{Again, Error};
-use crate::store::{self, StoreError};
+use crate::doc::DocError;
+use crate::updates::store::{self, StoreError};
+
+/// Why a past update could not be read, changed or used again. The
+/// application's error turns each into its message and exit code; this
+/// layer does not know them.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    /// Reading or writing the updates dir failed, or was refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An update document could not be used as it is; it was left untouched.
+    #[error("{}: {source}", path.display())]
+    Doc { path: PathBuf, source: DocError },
+    /// The update was already sent, and `--force` was not given.
+    #[error("{} was already sent", path.display())]
+    AlreadySent {
+        path: PathBuf,
+        sent: Option<DateTime<FixedOffset>>,
+        again: Again,
+    },
+}
+
+impl HistoryError {
+    fn doc(path: &Path, source: DocError) -> Self {
+        HistoryError::Doc {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// What was refused on an update already sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Again {
+    Refresh,
+    Send,
+    Mark,
+}
+
+impl Again {
+    /// What was done instead, and how to do it anyway.
+    pub fn advice(self) -> &'static str {
+        match self {
+            Again::Refresh => "it was left as it is. Pass --force to refresh it anyway",
+            Again::Send => "icu does not mail it twice. Pass --force to send it again",
+            Again::Mark => "the first mark was kept. Pass --force to mark it sent again",
+        }
+    }
+}
 
 /// The last update sent before a date.
 #[derive(Debug, Clone)]
@@ -227,10 +275,15 @@ fn entry(date: NaiveDate, path: &Path) -> LogEntry {
 }
 
 /// Refuses an update already sent, unless `force`: sent is final.
-pub fn ensure_unsent(path: &Path, text: &str, force: bool, again: Again) -> Result<(), Error> {
-    let (fm, _, _) = frontmatter::split(text).map_err(|e| Error::doc(path, e))?;
+pub fn ensure_unsent(
+    path: &Path,
+    text: &str,
+    force: bool,
+    again: Again,
+) -> Result<(), HistoryError> {
+    let (fm, _, _) = frontmatter::split(text).map_err(|e| HistoryError::doc(path, e))?;
     if fm.status == Status::Sent && !force {
-        return Err(Error::AlreadySent {
+        return Err(HistoryError::AlreadySent {
             path: path.to_path_buf(),
             sent: fm.sent,
             again,
@@ -247,7 +300,7 @@ pub fn mark_sent(
     path: &Path,
     when: DateTime<FixedOffset>,
     force: bool,
-) -> Result<(), Error> {
+) -> Result<(), HistoryError> {
     let old = store::read(path)?;
     ensure_unsent(path, &old, force, Again::Mark)?;
     mark_as_read_sent(held, path, &old, when, None)
@@ -266,10 +319,10 @@ pub fn mark_as_read_sent(
     read: &str,
     when: DateTime<FixedOffset>,
     message_id: Option<&str>,
-) -> Result<(), Error> {
-    let mut new = frontmatter::mark_sent(read, when).map_err(|e| Error::doc(path, e))?;
+) -> Result<(), HistoryError> {
+    let mut new = frontmatter::mark_sent(read, when).map_err(|e| HistoryError::doc(path, e))?;
     if let Some(id) = message_id {
-        new = frontmatter::set_message_id(&new, id).map_err(|e| Error::doc(path, e))?;
+        new = frontmatter::set_message_id(&new, id).map_err(|e| HistoryError::doc(path, e))?;
     }
     Ok(store::replace(path, read, &new)?)
 }
@@ -284,7 +337,7 @@ pub fn record_message_id(
     path: &Path,
     read: &str,
     id: &str,
-) -> Result<(), Error> {
-    let new = frontmatter::set_message_id(read, id).map_err(|e| Error::doc(path, e))?;
+) -> Result<(), HistoryError> {
+    let new = frontmatter::set_message_id(read, id).map_err(|e| HistoryError::doc(path, e))?;
     Ok(store::replace(path, read, &new)?)
 }
