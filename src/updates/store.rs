@@ -186,14 +186,18 @@ impl Lock {
                 .open(&path)
                 .map_err(|e| StoreError::io("creating the lock file", &path, e))?;
             opened();
-            match fs4::fs_std::FileExt::try_lock_exclusive(&file) {
-                Ok(true) => {}
-                Ok(false) => {
+            // std's lock is flock(2) on Unix, as git-annex and cargo use:
+            // released by the kernel when icu dies, whatever kills it.
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
                     return Err(StoreError::Locked {
                         path: doc.to_path_buf(),
                     })
                 }
-                Err(e) => return Err(StoreError::io("locking", &path, e)),
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(StoreError::io("locking", &path, e))
+                }
             }
             if is_at(&file, &path) {
                 remove_leftovers(dir);
@@ -217,7 +221,7 @@ impl Drop for Lock {
         if is_at(&self.file, &self.path) {
             let _ = fs::remove_file(&self.path);
         }
-        let _ = fs4::fs_std::FileExt::unlock(&self.file);
+        let _ = self.file.unlock();
     }
 }
 
