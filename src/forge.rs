@@ -2,13 +2,18 @@
 //! (GitHub, GitLab, Gitea/Forgejo, Bitbucket, Gerrit), its web URL, and the
 //! URL of a commit or a pull/merge request there. Pure text: the `origin`
 //! remote's URL is read by `scan` (git2 lives there) and handed in as a
-//! string; `compose` writes the links.
+//! string; `compose` writes the links. The pull or merge request a
+//! merge or squash commit's message names is read here too, from the text
+//! `scan` hands in.
 //!
 //! Every URL made here is checked by [`safe_link`] before it goes into a
 //! Markdown link: one that would end the link early (a space, a `)`) is not
 //! made at all. Credentials in a remote URL (`https://user:token@host/…`)
 //! never reach a link.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde::Serialize;
 
 /// A kind of forge: how its commit and pull-request URLs are written.
@@ -269,6 +274,42 @@ fn is_change_id(s: &str) -> bool {
     s.len() == 41 && s.starts_with('I') && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// A squash-merged subject ending in `(#N)` (GitHub, Gitea, Bitbucket) or
+/// `(!N)` (GitLab).
+static SQUASH_PR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\([#!](\d+)\)\s*$").expect("static regex is valid"));
+/// The subject of a merge that names its request: GitHub's `Merge pull
+/// request #N`, Gitea's `Merge pull request 'title' (#N) from …`,
+/// Bitbucket's `Merged in branch (pull request #N)`.
+static MERGE_PR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:Merge pull request #(\d+)|Merge pull request '.*' \(#(\d+)\)|Merged in .*\(pull request #(\d+)\))")
+        .expect("static regex is valid")
+});
+/// GitLab's merge commit names its request in the body:
+/// `See merge request group/project!N`.
+static MERGE_MR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^See merge request \S*!(\d+)\s*$").expect("static regex is valid")
+});
+
+/// The request a squash-merged commit's subject names: `(#N)`, or GitLab's
+/// `(!N)`, at its end.
+pub fn squash_request_of(subject: &str) -> Option<u32> {
+    SQUASH_PR
+        .captures(subject)
+        .and_then(|m| m.get(1))
+        .and_then(|m| m.as_str().parse().ok())
+}
+
+/// The request number a merge commit's message names: in its subject
+/// (GitHub, Gitea, Bitbucket), or in GitLab's `See merge request …!N` line.
+pub fn merge_request_of(msg: &str) -> Option<u32> {
+    let first = msg.lines().next()?;
+    if let Some(c) = MERGE_PR.captures(first) {
+        return c.iter().skip(1).flatten().next()?.as_str().parse().ok();
+    }
+    MERGE_MR.captures(msg)?.get(1)?.as_str().parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,6 +504,34 @@ mod tests {
             "ftp://x/y",
         ] {
             assert!(!safe_link(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn squash_subjects_give_their_pr() {
+        let re = &SQUASH_PR;
+        assert_eq!(&re.captures("Add cache (#481)").unwrap()[1], "481");
+        assert_eq!(&re.captures("Add cache (!37)").unwrap()[1], "37");
+        assert!(re.captures("Add cache (#481) later").is_none());
+    }
+
+    #[test]
+    fn merges_name_their_request_on_every_forge() {
+        let cases = [
+            ("Merge pull request #12 from ada/x\n\nAdd x", Some(12)),
+            (
+                "Merge pull request 'Add x' (#13) from ada/x into main",
+                Some(13),
+            ),
+            ("Merged in feature/x (pull request #14)\n\nAdd x", Some(14)),
+            (
+                "Merge branch 'x' into 'main'\n\nAdd x\n\nSee merge request group/sub/search!15\n",
+                Some(15),
+            ),
+            ("Merge branch 'x' into main", None),
+        ];
+        for (msg, want) in cases {
+            assert_eq!(merge_request_of(msg), want, "{msg}");
         }
     }
 }

@@ -83,11 +83,10 @@ pub use identity::{discover, git_identity};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::sync::{LazyLock, Once};
+use std::sync::Once;
 use std::time::{Duration, Instant};
 
 use git2::{Commit as GitCommit, Oid, Repository, RepositoryOpenFlags};
-use regex::Regex;
 use serde::Serialize;
 
 use crate::config::RepoSpec;
@@ -839,36 +838,10 @@ fn undiffed_message(undiffed: &[(String, String)]) -> Option<String> {
     ))
 }
 
-/// A squash-merged subject ending in `(#N)` (GitHub, Gitea, Bitbucket) or
-/// `(!N)` (GitLab).
-static SQUASH_PR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\([#!](\d+)\)\s*$").expect("static regex is valid"));
-/// The subject of a merge that names its request: GitHub's `Merge pull
-/// request #N`, Gitea's `Merge pull request 'title' (#N) from …`,
-/// Bitbucket's `Merged in branch (pull request #N)`.
-static MERGE_PR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:Merge pull request #(\d+)|Merge pull request '.*' \(#(\d+)\)|Merged in .*\(pull request #(\d+)\))")
-        .expect("static regex is valid")
-});
-/// GitLab's merge commit names its request in the body:
-/// `See merge request group/project!N`.
-static MERGE_MR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^See merge request \S*!(\d+)\s*$").expect("static regex is valid")
-});
-
-/// The pull request a merge commit's message names.
+/// The pull request a merge commit's message names (see
+/// [`forge::merge_request_of`]).
 fn merge_pr(c: &GitCommit<'_>) -> Option<u32> {
-    merge_request_of(&String::from_utf8_lossy(c.message_bytes()))
-}
-
-/// The request number a merge commit's message names (see [`MERGE_PR`] and
-/// [`MERGE_MR`]).
-fn merge_request_of(msg: &str) -> Option<u32> {
-    let first = msg.lines().next()?;
-    if let Some(c) = MERGE_PR.captures(first) {
-        return c.iter().skip(1).flatten().next()?.as_str().parse().ok();
-    }
-    MERGE_MR.captures(msg)?.get(1)?.as_str().parse().ok()
+    forge::merge_request_of(&String::from_utf8_lossy(c.message_bytes()))
 }
 
 /// The [`Commit`] for one of my commits: its message, its author after
@@ -888,10 +861,7 @@ fn describe(
     Commit {
         short: short(&id),
         id,
-        pr: SQUASH_PR
-            .captures(&subject)
-            .and_then(|m| m.get(1))
-            .and_then(|m| m.as_str().parse().ok()),
+        pr: forge::squash_request_of(&subject),
         subject,
         message,
         author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
@@ -972,34 +942,6 @@ mod tests {
         assert!(damaged.warnings[0]
             .message
             .contains("`broken` cannot be read"));
-    }
-
-    #[test]
-    fn squash_subjects_give_their_pr() {
-        let re = &SQUASH_PR;
-        assert_eq!(&re.captures("Add cache (#481)").unwrap()[1], "481");
-        assert_eq!(&re.captures("Add cache (!37)").unwrap()[1], "37");
-        assert!(re.captures("Add cache (#481) later").is_none());
-    }
-
-    #[test]
-    fn merges_name_their_request_on_every_forge() {
-        let cases = [
-            ("Merge pull request #12 from ada/x\n\nAdd x", Some(12)),
-            (
-                "Merge pull request 'Add x' (#13) from ada/x into main",
-                Some(13),
-            ),
-            ("Merged in feature/x (pull request #14)\n\nAdd x", Some(14)),
-            (
-                "Merge branch 'x' into 'main'\n\nAdd x\n\nSee merge request group/sub/search!15\n",
-                Some(15),
-            ),
-            ("Merge branch 'x' into main", None),
-        ];
-        for (msg, want) in cases {
-            assert_eq!(merge_request_of(msg), want, "{msg}");
-        }
     }
 
     #[test]
