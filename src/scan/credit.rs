@@ -267,10 +267,10 @@ fn credit(
     // Attribution needs the paths; a tree that cannot be read leaves them
     // out, and the credit is still listed.
     let changed = diff::changes(repo, c, Detail::Paths).unwrap_or_default();
-    let mut commit: Commit = super::describe(c, mailmap, changed);
+    let mut commit: Commit = super::repo::describe(c, mailmap, changed);
     if c.id() != oid {
         commit.id = oid.to_string();
-        commit.short = super::short(&commit.id);
+        commit.short = super::model::short(&commit.id);
     }
     Credit { commit, by, kinds }
 }

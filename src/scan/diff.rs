@@ -114,7 +114,7 @@ pub(super) fn changes_of_all(
 ) -> Vec<Changed> {
     let one =
         |repo: &Repository, id: Oid| repo.find_commit(id).and_then(|c| changes(repo, &c, detail));
-    let cores = super::cores();
+    let cores = super::pool::cores();
     let threads = if ids.len() >= PARALLEL_MIN {
         cores
     } else if ids.len() >= PARALLEL_MIN_SPARE {

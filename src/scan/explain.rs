@@ -43,7 +43,7 @@ pub struct Looked {
 /// Looks `rev` (anything `git rev-parse` takes that names a commit) up in
 /// the repository at `path`. `Ok(None)`: the repository has no such commit.
 pub fn lookup(path: &Path, rev: &str, me: &Identity<'_>) -> Result<Option<Looked>, String> {
-    super::init_libgit2();
+    super::tuning::init_libgit2();
     let repo = super::open(path)?;
     let Ok(obj) = repo.revparse_single(rev) else {
         return Ok(None);

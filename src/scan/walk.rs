@@ -8,7 +8,8 @@
 //! A max-heap of commits keyed by committer time, seeded with every branch
 //! tip — local (`refs/heads/*`) and, unless the repository's `remotes =
 //! false`, remote-tracking (`refs/remotes/*`, symbolic refs such as
-//! `origin/HEAD` skipped) — and HEAD. Tags are not seeds. A commit reached
+//! `origin/HEAD` skipped: a remote's `HEAD` names its mainline) — and HEAD,
+//! which may be detached. Tags are not seeds. A commit reached
 //! from several tips is queued once. More tips cost one commit read each and
 //! do not lengthen the walk: a tip older than the window waits on the heap
 //! behind everything newer, and the stop rule below counts it like any other
@@ -31,19 +32,39 @@
 //! as long as the chain of such old commits above the in-window ancestor is
 //! shorter than [`SLOP`] or stays within the margin. `git log --since` has no
 //! slack at all: it stops at the first old commit and misses such ancestors.
-//! (Generation numbers from a commit-graph file would give an exact bound,
-//! but libgit2 1.9 reads that file only in its own `Revwalk`, so this walk
-//! has only the dates.)
 //!
 //! Cost: the commits in the window, plus those within 3 days before it, plus
 //! at most [`SLOP`] more — it follows the size of the period, not of the
 //! history.
+//!
+//! # Why not libgit2's `Revwalk`
+//!
+//! Sorted by time (`Sort::TIME`), it reads the entire history before its
+//! first `next()` returns (1.2 s on git.git); unsorted, it yields no order a
+//! stop rule could rely on. Commit-graph files do not help: their generation
+//! numbers would give an exact bound, but libgit2 1.9 consults them only
+//! inside its own `Revwalk`, while the lookups this walk makes
+//! (`find_commit`, `parent`) parse every commit object, and git2 exposes no
+//! generation numbers. The stop rule has only committer dates.
+//!
+//! # `git replace`
+//!
+//! libgit2 1.9 ignores `refs/replace/*`; the walk maps each commit it reads
+//! to its replacement, as `git log` does (see [`replacements`]).
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use git2::{Oid, Repository};
 
-use super::{OidMap, OidSet, TimeWindow, SKEW_MARGIN_SECS, SLOP};
+use super::model::{OidMap, OidSet};
+use super::TimeWindow;
+
+/// How far before `since` the walk keeps going to find commits dated older
+/// than their parents (see the module docs).
+pub const SKEW_MARGIN_SECS: i64 = 3 * 24 * 3600;
+/// How many consecutive commits older than `since` the walk pops before it
+/// may stop (see the module docs).
+pub const SLOP: usize = 64;
 
 /// A branch the walk starts from.
 #[derive(Debug, Clone)]
@@ -195,7 +216,7 @@ fn tip(
                 name,
                 format!(
                     "points at {}, a {kind}, not a commit",
-                    super::short(&oid.to_string())
+                    super::model::short(&oid.to_string())
                 ),
             );
             None

@@ -1,0 +1,248 @@
+//! Every repository scanned, in parallel: one worker thread per core (at
+//! most 8), each taking the next repository not yet started, and each
+//! repository's scan bounded by a deadline ([`scan_all`]).
+//!
+//! Workers, not a thread per repository: with 500 repositories, starting and
+//! ending a thread each was a visible part of the run.
+//!
+//! The deadline: libgit2 1.9 spins forever on a truncated loose object (its
+//! `git_zstream_get_output` takes zlib's `Z_BUF_ERROR` for "retry with a
+//! larger buffer" and loops without input left), and a crash during `git
+//! commit` leaves such files. A repository not done in time becomes a
+//! warning, and the others are still reported. Its worker cannot be
+//! stopped: it is detached, never joined, dies with the process, and a new
+//! worker takes its place.
+
+use std::collections::HashMap;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use super::model::warning;
+use super::repo::scan_one;
+use super::tuning::init_libgit2;
+use super::{Detail, Identity, RepoActivity, ScanWarning, TimeWindow};
+use crate::config::RepoSpec;
+
+/// How long one repository's scan may take, unless `ICU_SCAN_TIMEOUT`
+/// (seconds) says otherwise. A damaged object can make libgit2 spin forever
+/// (see the module docs); past this, the repository is given up on.
+pub const SCAN_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The longest `ICU_SCAN_TIMEOUT` taken: a day (larger numbers overflow what
+/// a deadline after now can hold).
+const MAX_SCAN_TIMEOUT_SECS: f64 = 86_400.0;
+
+/// `ICU_SCAN_TIMEOUT` read: unset is [`SCAN_TIMEOUT`]; a number of seconds
+/// above 0 and at most a day is taken; anything else is refused with what
+/// is wrong, and the caller says so and uses the default.
+pub fn scan_timeout(value: Option<&str>) -> Result<Duration, String> {
+    let Some(s) = value else {
+        return Ok(SCAN_TIMEOUT);
+    };
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= MAX_SCAN_TIMEOUT_SECS => {
+            Ok(Duration::from_secs_f64(v))
+        }
+        _ => Err(format!(
+            "ICU_SCAN_TIMEOUT=`{s}` is not a number of seconds above 0 and at most 86400; \
+             using the default of {} s",
+            SCAN_TIMEOUT.as_secs()
+        )),
+    }
+}
+
+/// Scans every repository, in parallel (see the module docs). Results come
+/// back in the order of `repos`; a repository that cannot be opened becomes
+/// a warning, and so does each problem met in a repository that could be
+/// scanned (also kept in its [`RepoActivity::warnings`]). Each repository's
+/// scan is bounded by `timeout`: one not done in time becomes a warning,
+/// and the others are still reported.
+pub fn scan_all(
+    repos: &[RepoSpec],
+    window: TimeWindow,
+    me: &Identity<'_>,
+    detail: Detail,
+    timeout: Duration,
+) -> (Vec<RepoActivity>, Vec<ScanWarning>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    init_libgit2();
+    let threads = cores().min(repos.len());
+    // With fewer repositories than cores, each may compare its commits on
+    // the cores left over (see `diff::changes_of_all`).
+    let spare = (cores() / repos.len().max(1)).max(1);
+    let shared: Arc<WorkerShare> = Arc::new((
+        repos.to_vec(),
+        me.emails.to_vec(),
+        me.credit.map(<[String]>::to_vec),
+        me.credit_since,
+        AtomicUsize::new(0),
+    ));
+    let (tx, rx) = mpsc::channel::<Said>();
+    let workers = AtomicUsize::new(0);
+    let start_worker = || {
+        let w = workers.fetch_add(1, Ordering::SeqCst);
+        spawn_worker(w, Arc::clone(&shared), tx.clone(), (window, detail, spare))
+    };
+    let mut results: Vec<Option<Result<RepoActivity, ScanWarning>>> =
+        repos.iter().map(|_| None).collect();
+    // Workers started and not finished nor stuck on a repository.
+    let mut working = (0..threads).filter(|_| start_worker()).count();
+    // The repositories being scanned: when each started, and by which worker.
+    let mut running: HashMap<usize, (Instant, usize)> = HashMap::new();
+    // Workers whose repository was given up on (one may yet finish it).
+    let mut stuck: std::collections::HashSet<usize> = Default::default();
+    let mut left = repos.len();
+    while left > 0 && (working > 0 || !running.is_empty()) {
+        let wait = running
+            .values()
+            .map(|&(t, _)| (t + timeout).saturating_duration_since(Instant::now()))
+            .min()
+            .unwrap_or(timeout);
+        match rx.recv_timeout(wait) {
+            Ok(Said::Started { w, i }) => {
+                // A worker given up on that finished after all works again.
+                if stuck.remove(&w) {
+                    working += 1;
+                }
+                running.insert(i, (Instant::now(), w));
+            }
+            Ok(Said::Done(i, r)) => {
+                if running.remove(&i).is_some() {
+                    left -= 1;
+                    results[i] = Some(r.unwrap_or_else(|| {
+                        Err(warning(&repos[i], "the scan thread stopped unexpectedly"))
+                    }));
+                }
+            }
+            Ok(Said::Finished { w }) => {
+                if !stuck.remove(&w) {
+                    working -= 1;
+                }
+            }
+            Err(_) => {
+                let now = Instant::now();
+                let late: Vec<usize> = running
+                    .iter()
+                    .filter(|(_, &(t, _))| t + timeout <= now)
+                    .map(|(&i, _)| i)
+                    .collect();
+                for i in late {
+                    let Some((_, w)) = running.remove(&i) else {
+                        continue;
+                    };
+                    left -= 1;
+                    results[i] = Some(Err(warning(&repos[i], gave_up_message(timeout))));
+                    // Its worker is stuck: another takes the rest.
+                    stuck.insert(w);
+                    working -= 1;
+                    if start_worker() {
+                        working += 1;
+                    }
+                }
+            }
+        }
+    }
+    // Left unscanned when no worker could be started.
+    for (r, spec) in results.iter_mut().zip(repos) {
+        if r.is_none() {
+            *r = Some(Err(warning(spec, "no thread could be started to scan it")));
+        }
+    }
+    split_results(repos, results)
+}
+
+/// What a scan worker says: worker `w` started repository `i`, or finished
+/// it (`None`: the scan panicked), or found no repository left to start.
+enum Said {
+    Started { w: usize, i: usize },
+    Done(usize, Option<Result<RepoActivity, ScanWarning>>),
+    Finished { w: usize },
+}
+
+/// What the workers share: the repositories, my emails and credit trailers,
+/// the credit's start, and the index of the next repository to start.
+type WorkerShare = (
+    Vec<RepoSpec>,
+    Vec<String>,
+    Option<Vec<String>>,
+    Option<i64>,
+    std::sync::atomic::AtomicUsize,
+);
+
+/// Starts scan worker `w` (see [`scan_all`]): it scans the next repository
+/// not yet started until none is left. `false`: no thread could be started.
+fn spawn_worker(
+    w: usize,
+    shared: std::sync::Arc<WorkerShare>,
+    tx: mpsc::Sender<Said>,
+    (window, detail, spare): (TimeWindow, Detail, usize),
+) -> bool {
+    std::thread::Builder::new()
+        .name("scan".to_string())
+        .spawn(move || {
+            let (repos, emails, credit, credit_since, next) = &*shared;
+            let me = Identity {
+                emails,
+                credit: credit.as_deref(),
+                credit_since: *credit_since,
+            };
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(spec) = repos.get(i) else {
+                    let _ = tx.send(Said::Finished { w });
+                    break;
+                };
+                if tx.send(Said::Started { w, i }).is_err() {
+                    break;
+                }
+                // A panic is reported as this repository's failure.
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    scan_one(spec, window, &me, detail, spare)
+                }));
+                if tx.send(Said::Done(i, r.ok())).is_err() {
+                    break;
+                }
+            }
+        })
+        .is_ok()
+}
+
+/// Each repository's result, in the order of `repos`, as the scanned ones
+/// and the warnings (each repository's own, then the failures).
+fn split_results(
+    repos: &[RepoSpec],
+    results: Vec<Option<Result<RepoActivity, ScanWarning>>>,
+) -> (Vec<RepoActivity>, Vec<ScanWarning>) {
+    let mut activity = Vec::new();
+    let mut warnings = Vec::new();
+    for (spec, r) in repos.iter().zip(results) {
+        match r {
+            Some(Ok(a)) => {
+                warnings.extend(a.warnings.iter().cloned());
+                activity.push(a);
+            }
+            Some(Err(w)) => warnings.push(w),
+            None => warnings.push(warning(spec, "the scan thread stopped unexpectedly")),
+        }
+    }
+    (activity, warnings)
+}
+
+/// The warning for a repository whose scan missed its deadline.
+fn gave_up_message(timeout: Duration) -> String {
+    format!(
+        "gave up on it after {} s: it may be damaged (`git fsck` in it tells); \
+         its work is not in this update (ICU_SCAN_TIMEOUT sets how long to wait)",
+        timeout.as_secs_f64()
+    )
+}
+
+/// How many threads a scan uses at most: the cores, at most 8.
+pub(super) fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, 8)
+}
