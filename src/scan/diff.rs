@@ -43,13 +43,23 @@ pub(super) fn changed_files(
     Ok(out)
 }
 
+/// What a commit changed, as `git log --numstat` counts it: the files
+/// touched, sorted, and the lines added and removed in them (0 and 0 with
+/// [`Detail::Paths`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Numstat {
+    pub(super) files: Vec<String>,
+    pub(super) added: usize,
+    pub(super) removed: usize,
+}
+
 /// Files touched and lines added/removed, as `git log --numstat` counts them
 /// (renames detected, binary files count 0).
 pub(super) fn changes(
     repo: &Repository,
     c: &GitCommit<'_>,
     detail: Detail,
-) -> Result<(Vec<String>, usize, usize), git2::Error> {
+) -> Result<Numstat, git2::Error> {
     let tree = c.tree()?;
     // A root commit compares with the empty tree, and so does a shallow
     // clone's boundary (libgit2 gives it no parents). A parent that is listed
@@ -65,7 +75,10 @@ pub(super) fn changes(
     if detail == Detail::Paths {
         let mut files: Vec<String> = out.into_iter().map(|ch| ch.path).collect();
         files.sort();
-        return Ok((files, 0, 0));
+        return Ok(Numstat {
+            files,
+            ..Numstat::default()
+        });
     }
     let has_add = out.iter().any(|x| x.old.is_none());
     let has_del = out.iter().any(|x| x.new.is_none());
@@ -81,11 +94,15 @@ pub(super) fn changes(
         files.push(ch.path);
     }
     files.sort();
-    Ok((files, added, removed))
+    Ok(Numstat {
+        files,
+        added,
+        removed,
+    })
 }
 
 /// What [`changes`] gives for one commit.
-pub(super) type Changed = Result<(Vec<String>, usize, usize), git2::Error>;
+pub(super) type Changed = Result<Numstat, git2::Error>;
 
 /// From this many commits to compare, they are shared out over every core
 /// even while other repositories are scanned on them: the cost of opening
@@ -175,7 +192,7 @@ fn renames_diff(
     repo: &Repository,
     old: Option<&Tree<'_>>,
     new: &Tree<'_>,
-) -> Result<(Vec<String>, usize, usize), git2::Error> {
+) -> Result<Numstat, git2::Error> {
     let mut diff = repo.diff_tree_to_tree(old, Some(new), None)?;
     let mut find = git2::DiffFindOptions::new();
     find.renames(true);
@@ -192,7 +209,11 @@ fn renames_diff(
     }
     files.sort();
     files.dedup();
-    Ok((files, stats.insertions(), stats.deletions()))
+    Ok(Numstat {
+        files,
+        added: stats.insertions(),
+        removed: stats.deletions(),
+    })
 }
 
 fn blob_line_stats(
@@ -646,11 +667,7 @@ pub(super) mod tests {
     }
 
     /// What one thread gives for `ids`, one commit after the other.
-    fn one_by_one(
-        repo: &Repository,
-        ids: &[Oid],
-        detail: Detail,
-    ) -> Vec<(Vec<String>, usize, usize)> {
+    fn one_by_one(repo: &Repository, ids: &[Oid], detail: Detail) -> Vec<Numstat> {
         ids.iter()
             .map(|&id| changes(repo, &repo.find_commit(id).unwrap(), detail).unwrap())
             .collect()
@@ -668,7 +685,7 @@ pub(super) mod tests {
                 .map(Result::unwrap)
                 .collect();
             assert_eq!(all, one);
-            assert!(one.iter().any(|(files, _, _)| files.len() > 1));
+            assert!(one.iter().any(|n| n.files.len() > 1));
         }
     }
 

@@ -14,7 +14,8 @@
 //! worker takes its place.
 
 use std::collections::HashMap;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use super::model::warning;
@@ -64,26 +65,26 @@ pub fn scan_all(
     detail: Detail,
     timeout: Duration,
 ) -> (Vec<RepoActivity>, Vec<ScanWarning>) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
-
     init_libgit2();
     let threads = cores().min(repos.len());
     // With fewer repositories than cores, each may compare its commits on
     // the cores left over (see `diff::changes_of_all`).
     let spare = (cores() / repos.len().max(1)).max(1);
-    let shared: Arc<WorkerShare> = Arc::new((
-        repos.to_vec(),
-        me.emails.to_vec(),
-        me.credit.map(<[String]>::to_vec),
-        me.credit_since,
-        AtomicUsize::new(0),
-    ));
+    let shared = Arc::new(WorkerShare {
+        repos: repos.to_vec(),
+        window,
+        detail,
+        spare,
+        emails: me.emails.to_vec(),
+        credit: me.credit.map(<[String]>::to_vec),
+        credit_since: me.credit_since,
+        next: AtomicUsize::new(0),
+    });
     let (tx, rx) = mpsc::channel::<Said>();
     let workers = AtomicUsize::new(0);
     let start_worker = || {
         let w = workers.fetch_add(1, Ordering::SeqCst);
-        spawn_worker(w, Arc::clone(&shared), tx.clone(), (window, detail, spare))
+        spawn_worker(w, Arc::clone(&shared), tx.clone())
     };
     let mut results: Vec<Option<Result<RepoActivity, ScanWarning>>> =
         repos.iter().map(|_| None).collect();
@@ -108,10 +109,10 @@ pub fn scan_all(
                 }
                 running.insert(i, (Instant::now(), w));
             }
-            Ok(Said::Done(i, r)) => {
+            Ok(Said::Done { i, scan }) => {
                 if running.remove(&i).is_some() {
                     left -= 1;
-                    results[i] = Some(r.unwrap_or_else(|| {
+                    results[i] = Some(scan.unwrap_or_else(|| {
                         Err(warning(&repos[i], "the scan thread stopped unexpectedly"))
                     }));
                 }
@@ -154,43 +155,63 @@ pub fn scan_all(
 }
 
 /// What a scan worker says: worker `w` started repository `i`, or finished
-/// it (`None`: the scan panicked), or found no repository left to start.
+/// it (`scan` is `None`: the scan panicked), or found no repository left to
+/// start.
 enum Said {
-    Started { w: usize, i: usize },
-    Done(usize, Option<Result<RepoActivity, ScanWarning>>),
-    Finished { w: usize },
+    Started {
+        w: usize,
+        i: usize,
+    },
+    Done {
+        i: usize,
+        scan: Option<Result<RepoActivity, ScanWarning>>,
+    },
+    Finished {
+        w: usize,
+    },
 }
 
-/// What the workers share: the repositories, my emails and credit trailers,
-/// the credit's start, and the index of the next repository to start.
-type WorkerShare = (
-    Vec<RepoSpec>,
-    Vec<String>,
-    Option<Vec<String>>,
-    Option<i64>,
-    std::sync::atomic::AtomicUsize,
-);
+/// What the workers share: the repositories and how to scan them, who I
+/// am, and the index of the next repository to start. Owned, not borrowed:
+/// a worker given up on outlives [`scan_all`].
+struct WorkerShare {
+    repos: Vec<RepoSpec>,
+    window: TimeWindow,
+    detail: Detail,
+    /// The cores each repository's scan may use alone (see
+    /// `diff::changes_of_all`).
+    spare: usize,
+    /// [`Identity::emails`].
+    emails: Vec<String>,
+    /// [`Identity::credit`].
+    credit: Option<Vec<String>>,
+    /// [`Identity::credit_since`].
+    credit_since: Option<i64>,
+    /// The index in `repos` of the next repository to start.
+    next: AtomicUsize,
+}
+
+impl WorkerShare {
+    /// Who counts as me, as the share holds it.
+    fn me(&self) -> Identity<'_> {
+        Identity {
+            emails: &self.emails,
+            credit: self.credit.as_deref(),
+            credit_since: self.credit_since,
+        }
+    }
+}
 
 /// Starts scan worker `w` (see [`scan_all`]): it scans the next repository
 /// not yet started until none is left. `false`: no thread could be started.
-fn spawn_worker(
-    w: usize,
-    shared: std::sync::Arc<WorkerShare>,
-    tx: mpsc::Sender<Said>,
-    (window, detail, spare): (TimeWindow, Detail, usize),
-) -> bool {
+fn spawn_worker(w: usize, shared: Arc<WorkerShare>, tx: mpsc::Sender<Said>) -> bool {
     std::thread::Builder::new()
         .name("scan".to_string())
         .spawn(move || {
-            let (repos, emails, credit, credit_since, next) = &*shared;
-            let me = Identity {
-                emails,
-                credit: credit.as_deref(),
-                credit_since: *credit_since,
-            };
+            let me = shared.me();
             loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                let Some(spec) = repos.get(i) else {
+                let i = shared.next.fetch_add(1, Ordering::SeqCst);
+                let Some(spec) = shared.repos.get(i) else {
                     let _ = tx.send(Said::Finished { w });
                     break;
                 };
@@ -198,10 +219,10 @@ fn spawn_worker(
                     break;
                 }
                 // A panic is reported as this repository's failure.
-                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    scan_one(spec, window, &me, detail, spare)
+                let scan = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    scan_one(spec, shared.window, &me, shared.detail, shared.spare)
                 }));
-                if tx.send(Said::Done(i, r.ok())).is_err() {
+                if tx.send(Said::Done { i, scan: scan.ok() }).is_err() {
                     break;
                 }
             }

@@ -26,8 +26,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use git2::{Commit as GitCommit, Oid, Repository, RepositoryOpenFlags};
+use git2::{Commit as GitCommit, Mailmap, Oid, Repository, RepositoryOpenFlags};
 
+use super::diff::Numstat;
 use super::model::{short, warning};
 use super::pool::cores;
 use super::tuning::init_libgit2;
@@ -83,9 +84,10 @@ pub(super) fn scan_one(
         walk::walk_window(&repo, window, spec.remotes).map_err(|e| warning(spec, e.message()))?;
     let mailmap = identity::mailmap(&repo);
 
-    let mut unreadable = std::mem::take(&mut walk.unreadable);
-    // (short id, reason) of my commits whose files could not be compared.
-    let mut undiffed = Vec::new();
+    let mut damage = Damage {
+        unreadable: std::mem::take(&mut walk.unreadable),
+        undiffed: Vec::new(),
+    };
     let mut merges = Vec::new();
     let mut credit = me.credit.map(|keys| credit::Collector::new(&repo, keys));
     // My commits, as (id shown, object read): described below, once their
@@ -95,7 +97,7 @@ pub(super) fn scan_one(
         let c = match repo.find_commit(walk.content_of(oid)) {
             Ok(c) => c,
             Err(e) => {
-                unreadable.add(oid, &e);
+                damage.unreadable.add(oid, &e);
                 continue;
             }
         };
@@ -124,15 +126,14 @@ pub(super) fn scan_one(
         }
         mine.push((oid, c.id()));
     }
-    let mut commits = describe_mine(
-        &repo,
-        &spec.path,
-        &mine,
-        (detail, spare),
-        mailmap.as_ref(),
-        &mut unreadable,
-        &mut undiffed,
-    );
+    let scan = Scanning {
+        spec,
+        repo: &repo,
+        mailmap: mailmap.as_ref(),
+        detail,
+        spare,
+    };
+    let mut commits = scan.describe_mine(&mine, &mut damage);
 
     let credits = credit
         .map(|cr| cr.finish(&repo, &walk, mailmap.as_ref(), me))
@@ -157,11 +158,11 @@ pub(super) fn scan_one(
         spec.forge,
         origin_url(&repo).as_deref(),
     );
-    let incomplete = unreadable.any();
-    let warnings = broken_refs_message(&unreadable.refs)
+    let incomplete = damage.unreadable.any();
+    let warnings = broken_refs_message(&damage.unreadable.refs)
         .into_iter()
-        .chain(unreadable_message(&unreadable.list))
-        .chain(undiffed_message(&undiffed))
+        .chain(unreadable_message(&damage.unreadable.list))
+        .chain(undiffed_message(&damage.undiffed))
         .map(|m| warning(spec, m))
         .collect();
     Ok(RepoActivity {
@@ -179,44 +180,68 @@ pub(super) fn scan_one(
     })
 }
 
-/// My commits `mine`, as (id shown, object read), described with what they
-/// changed; their files are compared on every core when there are many
-/// (`diff::changes_of_all`), and the result is the same in the same order.
-fn describe_mine(
-    repo: &Repository,
-    path: &Path,
-    mine: &[(Oid, Oid)],
-    (detail, spare): (Detail, usize),
-    mailmap: Option<&git2::Mailmap>,
-    unreadable: &mut walk::Unreadable,
-    undiffed: &mut Vec<(String, String)>,
-) -> Vec<Commit> {
-    let content: Vec<Oid> = mine.iter().map(|&(_, c)| c).collect();
-    let changes = diff::changes_of_all(repo, path, &content, detail, spare);
-    let mut commits = Vec::with_capacity(mine.len());
-    for (&(oid, content), changed) in mine.iter().zip(changes) {
-        let c = match repo.find_commit(content) {
-            Ok(c) => c,
-            Err(e) => {
-                unreadable.add(oid, &e);
-                continue;
+/// A repository being scanned: what the steps of [`scan_one`] read.
+struct Scanning<'a> {
+    spec: &'a RepoSpec,
+    repo: &'a Repository,
+    mailmap: Option<&'a Mailmap>,
+    detail: Detail,
+    /// The cores its commits may be compared on (see
+    /// `diff::changes_of_all`).
+    spare: usize,
+}
+
+/// What went wrong in a repository that could be scanned, said as
+/// warnings at the end.
+struct Damage {
+    /// Commits and branches that could not be read: some history went
+    /// unseen ([`RepoActivity::incomplete`]).
+    unreadable: walk::Unreadable,
+    /// (short id, reason) of my commits whose files could not be compared.
+    undiffed: Vec<(String, String)>,
+}
+
+impl Scanning<'_> {
+    /// My commits `mine`, as (id shown, object read), described with what
+    /// they changed; their files are compared on every core when there are
+    /// many (`diff::changes_of_all`), and the result is the same in the
+    /// same order.
+    fn describe_mine(&self, mine: &[(Oid, Oid)], damage: &mut Damage) -> Vec<Commit> {
+        let content: Vec<Oid> = mine.iter().map(|&(_, c)| c).collect();
+        let changes = diff::changes_of_all(
+            self.repo,
+            &self.spec.path,
+            &content,
+            self.detail,
+            self.spare,
+        );
+        let mut commits = Vec::with_capacity(mine.len());
+        for (&(oid, content), changed) in mine.iter().zip(changes) {
+            let c = match self.repo.find_commit(content) {
+                Ok(c) => c,
+                Err(e) => {
+                    damage.unreadable.add(oid, &e);
+                    continue;
+                }
+            };
+            // Nothing of mine is dropped: a commit whose trees or blobs
+            // cannot be read is kept, without files, and said so.
+            let changed = changed.unwrap_or_else(|e| {
+                damage
+                    .undiffed
+                    .push((short(&oid.to_string()), e.message().to_string()));
+                Default::default()
+            });
+            let mut commit = describe(&c, self.mailmap, changed);
+            // A replaced commit is shown under its own id, as `git log` does.
+            if c.id() != oid {
+                commit.id = oid.to_string();
+                commit.short = short(&commit.id);
             }
-        };
-        // Nothing of mine is dropped: a commit whose trees or blobs cannot
-        // be read is kept, without files, and said so.
-        let changed = changed.unwrap_or_else(|e| {
-            undiffed.push((short(&oid.to_string()), e.message().to_string()));
-            Default::default()
-        });
-        let mut commit = describe(&c, mailmap, changed);
-        // A replaced commit is shown under its own id, as `git log` does.
-        if c.id() != oid {
-            commit.id = oid.to_string();
-            commit.short = short(&commit.id);
+            commits.push(commit);
         }
-        commits.push(commit);
+        commits
     }
-    commits
 }
 
 /// The URL of the repository's `origin` remote, as git config has it (it
@@ -339,12 +364,8 @@ fn merge_pr(c: &GitCommit<'_>) -> Option<u32> {
 }
 
 /// The [`Commit`] for one of my commits: its message, its author after
-/// `.mailmap`, and what it changed (files, lines added and removed).
-pub(super) fn describe(
-    c: &GitCommit<'_>,
-    mailmap: Option<&git2::Mailmap>,
-    (files, added, removed): (Vec<String>, usize, usize),
-) -> Commit {
+/// `.mailmap`, and what it changed.
+pub(super) fn describe(c: &GitCommit<'_>, mailmap: Option<&Mailmap>, changed: Numstat) -> Commit {
     let message = String::from_utf8_lossy(c.message_bytes()).into_owned();
     let subject = message.lines().next().unwrap_or("").trim().to_string();
     let author = mailmap
@@ -362,9 +383,9 @@ pub(super) fn describe(
         author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
         time: when.seconds(),
         offset_minutes: when.offset_minutes(),
-        files,
-        added,
-        removed,
+        files: changed.files,
+        added: changed.added,
+        removed: changed.removed,
         branches: Vec::new(),
         folded: None,
     }
