@@ -32,7 +32,8 @@ use super::diff::Numstat;
 use super::model::{short, warning};
 use super::pool::cores;
 use super::tuning::init_libgit2;
-use super::{credit, dedupe, diff, identity, walk};
+use super::walk::{self, Unreadable, Walk};
+use super::{credit, dedupe, diff, identity};
 use super::{Commit, Credit, Detail, Identity, PrMerge, RepoActivity, ScanWarning, TimeWindow};
 use crate::config::RepoSpec;
 use crate::forge;
@@ -83,112 +84,52 @@ pub(super) fn scan_one(
     let mut walk =
         walk::walk_window(&repo, window, spec.remotes).map_err(|e| warning(spec, e.message()))?;
     let mailmap = identity::mailmap(&repo);
-
     let mut damage = Damage {
         unreadable: std::mem::take(&mut walk.unreadable),
         undiffed: Vec::new(),
     };
-    let mut merges = Vec::new();
-    let mut credit = me.credit.map(|keys| credit::Collector::new(&repo, keys));
-    // My commits, as (id shown, object read): described below, once their
-    // files are compared (on every core when there are many).
-    let mut mine = Vec::new();
-    for &oid in &walk.in_window {
-        let c = match repo.find_commit(walk.content_of(oid)) {
-            Ok(c) => c,
-            Err(e) => {
-                damage.unreadable.add(oid, &e);
-                continue;
-            }
-        };
-        let time = c.committer().when().seconds();
-        let mut credit = credit
-            .as_mut()
-            .filter(|_| me.credit_since.is_none_or(|since| time >= since));
-        if c.parent_count() > 1 {
-            if let Some(pr) = merge_pr(&c) {
-                merges.push((pr, oid));
-            }
-            if let Some(cr) = credit.as_mut() {
-                if identity::is_mine(&c, mailmap.as_ref(), me) {
-                    cr.my_merge(oid, c);
-                } else {
-                    cr.other(&repo, oid, c, mailmap.as_ref(), me);
-                }
-            }
-            continue;
-        }
-        if !identity::is_mine(&c, mailmap.as_ref(), me) {
-            if let Some(cr) = credit.as_mut() {
-                cr.other(&repo, oid, c, mailmap.as_ref(), me);
-            }
-            continue;
-        }
-        mine.push((oid, c.id()));
-    }
     let scan = Scanning {
         spec,
         repo: &repo,
+        walk: &walk,
         mailmap: mailmap.as_ref(),
+        me,
         detail,
         spare,
     };
-    let mut commits = scan.describe_mine(&mine, &mut damage);
-
+    let mut credit = me.credit.map(|keys| credit::Collector::new(&repo, keys));
+    let read = scan.read_window(credit.as_mut(), &mut damage.unreadable);
+    let mut commits = scan.describe_mine(&read.mine, &mut damage);
     let credits = credit
         .map(|cr| cr.finish(&repo, &walk, mailmap.as_ref(), me))
         .unwrap_or_default();
     let credits = set_branches(&walk, &mut commits, credits);
-    let mine: HashSet<&str> = commits.iter().map(|c| c.id.as_str()).collect();
-    let mut merges: Vec<PrMerge> = merges
-        .into_iter()
-        .map(|(pr, oid)| PrMerge {
-            pr,
-            commits: walk::brought_in(&walk, oid)
-                .into_iter()
-                .filter(|id| mine.contains(id.as_str()))
-                .collect(),
-        })
-        .collect();
+    let mut merges = scan.pr_merges(read.merges, &commits);
     // The same work on several branches is reported once (see `dedupe`).
     dedupe::fold(&repo, &walk, &mut commits, &mut merges);
-
-    let links = forge::resolve(
-        spec.url.as_deref(),
-        spec.forge,
-        origin_url(&repo).as_deref(),
-    );
-    let incomplete = damage.unreadable.any();
-    let warnings = broken_refs_message(&damage.unreadable.refs)
-        .into_iter()
-        .chain(unreadable_message(&damage.unreadable.list))
-        .chain(undiffed_message(&damage.undiffed))
-        .map(|m| warning(spec, m))
-        .collect();
-    Ok(RepoActivity {
-        name: spec.name.clone(),
-        path: spec.path.clone(),
-        url: links.as_ref().map(|(u, _)| u.clone()),
-        forge: links.map(|(_, f)| f),
-        commits,
-        merges,
-        credits,
-        visited: walk.visited,
-        in_window: walk.in_window.len(),
-        warnings,
-        incomplete,
-    })
+    Ok(scan.activity(commits, merges, credits, &damage))
 }
 
 /// A repository being scanned: what the steps of [`scan_one`] read.
 struct Scanning<'a> {
     spec: &'a RepoSpec,
     repo: &'a Repository,
+    walk: &'a Walk,
     mailmap: Option<&'a Mailmap>,
+    me: &'a Identity<'a>,
     detail: Detail,
     /// The cores its commits may be compared on (see
     /// `diff::changes_of_all`).
     spare: usize,
+}
+
+/// The window's commits that the scan goes on with.
+struct InWindow {
+    /// My commits, as (id shown, object read): described once their files
+    /// are compared (on every core when there are many).
+    mine: Vec<(Oid, Oid)>,
+    /// Merges whose message names a request, as (request, merge).
+    merges: Vec<(u32, Oid)>,
 }
 
 /// What went wrong in a repository that could be scanned, said as
@@ -196,12 +137,74 @@ struct Scanning<'a> {
 struct Damage {
     /// Commits and branches that could not be read: some history went
     /// unseen ([`RepoActivity::incomplete`]).
-    unreadable: walk::Unreadable,
+    unreadable: Unreadable,
     /// (short id, reason) of my commits whose files could not be compared.
     undiffed: Vec<(String, String)>,
 }
 
-impl Scanning<'_> {
+impl Damage {
+    /// The repository's warnings: one per kind of damage met.
+    fn warnings(&self, spec: &RepoSpec) -> Vec<ScanWarning> {
+        broken_refs_message(&self.unreadable.refs)
+            .into_iter()
+            .chain(unreadable_message(&self.unreadable.list))
+            .chain(undiffed_message(&self.undiffed))
+            .map(|m| warning(spec, m))
+            .collect()
+    }
+}
+
+impl<'a> Scanning<'a> {
+    /// Reads the window's commits: mine are kept to be described, merges
+    /// that name a request are kept, and the rest go to `collector`, when
+    /// credit is looked for and from its start on. A commit that cannot be
+    /// read goes to `unreadable`.
+    fn read_window(
+        &self,
+        mut collector: Option<&mut credit::Collector<'a>>,
+        unreadable: &mut Unreadable,
+    ) -> InWindow {
+        let (repo, me) = (self.repo, self.me);
+        let mut read = InWindow {
+            mine: Vec::new(),
+            merges: Vec::new(),
+        };
+        for &oid in &self.walk.in_window {
+            let c = match repo.find_commit(self.walk.content_of(oid)) {
+                Ok(c) => c,
+                Err(e) => {
+                    unreadable.add(oid, &e);
+                    continue;
+                }
+            };
+            let time = c.committer().when().seconds();
+            let credit = collector
+                .as_deref_mut()
+                .filter(|_| me.credit_since.is_none_or(|since| time >= since));
+            if c.parent_count() > 1 {
+                if let Some(pr) = merge_pr(&c) {
+                    read.merges.push((pr, oid));
+                }
+                if let Some(cr) = credit {
+                    if identity::is_mine(&c, self.mailmap, me) {
+                        cr.my_merge(oid, c);
+                    } else {
+                        cr.other(repo, oid, c, self.mailmap, me);
+                    }
+                }
+                continue;
+            }
+            if !identity::is_mine(&c, self.mailmap, me) {
+                if let Some(cr) = credit {
+                    cr.other(repo, oid, c, self.mailmap, me);
+                }
+                continue;
+            }
+            read.mine.push((oid, c.id()));
+        }
+        read
+    }
+
     /// My commits `mine`, as (id shown, object read), described with what
     /// they changed; their files are compared on every core when there are
     /// many (`diff::changes_of_all`), and the result is the same in the
@@ -242,6 +245,52 @@ impl Scanning<'_> {
         }
         commits
     }
+
+    /// The merges that name a request (`merges`, as (request, merge)), each
+    /// with my `commits` it brought in.
+    fn pr_merges(&self, merges: Vec<(u32, Oid)>, commits: &[Commit]) -> Vec<PrMerge> {
+        let mine: HashSet<&str> = commits.iter().map(|c| c.id.as_str()).collect();
+        merges
+            .into_iter()
+            .map(|(pr, oid)| PrMerge {
+                pr,
+                commits: walk::brought_in(self.walk, oid)
+                    .into_iter()
+                    .filter(|id| mine.contains(id.as_str()))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// The repository's activity: what the steps found, its links (a
+    /// configured URL, else the `origin` remote's) and its warnings.
+    fn activity(
+        &self,
+        commits: Vec<Commit>,
+        merges: Vec<PrMerge>,
+        credits: Vec<Credit>,
+        damage: &Damage,
+    ) -> RepoActivity {
+        let spec = self.spec;
+        let links = forge::resolve(
+            spec.url.as_deref(),
+            spec.forge,
+            origin_url(self.repo).as_deref(),
+        );
+        RepoActivity {
+            name: spec.name.clone(),
+            path: spec.path.clone(),
+            url: links.as_ref().map(|(u, _)| u.clone()),
+            forge: links.map(|(_, f)| f),
+            commits,
+            merges,
+            credits,
+            visited: self.walk.visited,
+            in_window: self.walk.in_window.len(),
+            warnings: damage.warnings(spec),
+            incomplete: damage.unreadable.any(),
+        }
+    }
 }
 
 /// The URL of the repository's `origin` remote, as git config has it (it
@@ -256,7 +305,7 @@ fn origin_url(repo: &Repository) -> Option<String> {
 /// own branches and on those of the branch it merged, `side`), in one pass
 /// over the walk's graph.
 fn set_branches(
-    walk: &walk::Walk,
+    walk: &Walk,
     commits: &mut [Commit],
     mut credits: Vec<(Credit, Vec<Oid>)>,
 ) -> Vec<Credit> {
