@@ -4,78 +4,8 @@
 //! lost; the goal's status and due date as they are now.
 
 use std::fs;
-use std::path::PathBuf;
 
-use crate::common::{stderr, stdout, Repo, TestEnv, C};
-
-const GOALS: &str = "[[goal]]\nid = \"search-latency\"\ntitle = \"Cut search p99 latency\"\nstatus = \"on-track\"\ndue = 2027-03-31\npaths = [\"search/**\"]\n";
-
-struct World {
-    env: TestEnv,
-    repo: Repo,
-    cfg: PathBuf,
-}
-
-fn world() -> World {
-    let env = TestEnv::new();
-    let repo = env.repo("search");
-    repo.commit(C::mine(
-        "2026-11-05T10:00:00Z",
-        "Add tiered cache",
-        "search/cache.rs",
-    ));
-    let cfg = env.config_for(&[&repo], GOALS);
-    World { env, repo, cfg }
-}
-
-impl World {
-    fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.env.run(&self.cfg, args)
-    }
-
-    fn draft(&self, date: &str) -> assert_cmd::assert::Assert {
-        self.icu(&["draft", "--no-edit", "--date", date])
-    }
-
-    fn doc(&self, date: &str) -> PathBuf {
-        self.env.updates().join(format!("{date}.md"))
-    }
-
-    fn read(&self, date: &str) -> String {
-        fs::read_to_string(self.doc(date)).expect("doc exists")
-    }
-
-    fn write(&self, date: &str, text: &str) {
-        fs::write(self.doc(date), text).expect("write doc");
-    }
-
-    /// Replaces the one occurrence of `from` in the doc of `date`.
-    fn edit(&self, date: &str, from: &str, to: &str) {
-        let text = self.read(date);
-        assert_eq!(text.matches(from).count(), 1, "`{from}` in\n{text}");
-        self.write(date, &text.replacen(from, to, 1));
-    }
-
-    fn sent(&self, date: &str) {
-        let doc = self.doc(date);
-        self.icu(&["sent", doc.to_str().unwrap(), "--at", date])
-            .success();
-    }
-
-    fn bak(&self, date: &str) -> PathBuf {
-        self.env.updates().join(format!(".{date}.md.bak"))
-    }
-
-    /// A new commit of mine on the goal, so that a refresh has news.
-    fn commit(&self, date: &str, subject: &str) {
-        self.repo.commit(C::mine(date, subject, "search/more.rs"));
-    }
-
-    fn check(&self, date: &str) -> assert_cmd::assert::Assert {
-        let doc = self.doc(date);
-        self.icu(&["check", doc.to_str().unwrap()])
-    }
-}
+use crate::common::{stderr, stdout, World};
 
 /// The help section's prompt, as the template writes it.
 const HELP_PROMPT: &str = "carried to your next update. -->\n";
@@ -87,7 +17,7 @@ fn help(doc: &str) -> &str {
 
 #[test]
 fn asks_in_any_list_are_carried_with_their_first_date_until_resolved() {
-    let w = world();
+    let w = World::search_due();
     // Update 1: asks as a plain bullet, a star, a number; one task item done.
     w.draft("2026-11-09").success();
     w.edit(
@@ -146,7 +76,7 @@ fn asks_in_any_list_are_carried_with_their_first_date_until_resolved() {
 
 #[test]
 fn check_counts_asks_in_any_list_and_notes_prose_it_will_not_carry() {
-    let w = world();
+    let w = World::search_due();
     w.draft("2026-11-23").success();
     let text = w.read("2026-11-23").replace("-->\n", "-->\nWritten.\n");
     let text = text.replacen(
@@ -194,7 +124,7 @@ fn type_note_in_block(w: &World, date: &str) -> usize {
 
 #[test]
 fn a_note_typed_inside_a_block_is_refused_not_dropped() {
-    let w = world();
+    let w = World::search_due();
     w.draft("2026-11-09").success();
     let line = type_note_in_block(&w, "2026-11-09");
     let typed = w.read("2026-11-09");
@@ -239,7 +169,7 @@ fn a_note_typed_inside_a_block_is_refused_not_dropped() {
 
 #[test]
 fn force_replaces_an_edited_block_keeps_it_in_the_backup_and_says_so() {
-    let w = world();
+    let w = World::search_due();
     w.draft("2026-11-09").success();
     type_note_in_block(&w, "2026-11-09");
     let typed = w.read("2026-11-09");
@@ -270,7 +200,7 @@ fn force_replaces_an_edited_block_keeps_it_in_the_backup_and_says_so() {
 
 #[test]
 fn an_update_from_before_blocks_were_recorded_is_refreshed_and_never_called_unchanged() {
-    let w = world();
+    let w = World::search_due();
     w.draft("2026-11-09").success();
     type_note_in_block(&w, "2026-11-09");
     let old: String = w
@@ -301,7 +231,7 @@ fn an_update_from_before_blocks_were_recorded_is_refreshed_and_never_called_unch
 
 #[test]
 fn a_crlf_doc_with_recorded_blocks_refreshes() {
-    let w = world();
+    let w = World::search_due();
     w.draft("2026-11-09").success();
     let crlf = w.read("2026-11-09").replace('\n', "\r\n");
     w.write("2026-11-09", &crlf);
@@ -340,7 +270,7 @@ fn set_goal(w: &World, status: &str, due: &str) {
 
 #[test]
 fn the_goal_status_and_due_follow_the_config_on_refresh() {
-    let w = world();
+    let w = World::search_due();
     w.draft("2026-11-09").success();
     let first = w.read("2026-11-09");
     assert!(first.contains("\n### Cut search p99 latency\n"), "{first}");
@@ -380,7 +310,7 @@ fn the_goal_status_and_due_follow_the_config_on_refresh() {
 
 #[test]
 fn an_older_doc_keeps_its_heading_as_written_and_gains_the_status_line() {
-    let w = world();
+    let w = World::search_due();
     w.draft("2026-11-09").success();
     // As icu wrote it before: the status in the heading, none in the block,
     // no `blocks` recorded.

@@ -2,16 +2,13 @@
 //! period, whether icu lists it, and for each goal the rule that claims it
 //! or why none does — the same decisions the draft makes, said.
 
-use crate::common::{activity_block, print_draft, stderr, stdout, Repo, TestEnv, C, ME};
+use crate::common::{activity_block, print_draft, stderr, stdout, TestEnv, World, C, ME};
 
 const GOALS: &str = "[[goal]]\nid = \"search\"\ntitle = \"Search latency\"\npaths = [\"search/**\"]\n\n[[goal]]\nid = \"cache\"\ntitle = \"Cache rollout\"\nkeywords = [\"[Cc]ache\"]\n\n[[goal]]\nid = \"ui\"\ntitle = \"New UI\"\nbranches = [\"ui/*\"]\n\n[[goal]]\nid = \"web\"\ntitle = \"Web only\"\nrepos = [\"web\"]\n\n";
 
-struct World {
-    env: TestEnv,
-    cfg: std::path::PathBuf,
-    repo: Repo,
-}
-
+/// The repositories `api` (where `explain` runs) and `web`: commits of mine,
+/// under an old address, of others, crediting me, on a `ui/` branch, and one
+/// a `[[skip]]` rule leaves out.
 fn world() -> World {
     let env = TestEnv::new();
     let repo = env.repo("api");
@@ -57,27 +54,20 @@ fn world() -> World {
     World { env, cfg, repo }
 }
 
-impl World {
-    fn explain(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.env
-            .icu()
-            .current_dir(&self.repo.path)
-            .arg("--config")
-            .arg(&self.cfg)
-            .arg("explain")
-            .args(args)
-            .assert()
-    }
+/// `icu explain ARGS…`, run inside `api`.
+fn explain(w: &World, args: &[&str]) -> assert_cmd::assert::Assert {
+    w.icu_in_repo(&[&["explain"], args].concat())
+}
 
-    fn json(&self, rev: &str) -> serde_json::Value {
-        serde_json::from_str(&stdout(&self.explain(&[rev, "--json"]).success())).unwrap()
-    }
+/// `icu explain REV --json`, run inside `api`.
+fn explain_json(w: &World, rev: &str) -> serde_json::Value {
+    serde_json::from_str(&stdout(&explain(w, &[rev, "--json"]).success())).unwrap()
 }
 
 #[test]
 fn a_commit_two_goals_claim_names_each_rule_and_the_ones_that_did_not_match() {
     let w = world();
-    let out = stdout(&w.explain(&["main~4"]).success());
+    let out = stdout(&explain(&w, &["main~4"]).success());
     assert!(out.starts_with("commit "), "{out}");
     assert!(out.contains("Add the cache (api)"), "{out}");
     assert!(
@@ -104,7 +94,7 @@ fn a_commit_two_goals_claim_names_each_rule_and_the_ones_that_did_not_match() {
 #[test]
 fn not_mine_a_co_author_a_branch_and_an_old_commit_are_each_said() {
     let w = world();
-    let theirs = stdout(&w.explain(&["main~3"]).success());
+    let theirs = stdout(&explain(&w, &["main~3"]).success());
     assert!(theirs.contains("mine:      no: the author, bob@example.com, is not one of your emails (me.emails), and no Co-authored-by trailer names you"), "{theirs}");
     assert!(
         theirs.contains("listed:    no: it is not yours, and it does not credit you"),
@@ -112,13 +102,13 @@ fn not_mine_a_co_author_a_branch_and_an_old_commit_are_each_said() {
     );
     assert!(!theirs.contains("goals:"), "{theirs}");
 
-    let pair = w.json("main~2");
+    let pair = explain_json(&w, "main~2");
     assert_eq!(pair["commit"]["mine"]["by"], "co_author");
     assert_eq!(pair["commit"]["mine"]["email"], "ada@example.com");
     assert_eq!(pair["listed"]["listed"], true);
     assert_eq!(pair["other"], true);
 
-    let ui = w.json("ui/header");
+    let ui = explain_json(&w, "ui/header");
     let verdict = ui["goals"]
         .as_array()
         .unwrap()
@@ -132,9 +122,9 @@ fn not_mine_a_co_author_a_branch_and_an_old_commit_are_each_said() {
         "branches glob `ui/*` matched branch `ui/header`, which contains it"
     );
 
-    let old = w.json("main~6");
+    let old = explain_json(&w, "main~6");
 
-    let review = w.json("main~1");
+    let review = explain_json(&w, "main~1");
     assert_eq!(review["commit"]["mine"], serde_json::Value::Null);
     assert_eq!(review["listed"]["credits_me"][0], "reviewed");
     let search = review["goals"]
@@ -146,7 +136,7 @@ fn not_mine_a_co_author_a_branch_and_an_old_commit_are_each_said() {
         .clone();
     assert_eq!(search["claims"], true, "{review}");
 
-    let bump = stdout(&w.explain(&["main"]).success());
+    let bump = stdout(&explain(&w, &["main"]).success());
     assert!(
         bump.contains("listed:    no: a [[skip]] rule leaves it out: [[skip]] on line"),
         "{bump}"
@@ -169,7 +159,7 @@ fn explain_agrees_with_the_draft_on_every_commit() {
     assert!(ids.lines().count() >= 4);
     for id in ids.lines() {
         let short = w.repo.short(id);
-        let j = w.json(id);
+        let j = explain_json(&w, id);
         let listed = j["listed"]["listed"] == true
             || !j["listed"]["credits_me"].as_array().unwrap().is_empty();
         for g in j["goals"].as_array().unwrap() {
@@ -193,24 +183,17 @@ fn explain_agrees_with_the_draft_on_every_commit() {
 #[test]
 fn a_revision_no_repository_has_is_a_usage_error_naming_them() {
     let w = world();
-    let a = w.explain(&["no-such-branch"]).code(2);
+    let a = explain(&w, &["no-such-branch"]).code(2);
     let err = stderr(&a);
     assert!(
         err.contains("`no-such-branch` names no commit in any configured repository (api, web)"),
         "{err}"
     );
-    let a = w.explain(&["HEAD", "--repo", "nope"]).code(2);
+    let a = explain(&w, &["HEAD", "--repo", "nope"]).code(2);
     assert!(stderr(&a).contains("no repository named `nope` in your config (it has: api, web)"));
     // HEAD is in both: run inside api, api is chosen; elsewhere it is ambiguous.
-    w.explain(&["HEAD"]).success();
-    let a = w
-        .env
-        .icu()
-        .arg("--config")
-        .arg(&w.cfg)
-        .args(["explain", "HEAD"])
-        .assert()
-        .code(2);
+    explain(&w, &["HEAD"]).success();
+    let a = w.icu(&["explain", "HEAD"]).code(2);
     assert!(stderr(&a)
         .contains("names a commit in several repositories (api, web); pick one with --repo NAME"));
 }

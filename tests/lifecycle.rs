@@ -3,53 +3,10 @@
 //! and the log.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::common::{Repo, TestEnv, C};
+use crate::common::{World, C};
 use predicates::prelude::*;
-
-const GOALS: &str = "[[goal]]\nid = \"search-latency\"\ntitle = \"Cut search p99 latency\"\nstatus = \"on-track\"\npaths = [\"search/**\"]\n";
-
-struct World {
-    env: TestEnv,
-    repo: Repo,
-    cfg: PathBuf,
-}
-
-fn world(extra: &str) -> World {
-    let env = TestEnv::new();
-    let repo = env.repo("search");
-    repo.commit(C::mine(
-        "2026-11-10T10:00:00Z",
-        "Add tiered cache",
-        "search/cache.rs",
-    ));
-    repo.commit(C::mine(
-        "2026-11-11T10:00:00Z",
-        "Tidy the README",
-        "README.md",
-    ));
-    let cfg = env.config_for(&[&repo], &format!("{GOALS}{extra}"));
-    World { env, repo, cfg }
-}
-
-impl World {
-    fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.env.run(&self.cfg, args)
-    }
-
-    fn draft(&self, date: &str) -> assert_cmd::assert::Assert {
-        self.icu(&["draft", "--no-edit", "--date", date])
-    }
-
-    fn doc(&self, date: &str) -> PathBuf {
-        self.env.updates().join(format!("{date}.md"))
-    }
-
-    fn read(&self, date: &str) -> String {
-        fs::read_to_string(self.doc(date)).expect("doc exists")
-    }
-}
 
 /// The doc with every generated block's content and the front matter blanked:
 /// what must never change on refresh.
@@ -90,7 +47,7 @@ fn write_prose(path: &Path, prose: &[(&str, &str)]) {
 
 #[test]
 fn refresh_after_new_commits_keeps_prose_byte_for_byte() {
-    let w = world("");
+    let w = World::search();
     w.draft("2026-11-23").success();
     let path = w.doc("2026-11-23");
     write_prose(
@@ -125,7 +82,7 @@ fn refresh_after_new_commits_keeps_prose_byte_for_byte() {
 
 #[test]
 fn refresh_keeps_crlf_line_endings() {
-    let w = world("");
+    let w = World::search();
     w.draft("2026-11-23").success();
     let path = w.doc("2026-11-23");
     let crlf = fs::read_to_string(&path).unwrap().replace('\n', "\r\n");
@@ -153,7 +110,7 @@ fn refresh_keeps_crlf_line_endings() {
 
 #[test]
 fn a_new_goal_gets_a_section_and_a_deleted_section_stays_deleted() {
-    let w = world("");
+    let w = World::search();
     w.draft("2026-11-23").success();
     let path = w.doc("2026-11-23");
     // The person deletes the "Other work" section entirely.
@@ -179,7 +136,7 @@ fn a_new_goal_gets_a_section_and_a_deleted_section_stays_deleted() {
 
 #[test]
 fn a_marker_inside_a_code_block_is_not_a_marker() {
-    let w = world("");
+    let w = World::search();
     w.draft("2026-11-23").success();
     let path = w.doc("2026-11-23");
     write_prose(
@@ -202,7 +159,7 @@ fn a_marker_inside_a_code_block_is_not_a_marker() {
 
 #[test]
 fn damaged_markers_leave_the_file_untouched() {
-    let w = world("");
+    let w = World::search();
     w.draft("2026-11-23").success();
     let path = w.doc("2026-11-23");
     let text = fs::read_to_string(&path).unwrap();
@@ -230,7 +187,7 @@ fn damaged_markers_leave_the_file_untouched() {
 
 #[test]
 fn a_sent_doc_is_not_refreshed_unless_forced() {
-    let w = world("");
+    let w = World::search();
     w.draft("2026-11-23").success();
     w.icu(&["sent", "--at", "2026-11-23T17:00:00Z"]).success();
     let sent = w.read("2026-11-23");
@@ -253,7 +210,7 @@ fn a_sent_doc_is_not_refreshed_unless_forced() {
 
 #[test]
 fn the_next_period_starts_where_the_last_sent_update_ended_not_when_it_was_sent() {
-    let w = world("");
+    let w = World::search();
     w.draft("2026-11-09").success();
     // Sent a day late: the commit between its end and the send is the next
     // update's, not lost between the two.
@@ -279,7 +236,7 @@ fn the_next_period_starts_where_the_last_sent_update_ended_not_when_it_was_sent(
 
 #[test]
 fn open_asks_are_carried_with_the_date_first_asked() {
-    let w = world("");
+    let w = World::search();
     // First update: two asks, one done before sending.
     w.draft("2026-11-09").success();
     let p1 = w.doc("2026-11-09");
@@ -317,7 +274,7 @@ fn open_asks_are_carried_with_the_date_first_asked() {
 
 #[test]
 fn check_lists_unfilled_prompts_with_lines_and_exits_1_until_ready() {
-    let w = world("");
+    let w = World::search();
     w.draft("2026-11-23").success();
     let path = w.doc("2026-11-23");
     let text = fs::read_to_string(&path).unwrap();
@@ -348,7 +305,7 @@ fn check_lists_unfilled_prompts_with_lines_and_exits_1_until_ready() {
 
 #[test]
 fn log_lists_updates_newest_first_as_json() {
-    let w = world("");
+    let w = World::search();
     w.draft("2026-11-09").success();
     w.icu(&[
         "sent",

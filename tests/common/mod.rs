@@ -1,15 +1,20 @@
 //! Shared fixtures for the integration tests: a sealed environment (own HOME,
 //! no global git config, a fixed "now", UTC), real git repositories built
-//! with the git CLI and fixed author and committer dates, and the drafted
-//! world ([`DraftedWorld`]: a config and an update drafted in it) that export
-//! and send start from.
+//! with the git CLI and fixed author and committer dates, the drafted world
+//! ([`DraftedWorld`]: a config and an update drafted in it) that export and
+//! send start from, and the [`World`] of a repository and its updates by
+//! date that the update loop is lived in.
+//!
+//! A helper two test files need is written here, once.
 #![allow(dead_code)]
 
 mod drafted;
 mod mail;
+mod world;
 
 pub use drafted::{Drafted, DraftedWorld};
 pub use mail::{mail_world, SUBJECT};
+pub use world::World;
 
 use std::ffi::OsString;
 use std::fs;
@@ -91,9 +96,17 @@ impl TestEnv {
         line
     }
 
+    /// `icu --config CFG`, not yet run: for a test that adds a variable, a
+    /// folder, stdin or a timeout before the arguments.
+    pub fn icu_with(&self, cfg: &Path) -> Command {
+        let mut c = self.icu();
+        c.arg("--config").arg(cfg);
+        c
+    }
+
     /// Runs `icu --config CFG ARGS…` and returns the assertion.
     pub fn run(&self, cfg: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.icu().arg("--config").arg(cfg).args(args).assert()
+        self.icu_with(cfg).args(args).assert()
     }
 
     /// A new repository at `<root>/<name>` with branch `main`.
