@@ -12,11 +12,7 @@ use predicates::prelude::*;
 const DATE: &str = "2026-11-24";
 
 fn draft_print(env: &TestEnv, cfg: &Path) -> assert_cmd::assert::Assert {
-    env.icu()
-        .arg("--config")
-        .arg(cfg)
-        .args(["draft", "--print", "--date", DATE])
-        .assert()
+    env.run(cfg, &["draft", "--print", "--date", DATE])
 }
 
 /// A config whose repos are the given paths (not fixtures).
@@ -505,11 +501,7 @@ fn an_updates_dir_that_is_a_file_is_an_error_that_says_so() {
     let blocker = env.updates();
     fs::write(&blocker, "not a dir").unwrap();
     let cfg = env.config_for(&[&r], "");
-    env.icu()
-        .arg("--config")
-        .arg(&cfg)
-        .args(["draft", "--no-edit", "--date", DATE])
-        .assert()
+    env.run(&cfg, &["draft", "--no-edit", "--date", DATE])
         .code(1)
         .stderr(predicate::str::contains(blocker.to_str().unwrap()));
     assert_eq!(fs::read_to_string(&blocker).unwrap(), "not a dir");

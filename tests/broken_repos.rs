@@ -35,11 +35,9 @@ fn healthy(env: &TestEnv) -> Repo {
 }
 
 fn draft_print(env: &TestEnv, cfg: &std::path::Path, timeout: &str) -> assert_cmd::assert::Assert {
-    env.icu()
+    env.icu_with(cfg)
         .env("ICU_SCAN_TIMEOUT", timeout)
         .timeout(Duration::from_secs(120))
-        .arg("--config")
-        .arg(cfg)
         .args(["draft", "--print", "--date", DATE])
         .assert()
 }

@@ -266,10 +266,8 @@ fn tilde_and_variables_expand_in_paths() {
     let cfg = env.config(&format!(
         "[me]\nemails = [\"{ME}\"]\n[update]\ndir = \"$NOTES/updates\"\n[[repo]]\npath = \"~/src/search\"\n"
     ));
-    env.icu()
+    env.icu_with(&cfg)
         .env("NOTES", env.path().join("notes"))
-        .arg("--config")
-        .arg(&cfg)
         .args(["draft", "--no-edit"])
         .assert()
         .success();

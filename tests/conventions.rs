@@ -11,7 +11,10 @@ use std::process::{Command, Stdio};
 
 use predicates::prelude::*;
 
-use crate::common::{sh_quote, stderr, stdout, Drafted, DraftedWorld, TestEnv, C, ME};
+use crate::common::{
+    json, on_a_terminal, sh_quote, stderr, stdout, write_script, Drafted, DraftedWorld, TestEnv,
+    BY_HAND, C, ME,
+};
 
 // --- the editor, as git runs it -------------------------------------------------------
 
@@ -19,15 +22,13 @@ use crate::common::{sh_quote, stderr, stdout, Drafted, DraftedWorld, TestEnv, C,
 /// of `log`.
 fn recording_editor(path: &Path, log: &Path) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(
+    write_script(
         path,
-        format!(
-            "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done >> {}\n",
+        &format!(
+            "for a in \"$@\"; do printf '%s\\n' \"$a\"; done >> {}",
             sh_quote(&log.to_string_lossy())
         ),
-    )
-    .unwrap();
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+    );
 }
 
 /// Runs `icu --config CFG draft` on a terminal (`script` gives it one) with
@@ -35,23 +36,10 @@ fn recording_editor(path: &Path, log: &Path) {
 /// the terminal showed.
 fn draft_on_a_terminal(env: &TestEnv, cfg: &Path, vars: &[(&str, &str)]) -> (i32, String) {
     let cfg = cfg.to_string_lossy().into_owned();
-    let extra: String = vars
-        .iter()
-        .map(|(k, v)| format!(" {k}={}", sh_quote(v)))
-        .collect();
     // After the sealed environment, so that a PATH given here wins.
-    let icu = sh_quote(&assert_cmd::cargo::cargo_bin("icu").to_string_lossy());
-    let line = format!("{} ; exit $?", env.icu_sh(&["--config", &cfg, "draft"])).replacen(
-        &format!(" {icu}"),
-        &format!("{extra} {icu}"),
-        1,
-    );
-    // A real editor opened by mistake would wait for ever: stop it.
-    let out = Command::new("timeout")
-        .args(["120", "script", "-qec", &line, "/dev/null"])
-        .stdin(Stdio::null())
-        .output()
-        .expect("script (util-linux) runs");
+    let icu = env.icu_sh_with(vars, &["--config", &cfg, "draft"]);
+    // A real editor opened by mistake would wait for ever: it is stopped.
+    let out = on_a_terminal(&format!("{icu} ; exit $?"), "");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -163,10 +151,6 @@ fn an_editor_that_cannot_start_says_the_draft_was_written_and_where() {
 
 // --- JSON for scripts -------------------------------------------------------------------
 
-fn json(a: &assert_cmd::assert::Assert) -> serde_json::Value {
-    serde_json::from_str(&stdout(a)).expect("stdout is JSON")
-}
-
 #[test]
 fn every_json_output_is_an_object_with_a_schema_version() {
     let w = DraftedWorld::default().draft();
@@ -199,7 +183,7 @@ fn status_json_says_what_is_due_and_what_is_left() {
     assert!(v["draft"]["to_write"].as_u64().unwrap() > 0, "{v}");
     assert_eq!(v["open_asks"], 0);
 
-    w.answer_every_prompt("Written by hand.");
+    w.answer_every_prompt(BY_HAND);
     w.icu(&["sent", "--at", "2026-11-24T09:00:00+00:00"])
         .success();
     let v = json(&w.icu(&["status", "--json"]).success());
@@ -215,14 +199,11 @@ fn status_json_says_what_is_due_and_what_is_left() {
 fn a_dash_reads_the_update_from_stdin_and_o_dash_writes_to_stdout() {
     let w = DraftedWorld::default().draft();
     let unfinished = w.doc_text();
-    w.answer_every_prompt("Written by hand.");
+    w.answer_every_prompt(BY_HAND);
     let text = w.doc_text();
     let from_file = stdout(&w.icu(&["check"]).success());
     let a = w
-        .env
-        .icu()
-        .arg("--config")
-        .arg(&w.cfg)
+        .icu_with()
         .args(["check", "-"])
         .write_stdin(text.clone())
         .assert()
@@ -234,10 +215,7 @@ fn a_dash_reads_the_update_from_stdin_and_o_dash_writes_to_stdout() {
 
     let exported = stdout(&w.icu(&["export", "--format", "text"]).success());
     let a = w
-        .env
-        .icu()
-        .arg("--config")
-        .arg(&w.cfg)
+        .icu_with()
         .args(["export", "-", "--format", "text", "-o", "-"])
         .write_stdin(text)
         .assert()
@@ -247,10 +225,7 @@ fn a_dash_reads_the_update_from_stdin_and_o_dash_writes_to_stdout() {
     assert!(!work.join("-").exists(), "no file named `-`");
 
     // An unfinished update on stdin is refused like one in a file.
-    w.env
-        .icu()
-        .arg("--config")
-        .arg(&w.cfg)
+    w.icu_with()
         .args(["check", "-"])
         .write_stdin(unfinished)
         .assert()
@@ -378,10 +353,8 @@ fn the_identity_is_what_git_reports_in_each_repository_and_verbose_says_it() {
         home.path.display()
     ));
     let a = env
-        .icu()
+        .icu_with(&cfg)
         .env("GIT_CONFIG_GLOBAL", &global)
-        .arg("--config")
-        .arg(&cfg)
         .args(["-v", "draft", "--print", "--date", "2026-11-23"])
         .assert()
         .success();
@@ -495,8 +468,7 @@ fn a_refresh_keeps_the_mode_and_writes_through_a_symlinked_update() {
 
 #[test]
 fn exports_are_created_with_the_umask_and_updates_stay_private() {
-    let w = DraftedWorld::default().draft();
-    w.answer_every_prompt("Written by hand.");
+    let w = DraftedWorld::default().finished();
     assert_eq!(mode(&w.doc), 0o600, "a new update is private");
     for (umask, expected) in [("022", 0o644), ("077", 0o600), ("002", 0o664)] {
         let out = w.env.path().join(format!("export-{umask}.html"));

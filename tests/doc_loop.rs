@@ -5,7 +5,7 @@
 
 use std::fs;
 
-use crate::common::{stderr, stdout, World};
+use crate::common::{json, set_config_key, stderr, stdout, World};
 
 /// The help section's prompt, as the template writes it.
 const HELP_PROMPT: &str = "carried to your next update. -->\n";
@@ -98,11 +98,10 @@ fn check_counts_asks_in_any_list_and_notes_prose_it_will_not_carry() {
         )),
         "{out}"
     );
-    let json = stdout(
+    let v = json(
         &w.icu(&["check", w.doc("2026-11-23").to_str().unwrap(), "--json"])
             .success(),
     );
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["ready"], true);
     assert_eq!(v["open_asks"], 2);
     assert_eq!(v["notes"][0]["line"], line);
@@ -256,16 +255,8 @@ fn block<'a>(doc: &'a str, key: &str) -> &'a str {
 
 /// Sets the goal's status and due date in the config.
 fn set_goal(w: &World, status: &str, due: &str) {
-    let cfg: String = fs::read_to_string(&w.cfg)
-        .unwrap()
-        .lines()
-        .map(|l| match l.split(" = ").next() {
-            Some("status") => format!("status = \"{status}\"\n"),
-            Some("due") => format!("due = {due}\n"),
-            _ => format!("{l}\n"),
-        })
-        .collect();
-    fs::write(&w.cfg, cfg).unwrap();
+    set_config_key(&w.cfg, "status", &format!("\"{status}\""));
+    set_config_key(&w.cfg, "due", due);
 }
 
 #[test]

@@ -3,16 +3,9 @@
 //! The update is dated 2026-11-23 in UTC with the default 14-day cadence, so
 //! the window is [2026-11-09T00:00Z, 2026-11-24T00:00Z).
 
-use crate::common::{activity_block as section, stdout, TestEnv, C, ME};
+use crate::common::{activity_block as section, print_draft, TestEnv, C, ME};
 use icu::doc::{frontmatter, markers};
 use predicates::prelude::*;
-
-fn draft(env: &TestEnv, cfg: &std::path::Path) -> String {
-    stdout(
-        &env.run(cfg, &["draft", "--print", "--date", "2026-11-23"])
-            .success(),
-    )
-}
 
 #[test]
 fn window_is_half_open_on_committer_time() {
@@ -36,7 +29,7 @@ fn window_is_half_open_on_committer_time() {
         ..C::mine("2026-11-20T00:00:00Z", "rebased onto main", "e")
     });
     let cfg = env.config_for(&[&r], "");
-    let doc = draft(&env, &cfg);
+    let doc = print_draft(&env, &cfg);
     assert!(doc.contains("first second of the window"), "{doc}");
     assert!(doc.contains("last second of the window"));
     assert!(doc.contains("rebased onto main"));
@@ -66,7 +59,7 @@ fn other_authors_are_not_mine_but_mailmap_aliases_and_co_authors_are() {
         ..C::theirs("2026-11-12T11:00:00Z", "add mailmap", ".mailmap")
     });
     let cfg = env.config_for(&[&r], "");
-    let doc = draft(&env, &cfg);
+    let doc = print_draft(&env, &cfg);
     assert!(!doc.contains("bob alone"), "{doc}");
     assert!(!doc.contains("add mailmap"));
     assert!(doc.contains("from my old address"), "{doc}");
@@ -89,7 +82,7 @@ fn every_local_branch_is_scanned_and_branch_globs_claim_commits() {
         &[&r],
         "[[goal]]\nid = \"cache\"\ntitle = \"Tiered cache\"\nstatus = \"on-track\"\nbranches = [\"search/*\"]\n",
     );
-    let doc = draft(&env, &cfg);
+    let doc = print_draft(&env, &cfg);
     let goal = section(&doc, "cache");
     assert!(goal.contains("only on a side branch"), "{doc}");
     assert!(!goal.contains("on main ("));
@@ -116,7 +109,7 @@ fn path_globs_and_keyword_regexes_claim_commits() {
         "[[goal]]\nid = \"paths\"\ntitle = \"By path\"\nstatus = \"on-track\"\npaths = [\"services/search/**\"]\n\n\
          [[goal]]\nid = \"keys\"\ntitle = \"By keyword\"\nstatus = \"at-risk\"\nkeywords = [\"SEARCH-\\\\d+\"]\n",
     );
-    let doc = draft(&env, &cfg);
+    let doc = print_draft(&env, &cfg);
     assert!(section(&doc, "paths").contains("tune the planner"), "{doc}");
     assert!(!section(&doc, "paths").contains("SEARCH"));
     assert!(
@@ -151,7 +144,7 @@ fn merges_are_not_listed_but_their_pull_requests_count() {
         "idx.rs",
     ));
     let cfg = env.config_for(&[&r], "");
-    let doc = draft(&env, &cfg);
+    let doc = print_draft(&env, &cfg);
     let other = section(&doc, "other");
     assert!(!other.contains("Merge pull request"), "{doc}");
     assert!(other.contains("- 2 commits in search"));
@@ -179,7 +172,7 @@ fn a_commit_dated_before_its_parent_does_not_hide_work_in_the_window() {
         "f",
     ));
     let cfg = env.config_for(&[&r], "");
-    let doc = draft(&env, &cfg);
+    let doc = print_draft(&env, &cfg);
     assert!(doc.contains("in the window, under a skewed child"), "{doc}");
     assert!(doc.contains("child older than parent"));
     assert!(!doc.contains("old history"));
@@ -263,7 +256,7 @@ fn hostile_subjects_stay_literal_text() {
         "c",
     ));
     let cfg = env.config_for(&[&r], "");
-    let doc = draft(&env, &cfg);
+    let doc = print_draft(&env, &cfg);
     assert!(!doc.contains("<script>"), "{doc}");
     assert!(doc.contains("\\<script\\>alert(1)\\</script\\>"));
     assert!(doc.contains("\\*bold\\* \\[x\\](javascript:alert(1))"));
@@ -286,7 +279,7 @@ fn a_goal_without_activity_says_so() {
         &[&r],
         "[[goal]]\nid = \"quiet\"\ntitle = \"A quiet goal\"\nstatus = \"off-track\"\ndue = 2027-03-31\nkeywords = [\"never-matches\"]\n",
     );
-    let doc = draft(&env, &cfg);
+    let doc = print_draft(&env, &cfg);
     assert!(doc.contains("### A quiet goal\n"), "{doc}");
     assert!(
         section(&doc, "quiet").starts_with("\n*Off track · due 31 Mar 2027*\n"),
@@ -301,7 +294,7 @@ fn draft_writes_the_file_and_print_touches_nothing() {
     let r = env.repo("search");
     r.commit(C::mine("2026-11-10T10:00:00Z", "something", "a"));
     let cfg = env.config_for(&[&r], "");
-    draft(&env, &cfg);
+    print_draft(&env, &cfg);
     assert!(!env.updates().exists());
     env.run(&cfg, &["draft", "--date", "2026-11-23"])
         .success()
@@ -331,7 +324,7 @@ fn the_whole_rendered_doc() {
         "[[goal]]\nid = \"search-latency\"\ntitle = \"Cut search p99 latency to 200 ms\"\nstatus = \"on-track\"\ndue = 2027-03-31\npaths = [\"services/search/**\"]\n\n\
          [[goal]]\nid = \"hiring\"\ntitle = \"Hire two engineers\"\nstatus = \"at-risk\"\nkeywords = [\"hiring\"]\n",
     );
-    let doc = draft(&env, &cfg);
+    let doc = print_draft(&env, &cfg);
     // The hash of each block is of its content, commit ids and all: checked
     // here, then shown as <hash> like the ids.
     let (fm, _, body) = frontmatter::split(&doc).unwrap();
@@ -379,7 +372,7 @@ fn a_merged_side_branch_keeps_its_commits_and_mainline_history_is_not_a_branchs(
         &[&r],
         "[[goal]]\nid = \"cache\"\ntitle = \"Tiered cache\"\nstatus = \"on-track\"\nbranches = [\"search/*\"]\n",
     );
-    let doc = draft(&env, &cfg);
+    let doc = print_draft(&env, &cfg);
     let goal = section(&doc, "cache");
     assert!(goal.contains("cache work on the branch"), "{doc}");
     assert!(goal.contains("1 PR merged (\\#7)"), "{doc}");

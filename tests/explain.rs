@@ -2,7 +2,7 @@
 //! period, whether icu lists it, and for each goal the rule that claims it
 //! or why none does — the same decisions the draft makes, said.
 
-use crate::common::{activity_block, print_draft, stderr, stdout, TestEnv, World, C, ME};
+use crate::common::{activity_block, json, print_draft, stderr, stdout, TestEnv, World, C, ME};
 
 const GOALS: &str = "[[goal]]\nid = \"search\"\ntitle = \"Search latency\"\npaths = [\"search/**\"]\n\n[[goal]]\nid = \"cache\"\ntitle = \"Cache rollout\"\nkeywords = [\"[Cc]ache\"]\n\n[[goal]]\nid = \"ui\"\ntitle = \"New UI\"\nbranches = [\"ui/*\"]\n\n[[goal]]\nid = \"web\"\ntitle = \"Web only\"\nrepos = [\"web\"]\n\n";
 
@@ -61,7 +61,7 @@ fn explain(w: &World, args: &[&str]) -> assert_cmd::assert::Assert {
 
 /// `icu explain REV --json`, run inside `api`.
 fn explain_json(w: &World, rev: &str) -> serde_json::Value {
-    serde_json::from_str(&stdout(&explain(w, &[rev, "--json"]).success())).unwrap()
+    json(&explain(w, &[rev, "--json"]).success())
 }
 
 #[test]

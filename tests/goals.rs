@@ -1,6 +1,6 @@
 //! `icu goals` and `icu status`: one screen of what I own and what is due.
 
-use crate::common::{answer_every_prompt, stdout, TestEnv, C};
+use crate::common::{answer_every_prompt, json, stdout, TestEnv, C};
 use predicates::prelude::*;
 
 const GOALS: &str = r#"[[goal]]
@@ -89,8 +89,7 @@ fn all_shows_done_and_paused_goals() {
 #[test]
 fn goals_json_has_the_documented_fields() {
     let (env, cfg) = world();
-    let out = env.run(&cfg, &["goals", "--json"]).success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let v = json(&env.run(&cfg, &["goals", "--json"]).success());
     assert_eq!(v["period"]["since"], "2026-11-10T00:00:00Z");
     let goals = v["goals"].as_array().unwrap();
     assert_eq!(goals.len(), 3);

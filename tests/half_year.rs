@@ -10,7 +10,7 @@ use std::fs;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
-use crate::common::{TestEnv, C};
+use crate::common::{add_to_update, TestEnv, C};
 
 /// A small deterministic generator (xorshift64*), so a failing seed can be
 /// replayed.
@@ -153,21 +153,9 @@ fn live(seed: u64) -> (BTreeMap<String, Vec<String>>, usize) {
                  [[goal]]\nid = \"b\"\ntitle = \"B\"\npaths = [\"b/**\"]\n\n\
                  [[goal]]\nid = \"c\"\ntitle = \"C\"\npaths = [\"c/**\"]\n";
     let cfg = env.config_for(&[&repo], goals);
-    let text = fs::read_to_string(&cfg).unwrap().replacen(
-        "[update]\n",
-        "[update]\nsendmail = \"sh -c 'cat >/dev/null'\"\n",
-        1,
-    );
-    fs::write(&cfg, text).unwrap();
+    add_to_update(&cfg, "sendmail = \"sh -c 'cat >/dev/null'\"\n");
     let Schedule { events, commits } = schedule(seed);
-    let run = |now: DateTime<Utc>, args: &[&str]| {
-        env.icu()
-            .env("ICU_NOW", rfc(now))
-            .arg("--config")
-            .arg(&cfg)
-            .args(args)
-            .assert()
-    };
+    let run = |now: DateTime<Utc>, args: &[&str]| env.run_at(&cfg, &rfc(now), args);
     for (t, e) in &events {
         match e {
             Event::Commit(subject, ahead) => {

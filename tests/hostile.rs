@@ -11,10 +11,11 @@ use std::fs;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use crate::common::{
-    in_mount_namespace, sh_quote, stderr, stdout, toml_str, Drafted, DraftedWorld, TestEnv,
+    in_mount_namespace, sh_quote, stderr, stdout, toml_str, wait_for, Drafted, DraftedWorld,
+    TestEnv,
 };
 use predicates::prelude::*;
 
@@ -24,13 +25,11 @@ const AT_NOW: &str = "2026-11-24T12:00:00+00:00";
 
 /// A drafted update, finished by hand, whose `update.sendmail` is `sendmail`.
 fn world(sendmail: &str) -> Drafted {
-    let w = DraftedWorld {
+    DraftedWorld {
         update: &format!("sendmail = {}", toml_str(sendmail)),
         ..DraftedWorld::default()
     }
-    .draft();
-    w.answer_every_prompt("Written by hand.");
-    w
+    .finished()
 }
 
 /// A mail program, as a shell script: it keeps each message it reads as
@@ -88,16 +87,13 @@ fn spawn_icu(w: &Drafted, args: &[&str]) -> Child {
 
 /// Waits until `path` exists: the signal a script gives when it has reached
 /// a point. Fails after 30 s.
-fn wait_for(path: &Path) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !path.exists() {
-        assert!(
-            Instant::now() < deadline,
-            "{} never appeared",
-            path.display()
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+fn wait_until(path: &Path) {
+    assert!(wait_for(path, 30), "{} never appeared", path.display());
+}
+
+/// Makes a FIFO at `p`.
+fn mkfifo(p: &Path) {
+    assert!(StdCommand::new("mkfifo").arg(p).status().unwrap().success());
 }
 
 // --- one delivery, and the truth when the mark fails -------------------------
@@ -116,7 +112,7 @@ fn two_sends_at_once_deliver_once() {
     });
     let mut first = spawn_icu(&w, &["send"]);
     // The first send is inside its mail program, holding the doc's lock.
-    wait_for(&started);
+    wait_until(&started);
     w.icu(&["send"])
         .code(1)
         .stderr(predicate::str::contains("another icu is writing"));
@@ -145,7 +141,7 @@ fn a_send_while_another_process_holds_the_lock_delivers_nothing() {
         .arg(&ready)
         .spawn()
         .expect("flock from util-linux");
-    wait_for(&ready);
+    wait_until(&ready);
     let before = w.doc_text();
     w.icu(&["send"])
         .code(1)
@@ -233,14 +229,7 @@ fn a_sendmail_that_never_reads_is_never_recorded_as_sent() {
     let before = w.doc_text();
     let mut recorded = 0;
     for _ in 0..50 {
-        let out = w
-            .env
-            .icu()
-            .arg("--config")
-            .arg(&w.cfg)
-            .arg("send")
-            .output()
-            .unwrap();
+        let out = w.icu_with().arg("send").output().unwrap();
         if out.status.success() || w.doc_text() != before {
             recorded += 1;
             fs::write(&w.doc, &before).unwrap();
@@ -262,10 +251,7 @@ fn a_sendmail_timeout_too_large_is_refused_with_a_message() {
     let (w, mail) = mailer_world(|_| String::new());
     let before = w.doc_text();
     for value in ["1e20", "1e300", "100000"] {
-        w.env
-            .icu()
-            .arg("--config")
-            .arg(&w.cfg)
+        w.icu_with()
             .env("ICU_SENDMAIL_TIMEOUT", value)
             .arg("send")
             .assert()
@@ -336,11 +322,8 @@ fn export_never_writes_over_an_update() {
     std::os::unix::fs::symlink(&w.doc, &link).unwrap();
     let doc_before = w.doc_text();
     let refused = |cwd: &Path, out: &str| {
-        w.env
-            .icu()
+        w.icu_with()
             .current_dir(cwd)
-            .arg("--config")
-            .arg(&w.cfg)
             .args([
                 "export",
                 "--force",
@@ -373,10 +356,7 @@ fn export_never_writes_over_an_update() {
 /// `icu --config CFG ARGS…`, killed (and failed) if it runs for 30 s: a
 /// FIFO must never make icu hang.
 fn within(w: &Drafted, args: &[&str]) -> assert_cmd::assert::Assert {
-    w.env
-        .icu()
-        .arg("--config")
-        .arg(&w.cfg)
+    w.icu_with()
         .args(args)
         .timeout(Duration::from_secs(30))
         .assert()
@@ -391,11 +371,7 @@ fn kind(p: &Path) -> fs::FileType {
 fn export_into_a_fifo_or_a_device_writes_in_place() {
     let (w, md) = export_world();
     let fifo = w.env.path().join("pipe");
-    assert!(StdCommand::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap()
-        .success());
+    mkfifo(&fifo);
     let (tx, rx) = std::sync::mpsc::channel();
     let reader = fifo.clone();
     std::thread::spawn(move || {
@@ -466,11 +442,7 @@ fn export_to_dev_stdout_prints_the_export() {
 fn an_update_that_is_a_fifo_is_refused_without_hanging() {
     let w = DraftedWorld::default().draft();
     fs::remove_file(&w.doc).unwrap();
-    assert!(StdCommand::new("mkfifo")
-        .arg(&w.doc)
-        .status()
-        .unwrap()
-        .success());
+    mkfifo(&w.doc);
     let doc = w.doc.to_str().unwrap();
     within(&w, &["check", doc])
         .code(2)
@@ -488,14 +460,8 @@ fn an_update_that_is_a_fifo_is_refused_without_hanging() {
 fn init_over_a_config_that_is_a_fifo_is_refused_without_hanging() {
     let env = TestEnv::new();
     let cfg = env.path().join("icu.toml");
-    assert!(StdCommand::new("mkfifo")
-        .arg(&cfg)
-        .status()
-        .unwrap()
-        .success());
-    env.icu()
-        .arg("--config")
-        .arg(&cfg)
+    mkfifo(&cfg);
+    env.icu_with(&cfg)
         .args(["init", "--force", "--email", "ada@example.com"])
         .timeout(Duration::from_secs(30))
         .assert()

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{World, C};
+use crate::common::{json, World, C};
 use predicates::prelude::*;
 
 /// The doc with every generated block's content and the front matter blanked:
@@ -315,13 +315,7 @@ fn log_lists_updates_newest_first_as_json() {
     ])
     .success();
     w.draft("2026-11-23").success();
-    let out = w
-        .icu(&["log", "--json"])
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = json(&w.icu(&["log", "--json"]).success());
     assert_eq!(v["schema_version"], 1);
     let rows = v["updates"].as_array().unwrap();
     assert_eq!(rows.len(), 2);

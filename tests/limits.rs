@@ -4,7 +4,7 @@
 use std::fs;
 use std::time::{Duration, Instant};
 
-use crate::common::{stderr, stdout, TestEnv, C};
+use crate::common::{add_to_update, stderr, stdout, TestEnv, C};
 
 /// A repository with one commit of mine in the window, a config for it with
 /// `update` lines added, and the env.
@@ -13,12 +13,7 @@ fn world(update: &str, message: &str) -> (TestEnv, std::path::PathBuf) {
     let r = env.repo("search");
     r.commit(C::mine("2026-11-20T10:00:00Z", message, "a.rs"));
     let cfg = env.config_for(&[&r], "");
-    let text = fs::read_to_string(&cfg).unwrap();
-    fs::write(
-        &cfg,
-        text.replace("[update]\n", &format!("[update]\n{update}")),
-    )
-    .unwrap();
+    add_to_update(&cfg, update);
     (env, cfg)
 }
 

@@ -11,7 +11,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::common::{answer_every_prompt, sh_quote, stderr, stdout, Drafted, DraftedWorld};
+use crate::common::{
+    answer_every_prompt, set_config_key, sh_quote, stderr, stdout, Drafted, DraftedWorld, BY_HAND,
+};
 use predicates::prelude::*;
 
 /// A mail program that keeps each message it reads as `<dir>/N.eml`, N
@@ -76,35 +78,19 @@ fn mail(bytes: &[u8]) -> Mail {
     }
 }
 
-/// `icu --config CFG ARGS…` run at `now`.
-fn icu_at(w: &Drafted, now: &str, args: &[&str]) -> assert_cmd::assert::Assert {
-    w.env
-        .icu()
-        .env("ICU_NOW", now)
-        .arg("--config")
-        .arg(&w.cfg)
-        .args(args)
-        .assert()
-}
-
 /// Drafts the update dated `date` (at noon that day) and finishes it;
 /// returns its path.
 fn draft_on(w: &Drafted, date: &str) -> PathBuf {
-    icu_at(
-        w,
-        &format!("{date}T12:00:00+00:00"),
-        &["draft", "--no-edit"],
-    )
-    .success();
+    w.icu_at(&format!("{date}T12:00:00+00:00"), &["draft", "--no-edit"])
+        .success();
     let doc = w.env.updates().join(format!("{date}.md"));
-    answer_every_prompt(&doc, "Written by hand.");
+    answer_every_prompt(&doc, BY_HAND);
     doc
 }
 
 /// Sends the update dated `date` at noon that day.
 fn send_on(w: &Drafted, date: &str, doc: &Path) {
-    icu_at(
-        w,
+    w.icu_at(
         &format!("{date}T12:00:00+00:00"),
         &["send", doc.to_str().unwrap()],
     )
@@ -123,13 +109,11 @@ fn recorded(doc: &Path) -> Option<String> {
 /// with `extra` lines in `[update]`.
 fn world(outbox: &Outbox, extra: &str) -> Drafted {
     let update = format!("{}\n{extra}", outbox.sendmail());
-    let w = DraftedWorld {
+    DraftedWorld {
         update: &update,
         ..DraftedWorld::default()
     }
-    .draft();
-    w.answer_every_prompt("Written by hand.");
-    w
+    .finished()
 }
 
 #[test]
@@ -149,12 +133,8 @@ fn each_update_replies_to_the_last_one_sent_so_the_series_is_one_thread() {
     // first.
     let second_doc = draft_on(&w, "2026-12-08");
     let eml = stdout(
-        &icu_at(
-            &w,
-            "2026-12-08T09:00:00+00:00",
-            &["export", "--format", "eml"],
-        )
-        .success(),
+        &w.icu_at("2026-12-08T09:00:00+00:00", &["export", "--format", "eml"])
+            .success(),
     );
     let draft = mail(eml.as_bytes());
     assert!(draft.unsent, "the .eml is a draft: X-Unsent");
@@ -190,8 +170,7 @@ fn each_update_replies_to_the_last_one_sent_so_the_series_is_one_thread() {
 
     // Sent again (--force), an update keeps its id and its place in the
     // thread.
-    icu_at(
-        &w,
+    w.icu_at(
         "2026-12-23T12:00:00+00:00",
         &["send", "--force", third_doc.to_str().unwrap()],
     )
@@ -203,8 +182,7 @@ fn each_update_replies_to_the_last_one_sent_so_the_series_is_one_thread() {
     // An update marked sent by hand, never exported as an .eml, has no id:
     // the thread starts again after it.
     let by_hand = draft_on(&w, "2027-01-05");
-    icu_at(
-        &w,
+    w.icu_at(
         "2027-01-05T12:00:00+00:00",
         &["sent", by_hand.to_str().unwrap()],
     )
@@ -212,8 +190,7 @@ fn each_update_replies_to_the_last_one_sent_so_the_series_is_one_thread() {
     assert_eq!(recorded(&by_hand), None);
     // An .eml of it now records nothing: its mail went out with another id.
     let before = fs::read_to_string(&by_hand).unwrap();
-    icu_at(
-        &w,
+    w.icu_at(
         "2027-01-06T12:00:00+00:00",
         &["export", "--format", "eml", by_hand.to_str().unwrap()],
     )
@@ -279,18 +256,7 @@ fn dry_run(w: &Drafted) -> mail_parser::Message<'static> {
 
 /// Sets `[me] emails` of the drafted world's config to `emails`.
 fn set_emails(w: &Drafted, emails: &str) {
-    let text: String = fs::read_to_string(&w.cfg)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            if l.starts_with("emails = ") {
-                format!("emails = {emails}\n")
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
-    fs::write(&w.cfg, text).unwrap();
+    set_config_key(&w.cfg, "emails", emails);
 }
 
 #[test]

@@ -9,23 +9,19 @@
 //! desktop's `xdg-open`) that stays open after icu has returned.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{sh_quote, stderr, stdout, toml_str, Drafted, DraftedWorld};
+use crate::common::{
+    on_a_terminal, sh_quote, stderr, stdout, toml_str, wait_for, write_script, Drafted,
+    DraftedWorld,
+};
 use predicates::prelude::*;
 
 /// What the stand-in mail programs print, which must never reach icu's
 /// stdout or stderr.
 const CHATTER: &str = "MAIL CLIENT SAYS HELLO";
-
-/// An executable script at `path`.
-fn script(path: &Path, body: &str) {
-    fs::write(path, format!("#!/bin/sh\n{body}\n")).unwrap();
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
-}
 
 /// A mail program in `dir`/`name` that writes its arguments, one a line, to
 /// `<dir>/argv` (whole, once written), prints [`CHATTER`] on stdout and
@@ -33,7 +29,7 @@ fn script(path: &Path, body: &str) {
 fn recorder(dir: &Path, name: &str, secs: u32) -> PathBuf {
     let path = dir.join(name);
     let d = sh_quote(&dir.to_string_lossy());
-    script(
+    write_script(
         &path,
         &format!(
             "printf '%s\\n' \"$@\" > {d}/argv.part && mv {d}/argv.part {d}/argv\n\
@@ -45,37 +41,20 @@ fn recorder(dir: &Path, name: &str, secs: u32) -> PathBuf {
     path
 }
 
-/// Waits up to 10 s for `path` to exist.
-fn wait_for(path: &Path) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !path.exists() {
-        if Instant::now() > deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    true
-}
-
 /// A finished update whose `[update]` ends with `update`.
 fn world(update: &str) -> Drafted {
-    let w = DraftedWorld {
+    DraftedWorld {
         update,
         ..DraftedWorld::default()
     }
-    .draft();
-    w.answer_every_prompt("Written by hand.");
-    w
+    .finished()
 }
 
 /// `icu --config CFG export --format FORMAT --open` in the sealed env, with
 /// `env` on top.
 fn export_open(w: &Drafted, format: &str, env: &[(&str, &str)]) -> assert_cmd::assert::Assert {
-    w.env
-        .icu()
+    w.icu_with()
         .envs(env.iter().copied())
-        .arg("--config")
-        .arg(&w.cfg)
         .args(["export", "--format", format, "--open"])
         .assert()
 }
@@ -109,14 +88,14 @@ fn a_mail_client_is_started_on_its_own_and_icu_returns_while_it_runs() {
         "{err}"
     );
     // The program got the file where `{}` was, and it is a draft.
-    assert!(wait_for(&bin.path().join("argv")));
+    assert!(wait_for(&bin.path().join("argv"), 10));
     assert_eq!(
         fs::read_to_string(bin.path().join("argv")).unwrap(),
         format!("-compose\nmessage={}\n", eml.display())
     );
     assert!(fs::read_to_string(&eml).unwrap().contains("X-Unsent: 1"));
     // It goes on running after icu, and finishes on its own.
-    assert!(wait_for(&quit), "the mail client was stopped with icu");
+    assert!(wait_for(&quit, 10), "the mail client was stopped with icu");
 }
 
 #[test]
@@ -134,12 +113,12 @@ fn the_desktop_opener_is_started_on_its_own_and_its_output_kept_away() {
     );
     assert_eq!(stdout(&a), "");
     assert!(!stderr(&a).contains(CHATTER), "{}", stderr(&a));
-    assert!(wait_for(&bin.path().join("argv")));
+    assert!(wait_for(&bin.path().join("argv"), 10));
     assert_eq!(
         fs::read_to_string(bin.path().join("argv")).unwrap(),
         format!("{}\n", w.doc.with_extension("eml").display())
     );
-    assert!(wait_for(&bin.path().join("quit")));
+    assert!(wait_for(&bin.path().join("quit"), 10));
 }
 
 /// Headless, xdg-open would find a pager and print the message on icu's
@@ -148,7 +127,7 @@ fn the_desktop_opener_is_started_on_its_own_and_its_output_kept_away() {
 #[test]
 fn without_a_graphical_session_nothing_opens_and_icu_says_where_the_file_is() {
     let bin = tempfile::tempdir().unwrap();
-    script(
+    write_script(
         &bin.path().join("xdg-open"),
         &format!(
             "/bin/cat \"$1\"; : > {}/ran",
@@ -207,7 +186,7 @@ fn a_mail_client_that_is_missing_or_fails_at_once_is_reported() {
     recorder(bin.path(), "xdg-open", 0);
     let path = format!("{}:/usr/bin:/bin", bin.path().display());
     export_open(&w, "html", &[("PATH", &path), ("DISPLAY", ":99")]).success();
-    assert!(wait_for(&bin.path().join("argv")));
+    assert!(wait_for(&bin.path().join("argv"), 10));
 }
 
 #[test]
@@ -232,7 +211,7 @@ fn a_terminal_mail_client_runs_on_the_terminal_and_icu_waits_for_it() {
     let bin = tempfile::tempdir().unwrap();
     let d = sh_quote(&bin.path().to_string_lossy());
     let client = bin.path().join("neomutt");
-    script(
+    write_script(
         &client,
         &format!(
             "printf '%s\\n' \"$@\" > {d}/argv\n\
@@ -254,11 +233,7 @@ fn a_terminal_mail_client_runs_on_the_terminal_and_icu_waits_for_it() {
         "eml",
         "--open",
     ]);
-    let out = StdCommand::new("script")
-        .args(["-qec", &format!("{icu} > {d}/stdout"), "/dev/null"])
-        .stdin(Stdio::null())
-        .output()
-        .expect("script(1) from util-linux");
+    let out = on_a_terminal(&format!("{icu} > {d}/stdout"), "");
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{shown}");
     assert!(

@@ -93,14 +93,7 @@ fn a_goal_quiet_for_two_updates_is_pointed_out_until_the_person_writes_a_word() 
     repo.commit(C::mine("2026-11-02T10:00:00Z", "Cache", "search/cache.rs"));
     repo.commit(C::mine("2026-11-18T10:00:00Z", "Evict", "search/evict.rs"));
     let cfg = env.config_for(&[&repo], &format!("{OWNED}{BARE}"));
-    let icu_at = |now: &str, args: &[&str]| {
-        env.icu()
-            .env("ICU_NOW", now)
-            .arg("--config")
-            .arg(&cfg)
-            .args(args)
-            .assert()
-    };
+    let icu_at = |now: &str, args: &[&str]| env.run_at(&cfg, now, args);
     let quiet = "goal `docs` had no commits and none of your words in the updates of 2026-11-09 and 2026-11-23: still yours?";
 
     icu_at(

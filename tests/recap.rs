@@ -5,34 +5,12 @@
 //! updates only, dated, and reads no repository.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::common::{stderr, stdout, TestEnv, C};
+use crate::common::{json, stderr, stdout, TestEnv, World, C};
 
 const GOALS_V1: &str = "[[goal]]\nid = \"search\"\ntitle = \"Search latency\"\npaths = [\"search/**\"]\n\n[[goal]]\nid = \"docs\"\ntitle = \"Docs site\"\npaths = [\"docs/**\"]\n";
 const GOALS_V2: &str = "[[goal]]\nid = \"search\"\ntitle = \"Search p99 latency\"\nstatus = \"at-risk\"\npaths = [\"search/**\"]\n\n[[goal]]\nid = \"docs\"\ntitle = \"Docs site\"\npaths = [\"docs/**\"]\n";
-
-struct Quarter {
-    env: TestEnv,
-    cfg: PathBuf,
-    repo: PathBuf,
-}
-
-impl Quarter {
-    fn icu_at(&self, now: &str, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.env
-            .icu()
-            .env("ICU_NOW", now)
-            .arg("--config")
-            .arg(&self.cfg)
-            .args(args)
-            .assert()
-    }
-
-    fn doc(&self, date: &str) -> PathBuf {
-        self.env.updates().join(format!("{date}.md"))
-    }
-}
 
 /// Inserts `prose` after the first `icu:write` prompt that follows the
 /// heading starting with `heading`.
@@ -55,48 +33,20 @@ fn write_under(doc: &Path, heading: &str, prose: &str) {
     fs::write(doc, out).unwrap();
 }
 
-fn edit(doc: &Path, from: &str, to: &str) {
-    let text = fs::read_to_string(doc).unwrap();
-    assert!(text.contains(from), "{from:?} not in\n{text}");
-    fs::write(doc, text.replacen(from, to, 1)).unwrap();
-}
-
 /// Three updates sent (5 Jan, 19 Jan, 16 Feb — the 2 Feb one skipped), a
 /// fourth drafted on 2 Mar and never sent.
-fn a_quarter() -> Quarter {
-    let env = TestEnv::new();
-    let repo = env.repo("api");
-    repo.commit(C::mine(
-        "2026-01-02T10:00:00Z",
-        "Add query cache",
-        "search/cache.rs",
-    ));
-    repo.commit(C::mine(
-        "2026-01-03T10:00:00Z",
-        "Write the intro",
-        "docs/intro.md",
-    ));
-    repo.commit(C::mine(
-        "2026-01-12T10:00:00Z",
-        "Evict by size",
-        "search/evict.rs",
-    ));
-    repo.commit(C::mine(
-        "2026-02-10T10:00:00Z",
-        "Tune the cache",
-        "search/tune.rs",
-    ));
-    repo.commit(C::mine(
-        "2026-02-25T10:00:00Z",
-        "Unsent work",
-        "search/late.rs",
-    ));
-    let cfg = env.config_for(&[&repo], GOALS_V1);
-    let q = Quarter {
-        env,
-        cfg,
-        repo: repo.path.clone(),
-    };
+fn a_quarter() -> World {
+    let q = World::new(
+        "api",
+        vec![
+            C::mine("2026-01-02T10:00:00Z", "Add query cache", "search/cache.rs"),
+            C::mine("2026-01-03T10:00:00Z", "Write the intro", "docs/intro.md"),
+            C::mine("2026-01-12T10:00:00Z", "Evict by size", "search/evict.rs"),
+            C::mine("2026-02-10T10:00:00Z", "Tune the cache", "search/tune.rs"),
+            C::mine("2026-02-25T10:00:00Z", "Unsent work", "search/late.rs"),
+        ],
+        GOALS_V1,
+    );
 
     // 5 Jan: the first update, with two asks.
     q.icu_at(
@@ -128,7 +78,7 @@ fn a_quarter() -> Quarter {
 }
 
 /// 19 Jan, 16 Feb (2 Feb skipped) and the unsent 2 Mar.
-fn later_cycles(q: &Quarter) {
+fn later_cycles(q: &World) {
     // 19 Jan: renamed and at risk; one ask checked off, one carried.
     fs::write(
         &q.cfg,
@@ -146,8 +96,8 @@ fn later_cycles(q: &Quarter) {
         "### Search",
         "Eviction by size; p99 still above target.",
     );
-    edit(
-        &d2,
+    q.edit(
+        "2026-01-19",
         "- [ ] a reviewer for the cache",
         "- [x] a reviewer for the cache",
     );
@@ -232,7 +182,7 @@ fn a_quarter_recapped_quotes_only_sent_words_with_dates_statuses_and_asks() {
 fn the_recap_reads_no_repository_and_json_has_the_same_record() {
     let q = a_quarter();
     let before = stdout(&q.icu_at(LATER, &["recap"]).success());
-    fs::remove_dir_all(&q.repo).unwrap();
+    fs::remove_dir_all(&q.repo.path).unwrap();
     let after = q.icu_at(LATER, &["recap"]).success();
     assert_eq!(
         stdout(&after),
@@ -240,8 +190,7 @@ fn the_recap_reads_no_repository_and_json_has_the_same_record() {
         "the recap changed without the repository"
     );
 
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout(&q.icu_at(LATER, &["recap", "--json"]).success())).unwrap();
+    let json = json(&q.icu_at(LATER, &["recap", "--json"]).success());
     assert_eq!(json["schema_version"], 1);
     assert_eq!(json["updates"].as_array().unwrap().len(), 3);
     let search = &json["goals"][0];

@@ -304,11 +304,9 @@ fn the_identity_is_what_git_reports_even_under_a_hasconfig_include() {
     // A config without [me]: the same.
     let cfg = env.config(&format!("[[repo]]\npath = \"{}\"\n", r.path.display()));
     let doc = stdout(
-        &env.icu()
+        &env.icu_with(&cfg)
             .env("GIT_CONFIG_GLOBAL", &global)
             .current_dir(&r.path)
-            .arg("--config")
-            .arg(&cfg)
             .args(["draft", "--print", "--date", "2026-11-23"])
             .assert()
             .success(),

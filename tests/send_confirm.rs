@@ -3,9 +3,8 @@
 //! terminal; the answer is typed into it.
 
 use std::fs;
-use std::process::{Command, Stdio};
 
-use crate::common::{sh_quote, Drafted, DraftedWorld};
+use crate::common::{on_a_terminal, Drafted, DraftedWorld};
 
 /// A world whose sendmail writes the message to `outbox.eml`.
 fn world() -> (Drafted, std::path::PathBuf) {
@@ -13,8 +12,7 @@ fn world() -> (Drafted, std::path::PathBuf) {
         update: "sendmail = \"sh -c 'cat > \\\"$ICU_TEST_OUTBOX\\\"'\"",
         ..DraftedWorld::default()
     }
-    .draft();
-    w.answer_every_prompt("Written by hand.");
+    .finished();
     let outbox = w.env.path().join("outbox.eml");
     (w, outbox)
 }
@@ -23,29 +21,11 @@ fn world() -> (Drafted, std::path::PathBuf) {
 /// Returns the exit code and everything the terminal showed.
 fn send_on_a_terminal(w: &Drafted, outbox: &std::path::Path, answer: &str) -> (i32, String) {
     let cfg = w.cfg.to_string_lossy().into_owned();
-    let line = format!("{} ; exit $?", w.env.icu_sh(&["--config", &cfg, "send"])).replacen(
-        "env -i",
-        &format!(
-            "env -i ICU_TEST_OUTBOX={}",
-            sh_quote(&outbox.to_string_lossy())
-        ),
-        1,
+    let icu = w.env.icu_sh_with(
+        &[("ICU_TEST_OUTBOX", &outbox.to_string_lossy())],
+        &["--config", &cfg, "send"],
     );
-    let mut child = Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("script (util-linux) runs");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(answer.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = on_a_terminal(&format!("{icu} ; exit $?"), answer);
     let shown = String::from_utf8_lossy(&out.stdout).into_owned();
     (out.status.code().unwrap_or(-1), shown)
 }
@@ -79,11 +59,8 @@ fn on_a_terminal_send_shows_the_recipients_and_sends_only_on_yes() {
 fn without_a_terminal_send_never_waits_for_an_answer() {
     let (w, outbox) = world();
     // stdin is a pipe with nothing in it: a question would wait for ever.
-    w.env
-        .icu()
+    w.icu_with()
         .env("ICU_TEST_OUTBOX", &outbox)
-        .arg("--config")
-        .arg(&w.cfg)
         .arg("send")
         .timeout(std::time::Duration::from_secs(20))
         .assert()
@@ -94,21 +71,15 @@ fn without_a_terminal_send_never_waits_for_an_answer() {
 #[test]
 fn a_sent_update_is_not_mailed_twice_nor_re_marked() {
     let (w, outbox) = world();
-    w.env
-        .icu()
+    w.icu_with()
         .env("ICU_TEST_OUTBOX", &outbox)
-        .args(["--config"])
-        .arg(&w.cfg)
         .args(["send", "--yes"])
         .assert()
         .success();
     let sent = w.doc_text();
     fs::remove_file(&outbox).unwrap();
-    w.env
-        .icu()
+    w.icu_with()
         .env("ICU_TEST_OUTBOX", &outbox)
-        .arg("--config")
-        .arg(&w.cfg)
         .args(["send", "--yes"])
         .assert()
         .code(1)

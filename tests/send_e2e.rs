@@ -106,14 +106,12 @@ fn world(sendmail: &str) -> Drafted {
 
 /// [`world`] with `extra` lines at the end of `[update]`.
 fn world_with(sendmail: &str, extra: &str) -> Drafted {
-    let w = DraftedWorld {
+    DraftedWorld {
         cc: &["\"Käy, Ålan\" <alan@example.com>"],
         update: &format!("sendmail = {}\n{extra}", toml_str(sendmail)),
         ..DraftedWorld::default()
     }
-    .draft();
-    w.answer_every_prompt("Written by hand.");
-    w
+    .finished()
 }
 
 /// The SMTP sink and a world whose `update.sendmail` is msmtp delivering to
@@ -294,10 +292,7 @@ fn a_hanging_sendmail_is_stopped_and_the_update_stays_unsent() {
     let w = world("sleep 30");
     let before = w.doc_text();
     let started = Instant::now();
-    w.env
-        .icu()
-        .arg("--config")
-        .arg(&w.cfg)
+    w.icu_with()
         .env("ICU_SENDMAIL_TIMEOUT", "1")
         .arg("send")
         .assert()

@@ -7,6 +7,9 @@ use std::path::PathBuf;
 
 use super::{answer_every_prompt, toml_str, TestEnv, C, ME};
 
+/// What [`DraftedWorld::finished`] writes after every prompt.
+pub const BY_HAND: &str = "Written by hand.";
+
 /// The date of [`super::NOW`]: the update drafted today is `updates/TODAY.md`.
 pub const TODAY: &str = "2026-11-24";
 
@@ -22,6 +25,16 @@ impl Drafted {
     /// Runs `icu --config CFG ARGS…`.
     pub fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
         self.env.run(&self.cfg, args)
+    }
+
+    /// Runs `icu --config CFG ARGS…` with "now" at `now`.
+    pub fn icu_at(&self, now: &str, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.env.run_at(&self.cfg, now, args)
+    }
+
+    /// `icu --config CFG`, not yet run (see [`TestEnv::icu_with`]).
+    pub fn icu_with(&self) -> assert_cmd::Command {
+        self.env.icu_with(&self.cfg)
     }
 
     pub fn doc_text(&self) -> String {
@@ -104,5 +117,13 @@ impl DraftedWorld<'_> {
             env,
             cfg,
         }
+    }
+
+    /// [`DraftedWorld::draft`], and the update finished by hand: every
+    /// prompt answered with "Written by hand.".
+    pub fn finished(self) -> Drafted {
+        let w = self.draft();
+        w.answer_every_prompt(BY_HAND);
+        w
     }
 }

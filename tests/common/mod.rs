@@ -12,7 +12,7 @@ mod drafted;
 mod mail;
 mod world;
 
-pub use drafted::{Drafted, DraftedWorld};
+pub use drafted::{Drafted, DraftedWorld, BY_HAND};
 pub use mail::{mail_world, SUBJECT};
 pub use world::World;
 
@@ -84,9 +84,18 @@ impl TestEnv {
     /// somewhere a `Command` cannot go (a mount namespace): `env -i`, the
     /// sealed environment, the binary and `args`, each quoted.
     pub fn icu_sh(&self, args: &[&str]) -> String {
+        self.icu_sh_with(&[], args)
+    }
+
+    /// [`TestEnv::icu_sh`] with `vars` set after the sealed environment, so
+    /// that a `PATH` given here wins.
+    pub fn icu_sh_with(&self, vars: &[(&str, &str)], args: &[&str]) -> String {
         let mut line = String::from("env -i");
         for (key, value) in self.sealed_env() {
             line.push_str(&format!(" {key}={}", sh_quote(&value.to_string_lossy())));
+        }
+        for (key, value) in vars {
+            line.push_str(&format!(" {key}={}", sh_quote(value)));
         }
         let icu = assert_cmd::cargo::cargo_bin("icu");
         line.push_str(&format!(" {}", sh_quote(&icu.to_string_lossy())));
@@ -107,6 +116,12 @@ impl TestEnv {
     /// Runs `icu --config CFG ARGS…` and returns the assertion.
     pub fn run(&self, cfg: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
         self.icu_with(cfg).args(args).assert()
+    }
+
+    /// Runs `icu --config CFG ARGS…` with "now" at `now` (RFC 3339) instead
+    /// of [`NOW`].
+    pub fn run_at(&self, cfg: &Path, now: &str, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.icu_with(cfg).env("ICU_NOW", now).args(args).assert()
     }
 
     /// A new repository at `<root>/<name>` with branch `main`.
@@ -279,6 +294,79 @@ pub fn stdout(a: &assert_cmd::assert::Assert) -> String {
 /// What the command printed on stderr, as UTF-8.
 pub fn stderr(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8(a.get_output().stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// What the command printed on stdout, as JSON.
+pub fn json(a: &assert_cmd::assert::Assert) -> serde_json::Value {
+    serde_json::from_str(&stdout(a)).expect("stdout is JSON")
+}
+
+/// Waits up to `secs` seconds for `path` to exist: the signal a script
+/// gives when it has reached a point. Returns whether it appeared.
+pub fn wait_for(path: &Path, secs: u64) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while !path.exists() {
+        if std::time::Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    true
+}
+
+/// An executable shell script at `path`: `#!/bin/sh`, then `body`.
+pub fn write_script(path: &Path, body: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::write(path, format!("#!/bin/sh\n{body}\n")).expect("write the script");
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).expect("chmod the script");
+}
+
+/// Runs the shell command `line` on a terminal (`script` from util-linux
+/// gives it one), typing `typed` into it, and stops it after 120 s (a real
+/// program opened by mistake would wait for ever). What the terminal showed
+/// is the output's stdout.
+pub fn on_a_terminal(line: &str, typed: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = StdCommand::new("timeout")
+        .args(["120", "script", "-qec", line, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(typed.as_bytes())
+        .expect("type into the terminal");
+    child.wait_with_output().expect("script ends")
+}
+
+/// Sets every line `key = …` of the config at `cfg` to `key = value`
+/// (`value` as TOML: a quoted string, a date, a list).
+pub fn set_config_key(cfg: &Path, key: &str, value: &str) {
+    let text: String = fs::read_to_string(cfg)
+        .expect("read the config")
+        .lines()
+        .map(|l| match l.split(" = ").next() {
+            Some(k) if k == key => format!("{key} = {value}\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    fs::write(cfg, text).expect("write the config");
+}
+
+/// Adds `lines` at the start of the config's `[update]` table.
+pub fn add_to_update(cfg: &Path, lines: &str) {
+    let text = fs::read_to_string(cfg).expect("read the config");
+    assert!(text.contains("[update]\n"), "no [update] in\n{text}");
+    fs::write(
+        cfg,
+        text.replacen("[update]\n", &format!("[update]\n{lines}"), 1),
+    )
+    .expect("write the config");
 }
 
 /// Writes the line `prose` after every line of the doc at `doc` that closes a

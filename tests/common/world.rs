@@ -75,6 +75,11 @@ impl World {
         self.env.run(&self.cfg, args)
     }
 
+    /// Runs `icu --config CFG ARGS…` with "now" at `now`.
+    pub fn icu_at(&self, now: &str, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.env.run_at(&self.cfg, now, args)
+    }
+
     /// Runs `icu --config CFG ARGS…` inside the repository.
     pub fn icu_in_repo(&self, args: &[&str]) -> assert_cmd::assert::Assert {
         self.env
