@@ -6,7 +6,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
-use crate::common::{in_mount_namespace, Repo, TestEnv, C, ME};
+use crate::common::{in_mount_namespace, Repo, TestEnv, World, C, ME};
 use predicates::prelude::*;
 
 const DATE: &str = "2026-11-24";
@@ -470,6 +470,34 @@ fn nested_and_duplicated_markers_are_left_untouched() {
     d.refresh_is_refused(&nested, "nested");
     let dup = format!("{text}\n<!-- icu:activity other -->\n<!-- /icu:activity -->\n");
     d.refresh_is_refused(&dup, "second `icu:activity other`");
+}
+
+#[test]
+fn damaged_markers_leave_the_file_untouched() {
+    let w = World::search();
+    w.draft("2026-11-23").success();
+    let path = w.doc("2026-11-23");
+    let text = fs::read_to_string(&path).unwrap();
+    // Remove the closing marker of the first goal's block.
+    let opener = text.find("<!-- icu:activity search-latency -->").unwrap();
+    let close = opener + text[opener..].find("<!-- /icu:activity -->").unwrap();
+    let damaged = format!(
+        "{}{}",
+        &text[..close],
+        &text[close + "<!-- /icu:activity -->".len()..]
+    );
+    fs::write(&path, &damaged).unwrap();
+    let line = damaged
+        .lines()
+        .position(|l| l.contains("<!-- icu:activity search-latency -->"))
+        .unwrap()
+        + 1;
+    w.draft("2026-11-23")
+        .code(1)
+        .stderr(predicate::str::contains(format!("line {line}")))
+        .stderr(predicate::str::contains("not changed"));
+    assert_eq!(fs::read_to_string(&path).unwrap(), damaged);
+    assert!(!w.env.updates().join(".2026-11-23.md.bak").exists());
 }
 
 #[test]

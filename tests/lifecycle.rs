@@ -1,189 +1,93 @@
-//! The hand-edited update's lifecycle, driven through the binary: refresh
-//! without loss, damaged docs left alone, backups, check, sent, carried asks,
-//! and the log.
+//! The update loop, through the binary as a person lives it: an update
+//! drafted, written by hand, checked, sent, and the next one drafted from
+//! where the last one sent ended — its period, the asks carried with the
+//! date they were first asked until they are resolved, the goal's status and
+//! due date as the config says now — and `icu log` over them all. Sent is
+//! final: a sent update is not refreshed unless forced.
+//!
+//! One update refreshed in place is `refresh`; an update damaged by hand is
+//! `bad_input`.
 
 use std::fs;
-use std::path::Path;
 
-use crate::common::{json, World, C};
+use crate::common::{activity_block, json, stderr, stdout, write_prose, World, C};
 use predicates::prelude::*;
 
-/// The doc with every generated block's content and the front matter blanked:
-/// what must never change on refresh.
-fn blank_generated(doc: &str) -> String {
-    let mut out = String::new();
-    let mut rest = doc;
-    // Front matter: from the start to the second `+++` line.
-    if let Some(end) = rest[3..].find("+++") {
-        rest = &rest[3 + end + 3..];
-        out.push_str("+++FRONT+++");
-    }
-    while let Some(i) = rest.find("<!-- icu:activity ") {
-        let Some(j) = rest[i..].find("-->") else {
-            break;
-        };
-        let open_end = i + j + 3;
-        out.push_str(&rest[..open_end]);
-        let close = rest[open_end..]
-            .find("<!-- /icu:activity -->")
-            .expect("closed block")
-            + open_end;
-        out.push_str("[GENERATED]");
-        rest = &rest[close..];
-    }
-    out.push_str(rest);
-    out
+/// The help section's prompt, as the template writes it.
+const HELP_PROMPT: &str = "carried to your next update. -->\n";
+
+/// The help section of a doc: from its heading to the end.
+fn help(doc: &str) -> &str {
+    &doc[doc.find("## What I need help with").expect("help section")..]
 }
 
-fn write_prose(path: &Path, prose: &[(&str, &str)]) {
-    let mut text = fs::read_to_string(path).unwrap();
-    for (after, what) in prose {
-        let i = text.find(after).unwrap_or_else(|| panic!("no `{after}`")) + after.len();
-        let eol = text[i..].find('\n').map_or(text.len(), |n| i + n + 1);
-        text.insert_str(eol, what);
-    }
-    fs::write(path, text).unwrap();
-}
+// --- draft, write, check ------------------------------------------------------
 
 #[test]
-fn refresh_after_new_commits_keeps_prose_byte_for_byte() {
+fn check_lists_unfilled_prompts_with_lines_and_exits_1_until_ready() {
     let w = World::search();
     w.draft("2026-11-23").success();
     let path = w.doc("2026-11-23");
+    let text = fs::read_to_string(&path).unwrap();
+    let summary_line = text
+        .lines()
+        .position(|l| l.contains("icu:write One or two sentences"))
+        .unwrap()
+        + 1;
+    w.icu(&["check"])
+        .code(1)
+        .stdout(predicate::str::contains(format!(
+            "2026-11-23.md:{summary_line}:"
+        )))
+        .stdout(predicate::str::contains("[Summary]"))
+        .stdout(predicate::str::contains("not ready"));
     write_prose(
         &path,
         &[
-            (
-                "what changed since 9 Nov? -->",
-                "Cache landed; ünïcödé prose, *my* Markdown.\n\n  odd   spacing  \n",
-            ),
-            (
-                "What's next? -->",
-                "Latency is down 30%.\n\n## My own heading\n- my list\n",
-            ),
+            ("since 9 Nov? -->", "The cache landed.\n"),
+            ("What's next? -->", "Next: sharding.\n"),
         ],
     );
-    let before = fs::read_to_string(&path).unwrap();
-    w.repo.commit(C::mine(
-        "2026-11-20T10:00:00Z",
-        "Shard the index",
-        "search/shard.rs",
-    ));
-    w.draft("2026-11-23").success();
-    let after = w.read("2026-11-23");
-    assert!(after.contains("Shard the index"), "{after}");
-    assert_eq!(blank_generated(&before), blank_generated(&after));
-    assert_eq!(
-        fs::read_to_string(w.env.updates().join(".2026-11-23.md.bak")).unwrap(),
-        before,
-        "the previous version is kept beside the doc"
-    );
+    // The help section's prompt is left empty: no asks is fine.
+    w.icu(&["check"])
+        .success()
+        .stdout(predicate::str::contains("ready to send (no asks)"));
 }
 
 #[test]
-fn refresh_keeps_crlf_line_endings() {
-    let w = World::search();
+fn check_counts_asks_in_any_list_and_notes_prose_it_will_not_carry() {
+    let w = World::search_due();
     w.draft("2026-11-23").success();
-    let path = w.doc("2026-11-23");
-    let crlf = fs::read_to_string(&path).unwrap().replace('\n', "\r\n");
-    let crlf = crlf.replace(
-        "since 9 Nov? -->\r\n",
-        "since 9 Nov? -->\r\nÉcrit à la main.\r\n",
+    let text = w.read("2026-11-23").replace("-->\n", "-->\nWritten.\n");
+    let text = text.replacen(
+        &format!("{HELP_PROMPT}Written.\n"),
+        &format!("{HELP_PROMPT}- need a reviewer\n* a budget\n\nAnd some context for Grace.\n"),
+        1,
     );
-    fs::write(&path, &crlf).unwrap();
-    w.repo.commit(C::mine(
-        "2026-11-20T10:00:00Z",
-        "Shard the index",
-        "search/shard.rs",
-    ));
-    w.draft("2026-11-23").success();
-    let after = w.read("2026-11-23");
-    assert!(after.contains("Shard the index"));
-    assert!(after.contains("Écrit à la main.\r\n"));
-    assert_eq!(
-        after.matches('\n').count(),
-        after.matches("\r\n").count(),
-        "{after:?}"
-    );
-    assert_eq!(blank_generated(&crlf), blank_generated(&after));
-}
-
-#[test]
-fn a_new_goal_gets_a_section_and_a_deleted_section_stays_deleted() {
-    let w = World::search();
-    w.draft("2026-11-23").success();
-    let path = w.doc("2026-11-23");
-    // The person deletes the "Other work" section entirely.
-    let text = fs::read_to_string(&path).unwrap();
-    let start = text.find("## Other work").unwrap();
-    let end = text.find("## What I need help with").unwrap();
-    let text = format!("{}{}", &text[..start], &text[end..]);
-    fs::write(&path, &text).unwrap();
-    // A goal is added to the config.
-    let cfg = fs::read_to_string(&w.cfg).unwrap()
-        + "\n[[goal]]\nid = \"docs\"\ntitle = \"Write the docs\"\nstatus = \"at-risk\"\nkeywords = [\"README\"]\n";
-    fs::write(&w.cfg, cfg).unwrap();
-    w.draft("2026-11-23").success();
-    let after = w.read("2026-11-23");
-    assert!(!after.contains("## Other work"), "{after}");
-    assert!(!after.contains("<!-- icu:activity other -->"));
-    let docs = after.find("### Write the docs").expect("new goal section");
-    let first = after.find("### Cut search p99 latency").unwrap();
-    let help = after.find("## What I need help with").unwrap();
-    assert!(first < docs && docs < help, "{after}");
-    assert!(after.contains("Tidy the README"));
-}
-
-#[test]
-fn a_marker_inside_a_code_block_is_not_a_marker() {
-    let w = World::search();
-    w.draft("2026-11-23").success();
-    let path = w.doc("2026-11-23");
-    write_prose(
-        &path,
-        &[(
-            "what changed since 9 Nov? -->",
-            "Quoting icu:\n\n```\n<!-- icu:activity search-latency -->\nnot generated\n```\n",
-        )],
-    );
-    w.repo.commit(C::mine(
-        "2026-11-20T10:00:00Z",
-        "Shard the index",
-        "search/shard.rs",
-    ));
-    w.draft("2026-11-23").success();
-    let after = w.read("2026-11-23");
-    assert!(after.contains("```\n<!-- icu:activity search-latency -->\nnot generated\n```"));
-    assert!(after.contains("Shard the index"));
-}
-
-#[test]
-fn damaged_markers_leave_the_file_untouched() {
-    let w = World::search();
-    w.draft("2026-11-23").success();
-    let path = w.doc("2026-11-23");
-    let text = fs::read_to_string(&path).unwrap();
-    // Remove the closing marker of the first goal's block.
-    let opener = text.find("<!-- icu:activity search-latency -->").unwrap();
-    let close = opener + text[opener..].find("<!-- /icu:activity -->").unwrap();
-    let damaged = format!(
-        "{}{}",
-        &text[..close],
-        &text[close + "<!-- /icu:activity -->".len()..]
-    );
-    fs::write(&path, &damaged).unwrap();
-    let line = damaged
+    w.write("2026-11-23", &text);
+    let line = text
         .lines()
-        .position(|l| l.contains("<!-- icu:activity search-latency -->"))
+        .position(|l| l == "And some context for Grace.")
         .unwrap()
         + 1;
-    w.draft("2026-11-23")
-        .code(1)
-        .stderr(predicate::str::contains(format!("line {line}")))
-        .stderr(predicate::str::contains("not changed"));
-    assert_eq!(fs::read_to_string(&path).unwrap(), damaged);
-    assert!(!w.env.updates().join(".2026-11-23.md.bak").exists());
+    let out = stdout(&w.check("2026-11-23").success());
+    assert!(out.contains("ready to send (2 open asks)"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "2026-11-23.md:{line}: [What I need help with] note: not a list item, so not an ask"
+        )),
+        "{out}"
+    );
+    let v = json(
+        &w.icu(&["check", w.doc("2026-11-23").to_str().unwrap(), "--json"])
+            .success(),
+    );
+    assert_eq!(v["ready"], true);
+    assert_eq!(v["open_asks"], 2);
+    assert_eq!(v["notes"][0]["line"], line);
 }
+
+// --- sent, and the next update --------------------------------------------------
 
 #[test]
 fn a_sent_doc_is_not_refreshed_unless_forced() {
@@ -273,34 +177,103 @@ fn open_asks_are_carried_with_the_date_first_asked() {
 }
 
 #[test]
-fn check_lists_unfilled_prompts_with_lines_and_exits_1_until_ready() {
-    let w = World::search();
-    w.draft("2026-11-23").success();
-    let path = w.doc("2026-11-23");
-    let text = fs::read_to_string(&path).unwrap();
-    let summary_line = text
-        .lines()
-        .position(|l| l.contains("icu:write One or two sentences"))
-        .unwrap()
-        + 1;
-    w.icu(&["check"])
-        .code(1)
-        .stdout(predicate::str::contains(format!(
-            "2026-11-23.md:{summary_line}:"
-        )))
-        .stdout(predicate::str::contains("[Summary]"))
-        .stdout(predicate::str::contains("not ready"));
-    write_prose(
-        &path,
-        &[
-            ("since 9 Nov? -->", "The cache landed.\n"),
-            ("What's next? -->", "Next: sharding.\n"),
-        ],
+fn asks_in_any_list_are_carried_with_their_first_date_until_resolved() {
+    let w = World::search_due();
+    // Update 1: asks as a plain bullet, a star, a number; one task item done.
+    w.draft("2026-11-09").success();
+    w.edit(
+        "2026-11-09",
+        HELP_PROMPT,
+        &format!("{HELP_PROMPT}- need a reviewer for the cache\n\n* budget for load tests\n\n1. access to prod traces\n2. [x] a desk\n"),
     );
-    // The help section's prompt is left empty: no asks is fine.
-    w.icu(&["check"])
+    w.sent("2026-11-09");
+
+    // Update 2: all three carried as task items, dated 9 Nov; the done one not.
+    w.draft("2026-11-16").success();
+    let second = w.read("2026-11-16");
+    let asks = help(&second);
+    for ask in [
+        "- [ ] need a reviewer for the cache (asked 9 Nov)\n",
+        "- [ ] budget for load tests (asked 9 Nov)\n",
+        "- [ ] access to prod traces (asked 9 Nov)\n",
+    ] {
+        assert!(asks.contains(ask), "`{ask}` not carried:\n{asks}");
+    }
+    assert!(!second.contains("a desk"), "{second}");
+    // One is struck through, one checked, a new one added with a `+`.
+    w.edit(
+        "2026-11-16",
+        "- [ ] budget for load tests (asked 9 Nov)",
+        "- [ ] ~~budget for load tests~~ (asked 9 Nov)",
+    );
+    w.edit(
+        "2026-11-16",
+        "- [ ] access to prod traces",
+        "- [X] access to prod traces",
+    );
+    w.edit(
+        "2026-11-16",
+        "(asked 9 Nov)\n- [ ] ~~budget",
+        "(asked 9 Nov)\n+ a second SRE on call\n- [ ] ~~budget",
+    );
+    w.sent("2026-11-16");
+
+    // Update 3: the open one keeps its first date, the new one has its own,
+    // the resolved ones are gone.
+    w.draft("2026-11-23").success();
+    let third = w.read("2026-11-23");
+    let asks = help(&third);
+    assert!(
+        asks.contains("- [ ] need a reviewer for the cache (asked 9 Nov)\n"),
+        "{asks}"
+    );
+    assert!(
+        asks.contains("- [ ] a second SRE on call (asked 16 Nov)\n"),
+        "{asks}"
+    );
+    assert!(!asks.contains("budget"), "{asks}");
+    assert!(!asks.contains("traces"), "{asks}");
+}
+
+#[test]
+fn the_goal_status_and_due_follow_the_config_on_refresh() {
+    let w = World::search_due();
+    w.draft("2026-11-09").success();
+    let first = w.read("2026-11-09");
+    assert!(first.contains("\n### Cut search p99 latency\n"), "{first}");
+    assert!(
+        activity_block(&first, "search-latency")
+            .starts_with("\n*On track · due 31 Mar 2027*\n- 1 commit"),
+        "{first}"
+    );
+    // The person writes; the goal slips in the config.
+    w.edit(
+        "2026-11-09",
+        "What's next? -->\n",
+        "What's next? -->\nThe cache shipped.\n",
+    );
+    w.set_goal("off-track", "2027-06-30");
+    let err = stderr(&w.draft("2026-11-09").success());
+    assert!(err.contains("your text is unchanged"), "{err}");
+    let second = w.read("2026-11-09");
+    assert!(
+        activity_block(&second, "search-latency").starts_with("\n*Off track · due 30 Jun 2027*\n"),
+        "{second}"
+    );
+    assert!(second.contains("\n### Cut search p99 latency\n<!-- icu:write What moved this goal forward? What's next? -->\nThe cache shipped.\n"));
+    // What `icu goals` says is what the update says.
+    w.icu(&["goals", "--date", "2026-11-09"])
         .success()
-        .stdout(predicate::str::contains("ready to send (no asks)"));
+        .stdout(predicates::str::contains("off-track"));
+    // And the next update starts from the goal as it is then.
+    w.sent("2026-11-09");
+    w.set_goal("done", "2027-06-30");
+    w.draft("2026-11-23").success();
+    let third = w.read("2026-11-23");
+    assert!(
+        activity_block(&third, "search-latency").starts_with("\n*Done · due 30 Jun 2027*\n"),
+        "{third}"
+    );
 }
 
 #[test]

@@ -389,6 +389,18 @@ pub fn answer_every_prompt(doc: &Path, prose: &str) {
     fs::write(doc, answered).expect("write the doc");
 }
 
+/// Inserts each `what` in the doc at `path` after the line holding its
+/// `after`, in order.
+pub fn write_prose(path: &Path, prose: &[(&str, &str)]) {
+    let mut text = fs::read_to_string(path).unwrap();
+    for (after, what) in prose {
+        let i = text.find(after).unwrap_or_else(|| panic!("no `{after}`")) + after.len();
+        let eol = text[i..].find('\n').map_or(text.len(), |n| i + n + 1);
+        text.insert_str(eol, what);
+    }
+    fs::write(path, text).unwrap();
+}
+
 /// `icu draft --print --date 2026-11-23` in `env` with `cfg`: the printed doc.
 pub fn print_draft(env: &TestEnv, cfg: &Path) -> String {
     stdout(

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use super::{Repo, TestEnv, C};
+use super::{set_config_key, Repo, TestEnv, C};
 
 /// The goal of [`World::search`] and [`World::search_due`]: on track,
 /// claiming `search/**`.
@@ -133,6 +133,13 @@ impl World {
         let text = self.read(date);
         assert_eq!(text.matches(from).count(), 1, "`{from}` in\n{text}");
         self.write(date, &text.replacen(from, to, 1));
+    }
+
+    /// Sets the status and due date of the goal in the config (of its one
+    /// goal, or of every goal).
+    pub fn set_goal(&self, status: &str, due: &str) {
+        set_config_key(&self.cfg, "status", &format!("\"{status}\""));
+        set_config_key(&self.cfg, "due", due);
     }
 
     /// A new commit of mine at `date` on `search/more.rs`, so that a refresh
