@@ -1,12 +1,22 @@
-//! The bad inputs of README's "When things go wrong" table that concern
-//! repositories, update documents and concurrent runs: one test per row.
+//! What a person gives icu by mistake, or that is merely unusual, from
+//! README's "When things go wrong" table: a config naming a file or a plain
+//! folder as a repository; repositories of every shape (empty, bare, shallow,
+//! a linked worktree, a detached HEAD, thousands of branches) and commits no
+//! one expects (10,000 files, a megabyte of message, bytes that are not
+//! UTF-8, dates before 1970); an update whose front matter or markers were
+//! damaged by hand; an updates dir that is a file; `export -o` aimed at an
+//! existing file or at an update; a sendmail timeout past reason. Each is
+//! said plainly or handled, and nothing the person wrote is lost.
+//!
+//! Damaged repositories are `broken_repos`; runs that race, are killed, or
+//! meet a file system that fails underneath are `hostile`.
 
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
-use crate::common::{in_mount_namespace, Repo, TestEnv, World, C, ME};
+use crate::common::{delivered, export_world, mailer_world, Repo, TestEnv, World, C, ME};
 use predicates::prelude::*;
 
 const DATE: &str = "2026-11-24";
@@ -304,172 +314,50 @@ fn commits_dated_in_the_future_or_before_1970_do_not_disturb_the_window() {
     );
 }
 
-/// Deletes the loose object `id` from `r`'s object store, as a damaged disk
-/// or a half-copied repository would.
-fn delete_object(r: &Repo, id: &str) {
-    let file = r.path.join(".git/objects").join(&id[..2]).join(&id[2..]);
-    fs::remove_file(&file).unwrap_or_else(|e| panic!("{} is not there: {e}", file.display()));
-}
+// --- documents and the updates dir -------------------------------------------
 
-#[test]
-fn a_commit_whose_files_cannot_be_compared_is_listed_with_a_warning() {
-    let env = TestEnv::new();
-    let r = env.repo("damaged");
-    r.commit(C::mine("2026-11-19T10:00:00Z", "Work that counts", "a.txt"));
-    let id = r.commit(C::mine(
-        "2026-11-20T10:00:00Z",
-        "Work whose file is gone",
-        "b.txt",
-    ));
-    delete_object(&r, &r.git(&["rev-parse", &format!("{id}:b.txt")]));
-    let cfg = env.config_for(&[&r], "");
-    draft_print(&env, &cfg)
-        .success()
-        .stdout(
-            predicate::str::contains("Work whose file is gone")
-                .and(predicate::str::contains("Work that counts")),
-        )
-        .stderr(
-            predicate::str::contains(format!(
-                "repo `damaged` ({}): could not compare the files of {} (",
-                r.path.display(),
-                r.short(&id)
-            ))
-            .and(predicate::str::contains(
-                "); it is listed without files or line counts",
-            ))
-            .and(predicate::str::contains("could not be read").not()),
-        );
-}
-
-#[test]
-fn a_commit_that_cannot_be_read_is_a_warning_and_the_rest_is_reported() {
-    let env = TestEnv::new();
-    let r = env.repo("broken");
-    let lost = r.commit(C::mine(
-        "2026-11-18T10:00:00Z",
-        "Work behind the damage",
-        "a.txt",
-    ));
-    r.commit(C::theirs("2026-11-19T10:00:00Z", "Their work", "b.txt"));
-    r.commit(C::mine(
-        "2026-11-20T10:00:00Z",
-        "Work in front of the damage",
-        "c.txt",
-    ));
-    delete_object(&r, &lost);
-    let cfg = env.config_for(&[&r], "");
-    draft_print(&env, &cfg)
-        .success()
-        .stdout(
-            predicate::str::contains("Work in front of the damage")
-                .and(predicate::str::contains("Work behind the damage").not())
-                .and(predicate::str::contains(
-                    "in broken, +1 −0 (incomplete: part of this repository could not be read; see icu's warnings)",
-                )),
-        )
-        .stderr(
-            predicate::str::contains(format!(
-                "repo `broken` ({}): commit {} could not be read (",
-                r.path.display(),
-                r.short(&lost)
-            ))
-            .and(predicate::str::contains(
-                "it and the history behind it were skipped, so work of yours may be missing",
-            ))
-            // The commits that could be read compare as usual.
-            .and(predicate::str::contains("could not compare").not()),
-        );
-}
-
-#[test]
-fn a_branch_whose_tip_cannot_be_read_is_a_warning() {
-    let env = TestEnv::new();
-    let r = env.repo("tipless");
-    r.commit(C::mine("2026-11-19T10:00:00Z", "On main", "a.txt"));
-    r.git(&["checkout", "-q", "-b", "feature"]);
-    let tip = r.commit(C::mine("2026-11-20T10:00:00Z", "On the feature", "b.txt"));
-    r.git(&["checkout", "-q", "main"]);
-    delete_object(&r, &tip);
-    let cfg = env.config_for(&[&r], "");
-    draft_print(&env, &cfg)
-        .success()
-        .stdout(predicate::str::contains("On main"))
-        .stderr(predicate::str::contains(format!(
-            "commit {} could not be read (",
-            r.short(&tip)
-        )));
-}
-
-// --- documents ------------------------------------------------------------
-
-/// A world with one repo and a written update for DATE.
-struct Doc {
-    env: TestEnv,
-    cfg: PathBuf,
-}
-
-impl Doc {
-    fn new() -> Doc {
-        let env = TestEnv::new();
-        let r = good_repo(&env);
-        let cfg = env.config_for(&[&r], "");
-        let d = Doc { env, cfg };
-        d.icu(&["draft", "--no-edit", "--date", DATE]).success();
-        d
-    }
-
-    fn path(&self) -> PathBuf {
-        self.env.updates().join(format!("{DATE}.md"))
-    }
-
-    fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.env.run(&self.cfg, args)
-    }
-
-    /// Replaces the doc with `text`, runs a refresh, and checks that it was
-    /// refused and the file is byte for byte what it was.
-    fn refresh_is_refused(&self, text: &str, says: &str) {
-        fs::write(self.path(), text).unwrap();
-        self.icu(&["draft", "--no-edit", "--date", DATE])
-            .code(1)
-            .stderr(predicate::str::contains(says).and(predicate::str::contains("not changed")));
-        assert_eq!(fs::read_to_string(self.path()).unwrap(), text);
-        assert!(!self.env.updates().join(format!(".{DATE}.md.bak")).exists());
-    }
+/// Replaces the update of DATE in `w` with `text`, runs a refresh, and
+/// checks that it was refused and the file is byte for byte what it was.
+fn refresh_is_refused(w: &World, text: &str, says: &str) {
+    w.write(DATE, text);
+    w.draft(DATE)
+        .code(1)
+        .stderr(predicate::str::contains(says).and(predicate::str::contains("not changed")));
+    assert_eq!(w.read(DATE), text);
+    assert!(!w.bak(DATE).exists());
 }
 
 #[test]
 fn a_doc_without_front_matter_is_left_untouched() {
-    let d = Doc::new();
-    let text = fs::read_to_string(d.path()).unwrap();
+    let d = World::drafted(DATE);
+    let text = fs::read_to_string(d.doc(DATE)).unwrap();
     let body = text.splitn(3, "+++\n").nth(2).unwrap().to_string();
-    d.refresh_is_refused(&body, "line 1");
-    d.icu(&["check", d.path().to_str().unwrap()])
+    refresh_is_refused(&d, &body, "line 1");
+    d.icu(&["check", d.doc(DATE).to_str().unwrap()])
         .code(1)
         .stderr(predicate::str::contains("+++"));
 }
 
 #[test]
 fn malformed_front_matter_is_left_untouched_with_its_line() {
-    let d = Doc::new();
-    let text = fs::read_to_string(d.path()).unwrap();
+    let d = World::drafted(DATE);
+    let text = fs::read_to_string(d.doc(DATE)).unwrap();
     let bad = text.replacen("status = \"draft\"", "status = draft", 1);
-    d.refresh_is_refused(&bad, "line 6");
+    refresh_is_refused(&d, &bad, "line 6");
 }
 
 #[test]
 fn nested_and_duplicated_markers_are_left_untouched() {
-    let d = Doc::new();
-    let text = fs::read_to_string(d.path()).unwrap();
+    let d = World::drafted(DATE);
+    let text = fs::read_to_string(d.doc(DATE)).unwrap();
     let nested = text.replacen(
         "<!-- icu:activity other -->\n",
         "<!-- icu:activity other -->\n<!-- icu:activity inner -->\n",
         1,
     );
-    d.refresh_is_refused(&nested, "nested");
+    refresh_is_refused(&d, &nested, "nested");
     let dup = format!("{text}\n<!-- icu:activity other -->\n<!-- /icu:activity -->\n");
-    d.refresh_is_refused(&dup, "second `icu:activity other`");
+    refresh_is_refused(&d, &dup, "second `icu:activity other`");
 }
 
 #[test]
@@ -501,28 +389,6 @@ fn damaged_markers_leave_the_file_untouched() {
 }
 
 #[test]
-fn a_byte_order_mark_is_kept() {
-    let d = Doc::new();
-    let text = fs::read_to_string(d.path()).unwrap();
-    // Stale activity, as an update from before icu recorded its blocks has
-    // it: refreshed unchecked.
-    let stale: String = text
-        .replace("- 1 commit in good", "- stale line")
-        .split_inclusive('\n')
-        .filter(|l| !l.starts_with("blocks = "))
-        .collect();
-    let with_bom = format!("\u{feff}{stale}");
-    fs::write(d.path(), &with_bom).unwrap();
-    d.icu(&["draft", "--no-edit", "--date", DATE]).success();
-    let after = fs::read_to_string(d.path()).unwrap();
-    assert!(after.starts_with("\u{feff}+++\n"));
-    assert_eq!(after, format!("\u{feff}{text}"));
-    d.icu(&["check", d.path().to_str().unwrap()])
-        .code(1)
-        .stdout(predicate::str::contains("Summary"));
-}
-
-#[test]
 fn an_updates_dir_that_is_a_file_is_an_error_that_says_so() {
     let env = TestEnv::new();
     let r = good_repo(&env);
@@ -535,113 +401,102 @@ fn an_updates_dir_that_is_a_file_is_an_error_that_says_so() {
     assert_eq!(fs::read_to_string(&blocker).unwrap(), "not a dir");
 }
 
-#[test]
-fn a_full_disk_keeps_the_old_doc() {
-    let d = Doc::new();
-    // New work, so the refresh has something to write.
-    let r = Repo {
-        path: d.env.path().join("good"),
-    };
-    r.commit(C::mine("2026-11-22T10:00:00Z", "More work", "b.txt"));
-    let before = fs::read_to_string(d.path()).unwrap();
-    let dir = d.env.updates();
-    let keep = d.env.path().join("keep.md");
-    let script = format!(
-        "set -e; cp '{doc}' '{keep}'; mount -t tmpfs -o size=256k tmpfs '{dir}'; cp '{keep}' '{doc}'; \
-         dd if=/dev/zero of='{dir}/filler' bs=4k 2>/dev/null || true; \
-         set +e; {icu}; code=$?; \
-         cp '{doc}' '{keep}.after'; exit $code",
-        doc = d.path().display(),
-        keep = keep.display(),
-        dir = dir.display(),
-        icu = d.env.icu_sh(&[
-            "--config",
-            d.cfg.to_str().unwrap(),
-            "draft",
-            "--no-edit",
-            "--date",
-            DATE,
-        ]),
-    );
-    let Some(out) = in_mount_namespace(&script) else {
-        return;
-    };
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("No space left") || stderr.contains("space"),
-        "{stderr}"
-    );
-    let after = fs::read_to_string(d.env.path().join("keep.md.after")).unwrap();
-    assert_eq!(after, before, "the old doc survives a full disk");
-}
+// --- outputs aimed at the wrong file -----------------------------------------
 
 #[test]
-fn a_read_only_updates_dir_is_an_error_and_loses_nothing() {
-    let d = Doc::new();
-    let before = fs::read_to_string(d.path()).unwrap();
-    let dir = d.env.updates();
-    let script = format!(
-        "set -e; mount --bind '{dir}' '{dir}'; mount -o remount,bind,ro '{dir}'; set +e; {icu}",
-        dir = dir.display(),
-        icu = d.env.icu_sh(&[
-            "--config",
-            d.cfg.to_str().unwrap(),
-            "draft",
-            "--no-edit",
-            "--date",
-            DATE,
-            "--since",
-            "2026-11-01",
-        ]),
-    );
-    let Some(out) = in_mount_namespace(&script) else {
-        return;
-    };
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("Read-only"), "{stderr}");
-    assert_eq!(fs::read_to_string(d.path()).unwrap(), before);
-}
-
-// --- concurrency ------------------------------------------------------------
-
-#[test]
-fn a_second_draft_on_the_same_doc_waits_its_turn() {
-    let d = Doc::new();
-    let lock = d.env.updates().join(format!(".{DATE}.md.lock"));
-    // `flock` holds the same kind of lock icu takes (flock(2)).
-    let mut holder = StdCommand::new("flock")
-        .arg(&lock)
-        .args(["sleep", "5"])
-        .spawn()
-        .expect("flock from util-linux");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
-    while !lock.exists() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    let before = fs::read_to_string(d.path()).unwrap();
-    d.icu(&[
-        "draft",
-        "--no-edit",
-        "--date",
-        DATE,
-        "--since",
-        "2026-11-01",
+fn an_existing_output_is_replaced_only_with_overwrite() {
+    let (w, md) = export_world();
+    let out = w.env.path().join("u.md");
+    fs::write(&out, "my notes").unwrap();
+    let o = out.to_str().unwrap();
+    w.icu(&["export", "--force", "--format", "md", "-o", o])
+        .code(1)
+        .stderr(
+            predicate::str::contains("already exists").and(predicate::str::contains("--overwrite")),
+        );
+    assert_eq!(fs::read_to_string(&out).unwrap(), "my notes");
+    w.icu(&[
+        "export",
+        "--force",
+        "--format",
+        "md",
+        "-o",
+        o,
+        "--overwrite",
     ])
-    .code(1)
-    .stderr(predicate::str::contains("another icu is writing"));
-    assert_eq!(fs::read_to_string(d.path()).unwrap(), before);
-    holder.kill().ok();
-    holder.wait().ok();
+    .success();
+    assert_eq!(fs::read_to_string(&out).unwrap(), md);
+    // A new file needs nothing.
+    let new = w.env.path().join("new.md");
+    w.icu(&[
+        "export",
+        "--force",
+        "--format",
+        "md",
+        "-o",
+        new.to_str().unwrap(),
+    ])
+    .success();
+    assert_eq!(fs::read_to_string(&new).unwrap(), md);
 }
 
 #[test]
-fn a_lock_left_by_a_crash_does_not_block() {
-    let d = Doc::new();
-    let lock = d.env.updates().join(format!(".{DATE}.md.lock"));
-    fs::write(&lock, "").unwrap();
-    d.icu(&["draft", "--no-edit", "--date", DATE]).success();
-    assert!(!lock.exists(), "the lock file is removed on exit");
+fn export_never_writes_over_an_update() {
+    let (w, _) = export_world();
+    let updates = w.env.updates();
+    let other = updates.join("2026-11-10.md");
+    fs::write(&other, "+++\nthe last update, by hand\n").unwrap();
+    let link = w.env.path().join("link.md");
+    std::os::unix::fs::symlink(&w.doc, &link).unwrap();
+    let doc_before = w.doc_text();
+    let refused = |cwd: &Path, out: &str| {
+        w.icu_with()
+            .current_dir(cwd)
+            .args([
+                "export",
+                "--force",
+                "--overwrite",
+                "--format",
+                "md",
+                "-o",
+                out,
+            ])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("is an update"));
+    };
+    // The update being exported, named as it is in its own dir.
+    refused(&updates, "2026-11-24.md");
+    // Another update; a link to the update; a new update's name.
+    refused(&updates, other.to_str().unwrap());
+    refused(w.env.path(), link.to_str().unwrap());
+    refused(&updates, "2026-12-08.md");
+    assert_eq!(w.doc_text(), doc_before);
+    assert_eq!(
+        fs::read_to_string(&other).unwrap(),
+        "+++\nthe last update, by hand\n"
+    );
+    assert!(!updates.join("2026-12-08.md").exists());
+}
+
+// --- values past reason ------------------------------------------------------
+
+#[test]
+fn a_sendmail_timeout_too_large_is_refused_with_a_message() {
+    let (w, mail) = mailer_world(|_| String::new());
+    let before = w.doc_text();
+    for value in ["1e20", "1e300", "100000"] {
+        w.icu_with()
+            .env("ICU_SENDMAIL_TIMEOUT", value)
+            .arg("send")
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains(format!("ICU_SENDMAIL_TIMEOUT=`{value}`"))
+                    .and(predicate::str::contains("86400"))
+                    .and(predicate::str::contains("bug").not()),
+            );
+    }
+    assert_eq!(delivered(&mail), 0);
+    assert_eq!(w.doc_text(), before);
 }

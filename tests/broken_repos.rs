@@ -204,6 +204,103 @@ fn a_pack_without_its_index_or_cut_short_is_a_warning_and_the_others_are_reporte
     assert!(stdout(&a).contains("Healthy work"), "{}", stdout(&a));
 }
 
+/// Deletes the loose object `id` from `r`'s object store, as a damaged disk
+/// or a half-copied repository would.
+fn delete_object(r: &Repo, id: &str) {
+    let file = loose(r, id);
+    fs::remove_file(&file).unwrap_or_else(|e| panic!("{} is not there: {e}", file.display()));
+}
+
+#[test]
+fn a_commit_whose_files_cannot_be_compared_is_listed_with_a_warning() {
+    let env = TestEnv::new();
+    let r = env.repo("damaged");
+    r.commit(C::mine("2026-11-19T10:00:00Z", "Work that counts", "a.txt"));
+    let id = r.commit(C::mine(
+        "2026-11-20T10:00:00Z",
+        "Work whose file is gone",
+        "b.txt",
+    ));
+    delete_object(&r, &r.git(&["rev-parse", &format!("{id}:b.txt")]));
+    let cfg = env.config_for(&[&r], "");
+    draft_print(&env, &cfg, "60")
+        .success()
+        .stdout(
+            predicate::str::contains("Work whose file is gone")
+                .and(predicate::str::contains("Work that counts")),
+        )
+        .stderr(
+            predicate::str::contains(format!(
+                "repo `damaged` ({}): could not compare the files of {} (",
+                r.path.display(),
+                r.short(&id)
+            ))
+            .and(predicate::str::contains(
+                "); it is listed without files or line counts",
+            ))
+            .and(predicate::str::contains("could not be read").not()),
+        );
+}
+
+#[test]
+fn a_commit_that_cannot_be_read_is_a_warning_and_the_rest_is_reported() {
+    let env = TestEnv::new();
+    let r = env.repo("broken");
+    let lost = r.commit(C::mine(
+        "2026-11-18T10:00:00Z",
+        "Work behind the damage",
+        "a.txt",
+    ));
+    r.commit(C::theirs("2026-11-19T10:00:00Z", "Their work", "b.txt"));
+    r.commit(C::mine(
+        "2026-11-20T10:00:00Z",
+        "Work in front of the damage",
+        "c.txt",
+    ));
+    delete_object(&r, &lost);
+    let cfg = env.config_for(&[&r], "");
+    draft_print(&env, &cfg, "60")
+        .success()
+        .stdout(
+            predicate::str::contains("Work in front of the damage")
+                .and(predicate::str::contains("Work behind the damage").not())
+                .and(predicate::str::contains(
+                    "in broken, +1 −0 (incomplete: part of this repository could not be read; see icu's warnings)",
+                )),
+        )
+        .stderr(
+            predicate::str::contains(format!(
+                "repo `broken` ({}): commit {} could not be read (",
+                r.path.display(),
+                r.short(&lost)
+            ))
+            .and(predicate::str::contains(
+                "it and the history behind it were skipped, so work of yours may be missing",
+            ))
+            // The commits that could be read compare as usual.
+            .and(predicate::str::contains("could not compare").not()),
+        );
+}
+
+#[test]
+fn a_branch_whose_tip_cannot_be_read_is_a_warning() {
+    let env = TestEnv::new();
+    let r = env.repo("tipless");
+    r.commit(C::mine("2026-11-19T10:00:00Z", "On main", "a.txt"));
+    r.git(&["checkout", "-q", "-b", "feature"]);
+    let tip = r.commit(C::mine("2026-11-20T10:00:00Z", "On the feature", "b.txt"));
+    r.git(&["checkout", "-q", "main"]);
+    delete_object(&r, &tip);
+    let cfg = env.config_for(&[&r], "");
+    draft_print(&env, &cfg, "60")
+        .success()
+        .stdout(predicate::str::contains("On main"))
+        .stderr(predicate::str::contains(format!(
+            "commit {} could not be read (",
+            r.short(&tip)
+        )));
+}
+
 #[test]
 fn a_branch_at_a_blob_a_broken_ref_file_or_a_dangling_ref_is_a_warning_naming_it() {
     let env = TestEnv::new();

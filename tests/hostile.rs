@@ -1,73 +1,33 @@
-//! Hostile moments around sending and writing (issues 17 and 19): two sends
-//! at once, a lock held by another process, a mark that fails after the mail
-//! went out, a sendmail that never reads, exports aimed at existing files or
-//! at the update itself, an absurd timeout, leftovers of killed runs, a doc
-//! owned by someone else, and outputs or updates that are not regular files.
+//! Hostile moments around sending and writing (issues 17 and 19): runs that
+//! race for the same update, runs killed half-way, and a file system or mail
+//! program that fails or misleads underneath — two sends or two drafts at
+//! once, a lock held by another process or left by a crash, a mark that
+//! fails after the mail went out, a sendmail that never reads, a full disk or
+//! a read-only updates dir, outputs and updates that are FIFOs or devices,
+//! leftovers of killed runs, a doc owned by someone else. No mail goes out
+//! twice, and nothing the person wrote is lost.
 //!
 //! Interleavings are forced, never hoped for: a mail program that stops at a
 //! gate until the test opens it, a lock holder that says when it holds.
+//!
+//! Mistakes a person makes (a path that is no repository, a doc damaged by
+//! hand, `export -o` at the wrong file, an absurd value) are `bad_input`.
 
 use std::fs;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::{Duration, SystemTime};
 
 use crate::common::{
-    in_mount_namespace, sh_quote, stderr, stdout, toml_str, wait_for, Drafted, DraftedWorld,
-    TestEnv,
+    delivered, export_world, in_mount_namespace, mailer_world, sendmail_world, sh_quote, stderr,
+    stdout, wait_for, Drafted, DraftedWorld, TestEnv, World, C, TODAY,
 };
 use predicates::prelude::*;
 
 /// What `icu sent --at` needs to record a send at the tests' fixed now
 /// ([`crate::common::NOW`]).
 const AT_NOW: &str = "2026-11-24T12:00:00+00:00";
-
-/// A drafted update, finished by hand, whose `update.sendmail` is `sendmail`.
-fn world(sendmail: &str) -> Drafted {
-    DraftedWorld {
-        update: &format!("sendmail = {}", toml_str(sendmail)),
-        ..DraftedWorld::default()
-    }
-    .finished()
-}
-
-/// A mail program, as a shell script: it keeps each message it reads as
-/// `mail/<pid>` (so the test counts deliveries), then runs what `then` says
-/// for the world it is in. `update.sendmail` is `sh <script>`.
-struct Mailer {
-    _dir: tempfile::TempDir,
-    mail: PathBuf,
-}
-
-fn mailer_world(then: impl Fn(&Drafted) -> String) -> (Drafted, Mailer) {
-    let dir = tempfile::tempdir().unwrap();
-    let mail = dir.path().join("mail");
-    fs::create_dir_all(&mail).unwrap();
-    let script = dir.path().join("mailer.sh");
-    let w = world(&format!("sh {}", sh_quote(&script.to_string_lossy())));
-    fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\ncat > {mail}/$$.part && mv {mail}/$$.part {mail}/$$\n{}\n",
-            then(&w),
-            mail = sh_quote(&mail.to_string_lossy()),
-        ),
-    )
-    .unwrap();
-    (w, Mailer { _dir: dir, mail })
-}
-
-/// How many messages the mail program of [`mailer_world`] received.
-fn delivered(m: &Mailer) -> usize {
-    fs::read_dir(&m.mail)
-        .unwrap()
-        .filter(|e| {
-            let name = e.as_ref().unwrap().file_name();
-            !name.to_string_lossy().ends_with(".part")
-        })
-        .count()
-}
 
 /// `icu --config CFG ARGS…` started in the background, in the sealed env.
 fn spawn_icu(w: &Drafted, args: &[&str]) -> Child {
@@ -221,11 +181,53 @@ fn a_disk_that_fills_up_during_the_send_is_reported_as_sent() {
     assert_eq!(after, before, "nothing half-written");
 }
 
+// --- one draft at a time -----------------------------------------------------
+
+#[test]
+fn a_second_draft_on_the_same_doc_waits_its_turn() {
+    let d = World::drafted(TODAY);
+    let lock = d.env.updates().join(format!(".{TODAY}.md.lock"));
+    // `flock` holds the same kind of lock icu takes (flock(2)).
+    let mut holder = StdCommand::new("flock")
+        .arg(&lock)
+        .args(["sleep", "5"])
+        .spawn()
+        .expect("flock from util-linux");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while !lock.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let before = fs::read_to_string(d.doc(TODAY)).unwrap();
+    d.icu(&[
+        "draft",
+        "--no-edit",
+        "--date",
+        TODAY,
+        "--since",
+        "2026-11-01",
+    ])
+    .code(1)
+    .stderr(predicate::str::contains("another icu is writing"));
+    assert_eq!(fs::read_to_string(d.doc(TODAY)).unwrap(), before);
+    holder.kill().ok();
+    holder.wait().ok();
+}
+
+#[test]
+fn a_lock_left_by_a_crash_does_not_block() {
+    let d = World::drafted(TODAY);
+    let lock = d.env.updates().join(format!(".{TODAY}.md.lock"));
+    fs::write(&lock, "").unwrap();
+    d.icu(&["draft", "--no-edit", "--date", TODAY]).success();
+    assert!(!lock.exists(), "the lock file is removed on exit");
+}
+
 // --- a mail program that does not read ----------------------------------------
 
 #[test]
 fn a_sendmail_that_never_reads_is_never_recorded_as_sent() {
-    let w = world("true");
+    let w = sendmail_world("true");
     let before = w.doc_text();
     let mut recorded = 0;
     for _ in 0..50 {
@@ -244,111 +246,73 @@ fn a_sendmail_that_never_reads_is_never_recorded_as_sent() {
     );
 }
 
-// --- timeouts ---------------------------------------------------------------
+// --- a file system that fails underneath -------------------------------------
 
 #[test]
-fn a_sendmail_timeout_too_large_is_refused_with_a_message() {
-    let (w, mail) = mailer_world(|_| String::new());
-    let before = w.doc_text();
-    for value in ["1e20", "1e300", "100000"] {
-        w.icu_with()
-            .env("ICU_SENDMAIL_TIMEOUT", value)
-            .arg("send")
-            .assert()
-            .code(2)
-            .stderr(
-                predicate::str::contains(format!("ICU_SENDMAIL_TIMEOUT=`{value}`"))
-                    .and(predicate::str::contains("86400"))
-                    .and(predicate::str::contains("bug").not()),
-            );
-    }
-    assert_eq!(delivered(&mail), 0);
-    assert_eq!(w.doc_text(), before);
-}
-
-// --- export -o ----------------------------------------------------------------
-
-/// A drafted update and an `icu export --force --format md` of it.
-fn export_world() -> (Drafted, String) {
-    let w = DraftedWorld::default().draft();
-    let md = stdout(&w.icu(&["export", "--force", "--format", "md"]).success());
-    (w, md)
-}
-
-#[test]
-fn an_existing_output_is_replaced_only_with_overwrite() {
-    let (w, md) = export_world();
-    let out = w.env.path().join("u.md");
-    fs::write(&out, "my notes").unwrap();
-    let o = out.to_str().unwrap();
-    w.icu(&["export", "--force", "--format", "md", "-o", o])
-        .code(1)
-        .stderr(
-            predicate::str::contains("already exists").and(predicate::str::contains("--overwrite")),
-        );
-    assert_eq!(fs::read_to_string(&out).unwrap(), "my notes");
-    w.icu(&[
-        "export",
-        "--force",
-        "--format",
-        "md",
-        "-o",
-        o,
-        "--overwrite",
-    ])
-    .success();
-    assert_eq!(fs::read_to_string(&out).unwrap(), md);
-    // A new file needs nothing.
-    let new = w.env.path().join("new.md");
-    w.icu(&[
-        "export",
-        "--force",
-        "--format",
-        "md",
-        "-o",
-        new.to_str().unwrap(),
-    ])
-    .success();
-    assert_eq!(fs::read_to_string(&new).unwrap(), md);
-}
-
-#[test]
-fn export_never_writes_over_an_update() {
-    let (w, _) = export_world();
-    let updates = w.env.updates();
-    let other = updates.join("2026-11-10.md");
-    fs::write(&other, "+++\nthe last update, by hand\n").unwrap();
-    let link = w.env.path().join("link.md");
-    std::os::unix::fs::symlink(&w.doc, &link).unwrap();
-    let doc_before = w.doc_text();
-    let refused = |cwd: &Path, out: &str| {
-        w.icu_with()
-            .current_dir(cwd)
-            .args([
-                "export",
-                "--force",
-                "--overwrite",
-                "--format",
-                "md",
-                "-o",
-                out,
-            ])
-            .assert()
-            .code(1)
-            .stderr(predicate::str::contains("is an update"));
-    };
-    // The update being exported, named as it is in its own dir.
-    refused(&updates, "2026-11-24.md");
-    // Another update; a link to the update; a new update's name.
-    refused(&updates, other.to_str().unwrap());
-    refused(w.env.path(), link.to_str().unwrap());
-    refused(&updates, "2026-12-08.md");
-    assert_eq!(w.doc_text(), doc_before);
-    assert_eq!(
-        fs::read_to_string(&other).unwrap(),
-        "+++\nthe last update, by hand\n"
+fn a_full_disk_keeps_the_old_doc() {
+    let d = World::drafted(TODAY);
+    // New work, so the refresh has something to write.
+    d.repo
+        .commit(C::mine("2026-11-22T10:00:00Z", "More work", "b.txt"));
+    let before = fs::read_to_string(d.doc(TODAY)).unwrap();
+    let dir = d.env.updates();
+    let keep = d.env.path().join("keep.md");
+    let script = format!(
+        "set -e; cp '{doc}' '{keep}'; mount -t tmpfs -o size=256k tmpfs '{dir}'; cp '{keep}' '{doc}'; \
+         dd if=/dev/zero of='{dir}/filler' bs=4k 2>/dev/null || true; \
+         set +e; {icu}; code=$?; \
+         cp '{doc}' '{keep}.after'; exit $code",
+        doc = d.doc(TODAY).display(),
+        keep = keep.display(),
+        dir = dir.display(),
+        icu = d.env.icu_sh(&[
+            "--config",
+            d.cfg.to_str().unwrap(),
+            "draft",
+            "--no-edit",
+            "--date",
+            TODAY,
+        ]),
     );
-    assert!(!updates.join("2026-12-08.md").exists());
+    let Some(out) = in_mount_namespace(&script) else {
+        return;
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("No space left") || stderr.contains("space"),
+        "{stderr}"
+    );
+    let after = fs::read_to_string(d.env.path().join("keep.md.after")).unwrap();
+    assert_eq!(after, before, "the old doc survives a full disk");
+}
+
+#[test]
+fn a_read_only_updates_dir_is_an_error_and_loses_nothing() {
+    let d = World::drafted(TODAY);
+    let before = fs::read_to_string(d.doc(TODAY)).unwrap();
+    let dir = d.env.updates();
+    let script = format!(
+        "set -e; mount --bind '{dir}' '{dir}'; mount -o remount,bind,ro '{dir}'; set +e; {icu}",
+        dir = dir.display(),
+        icu = d.env.icu_sh(&[
+            "--config",
+            d.cfg.to_str().unwrap(),
+            "draft",
+            "--no-edit",
+            "--date",
+            TODAY,
+            "--since",
+            "2026-11-01",
+        ]),
+    );
+    let Some(out) = in_mount_namespace(&script) else {
+        return;
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("Read-only"), "{stderr}");
+    assert_eq!(fs::read_to_string(d.doc(TODAY)).unwrap(), before);
 }
 
 // --- special files (issue 19) -------------------------------------------------
@@ -475,7 +439,7 @@ fn init_over_a_config_that_is_a_fifo_is_refused_without_hanging() {
 
 #[test]
 fn temp_files_left_by_a_killed_run_are_removed_by_the_next() {
-    let w = world("cat");
+    let w = sendmail_world("cat");
     let updates = w.env.updates();
     let old = updates.join(".icu-Ab12Cd.tmp");
     let fresh = updates.join(".icu-Xy34Zw.tmp");
@@ -508,7 +472,7 @@ fn temp_files_left_by_a_killed_run_are_removed_by_the_next() {
 
 #[test]
 fn a_doc_owned_by_someone_else_keeps_its_owner_when_root_writes_it() {
-    let w = world("cat");
+    let w = sendmail_world("cat");
     if fs::metadata(&w.doc).unwrap().uid() != 0 {
         eprintln!("not running as root: this test checked nothing");
         return;

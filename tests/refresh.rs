@@ -1,8 +1,8 @@
 //! One update refreshed in place (`icu draft` again on its date), through
 //! the binary: the new activity comes in, and what the person wrote outside
 //! icu's activity blocks stays byte for byte — prose, headings of their own,
-//! CRLF line endings, a section they deleted — and a marker shown in a code
-//! block stays text. Text typed inside a block is refused rather than lost,
+//! CRLF line endings, a byte-order mark, a section they deleted — and a
+//! marker shown in a code block stays text. Text typed inside a block is refused rather than lost,
 //! unless `--force`, which keeps the old file as a backup and says so. An
 //! update written before icu recorded its blocks, or before the goal's status
 //! moved from its heading into its block, is refreshed and loses nothing.
@@ -12,7 +12,8 @@
 
 use std::fs;
 
-use crate::common::{activity_block, stderr, write_prose, World, C};
+use crate::common::{activity_block, stderr, write_prose, World, C, TODAY};
+use predicates::prelude::*;
 
 /// The doc with every generated block's content and the front matter blanked:
 /// what must never change on refresh.
@@ -119,6 +120,28 @@ fn a_crlf_doc_with_recorded_blocks_refreshes() {
         "{after}"
     );
     assert_eq!(after.matches('\n').count(), after.matches("\r\n").count());
+}
+
+#[test]
+fn a_byte_order_mark_is_kept() {
+    let d = World::drafted(TODAY);
+    let text = fs::read_to_string(d.doc(TODAY)).unwrap();
+    // Stale activity, as an update from before icu recorded its blocks has
+    // it: refreshed unchecked.
+    let stale: String = text
+        .replace("- 1 commit in good", "- stale line")
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with("blocks = "))
+        .collect();
+    let with_bom = format!("\u{feff}{stale}");
+    fs::write(d.doc(TODAY), &with_bom).unwrap();
+    d.icu(&["draft", "--no-edit", "--date", TODAY]).success();
+    let after = fs::read_to_string(d.doc(TODAY)).unwrap();
+    assert!(after.starts_with("\u{feff}+++\n"));
+    assert_eq!(after, format!("\u{feff}{text}"));
+    d.icu(&["check", d.doc(TODAY).to_str().unwrap()])
+        .code(1)
+        .stdout(predicate::str::contains("Summary"));
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use super::{answer_every_prompt, toml_str, TestEnv, C, ME};
+use super::{answer_every_prompt, stdout, toml_str, TestEnv, C, ME};
 
 /// What [`DraftedWorld::finished`] writes after every prompt.
 pub const BY_HAND: &str = "Written by hand.";
@@ -126,4 +126,11 @@ impl DraftedWorld<'_> {
         w.answer_every_prompt(BY_HAND);
         w
     }
+}
+
+/// A drafted update and an `icu export --force --format md` of it.
+pub fn export_world() -> (Drafted, String) {
+    let w = DraftedWorld::default().draft();
+    let md = stdout(&w.icu(&["export", "--force", "--format", "md"]).success());
+    (w, md)
 }

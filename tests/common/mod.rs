@@ -10,10 +10,12 @@
 
 mod drafted;
 mod mail;
+mod mailer;
 mod world;
 
-pub use drafted::{Drafted, DraftedWorld, BY_HAND};
+pub use drafted::{export_world, Drafted, DraftedWorld, BY_HAND, TODAY};
 pub use mail::{mail_world, SUBJECT};
+pub use mailer::{delivered, mailer_world, sendmail_world};
 pub use world::World;
 
 use std::ffi::OsString;

@@ -70,6 +70,18 @@ impl World {
         )
     }
 
+    /// The repository `good` with one commit of mine on 20 Nov, "Work that
+    /// counts" (no goals), and the update of `date` drafted.
+    pub fn drafted(date: &str) -> World {
+        let w = World::new(
+            "good",
+            vec![C::mine("2026-11-20T10:00:00Z", "Work that counts", "a.txt")],
+            "",
+        );
+        w.draft(date).success();
+        w
+    }
+
     /// Runs `icu --config CFG ARGS…`.
     pub fn icu(&self, args: &[&str]) -> assert_cmd::assert::Assert {
         self.env.run(&self.cfg, args)
