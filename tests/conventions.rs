@@ -12,8 +12,8 @@ use std::process::{Command, Stdio};
 use predicates::prelude::*;
 
 use crate::common::{
-    json, on_a_terminal, sh_quote, stderr, stdout, write_script, Drafted, DraftedWorld, TestEnv,
-    BY_HAND, C, ME,
+    global_config_with_a_work_include, json, on_a_terminal, sh_quote, stderr, stdout, write_script,
+    Drafted, DraftedWorld, TestEnv, BY_HAND, C, ME,
 };
 
 // --- the editor, as git runs it -------------------------------------------------------
@@ -310,24 +310,6 @@ fn a_reader_that_went_away_ends_icu_quietly_with_141() {
 
 // --- the identity, as git reports it for each repository ---------------------------------
 
-/// A global git config with a personal address, and the work address for
-/// repositories whose remote is on example.com (`hasconfig:`, git 2.36+).
-fn global_config_with_a_work_include(env: &TestEnv) -> PathBuf {
-    let work = env.path().join("work.gitconfig");
-    fs::write(&work, format!("[user]\n\temail = {ME}\n")).unwrap();
-    let global = env.path().join("global.gitconfig");
-    fs::write(
-        &global,
-        format!(
-            "[user]\n\tname = Ada Lovelace\n\temail = ada@home.example.org\n\
-             [includeIf \"hasconfig:remote.*.url:https://example.com/**\"]\n\tpath = {}\n",
-            work.display()
-        ),
-    )
-    .unwrap();
-    global
-}
-
 #[test]
 fn the_identity_is_what_git_reports_in_each_repository_and_verbose_says_it() {
     let env = TestEnv::new();
@@ -345,7 +327,7 @@ fn the_identity_is_what_git_reports_in_each_repository_and_verbose_says_it() {
         ..C::mine("2026-11-20T11:00:00Z", "home commit", "b")
     });
     home.commit(C::theirs("2026-11-20T12:00:00Z", "not mine", "c"));
-    let global = global_config_with_a_work_include(&env);
+    let global = global_config_with_a_work_include(&env, "Ada Lovelace", "ada@home.example.org");
     // No [me]: each repository's identity, as git reports it there.
     let cfg = env.config(&format!(
         "[[repo]]\npath = \"{}\"\n[[repo]]\npath = \"{}\"\n",

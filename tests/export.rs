@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use crate::common::{stdout, Drafted, DraftedWorld, TestEnv, ME};
+use crate::common::{add_to_update, edit_config, stdout, Drafted, DraftedWorld, TestEnv, ME};
 use predicates::prelude::*;
 
 /// A drafted update, with `update` settings `update_extra`: my name and a
@@ -146,12 +146,7 @@ fn an_existing_output_file_is_replaced_atomically() {
 #[test]
 fn an_address_that_is_not_an_address_is_refused_at_load() {
     let w = world("");
-    let text = fs::read_to_string(&w.cfg).unwrap();
-    fs::write(
-        &w.cfg,
-        text.replace("Alan Kay <alan@example.com>", "Alan Kay"),
-    )
-    .unwrap();
+    edit_config(&w.cfg, "Alan Kay <alan@example.com>", "Alan Kay");
     w.icu(&["export", "--format", "eml", "--force"])
         .code(2)
         .stderr(
@@ -165,15 +160,7 @@ fn a_subject_template_that_fails_to_render_names_the_key() {
     let w = world("");
     // Rendered once at load with the variables export gives it, so a typo
     // is caught before any export, with its position.
-    let text = fs::read_to_string(&w.cfg).unwrap();
-    fs::write(
-        &w.cfg,
-        text.replace(
-            "[update]\n",
-            "[update]\nsubject = \"Update {{ period.nonsense }}\"\n",
-        ),
-    )
-    .unwrap();
+    add_to_update(&w.cfg, "subject = \"Update {{ period.nonsense }}\"\n");
     w.icu(&["export", "--format", "eml", "--force"])
         .code(2)
         .stderr(
@@ -446,8 +433,7 @@ fn output_files_hold_exactly_what_stdout_would() {
 #[test]
 fn a_recipient_that_is_not_ascii_is_refused_at_load_with_its_position() {
     let (env, cfg, doc) = hand_written();
-    let text = fs::read_to_string(&cfg).unwrap();
-    fs::write(&cfg, text.replace("bob@example.com", "zoë@exämple.com")).unwrap();
+    edit_config(&cfg, "bob@example.com", "zoë@exämple.com");
     // The config uses export's own address parser: exit 2, at load.
     env.run(&cfg, &["export", doc.to_str().unwrap(), "--format", "eml"])
         .code(2)

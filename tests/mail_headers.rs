@@ -12,7 +12,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::common::{
-    answer_every_prompt, set_config_key, sh_quote, stderr, stdout, Drafted, DraftedWorld, BY_HAND,
+    add_to_update, answer_every_prompt, set_config_key, sh_quote, stderr, stdout, Drafted,
+    DraftedWorld, BY_HAND,
 };
 use predicates::prelude::*;
 
@@ -283,15 +284,7 @@ fn the_default_from_is_my_first_address_that_is_not_a_noreply_one() {
     assert!(!outbox.dir.path().join("1.eml").exists());
 
     // `from` says who it is from, whatever [me] emails holds.
-    let text = fs::read_to_string(&w.cfg).unwrap();
-    fs::write(
-        &w.cfg,
-        text.replace(
-            "[update]\n",
-            "[update]\nfrom = \"ada.lovelace@example.org\"\n",
-        ),
-    )
-    .unwrap();
+    add_to_update(&w.cfg, "from = \"ada.lovelace@example.org\"\n");
     let from = dry_run(&w);
     let from = from.from().unwrap().first().unwrap();
     assert_eq!(from.address(), Some("ada.lovelace@example.org"));

@@ -14,8 +14,8 @@ use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::{
-    on_a_terminal, sh_quote, stderr, stdout, toml_str, wait_for, write_script, Drafted,
-    DraftedWorld,
+    add_to_update, on_a_terminal, sh_quote, stderr, stdout, toml_str, wait_for, write_script,
+    Drafted, DraftedWorld,
 };
 use predicates::prelude::*;
 
@@ -192,12 +192,7 @@ fn a_mail_client_that_is_missing_or_fails_at_once_is_reported() {
 #[test]
 fn a_mail_client_command_that_is_not_one_is_refused_at_load() {
     let w = world("");
-    let text = fs::read_to_string(&w.cfg).unwrap();
-    fs::write(
-        &w.cfg,
-        text.replace("[update]\n", "[update]\nmail_client = \"neomutt -H '{}\"\n"),
-    )
-    .unwrap();
+    add_to_update(&w.cfg, "mail_client = \"neomutt -H '{}\"\n");
     export_open(&w, "eml", &[]).code(2).stderr(
         predicate::str::contains("`update.mail_client` = `neomutt -H '{}` is not a command line")
             .and(predicate::str::contains("icu.toml:6:")),

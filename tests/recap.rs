@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{json, stderr, stdout, TestEnv, World, C};
+use crate::common::{edit_config, json, stderr, stdout, TestEnv, World, C};
 
 const GOALS_V1: &str = "[[goal]]\nid = \"search\"\ntitle = \"Search latency\"\npaths = [\"search/**\"]\n\n[[goal]]\nid = \"docs\"\ntitle = \"Docs site\"\npaths = [\"docs/**\"]\n";
 const GOALS_V2: &str = "[[goal]]\nid = \"search\"\ntitle = \"Search p99 latency\"\nstatus = \"at-risk\"\npaths = [\"search/**\"]\n\n[[goal]]\nid = \"docs\"\ntitle = \"Docs site\"\npaths = [\"docs/**\"]\n";
@@ -80,13 +80,7 @@ fn a_quarter() -> World {
 /// 19 Jan, 16 Feb (2 Feb skipped) and the unsent 2 Mar.
 fn later_cycles(q: &World) {
     // 19 Jan: renamed and at risk; one ask checked off, one carried.
-    fs::write(
-        &q.cfg,
-        fs::read_to_string(&q.cfg)
-            .unwrap()
-            .replace(GOALS_V1, GOALS_V2),
-    )
-    .unwrap();
+    edit_config(&q.cfg, GOALS_V1, GOALS_V2);
     q.icu_at("2026-01-19T17:00:00Z", &["draft", "--date", "2026-01-19"])
         .success();
     let d2 = q.doc("2026-01-19");

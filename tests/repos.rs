@@ -7,7 +7,8 @@
 //! the window is [2026-11-09T00:00Z, 2026-11-24T00:00Z).
 
 use crate::common::{
-    activity_block as section, print_draft as draft, stderr, stdout, Repo, TestEnv, C, ME,
+    activity_block as section, global_config_with_a_work_include, print_draft as draft, stderr,
+    stdout, Repo, TestEnv, C, ME,
 };
 
 const GOAL: &str = "[[goal]]\nid = \"search\"\ntitle = \"Search\"\nbranches = [\"search/*\"]\n";
@@ -240,29 +241,6 @@ fn from_inside_a_bare_repository_draft_and_init_use_the_repository_itself() {
 
 // --- the identity, as git reports it -------------------------------------------------
 
-/// A sealed global git config: a personal address, and the work one for the
-/// repositories whose remote is on example.com, through an include that
-/// libgit2 does not understand (`hasconfig:`). Returns its path.
-fn global_config_with_a_hasconfig_include(env: &TestEnv) -> std::path::PathBuf {
-    let work = env.path().join("work.gitconfig");
-    std::fs::write(
-        &work,
-        format!("[user]\n\temail = {ME}\n\tname = Ada Lovelace\n"),
-    )
-    .unwrap();
-    let global = env.path().join("global.gitconfig");
-    std::fs::write(
-        &global,
-        format!(
-            "[user]\n\temail = ada@personal.example.org\n\tname = Ada at home\n\
-             [includeIf \"hasconfig:remote.*.url:https://example.com/**\"]\n\tpath = {}\n",
-            work.display()
-        ),
-    )
-    .unwrap();
-    global
-}
-
 #[test]
 fn the_identity_is_what_git_reports_even_under_a_hasconfig_include() {
     let env = TestEnv::new();
@@ -278,7 +256,7 @@ fn the_identity_is_what_git_reports_even_under_a_hasconfig_include() {
         email: "ada@personal.example.org",
         ..C::mine("2026-11-20T11:00:00Z", "from the personal address", "b")
     });
-    let global = global_config_with_a_hasconfig_include(&env);
+    let global = global_config_with_a_work_include(&env, "Ada at home", "ada@personal.example.org");
     // What git itself says, in this repository.
     let git_says = std::process::Command::new("git")
         .current_dir(&r.path)

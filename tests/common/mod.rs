@@ -360,6 +360,13 @@ pub fn set_config_key(cfg: &Path, key: &str, value: &str) {
     fs::write(cfg, text).expect("write the config");
 }
 
+/// Replaces `from`, which must be there, with `to` in the config at `cfg`.
+pub fn edit_config(cfg: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(cfg).expect("read the config");
+    assert!(text.contains(from), "{from:?} not in\n{text}");
+    fs::write(cfg, text.replace(from, to)).expect("write the config");
+}
+
 /// Adds `lines` at the start of the config's `[update]` table.
 pub fn add_to_update(cfg: &Path, lines: &str) {
     let text = fs::read_to_string(cfg).expect("read the config");
@@ -423,6 +430,31 @@ pub fn activity_block(doc: &str, key: &str) -> String {
         .expect("closed block")
         + start;
     doc[start..end].to_string()
+}
+
+/// A sealed global git config (for `GIT_CONFIG_GLOBAL`): a personal
+/// identity, `name <email>`, and the work one, Ada Lovelace <[`ME`]>, for the
+/// repositories whose remote is on example.com, through an include that
+/// libgit2 does not understand (`includeIf "hasconfig:remote.*.url:…"`, git
+/// 2.36+). Returns its path.
+pub fn global_config_with_a_work_include(env: &TestEnv, name: &str, email: &str) -> PathBuf {
+    let work = env.path().join("work.gitconfig");
+    fs::write(
+        &work,
+        format!("[user]\n\temail = {ME}\n\tname = Ada Lovelace\n"),
+    )
+    .expect("write the work config");
+    let global = env.path().join("global.gitconfig");
+    fs::write(
+        &global,
+        format!(
+            "[user]\n\tname = {name}\n\temail = {email}\n\
+             [includeIf \"hasconfig:remote.*.url:https://example.com/**\"]\n\tpath = {}\n",
+            work.display()
+        ),
+    )
+    .expect("write the global config");
+    global
 }
 
 /// Runs `script` as root of a private user and mount namespace, where it can
