@@ -16,7 +16,9 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
-use crate::common::{delivered, export_world, mailer_world, Repo, TestEnv, World, C, ME};
+use crate::common::{
+    delivered, export_world, good_repo, mailer_world, Repo, TestEnv, World, C, ME,
+};
 use predicates::prelude::*;
 
 const DATE: &str = "2026-11-24";
@@ -38,12 +40,6 @@ fn config_with_paths(env: &TestEnv, paths: &[(&str, &Path)]) -> PathBuf {
         ));
     }
     env.config(&t)
-}
-
-fn good_repo(env: &TestEnv) -> Repo {
-    let r = env.repo("good");
-    r.commit(C::mine("2026-11-20T10:00:00Z", "Work that counts", "a.txt"));
-    r
 }
 
 // --- repositories -------------------------------------------------------

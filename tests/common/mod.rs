@@ -166,6 +166,14 @@ impl TestEnv {
     }
 }
 
+/// The repository `good`: one commit of mine in the window (20 Nov), "Work
+/// that counts", writing `a.txt`.
+pub fn good_repo(env: &TestEnv) -> Repo {
+    let r = env.repo("good");
+    r.commit(C::mine("2026-11-20T10:00:00Z", "Work that counts", "a.txt"));
+    r
+}
+
 /// A git repository driven through the git CLI.
 pub struct Repo {
     pub path: PathBuf,

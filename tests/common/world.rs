@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use super::{set_config_key, Repo, TestEnv, C};
+use super::{good_repo, set_config_key, Repo, TestEnv, C};
 
 /// The goal of [`World::search`] and [`World::search_due`]: on track,
 /// claiming `search/**`.
@@ -73,11 +73,10 @@ impl World {
     /// The repository `good` with one commit of mine on 20 Nov, "Work that
     /// counts" (no goals), and the update of `date` drafted.
     pub fn drafted(date: &str) -> World {
-        let w = World::new(
-            "good",
-            vec![C::mine("2026-11-20T10:00:00Z", "Work that counts", "a.txt")],
-            "",
-        );
+        let env = TestEnv::new();
+        let repo = good_repo(&env);
+        let cfg = env.config_for(&[&repo], "");
+        let w = World { env, repo, cfg };
         w.draft(date).success();
         w
     }
