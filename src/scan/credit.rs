@@ -1,17 +1,27 @@
 //! Credit: changes of other people in the window that name me or passed
-//! through my hands — a trailer naming one of my addresses (`Reviewed-by`,
-//! `Acked-by`, … as configured), a commit authored by someone else and
-//! committed by me (a patch I applied), a merge I made of someone else's
-//! branch, and a `Code-Review` vote of mine in Gerrit's review notes
-//! (`refs/notes/review`, when the repository has them).
+//! through my hands — a trailer naming one of my addresses, as written or
+//! after `.mailmap` (`Reviewed-by`, `Acked-by`, … as configured; found by
+//! `trailers`), a commit that is not a merge, authored by someone else and
+//! committed by me after `.mailmap` (a patch I applied), a merge I made of
+//! someone else's branch (see [`Collector::finish`]), and a `Code-Review`
+//! vote of mine in Gerrit's review notes (`refs/notes/review`, looked up
+//! only when the repository has that ref).
 //!
 //! Collected from the commits the walk already visits: the window's commits
 //! are read once for the scan anyway, so credit costs a trailer parse per
 //! commit, a note lookup per commit when the notes exist, and, per credited
-//! change, a tree comparison for its paths. No history is walked for it.
+//! change, a tree comparison for its paths (as for mine, with
+//! [`Detail::Paths`]: no line counts). Its branches come from the same
+//! `walk::branch_membership` pass as mine; a merge's also from the tips it
+//! merged. No history is walked for it, and the walk and its stop rule are
+//! untouched.
 //!
 //! A commit of mine (see `identity`) is never a credit. One change is one
 //! credit, however many ways it credits me; [`Credit::kinds`] lists them.
+//!
+//! Limits: a backport I cherry-picked of someone's commit is a credit of its
+//! own besides the original; a merge of the mainline (`Merge branch 'main'
+//! …`) is recognised by the mainline names the walk knows.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;

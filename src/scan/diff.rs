@@ -4,18 +4,49 @@
 //! gives them (imara-diff's Myers diff on lines with their terminators;
 //! binary files, by git's rule, count 0).
 //!
+//! Only commits that are mine and in the window are compared (and the
+//! changes of others that credit me, for their paths).
+//!
 //! # Why not libgit2's diff
 //!
 //! `diff_tree_to_tree` expands every file of both trees and does not skip
-//! subtrees that are identical on both sides: about 2.5 ms per commit on
-//! git.git, where comparing the trees ourselves costs 0.1–0.5 ms. And a blob
-//! patch from libgit2 looks up `.gitattributes` for every file.
+//! subtrees that are identical on both sides: several times the cost of
+//! comparing the trees ourselves (per-commit timings in BENCHMARKS.md,
+//! "Measurements behind design decisions"). And a blob patch from libgit2
+//! looks up `.gitattributes` for every file.
 //!
-//! Renames only matter for a commit that both adds and deletes files; every
-//! other commit takes the fast path above. A commit that does both goes
-//! through libgit2's diff with `find_similar`, which takes a pair with the
-//! same blob id as an exact rename without reading it and compares contents
-//! only for the other pairs, so moved files count as git counts them.
+//! # Line counts as `git diff --numstat`
+//!
+//! Renames are detected, as git does: without it a moved file counts as all
+//! its lines deleted and added, and a period's totals come out far too large
+//! (BENCHMARKS.md has the two weeks of cargo counted both ways). Renames only
+//! matter for a commit that both adds and deletes files; every other commit
+//! takes the fast path above. A commit that does both goes through libgit2's
+//! diff with `find_similar`, which takes a pair with the same blob id as an
+//! exact rename without reading it and compares contents only for the other
+//! pairs, so moved files count as git counts them. Binary files (a NUL in the
+//! first 8,000 bytes) count 0, and line endings count as git counts them
+//! ([`line_diff`]).
+//!
+//! # Many commits, many cores
+//!
+//! libgit2 objects belong to one thread. When a repository has many commits
+//! of mine to compare (from [`PARALLEL_MIN`]: a year's window, `icu goals`),
+//! they are shared out over the cores, each thread opening its own handle on
+//! the repository (cheap beside the comparisons: BENCHMARKS.md); the results
+//! are put back in the walk's order, so the scan gives what one thread gives
+//! (the tests `many_commits_compared_on_every_core_give_what_one_thread_gives_in_order`
+//! and `a_few_commits_compared_on_spare_cores_give_what_one_thread_gives`
+//! check it). With fewer repositories than cores (one large repository), the
+//! cores left over take a repository's commits from [`PARALLEL_MIN_SPARE`]
+//! on ([`changes_of_all`]).
+//!
+//! The comparisons start once the walk has ended. Comparing my commits on
+//! another core while the walk still pops them was built and measured on
+//! git.git, and gained nothing but user time (BENCHMARKS.md, "Why the
+//! targets not met are not"): threads reading one repository share
+//! libgit2's process-wide pack cache (one pack structure and its lock per
+//! pack file, `mwindow.c`), the likely limit.
 
 use std::collections::HashMap;
 
@@ -254,8 +285,9 @@ pub(super) fn is_binary(bytes: &[u8]) -> bool {
 /// lines and without hashing them: imara-diff's Myers strips the common
 /// prefix and suffix lines itself before anything else (its `preprocess`),
 /// so its counts are the same, but interning every line of two large files
-/// to compare the few that changed was a quarter of a draft's time on
-/// git.git. `trimmed_diffs_count_as_untrimmed_ones` checks the equality.
+/// to compare the few that changed was a large share of a draft's time on
+/// git.git (BENCHMARKS.md). `trimmed_diffs_count_as_untrimmed_ones` checks
+/// the equality, on 20,000 generated pairs.
 fn line_diff(old: &[u8], new: &[u8]) -> (usize, usize) {
     let (old, new) = trim_common_lines(old, new);
     untrimmed_line_diff(old, new)
@@ -357,7 +389,9 @@ fn tree_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Order
 /// The names whose entries differ between two trees, sorted by name, each
 /// once with what it holds on each side. Both trees are walked side by side
 /// in git's order, which they are stored in; a tree out of that order (a
-/// damaged or hand-made one) is compared through a map instead.
+/// damaged or hand-made one) is compared through a map instead. (Putting
+/// every entry of both in a map and sorting the names was half of `icu
+/// goals`' profile on git.git: BENCHMARKS.md.)
 fn differing(old: Option<&Tree<'_>>, new: Option<&Tree<'_>>) -> Vec<(Vec<u8>, Pair)> {
     let a_entries: Vec<git2::TreeEntry<'_>> = old.map(|t| t.iter().collect()).unwrap_or_default();
     let b_entries: Vec<git2::TreeEntry<'_>> = new.map(|t| t.iter().collect()).unwrap_or_default();

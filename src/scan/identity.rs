@@ -2,6 +2,17 @@
 //! `Co-authored-by:` trailer naming one of my emails), and the git identity
 //! (as the `git` executable reports it) and repository (as git finds it)
 //! around a folder, for `icu init` and config-less runs.
+//!
+//! An address is mine when it is one of `me.emails`, whole and compared
+//! without case. libgit2's mailmap compares addresses with their case (git
+//! does not), so an address is resolved as written and lower-cased
+//! ([`names_me`]). Where libgit2 and git disagree on the repository itself
+//! (a bare repository whose `core.bare` is unset), git's reading is taken:
+//! see [`discover`] and [`mailmap`], which serve mine-ness and credit alike.
+//!
+//! [`git_identity`] runs `git config`: besides the mail program, the editor
+//! and the `--open` opener, the one process icu starts, and only for `icu
+//! init` and runs without `[me]`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

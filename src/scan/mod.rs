@@ -1,9 +1,10 @@
 //! git2: open the configured repositories, walk the commits whose committer
 //! time falls in the window, and describe the ones that are mine. No policy
 //! lives here (which goal a commit belongs to is `attribute`'s business);
-//! git2 is used nowhere outside `scan`. The design is explained in
-//! docs/ARCHITECTURE.md; the facts the code relies on are stated in the
-//! submodules, beside the code that relies on them.
+//! git2 is used nowhere outside `scan`. docs/ARCHITECTURE.md places the
+//! scan in icu's data flow; its design, and the measured facts about
+//! libgit2 it relies on, are stated here, in the submodules, beside the code
+//! that relies on them (the figures are in BENCHMARKS.md).
 //!
 //! - `model`: what a scan takes and gives back (commits, credits, each
 //!   repository's activity, warnings).

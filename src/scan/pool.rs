@@ -2,16 +2,22 @@
 //! most 8), each taking the next repository not yet started, and each
 //! repository's scan bounded by a deadline ([`scan_all`]).
 //!
-//! Workers, not a thread per repository: with 500 repositories, starting and
-//! ending a thread each was a visible part of the run.
+//! Workers, not a thread per repository: with 500 repositories, a thread
+//! each kept the cores less busy and the run slower (BENCHMARKS.md,
+//! "Measurements behind design decisions").
 //!
-//! The deadline: libgit2 1.9 spins forever on a truncated loose object (its
-//! `git_zstream_get_output` takes zlib's `Z_BUF_ERROR` for "retry with a
-//! larger buffer" and loops without input left), and a crash during `git
-//! commit` leaves such files. A repository not done in time becomes a
-//! warning, and the others are still reported. Its worker cannot be
-//! stopped: it is detached, never joined, dies with the process, and a new
-//! worker takes its place.
+//! The deadline: a damaged object can do worse than fail. libgit2 1.9.7
+//! spins forever on a loose object whose zlib stream is cut short (a crash
+//! during `git commit` leaves one; `git log` fails at once): its
+//! `git_zstream_get_output` loops while the stream has not ended, and
+//! `zstream_seterr` takes zlib's `Z_BUF_ERROR` ("no progress possible") for
+//! "retry with a larger buffer", so with no input left it never returns. So
+//! each repository's scan has a deadline ([`SCAN_TIMEOUT`], or
+//! `ICU_SCAN_TIMEOUT`). A repository not done in time becomes a warning,
+//! and the others are still reported. Its worker cannot be stopped: it is
+//! detached, never joined, dies with the process, and a new worker takes its
+//! place (`broken_repos::more_hanging_repos_than_cores_still_leave_the_others_reported`
+//! has one more hanging repository than there are workers).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -6,6 +6,12 @@
 //! branches set; the same work folded into one commit (`dedupe`); the
 //! forge links resolved; and what went wrong said.
 //!
+//! Merges are not listed as work. A merge whose message names a request
+//! (`Merge pull request #N`, GitLab's `See merge request …!N`: read by
+//! `forge`) becomes a [`PrMerge`] with my commits it brought in, so that
+//! attribution adds #N to the requests of the goals they went to; a commit
+//! of mine whose subject ends in `(#N)` (a squash) carries #N itself.
+//!
 //! # Damage
 //!
 //! A repository that cannot be opened, or whose branches cannot be listed,
@@ -22,6 +28,9 @@
 //! whose date libgit2 cannot parse is walked through, out of the window
 //! (see `walk`). A repository whose scan does not end in time (libgit2 spins
 //! on a truncated loose object) is given up on: see [`super::scan_all`].
+//! A repository that cannot be opened is a warning too, but a draft with
+//! not one repository opened is a config error (`Ctx::require_a_repository`
+//! in `commands`): its update would say "no commits" for every goal.
 
 use std::collections::HashSet;
 use std::path::Path;

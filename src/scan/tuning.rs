@@ -5,8 +5,9 @@
 //! synchronization.
 //!
 //! - **No hash verification.** The objects come from the user's own
-//!   repositories; libgit2's strict hash verification was about a fifth of
-//!   the scan's profile, so it is turned off.
+//!   repositories; libgit2's strict hash verification was a large share of
+//!   the scan's profile (BENCHMARKS.md, "Measurements behind design
+//!   decisions"), so it is turned off.
 //! - **Pack windows and caches** sized for a scan, which reads a few
 //!   hundred commits near the tips (each constant below says why).
 
@@ -23,8 +24,8 @@ const OBJECT_CACHE_BYTES: isize = 8 << 20;
 
 /// The largest tree libgit2's cache keeps (its default is 4 KiB, which
 /// leaves out a large repository's root: git.git's is 20 KiB, and each
-/// commit compared parsed it again — 460,000 entries parsed for `icu goals`
-/// over 12 weeks, an eighth of its instructions).
+/// commit compared parsed it again; what that cost `icu goals` is in
+/// BENCHMARKS.md).
 const TREE_CACHE_LIMIT: usize = 256 << 10;
 
 pub(super) fn init_libgit2() {

@@ -9,11 +9,17 @@
 //! tip — local (`refs/heads/*`) and, unless the repository's `remotes =
 //! false`, remote-tracking (`refs/remotes/*`, symbolic refs such as
 //! `origin/HEAD` skipped: a remote's `HEAD` names its mainline) — and HEAD,
-//! which may be detached. Tags are not seeds. A commit reached
-//! from several tips is queued once. More tips cost one commit read each and
-//! do not lengthen the walk: a tip older than the window waits on the heap
-//! behind everything newer, and the stop rule below counts it like any other
-//! old commit.
+//! which may be detached. Tags are not seeds and are never resolved: a
+//! repository may hold thousands, and resolving them all is a cost of its
+//! own (BENCHMARKS.md, "Measurements behind design decisions"). A commit
+//! reached from several tips is queued once. More tips cost one commit read
+//! each and do not lengthen the walk: a tip older than the window waits on
+//! the heap behind everything newer, and the stop rule below counts it like
+//! any other old commit (`tests/scan_bounds.rs` walks a 6,000-commit history
+//! with 300 stale remote-tracking branches).
+//!
+//! Each commit is read once, when it is queued; its parents wait beside the
+//! heap until it is popped.
 //!
 //! Popping always takes the newest commit left, so popped times only go down,
 //! except when a parent is newer than its child (clock skew, rebases with
@@ -35,22 +41,28 @@
 //!
 //! Cost: the commits in the window, plus those within 3 days before it, plus
 //! at most [`SLOP`] more — it follows the size of the period, not of the
-//! history.
+//! history. `tests/scan_bounds.rs` checks that bound without timing
+//! anything.
 //!
 //! # Why not libgit2's `Revwalk`
 //!
-//! Sorted by time (`Sort::TIME`), it reads the entire history before its
-//! first `next()` returns (1.2 s on git.git); unsorted, it yields no order a
-//! stop rule could rely on. Commit-graph files do not help: their generation
-//! numbers would give an exact bound, but libgit2 1.9 consults them only
-//! inside its own `Revwalk`, while the lookups this walk makes
-//! (`find_commit`, `parent`) parse every commit object, and git2 exposes no
-//! generation numbers. The stop rule has only committer dates.
+//! Sorted by time (`Sort::TIME`, or any sort but none), it reads the entire
+//! history before its first `next()` returns, whatever stop rule follows, so
+//! its cost grows with the history where this heap's follows the window
+//! (timings in BENCHMARKS.md, "Measurements behind design decisions");
+//! unsorted, it yields no order a stop rule could rely on. Commit-graph
+//! files do not help either: their generation numbers would give an exact
+//! bound, but libgit2 1.9 consults them only inside its own `Revwalk`, while
+//! the lookups this walk makes (`find_commit`, `parent`) parse every commit
+//! object, and git2 exposes no generation numbers. The stop rule has only
+//! committer dates; the bounded walk does not need the files.
 //!
 //! # `git replace`
 //!
 //! libgit2 1.9 ignores `refs/replace/*`; the walk maps each commit it reads
-//! to its replacement, as `git log` does (see [`replacements`]).
+//! to its replacement, as `git log` does (see [`replacements`]). Only the
+//! walk and the description of the window's commits map ids; the diff's
+//! parent tree and `dedupe`'s patch ids read the objects as stored.
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
@@ -246,8 +258,8 @@ fn split_remote(full: &str, remotes: &[String]) -> Option<(String, String)> {
 
 /// The refs the walk looks at — branches, remote-tracking branches and
 /// `git replace`'s — from one pass over the repository's refs: each listing
-/// libgit2 makes copies every packed ref (4,294 in git.git), so one pass
-/// costs a third of one per prefix.
+/// libgit2 makes copies every packed ref (a large repository has thousands:
+/// BENCHMARKS.md), so one pass costs a third of one per prefix.
 struct AllRefs<'r> {
     refs: Vec<git2::Reference<'r>>,
 }
