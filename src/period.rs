@@ -3,6 +3,28 @@
 //! and when the next one is due ([`next_due`]); the date forms of the command
 //! line. Every command that needs a period asks here. Pure: "now" and the
 //! time zone are passed in.
+//!
+//! # The period rule
+//!
+//! An update dated D covers the half-open window `[since, until)` of
+//! committer times — when work landed, as `git log --since/--until` reads
+//! it, so a rebased commit is reported once. (Author dates are not used:
+//! they differ from committer dates on applied or rebased patches, which
+//! BENCHMARKS.md counts in one window of git.git.)
+//!
+//! - `until` is midnight local time after D ([`end_of_day`]). The last day
+//!   covered, shown in subjects and in `icu log`, is the day before `until`
+//!   ([`last_day`]).
+//! - `since` is chosen by [`choose_since`], the only place the rule is
+//!   written: `--since` when given (a date, or `14d`/`2w` before D); else
+//!   where the last sent update's period ended
+//!   (`history::LastSent::period_end`), when that is before `until`; else
+//!   midnight local time `cadence_days` before D.
+//! - `icu goals` uses the same period and widens only its scan (12 weeks
+//!   back) for the sparkline, without line counts, and looks for credit in
+//!   the period only (the only credits it counts); `icu status` says the
+//!   next update is due `cadence_days` after the last was sent
+//!   ([`next_due`]).
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use serde::Serialize;
@@ -137,7 +159,7 @@ pub fn end_of_day<Tz: TimeZone>(
 }
 
 /// The rule that chooses where the period of the update dated `date` starts
-/// (docs/ARCHITECTURE.md, "The period rule"): `--since` when given; else
+/// (the module docs, "The period rule"): `--since` when given; else
 /// `previous_end`, where the last sent update's period handed over, if it is
 /// before `until`; else midnight `cadence_days` before the date.
 pub fn choose_since<Tz: TimeZone>(

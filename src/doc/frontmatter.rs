@@ -34,7 +34,7 @@ pub struct FrontMatter {
     pub until: DateTime<FixedOffset>,
     /// When the activity was last computed: the activity covers
     /// `[since, min(until, scanned))`, and the next period starts there
-    /// (docs/ARCHITECTURE.md, "The period rule"). Absent in updates written
+    /// (see `period`, "The period rule"). Absent in updates written
     /// before icu recorded it.
     pub scanned: Option<DateTime<FixedOffset>>,
     pub status: Status,
