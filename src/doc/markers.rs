@@ -11,7 +11,35 @@
 //! fenced or indented code block, quoted in a blockquote or a list, or written
 //! inline in a sentence is text, not a marker. A candidate that starts like a
 //! marker but is not a well-formed one is an error rather than a silent
-//! miss: a refresh must never guess.
+//! miss: a refresh must never guess. Damaged, nested or duplicated markers
+//! ([`Outline::blocks`]) leave the file untouched, and the error names the
+//! line.
+//!
+//! # Markers hidden by what the person left open
+//!
+//! What the person leaves open must not hide the markers below it
+//! ([`Outline::check_hidden`], run by refresh, check and the export that
+//! send uses, before the blocks are read). A line written like a marker
+//! (`<!-- icu:` or `<!-- /icu:` in column 1) that comrak puts inside a
+//! top-level block begun on an earlier line is hidden, and the update is
+//! refused (`DocError::Marker` at the line where that block starts, saying
+//! how to close it) when the block is:
+//!
+//! - a fenced code block never closed (it runs to the end of the document);
+//! - any HTML block: `<pre>`, `<script>`, `<style>`, `<textarea>` until
+//!   their end tag, `<!--` until `-->` (an unclosed comment ends at the next
+//!   marker, which it takes in), `<?`, `<!X`, `<![CDATA[`, or a `<div>`-like
+//!   block until the next blank line. A marker shown in HTML would be
+//!   invisible anyway;
+//! - a closed fenced code block that takes in the opening marker of a key
+//!   the front matter lists (`goals` or `blocks`) when no real block of
+//!   that key is seen: a fence left open above the person's own closed pair
+//!   ends at the pair's opener and swallows real blocks.
+//!
+//! Otherwise a closed fence showing a marker is text: an example. A fence
+//! left open with no marker below it hides nothing and is the person's
+//! Markdown. A marker indented, quoted or in a list is not in column 1, so
+//! it is text and never counted as hidden.
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;

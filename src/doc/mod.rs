@@ -1,6 +1,22 @@
-//! The update document: front matter, markers, rendering, refresh, check,
-//! asks and the Markdown that export starts from. comrak lives behind
-//! [`markers`]; minijinja behind [`render`].
+//! The update document: front matter, markers, refresh, check, asks, the
+//! parts `icu recap` reads back and the Markdown that export starts from. A
+//! new update is rendered by `compose` through `template`; this module reads
+//! and refreshes the file the person edits.
+//!
+//! An update is Markdown with TOML front matter between `+++` lines
+//! ([`frontmatter`]: the period, the status, the blocks icu offered and what
+//! it wrote in each). icu's markers ([`markers`]) say where the person's
+//! prose goes and enclose the generated activity blocks; a refresh
+//! ([`refresh`]) replaces only what is inside the blocks. What follows the
+//! config goes inside a block: a goal's status and due date are the first
+//! line of its activity block (`*On track · due 31 Mar 2027*`), so a
+//! refresh keeps them current; the goal's heading holds its title only and
+//! is the person's.
+//!
+//! comrak is read here (behind [`markers`]) and in `export`; toml_edit only
+//! in [`frontmatter`]. The document format knows no git and no attribution:
+//! nothing here imports `scan`, `attribute`, `forge`, `period`, `compose` or
+//! `skip` (`tests/architecture.rs` checks it).
 
 use std::fmt;
 

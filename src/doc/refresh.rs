@@ -3,7 +3,22 @@
 //!
 //! A pure function of two texts, so it can be property-tested without a
 //! repository: `refresh(old, fresh)` takes the doc on disk and a complete new
-//! render for the same date, and returns the doc to write.
+//! render for the same date, and returns the doc to write. What it replaces,
+//! adds and refuses is listed on [`refresh_with`].
+//!
+//! A block whose content is not what the front matter's `blocks` records,
+//! and would change, holds the person's text: the refresh is refused
+//! ([`DocError::EditedBlocks`], the block's lines shown) unless `icu draft
+//! --force` ([`Edits::Replace`]), which says what it replaced. A block
+//! without a recorded hash is replaced unchecked, and icu then never claims
+//! the person's text is unchanged, only the text outside the blocks
+//! ([`Refreshed::kept_every_edit`]).
+//!
+//! The result is checked before it is returned: every block of the old doc
+//! is still there, and a new goal's section is a block. A section added
+//! after a fence, `<pre>` or `<!--` left open at the end of the document
+//! would be taken in by it, so the refresh is refused at the line where
+//! that block opens.
 
 use std::collections::HashSet;
 

@@ -1,6 +1,14 @@
 //! What a block showed for a repository that cannot be read now (unmounted,
 //! being re-cloned): kept on refresh, marked, rather than replaced by "no
 //! commits". Pure: the old doc's text in, the lines to keep out.
+//!
+//! A configured repository that cannot be opened during a refresh does not
+//! wipe what the blocks showed for it: its groups (the `- N commits in
+//! REPO, …` line and the commit lines under it) are taken from the doc on
+//! disk, the head line is marked "kept from an earlier refresh: REPO could
+//! not be read on DATE", and the render puts them after the fresh lines
+//! ([`with_kept`]); the first refresh that reads the repository again
+//! replaces them. `icu draft --print` shows only what can be read now.
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,16 @@
 //! The updates dir: naming, listing, reading, and the only way icu writes a
 //! user's file — atomically, with a lock, a backup, and a check that nobody
 //! changed the file since it was read.
+//!
+//! - [`write_atomic`]: every write of an update or the config (a temp file
+//!   beside it, renamed over it; mode, owner and symbolic links kept).
+//! - [`replace`]: a refresh written only if the file on disk is still what
+//!   was read, the previous version kept as `.YYYY-MM-DD.md.bak`.
+//! - [`Lock`]: one icu at a time per update; it also clears the temp files
+//!   a killed run left.
+//! - [`write_output`] and [`Guard`]: what `export -o OUT` may write over.
+//! - [`read`] and [`ensure_regular`]: an update or config that is not a
+//!   regular file is neither read nor replaced.
 
 use std::fs::{self, File};
 use std::io::Write;
