@@ -1,6 +1,12 @@
 //! Rendering a new update through the template (minijinja): the documented
 //! context, the generated activity lines, and the Markdown escaping that keeps
 //! commit subjects and goal titles literal text.
+//!
+//! The links in the activity are icu's own: written here around escaped
+//! text, and only to a URL [`forge::safe_link`] accepts — a configured
+//! `url`, the `origin` remote's web page (credentials dropped), a Gerrit
+//! `Reviewed-on:` trailer, or a `[[link]]` rule's `href` with the match
+//! filled in. A URL that is not safe leaves its text unlinked.
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -1,5 +1,5 @@
 //! The one error type a command returns, and the exit codes (README.md,
-//! "Exit codes"; docs/ARCHITECTURE.md). Each layer has its own error type —
+//! "Exit codes"; [`ExitCode`]). Each layer has its own error type —
 //! config, document, store, export, template, period — wrapped here with the
 //! context the layer cannot know (which file, which key). No variant carries
 //! a free-form string: each says what went wrong and what to do next.
@@ -23,10 +23,13 @@ use crate::updates::store::StoreError;
 pub enum ExitCode {
     /// Everything went as asked.
     Ok = 0,
-    /// `check` found the update not ready, a send failed, or an operation
-    /// was refused to protect the user's text.
+    /// `check` found the update not ready, a send failed, an operation was
+    /// refused to protect the user's text (`icu init` over a config too),
+    /// the editor could not be started after the draft was written, or
+    /// stdout was closed.
     NotReady = 1,
-    /// Bad usage or a bad config.
+    /// Bad usage or a bad config; also a panic, which is one line saying it
+    /// is a bug (`term::install_panic_hook`).
     Usage = 2,
     /// The reader of stdout went away (`icu log | head -1`): icu stops
     /// without a word, with the status a shell reports for a process that

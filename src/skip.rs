@@ -1,6 +1,11 @@
 //! `[[skip]]`: commits kept out of the activity ("Bump CI image", a bot's
 //! work under my name). Pure: the config's rules and the scan's results in,
 //! the commits left out named so that `-v` can list them.
+//!
+//! A decision over scanned commits, applied ([`apply`]) between the scan and
+//! attribution, so a skipped commit is in no block and no count. It sits
+//! beside `attribute` at the top of `src/` for that reason: it is neither
+//! git (`scan`) nor the document (`doc`).
 
 use crate::attribute::keyword_text;
 use crate::config::SkipRule;

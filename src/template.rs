@@ -2,7 +2,11 @@
 //! the update's body ([`RenderContext`], `templates/update.md.j2` or the
 //! user's `update.template`) and the mail subject ([`SubjectContext`],
 //! `update.subject`). Both share `me`, `date` and `period`, with one meaning
-//! for each variable.
+//! for each variable: `period.since`/`period.until` are the first and last
+//! day covered, `period.start`/`period.end` the window as RFC 3339 times.
+//!
+//! Values are Markdown-escaped ([`escape_markdown`]) unless marked `|safe`,
+//! so a commit subject can never inject Markdown or HTML into an update.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
