@@ -2,6 +2,19 @@
 //! Changes of others that credit me (`scan::Credit`) are attributed by the
 //! same rules and kept apart from my commits.
 //! Pure: takes the config's goals and the scan's results, returns values.
+//!
+//! A commit of mine belongs to every goal that claims it: the commit is in
+//! one of the goal's `repos` (all repos when absent) and meets any of its
+//! `paths` (globs over the files touched), `branches` (globs over the names
+//! of branches containing it or holding a commit folded into it: local
+//! names, and remote-tracking ones with and without the remote) or
+//! `keywords` (regexes over the message) — or the goal has only `repos`,
+//! which then claims every commit of mine there. A goal with none of the
+//! four claims nothing. A commit no goal claims goes to "Other work":
+//! nothing of mine is dropped. Credits are claimed alike, into
+//! `Activity::credits`, and are never in a group's commit count or line
+//! counts. The requests a goal lists are its commits' squash subjects
+//! (`(#N)`) and the merges that brought its commits in (`scan::PrMerge`).
 
 use std::collections::BTreeSet;
 

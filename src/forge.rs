@@ -6,6 +6,11 @@
 //! merge or squash commit's message names is read here too, from the text
 //! `scan` hands in.
 //!
+//! It sits at the top of `src/` because no one layer owns it: `scan` hands
+//! in merge subjects and the `origin` URL, `config` checks a repository's
+//! `url`, `attribute` and `template` say which forge a repository is on,
+//! and `compose` writes the links.
+//!
 //! Every URL made here is checked by [`safe_link`] before it goes into a
 //! Markdown link: one that would end the link early (a space, a `)`) is not
 //! made at all. Credentials in a remote URL (`https://user:token@host/…`)
