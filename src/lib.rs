@@ -1,8 +1,10 @@
 //! icu — the clerical half of an individual contributor's regular update.
 //!
 //! Data flows config → period → scan → attribute → document → store/export.
-//! `main.rs` only wires the command line to [`run`]; everything else lives
-//! behind this library so integration tests and benchmarks can call it.
+//! `main.rs` only wires the command line to [`commands::run`]; everything
+//! else lives behind this library so integration tests and benchmarks can
+//! call it. How it is built: docs/ARCHITECTURE.md; why each part is as it
+//! is: each module's docs.
 
 pub mod address;
 pub mod attribute;

@@ -16,7 +16,7 @@ pub const WIDTH: usize = 72;
 /// deeper line is simply longer.
 const MIN_WIDTH: usize = 24;
 
-/// What [`inline`] writes for a soft line break (a line end inside a
+/// What [`Renderer::inline`] writes for a soft line break (a line end inside a
 /// paragraph, as the person typed it), so that wrapping can tell it from a
 /// hard one (`\n`). A carriage return cannot occur in a text node: comrak
 /// ends a line at one.
@@ -32,7 +32,7 @@ const SOFT: char = '\r';
 /// of the message), numbered through the whole message. A link whose text is
 /// its URL stays as it is.
 ///
-/// Prose is wrapped at [`WIDTH`] columns (less the indent of a list or a
+/// Prose is wrapped at `WIDTH` columns (less the indent of a list or a
 /// quote), between words only. What the person wrote stays as they wrote
 /// it: every word and character, and their own line breaks, as long as
 /// their lines fit; only a run of lines with one too long is re-wrapped.

@@ -1,6 +1,6 @@
 //! One commit looked up for `icu explain`: what git says of it, and whether
 //! it is mine and why (its author, the author `.mailmap` maps it to, or a
-//! `Co-authored-by:` trailer) — the same rule as [`super::identity`], said.
+//! `Co-authored-by:` trailer) — the same rule as `scan::identity`, said.
 
 use std::path::Path;
 

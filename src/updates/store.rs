@@ -177,7 +177,7 @@ const LOCK_ATTEMPTS: usize = 8;
 impl Lock {
     /// Takes the lock beside `doc`, or fails at once if another icu holds it.
     /// Also removes, from the doc's folder, icu's temp files that a killed
-    /// run left behind ([`remove_leftovers`]).
+    /// run left behind (`remove_leftovers`).
     pub fn acquire(doc: &Path) -> Result<Lock, StoreError> {
         Lock::acquire_with(doc, &mut || {})
     }
@@ -314,7 +314,7 @@ pub fn ensure_regular(path: &Path) -> Result<(), StoreError> {
 /// flushed to disk, then renamed over the target. A failure (a full disk, a
 /// read-only dir) leaves the old file as it was. A symbolic link is written
 /// through (its target is replaced, the link stays), an existing file keeps
-/// its permissions and its owner ([`staged`]), and anything but a regular
+/// its permissions and its owner (`staged`), and anything but a regular
 /// file is refused: an update or a config is never a device or a pipe.
 ///
 /// A file it creates is private (0600): updates and the config are notes
