@@ -20,38 +20,14 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::config::Goal;
+use crate::config::{Globs, Goal, Rule};
 use crate::forge::Forge;
 use crate::scan::{Commit, Credit, RepoActivity};
 
-/// Whether `goal` claims `commit` of repository `repo` (docs/ARCHITECTURE.md, "Attribution"):
-/// the commit is in one of the goal's repos (all when absent) and meets any of
-/// its paths, branches or keywords — or the goal has only `repos`, which then
-/// claims every commit there. A goal with no matcher claims nothing.
+/// Whether `goal` claims `commit` of repository `repo`: [`decide`], with
+/// no reasons kept.
 pub fn claims(goal: &Goal, repo: &str, commit: &Commit) -> bool {
-    if !goal.has_matchers() {
-        return false;
-    }
-    if let Some(repos) = &goal.repos {
-        if !repos.iter().any(|r| r == repo) {
-            return false;
-        }
-    }
-    let only_repos = goal.paths.is_none() && goal.branches.is_none() && goal.keywords.is_empty();
-    if only_repos {
-        return true;
-    }
-    goal.paths
-        .as_ref()
-        .is_some_and(|g| commit.files.iter().any(|f| g.is_match(f)))
-        || goal
-            .branches
-            .as_ref()
-            .is_some_and(|g| commit.branches.iter().any(|b| g.is_match(b)))
-        || goal
-            .keywords
-            .iter()
-            .any(|k| k.is_match(keyword_text(&commit.message)))
+    decide(goal, repo, commit, None)
 }
 
 /// Why a goal claims a commit or not, rule by rule, for `icu explain`.
@@ -62,85 +38,162 @@ pub struct Verdict {
     pub reasons: Vec<String>,
 }
 
-/// [`claims`], with its reasons: the same decision, said rule by rule.
+/// [`decide`], with its reasons: the decision [`claims`] takes, said rule by
+/// rule.
 pub fn explain(goal: &Goal, repo: &str, commit: &Commit) -> Verdict {
-    let claims = claims(goal, repo, commit);
     let mut reasons = Vec::new();
-    if !goal.has_matchers() {
-        reasons.push(
-            "the goal has no repos, paths, branches or keywords, so it claims nothing".into(),
-        );
-        return Verdict { claims, reasons };
-    }
-    if let Some(repos) = &goal.repos {
-        if repos.iter().any(|r| r == repo) {
-            reasons.push(format!("repo `{repo}` is in its repos"));
-        } else {
-            reasons.push(format!(
-                "repo `{repo}` is not in its repos ({})",
-                repos.join(", ")
-            ));
-            return Verdict { claims, reasons };
-        }
-    }
-    if goal.paths.is_none() && goal.branches.is_none() && goal.keywords.is_empty() {
-        reasons.push("its only rule is repos: every commit there counts".into());
-        return Verdict { claims, reasons };
-    }
-    if let Some(g) = &goal.paths {
-        match commit
-            .files
-            .iter()
-            .find_map(|f| g.first_match(f).map(|p| (p, f)))
-        {
-            Some((p, f)) => reasons.push(format!("paths glob `{p}` matched `{f}`")),
-            None => reasons.push(format!(
-                "no file matched paths {} ({} touched: {})",
-                quoted(g.patterns()),
-                commit.files.len(),
-                sample(&commit.files)
-            )),
-        }
-    }
-    if let Some(g) = &goal.branches {
-        match commit
-            .branches
-            .iter()
-            .find_map(|b| g.first_match(b).map(|p| (p, b)))
-        {
-            Some((p, b)) => reasons.push(format!(
-                "branches glob `{p}` matched branch `{b}`, which contains it"
-            )),
-            None => reasons.push(format!(
-                "no branch containing it matched branches {} (it is on: {})",
-                quoted(g.patterns()),
-                sample(&commit.branches)
-            )),
-        }
-    }
-    if !goal.keywords.is_empty() {
-        let text = keyword_text(&commit.message);
-        match goal
-            .keywords
-            .iter()
-            .find_map(|k| k.find(text).map(|m| (k, m)))
-        {
-            Some((k, m)) => reasons.push(format!(
-                "keyword `{}` matched `{}` in the message",
-                k.as_str(),
-                m.as_str()
-            )),
-            None => {
-                let ks: Vec<String> = goal
-                    .keywords
-                    .iter()
-                    .map(|k| k.as_str().to_string())
-                    .collect();
-                reasons.push(format!("no keyword of {} is in the message", quoted(&ks)));
+    let claims = decide(
+        goal,
+        repo,
+        commit,
+        Some(&mut |step| reasons.push(reason(step, repo, commit))),
+    );
+    Verdict { claims, reasons }
+}
+
+/// What a rule met: the pattern as written, and the text it matched (the
+/// repository's name, a file, a branch, a stretch of the message).
+#[derive(Debug, Clone, Copy)]
+struct Hit<'a> {
+    pattern: &'a str,
+    matched: &'a str,
+}
+
+/// One step of [`decide`], for its reasons.
+#[derive(Debug, Clone, Copy)]
+enum Step<'a> {
+    /// The goal has no rule.
+    NoRules,
+    /// `rule` was looked at, and met when `hit` is some.
+    Looked {
+        rule: Rule<'a>,
+        hit: Option<Hit<'a>>,
+    },
+    /// Every rule looked at was a scope, and each was met.
+    OnlyScope,
+}
+
+/// The one decision whether `goal` claims `commit` of repository `repo`
+/// (docs/ARCHITECTURE.md, "Attribution"): the commit is in one of the
+/// goal's repos (all when absent) and meets any of its paths, branches or
+/// keywords — or the goal has only `repos`, which then claims every commit
+/// there. A goal with no rule claims nothing.
+///
+/// `step`, when given, is told each rule looked at and what it found, in
+/// order, so that [`explain`] can say why; it then looks at every rule.
+/// Without it, the matchers after the first one met are not looked at: the
+/// answer is the same, and attributing every commit to every goal does not
+/// search a long message for keywords once a path has already claimed it.
+fn decide<'a>(
+    goal: &'a Goal,
+    repo: &'a str,
+    commit: &'a Commit,
+    mut step: Option<&mut dyn FnMut(Step<'a>)>,
+) -> bool {
+    let mut any_rule = false;
+    let mut any_matcher = false;
+    let mut met = false;
+    for rule in goal.rules() {
+        any_rule = true;
+        if !rule.is_scope() {
+            any_matcher = true;
+            if met && step.is_none() {
+                continue;
             }
         }
+        let hit = find(rule, repo, commit);
+        if let Some(step) = step.as_mut() {
+            step(Step::Looked { rule, hit });
+        }
+        if rule.is_scope() {
+            if hit.is_none() {
+                return false;
+            }
+        } else {
+            met |= hit.is_some();
+        }
     }
-    Verdict { claims, reasons }
+    let last = match (any_rule, any_matcher) {
+        (false, _) => Step::NoRules,
+        (true, false) => Step::OnlyScope,
+        (true, true) => return met,
+    };
+    if let Some(step) = step {
+        step(last);
+    }
+    matches!(last, Step::OnlyScope)
+}
+
+/// The one matcher of each rule: what in `commit` of repository `repo`
+/// meets `rule`, if anything does.
+fn find<'a>(rule: Rule<'a>, repo: &'a str, commit: &'a Commit) -> Option<Hit<'a>> {
+    let first = |globs: &'a Globs, items: &'a [String]| {
+        items.iter().find_map(|item| {
+            globs.first_match(item).map(|pattern| Hit {
+                pattern,
+                matched: item,
+            })
+        })
+    };
+    match rule {
+        Rule::Repos(repos) => repos.iter().find(|r| *r == repo).map(|r| Hit {
+            pattern: r,
+            matched: repo,
+        }),
+        Rule::Paths(globs) => first(globs, &commit.files),
+        Rule::Branches(globs) => first(globs, &commit.branches),
+        Rule::Keywords(keywords) => {
+            let text = keyword_text(&commit.message);
+            keywords.iter().find_map(|k| {
+                k.find(text).map(|m| Hit {
+                    pattern: k.as_str(),
+                    matched: m.as_str(),
+                })
+            })
+        }
+    }
+}
+
+/// A step of [`decide`] said in words, for `icu explain`.
+fn reason(step: Step<'_>, repo: &str, commit: &Commit) -> String {
+    let (rule, hit) = match step {
+        Step::NoRules => {
+            return "the goal has no repos, paths, branches or keywords, so it claims nothing"
+                .into()
+        }
+        Step::OnlyScope => return "its only rule is repos: every commit there counts".into(),
+        Step::Looked { rule, hit } => (rule, hit),
+    };
+    match (rule, hit) {
+        (Rule::Repos(_), Some(_)) => format!("repo `{repo}` is in its repos"),
+        (Rule::Repos(repos), None) => {
+            format!("repo `{repo}` is not in its repos ({})", repos.join(", "))
+        }
+        (Rule::Paths(_), Some(h)) => format!("paths glob `{}` matched `{}`", h.pattern, h.matched),
+        (Rule::Paths(globs), None) => format!(
+            "no file matched paths {} ({} touched: {})",
+            quoted(globs.patterns()),
+            commit.files.len(),
+            sample(&commit.files)
+        ),
+        (Rule::Branches(_), Some(h)) => format!(
+            "branches glob `{}` matched branch `{}`, which contains it",
+            h.pattern, h.matched
+        ),
+        (Rule::Branches(globs), None) => format!(
+            "no branch containing it matched branches {} (it is on: {})",
+            quoted(globs.patterns()),
+            sample(&commit.branches)
+        ),
+        (Rule::Keywords(_), Some(h)) => format!(
+            "keyword `{}` matched `{}` in the message",
+            h.pattern, h.matched
+        ),
+        (Rule::Keywords(keywords), None) => {
+            let ks: Vec<String> = keywords.iter().map(|k| k.as_str().to_string()).collect();
+            format!("no keyword of {} is in the message", quoted(&ks))
+        }
+    }
 }
 
 fn quoted(items: &[String]) -> String {
@@ -423,6 +476,60 @@ mod tests {
             "web",
             &commit("x", &["services/search/a.rs"], &[])
         ));
+    }
+
+    /// Every combination of the four rules (each absent or present) against
+    /// commits that meet each rule or not: `claims` and `explain` take the
+    /// same decision, the one the rule states, and `explain` gives a reason
+    /// for each rule it looked at.
+    #[test]
+    fn claims_and_explain_agree_for_every_combination_of_rules() {
+        let cache = Regex::new("CACHE-\\d+").unwrap();
+        let mut checked = 0;
+        for present in 0..16u8 {
+            let has = |bit: u8| present & (1 << bit) != 0;
+            let mut g = goal("g");
+            if has(0) {
+                g.repos = Some(vec!["search".into()]);
+            }
+            if has(1) {
+                g.paths = globs(&["src/**"]);
+            }
+            if has(2) {
+                g.branches = globs(&["feature/*"]);
+            }
+            if has(3) {
+                g.keywords = vec![cache.clone()];
+            }
+            for repo in ["search", "web"] {
+                for files in [&["src/a.rs"][..], &["README"], &[]] {
+                    for branches in [&["feature/x"][..], &["main"], &[]] {
+                        for msg in ["fix CACHE-1", "tidy"] {
+                            let c = commit(msg, files, branches);
+                            let in_repo = !has(0) || repo == "search";
+                            let matchers = [
+                                (has(1), files.contains(&"src/a.rs")),
+                                (has(2), branches.contains(&"feature/x")),
+                                (has(3), msg.contains("CACHE")),
+                            ];
+                            let only_repos = matchers.iter().all(|(on, _)| !on);
+                            let want = present != 0
+                                && in_repo
+                                && (only_repos || matchers.iter().any(|&(on, met)| on && met));
+                            let case = format!("rules {present:04b}, {repo}, {c:?}");
+                            let v = explain(&g, repo, &c);
+                            assert_eq!(claims(&g, repo, &c), want, "{case}");
+                            assert_eq!(v.claims, want, "{case}: {v:?}");
+                            let looked = if in_repo { present.count_ones() } else { 1 };
+                            let extra = usize::from(present == 0 || (in_repo && only_repos));
+                            assert_eq!(v.reasons.len(), looked as usize + extra, "{case}: {v:?}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 16 * 2 * 3 * 3 * 2);
     }
 
     #[test]

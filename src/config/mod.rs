@@ -246,13 +246,47 @@ impl Globs {
     }
 }
 
+/// One rule of a goal, as compiled: what `attribute` matches a commit
+/// against. [`Rule::Repos`] says where the goal looks; the others say which
+/// commits there it claims, any one of them being enough.
+#[derive(Debug, Clone, Copy)]
+pub enum Rule<'g> {
+    /// `repos`: the names of the repositories it looks in.
+    Repos(&'g [String]),
+    /// `paths`: globs over the files a commit touches.
+    Paths(&'g Globs),
+    /// `branches`: globs over the branches that contain a commit.
+    Branches(&'g Globs),
+    /// `keywords`: regexes searched in a commit's message.
+    Keywords(&'g [Regex]),
+}
+
+impl Rule<'_> {
+    /// A rule that must be met for any other to count, and that claims
+    /// everything where it is met when it is the goal's only kind.
+    pub fn is_scope(&self) -> bool {
+        matches!(self, Rule::Repos(_))
+    }
+}
+
 impl Goal {
-    /// A goal with no matchers at all claims nothing.
+    /// The rules the goal has, the scope ([`Rule::Repos`]) first, then in
+    /// the order `icu explain` gives its reasons.
+    pub fn rules(&self) -> impl Iterator<Item = Rule<'_>> {
+        let keywords = (!self.keywords.is_empty()).then_some(self.keywords.as_slice());
+        [
+            self.repos.as_deref().map(Rule::Repos),
+            self.paths.as_ref().map(Rule::Paths),
+            self.branches.as_ref().map(Rule::Branches),
+            keywords.map(Rule::Keywords),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    /// A goal with no rule at all claims nothing.
     pub fn has_matchers(&self) -> bool {
-        self.repos.is_some()
-            || self.paths.is_some()
-            || self.branches.is_some()
-            || !self.keywords.is_empty()
+        self.rules().next().is_some()
     }
 }
 
