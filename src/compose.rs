@@ -138,6 +138,7 @@ pub fn context(d: &Draft) -> RenderContext {
         })
         .collect();
     RenderContext {
+        schema_version: template::SCHEMA_VERSION,
         me: MeContext {
             name: d.me.name.clone(),
             emails: d.me.emails.clone(),

@@ -14,6 +14,13 @@ use serde::Serialize;
 use crate::forge::Forge;
 use crate::period;
 
+/// The version of the shape of every JSON icu prints for scripts and
+/// templates: the `schema_version` of each `--json` output and of the body
+/// template's context (`icu template --context`), one number for all.
+/// Adding a field keeps it; removing a field, or changing the meaning of
+/// one, raises it.
+pub const SCHEMA_VERSION: u32 = 1;
+
 /// The embedded default template (`templates/update.md.j2`).
 pub const DEFAULT_TEMPLATE: &str = include_str!("../templates/update.md.j2");
 
@@ -134,6 +141,8 @@ pub fn render_subject(template: &str, ctx: &SubjectContext) -> Result<String, Te
 /// Everything a template can use. Field names are the template's contract.
 #[derive(Debug, Clone, Serialize)]
 pub struct RenderContext {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
     pub me: MeContext,
     /// `2026-11-23`
     pub date: String,
@@ -369,6 +378,7 @@ mod tests {
     fn ctx() -> RenderContext {
         let s = SubjectContext::sample();
         RenderContext {
+            schema_version: SCHEMA_VERSION,
             me: s.me,
             date: s.date,
             date_long: "23 Nov 2026".into(),

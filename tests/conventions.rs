@@ -172,6 +172,27 @@ fn every_json_output_is_an_object_with_a_schema_version() {
 }
 
 #[test]
+fn every_json_output_and_the_template_context_carry_the_one_schema_version() {
+    let w = DraftedWorld::default().draft();
+    for args in [
+        &["status", "--json"][..],
+        &["log", "--json"],
+        &["goals", "--json"],
+        &["check", "--json"],
+        &["recap", "--json"],
+        &["explain", "HEAD", "--json"],
+        &["template", "--context"],
+    ] {
+        let v = json(&w.icu(args));
+        assert_eq!(
+            v["schema_version"],
+            icu::template::SCHEMA_VERSION,
+            "{args:?}: {v}"
+        );
+    }
+}
+
+#[test]
 fn status_json_says_what_is_due_and_what_is_left() {
     let w = DraftedWorld::default().draft();
     let v = json(&w.icu(&["status", "--json"]).success());

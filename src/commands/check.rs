@@ -3,6 +3,7 @@
 use super::Ctx;
 use crate::cli::FileArg;
 use crate::error::{Error, ExitCode};
+use crate::template::SCHEMA_VERSION;
 use crate::term;
 
 pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
@@ -11,7 +12,7 @@ pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
     ownership_hints(ctx, &path, &text);
     if args.json {
         term::print_json(&serde_json::json!({
-            "schema_version": super::JSON_SCHEMA_VERSION,
+            "schema_version": SCHEMA_VERSION,
             "file": path.display().to_string(),
             "ready": report.is_ready(),
             "problems": report.problems,

@@ -12,6 +12,7 @@ use crate::config::{Config, RepoSpec};
 use crate::error::{Error, ExitCode, UsageError};
 use crate::scan::explain::{self, Looked, MineBy};
 use crate::scan::{self, Commit, Detail, Identity, TimeWindow};
+use crate::template::SCHEMA_VERSION;
 use crate::term;
 
 /// `icu explain --json`. Field names are stable.
@@ -100,7 +101,7 @@ pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
     let shown = listed.listed || listed.folded_into.is_some() || !listed.credits_me.is_empty();
     let other = shown && !goals.iter().any(|g| g.verdict.claims);
     let report = Explained {
-        schema_version: 1,
+        schema_version: SCHEMA_VERSION,
         repo: spec.name.clone(),
         commit: looked,
         period: PeriodFacts {

@@ -11,6 +11,7 @@ use crate::cli::GoalsArgs;
 use crate::config::{Goal, GoalStatus};
 use crate::error::{Error, ExitCode};
 use crate::period::Period;
+use crate::template::SCHEMA_VERSION;
 use crate::term;
 
 /// Weeks in the sparkline.
@@ -80,7 +81,7 @@ pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
     }
     if args.json {
         let report = GoalsReport {
-            schema_version: super::JSON_SCHEMA_VERSION,
+            schema_version: SCHEMA_VERSION,
             period,
             goals: rows,
         };

@@ -6,6 +6,7 @@ use super::Ctx;
 use crate::cli::LogArgs;
 use crate::error::{Error, ExitCode};
 use crate::period;
+use crate::template::SCHEMA_VERSION;
 use crate::term;
 use crate::updates::history::{self, LogEntry};
 
@@ -24,7 +25,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<ExitCode, Error> {
     let entries = history::log_entries(&dir)?;
     if args.json {
         term::print_json(&LogReport {
-            schema_version: super::JSON_SCHEMA_VERSION,
+            schema_version: SCHEMA_VERSION,
             dir: dir.display().to_string(),
             updates: &entries,
         })?;

@@ -35,11 +35,6 @@ mod sent;
 mod status;
 mod template;
 
-/// The version of the layout of every `--json` output (`schema_version`, a
-/// field of the top-level object of each): raised when a field changes
-/// meaning or goes away, never for a field added.
-pub const JSON_SCHEMA_VERSION: u32 = 1;
-
 /// What FILE names when an update is read from stdin (`icu check -`).
 pub const STDIN: &str = "<stdin>";
 

@@ -8,6 +8,7 @@ use super::Ctx;
 use crate::cli::StatusArgs;
 use crate::error::{Error, ExitCode};
 use crate::period;
+use crate::template::SCHEMA_VERSION;
 use crate::term;
 use crate::updates::history;
 
@@ -78,7 +79,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<ExitCode, Error> {
         }
     });
     let report = StatusReport {
-        schema_version: super::JSON_SCHEMA_VERSION,
+        schema_version: SCHEMA_VERSION,
         last_sent: last.map(|l| LastSentRow {
             file: l.path.display().to_string(),
             sent: l.sent,

@@ -18,10 +18,6 @@ use crate::doc::sections::{self, Totals};
 use crate::template::escape_markdown;
 use crate::updates::store::{self, StoreError};
 
-/// The version of `icu recap --json`'s shape: raised when a field changes
-/// meaning or goes away (adding one does not).
-pub const SCHEMA_VERSION: u32 = 1;
-
 /// What to gather.
 #[derive(Debug, Clone)]
 pub struct Span {
@@ -165,7 +161,7 @@ pub fn gather(dir: &Path, span: &Span) -> Result<(Recap, Vec<String>), StoreErro
 
     let end = span.until.unwrap_or(span.today);
     let mut recap = Recap {
-        schema_version: SCHEMA_VERSION,
+        schema_version: crate::template::SCHEMA_VERSION,
         since: span.since,
         until: span.until,
         updates: Vec::new(),
