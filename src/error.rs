@@ -135,7 +135,8 @@ pub enum UsageError {
     BadEnv {
         var: &'static str,
         value: String,
-        expected: &'static str,
+        /// What is wrong with it, and what to do.
+        expected: String,
     },
     /// FILE is not a file.
     #[error("{} is not a file; name an update such as 2026-11-23.md", .0.display())]

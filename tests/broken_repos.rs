@@ -105,16 +105,46 @@ fn more_hanging_repos_than_cores_still_leave_the_others_reported() {
 }
 
 #[test]
-fn a_scan_timeout_that_is_not_a_number_is_said_and_the_default_used() {
+fn a_scan_timeout_that_is_not_a_number_is_a_usage_error() {
     let env = TestEnv::new();
     let h = healthy(&env);
     let cfg = env.config_for(&[&h], "");
     draft_print(&env, &cfg, "soon")
-        .success()
-        .stdout(predicate::str::contains("Healthy work"))
+        .code(2)
+        .stdout("")
         .stderr(predicate::str::contains(
             "ICU_SCAN_TIMEOUT=`soon` is not a number of seconds",
         ));
+    // Every command that scans refuses it before any work: no scan (`-v`
+    // would say what it did), nothing written.
+    let doc = env.updates().join(format!("{DATE}.md"));
+    for args in [
+        &["draft", "--no-edit", "--date", DATE][..],
+        &["goals", "--date", DATE],
+        &["template", "--context", "--date", DATE],
+    ] {
+        env.icu()
+            .env("ICU_SCAN_TIMEOUT", "1e20")
+            .args(["-v", "--config"])
+            .arg(&cfg)
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(
+                predicate::str::contains(
+                    "ICU_SCAN_TIMEOUT=`1e20` is more than 86400 seconds (a day)",
+                )
+                .and(predicate::str::contains("scan:").not()),
+            );
+        assert!(!doc.exists(), "{args:?} wrote {}", doc.display());
+    }
+    env.run(&cfg, &["draft", "--no-edit", "--date", DATE])
+        .success();
+    assert!(
+        doc.exists(),
+        "without ICU_SCAN_TIMEOUT the draft is written"
+    );
 }
 
 /// A repository `name` with ten commits of mine in the window, `Work 0`

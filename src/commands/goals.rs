@@ -48,6 +48,7 @@ pub struct GoalsReport {
 }
 
 pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
+    let timeout = ctx.timeout(&super::ICU_SCAN_TIMEOUT)?;
     let cfg = ctx.load_config()?;
     let date = ctx.date_or_today(args.date);
     let last = ctx.last_sent(&cfg.update.dir, date);
@@ -64,6 +65,7 @@ pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
         &scan_period,
         crate::scan::Detail::Paths,
         Some(period.since.timestamp()),
+        timeout,
     );
 
     let rows: Vec<GoalRow> = cfg

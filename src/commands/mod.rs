@@ -3,6 +3,7 @@
 //! how errors and warnings reach the user.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Local, NaiveDate};
 
@@ -37,6 +38,66 @@ mod template;
 
 /// What FILE names when an update is read from stdin (`icu check -`).
 pub const STDIN: &str = "<stdin>";
+
+/// A timeout icu reads from the environment, in seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct EnvTimeout {
+    /// The variable.
+    pub var: &'static str,
+    /// The timeout when the variable is unset.
+    pub default: Duration,
+    /// What waits that long, for the message: "the mail program".
+    pub waiting: &'static str,
+}
+
+/// The longest timeout icu takes from the environment: a day. What has not
+/// finished by then will not, and much larger numbers overflow what a
+/// `Duration` (or a deadline after now) can hold.
+const MAX_ENV_TIMEOUT_SECS: f64 = 86_400.0;
+
+/// `ICU_SCAN_TIMEOUT`: how long the scan of one repository may take before
+/// icu gives up on it (`scan::scan_all`). Read by the commands that scan
+/// for an update — `icu draft`, `icu goals`, `icu template --context` —
+/// before anything else, so that a bad value stops them before any work.
+pub const ICU_SCAN_TIMEOUT: EnvTimeout = EnvTimeout {
+    var: "ICU_SCAN_TIMEOUT",
+    default: scan::SCAN_TIMEOUT,
+    waiting: "one repository's scan",
+};
+
+impl EnvTimeout {
+    /// The timeout `value` (the variable's value; `None` when unset) sets,
+    /// by one policy for every such variable: unset is the default; a
+    /// number of seconds above 0 and at most a day is taken; anything else
+    /// is a usage error (exit 2) quoting the value and saying what icu
+    /// takes. Never a warning and the default: a timeout the person set
+    /// and icu ignored would bound the wait by a number nobody chose.
+    pub fn read(&self, value: Option<&str>) -> Result<Duration, Error> {
+        let Some(s) = value else {
+            return Ok(self.default);
+        };
+        let bad = |problem: String| {
+            Error::Usage(UsageError::BadEnv {
+                var: self.var,
+                value: s.to_string(),
+                expected: format!(
+                    "{problem}; unset it for the default of {}",
+                    self.default.as_secs()
+                ),
+            })
+        };
+        match s.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() && v > 0.0 && v <= MAX_ENV_TIMEOUT_SECS => {
+                Ok(Duration::from_secs_f64(v))
+            }
+            Ok(v) if v > MAX_ENV_TIMEOUT_SECS => Err(bad(format!(
+                "more than {MAX_ENV_TIMEOUT_SECS} seconds (a day), the longest icu waits for {}",
+                self.waiting
+            ))),
+            _ => Err(bad("not a number of seconds above 0".into())),
+        }
+    }
+}
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
@@ -84,7 +145,7 @@ impl Ctx {
                 Error::Usage(UsageError::BadEnv {
                     var: "ICU_NOW",
                     value: s.clone(),
-                    expected: "not an RFC 3339 time",
+                    expected: "not an RFC 3339 time".into(),
                 })
             })?,
             _ => Local::now().fixed_offset(),
@@ -104,6 +165,11 @@ impl Ctx {
             cwd,
             env: config::Env::from_process(),
         })
+    }
+
+    /// The timeout `t` sets in this run's environment ([`EnvTimeout::read`]).
+    pub fn timeout(&self, t: &EnvTimeout) -> Result<Duration, Error> {
+        t.read(self.env.vars.get(t.var).map(String::as_str))
     }
 
     /// Today in the local time zone.
@@ -256,24 +322,22 @@ impl Ctx {
 
     /// Scans every repository for the period and attributes the commits,
     /// reporting unusable repositories as warnings. Credit is looked for
-    /// from `credit_since` on (`None`: over the whole period).
+    /// from `credit_since` on (`None`: over the whole period). Each
+    /// repository's scan is given `timeout`: what the command read from
+    /// [`ICU_SCAN_TIMEOUT`] before it began.
     pub fn scan_and_attribute(
         &self,
         cfg: &Config,
         period: &Period,
         detail: scan::Detail,
         credit_since: Option<i64>,
+        timeout: Duration,
     ) -> (Vec<RepoActivity>, Attribution) {
         let me = Identity {
             emails: &cfg.me.emails,
             credit: cfg.credit.trailers(),
             credit_since,
         };
-        let timeout = scan::scan_timeout(self.env.vars.get("ICU_SCAN_TIMEOUT").map(String::as_str))
-            .unwrap_or_else(|m| {
-                self.term.warn(&m);
-                scan::SCAN_TIMEOUT
-            });
         let (mut repos, warnings) =
             scan::scan_all(&cfg.repos, period.window_at(self.now), &me, detail, timeout);
         for w in &warnings {
@@ -360,17 +424,19 @@ impl Ctx {
     /// `icu template --context` both need it: the config, the period (from
     /// the last update sent, or `since`), the asks still open from that
     /// update, and every repository scanned for the period with line
-    /// counts, attributed.
+    /// counts, attributed. A bad [`ICU_SCAN_TIMEOUT`] stops it first.
     pub fn update_inputs(
         &self,
         date: NaiveDate,
         since: Option<Since>,
     ) -> Result<UpdateInputs, Error> {
+        let timeout = self.timeout(&ICU_SCAN_TIMEOUT)?;
         let cfg = self.load_config()?;
         let previous = self.last_sent(&cfg.update.dir, date);
         let period = self.period(&cfg, date, since, previous.as_ref())?;
         let asks = previous.map(|p| p.asks).unwrap_or_default();
-        let (repos, attribution) = self.scan_and_attribute(&cfg, &period, scan::Detail::Full, None);
+        let (repos, attribution) =
+            self.scan_and_attribute(&cfg, &period, scan::Detail::Full, None, timeout);
         Ok(UpdateInputs {
             cfg,
             period,
@@ -476,4 +542,41 @@ fn front_matter(path: &Path, text: &str) -> Result<frontmatter::FrontMatter, Err
     frontmatter::split(text)
         .map(|(fm, _, _)| fm)
         .map_err(|e| Error::doc(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_timeout_from_the_environment_is_read_by_one_policy() {
+        let mail = EnvTimeout {
+            var: "ICU_SENDMAIL_TIMEOUT",
+            default: Duration::from_secs(60),
+            waiting: "the mail program",
+        };
+        for t in [ICU_SCAN_TIMEOUT, mail] {
+            assert_eq!(t.read(None).unwrap(), t.default);
+            assert_eq!(t.read(Some(" 0.5 ")).unwrap(), Duration::from_millis(500));
+            assert_eq!(t.read(Some("86400")).unwrap(), Duration::from_secs(86_400));
+            let not_a_number = "is not a number of seconds above 0; unset it for the default of 60";
+            let too_long = format!(
+                "is more than 86400 seconds (a day), the longest icu waits for {}; unset it for the default of 60",
+                t.waiting
+            );
+            for (value, says) in [
+                ("soon", not_a_number),
+                ("0", not_a_number),
+                ("-1", not_a_number),
+                ("", not_a_number),
+                ("NaN", not_a_number),
+                ("1e20", too_long.as_str()),
+                ("inf", too_long.as_str()),
+            ] {
+                let e = t.read(Some(value)).unwrap_err();
+                assert_eq!(e.exit_code(), ExitCode::Usage, "{}={value}: {e}", t.var);
+                assert_eq!(e.to_string(), format!("{}=`{value}` {says}", t.var));
+            }
+        }
+    }
 }

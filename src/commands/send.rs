@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use super::Ctx;
+use super::{Ctx, EnvTimeout};
 use crate::cli::SendArgs;
 use crate::doc::frontmatter;
-use crate::error::{Error, ExitCode, UsageError};
+use crate::error::{Error, ExitCode};
 use crate::export::{self, Purpose};
 use crate::term;
 use crate::updates::history;
@@ -17,41 +17,16 @@ use crate::updates::store;
 /// `ICU_SENDMAIL_TIMEOUT` (seconds) says otherwise.
 pub const SENDMAIL_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The longest `ICU_SENDMAIL_TIMEOUT` icu takes: a day. A mail program that
-/// has not finished by then will not, and much larger numbers overflow what
-/// a `Duration` (or a deadline after now) can hold.
-const MAX_SENDMAIL_TIMEOUT_SECS: f64 = 86_400.0;
-
-/// `ICU_SENDMAIL_TIMEOUT` read: unset is the default; anything but a number
-/// of seconds above 0 and at most a day is refused, saying which.
-fn sendmail_timeout(value: Option<&String>) -> Result<Duration, Error> {
-    let Some(s) = value else {
-        return Ok(SENDMAIL_TIMEOUT);
-    };
-    let bad = |expected| {
-        Error::Usage(UsageError::BadEnv {
-            var: "ICU_SENDMAIL_TIMEOUT",
-            value: s.clone(),
-            expected,
-        })
-    };
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v <= MAX_SENDMAIL_TIMEOUT_SECS => {
-            Ok(Duration::from_secs_f64(v))
-        }
-        Ok(v) if v > MAX_SENDMAIL_TIMEOUT_SECS => Err(bad(
-            "more than 86400 seconds (a day), the longest icu waits for the mail program; \
-             unset it for the default of 60",
-        )),
-        _ => Err(bad(
-            "not a number of seconds; unset it for the default of 60",
-        )),
-    }
-}
+/// `ICU_SENDMAIL_TIMEOUT`, read as every timeout from the environment is.
+const ICU_SENDMAIL_TIMEOUT: EnvTimeout = EnvTimeout {
+    var: "ICU_SENDMAIL_TIMEOUT",
+    default: SENDMAIL_TIMEOUT,
+    waiting: "the mail program",
+};
 
 pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
+    let timeout = ctx.timeout(&ICU_SENDMAIL_TIMEOUT)?;
     let cfg = ctx.load_config()?;
-    let timeout = sendmail_timeout(ctx.env.vars.get("ICU_SENDMAIL_TIMEOUT"))?;
     let path = ctx.resolve_file(args.file.as_deref())?;
     // Held from the first read to the sent mark: no other icu can send,
     // mark or refresh this update in between, and a second `icu send`
@@ -138,8 +113,8 @@ mod tests {
 
     #[test]
     fn the_sendmail_timeout_is_a_number_of_seconds_up_to_a_day() {
-        let t = |v: &str| sendmail_timeout(Some(&v.to_string()));
-        assert_eq!(sendmail_timeout(None).unwrap(), SENDMAIL_TIMEOUT);
+        let t = |v: &str| ICU_SENDMAIL_TIMEOUT.read(Some(v));
+        assert_eq!(ICU_SENDMAIL_TIMEOUT.read(None).unwrap(), SENDMAIL_TIMEOUT);
         assert_eq!(t("1").unwrap(), Duration::from_secs(1));
         assert_eq!(t(" 0.5 ").unwrap(), Duration::from_millis(500));
         assert_eq!(t("86400").unwrap(), Duration::from_secs(86_400));
