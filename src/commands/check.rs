@@ -69,8 +69,7 @@ pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
 /// is missing or does not load gives no hints here (`icu check` needs no
 /// config, and a config error is reported by the commands that use it).
 fn ownership_hints(ctx: &Ctx, path: &std::path::Path, text: &str) {
-    let (config_path, _) = ctx.config_path();
-    let Ok(cfg) = crate::config::load(&config_path, &ctx.env) else {
+    let Ok(Some(cfg)) = ctx.config_file() else {
         return;
     };
     let Ok(this) = crate::doc::sections::read(text) else {

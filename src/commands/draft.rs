@@ -21,7 +21,7 @@ use crate::updates::store;
 pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
     let date = ctx.date_or_today(args.date);
     let inputs = ctx.update_inputs(date, args.since)?;
-    let (cfg, period, repos) = (&inputs.cfg, &inputs.period, &inputs.repos);
+    let (cfg, period, repos) = (inputs.cfg, &inputs.period, &inputs.repos);
     ctx.require_a_repository(cfg, repos)?;
     let path = store::update_path(&cfg.update.dir, date);
     let stale = if args.print {

@@ -71,11 +71,11 @@ pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
         credit: cfg.credit.trailers(),
         credit_since: None,
     };
-    let (spec, looked) = find(ctx, &cfg, &args, &me)?;
+    let (spec, looked) = find(ctx, cfg, &args, &me)?;
 
     let date = ctx.date_or_today(args.date);
     let last = ctx.last_sent(&cfg.update.dir, date);
-    let period = ctx.period(&cfg, date, None, last.as_ref())?;
+    let period = ctx.period(cfg, date, None, last.as_ref())?;
     let window = period.window_at(ctx.now);
     let relation = if looked.time < window.since {
         "before"

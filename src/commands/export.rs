@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
                 record_message_id(ctx, &path, &text, id);
             }
             if args.open {
-                open(ctx, cfg.as_ref(), &out, args.format)?;
+                open(ctx, cfg, &out, args.format)?;
             }
         }
         None => {

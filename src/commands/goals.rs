@@ -52,7 +52,7 @@ pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
     let cfg = ctx.load_config()?;
     let date = ctx.date_or_today(args.date);
     let last = ctx.last_sent(&cfg.update.dir, date);
-    let period = ctx.period(&cfg, date, None, last.as_ref())?;
+    let period = ctx.period(cfg, date, None, last.as_ref())?;
     let sparkline_start = period.until - Duration::weeks(WEEKS as i64);
     let scan_period = Period {
         since: period.since.min(sparkline_start),
@@ -61,7 +61,7 @@ pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
     // The table needs no line counts: files are enough to attribute. It
     // counts credits in the period only, so none are looked for before it.
     let (_, at) = ctx.scan_and_attribute(
-        &cfg,
+        cfg,
         &scan_period,
         crate::scan::Detail::Paths,
         Some(period.since.timestamp()),

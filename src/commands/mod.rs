@@ -2,6 +2,7 @@
 //! they share — the run context (now, time zone, config, terminal output) and
 //! how errors and warnings reach the user.
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -136,6 +137,11 @@ pub struct Ctx {
     pub now: DateTime<FixedOffset>,
     pub cwd: PathBuf,
     pub env: config::Env,
+    /// The config file as loaded, once a command asked ([`Ctx::config_file`]).
+    file: OnceCell<Option<Config>>,
+    /// The config a command works with, once a command asked
+    /// ([`Ctx::load_config`]).
+    config: OnceCell<Config>,
 }
 
 impl Ctx {
@@ -164,6 +170,8 @@ impl Ctx {
             now,
             cwd,
             env: config::Env::from_process(),
+            file: OnceCell::new(),
+            config: OnceCell::new(),
         })
     }
 
@@ -188,34 +196,57 @@ impl Ctx {
         config::locate(self.config_flag.as_deref(), env)
     }
 
-    /// Loads the config; with no config file at all, falls back to the git
-    /// identity and the current repository (README.md, "no config"), with a hint.
-    pub fn load_config(&self) -> Result<Config, Error> {
-        let (path, explicit) = self.config_path();
-        if path.exists() || explicit {
-            let cfg = config::load(&path, &self.env)?;
-            for w in &cfg.warnings {
-                self.term.warn(w);
-            }
-            return self.with_identity(cfg);
+    /// The config file, read and validated once per run however many
+    /// times it is asked for (its repository globs walked once), as written:
+    /// no identity filled in, no warning said. `None` when there is no file
+    /// and none was named. A file that does not load is an error each time.
+    pub fn config_file(&self) -> Result<Option<&Config>, Error> {
+        if let Some(file) = self.file.get() {
+            return Ok(file.as_ref());
         }
-        let cfg = self.fallback_config()?;
-        self.term.hint(&format!(
-            "no config at {}: scanning this repository only, with no goals. Run `icu init` to set up your goals",
-            path.display()
-        ));
-        Ok(cfg)
+        let (path, explicit) = self.config_path();
+        let file = if path.exists() || explicit {
+            Some(config::load(&path, &self.env)?)
+        } else {
+            None
+        };
+        Ok(self.file.get_or_init(|| file).as_ref())
+    }
+
+    /// The config a command works with, made once per run: the file with
+    /// its warnings said and the identity filled in; with no config file at
+    /// all, the git identity and the current repository (README.md, "no
+    /// config"), with a hint.
+    pub fn load_config(&self) -> Result<&Config, Error> {
+        if let Some(cfg) = self.config.get() {
+            return Ok(cfg);
+        }
+        let cfg = match self.config_file()? {
+            Some(file) => {
+                for w in &file.warnings {
+                    self.term.warn(w);
+                }
+                self.with_identity(file.clone())?
+            }
+            None => {
+                let cfg = self.fallback_config()?;
+                let (path, _) = self.config_path();
+                self.term.hint(&format!(
+                    "no config at {}: scanning this repository only, with no goals. Run `icu init` to set up your goals",
+                    path.display()
+                ));
+                cfg
+            }
+        };
+        Ok(self.config.get_or_init(|| cfg))
     }
 
     /// The updates dir, for commands that need nothing else from the config
     /// (with no config file: the default dir, where a config-less draft goes).
     pub fn updates_dir(&self) -> Result<PathBuf, Error> {
-        let (path, explicit) = self.config_path();
-        if path.exists() || explicit {
-            Ok(config::load(&path, &self.env)?.update.dir)
-        } else {
-            Ok(config::default_updates_dir())
-        }
+        Ok(self
+            .config_file()?
+            .map_or_else(config::default_updates_dir, |c| c.update.dir.clone()))
     }
 
     /// The update a command works on: FILE, else the newest in the updates
@@ -429,14 +460,14 @@ impl Ctx {
         &self,
         date: NaiveDate,
         since: Option<Since>,
-    ) -> Result<UpdateInputs, Error> {
+    ) -> Result<UpdateInputs<'_>, Error> {
         let timeout = self.timeout(&ICU_SCAN_TIMEOUT)?;
         let cfg = self.load_config()?;
         let previous = self.last_sent(&cfg.update.dir, date);
-        let period = self.period(&cfg, date, since, previous.as_ref())?;
+        let period = self.period(cfg, date, since, previous.as_ref())?;
         let asks = previous.map(|p| p.asks).unwrap_or_default();
         let (repos, attribution) =
-            self.scan_and_attribute(&cfg, &period, scan::Detail::Full, None, timeout);
+            self.scan_and_attribute(cfg, &period, scan::Detail::Full, None, timeout);
         Ok(UpdateInputs {
             cfg,
             period,
@@ -466,19 +497,19 @@ impl Ctx {
 }
 
 /// What an update is made of ([`Ctx::update_inputs`]).
-pub struct UpdateInputs {
-    pub cfg: Config,
+pub struct UpdateInputs<'c> {
+    pub cfg: &'c Config,
     pub period: Period,
     pub asks: Vec<Ask>,
     pub repos: Vec<RepoActivity>,
     pub attribution: Attribution,
 }
 
-impl UpdateInputs {
+impl UpdateInputs<'_> {
     /// The draft these make, scanned at `now`, with `stale` groups kept.
     pub fn draft<'a>(&'a self, now: DateTime<FixedOffset>, stale: &'a Stale) -> compose::Draft<'a> {
         compose::Draft::of(
-            &self.cfg,
+            self.cfg,
             &self.period,
             (&self.repos, &self.attribution),
             &self.asks,
@@ -547,6 +578,61 @@ fn front_matter(path: &Path, text: &str) -> Result<frontmatter::FrontMatter, Err
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A run whose config is `icu.toml` in `dir`, saying `[me]` so that no
+    /// git is asked.
+    fn run_in(dir: &Path) -> Ctx {
+        Ctx {
+            config_flag: Some(dir.join("icu.toml")),
+            term: Term {
+                quiet: true,
+                verbose: false,
+                color: crate::cli::ColorChoice::Never,
+            },
+            now: DateTime::parse_from_rfc3339("2026-11-24T12:00:00Z").expect("a valid time"),
+            cwd: dir.to_path_buf(),
+            env: config::Env::default(),
+            file: OnceCell::new(),
+            config: OnceCell::new(),
+        }
+    }
+
+    /// A config with the updates in `dir/updates` and the repositories
+    /// `dir/src/*`.
+    fn write_config(dir: &Path, updates: &str) {
+        let text = format!(
+            "[me]\nname = \"Ada\"\nemails = [\"ada@example.com\"]\n\n[update]\ndir = \"{}\"\n\n[[repo]]\npath = \"{}/src/*\"\n",
+            dir.join(updates).display(),
+            dir.display()
+        );
+        std::fs::write(dir.join("icu.toml"), text).unwrap();
+    }
+
+    #[test]
+    fn a_run_reads_the_config_and_walks_its_globs_once() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("src/a/.git")).unwrap();
+        write_config(d.path(), "first");
+        let ctx = run_in(d.path());
+        // `icu send` and `icu export` ask for the updates dir (to find the
+        // update) and for the config (to mail it): the file is read once,
+        // its glob walked once, whichever comes first.
+        assert_eq!(ctx.updates_dir().unwrap(), d.path().join("first"));
+        write_config(d.path(), "second");
+        std::fs::create_dir_all(d.path().join("src/b/.git")).unwrap();
+        let cfg = ctx.load_config().unwrap();
+        assert_eq!(cfg.update.dir, d.path().join("first"));
+        let names: Vec<&str> = cfg.repos.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["a"], "the glob was not walked again");
+        assert_eq!(ctx.updates_dir().unwrap(), d.path().join("first"));
+        assert!(std::ptr::eq(cfg, ctx.load_config().unwrap()));
+        let file = ctx.config_file().unwrap().expect("a config file");
+        assert!(std::ptr::eq(file, ctx.config_file().unwrap().unwrap()));
+        // The next run reads the file as it is now.
+        let next = run_in(d.path());
+        assert_eq!(next.load_config().unwrap().repos.len(), 2);
+        assert_eq!(next.updates_dir().unwrap(), d.path().join("second"));
+    }
 
     #[test]
     fn every_timeout_from_the_environment_is_read_by_one_policy() {

@@ -17,15 +17,12 @@ pub fn run(ctx: &Ctx, args: RecapArgs) -> Result<ExitCode, Error> {
     // The recap reads the updates dir only: with no config file it needs no
     // repository either (the default dir and cadence, as a config-less
     // draft uses them).
-    let (config_path, explicit) = ctx.config_path();
-    let (dir, cadence_days) = if config_path.exists() || explicit {
-        let cfg = crate::config::load(&config_path, &ctx.env)?;
-        (cfg.update.dir, cfg.update.cadence_days)
-    } else {
-        (
+    let (dir, cadence_days) = match ctx.config_file()? {
+        Some(cfg) => (cfg.update.dir.clone(), cfg.update.cadence_days),
+        None => (
             crate::config::default_updates_dir(),
             crate::config::DEFAULT_CADENCE_DAYS,
-        )
+        ),
     };
     let span = Span {
         since: args.since,

@@ -38,8 +38,8 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
         crate::doc::export_md::export_markdown(&text).map_err(|e| Error::doc(&path, e))?;
     let fm = super::front_matter(&path, &text)?;
     let recorded = frontmatter::message_id(&text).map_err(|e| Error::doc(&path, e))?;
-    let thread = ctx.mail_thread(&cfg, fm.date);
-    let env = export::envelope(&cfg, &fm, ctx.now, recorded, &thread)?;
+    let thread = ctx.mail_thread(cfg, fm.date);
+    let env = export::envelope(cfg, &fm, ctx.now, recorded, &thread)?;
     if args.dry_run {
         let eml = export::to_eml(&env, &markdown, Purpose::Send)?;
         term::print_stdout(&String::from_utf8_lossy(&eml))?;
