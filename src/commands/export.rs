@@ -32,17 +32,14 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
         }
         Format::Eml => {
             let c = cfg.insert(ctx.load_config()?);
-            let fm = super::front_matter(&path, &text)?;
-            let recorded = frontmatter::message_id(&text).map_err(|e| Error::doc(&path, e))?;
-            let thread = ctx.mail_thread(c, fm.date);
-            let env = export::envelope(c, &fm, ctx.now, recorded.clone(), &thread)?;
+            let mail = ctx.mail(c, &path, &text, &markdown, export::Purpose::Draft)?;
             // An update sent without a recorded id went out with another
             // one: recording this one would thread the next update to a
             // mail nobody received.
-            if recorded.is_none() && fm.status == frontmatter::Status::Draft {
-                new_id = Some(env.message_id.clone());
+            if mail.id_is_new && mail.front.status == frontmatter::Status::Draft {
+                new_id = Some(mail.envelope.message_id);
             }
-            export::to_eml(&env, &markdown, export::Purpose::Draft)?
+            mail.eml
         }
     };
     // `-o -` is stdout; `--open` needs a file, and stdin has none beside it.

@@ -16,6 +16,7 @@ use crate::doc::asks::Ask;
 use crate::doc::frontmatter;
 use crate::doc::stale::Stale;
 use crate::error::{Error, ExitCode, UsageError};
+use crate::export::{Envelope, Purpose};
 use crate::period::{self, Period, Since};
 use crate::scan::{self, Identity, RepoActivity};
 use crate::skip;
@@ -451,6 +452,33 @@ impl Ctx {
         ids
     }
 
+    /// The mail of the update at `path`, read as `text` and exported as
+    /// `markdown`, as `icu send` sends it and `icu export --format eml`
+    /// writes it: the envelope of `cfg` (sender, recipients, subject, the
+    /// thread of the updates sent before it) with the Message-ID recorded
+    /// in the update or a new one, and the message built for `purpose`.
+    pub fn mail(
+        &self,
+        cfg: &Config,
+        path: &Path,
+        text: &str,
+        markdown: &str,
+        purpose: Purpose,
+    ) -> Result<Mail, Error> {
+        let front = front_matter(path, text)?;
+        let recorded = frontmatter::message_id(text).map_err(|e| Error::doc(path, e))?;
+        let id_is_new = recorded.is_none();
+        let thread = self.mail_thread(cfg, front.date);
+        let envelope = crate::export::envelope(cfg, &front, self.now, recorded, &thread)?;
+        let eml = crate::export::to_eml(&envelope, markdown, purpose)?;
+        Ok(Mail {
+            front,
+            envelope,
+            eml,
+            id_is_new,
+        })
+    }
+
     /// What the update dated `date` is made of, gathered as `icu draft` and
     /// `icu template --context` both need it: the config, the period (from
     /// the last update sent, or `since`), the asks still open from that
@@ -494,6 +522,19 @@ impl Ctx {
             &Local,
         )?)
     }
+}
+
+/// An update's mail ([`Ctx::mail`]).
+pub struct Mail {
+    /// The update's front matter.
+    pub front: frontmatter::FrontMatter,
+    /// Everything but the body.
+    pub envelope: Envelope,
+    /// The whole message.
+    pub eml: Vec<u8>,
+    /// The update has no Message-ID recorded: `envelope.message_id` was
+    /// made now.
+    pub id_is_new: bool,
 }
 
 /// What an update is made of ([`Ctx::update_inputs`]).

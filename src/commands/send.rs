@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use super::{Ctx, EnvTimeout};
 use crate::cli::SendArgs;
-use crate::doc::frontmatter;
 use crate::error::{Error, ExitCode};
 use crate::export::{self, Purpose};
 use crate::term;
@@ -36,13 +35,10 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
     history::ensure_unsent(&path, &text, args.force, Again::Send)?;
     let markdown =
         crate::doc::export_md::export_markdown(&text).map_err(|e| Error::doc(&path, e))?;
-    let fm = super::front_matter(&path, &text)?;
-    let recorded = frontmatter::message_id(&text).map_err(|e| Error::doc(&path, e))?;
-    let thread = ctx.mail_thread(cfg, fm.date);
-    let env = export::envelope(cfg, &fm, ctx.now, recorded, &thread)?;
+    let mail = ctx.mail(cfg, &path, &text, &markdown, Purpose::Send)?;
+    let env = &mail.envelope;
     if args.dry_run {
-        let eml = export::to_eml(&env, &markdown, Purpose::Send)?;
-        term::print_stdout(&String::from_utf8_lossy(&eml))?;
+        term::print_stdout(&String::from_utf8_lossy(&mail.eml))?;
         ctx.term.hint("nothing was sent (--dry-run)");
         if !env.bcc.is_empty() {
             ctx.term.hint(
@@ -51,12 +47,11 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
         }
         return Ok(ExitCode::Ok);
     }
-    if !args.yes && term::interactive() && !confirm(&env)? {
+    if !args.yes && term::interactive() && !confirm(env)? {
         ctx.term.info("nothing was sent");
         return Ok(ExitCode::NotReady);
     }
-    let eml = export::to_eml(&env, &markdown, Purpose::Send)?;
-    export::sendmail(&cfg.update.sendmail, &eml, timeout)?;
+    export::sendmail(&cfg.update.sendmail, &mail.eml, timeout)?;
     // The mail is out. From here a failure must say so, and never suggest
     // sending again.
     // The mark records the Message-ID it went out with, in the same write:
