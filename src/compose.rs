@@ -47,13 +47,22 @@ pub struct Draft<'a> {
     pub links: &'a [LinkRule],
 }
 
+/// What the scan found for an update: each repository's activity, and its
+/// commits attributed to the goals.
+#[derive(Debug, Clone, Copy)]
+pub struct Attributed<'a> {
+    pub repos: &'a [RepoActivity],
+    /// `attribution.goals` runs parallel to the config's goals.
+    pub attribution: &'a Attribution,
+}
+
 impl<'a> Draft<'a> {
     /// The draft of `cfg`'s goals for `period`: what `icu draft` renders
     /// and `icu template --context` prints.
     pub fn of(
         cfg: &'a crate::config::Config,
         period: &'a Period,
-        (repos, attribution): (&'a [RepoActivity], &'a Attribution),
+        found: Attributed<'a>,
         asks: &'a [Ask],
         scanned: DateTime<FixedOffset>,
         stale: &'a Stale,
@@ -62,8 +71,8 @@ impl<'a> Draft<'a> {
             me: &cfg.me,
             goals: &cfg.goals,
             period,
-            repos,
-            attribution,
+            repos: found.repos,
+            attribution: found.attribution,
             asks,
             scanned,
             stale,
@@ -285,6 +294,15 @@ fn change_ref(ch: &Change) -> String {
     }
 }
 
+/// A stretch of a subject a `[[link]]` rule makes a link: the bytes
+/// `start..end`, the link's target and its text.
+struct Link {
+    start: usize,
+    end: usize,
+    href: String,
+    text: String,
+}
+
 /// `subject` as Markdown, escaped, with each stretch a `[[link]]` rule
 /// matches made a link (the first rule to match a stretch wins; an empty
 /// match, a match cut by [`clip`], or a link that would not be a
@@ -296,14 +314,13 @@ fn linked_subject(subject: &str, rules: &[LinkRule], clipped: bool) -> String {
     } else {
         subject.len()
     };
-    // (start, end, href, text)
-    let mut found: Vec<(usize, usize, String, String)> = Vec::new();
+    let mut found: Vec<Link> = Vec::new();
     for rule in rules {
         for caps in rule.pattern.captures_iter(subject) {
             let Some(m) = caps.get(0) else { continue };
             if m.is_empty()
                 || (clipped && m.end() >= limit)
-                || found.iter().any(|f| m.start() < f.1 && f.0 < m.end())
+                || found.iter().any(|f| m.start() < f.end && f.start < m.end())
             {
                 continue;
             }
@@ -319,19 +336,24 @@ fn linked_subject(subject: &str, rules: &[LinkRule], clipped: bool) -> String {
             if text.trim().is_empty() {
                 text = m.as_str().to_string();
             }
-            found.push((m.start(), m.end(), href, text));
+            found.push(Link {
+                start: m.start(),
+                end: m.end(),
+                href,
+                text,
+            });
         }
     }
     if found.is_empty() {
         return escape_markdown(subject);
     }
-    found.sort_by_key(|f| f.0);
+    found.sort_by_key(|f| f.start);
     let mut out = String::new();
     let mut pos = 0;
-    for (start, end, href, text) in found {
-        out.push_str(&escape_from(&subject[pos..start], pos == 0));
-        out.push_str(&format!("[{}]({href})", escape_markdown(&text)));
-        pos = end;
+    for link in &found {
+        out.push_str(&escape_from(&subject[pos..link.start], pos == 0));
+        out.push_str(&format!("[{}]({})", escape_markdown(&link.text), link.href));
+        pos = link.end;
     }
     out.push_str(&escape_from(&subject[pos..], pos == 0));
     out
@@ -567,7 +589,7 @@ fn credit_lines(g: &CreditGroup, out: &mut Vec<String>) {
         }
     }
     // The most frequent first; ties alphabetically.
-    kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    kinds.sort_by(|(kind_a, n_a), (kind_b, n_b)| n_b.cmp(n_a).then_with(|| kind_a.cmp(kind_b)));
     let breakdown: Vec<String> = kinds
         .iter()
         .map(|(k, n)| format!("{} {n}", escape_markdown(k)))

@@ -552,7 +552,10 @@ impl UpdateInputs<'_> {
         compose::Draft::of(
             self.cfg,
             &self.period,
-            (&self.repos, &self.attribution),
+            compose::Attributed {
+                repos: &self.repos,
+                attribution: &self.attribution,
+            },
             &self.asks,
             now,
             stale,

@@ -46,6 +46,16 @@ pub(super) struct GlobFound {
     pub loops: Vec<(PathBuf, PathBuf)>,
 }
 
+/// A repository a glob found.
+struct Found {
+    /// Its path as the walk reached it.
+    path: PathBuf,
+    /// Where that path resolves.
+    real: PathBuf,
+    /// Whether the walk reached it through a link.
+    link: bool,
+}
+
 /// The path `p` resolves to, links followed; `p` itself when it cannot be
 /// resolved (a missing repository stays what the config says).
 pub(super) fn canonical(p: &Path) -> PathBuf {
@@ -78,8 +88,7 @@ pub(super) fn expand_repo_glob(pattern: &Path) -> Result<GlobFound, globset::Err
         }
     }
     let max_depth = if recursive { MAX_GLOB_DEPTH } else { depth };
-    // (path, where it resolves, whether it is a link)
-    let mut found: Vec<(PathBuf, PathBuf, bool)> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
     let mut loops = Vec::new();
     let mut walked: HashSet<PathBuf> = HashSet::from([canonical(&base)]);
     let mut frontier = vec![base];
@@ -105,7 +114,11 @@ pub(super) fn expand_repo_glob(pattern: &Path) -> Result<GlobFound, globset::Err
                 let real = canonical(&p);
                 let candidate = recursive || level == depth;
                 if candidate && matcher.is_match(&p) && looks_like_repo(&p) {
-                    found.push((p, real, link));
+                    found.push(Found {
+                        path: p,
+                        real,
+                        link,
+                    });
                 } else if level < max_depth {
                     if link && here.starts_with(&real) {
                         loops.push((p, real));
@@ -117,9 +130,10 @@ pub(super) fn expand_repo_glob(pattern: &Path) -> Result<GlobFound, globset::Err
         }
         frontier = next;
     }
-    found.sort_by(|a, b| (&a.1, a.2, &a.0).cmp(&(&b.1, b.2, &b.0)));
-    found.dedup_by(|a, b| a.1 == b.1);
-    let mut paths: Vec<PathBuf> = found.into_iter().map(|f| f.0).collect();
+    // Of the paths to one repository, one that is not a link is kept.
+    found.sort_by(|a, b| (&a.real, a.link, &a.path).cmp(&(&b.real, b.link, &b.path)));
+    found.dedup_by(|a, b| a.real == b.real);
+    let mut paths: Vec<PathBuf> = found.into_iter().map(|f| f.path).collect();
     paths.sort();
     Ok(GlobFound { paths, loops })
 }

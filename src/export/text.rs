@@ -309,6 +309,12 @@ fn paragraph(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// A word of a line being wrapped, with the spaces before it.
+struct Word<'a> {
+    gap: &'a str,
+    text: &'a str,
+}
+
 /// `line` broken at spaces into lines of at most `width` columns. A word
 /// longer than that (a URL) stands on a line of its own, unbroken; a break
 /// is never put where the next line would start with `>` or `From `. The
@@ -317,8 +323,7 @@ pub(crate) fn wrap(line: &str, width: usize) -> Vec<String> {
     if line.width() <= width {
         return vec![line.to_string()];
     }
-    // Each word with the spaces before it.
-    let mut words: Vec<(&str, &str)> = Vec::new();
+    let mut words: Vec<Word> = Vec::new();
     let mut rest = line;
     loop {
         let gap = rest.len() - rest.trim_start_matches(' ').len();
@@ -327,24 +332,27 @@ pub(crate) fn wrap(line: &str, width: usize) -> Vec<String> {
             break;
         }
         let end = after.find(' ').unwrap_or(after.len());
-        words.push((&rest[..gap], &after[..end]));
+        words.push(Word {
+            gap: &rest[..gap],
+            text: &after[..end],
+        });
         rest = &after[end..];
     }
     // A line may start at word `i`: not a quote, not an mbox "From ".
     let can_start = |i: usize| {
-        let w = words[i].1;
+        let w = words[i].text;
         let quote = w.starts_with('>');
         let mbox = w == "From" && i + 1 < words.len();
         !quote && !mbox
     };
-    let cols = |i: usize| words[i].0.width() + words[i].1.width();
+    let cols = |i: usize| words[i].gap.width() + words[i].text.width();
     let text = |from: usize, to: usize| {
         let mut s = String::new();
-        for (i, (gap, word)) in words[from..to].iter().enumerate() {
+        for (i, word) in words[from..to].iter().enumerate() {
             if i > 0 || from == 0 {
-                s.push_str(gap);
+                s.push_str(word.gap);
             }
-            s.push_str(word);
+            s.push_str(word.text);
         }
         s
     };
@@ -362,7 +370,7 @@ pub(crate) fn wrap(line: &str, width: usize) -> Vec<String> {
         if let Some(j) = (lowest..=k).rev().find(|&j| can_start(j)) {
             out.push(text(start, j));
             start = j;
-            used = words[j].1.width() + (j + 1..=k).map(cols).sum::<usize>();
+            used = words[j].text.width() + (j + 1..=k).map(cols).sum::<usize>();
         }
     }
     out.push(text(start, words.len()));
