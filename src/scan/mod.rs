@@ -43,7 +43,7 @@ mod walk;
 pub use credit::kind_of_trailer;
 pub use identity::{discover, git_identity};
 pub use model::{Commit, Credit, Detail, Folded, Identity, PrMerge, RepoActivity, ScanWarning};
-pub use pool::{scan_all, scan_timeout, SCAN_TIMEOUT};
+pub use pool::{scan_all, SCAN_TIMEOUT};
 pub use repo::{open, scan_repo};
 pub use walk::{SKEW_MARGIN_SECS, SLOP};
 

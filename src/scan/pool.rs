@@ -31,32 +31,9 @@ use super::{Detail, Identity, RepoActivity, ScanWarning, TimeWindow};
 use crate::config::RepoSpec;
 
 /// How long one repository's scan may take, unless `ICU_SCAN_TIMEOUT`
-/// (seconds) says otherwise. A damaged object can make libgit2 spin forever
+/// (seconds, read by the commands) says otherwise. A damaged object can make libgit2 spin forever
 /// (see the module docs); past this, the repository is given up on.
 pub const SCAN_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The longest `ICU_SCAN_TIMEOUT` taken: a day (larger numbers overflow what
-/// a deadline after now can hold).
-const MAX_SCAN_TIMEOUT_SECS: f64 = 86_400.0;
-
-/// `ICU_SCAN_TIMEOUT` read: unset is [`SCAN_TIMEOUT`]; a number of seconds
-/// above 0 and at most a day is taken; anything else is refused with what
-/// is wrong, and the caller says so and uses the default.
-pub fn scan_timeout(value: Option<&str>) -> Result<Duration, String> {
-    let Some(s) = value else {
-        return Ok(SCAN_TIMEOUT);
-    };
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v <= MAX_SCAN_TIMEOUT_SECS => {
-            Ok(Duration::from_secs_f64(v))
-        }
-        _ => Err(format!(
-            "ICU_SCAN_TIMEOUT=`{s}` is not a number of seconds above 0 and at most 86400; \
-             using the default of {} s",
-            SCAN_TIMEOUT.as_secs()
-        )),
-    }
-}
 
 /// Scans every repository, in parallel (see the module docs). Results come
 /// back in the order of `repos`; a repository that cannot be opened becomes
