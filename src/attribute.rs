@@ -24,7 +24,7 @@ use crate::config::{Globs, Goal, Rule};
 use crate::forge::Forge;
 use crate::scan::{Commit, Credit, RepoActivity};
 
-/// Whether `goal` claims `commit` of repository `repo`: [`decide`], with
+/// Whether `goal` claims `commit` of repository `repo`: `decide`, with
 /// no reasons kept.
 pub fn claims(goal: &Goal, repo: &str, commit: &Commit) -> bool {
     decide(goal, repo, commit, None)
@@ -38,7 +38,7 @@ pub struct Verdict {
     pub reasons: Vec<String>,
 }
 
-/// [`decide`], with its reasons: the decision [`claims`] takes, said rule by
+/// `decide`, with its reasons: the decision [`claims`] takes, said rule by
 /// rule.
 pub fn explain(goal: &Goal, repo: &str, commit: &Commit) -> Verdict {
     let mut reasons = Vec::new();
@@ -74,7 +74,7 @@ enum Step<'a> {
 }
 
 /// The one decision whether `goal` claims `commit` of repository `repo`
-/// (docs/ARCHITECTURE.md, "Attribution"): the commit is in one of the
+/// (the module docs): the commit is in one of the
 /// goal's repos (all when absent) and meets any of its paths, branches or
 /// keywords — or the goal has only `repos`, which then claims every commit
 /// there. A goal with no rule claims nothing.
