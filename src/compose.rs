@@ -198,15 +198,11 @@ pub fn context(d: &Draft) -> RenderContext {
 }
 
 /// The complete new document, front matter and body, rendered through
-/// `template` (the text of `templates/update.md.j2` or the user's own).
-pub fn compose(d: &Draft, template: &str) -> Result<String, TemplateError> {
-    compose_named(d, "templates/update.md.j2", template)
-}
-
-/// [`compose`] with the template called `name` (its file's path) in errors,
-/// so an error names the template's file and line.
-pub fn compose_named(d: &Draft, name: &str, template: &str) -> Result<String, TemplateError> {
-    let body = template::render_body_named(name, template, &context(d))?;
+/// `template` (the text of `templates/update.md.j2` or the user's own),
+/// called `name` (its file's path) in errors, so that an error names the
+/// template's file and line.
+pub fn compose(d: &Draft, name: &str, template: &str) -> Result<String, TemplateError> {
+    let body = template::render_body(name, template, &context(d))?;
     let mut keys: Vec<String> = d.goals.iter().map(|g| g.id.clone()).collect();
     keys.push(OTHER_KEY.to_string());
     let fm = FrontMatter {
@@ -549,13 +545,9 @@ fn code_spans(names: &[String]) -> String {
 }
 
 /// The lines of an activity block. `empty` is the one-line note for a period
-/// without commits; `links`, the `[[link]]` rules for the subjects.
-pub fn activity_markdown(a: &Activity, empty: &str, links: &[LinkRule]) -> String {
-    activity_lines(a, empty, links, &Overlaps::new(), None)
-}
-
-/// [`activity_markdown`], with each commit another goal also claims marked
-/// with that goal's title (`this`: the id of the goal being listed).
+/// without commits; `links`, the `[[link]]` rules for the subjects; each
+/// commit another goal also claims is marked with that goal's title
+/// (`this`: the id of the goal being listed).
 fn activity_lines(
     a: &Activity,
     empty: &str,

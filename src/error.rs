@@ -127,6 +127,57 @@ pub enum Error {
     },
 }
 
+/// Why `icu explain` has no commit to explain: each names what was looked
+/// for, where, and what to pass instead.
+#[derive(Debug, thiserror::Error)]
+pub enum ExplainMiss {
+    /// `--repo NAME` names no configured repository.
+    #[error(
+        "no repository named `{name}` in your config (it has: {})",
+        names(configured)
+    )]
+    NoSuchRepo {
+        name: String,
+        configured: Vec<String>,
+    },
+    /// REV names no commit in the repository `--repo` chose.
+    #[error("`{rev}` names no commit in `{repo}` ({})", path.display())]
+    NotInRepo {
+        rev: String,
+        repo: String,
+        path: PathBuf,
+    },
+    /// The repository `--repo` chose cannot be read.
+    #[error("repo `{repo}` ({}) {reason}", path.display())]
+    Unreadable {
+        repo: String,
+        path: PathBuf,
+        /// libgit2's reason.
+        reason: String,
+    },
+    /// REV names a commit in no configured repository.
+    #[error("`{rev}` names no commit in any configured repository ({}); pass --repo NAME or run icu inside the repository", names(configured))]
+    Nowhere {
+        rev: String,
+        configured: Vec<String>,
+    },
+    /// REV names a commit in several repositories.
+    #[error(
+        "`{rev}` names a commit in several repositories ({}); pick one with --repo NAME",
+        names(found)
+    )]
+    Several { rev: String, found: Vec<String> },
+}
+
+/// Repository names as a list, or `none`.
+fn names(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
 /// Usage problems: what was given, why it cannot be used, what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum UsageError {
@@ -185,8 +236,8 @@ pub enum UsageError {
     #[error("no sent update in the span has a goal `{0}`; `icu recap --json` lists the ids it found (goals[].id)")]
     RecapGoal(String),
     /// `icu explain` cannot find the commit it is asked about.
-    #[error("{0}")]
-    Explain(String),
+    #[error(transparent)]
+    Explain(#[from] ExplainMiss),
     /// `icu init` would overwrite a config.
     #[error("{} already exists; icu leaves it as it is. Pass --force to overwrite it (the old one is kept as .bak)", .0.display())]
     ConfigExists(PathBuf),

@@ -3,13 +3,13 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    icu::term::install_panic_hook();
-    let cli = icu::cli::Cli::parse();
+    icu::install_panic_hook();
+    let cli = icu::Cli::parse();
     let color = cli.color;
-    match icu::commands::run(cli) {
+    match icu::run(cli) {
         Ok(code) => std::process::ExitCode::from(code as u8),
         Err(err) => {
-            icu::term::report_error(&err, color);
+            icu::report_error(&err, color);
             std::process::ExitCode::from(err.exit_code() as u8)
         }
     }

@@ -37,7 +37,7 @@ impl TemplateError {
     }
 
     /// Where it failed, `FILE:LINE` (the template's name as given to
-    /// [`render_body_named`] or [`check_body_syntax`]).
+    /// [`render_body`] or [`check_body_syntax`]).
     pub fn location(&self) -> Option<String> {
         Some(format!("{}:{}", self.0.name()?, self.0.line()?))
     }
@@ -221,19 +221,12 @@ pub const TEMPLATE_FUEL: u64 = 5_000_000;
 /// less than a runaway loop fills a disk with.
 pub const MAX_RENDERED_BYTES: usize = 16 << 20;
 
-/// The name the body template has in errors when it is the user's own file.
-pub const USER_TEMPLATE_NAME: &str = "update.template";
-
-/// Renders the body of an update (everything after the front matter).
-pub fn render_body(template: &str, ctx: &RenderContext) -> Result<String, TemplateError> {
-    render_body_named(USER_TEMPLATE_NAME, template, ctx)
-}
-
-/// [`render_body`], with the template called `name` in errors (its file's
-/// path, so an error names the template and its line, not the document).
+/// Renders the body of an update (everything after the front matter), with
+/// the template called `name` in errors (its file's path, so an error names
+/// the template and its line, not the document).
 /// Bounded: it stops with an error after [`TEMPLATE_FUEL`] or once the
 /// output passes [`MAX_RENDERED_BYTES`].
-pub fn render_body_named(
+pub fn render_body(
     name: &str,
     template: &str,
     ctx: &RenderContext,
@@ -403,7 +396,7 @@ mod tests {
             "{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}",
             "{% for i in range(100000) %}{% for j in range(100000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}",
         ] {
-            let e = render_body_named("/home/ada/update.md.j2", t, &ctx()).unwrap_err();
+            let e = render_body("/home/ada/update.md.j2", t, &ctx()).unwrap_err();
             assert!(e.to_string().contains("/home/ada/update.md.j2"), "{e}");
         }
         // Generous: each stops within about a second on a slow machine.
@@ -412,7 +405,7 @@ mod tests {
 
     #[test]
     fn the_embedded_template_renders_within_its_bounds() {
-        let out = render_body(DEFAULT_TEMPLATE, &ctx()).unwrap();
+        let out = render_body("templates/update.md.j2", DEFAULT_TEMPLATE, &ctx()).unwrap();
         assert!(out.contains("23 Nov 2026"), "{out}");
     }
 
@@ -422,8 +415,7 @@ mod tests {
         let e = check_body_syntax("/home/ada/update.md.j2", t).unwrap_err();
         let s = e.to_string();
         assert!(s.contains("/home/ada/update.md.j2:4"), "{s}");
-        let e =
-            render_body_named("/home/ada/update.md.j2", "a\n\n{{ nope }}\n", &ctx()).unwrap_err();
+        let e = render_body("/home/ada/update.md.j2", "a\n\n{{ nope }}\n", &ctx()).unwrap_err();
         assert!(e.to_string().contains("/home/ada/update.md.j2:3"), "{e}");
     }
 
@@ -457,6 +449,7 @@ mod tests {
             serde_json::to_value(&c).unwrap()
         );
         let out = render_body(
+            "update.template",
             "{{ goals[0].success }} {{ repos[0].url is none }} {{ repos[0].forge }}",
             &c,
         )

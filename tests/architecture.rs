@@ -243,3 +243,14 @@ fn only_commands_and_the_terminal_use_the_applications_error() {
         }
     }
 }
+
+#[test]
+fn the_library_makes_no_module_public_but_the_test_support() {
+    // Every module is private to the crate, so the compiler sees what
+    // nothing uses; the tests and fuzz targets reach in through `testing`.
+    let lib = fs::read_to_string(root().join("src/lib.rs")).unwrap();
+    for line in lib.lines().filter(|l| l.starts_with("pub mod ")) {
+        assert_eq!(line, "pub mod testing {", "src/lib.rs: `{line}`");
+    }
+    assert!(lib.contains("#[doc(hidden)]\npub mod testing {"));
+}

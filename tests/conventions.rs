@@ -186,7 +186,7 @@ fn every_json_output_and_the_template_context_carry_the_one_schema_version() {
         let v = json(&w.icu(args));
         assert_eq!(
             v["schema_version"],
-            icu::template::SCHEMA_VERSION,
+            icu::testing::template::SCHEMA_VERSION,
             "{args:?}: {v}"
         );
     }

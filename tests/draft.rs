@@ -4,7 +4,7 @@
 //! the window is [2026-11-09T00:00Z, 2026-11-24T00:00Z).
 
 use crate::common::{activity_block as section, print_draft, TestEnv, C, ME};
-use icu::doc::{frontmatter, markers};
+use icu::testing::doc::{frontmatter, markers};
 use predicates::prelude::*;
 
 #[test]

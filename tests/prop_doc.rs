@@ -17,18 +17,18 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::FileFailurePersistence;
 
-use icu::attribute::{Activity, Attribution, RepoGroup};
-use icu::compose as render;
-use icu::config::{Goal, GoalStatus, LinkRule, Me};
-use icu::doc::asks::Ask;
-use icu::doc::frontmatter::{self, FrontMatter};
-use icu::doc::markers::{self, OTHER_KEY, TOTALS_KEY};
-use icu::doc::refresh::Edits;
-use icu::doc::{asks, check, export_md, refresh, DocError};
-use icu::forge::Forge;
-use icu::period::Period;
-use icu::scan::Commit;
-use icu::template::DEFAULT_TEMPLATE;
+use icu::testing::attribute::{Activity, Attribution, RepoGroup};
+use icu::testing::compose as render;
+use icu::testing::config::{Goal, GoalStatus, LinkRule, Me};
+use icu::testing::doc::asks::Ask;
+use icu::testing::doc::frontmatter::{self, FrontMatter};
+use icu::testing::doc::markers::{self, OTHER_KEY, TOTALS_KEY};
+use icu::testing::doc::refresh::Edits;
+use icu::testing::doc::{asks, check, export_md, refresh, DocError};
+use icu::testing::forge::Forge;
+use icu::testing::period::Period;
+use icu::testing::scan::Commit;
+use icu::testing::template::DEFAULT_TEMPLATE;
 
 // ---------------------------------------------------------------------------
 // Rendering docs as `icu draft` does
@@ -128,7 +128,7 @@ fn render_doc(d: &Draft) -> String {
             text: None,
         }],
     };
-    render::compose(&draft, DEFAULT_TEMPLATE).expect("render")
+    render::compose(&draft, "templates/update.md.j2", DEFAULT_TEMPLATE).expect("render")
 }
 
 // ---------------------------------------------------------------------------

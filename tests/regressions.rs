@@ -6,8 +6,8 @@
 //! build.rs): a checkout, not the packaged crate, which cannot hold the fuzz
 //! crate's folder.
 
-use icu::doc::markers::{self, OTHER_KEY};
-use icu::doc::{asks, check, export_md, frontmatter, refresh, DocError};
+use icu::testing::doc::markers::{self, OTHER_KEY};
+use icu::testing::doc::{asks, check, export_md, frontmatter, refresh, DocError};
 
 const FM: &str = "+++\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00Z\nuntil = 2026-11-24T00:00:00Z\nstatus = \"draft\"\ngoals = [\"a\", \"other\"]\n+++\n";
 const FRESH_FM: &str = "+++\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00Z\nuntil = 2026-11-24T00:00:00Z\nstatus = \"draft\"\ngoals = [\"a\", \"b\", \"other\"]\n+++\n";
@@ -143,7 +143,7 @@ fn prose_right_after_a_block_is_not_part_of_its_last_bullet() {
         md,
         "### A\n\n- 1 commit in r, +1 −0\n  - x (abc1234)\n\nMy words right after the block.\n"
     );
-    let html = icu::export::to_html(&md, "t");
+    let html = icu::testing::export::to_html(&md, "t");
     assert!(
         html.contains(">My words right after the block.</p>\n</div>"),
         "{html}"
@@ -161,12 +161,12 @@ fn fuzz_config_6ae789a1_a_repo_name_an_empty_glob_might_give_is_a_warning() {
     let text = String::from_utf8_lossy(include_bytes!(
         "../fuzz/regressions/config/crash-6ae789a15e4701f82b8e971779353320c86c868f"
     ));
-    let mut env = icu::config::Env {
+    let mut env = icu::testing::config::Env {
         home: Some("/nonexistent-icu-home".into()),
         ..Default::default()
     };
     env.vars.insert("SRC".into(), "/nonexistent-icu-src".into());
-    let cfg = icu::config::parse(&text, std::path::Path::new("/cfg/icu.toml"), &env)
+    let cfg = icu::testing::config::parse(&text, std::path::Path::new("/cfg/icu.toml"), &env)
         .expect("the config loads");
     assert!(
         cfg.warnings
@@ -177,8 +177,9 @@ fn fuzz_config_6ae789a1_a_repo_name_an_empty_glob_might_give_is_a_warning() {
         cfg.warnings
     );
     let without_glob = text.replacen("[[repo]]\npath = \"~/src/*\"\n", "", 1);
-    let err = icu::config::parse(&without_glob, std::path::Path::new("/cfg/icu.toml"), &env)
-        .expect_err("no glob: an unknown repo name is an error");
+    let err =
+        icu::testing::config::parse(&without_glob, std::path::Path::new("/cfg/icu.toml"), &env)
+            .expect_err("no glob: an unknown repo name is an error");
     assert!(
         err.to_string().contains("which no [[repo]] defines"),
         "{err}"

@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use icu::config::RepoSpec;
-use icu::scan::{scan_repo, Detail, Identity, TimeWindow, SKEW_MARGIN_SECS, SLOP};
+use icu::testing::config::RepoSpec;
+use icu::testing::scan::{scan_repo, Detail, Identity, TimeWindow, SKEW_MARGIN_SECS, SLOP};
 
 const HOUR: i64 = 3600;
 /// 2026-11-24T00:00:00Z
@@ -76,7 +76,7 @@ fn long_history(dir: &std::path::Path, n: usize, step: i64, stale: usize) {
 
 /// The scan of the repository at `path` for ada@example.com over the two
 /// weeks up to `UNTIL`, as a draft makes it.
-fn scan_two_weeks_as_ada(path: &std::path::Path) -> icu::scan::RepoActivity {
+fn scan_two_weeks_as_ada(path: &std::path::Path) -> icu::testing::scan::RepoActivity {
     let window = TimeWindow {
         since: UNTIL - 14 * 24 * HOUR,
         until: UNTIL,

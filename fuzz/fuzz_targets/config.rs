@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use icu::config::{parse, Env};
+use icu::testing::config::{parse, Env};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
                 assert!(ids.insert(g.id.as_str()), "duplicate goal id {:?}", g.id);
                 assert_ne!(
                     g.id,
-                    icu::doc::markers::OTHER_KEY,
+                    icu::testing::doc::markers::OTHER_KEY,
                     "the reserved id `other`"
                 );
                 assert!(!g.title.chars().any(char::is_control));

@@ -11,10 +11,10 @@
 #![no_main]
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use icu::doc::frontmatter::{self, Status};
-use icu::doc::markers;
-use icu::doc::refresh::Edits;
-use icu::doc::{asks, check, export_md, refresh, DocError};
+use icu::testing::doc::frontmatter::{self, Status};
+use icu::testing::doc::markers;
+use icu::testing::doc::refresh::Edits;
+use icu::testing::doc::{asks, check, export_md, refresh, DocError};
 use libfuzzer_sys::fuzz_target;
 
 /// A complete render, as `icu draft` writes it, for goals `a` and `b`.

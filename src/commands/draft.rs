@@ -30,16 +30,17 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
         kept_for_unread(ctx, cfg, repos, &path)
     };
     let draft = inputs.draft(ctx.now, &stale);
-    let fresh = compose::compose_named(&draft, &template_name(cfg), &template_text(cfg)?).map_err(
-        |source| Error::Template {
-            key: if cfg.update.template.is_some() {
-                "update.template"
-            } else {
-                "the update template"
-            },
-            source,
-        },
-    )?;
+    let fresh =
+        compose::compose(&draft, &template_name(cfg), &template_text(cfg)?).map_err(|source| {
+            Error::Template {
+                key: if cfg.update.template.is_some() {
+                    "update.template"
+                } else {
+                    "the update template"
+                },
+                source,
+            }
+        })?;
 
     if args.print {
         term::print_stdout(&fresh)?;

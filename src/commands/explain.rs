@@ -9,7 +9,7 @@ use super::Ctx;
 use crate::attribute::{self, Verdict};
 use crate::cli::ExplainArgs;
 use crate::config::{Config, RepoSpec};
-use crate::error::{Error, ExitCode, UsageError};
+use crate::error::{Error, ExitCode, ExplainMiss, UsageError};
 use crate::scan::explain::{self, Looked, MineBy};
 use crate::scan::{self, Commit, Detail, Identity, TimeWindow};
 use crate::template::SCHEMA_VERSION;
@@ -130,26 +130,27 @@ fn find(
     args: &ExplainArgs,
     me: &Identity<'_>,
 ) -> Result<(RepoSpec, Looked), Error> {
-    let usage = |m: String| Error::Usage(UsageError::Explain(m));
+    let miss = |m: ExplainMiss| Error::Usage(UsageError::Explain(m));
     let look = |spec: &RepoSpec| explain::lookup(&spec.path, &args.rev, me);
     if let Some(name) = &args.repo {
         let spec = cfg.repos.iter().find(|r| &r.name == name).ok_or_else(|| {
-            usage(format!(
-                "no repository named `{name}` in your config (it has: {})",
-                names(cfg.repos.iter())
-            ))
+            miss(ExplainMiss::NoSuchRepo {
+                name: name.clone(),
+                configured: names(cfg.repos.iter()),
+            })
         })?;
         return match look(spec) {
             Ok(Some(l)) => Ok((spec.clone(), l)),
-            Ok(None) => Err(usage(format!(
-                "`{}` names no commit in `{name}` ({})",
-                args.rev,
-                spec.path.display()
-            ))),
-            Err(e) => Err(usage(format!(
-                "repo `{name}` ({}) {e}",
-                spec.path.display()
-            ))),
+            Ok(None) => Err(miss(ExplainMiss::NotInRepo {
+                rev: args.rev.clone(),
+                repo: name.clone(),
+                path: spec.path.clone(),
+            })),
+            Err(reason) => Err(miss(ExplainMiss::Unreadable {
+                repo: name.clone(),
+                path: spec.path.clone(),
+                reason,
+            })),
         };
     }
     let here = scan::discover(&ctx.cwd).and_then(|p| p.canonicalize().ok());
@@ -173,26 +174,19 @@ fn find(
     }
     match found.len() {
         1 => Ok(found.remove(0)),
-        0 => Err(usage(format!(
-            "`{}` names no commit in any configured repository ({}); pass --repo NAME or run icu inside the repository",
-            args.rev,
-            names(cfg.repos.iter())
-        ))),
-        _ => Err(usage(format!(
-            "`{}` names a commit in several repositories ({}); pick one with --repo NAME",
-            args.rev,
-            names(found.iter().map(|(s, _)| s))
-        ))),
+        0 => Err(miss(ExplainMiss::Nowhere {
+            rev: args.rev.clone(),
+            configured: names(cfg.repos.iter()),
+        })),
+        _ => Err(miss(ExplainMiss::Several {
+            rev: args.rev.clone(),
+            found: names(found.iter().map(|(s, _)| s)),
+        })),
     }
 }
 
-fn names<'a>(specs: impl Iterator<Item = &'a RepoSpec>) -> String {
-    let v: Vec<&str> = specs.map(|s| s.name.as_str()).collect();
-    if v.is_empty() {
-        "none".into()
-    } else {
-        v.join(", ")
-    }
+fn names<'a>(specs: impl Iterator<Item = &'a RepoSpec>) -> Vec<String> {
+    specs.map(|s| s.name.clone()).collect()
 }
 
 /// Whether the scan lists the commit, and the commit as the scan describes

@@ -40,7 +40,6 @@ mod trailers;
 mod tuning;
 mod walk;
 
-pub use credit::kind_of_trailer;
 pub use identity::{discover, git_identity};
 pub use model::{Commit, Credit, Detail, Folded, Identity, PrMerge, RepoActivity, ScanWarning};
 pub use pool::{scan_all, SCAN_TIMEOUT};

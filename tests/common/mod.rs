@@ -488,7 +488,7 @@ pub fn in_mount_namespace(script: &str) -> Option<std::process::Output> {
 /// "every command" takes in a new one without being edited.
 pub fn all_commands() -> Vec<String> {
     use clap::CommandFactory;
-    let names: Vec<String> = icu::cli::Cli::command()
+    let names: Vec<String> = icu::Cli::command()
         .get_subcommands()
         .map(|c| c.get_name().to_string())
         .collect();
