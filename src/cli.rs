@@ -199,10 +199,11 @@ pub struct SendArgs {
     /// Print the message and send nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Send without asking for confirmation on a terminal
+    /// Send without asking; without a terminal to ask on, icu sends only with --yes
     #[arg(short, long)]
     pub yes: bool,
-    /// Send even when `icu check` says the update is unfinished, or it was already sent
+    /// Send even when `icu check` says the update is unfinished, was already sent, or a
+    /// send of it did not finish (a resend gets a new Message-ID)
     #[arg(long)]
     pub force: bool,
 }
@@ -219,6 +220,10 @@ pub struct SentArgs {
     /// Mark it again even if it is already marked sent (moves the next period)
     #[arg(long)]
     pub force: bool,
+    /// Make an update whose `icu send` did not finish (status "sending") a draft again,
+    /// when the mail was not delivered
+    #[arg(long, conflicts_with_all = ["at", "force"])]
+    pub undo: bool,
 }
 
 /// `icu status`

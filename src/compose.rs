@@ -212,6 +212,7 @@ pub fn compose(d: &Draft, name: &str, template: &str) -> Result<String, Template
         scanned: Some(d.scanned),
         status: Status::Draft,
         sent: None,
+        sending: None,
         goals: keys,
         blocks: block_hashes(&body),
     };

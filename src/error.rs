@@ -79,6 +79,29 @@ pub enum Error {
         sent: Option<DateTime<FixedOffset>>,
         again: Again,
     },
+    /// A send of the update began and never finished (`status = "sending"`):
+    /// it may have been delivered. Sending it again needs `--force`; a
+    /// refresh is refused.
+    #[error("{}", send_under_way(path, *at, message_id.as_deref(), *again))]
+    SendUnderWay {
+        path: PathBuf,
+        at: Option<DateTime<FixedOffset>>,
+        message_id: Option<String>,
+        again: Again,
+    },
+    /// The send under way could not be recorded before the mail program
+    /// started (a full disk): nothing was sent.
+    #[error("nothing was sent: icu records that a send is under way before it starts the mail program, and {} could not be recorded: {cause}", path.display())]
+    SendNotRecorded { path: PathBuf, cause: Box<Error> },
+    /// The mail program was stopped after it read the whole message: it
+    /// may have delivered it. The update stays a send under way.
+    #[error("{cause}\n{}", under_way_advice(path, *at, message_id))]
+    MaybeSent {
+        path: PathBuf,
+        at: DateTime<FixedOffset>,
+        message_id: String,
+        cause: Box<Error>,
+    },
     /// The mail program took the message and exited 0, but the update could
     /// not be marked sent: the mail is out, and the person must not send it
     /// again but record it.
@@ -247,6 +270,10 @@ pub enum UsageError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// `icu send` without `--yes` and no terminal to ask on (stdin and
+    /// stderr both one): it never sends without a yes.
+    #[error("icu send asks before it sends, and there is no terminal to ask on (stdin and stderr are not both one); nothing was sent. Pass --yes to send without asking")]
+    SendNeedsYes,
     /// `-` (stdin) named for a command that writes the update back.
     #[error("`-` (stdin) is no file that icu could mark sent; name the update's file, or leave FILE out for the newest")]
     StdinNotAFile,
@@ -324,6 +351,50 @@ fn init_address(flag: &str, e: &AddressError) -> String {
             )
         }
     }
+}
+
+/// What to check and run when a send began and never finished.
+fn send_under_way(
+    path: &std::path::Path,
+    at: Option<DateTime<FixedOffset>>,
+    message_id: Option<&str>,
+    again: Again,
+) -> String {
+    let when = at.map_or_else(|| "an unknown time".to_string(), |t| t.to_rfc3339());
+    let refused = match again {
+        Again::Refresh => "icu does not refresh it",
+        Again::Send => "icu does not send it again without --force",
+        Again::Mark => "",
+    };
+    format!(
+        "{} may already have been delivered: a send began at {when} and did not finish, so {refused}.\n{}",
+        path.display(),
+        under_way_advice(path, at, message_id.unwrap_or_default()),
+    )
+}
+
+/// What to check, and run, for an update whose send began at `at` and
+/// may have delivered the mail with Message-ID `message_id`.
+fn under_way_advice(
+    path: &std::path::Path,
+    at: impl Into<Option<DateTime<FixedOffset>>>,
+    message_id: &str,
+) -> String {
+    let file = shell_words::quote(&path.to_string_lossy()).into_owned();
+    let when = at
+        .into()
+        .map_or_else(|| "an unknown time".to_string(), |t| t.to_rfc3339());
+    let id = if message_id.is_empty() {
+        String::new()
+    } else {
+        format!(" (Message-ID <{message_id}>)")
+    };
+    format!(
+        "Look in your sent folder for the mail{id}.\n\
+         If it was delivered, record it (sent at {when}):\n  icu sent {file}\n\
+         If not, send it (with a new Message-ID, in the same thread):\n  icu send --force {file}\n\
+         or make it a draft again to edit it:\n  icu sent --undo {file}"
+    )
 }
 
 fn sent_not_marked(
@@ -411,6 +482,9 @@ impl Error {
             | Error::Export(_)
             | Error::Unfinished { .. }
             | Error::AlreadySent { .. }
+            | Error::SendUnderWay { .. }
+            | Error::SendNotRecorded { .. }
+            | Error::MaybeSent { .. }
             | Error::SentNotMarked { .. }
             | Error::EditedBlocks { .. }
             | Error::Output { .. }
@@ -436,6 +510,17 @@ impl From<HistoryError> for Error {
             HistoryError::AlreadySent { path, sent, again } => {
                 Error::AlreadySent { path, sent, again }
             }
+            HistoryError::SendUnderWay {
+                path,
+                at,
+                message_id,
+                again,
+            } => Error::SendUnderWay {
+                path,
+                at,
+                message_id,
+                again,
+            },
         }
     }
 }

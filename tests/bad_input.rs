@@ -484,7 +484,7 @@ fn a_sendmail_timeout_too_large_is_refused_with_a_message() {
     for value in ["1e20", "1e300", "100000"] {
         w.icu_with()
             .env("ICU_SENDMAIL_TIMEOUT", value)
-            .arg("send")
+            .args(["send", "--yes"])
             .assert()
             .code(2)
             .stderr(

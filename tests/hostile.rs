@@ -20,8 +20,9 @@ use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::{Duration, SystemTime};
 
 use crate::common::{
-    delivered, export_world, in_mount_namespace, mailer_world, sendmail_world, sh_quote, stderr,
-    stdout, wait_for, Drafted, DraftedWorld, TestEnv, World, C, TODAY,
+    delivered, export_world, in_mount_namespace, is_whole, mailer_world, mailer_world_with,
+    messages, sendmail_world, sh_quote, stderr, stdout, wait_for, Drafted, DraftedWorld, TestEnv,
+    World, C, TODAY,
 };
 use predicates::prelude::*;
 
@@ -70,10 +71,10 @@ fn two_sends_at_once_deliver_once() {
             go = sh_quote(&go.to_string_lossy()),
         )
     });
-    let mut first = spawn_icu(&w, &["send"]);
+    let mut first = spawn_icu(&w, &["send", "--yes"]);
     // The first send is inside its mail program, holding the doc's lock.
     wait_until(&started);
-    w.icu(&["send"])
+    w.icu(&["send", "--yes"])
         .code(1)
         .stderr(predicate::str::contains("another icu is writing"));
     assert_eq!(delivered(&mail), 1, "the second send delivered nothing");
@@ -82,7 +83,7 @@ fn two_sends_at_once_deliver_once() {
     assert!(status.success(), "the first send went through");
     assert!(w.doc_text().contains("status = \"sent\""));
     // And once it is marked, a third refuses too.
-    w.icu(&["send"])
+    w.icu(&["send", "--yes"])
         .code(1)
         .stderr(predicate::str::contains("already sent"));
     assert_eq!(delivered(&mail), 1);
@@ -103,7 +104,7 @@ fn a_send_while_another_process_holds_the_lock_delivers_nothing() {
         .expect("flock from util-linux");
     wait_until(&ready);
     let before = w.doc_text();
-    w.icu(&["send"])
+    w.icu(&["send", "--yes"])
         .code(1)
         .stderr(predicate::str::contains("another icu is writing"));
     holder.kill().unwrap();
@@ -134,18 +135,23 @@ fn a_doc_changed_during_the_send_is_reported_as_sent_and_not_marked() {
         )
     });
 
-    let a = w.icu(&["send"]).code(1);
+    let a = w.icu(&["send", "--yes"]).code(1);
     says_it_was_sent(&stderr(&a), &w.doc);
     assert_eq!(delivered(&mail), 1);
     let doc = w.doc_text();
     assert!(doc.ends_with("Edited while sending.\n"), "the edit is kept");
-    assert!(doc.contains("status = \"draft\""), "{doc}");
+    assert!(doc.contains("status = \"sending\""), "{doc}");
+    // The record of the send under way stays: a plain retry mails nothing.
+    w.icu(&["send", "--yes"])
+        .code(1)
+        .stderr(predicate::str::contains("may already have been delivered"));
+    assert_eq!(delivered(&mail), 1);
 
     // What it says to run records the send, and no second mail goes out.
     w.icu(&["sent", "--at", AT_NOW, w.doc.to_str().unwrap()])
         .success();
     assert!(w.doc_text().contains("sent = 2026-11-24T12:00:00Z"));
-    w.icu(&["send"]).code(1);
+    w.icu(&["send", "--yes"]).code(1);
     assert_eq!(delivered(&mail), 1);
 }
 
@@ -167,7 +173,9 @@ fn a_disk_that_fills_up_during_the_send_is_reported_as_sent() {
         doc = sh_quote(&w.doc.to_string_lossy()),
         keep = sh_quote(&keep.to_string_lossy()),
         dir = sh_quote(&w.env.updates().to_string_lossy()),
-        icu = w.env.icu_sh(&["--config", w.cfg.to_str().unwrap(), "send"]),
+        icu = w
+            .env
+            .icu_sh(&["--config", w.cfg.to_str().unwrap(), "send", "--yes"]),
     );
     let Some(out) = in_mount_namespace(&script) else {
         return;
@@ -178,7 +186,308 @@ fn a_disk_that_fills_up_during_the_send_is_reported_as_sent() {
     says_it_was_sent(&err, &w.doc);
     assert_eq!(delivered(&mail), 1);
     let after = fs::read_to_string(w.env.path().join("keep.md.after")).unwrap();
-    assert_eq!(after, before, "nothing half-written");
+    // Not half-written: the update as it was, with the record of the send
+    // under way written before the mail program ran.
+    assert!(after.contains("status = \"sending\""), "{after}");
+    assert_eq!(
+        after
+            .lines()
+            .filter(|l| !l.starts_with("sending = ") && !l.starts_with("message_id = "))
+            .collect::<Vec<_>>(),
+        before
+            .replace("status = \"draft\"", "status = \"sending\"")
+            .lines()
+            .collect::<Vec<_>>(),
+        "nothing half-written"
+    );
+    // So a second `icu send`, with room on the disk again, mails nothing.
+    fs::write(&w.doc, &after).unwrap();
+    w.icu(&["send", "--yes"])
+        .code(1)
+        .stderr(predicate::str::contains("may already have been delivered"));
+    assert_eq!(delivered(&mail), 1);
+    // `icu sent` records it at the time the send began.
+    w.icu(&["sent"]).success();
+    assert!(w.doc_text().contains("sent = 2026-11-24T12:00:00Z"));
+}
+
+// --- icu killed mid-send: one whole delivery ---------------------------------
+
+/// Shell that creates `at`, then waits until `go` exists.
+fn gate(at: &Path, go: &Path) -> String {
+    format!(
+        "touch {}; while [ ! -e {go} ]; do sleep 0.01; done",
+        sh_quote(&at.to_string_lossy()),
+        go = sh_quote(&go.to_string_lossy()),
+    )
+}
+
+/// Waits up to 30 s for the mail program of `mail` to have delivered `n`.
+fn wait_delivered(mail: &crate::common::Mailer, n: usize) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while delivered(mail) < n {
+        assert!(std::time::Instant::now() < deadline, "never delivered");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// What an update whose send was killed after the record says, and what
+/// every command does with it.
+fn is_under_way(w: &Drafted) {
+    let doc = w.doc_text();
+    assert!(doc.contains("status = \"sending\""), "{doc}");
+    assert!(doc.contains("sending = 2026-11-24T12:00:00Z"), "{doc}");
+    assert!(doc.contains("message_id = "), "{doc}");
+    // A plain retry mails nothing, and says what to check and run.
+    let retry = w.icu(&["send", "--yes"]).code(1);
+    let err = stderr(&retry);
+    assert!(err.contains("may already have been delivered"), "{err}");
+    assert!(err.contains("sent folder"), "{err}");
+    assert!(
+        err.contains("icu sent ") && err.contains("icu send --force "),
+        "{err}"
+    );
+    // A refresh is refused, even with --force.
+    for force in [&[][..], &["--force"][..]] {
+        let mut args = vec!["draft", "--no-edit", "--date", TODAY];
+        args.extend_from_slice(force);
+        w.icu(&args)
+            .code(1)
+            .stderr(predicate::str::contains("does not refresh it"));
+    }
+    assert_eq!(w.doc_text(), doc);
+    // status and log show it as possibly delivered.
+    let status = stdout(&w.icu(&["status"]).success());
+    assert!(
+        status.contains("Sending:") && status.contains("may have been delivered"),
+        "{status}"
+    );
+    let log = stdout(&w.icu(&["log"]).success());
+    assert!(
+        log.contains("sending") && log.contains("possibly delivered"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_send_killed_before_the_mail_program_reads_delivers_the_whole_message_once() {
+    let g = tempfile::tempdir().unwrap();
+    let (started, go) = (g.path().join("started"), g.path().join("go"));
+    let (w, mail) = mailer_world_with(|_| gate(&started, &go), |_| String::new());
+    let mut icu = spawn_icu(&w, &["send", "--yes"]);
+    wait_until(&started);
+    icu.kill().unwrap();
+    icu.wait().unwrap();
+    // The record was made before the program started.
+    is_under_way(&w);
+    // The program, icu gone, still reads a whole message.
+    fs::write(&go, "").unwrap();
+    wait_delivered(&mail, 1);
+    assert!(is_whole(&messages(&mail)[0]));
+    // It was delivered: `icu sent` records it when the send began.
+    w.icu_at("2026-11-25T09:00:00+00:00", &["sent"]).success();
+    let doc = w.doc_text();
+    assert!(
+        doc.contains("status = \"sent\"") && doc.contains("sent = 2026-11-24T12:00:00Z"),
+        "{doc}"
+    );
+    assert!(!doc.contains("sending ="), "{doc}");
+    w.icu(&["send", "--yes"]).code(1);
+    assert_eq!(delivered(&mail), 1);
+}
+
+#[test]
+fn a_send_killed_after_the_mail_program_took_the_message_is_not_sent_again() {
+    let g = tempfile::tempdir().unwrap();
+    let (took, go) = (g.path().join("took"), g.path().join("go"));
+    let (w, mail) = mailer_world(|_| gate(&took, &go));
+    let mut icu = spawn_icu(&w, &["send", "--yes"]);
+    wait_until(&took);
+    icu.kill().unwrap();
+    icu.wait().unwrap();
+    fs::write(&go, "").unwrap();
+    assert_eq!(delivered(&mail), 1);
+    is_under_way(&w);
+    assert_eq!(delivered(&mail), 1, "no retry delivered it again");
+    // Not there after all: --force sends it, with a new Message-ID, in
+    // the same thread, and marks it sent.
+    let first = String::from_utf8_lossy(&messages(&mail)[0]).into_owned();
+    w.icu(&["send", "--yes", "--force"]).success();
+    assert_eq!(delivered(&mail), 2);
+    let header = |m: &str, name: &str| {
+        m.lines()
+            .find(|l| {
+                l.to_ascii_lowercase()
+                    .starts_with(&format!("{}:", name.to_ascii_lowercase()))
+            })
+            .map(str::to_string)
+    };
+    let again: Vec<String> = messages(&mail)
+        .iter()
+        .map(|m| String::from_utf8_lossy(m).into_owned())
+        .filter(|m| *m != first)
+        .collect();
+    let again = &again[0];
+    assert_ne!(header(again, "Message-ID"), header(&first, "Message-ID"));
+    assert_eq!(header(again, "In-Reply-To"), header(&first, "In-Reply-To"));
+    assert_eq!(header(again, "References"), header(&first, "References"));
+    let doc = w.doc_text();
+    assert!(doc.contains("status = \"sent\""), "{doc}");
+}
+
+#[test]
+fn a_send_killed_while_a_slow_mail_program_reads_a_big_update_delivers_it_whole() {
+    let g = tempfile::tempdir().unwrap();
+    let (reading, go) = (g.path().join("reading"), g.path().join("go"));
+    let out = g.path().join("message");
+    let script = g.path().join("slow.sh");
+    // Reads 64 KiB, stops until the test has killed icu, then the rest.
+    fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ndd bs=65536 count=1 2>/dev/null > {out}.part\n{}\ncat >> {out}.part && mv {out}.part {out}\n",
+            gate(&reading, &go),
+            out = sh_quote(&out.to_string_lossy()),
+        ),
+    )
+    .unwrap();
+    let w = sendmail_world(&format!("sh {}", sh_quote(&script.to_string_lossy())));
+    // A big update: 3 MB of prose under the summary.
+    let mut doc = w.doc_text();
+    let line = "A long paragraph of notes about the work, written by hand, word after word.\n";
+    doc.push_str(&line.repeat(3 * 1024 * 1024 / line.len()));
+    fs::write(&w.doc, doc).unwrap();
+    let mut icu = spawn_icu(&w, &["send", "--yes"]);
+    wait_until(&reading);
+    icu.kill().unwrap();
+    icu.wait().unwrap();
+    fs::write(&go, "").unwrap();
+    wait_until(&out);
+    let message = fs::read(&out).unwrap();
+    assert!(message.len() > 3 * 1024 * 1024, "{}", message.len());
+    assert!(is_whole(&message), "cut short at {} bytes", message.len());
+    assert!(w.doc_text().contains("status = \"sending\""));
+}
+
+#[test]
+fn a_send_killed_before_the_record_leaves_a_draft_and_sends_once() {
+    // Killed at the question, before the answer: before the record.
+    let (w, mail) = mailer_world(|_| String::new());
+    let before = w.doc_text();
+    let pid = w.env.path().join("icu.pid");
+    let line = format!(
+        "echo $$ > {}; exec {}",
+        sh_quote(&pid.to_string_lossy()),
+        w.env.icu_sh(&["--config", w.cfg.to_str().unwrap(), "send"])
+    );
+    let mut script = StdCommand::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    wait_until(&pid);
+    std::thread::sleep(Duration::from_millis(1500));
+    let id = fs::read_to_string(&pid).unwrap();
+    assert!(StdCommand::new("kill")
+        .args(["-9", id.trim()])
+        .status()
+        .unwrap()
+        .success());
+    drop(script.stdin.take());
+    script.wait().unwrap();
+    assert_eq!(w.doc_text(), before, "a draft, no trace");
+    assert_eq!(delivered(&mail), 0);
+    w.icu(&["send", "--yes"]).success();
+    assert_eq!(delivered(&mail), 1);
+}
+
+#[test]
+fn a_full_disk_before_the_send_sends_nothing() {
+    // The updates dir is a small tmpfs, full before icu starts: the record
+    // of the send cannot be written, so the mail program never runs.
+    let (w, mail) = mailer_world(|_| String::new());
+    let before = w.doc_text();
+    let keep = w.env.path().join("keep.md");
+    let script = format!(
+        "set -e; cp {doc} {keep}; mount -t tmpfs -o size=256k tmpfs {dir}; cp {keep} {doc}; \
+         dd if=/dev/zero of={dir}/filler bs=4k 2>/dev/null || true; \
+         set +e; {icu}; code=$?; cp {doc} {keep}.after; exit $code",
+        doc = sh_quote(&w.doc.to_string_lossy()),
+        keep = sh_quote(&keep.to_string_lossy()),
+        dir = sh_quote(&w.env.updates().to_string_lossy()),
+        icu = w
+            .env
+            .icu_sh(&["--config", w.cfg.to_str().unwrap(), "send", "--yes"]),
+    );
+    let Some(out) = in_mount_namespace(&script) else {
+        return;
+    };
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("nothing was sent") && err.contains("No space left"),
+        "{err}"
+    );
+    assert_eq!(delivered(&mail), 0);
+    let after = fs::read_to_string(w.env.path().join("keep.md.after")).unwrap();
+    assert_eq!(after, before);
+}
+
+// --- a mail program that hangs: stopped with all it started -------------------
+
+#[test]
+fn a_hanging_mail_program_is_stopped_with_everything_it_started() {
+    let g = tempfile::tempdir().unwrap();
+    let (late, child) = (g.path().join("late"), g.path().join("child"));
+    let (late_q, child_q) = (
+        sh_quote(&late.to_string_lossy()),
+        sh_quote(&child.to_string_lossy()),
+    );
+    // A wrapper whose child would deliver 2 s later; the wrapper reads
+    // (or not) and hangs.
+    for reads in [true, false] {
+        let _ = fs::remove_file(&late);
+        let program = format!(
+            "sh -c '(sleep 2; touch {late_q}) & echo $! > {child_q}; {} sleep 30'",
+            if reads { "cat >/dev/null;" } else { "" }
+        );
+        let w = sendmail_world(&program);
+        let before = w.doc_text();
+        let started = SystemTime::now();
+        let out = w
+            .icu_with()
+            .env("ICU_SENDMAIL_TIMEOUT", "1")
+            .args(["send", "--yes"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            started.elapsed().unwrap() < Duration::from_secs(10),
+            "{err}"
+        );
+        assert!(err.contains("with every process it started"), "{err}");
+        if reads {
+            assert!(err.contains("may have delivered it"), "{err}");
+            assert!(err.contains("icu sent --undo"), "{err}");
+            assert!(w.doc_text().contains("status = \"sending\""));
+        } else {
+            assert!(err.contains("nothing was sent"), "{err}");
+            assert_eq!(w.doc_text(), before, "back to the draft it was");
+        }
+        std::thread::sleep(Duration::from_secs(3));
+        assert!(!late.exists(), "the child was stopped with its parent");
+        let pid = fs::read_to_string(&child).unwrap();
+        let alive = StdCommand::new("kill")
+            .args(["-0", pid.trim()])
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        assert!(!alive, "no stray process left");
+    }
 }
 
 // --- one draft at a time -----------------------------------------------------
@@ -231,7 +540,7 @@ fn a_sendmail_that_never_reads_is_never_recorded_as_sent() {
     let before = w.doc_text();
     let mut recorded = 0;
     for _ in 0..50 {
-        let out = w.icu_with().arg("send").output().unwrap();
+        let out = w.icu_with().args(["send", "--yes"]).output().unwrap();
         if out.status.success() || w.doc_text() != before {
             recorded += 1;
             fs::write(&w.doc, &before).unwrap();
@@ -478,7 +787,7 @@ fn a_doc_owned_by_someone_else_keeps_its_owner_when_root_writes_it() {
         return;
     }
     std::os::unix::fs::chown(&w.doc, Some(4242), Some(4343)).unwrap();
-    w.icu(&["send"]).success();
+    w.icu(&["send", "--yes"]).success();
     let m = fs::metadata(&w.doc).unwrap();
     assert!(w.doc_text().contains("status = \"sent\""));
     assert_eq!((m.uid(), m.gid()), (4242, 4343));

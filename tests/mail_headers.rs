@@ -93,7 +93,7 @@ fn draft_on(w: &Drafted, date: &str) -> PathBuf {
 fn send_on(w: &Drafted, date: &str, doc: &Path) {
     w.icu_at(
         &format!("{date}T12:00:00+00:00"),
-        &["send", doc.to_str().unwrap()],
+        &["send", "--yes", doc.to_str().unwrap()],
     )
     .success();
 }
@@ -123,7 +123,7 @@ fn each_update_replies_to_the_last_one_sent_so_the_series_is_one_thread() {
     let w = world(&outbox, "");
 
     // The first update: no one to reply to; its id is recorded with the mark.
-    w.icu(&["send"]).success();
+    w.icu(&["send", "--yes"]).success();
     let first = mail(&outbox.message(1));
     assert!(first.in_reply_to.is_empty() && first.references.is_empty());
     assert!(!first.unsent, "a sent mail has no X-Unsent");
@@ -169,16 +169,27 @@ fn each_update_replies_to_the_last_one_sent_so_the_series_is_one_thread() {
         "{all:?}"
     );
 
-    // Sent again (--force), an update keeps its id and its place in the
-    // thread.
+    // Sent again (--force), an update gets a new id — a server that saw the
+    // first may drop a second message with it as a duplicate — and keeps its
+    // place in the thread; the update records the new one.
     w.icu_at(
         "2026-12-23T12:00:00+00:00",
-        &["send", "--force", third_doc.to_str().unwrap()],
+        &["send", "--yes", "--force", third_doc.to_str().unwrap()],
     )
     .success();
     let again = mail(&outbox.message(4));
-    assert_eq!(again.message_id, third.message_id);
+    assert_ne!(again.message_id, third.message_id);
+    assert!(
+        again.message_id.ends_with("@example.com"),
+        "{}",
+        again.message_id
+    );
+    assert_eq!(again.in_reply_to, third.in_reply_to);
     assert_eq!(again.references, third.references);
+    assert_eq!(
+        recorded(&third_doc).as_deref(),
+        Some(again.message_id.as_str())
+    );
 
     // An update marked sent by hand, never exported as an .eml, has no id:
     // the thread starts again after it.
@@ -207,7 +218,7 @@ fn each_update_replies_to_the_last_one_sent_so_the_series_is_one_thread() {
 fn thread_false_sends_no_reply_but_still_records_the_id() {
     let outbox = Outbox::new();
     let w = world(&outbox, "thread = false");
-    w.icu(&["send"]).success();
+    w.icu(&["send", "--yes"]).success();
     let first = mail(&outbox.message(1));
     assert_eq!(recorded(&w.doc).as_deref(), Some(first.message_id.as_str()));
     let next = draft_on(&w, "2026-12-08");
@@ -236,7 +247,7 @@ fn a_message_id_that_is_not_one_is_refused_with_its_line() {
     )
     .unwrap();
     let before = w.doc_text();
-    for args in [&["send"][..], &["export", "--format", "eml"][..]] {
+    for args in [&["send", "--yes"][..], &["export", "--format", "eml"][..]] {
         w.icu(args).code(1).stderr(
             predicate::str::contains("line 7: front matter: `message_id`")
                 .and(predicate::str::contains("delete the line")),
@@ -275,7 +286,7 @@ fn the_default_from_is_my_first_address_that_is_not_a_noreply_one() {
 
     // Only no-reply addresses: a config error saying what to set.
     set_emails(&w, "[\"1234+ada@users.noreply.github.com\"]");
-    for args in [&["send"][..], &["export", "--format", "eml"][..]] {
+    for args in [&["send", "--yes"][..], &["export", "--format", "eml"][..]] {
         w.icu(args).code(2).stderr(
             predicate::str::contains("every address in [me] emails is a no-reply address (1234+ada@users.noreply.github.com)")
                 .and(predicate::str::contains("[update] from = ")),
@@ -324,7 +335,7 @@ fn from_reply_to_and_bcc_are_headers_of_the_draft_and_bcc_goes_to_the_mail_progr
     );
     // The mail program reads it from the message (-t), and deletes it:
     // tests/send_e2e.rs sends through msmtp to an SMTP server.
-    w.icu(&["send"]).success();
+    w.icu(&["send", "--yes"]).success();
     let sent = mail_parser::MessageParser::default()
         .parse(&outbox.message(1))
         .unwrap()
@@ -439,6 +450,6 @@ fn a_refresh_keeps_the_recorded_message_id() {
     let id = mail(eml.as_bytes()).message_id;
     w.icu(&["draft", "--no-edit"]).success();
     assert_eq!(recorded(&w.doc).as_deref(), Some(id.as_str()));
-    w.icu(&["send"]).success();
+    w.icu(&["send", "--yes"]).success();
     assert_eq!(mail(&outbox.message(1)).message_id, id);
 }

@@ -1,8 +1,11 @@
 //! `icu send` on a terminal shows who gets the mail and asks first, as
-//! `git send-email` does (README, "Sent is final"). `script` gives icu a real
-//! terminal; the answer is typed into it.
+//! `git send-email` does (README, "Sent is final"); without a terminal to ask
+//! on it sends nothing unless `--yes`. `script` gives icu a real terminal;
+//! the answer is typed into it.
 
 use std::fs;
+
+use predicates::prelude::*;
 
 use crate::common::{on_a_terminal, Drafted, DraftedWorld};
 
@@ -20,12 +23,40 @@ fn world() -> (Drafted, std::path::PathBuf) {
 /// Runs `icu send` under `script` (a pseudo-terminal), typing `answer`.
 /// Returns the exit code and everything the terminal showed.
 fn send_on_a_terminal(w: &Drafted, outbox: &std::path::Path, answer: &str) -> (i32, String) {
+    send_on_a_terminal_with(w, outbox, answer, "")
+}
+
+/// [`send_on_a_terminal`], with `redirect` (`| tee log`, `</dev/null`) after
+/// the command line.
+fn send_on_a_terminal_with(
+    w: &Drafted,
+    outbox: &std::path::Path,
+    answer: &str,
+    redirect: &str,
+) -> (i32, String) {
     let cfg = w.cfg.to_string_lossy().into_owned();
     let icu = w.env.icu_sh_with(
         &[("ICU_TEST_OUTBOX", &outbox.to_string_lossy())],
         &["--config", &cfg, "send"],
     );
-    let out = on_a_terminal(&format!("{icu} ; exit $?"), answer);
+    // `set -o pipefail` is not POSIX: the status of a pipe is read from a
+    // file icu's own shell writes.
+    let status = w.env.path().join("status");
+    let line = format!(
+        "{{ {icu} {redirect_in}; echo $? > {st}; }} {redirect_out}; exit $(cat {st})",
+        redirect_in = if redirect.starts_with('<') {
+            redirect
+        } else {
+            ""
+        },
+        redirect_out = if redirect.starts_with('|') {
+            redirect
+        } else {
+            ""
+        },
+        st = crate::common::sh_quote(&status.to_string_lossy()),
+    );
+    let out = on_a_terminal(&line, answer);
     let shown = String::from_utf8_lossy(&out.stdout).into_owned();
     (out.status.code().unwrap_or(-1), shown)
 }
@@ -56,16 +87,53 @@ fn on_a_terminal_send_shows_the_recipients_and_sends_only_on_yes() {
 }
 
 #[test]
-fn without_a_terminal_send_never_waits_for_an_answer() {
+fn without_a_terminal_send_needs_yes_and_never_waits() {
     let (w, outbox) = world();
+    let before = w.doc_text();
     // stdin is a pipe with nothing in it: a question would wait for ever.
     w.icu_with()
         .env("ICU_TEST_OUTBOX", &outbox)
         .arg("send")
         .timeout(std::time::Duration::from_secs(20))
         .assert()
+        .code(2)
+        .stderr(
+            predicates::str::contains("nothing was sent").and(predicates::str::contains("--yes")),
+        );
+    assert!(!outbox.exists(), "nothing handed to sendmail");
+    assert_eq!(w.doc_text(), before, "not marked, nothing recorded");
+    w.icu_with()
+        .env("ICU_TEST_OUTBOX", &outbox)
+        .args(["send", "--yes"])
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
         .success();
     assert!(fs::read_to_string(&outbox).unwrap().contains("Subject:"));
+}
+
+#[test]
+fn send_piped_into_tee_still_asks_and_send_from_dev_null_refuses() {
+    let (w, outbox) = world();
+    let before = w.doc_text();
+    // stdout is a pipe, stdin and stderr the terminal: icu asks there.
+    let log = w.env.path().join("send.log");
+    let tee = format!("| tee {}", crate::common::sh_quote(&log.to_string_lossy()));
+    let (code, shown) = send_on_a_terminal_with(&w, &outbox, "n\n", &tee);
+    assert_eq!(code, 1, "{shown}");
+    assert!(shown.contains("Send this update? [y/N]"), "{shown}");
+    assert!(!outbox.exists(), "declined: nothing handed to sendmail");
+    assert_eq!(w.doc_text(), before);
+    // stdin is not the terminal: no answer can come, so nothing is sent.
+    let (code, shown) = send_on_a_terminal_with(&w, &outbox, "y\n", "</dev/null");
+    assert_eq!(code, 2, "{shown}");
+    assert!(shown.contains("--yes"), "{shown}");
+    assert!(!shown.contains("Send this update?"), "{shown}");
+    assert!(!outbox.exists(), "nothing handed to sendmail");
+    assert_eq!(w.doc_text(), before);
+    // Piped into tee and answered yes, it sends.
+    let (code, shown) = send_on_a_terminal_with(&w, &outbox, "y\n", &tee);
+    assert_eq!(code, 0, "{shown}");
+    assert!(outbox.exists(), "{shown}");
 }
 
 #[test]

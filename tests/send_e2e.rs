@@ -145,7 +145,7 @@ fn an_update_goes_through_msmtp_to_a_real_smtp_server_and_is_marked_sent() {
         return;
     }
     let (_tmp, sink, w) = msmtp_world();
-    w.icu(&["send"])
+    w.icu(&["send", "--yes"])
         .success()
         .stderr(predicate::str::contains("marked it sent"));
 
@@ -237,7 +237,7 @@ fn a_bcc_recipient_gets_the_mail_and_no_header_names_them() {
     let (_tmp, sink, w) = msmtp_world_with(
         "from = \"Ada Lovelace <ada@example.com>\"\nreply_to = [\"ada@home.example\"]\nbcc = [\"Ada's copy <ada+sent@example.com>\", \"ledger@example.org\"]",
     );
-    w.icu(&["send"]).success();
+    w.icu(&["send", "--yes"]).success();
     let (bytes, rcpt) = sink.received().expect("a message arrived");
     assert_eq!(
         rcpt,
@@ -269,7 +269,7 @@ fn a_bcc_recipient_gets_the_mail_and_no_header_names_them() {
 fn a_failing_sendmail_leaves_the_update_unsent_and_shows_what_it_said() {
     let w = world("sh -c 'cat >/dev/null; echo 554 relay refused >&2; exit 75'");
     let before = w.doc_text();
-    w.icu(&["send"]).code(1).stderr(
+    w.icu(&["send", "--yes"]).code(1).stderr(
         predicate::str::contains("554 relay refused")
             .and(predicate::str::contains("exit code 75"))
             .and(predicate::str::contains("not marked sent")),
@@ -281,7 +281,7 @@ fn a_failing_sendmail_leaves_the_update_unsent_and_shows_what_it_said() {
 fn a_missing_sendmail_says_how_to_fix_it() {
     let w = world("no-such-mailer -t");
     let before = w.doc_text();
-    w.icu(&["send"]).code(1).stderr(
+    w.icu(&["send", "--yes"]).code(1).stderr(
         predicate::str::contains("no-such-mailer").and(predicate::str::contains("update.sendmail")),
     );
     assert_eq!(w.doc_text(), before);
@@ -294,7 +294,7 @@ fn a_hanging_sendmail_is_stopped_and_the_update_stays_unsent() {
     let started = Instant::now();
     w.icu_with()
         .env("ICU_SENDMAIL_TIMEOUT", "1")
-        .arg("send")
+        .args(["send", "--yes"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("did not finish within 1 s"));
@@ -324,7 +324,7 @@ fn an_unfinished_update_is_not_sent() {
     let w = world("cat");
     fs::write(&w.doc, w.doc_text().replacen("Written by hand.\n", "", 1)).unwrap();
     let before = w.doc_text();
-    w.icu(&["send"])
+    w.icu(&["send", "--yes"])
         .code(1)
         .stderr(predicate::str::contains("is not finished"));
     assert_eq!(w.doc_text(), before);

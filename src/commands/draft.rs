@@ -15,7 +15,7 @@ use crate::error::{Error, ExitCode, UsageError};
 use crate::period;
 use crate::scan;
 use crate::term;
-use crate::updates::history::Again;
+use crate::updates::history::{self, Again};
 use crate::updates::store;
 
 pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
@@ -107,13 +107,9 @@ fn kept_for_unread(ctx: &Ctx, cfg: &Config, repos: &[scan::RepoActivity], path: 
 fn refresh_existing(ctx: &Ctx, path: &Path, fresh: &str, force: bool) -> Result<String, Error> {
     let old = store::read(path)?;
     let (fm, _, _) = frontmatter::split(&old).map_err(|e| Error::doc(path, e))?;
-    if fm.status == Status::Sent && !force {
-        return Err(Error::AlreadySent {
-            path: path.to_path_buf(),
-            sent: fm.sent,
-            again: Again::Refresh,
-        });
-    }
+    // Sent is refused unless `force`; a send under way (it may have been
+    // delivered) always: `icu sent` or `icu sent --undo` says which it is.
+    history::ensure_unsent(path, &old, force, Again::Refresh)?;
     let edits = if force { Edits::Replace } else { Edits::Refuse };
     let r = refresh::refresh_with(&old, fresh, edits).map_err(|e| match e {
         DocError::EditedBlocks(blocks) => Error::EditedBlocks {

@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<ExitCode, Error> {
         ));
         return Ok(ExitCode::Ok);
     }
-    let mut out = String::from("DATE        PERIOD                    STATUS  ASKS  PROSE\n");
+    let mut out = String::from("DATE        PERIOD                    STATUS   ASKS  PROSE\n");
     for e in &entries {
         let period = match (e.since, e.until) {
             (Some(s), Some(u)) => format!(
@@ -50,13 +50,20 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<ExitCode, Error> {
         };
         let prose = if e.status == "damaged" {
             e.problem.clone().unwrap_or_default()
+        } else if e.status == "sending" {
+            format!(
+                "possibly delivered: a send began{} and did not finish",
+                e.sending
+                    .map(|t| format!(" at {}", t.to_rfc3339()))
+                    .unwrap_or_default()
+            )
         } else if e.complete {
             "complete".into()
         } else {
             "unfinished".into()
         };
         out.push_str(&format!(
-            "{}  {:<24}  {:<6}  {:>4}  {}\n",
+            "{}  {:<24}  {:<7}  {:>4}  {}\n",
             e.date, period, e.status, e.open_asks, prose
         ));
     }

@@ -457,6 +457,10 @@ impl Ctx {
     /// writes it: the envelope of `cfg` (sender, recipients, subject, the
     /// thread of the updates sent before it) with the Message-ID recorded
     /// in the update or a new one, and the message built for `purpose`.
+    /// The mail `icu send` sends again — the update was sent, or a send of it
+    /// did not finish — gets a new Message-ID ([`crate::export::resend_message_id`])
+    /// and the same thread: a server may drop a second message with the
+    /// first one's id as a duplicate.
     pub fn mail(
         &self,
         cfg: &Config,
@@ -469,7 +473,11 @@ impl Ctx {
         let recorded = frontmatter::message_id(text).map_err(|e| Error::doc(path, e))?;
         let id_is_new = recorded.is_none();
         let thread = self.mail_thread(cfg, front.date);
-        let envelope = crate::export::envelope(cfg, &front, self.now, recorded, &thread)?;
+        let mut envelope = crate::export::envelope(cfg, &front, self.now, recorded, &thread)?;
+        if purpose == Purpose::Send && front.status != frontmatter::Status::Draft {
+            envelope.message_id =
+                crate::export::resend_message_id(&front, &envelope.message_id, self.now);
+        }
         let eml = crate::export::to_eml(&envelope, markdown, purpose)?;
         Ok(Mail {
             front,
@@ -533,7 +541,7 @@ pub struct Mail {
     /// The whole message.
     pub eml: Vec<u8>,
     /// The update has no Message-ID recorded: `envelope.message_id` was
-    /// made now.
+    /// made now (a resend's new id is not counted).
     pub id_is_new: bool,
 }
 

@@ -1,12 +1,24 @@
-//! `icu send`: pipe the update as email to the configured sendmail-compatible
-//! program; only a clean exit marks the update sent.
+//! `icu send`: hand the update as email to the configured sendmail-compatible
+//! program; only a clean exit after it read the whole message marks the
+//! update sent.
+//!
+//! One delivery through kills, full disks and pipes (README, "When things
+//! go wrong"): the whole message is written to a temporary file first (the
+//! program's stdin, so a killed icu cannot cut it short); then a durable
+//! record that a send is under way (`status = "sending"`, `sending`, the
+//! Message-ID) is written to the update; only then does the mail program
+//! start; the mark follows its exit. A crash before the record leaves a
+//! draft and sent nothing; after it, the update says the mail may have been
+//! delivered, and no later `icu send` mails it again without `--force`. A
+//! record that cannot be written (a full disk) sends nothing.
 
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use super::{Ctx, EnvTimeout};
 use crate::cli::SendArgs;
-use crate::error::{Error, ExitCode};
-use crate::export::{self, Purpose};
+use crate::error::{Error, ExitCode, UsageError};
+use crate::export::{self, ExportError, Purpose};
 use crate::term;
 use crate::updates::history;
 use crate::updates::history::Again;
@@ -47,16 +59,58 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
         }
         return Ok(ExitCode::Ok);
     }
-    if !args.yes && term::interactive() && !confirm(env)? {
-        ctx.term.info("nothing was sent");
-        return Ok(ExitCode::NotReady);
+    if !args.yes {
+        // The question is asked on stderr and answered on stdin: both must
+        // be the terminal. Without one, nothing is sent unasked.
+        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+            return Err(UsageError::SendNeedsYes.into());
+        }
+        if !confirm(env)? {
+            ctx.term.info("nothing was sent");
+            return Ok(ExitCode::NotReady);
+        }
     }
-    export::sendmail(&cfg.update.sendmail, &mail.eml, timeout)?;
+    // The whole message, in a file, before anything is recorded or run.
+    let staged = export::stage(&mail.eml)?;
+    // The record of the send under way, durable before the program starts:
+    // from here a crash leaves an update that says it may have been sent.
+    let sending =
+        history::mark_sending(&lock, &path, &text, ctx.now, &env.message_id).map_err(|cause| {
+            Error::SendNotRecorded {
+                path: path.clone(),
+                cause: Box::new(cause.into()),
+            }
+        })?;
+    match export::sendmail(&cfg.update.sendmail, &staged, timeout) {
+        Ok(()) => {}
+        Err(cause @ ExportError::Timeout { read_all: true, .. }) => {
+            // Stopped after it read everything: it may have delivered it.
+            // The record stays.
+            return Err(Error::MaybeSent {
+                path,
+                at: ctx.now,
+                message_id: env.message_id.clone(),
+                cause: Box::new(cause.into()),
+            });
+        }
+        Err(e) => {
+            // Nothing went out: the update is put back as it was.
+            if let Err(undo) = history::undo_sending(&lock, &path, &sending, &text) {
+                ctx.term.warn(&format!(
+                    "{} still says a send of it is under way ({undo}); nothing was sent: `icu sent --undo {}` makes it a draft again",
+                    path.display(),
+                    shell_words::quote(&path.to_string_lossy())
+                ));
+            }
+            return Err(e.into());
+        }
+    }
     // The mail is out. From here a failure must say so, and never suggest
-    // sending again.
+    // sending again; the record of the send under way stays if the mark
+    // fails, so that a second `icu send` refuses.
     // The mark records the Message-ID it went out with, in the same write:
     // the next update replies to it.
-    history::mark_as_read_sent(&lock, &path, &text, ctx.now, Some(&env.message_id)).map_err(
+    history::mark_as_read_sent(&lock, &path, &sending, ctx.now, Some(&env.message_id)).map_err(
         |cause| Error::SentNotMarked {
             path: path.clone(),
             command: cfg.update.sendmail.clone(),
@@ -73,7 +127,7 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
 }
 
 /// Shows who gets the mail and asks, as `git send-email` does. Only on a
-/// terminal: a script never waits for input.
+/// terminal: without one `icu send` needs `--yes`.
 fn confirm(env: &export::Envelope) -> Result<bool, Error> {
     let list = |v: &[crate::address::Mailbox]| {
         v.iter()

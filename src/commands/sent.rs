@@ -1,4 +1,5 @@
 //! `icu sent`: record that an update went out; the next period starts then.
+//! `--undo` makes an update whose send did not finish a draft again.
 
 use chrono::Local;
 
@@ -11,11 +12,25 @@ use crate::updates::store;
 pub fn run(ctx: &Ctx, args: SentArgs) -> Result<ExitCode, Error> {
     let path = ctx.resolve_file(args.file.as_deref())?;
     let when = match args.at {
-        Some(w) => w.resolve(&Local)?,
-        None => ctx.now,
+        Some(w) => Some(w.resolve(&Local)?),
+        None => None,
     };
     let lock = store::Lock::acquire(&path)?;
-    history::mark_sent(&lock, &path, when, args.force)?;
+    if args.undo {
+        if history::unmark_sending(&lock, &path)? {
+            ctx.term.info(&format!(
+                "{} is a draft again; the next `icu send` gives its mail a new Message-ID",
+                path.display()
+            ));
+        } else {
+            ctx.term.info(&format!(
+                "{} has no send under way: nothing to undo; it was left as it is",
+                path.display()
+            ));
+        }
+        return Ok(ExitCode::Ok);
+    }
+    let when = history::mark_sent(&lock, &path, when, ctx.now, args.force)?;
     ctx.term.info(&format!(
         "marked {} as sent at {}; the next period starts then",
         path.display(),

@@ -25,7 +25,19 @@ pub struct StatusReport {
     pub due_in_days: i64,
     pub cadence_days: u32,
     pub draft: Option<DraftRow>,
+    /// Updates whose `icu send` began and did not finish: they may have
+    /// been delivered (`icu sent` records one, `icu sent --undo` makes it a
+    /// draft again).
+    pub sending: Vec<SendingRow>,
     pub open_asks: usize,
+}
+
+/// An update whose send is under way.
+#[derive(Debug, Serialize)]
+pub struct SendingRow {
+    pub file: String,
+    /// When the send began.
+    pub since: Option<DateTime<FixedOffset>>,
 }
 
 /// The last update sent.
@@ -88,6 +100,13 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<ExitCode, Error> {
         due_in_days: next_due.map_or(0, |d| (d - today).num_days()),
         cadence_days: cfg.update.cadence_days,
         draft,
+        sending: history::under_way(dir)?
+            .into_iter()
+            .map(|(path, since)| SendingRow {
+                file: path.display().to_string(),
+                since,
+            })
+            .collect(),
         open_asks,
     };
     if args.json {
@@ -127,6 +146,13 @@ fn text(r: &StatusReport, today: NaiveDate) -> String {
             out.push_str(&format!("Draft:      {} ({state})\n", d.file));
         }
         None => out.push_str("Draft:      none for this period; run `icu draft`\n"),
+    }
+    for s in &r.sending {
+        out.push_str(&format!(
+            "Sending:    {} (a send began{} and did not finish: it may have been delivered; look in your sent folder, then `icu sent` if it was, `icu sent --undo` if not)\n",
+            s.file,
+            s.since.map(|t| format!(" at {}", t.to_rfc3339())).unwrap_or_default()
+        ));
     }
     out.push_str(&format!("Open asks:  {}\n", r.open_asks));
     out

@@ -14,6 +14,11 @@ use super::DocError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Draft,
+    /// `icu send` handed (or was about to hand) the mail to the mail
+    /// program and did not get to mark it sent: it may have been delivered.
+    /// Written, and made durable, before the mail program starts; `sending`
+    /// says when.
+    Sending,
     Sent,
 }
 
@@ -21,6 +26,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
+            Status::Sending => "sending",
             Status::Sent => "sent",
         }
     }
@@ -40,6 +46,9 @@ pub struct FrontMatter {
     pub status: Status,
     /// When it was marked sent.
     pub sent: Option<DateTime<FixedOffset>>,
+    /// When `icu send` began the send still under way (`status =
+    /// "sending"`).
+    pub sending: Option<DateTime<FixedOffset>>,
     /// The block keys icu has offered in this doc (goal ids and `other`), so
     /// that a refresh can tell a new goal from a section the person deleted.
     pub goals: Vec<String>,
@@ -198,14 +207,16 @@ fn parse(text: &str, l: &Layout) -> Result<FrontMatter, DocError> {
     let since = time("since")?.ok_or_else(|| missing("since"))?;
     let until = time("until")?.ok_or_else(|| missing("until"))?;
     let sent = time("sent")?;
+    let sending = time("sending")?;
     let scanned = time("scanned")?;
     let status = match text_of("status").as_deref() {
         None | Some("draft") => Status::Draft,
         Some("sent") => Status::Sent,
+        Some("sending") => Status::Sending,
         Some(other) => {
             return Err(err(
                 span_of("status"),
-                format!("status `{other}` is neither \"draft\" nor \"sent\""),
+                format!("status `{other}` is not \"draft\", \"sending\" or \"sent\""),
             ))
         }
     };
@@ -239,6 +250,7 @@ fn parse(text: &str, l: &Layout) -> Result<FrontMatter, DocError> {
         scanned,
         status,
         sent,
+        sending,
         goals,
         blocks,
     })
@@ -285,6 +297,9 @@ pub fn render(fm: &FrontMatter) -> String {
     if let Some(s) = fm.sent {
         out.push_str(&format!("\nsent = {}", rfc3339(s)));
     }
+    if let Some(s) = fm.sending {
+        out.push_str(&format!("\nsending = {}", rfc3339(s)));
+    }
     out.push_str(&format!("\ngoals = [{}]", goals.join(", ")));
     if !fm.blocks.is_empty() {
         out.push_str(&format!("\nblocks = {}", hash_table(&fm.blocks)));
@@ -303,11 +318,34 @@ fn hash_table(blocks: &[(String, String)]) -> Value {
     Value::InlineTable(t)
 }
 
-/// Sets `status = "sent"` and `sent = WHEN`, keeping everything else.
+/// Sets `status = "sent"` and `sent = WHEN`, keeping everything else but
+/// the record of a send under way (`sending`), which it removes.
 pub fn mark_sent(text: &str, when: DateTime<FixedOffset>) -> Result<String, DocError> {
     edit(text, |doc| {
         set(doc, "status", Value::from("sent"));
         set(doc, "sent", datetime(when));
+        doc.remove("sending");
+    })
+}
+
+/// Records a send under way: `status = "sending"`, `sending = WHEN` and
+/// `message_id = ID` (the Message-ID the mail goes out with), keeping
+/// everything else. `icu send` writes it before the mail program starts.
+pub fn mark_sending(text: &str, when: DateTime<FixedOffset>, id: &str) -> Result<String, DocError> {
+    edit(text, |doc| {
+        set(doc, "status", Value::from("sending"));
+        set_after(doc, "sending", datetime(when), "status");
+        set(doc, MESSAGE_ID, Value::from(id));
+    })
+}
+
+/// Makes an update whose send was under way a draft again (`icu sent
+/// --undo`): `status = "draft"`, without `sending`. The Message-ID stays
+/// recorded; the next send gives the mail a new one.
+pub fn unmark_sending(text: &str) -> Result<String, DocError> {
+    edit(text, |doc| {
+        set(doc, "status", Value::from("draft"));
+        doc.remove("sending");
     })
 }
 
@@ -573,6 +611,7 @@ mod tests {
             scanned: Some(t("2026-11-23T18:00:00+01:00")),
             status: Status::Draft,
             sent: None,
+            sending: None,
             goals: vec!["a".into(), "other".into()],
             blocks: vec![
                 ("a".into(), block_hash("- x\n")),
@@ -610,6 +649,28 @@ mod tests {
         let (back, _, body) = split(&text).unwrap();
         assert_eq!(back, fm());
         assert_eq!(&text[body..], "# body\n");
+    }
+
+    #[test]
+    fn a_send_under_way_is_recorded_then_marked_sent_or_undone() {
+        let text = "+++\ndate = 2026-11-23\nsince = 2026-11-09T00:00:00Z\nuntil = 2026-11-24T00:00:00Z\nstatus = \"draft\"\nmood = \"good\"\n+++\nbody\n";
+        let sending = mark_sending(text, t("2026-11-24T17:00:00Z"), "a@b").unwrap();
+        assert!(
+            sending.contains("status = \"sending\"\nsending = 2026-11-24T17:00:00Z\n"),
+            "{sending}"
+        );
+        let (f, _, _) = split(&sending).unwrap();
+        assert_eq!(f.status, Status::Sending);
+        assert_eq!(f.sending, Some(t("2026-11-24T17:00:00Z")));
+        assert_eq!(message_id(&sending).unwrap().as_deref(), Some("a@b"));
+        let sent = mark_sent(&sending, t("2026-11-24T17:00:01Z")).unwrap();
+        let (f, _, _) = split(&sent).unwrap();
+        assert_eq!((f.status, f.sending), (Status::Sent, None));
+        assert!(sent.contains("mood = \"good\"") && sent.ends_with("+++\nbody\n"));
+        let undone = unmark_sending(&sending).unwrap();
+        let (f, _, _) = split(&undone).unwrap();
+        assert_eq!((f.status, f.sending), (Status::Draft, None));
+        assert_eq!(message_id(&undone).unwrap().as_deref(), Some("a@b"));
     }
 
     #[test]

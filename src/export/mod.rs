@@ -20,7 +20,7 @@ mod text;
 pub use eml::{to_eml, Purpose};
 pub use html::to_html;
 pub use open::{open, Opened, Opener};
-pub use sendmail::sendmail;
+pub use sendmail::{sendmail, stage};
 pub use text::to_text;
 
 /// Why an export or a send failed. Messages quote the value and say what to
@@ -47,11 +47,18 @@ pub enum ExportError {
         program: String,
         source: std::io::Error,
     },
-    /// The program ran too long and was stopped.
-    #[error("`{command}` did not finish within {secs} s and was stopped; the update was not marked sent{}", printed(.output))]
+    /// The message could not be written whole to the temporary file the
+    /// mail program reads (a full disk): nothing was handed to it.
+    #[error("cannot write the message to a temporary file for the mail program ({source}); nothing was sent")]
+    Staging { source: std::io::Error },
+    /// The program ran too long and was stopped, with every process it
+    /// started. `read_all`: it had read the whole message, and may have
+    /// delivered it.
+    #[error("`{command}` did not finish within {secs} s and was stopped, with every process it started{}{}", if *read_all { "; it had read the whole message, so it may have delivered it" } else { ", before it read the whole message: nothing was sent; the update was not marked sent" }, printed(.output))]
     Timeout {
         command: String,
         secs: u64,
+        read_all: bool,
         output: String,
     },
     /// The program failed.
@@ -176,6 +183,26 @@ pub fn new_message_id(fm: &FrontMatter, from_email: &str) -> String {
         h.write(&[0]);
     }
     let domain = from_email
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .filter(|d| !d.is_empty())
+        .unwrap_or("icu.invalid");
+    format!("icu.{}.{:016x}@{domain}", fm.date, h.finish())
+}
+
+/// The Message-ID of a mail sent again (`icu send --force` after a send, or
+/// after a send that did not finish), made `now` from the one it went out
+/// with before, `previous`: a new one, since a server that saw `previous`
+/// may drop a second message with it as a duplicate, in the same domain and
+/// for the same update's date. Each resend gives another.
+pub fn resend_message_id(fm: &FrontMatter, previous: &str, now: DateTime<FixedOffset>) -> String {
+    use std::hash::Hasher;
+    let mut h = fnv::FnvHasher::default();
+    for part in ["icu-resend", previous, &now.to_rfc3339()] {
+        h.write(part.as_bytes());
+        h.write(&[0]);
+    }
+    let domain = previous
         .rsplit_once('@')
         .map(|(_, d)| d)
         .filter(|d| !d.is_empty())
@@ -309,6 +336,7 @@ mod tests {
             scanned: None,
             status: crate::doc::frontmatter::Status::Draft,
             sent: None,
+            sending: None,
             goals: Vec::new(),
             blocks: Vec::new(),
         }

@@ -2,8 +2,8 @@
 //! what it did (exit status, output, a hang) into an error a person can act on.
 
 use std::fs::File;
-use std::io::{Read, Write};
-use std::os::fd::OwnedFd;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -15,27 +15,56 @@ use super::ExportError;
 /// How much of what the program prints is kept for the error message.
 const OUTPUT_KEPT: usize = 16 * 1024;
 
-/// How long, after the program exits, icu waits for the rest of its output
-/// and for its stdin to be taken: a background child it left behind may hold
-/// the pipes open for ever.
+/// How long, after the program exits, icu waits for the rest of its output:
+/// a background child it left behind may hold the pipes open for ever.
 const AFTER_EXIT: Duration = Duration::from_millis(500);
 
-/// Pipes `message` to the command line `cmd` and waits up to `timeout`.
-/// Succeeds only when the program took every byte of the message and
-/// exited 0.
+/// A message written whole to an unnamed temporary file, ready to be the
+/// mail program's stdin ([`stage`]).
+pub struct Staged {
+    file: File,
+    len: u64,
+}
+
+/// Writes `message` to an unnamed temporary file (in `$TMPDIR`; it vanishes
+/// when icu exits, however it exits), for [`sendmail`]. A full disk fails
+/// here, before anything is handed to a mail program.
+pub fn stage(message: &[u8]) -> Result<Staged, ExportError> {
+    let staging = |source| ExportError::Staging { source };
+    let mut file = tempfile::tempfile().map_err(staging)?;
+    file.write_all(message)
+        .and_then(|()| file.flush())
+        .and_then(|()| file.seek(SeekFrom::Start(0)).map(drop))
+        .map_err(staging)?;
+    Ok(Staged {
+        file,
+        len: message.len() as u64,
+    })
+}
+
+/// Gives the staged `message` to the command line `cmd` as its stdin and
+/// waits up to `timeout`. Succeeds only when the program read the whole
+/// message and exited 0.
 ///
 /// `cmd` is split like a shell would (`shell-words`) but run without one.
-/// stdin is written and stdout/stderr are read on their own threads, so a
-/// program that does not read, or prints a lot, cannot block icu; on timeout
-/// the program is killed.
+/// Its stdin is the complete message in a file, never a pipe icu feeds: a
+/// program whose icu is killed half-way still reads the whole message (and
+/// sends it whole), never an end of input in the middle of it. stdout and
+/// stderr are read on their own threads, so a program that prints a lot
+/// cannot block icu.
 ///
-/// "Took every byte" is decided, not raced: icu keeps a read end of the
-/// program's stdin pipe for itself, so bytes the program leaves unread stay
-/// in the pipe (a program that exits without reading does not make them
-/// vanish), and after the exit icu asks the kernel how many are left
-/// (`FIONREAD`). Sent means: icu wrote them all and closed its end, and none
-/// is left.
-pub fn sendmail(cmd: &str, message: &[u8], timeout: Duration) -> Result<(), ExportError> {
+/// The program runs in a process group of its own. On timeout the whole
+/// group is killed — the program and whatever it started (a wrapper's
+/// `sendmail`, a `msmtpq`'s delivery) — and the error says whether it had
+/// read the whole message: if it had, it may have delivered it. (Its own
+/// group also keeps a Ctrl-C meant for icu from reaching it: it finishes
+/// reading the complete message it was given.)
+///
+/// "Read the whole message" is decided, not raced: the program's stdin and
+/// icu's file share one file offset, and after the program exits (or is
+/// stopped) icu asks the kernel where that offset is (`lseek(fd, 0,
+/// SEEK_CUR)`). At the end of the message: read; short of it: not.
+pub fn sendmail(cmd: &str, message: &Staged, timeout: Duration) -> Result<(), ExportError> {
     let words = shell_words::split(cmd).map_err(|_| ExportError::Command(cmd.to_string()))?;
     let Some((program, args)) = words.split_first() else {
         return Err(ExportError::Command(cmd.to_string()));
@@ -44,41 +73,43 @@ pub fn sendmail(cmd: &str, message: &[u8], timeout: Duration) -> Result<(), Expo
         program: program.clone(),
         source,
     };
-    let (stdin, kept, writer) = stdin_pipe().map_err(spawn_error)?;
+    let stdin = message.file.try_clone().map_err(spawn_error)?;
     let mut command = Command::new(program);
     command
         .args(args)
         .stdin(Stdio::from(stdin))
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stderr(Stdio::piped())
+        .process_group(0);
     let spawned = command.spawn();
-    // The Command holds icu's copy of the program's stdin until dropped.
+    // The Command holds a copy of the program's stdin until dropped.
     drop(command);
     let mut child = spawned.map_err(spawn_error)?;
-    let written = feed(writer, message.to_vec());
     let stderr = capture(child.stderr.take());
     let stdout = capture(child.stdout.take());
+    let read_all = || {
+        rustix::fs::seek(&message.file, rustix::fs::SeekFrom::Current(0))
+            .is_ok_and(|at| at >= message.len)
+    };
     let status = match child.wait_timeout(timeout) {
         Ok(Some(s)) => s,
         Ok(None) | Err(_) => {
+            // The group's id is the program's pid, still ours until it is
+            // reaped below: no other process can have it.
+            kill_group(child.id());
             let _ = child.kill();
             let _ = child.wait();
             let deadline = Instant::now() + AFTER_EXIT;
             return Err(ExportError::Timeout {
                 command: cmd.to_string(),
                 secs: timeout.as_secs().max(1),
+                read_all: read_all(),
                 output: output(stderr, stdout, deadline),
             });
         }
     };
     let deadline = Instant::now() + AFTER_EXIT;
-    // A program that reads to the end cannot exit before icu's writer has
-    // reported (it reports before it closes the pipe), so this wait only
-    // runs out for a program that stopped reading early.
-    let wrote_all = matches!(written.recv_timeout(AFTER_EXIT), Ok(Ok(())));
-    let unread = rustix::io::ioctl_fionread(&kept).unwrap_or(u64::MAX);
-    // Lets a writer still blocked on a full pipe fail (EPIPE) and end.
-    drop(kept);
+    let read_all = read_all();
     let printed = output(stderr, stdout, deadline);
     if !status.success() {
         return Err(ExportError::Failed {
@@ -87,7 +118,7 @@ pub fn sendmail(cmd: &str, message: &[u8], timeout: Duration) -> Result<(), Expo
             output: printed,
         });
     }
-    if wrote_all && unread == 0 {
+    if read_all {
         return Ok(());
     }
     // It exited 0 without taking the message: nothing says it was sent.
@@ -98,40 +129,15 @@ pub fn sendmail(cmd: &str, message: &[u8], timeout: Duration) -> Result<(), Expo
     })
 }
 
-/// The program's stdin: the read end it is given, a second read end icu
-/// keeps (see [`sendmail`]), and the write end icu writes the message to.
-/// All are close-on-exec, so the program inherits only its stdin: were it to
-/// inherit the write end, it would never see the end of the message.
-fn stdin_pipe() -> std::io::Result<(OwnedFd, OwnedFd, File)> {
-    let (read, write) = pipe_cloexec()?;
-    let kept = read.try_clone()?;
-    Ok((read, kept, File::from(write)))
-}
-
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn pipe_cloexec() -> std::io::Result<(OwnedFd, OwnedFd)> {
-    Ok(rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?)
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn pipe_cloexec() -> std::io::Result<(OwnedFd, OwnedFd)> {
-    let (read, write) = rustix::pipe::pipe()?;
-    for fd in [&read, &write] {
-        rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::CLOEXEC)?;
+/// Kills the process group `pgid` (SIGKILL): the mail program and all it
+/// started that stayed in its group.
+fn kill_group(pgid: u32) {
+    if let Some(pid) = i32::try_from(pgid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
     }
-    Ok((read, write))
-}
-
-/// Writes `bytes` to `pipe` on a thread. The result is sent before the pipe
-/// is closed: the program sees the end of the message only after icu knows
-/// it wrote all of it.
-fn feed(mut pipe: File, bytes: Vec<u8>) -> mpsc::Receiver<std::io::Result<()>> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(pipe.write_all(&bytes));
-        drop(pipe);
-    });
-    rx
 }
 
 fn describe(status: std::process::ExitStatus) -> String {
@@ -204,10 +210,15 @@ fn output(
 mod tests {
     use super::*;
 
+    /// Stages `message` and sends it with `cmd`.
+    fn send(cmd: &str, message: &[u8], timeout: Duration) -> Result<(), ExportError> {
+        sendmail(cmd, &stage(message).unwrap(), timeout)
+    }
+
     #[test]
     fn sendmail_reports_failure_output_and_timeouts() {
-        sendmail("cat", b"hello", Duration::from_secs(5)).unwrap();
-        let e = sendmail(
+        send("cat", b"hello", Duration::from_secs(5)).unwrap();
+        let e = send(
             "sh -c 'echo relay refused >&2; exit 3'",
             b"m",
             Duration::from_secs(5),
@@ -218,18 +229,18 @@ mod tests {
             text.contains("exit code 3") && text.contains("relay refused"),
             "{text}"
         );
-        let e = sendmail("sleep 10", b"m", Duration::from_millis(300)).unwrap_err();
+        let e = send("sleep 10", b"m", Duration::from_millis(300)).unwrap_err();
         assert!(matches!(e, ExportError::Timeout { .. }), "{e}");
-        let e = sendmail("no-such-sendmail -t", b"m", Duration::from_secs(1)).unwrap_err();
+        let e = send("no-such-sendmail -t", b"m", Duration::from_secs(1)).unwrap_err();
         assert!(e.to_string().contains("no-such-sendmail"), "{e}");
         assert!(e.to_string().contains("update.sendmail"), "{e}");
-        let e = sendmail("msmtp 'unclosed", b"m", Duration::from_secs(1)).unwrap_err();
+        let e = send("msmtp 'unclosed", b"m", Duration::from_secs(1)).unwrap_err();
         assert!(matches!(e, ExportError::Command(_)), "{e}");
     }
 
     #[test]
     fn sendmail_failure_reads_as_a_message() {
-        let e = sendmail(
+        let e = send(
             "sh -c 'cat >/dev/null; printf \"msmtp: server said:\\n  554 no\\n\" >&2; exit 75'",
             b"m",
             Duration::from_secs(5),
@@ -245,7 +256,7 @@ mod tests {
 
     #[test]
     fn a_timeout_shows_what_the_program_said_so_far() {
-        let e = sendmail(
+        let e = send(
             "sh -c 'echo connecting to smtp.example.com >&2; exec sleep 10'",
             b"m",
             Duration::from_millis(500),
@@ -261,12 +272,12 @@ mod tests {
     #[test]
     fn exiting_0_without_reading_the_message_is_not_a_send() {
         let big = vec![b'x'; 1 << 20];
-        let e = sendmail("true", &big, Duration::from_secs(5)).unwrap_err();
+        let e = send("true", &big, Duration::from_secs(5)).unwrap_err();
         assert!(
             e.to_string().contains("before reading the whole message"),
             "{e}"
         );
-        sendmail("cat", &big, Duration::from_secs(5)).unwrap();
+        send("cat", &big, Duration::from_secs(5)).unwrap();
     }
 
     #[test]
@@ -283,20 +294,20 @@ mod tests {
         ] {
             let message = vec![b'x'; len];
             for _ in 0..runs {
-                if sendmail(cmd, &message, Duration::from_secs(5)).is_ok() {
+                if send(cmd, &message, Duration::from_secs(5)).is_ok() {
                     passed += 1;
                 }
             }
         }
         assert_eq!(passed, 0);
         // Reading exactly the message is reading all of it.
-        sendmail("head -c 300", &[b'x'; 300], Duration::from_secs(5)).unwrap();
+        send("head -c 300", &[b'x'; 300], Duration::from_secs(5)).unwrap();
     }
 
     #[test]
     fn a_background_child_holding_the_pipes_does_not_hold_icu() {
         let started = std::time::Instant::now();
-        sendmail(
+        send(
             "sh -c 'cat >/dev/null; sleep 3 & exit 0'",
             b"m",
             Duration::from_secs(10),
@@ -307,7 +318,7 @@ mod tests {
 
     #[test]
     fn a_flood_of_output_is_cut() {
-        let e = sendmail(
+        let e = send(
             "sh -c 'cat >/dev/null; head -c 1000000 /dev/zero | tr \"\\0\" x >&2; exit 1'",
             b"m",
             Duration::from_secs(10),

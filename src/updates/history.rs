@@ -34,6 +34,16 @@ pub enum HistoryError {
         sent: Option<DateTime<FixedOffset>>,
         again: Again,
     },
+    /// A send of the update began at `at` and never finished (`status =
+    /// "sending"`): it may have been delivered. Refused without `--force`
+    /// (`icu send`), or always (a refresh).
+    #[error("{} may have been sent: a send of it did not finish", path.display())]
+    SendUnderWay {
+        path: PathBuf,
+        at: Option<DateTime<FixedOffset>>,
+        message_id: Option<String>,
+        again: Again,
+    },
 }
 
 impl HistoryError {
@@ -208,9 +218,13 @@ pub struct LogEntry {
     pub file: String,
     pub since: Option<DateTime<FixedOffset>>,
     pub until: Option<DateTime<FixedOffset>>,
-    /// `draft`, `sent`, or `damaged` when the file cannot be read as an update.
+    /// `draft`, `sent`, `sending` (a send began and did not finish: it may
+    /// have been delivered), or `damaged` when the file cannot be read as an
+    /// update.
     pub status: String,
     pub sent: Option<DateTime<FixedOffset>>,
+    /// When the send under way began, when `status` is `sending`.
+    pub sending: Option<DateTime<FixedOffset>>,
     pub open_asks: usize,
     /// Every prompt filled and no goal with activity left without prose.
     pub complete: bool,
@@ -235,6 +249,7 @@ fn entry(date: NaiveDate, path: &Path) -> LogEntry {
         until: None,
         status: "damaged".into(),
         sent: None,
+        sending: None,
         open_asks: 0,
         complete: false,
         problem: None,
@@ -251,10 +266,8 @@ fn entry(date: NaiveDate, path: &Path) -> LogEntry {
             e.since = Some(fm.since);
             e.until = Some(fm.until);
             e.sent = fm.sent;
-            e.status = match fm.status {
-                Status::Draft => "draft".into(),
-                Status::Sent => "sent".into(),
-            };
+            e.sending = fm.sending;
+            e.status = fm.status.as_str().into();
         }
         Err(err) => {
             e.problem = Some(err.to_string());
@@ -274,7 +287,10 @@ fn entry(date: NaiveDate, path: &Path) -> LogEntry {
     e
 }
 
-/// Refuses an update already sent, unless `force`: sent is final.
+/// Refuses an update already sent, unless `force`: sent is final. An update
+/// whose send is under way (it may have been delivered) is refused the same
+/// way, except to be marked sent (`Again::Mark`: that is what it waits for)
+/// and to be refreshed (never: `icu sent` or `icu sent --undo` first).
 pub fn ensure_unsent(
     path: &Path,
     text: &str,
@@ -282,28 +298,123 @@ pub fn ensure_unsent(
     again: Again,
 ) -> Result<(), HistoryError> {
     let (fm, _, _) = frontmatter::split(text).map_err(|e| HistoryError::doc(path, e))?;
-    if fm.status == Status::Sent && !force {
-        return Err(HistoryError::AlreadySent {
+    match fm.status {
+        Status::Sent if !force => Err(HistoryError::AlreadySent {
             path: path.to_path_buf(),
             sent: fm.sent,
             again,
-        });
+        }),
+        Status::Sending if again == Again::Refresh || (again == Again::Send && !force) => {
+            Err(HistoryError::SendUnderWay {
+                path: path.to_path_buf(),
+                at: fm.sending,
+                message_id: frontmatter::message_id(text).ok().flatten(),
+                again,
+            })
+        }
+        _ => Ok(()),
     }
-    Ok(())
+}
+
+/// Records, before the mail program starts, that `icu send` is sending the
+/// doc read as `read` with the Message-ID `message_id` (`status =
+/// "sending"`, `sending = WHEN`), and makes the record durable: the file is
+/// written atomically and synced, then its folder is synced. Returns the
+/// doc as written, which the mark that follows expects on disk. The caller
+/// holds the doc's lock (`_held`). If this fails, nothing may be sent.
+pub fn mark_sending(
+    _held: &store::Lock,
+    path: &Path,
+    read: &str,
+    when: DateTime<FixedOffset>,
+    message_id: &str,
+) -> Result<String, HistoryError> {
+    let new = frontmatter::mark_sending(read, when, message_id)
+        .map_err(|e| HistoryError::doc(path, e))?;
+    store::replace(path, read, &new)?;
+    sync_folder(path)?;
+    Ok(new)
+}
+
+/// Makes the update whose send was under way a draft again (`icu sent
+/// --undo`, and `icu send` after a mail program that surely did not deliver
+/// it). Returns false when it is not a send under way (nothing written).
+/// The caller holds the doc's lock (`_held`).
+pub fn unmark_sending(_held: &store::Lock, path: &Path) -> Result<bool, HistoryError> {
+    let old = store::read(path)?;
+    let (fm, _, _) = frontmatter::split(&old).map_err(|e| HistoryError::doc(path, e))?;
+    if fm.status != Status::Sending {
+        return Ok(false);
+    }
+    let new = frontmatter::unmark_sending(&old).map_err(|e| HistoryError::doc(path, e))?;
+    store::replace(path, &old, &new)?;
+    Ok(true)
+}
+
+/// Puts the doc `written` (as `mark_sending` wrote it) back to `read`, as it
+/// was before the send, when the mail program surely delivered nothing.
+/// The caller holds the doc's lock (`_held`).
+pub fn undo_sending(
+    _held: &store::Lock,
+    path: &Path,
+    written: &str,
+    read: &str,
+) -> Result<(), HistoryError> {
+    Ok(store::replace(path, written, read)?)
+}
+
+/// Syncs the folder holding `path`, so that the rename that put a new
+/// version of it in place survives a crash of the machine too.
+fn sync_folder(path: &Path) -> Result<(), HistoryError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| HistoryError::Store(StoreError::io("syncing", dir, e)))
+}
+
+/// An update whose send is under way ([`under_way`]): its path, and when
+/// the send began.
+pub type UnderWay = (PathBuf, Option<DateTime<FixedOffset>>);
+
+/// Every update whose send is under way (`status = "sending"`: it may have
+/// been delivered), newest first. Unreadable files are passed over.
+pub fn under_way(dir: &Path) -> Result<Vec<UnderWay>, StoreError> {
+    let mut found = Vec::new();
+    for (_, path) in store::list(dir)?.into_iter().rev() {
+        let Ok(text) = store::read(&path) else {
+            continue;
+        };
+        if let Ok((fm, _, _)) = frontmatter::split(&text) {
+            if fm.status == Status::Sending {
+                found.push((path, fm.sending));
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Sets `status = "sent"` and `sent = WHEN` in the front matter, changing no
-/// other byte of the doc (`icu sent`). The caller holds the doc's lock. An
-/// update already sent keeps its first mark unless `force`.
+/// other byte of the doc (`icu sent`), and returns WHEN: `when`, else the
+/// moment a send under way began (the mail went out then, if it did), else
+/// `now`. The caller holds the doc's lock. An update already sent keeps its
+/// first mark unless `force`.
 pub fn mark_sent(
     held: &store::Lock,
     path: &Path,
-    when: DateTime<FixedOffset>,
+    when: Option<DateTime<FixedOffset>>,
+    now: DateTime<FixedOffset>,
     force: bool,
-) -> Result<(), HistoryError> {
+) -> Result<DateTime<FixedOffset>, HistoryError> {
     let old = store::read(path)?;
     ensure_unsent(path, &old, force, Again::Mark)?;
-    mark_as_read_sent(held, path, &old, when, None)
+    let (fm, _, _) = frontmatter::split(&old).map_err(|e| HistoryError::doc(path, e))?;
+    let attempt = fm.sending.filter(|_| fm.status == Status::Sending);
+    let when = when.or(attempt).unwrap_or(now);
+    mark_as_read_sent(held, path, &old, when, None)?;
+    Ok(when)
 }
 
 /// Marks sent the doc as it was when read (`read`), after `icu send` mailed

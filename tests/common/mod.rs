@@ -15,7 +15,9 @@ mod world;
 
 pub use drafted::{export_world, Drafted, DraftedWorld, BY_HAND, TODAY};
 pub use mail::{mail_world, SUBJECT};
-pub use mailer::{delivered, mailer_world, sendmail_world};
+pub use mailer::{
+    delivered, is_whole, mailer_world, mailer_world_with, messages, sendmail_world, Mailer,
+};
 pub use world::World;
 
 use std::ffi::OsString;
