@@ -12,13 +12,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::common::{
-    add_to_update, answer_every_prompt, set_config_key, sh_quote, stderr, stdout, Drafted,
-    DraftedWorld, BY_HAND,
+    add_to_update, answer_every_prompt, set_config_key, sh_quote, stderr, stdout, write_script,
+    Drafted, DraftedWorld, BY_HAND,
 };
 use predicates::prelude::*;
 
 /// A mail program that keeps each message it reads as `<dir>/N.eml`, N
-/// from 1; `update.sendmail` is `sh <script> -t`.
+/// from 1; `update.sendmail` is `<dir>/sendmail -t` (named so, since icu
+/// takes a Bcc only from a program it knows to read `-t` as sendmail does).
 struct Outbox {
     dir: tempfile::TempDir,
 }
@@ -27,23 +28,19 @@ impl Outbox {
     fn new() -> Outbox {
         let dir = tempfile::tempdir().unwrap();
         let d = sh_quote(&dir.path().to_string_lossy());
-        fs::write(
-            dir.path().join("sendmail.sh"),
-            format!(
-                "n=$(ls {d} | grep -c '\\.eml$')\ncat > {d}/part && mv {d}/part {d}/$((n + 1)).eml\n"
+        write_script(
+            &dir.path().join("sendmail"),
+            &format!(
+                "n=$(ls {d} | grep -c '\\.eml$')\ncat > {d}/part && mv {d}/part {d}/$((n + 1)).eml"
             ),
-        )
-        .unwrap();
+        );
         Outbox { dir }
     }
 
     /// The `sendmail = …` line of the config.
     fn sendmail(&self) -> String {
-        let script = self.dir.path().join("sendmail.sh");
-        format!(
-            "sendmail = \"sh {} -t\"",
-            sh_quote(&script.to_string_lossy())
-        )
+        let script = self.dir.path().join("sendmail");
+        format!("sendmail = \"{} -t\"", sh_quote(&script.to_string_lossy()))
     }
 
     /// The `n`th message the program received, as bytes.

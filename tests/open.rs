@@ -247,6 +247,14 @@ fn a_terminal_mail_client_runs_on_the_terminal_and_icu_waits_for_it() {
         fs::read_to_string(bin.path().join("argv")).unwrap(),
         format!("-H\n{}\n", w.doc.with_extension("eml").display())
     );
+    // neomutt -H sends the draft's headers as they are: no X-Unsent for the
+    // manager to get.
+    let eml = fs::read_to_string(w.doc.with_extension("eml")).unwrap();
+    assert!(
+        eml.contains("\r\nSubject: ") || eml.contains("\nSubject: "),
+        "{eml}"
+    );
+    assert!(!eml.contains("X-Unsent"), "{eml}");
 
     // Without a terminal (a new session has none), it says so.
     fs::remove_file(bin.path().join("argv")).unwrap();

@@ -32,7 +32,13 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
         }
         Format::Eml => {
             let c = cfg.insert(ctx.load_config()?);
-            let mail = ctx.mail(c, &path, &text, &markdown, export::Purpose::Draft)?;
+            // A terminal client sends the draft's headers as they are.
+            let purpose = if c.update.mail_client_terminal {
+                export::Purpose::TerminalDraft
+            } else {
+                export::Purpose::Draft
+            };
+            let mail = ctx.mail(c, &path, &text, &markdown, purpose)?;
             // An update sent without a recorded id went out with another
             // one: recording this one would thread the next update to a
             // mail nobody received.

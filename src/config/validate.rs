@@ -354,10 +354,11 @@ impl Validator<'_> {
             return Err(self.err(
                 first.span(),
                 format!(
-                    "`update.bcc` needs update.sendmail to read the recipients from the message, and `{}` does not say `-t`",
-                    settings.sendmail
+                    "`update.bcc` needs update.sendmail to read the recipients from the message, and `{}` is not {} given `-t`",
+                    settings.sendmail,
+                    READS_RECIPIENTS_WITH_T.join(", ")
                 ),
-                "with -t (sendmail -t -i, msmtp -t) the program takes Bcc from the message and deletes the header before delivery; add -t to update.sendmail",
+                "with -t (sendmail -t -i, msmtp -t) the program takes Bcc from the message and deletes the header before delivery; add -t to update.sendmail, or leave update.bcc out and Cc yourself",
             ));
         }
         settings.thread = u.thread.unwrap_or(true);
@@ -904,15 +905,35 @@ struct Found {
     from_glob: bool,
 }
 
+/// The sendmail-compatible programs whose `-t` icu knows to mean "read the
+/// recipients from the message and delete the `Bcc:` header".
+const READS_RECIPIENTS_WITH_T: [&str; 7] = [
+    "sendmail", "msmtp", "ssmtp", "exim", "exim4", "esmtp", "dma",
+];
+
 /// Whether the sendmail command line `cmd` reads the recipients from the
-/// message: `-t` (alone or with `-i`: `-ti`, `-it`) or `--read-recipients`.
+/// message: its program — the first word, which reads the message — is one
+/// of [`READS_RECIPIENTS_WITH_T`] and is given `-t` (alone or with `-i`:
+/// `-ti`, `-it`) or `--read-recipients`. A `-t` given to another program
+/// (`ssh host -t sendmail -i`: ssh's own flag) says nothing about the
+/// program that reads the message, and a wrapper icu does not know cannot
+/// be told apart from one that passes the `Bcc:` header on: both are
+/// refused.
 fn reads_recipients(cmd: &str) -> bool {
     shell_words::split(cmd).is_ok_and(|words| {
-        words.iter().any(|w| {
-            w == "--read-recipients"
-                || w.strip_prefix('-')
-                    .is_some_and(|f| f.contains('t') && f.chars().all(|c| c == 't' || c == 'i'))
-        })
+        let Some((program, args)) = words.split_first() else {
+            return false;
+        };
+        let name = Path::new(program)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("");
+        READS_RECIPIENTS_WITH_T.contains(&name)
+            && args.iter().any(|w| {
+                w == "--read-recipients"
+                    || w.strip_prefix('-')
+                        .is_some_and(|f| f.contains('t') && f.chars().all(|c| c == 't' || c == 'i'))
+            })
     })
 }
 
@@ -994,6 +1015,8 @@ mod tests {
             "sendmail -ti",
             "/usr/sbin/sendmail -oi -it",
             "msmtp --read-recipients",
+            "msmtp -a work -t",
+            "/usr/bin/ssmtp -t",
         ] {
             assert!(reads_recipients(yes), "{yes}");
         }
@@ -1003,6 +1026,9 @@ mod tests {
             "cat",
             "sh -c 'sendmail -t'",
             "sendmail -oit",
+            "ssh mail.example.com -t sendmail -i",
+            "my-wrapper -t",
+            "",
         ] {
             assert!(!reads_recipients(no), "{no}");
         }

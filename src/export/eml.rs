@@ -17,6 +17,11 @@ pub enum Purpose {
     /// The message `icu send` hands to sendmail: no `X-Unsent`, which some
     /// clients would show the manager as an unsent draft.
     Send,
+    /// An `.eml` for a terminal mail client (`neomutt -H`,
+    /// `update.mail_client_terminal`), which sends the headers of the draft
+    /// it is given as they are: no `X-Unsent`, which it would pass on to the
+    /// recipients.
+    TerminalDraft,
 }
 
 /// The update as an email: multipart/alternative (text/plain and text/html,
@@ -171,6 +176,7 @@ mod tests {
         };
         assert_eq!(parse(Purpose::Draft).as_deref(), Some("1"));
         assert_eq!(parse(Purpose::Send), None);
+        assert_eq!(parse(Purpose::TerminalDraft), None);
     }
 
     #[test]
