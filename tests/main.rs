@@ -32,6 +32,7 @@ mod mail_headers;
 mod mail_html;
 mod mail_text;
 mod manpage;
+mod numstat;
 mod open;
 mod overlap;
 mod ownership;

@@ -1,7 +1,7 @@
 //! What a commit changed: our own comparison of its tree with its first
 //! parent's, descending only into subtrees whose ids differ; rename detection
 //! for the commits that need it; and line counts as `git log --numstat`
-//! gives them (imara-diff's Myers diff on lines with their terminators;
+//! gives them (git's own diff on lines with their terminators: see `xdiff`;
 //! binary files, by git's rule, count 0).
 //!
 //! Only commits that are mine and in the window are compared (and the
@@ -272,30 +272,53 @@ pub(super) fn is_binary(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(8000)].contains(&0)
 }
 
-/// Lines added and removed between two texts, with a Myers diff as git's
-/// default. (libgit2's blob patch would look up `.gitattributes` for every
-/// file, dozens of failed file system calls per commit.)
+/// Lines added and removed between two texts, as `git diff --numstat`
+/// counts them: git's own diff (see `xdiff`). Lines are compared with their
+/// terminators, as git compares them: `a\r\n` becoming `a\n`, or a last
+/// line gaining its newline, is a changed line.
 ///
-/// Lines are compared with their terminators, as git compares them: `a\r\n`
-/// becoming `a\n`, or a last line gaining its newline, is a changed line.
-/// (imara-diff 0.1's `byte_lines` strips terminators; its doc comment and
-/// `byte_lines_with_terminator`'s are swapped.)
-///
-/// The lines both texts begin and end with are cut off first, as whole
-/// lines and without hashing them: imara-diff's Myers strips the common
-/// prefix and suffix lines itself before anything else (its `preprocess`),
-/// so its counts are the same, but interning every line of two large files
-/// to compare the few that changed was a large share of a draft's time on
-/// git.git (BENCHMARKS.md). `trimmed_diffs_count_as_untrimmed_ones` checks
-/// the equality, on 20,000 generated pairs.
+/// The whole lines both texts begin and end with are found first, 64 bytes
+/// at a time and without hashing a line ([`common_lines`]): `xdiff` reads
+/// them only to count them, which makes a small change to a large file
+/// cheap. `trimmed_diffs_count_as_whole_ones` checks that the counts are
+/// those of the whole texts.
 fn line_diff(old: &[u8], new: &[u8]) -> (usize, usize) {
-    let (old, new) = trim_common_lines(old, new);
-    untrimmed_line_diff(old, new)
+    let (head, tail) = common_lines(old, new);
+    super::xdiff::counts(old, new, head, tail)
 }
 
-/// `old` and `new` without the whole lines they both begin with and both
-/// end with (a last line without a newline counts as a line).
-pub(super) fn trim_common_lines<'a>(old: &'a [u8], new: &'a [u8]) -> (&'a [u8], &'a [u8]) {
+/// The lines git's diff removes and adds between two texts, as `git diff`
+/// shows them — each change's removed lines, then its added ones, the
+/// changes in the order of the file, the indent heuristic placing each (on
+/// by default since git 2.14) — each line with its sign (`b'-'`, `b'+'`) and
+/// its terminator. The whole texts are diffed: the heuristic may move a
+/// change into the lines both begin or end with, which a trimmed diff
+/// could not do.
+pub(super) fn changed_lines(
+    old: &[u8],
+    new: &[u8],
+    mut each: impl FnMut(u8, &[u8]),
+) -> Result<(), git2::Error> {
+    let mut opts = git2::DiffOptions::new();
+    opts.context_lines(0)
+        .interhunk_lines(0)
+        .indent_heuristic(true);
+    let patch = git2::Patch::from_buffers(old, None, new, None, Some(&mut opts))?;
+    for hunk in 0..patch.num_hunks() {
+        for i in 0..patch.num_lines_in_hunk(hunk)? {
+            let line = patch.line_in_hunk(hunk, i)?;
+            if let sign @ ('-' | '+') = line.origin() {
+                each(sign as u8, line.content());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How many bytes of whole lines `old` and `new` both begin with, and then
+/// (of what is left) both end with (a last line without a newline counts as
+/// a line): the lines xdiff's `xdl_trim_ends` cuts off.
+pub(super) fn common_lines(old: &[u8], new: &[u8]) -> (usize, usize) {
     let same = common_prefix(old, new);
     // Whole lines only: up to the last newline inside the common part.
     let head = old[..same]
@@ -316,8 +339,15 @@ pub(super) fn trim_common_lines<'a>(old: &'a [u8], new: &'a [u8]) -> (&'a [u8], 
             .position(|&b| b == b'\n')
             .map_or(same, |i| i + 1)
     };
-    let tail = same - cut;
-    (&old[..old.len() - tail], &new[..new.len() - tail])
+    (head, same - cut)
+}
+
+/// `old` and `new` without the whole lines they both begin with and both
+/// end with (see [`common_lines`]).
+#[cfg(test)]
+fn trim_common_lines<'a>(old: &'a [u8], new: &'a [u8]) -> (&'a [u8], &'a [u8]) {
+    let (head, tail) = common_lines(old, new);
+    (&old[head..old.len() - tail], &new[head..new.len() - tail])
 }
 
 /// How many bytes `a` and `b` begin with alike: compared a block at a time
@@ -348,19 +378,6 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
         i += 1;
     }
     i
-}
-
-/// [`line_diff`] without the trimming.
-fn untrimmed_line_diff(old: &[u8], new: &[u8]) -> (usize, usize) {
-    use imara_diff::intern::InternedInput;
-    use imara_diff::sources::byte_lines_with_terminator as lines;
-    let input = InternedInput::new(lines(old), lines(new));
-    let counter = imara_diff::diff(
-        imara_diff::Algorithm::Myers,
-        &input,
-        imara_diff::sink::Counter::new(|_: std::ops::Range<u32>, _: std::ops::Range<u32>| {}),
-    );
-    (counter.insertions as usize, counter.removals as usize)
 }
 
 /// Lines as git's numstat counts them: a last line without a newline counts.
@@ -581,18 +598,176 @@ pub(super) mod tests {
             .collect()
     }
 
+    /// `n` pairs of code-like texts of up to `lines` lines (indented lines,
+    /// braces, blank lines and comments that repeat, lines of their own),
+    /// a few with CRLF or without a last newline, the second an edit of the
+    /// first: lines inserted, deleted, replaced, and blocks moved and
+    /// copied — where Myers diffs that differ in their details disagree.
+    /// A fixed seed.
+    pub(in crate::scan) fn code_pairs(n: usize, lines: u64) -> Vec<(Vec<u8>, Vec<u8>)> {
+        const POOL: [&str; 16] = [
+            "}",
+            "",
+            "    }",
+            "        return x;",
+            "    if (a) {",
+            "{",
+            "x = 1;",
+            "y = 2;",
+            "    // note",
+            "fn f() {",
+            "else {",
+            "    i += 1;",
+            "\treturn;",
+            "/* */",
+            "foo(bar);",
+            "end",
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n.max(1)
+        };
+        let text = |next: &mut dyn FnMut(u64) -> u64, n: usize| -> Vec<String> {
+            (0..n)
+                .map(|i| match next(3) {
+                    0 => format!("line {i} {}", next(1000)),
+                    _ => POOL[next(POOL.len() as u64) as usize].to_string(),
+                })
+                .collect()
+        };
+        (0..n)
+            .map(|_| {
+                let size = 1 + next(lines) as usize;
+                let old = text(&mut next, size);
+                let mut new = old.clone();
+                for _ in 0..1 + next(6) {
+                    let at = next(new.len() as u64 + 1) as usize;
+                    let end = (at + 1 + next(10) as usize).min(new.len());
+                    match next(5) {
+                        0 => {
+                            let k = 1 + next(8) as usize;
+                            new.splice(at..at, text(&mut next, k));
+                        }
+                        1 => {
+                            new.drain(at..end);
+                        }
+                        2 => {
+                            let k = 1 + next(6) as usize;
+                            new.splice(at..end, text(&mut next, k));
+                        }
+                        3 => {
+                            let block: Vec<String> = new.drain(at..end).collect();
+                            let to = next(new.len() as u64 + 1) as usize;
+                            new.splice(to..to, block);
+                        }
+                        _ => {
+                            let block = new[at..end].to_vec();
+                            let to = next(new.len() as u64 + 1) as usize;
+                            new.splice(to..to, block);
+                        }
+                    }
+                }
+                let mut join = |v: &[String]| {
+                    let eol = if next(10) == 0 { "\r\n" } else { "\n" };
+                    let mut s = v.join(eol);
+                    if !v.is_empty() && next(8) != 0 {
+                        s.push_str(eol);
+                    }
+                    s.into_bytes()
+                };
+                (join(&old), join(&new))
+            })
+            .collect()
+    }
+
+    /// What `git diff --no-index` shows for each pair, with git's defaults
+    /// (three lines of context, the indent heuristic): the lines removed and
+    /// added, in its order, each with its sign and without its newline.
+    pub(in crate::scan) fn git_diff_lines(pairs: &[(Vec<u8>, Vec<u8>)]) -> Vec<Vec<Vec<u8>>> {
+        let d = tempfile::tempdir().unwrap();
+        for side in ["a", "b"] {
+            std::fs::create_dir(d.path().join(side)).unwrap();
+        }
+        for (i, (old, new)) in pairs.iter().enumerate() {
+            std::fs::write(d.path().join("a").join(i.to_string()), old).unwrap();
+            std::fs::write(d.path().join("b").join(i.to_string()), new).unwrap();
+        }
+        let out = std::process::Command::new("git")
+            .args(["diff", "--no-index", "--no-renames", "--no-color", "a", "b"])
+            .current_dir(d.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git runs");
+        // 1: there are differences.
+        assert!(out.status.code() == Some(1) || out.status.code() == Some(0));
+        let mut shown = vec![Vec::new(); pairs.len()];
+        let mut at = None;
+        for line in out.stdout.split(|&b| b == b'\n') {
+            if let Some(rest) = line.strip_prefix(b"diff --git a/a/") {
+                let name = rest.split(|&b| b == b' ').next().unwrap();
+                at = Some(std::str::from_utf8(name).unwrap().parse::<usize>().unwrap());
+            } else if line.starts_with(b"--- a/") || line.starts_with(b"+++ b/") {
+                continue;
+            } else if line.starts_with(b"-") || line.starts_with(b"+") {
+                shown[at.expect("a line after a header")].push(line.to_vec());
+            }
+        }
+        shown
+    }
+
+    /// git's numstat of each pair, from [`git_diff_lines`].
+    fn git_numstats(pairs: &[(Vec<u8>, Vec<u8>)]) -> Vec<(usize, usize)> {
+        git_diff_lines(pairs)
+            .iter()
+            .map(|lines| {
+                let signs = |s: u8| lines.iter().filter(|l| l[0] == s).count();
+                (signs(b'+'), signs(b'-'))
+            })
+            .collect()
+    }
+
     #[test]
-    fn trimmed_diffs_count_as_untrimmed_ones() {
+    fn counts_are_git_numstats_where_myers_diffs_disagree() {
+        let mut pairs = code_pairs(3_000, 120);
+        pairs.extend(code_pairs(300, 2_000));
+        pairs.extend(edited_pairs(3_000));
+        let git = git_numstats(&pairs);
+        for ((old, new), want) in pairs.iter().zip(git) {
+            assert_eq!(
+                line_diff(old, new),
+                want,
+                "{:?} → {:?}",
+                String::from_utf8_lossy(old),
+                String::from_utf8_lossy(new)
+            );
+        }
+    }
+
+    /// Cutting off the common head and tail changes no count: the counts
+    /// are those of the whole texts, and those of libgit2's xdiff.
+    #[test]
+    fn trimmed_diffs_count_as_whole_ones() {
         let mut trimmed_some = 0;
-        for (old, new) in edited_pairs(20_000) {
+        let mut pairs = edited_pairs(20_000);
+        pairs.extend(code_pairs(3_000, 300));
+        for (old, new) in pairs {
             let (o, n) = trim_common_lines(&old, &new);
             trimmed_some += usize::from(o.len() < old.len() || n.len() < new.len());
+            let whole = super::super::xdiff::counts(&old, &new, 0, 0);
             assert_eq!(
                 line_diff(&old, &new),
-                untrimmed_line_diff(&old, &new),
+                whole,
                 "{:?} → {:?}",
                 String::from_utf8_lossy(&old),
                 String::from_utf8_lossy(&new)
+            );
+            assert_eq!(
+                whole,
+                super::super::xdiff::tests::libgit2_counts(&old, &new)
             );
         }
         assert!(trimmed_some > 5_000, "the trim was rarely exercised");

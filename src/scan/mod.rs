@@ -18,6 +18,7 @@
 //!   not libgit2's `Revwalk`; `git replace`.
 //! - `diff`: which files a commit changed, and how many lines; why not
 //!   libgit2's diff.
+//! - `xdiff`: how many lines git's diff counts changed, ported from it.
 //! - `identity`: which commits are mine; the git identity around a folder.
 //! - `dedupe`: the same work on several branches (a squash-merged branch
 //!   that was kept, a rebased or cherry-picked copy) folded into one commit.
@@ -39,6 +40,7 @@ mod repo;
 mod trailers;
 mod tuning;
 mod walk;
+mod xdiff;
 
 pub use identity::{discover, git_identity};
 pub use model::{Commit, Credit, Detail, Folded, Identity, PrMerge, RepoActivity, ScanWarning};

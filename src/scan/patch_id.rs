@@ -23,11 +23,10 @@
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::Hasher;
-use std::ops::Range;
 
 use git2::{Oid, Repository};
 
-use super::diff::{is_binary, Change};
+use super::diff::{changed_lines, is_binary, Change};
 
 /// A change's patch id, or `None` for a change with no files.
 pub(super) type PatchId = Option<u64>;
@@ -92,26 +91,23 @@ fn file_part(
             h.write(blob.as_bytes());
         }
     } else {
-        hash_lines(old_bytes, new_bytes, &mut h, buf);
+        hash_lines(old_bytes, new_bytes, &mut h, buf)?;
     }
     Ok(h.finish())
 }
 
-/// Hashes the lines a Myers diff removes and adds, in order, each with its
-/// sign and without whitespace (`buf` is scratch space). The lines both
-/// sides begin and end with are cut off first: no context is hashed, and the
-/// diff of the rest has the same edits (see `diff::line_diff`).
-fn hash_lines(old: &[u8], new: &[u8], h: &mut DefaultHasher, buf: &mut Vec<u8>) {
-    let (old, new) = super::diff::trim_common_lines(old, new);
-    untrimmed_hash_lines(old, new, h, buf);
-}
-
-/// [`hash_lines`] without the trimming.
-fn untrimmed_hash_lines(old: &[u8], new: &[u8], h: &mut DefaultHasher, buf: &mut Vec<u8>) {
-    use imara_diff::intern::InternedInput;
-    use imara_diff::sources::byte_lines_with_terminator as lines;
-    let input = InternedInput::new(lines(old), lines(new));
-    let mut line = |sign: u8, text: &[u8]| {
+/// Hashes the lines git's diff removes and adds, in the order `git diff`
+/// shows them (see `diff::changed_lines`), each with its sign and without
+/// whitespace (`buf` is scratch space): the lines `git patch-id` hashes
+/// besides the context, so two changes git gives one patch id have one
+/// here too.
+fn hash_lines(
+    old: &[u8],
+    new: &[u8],
+    h: &mut DefaultHasher,
+    buf: &mut Vec<u8>,
+) -> Result<(), git2::Error> {
+    changed_lines(old, new, |sign, text| {
         buf.clear();
         buf.push(sign);
         buf.extend(text.iter().filter(|b| !b.is_ascii_whitespace()));
@@ -119,16 +115,7 @@ fn untrimmed_hash_lines(old: &[u8], new: &[u8], h: &mut DefaultHasher, buf: &mut
         // be confused with text.
         buf.push(b'\n');
         h.write(buf);
-    };
-    let sink = |before: Range<u32>, after: Range<u32>| {
-        for t in &input.before[before.start as usize..before.end as usize] {
-            line(b'-', input.interner[*t]);
-        }
-        for t in &input.after[after.start as usize..after.end as usize] {
-            line(b'+', input.interner[*t]);
-        }
-    };
-    imara_diff::diff(imara_diff::Algorithm::Myers, &input, sink);
+    })
 }
 
 #[cfg(test)]
@@ -137,7 +124,7 @@ mod tests {
 
     fn id(old: &str, new: &str) -> u64 {
         let mut h = DefaultHasher::new();
-        hash_lines(old.as_bytes(), new.as_bytes(), &mut h, &mut Vec::new());
+        hash_lines(old.as_bytes(), new.as_bytes(), &mut h, &mut Vec::new()).unwrap();
         h.finish()
     }
 
@@ -155,19 +142,33 @@ mod tests {
         assert_ne!(id("a\nB\nc\n", "a\nb\nc\n"), change);
     }
 
+    /// The lines hashed are those `git diff` shows removed and added, in its
+    /// order, so two changes with one `git patch-id` have one id here.
     #[test]
-    fn trimming_the_common_lines_keeps_every_id() {
-        let untrimmed = |old: &[u8], new: &[u8]| {
-            let mut h = DefaultHasher::new();
-            untrimmed_hash_lines(old, new, &mut h, &mut Vec::new());
-            h.finish()
-        };
+    fn ids_hash_the_lines_git_diff_shows() {
+        use super::super::diff::tests::{code_pairs, edited_pairs, git_diff_lines};
+        let mut pairs = edited_pairs(20_000);
+        pairs.extend(code_pairs(2_000, 200));
+        let shown = git_diff_lines(&pairs);
         let mut ids = std::collections::HashSet::new();
-        for (old, new) in super::super::diff::tests::edited_pairs(20_000) {
+        for ((old, new), lines) in pairs.iter().zip(&shown) {
             let mut h = DefaultHasher::new();
-            hash_lines(&old, &new, &mut h, &mut Vec::new());
+            hash_lines(old, new, &mut h, &mut Vec::new()).unwrap();
             let id = h.finish();
-            assert_eq!(id, untrimmed(&old, &new));
+            let mut git = DefaultHasher::new();
+            for line in lines {
+                let mut buf = vec![line[0]];
+                buf.extend(line[1..].iter().filter(|b| !b.is_ascii_whitespace()));
+                buf.push(b'\n');
+                git.write(&buf);
+            }
+            assert_eq!(
+                id,
+                git.finish(),
+                "{:?} → {:?}",
+                String::from_utf8_lossy(old),
+                String::from_utf8_lossy(new)
+            );
             ids.insert(id);
         }
         assert!(ids.len() > 1_000, "the pairs were too alike to tell");
