@@ -522,3 +522,124 @@ fn thousands(n: usize) -> String {
     }
     out
 }
+
+/// Commits what the index holds, as me at `date`; returns its full id.
+fn commit_index(r: &Repo, message: &str, date: &str) -> String {
+    r.git_env(
+        &["commit", "-q", "-m", message],
+        &[
+            ("GIT_AUTHOR_NAME", "Ada Lovelace"),
+            ("GIT_AUTHOR_EMAIL", ME),
+            ("GIT_COMMITTER_NAME", "Ada Lovelace"),
+            ("GIT_COMMITTER_EMAIL", ME),
+            ("GIT_AUTHOR_DATE", date),
+            ("GIT_COMMITTER_DATE", date),
+        ],
+    );
+    r.git(&["rev-parse", "HEAD"])
+}
+
+/// A gitlink (mode 160000: a submodule at commit `id`) at `path` in the
+/// index; the submodule's commits need not exist here.
+fn link(r: &Repo, id: &str, path: &str) {
+    r.git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        &format!("160000,{id},{path}"),
+    ]);
+}
+
+#[test]
+fn a_submodule_bump_counts_as_git_counts_it_and_names_the_submodule() {
+    let env = TestEnv::new();
+    let r = env.repo("super");
+    let (a, b, c) = ("1".repeat(40), "2".repeat(40), "3".repeat(40));
+    std::fs::write(r.path.join("README"), "one\ntwo\nthree\n").unwrap();
+    r.git(&["add", "README"]);
+    commit_index(&r, "import", "2026-11-10T10:00:00Z");
+    link(&r, &a, "vendor/lib");
+    let added = commit_index(&r, "Add the lib submodule", "2026-11-11T10:00:00Z");
+    link(&r, &b, "vendor/lib");
+    let bumped = commit_index(&r, "Bump lib", "2026-11-12T10:00:00Z");
+    // The same bump cherry-picked onto a release branch: one piece of work.
+    r.git(&["checkout", "-q", "-b", "release", &added]);
+    r.git_env(
+        &["cherry-pick", &bumped],
+        &[
+            ("GIT_COMMITTER_NAME", "Ada Lovelace"),
+            ("GIT_COMMITTER_EMAIL", ME),
+            ("GIT_COMMITTER_DATE", "2026-11-12T11:00:00Z"),
+        ],
+    );
+    r.git(&["checkout", "-q", "main"]);
+    link(&r, &c, "vendor/lib");
+    std::fs::write(r.path.join("README"), "one\n2\nthree\n").unwrap();
+    r.git(&["add", "README"]);
+    commit_index(&r, "Bump lib and say so", "2026-11-13T10:00:00Z");
+    // A submodule added where a file was deleted: the commit that both adds
+    // and deletes goes through rename detection.
+    r.git(&["rm", "-q", "README"]);
+    link(&r, &a, "vendor/other");
+    commit_index(
+        &r,
+        "Swap the README for a submodule",
+        "2026-11-14T10:00:00Z",
+    );
+    // A file turned into a submodule at the same path.
+    std::fs::write(r.path.join("tool"), "a\nb\n").unwrap();
+    r.git(&["add", "tool"]);
+    commit_index(&r, "Add tool", "2026-11-15T10:00:00Z");
+    r.git(&["rm", "-q", "--cached", "tool"]);
+    link(&r, &b, "tool");
+    commit_index(&r, "tool is a submodule now", "2026-11-16T10:00:00Z");
+    r.git(&["rm", "-q", "--cached", "vendor/lib"]);
+    let removed = commit_index(&r, "Drop the lib submodule", "2026-11-17T10:00:00Z");
+
+    let git = git_numstats(&r.path);
+    assert_eq!(
+        (git[&added], git[&bumped], git[&removed]),
+        ((1, 0), (1, 1), (0, 1))
+    );
+    let activity = scan(&r.path);
+    // main's commits (those git log shows); the copy on the release branch
+    // is folded into the bump.
+    assert_eq!(activity.commits.len(), git.len());
+    for c in &activity.commits {
+        assert_eq!((c.added, c.removed), git[&c.id], "{}", c.subject);
+    }
+    let files = |id: &str| {
+        let c = activity
+            .commits
+            .iter()
+            .find(|c| c.id == id)
+            .expect("listed");
+        c.files.clone()
+    };
+    assert_eq!(files(&bumped), ["vendor/lib"]);
+    assert_eq!(files(&removed), ["vendor/lib"]);
+
+    // A goal's `paths` claims the commits that move the submodule.
+    let cfg = env.config_for(
+        &[&r],
+        "[[goal]]\nid = \"lib\"\ntitle = \"Lib upgrade\"\npaths = [\"vendor/lib\"]\n",
+    );
+    let doc = stdout(
+        &env.run(&cfg, &["draft", "--print", "--date", "2026-11-23"])
+            .success(),
+    );
+    let block = crate::common::activity_block(&doc, "lib");
+    assert!(block.contains("- 4 commits in super, +4 −4"), "{block}");
+    for subject in [
+        "Add the lib submodule",
+        "Bump lib",
+        "Bump lib and say so",
+        "Drop the lib submodule",
+    ] {
+        assert!(
+            block.contains(&format!("  - {subject} (")),
+            "{subject} in {block}"
+        );
+    }
+    assert!(block.contains("), also on `release`"), "{block}");
+}

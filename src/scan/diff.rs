@@ -54,11 +54,56 @@ use git2::{Commit as GitCommit, ObjectType, Oid, Repository, Tree};
 
 use super::Detail;
 
+/// What a path holds on one side of a comparison: a file's blob, or a
+/// gitlink (mode 160000: the commit a submodule is at).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Side {
+    Blob(Oid),
+    Link(Oid),
+}
+
+impl Side {
+    pub(super) fn id(self) -> Oid {
+        match self {
+            Side::Blob(id) | Side::Link(id) => id,
+        }
+    }
+}
+
 /// One side of a changed path.
 pub(super) struct Change {
     pub(super) path: String,
-    pub(super) old: Option<Oid>,
-    pub(super) new: Option<Oid>,
+    pub(super) old: Option<Side>,
+    pub(super) new: Option<Side>,
+}
+
+/// A side's text as git diffs it: a blob's bytes, or for a gitlink the one
+/// line git diffs in its place, `Subproject commit <id>` (libgit2 writes
+/// the same), so that a submodule moved to another commit counts +1 −1, one
+/// added +1 and one removed −1, as in `git log --numstat`. The submodule's
+/// commit is never read: a clone of the superproject seldom has it.
+pub(super) enum Text<'r> {
+    Blob(git2::Blob<'r>),
+    Link(Vec<u8>),
+}
+
+impl Text<'_> {
+    /// The side's bytes.
+    pub(super) fn bytes(&self) -> &[u8] {
+        match self {
+            Text::Blob(b) => b.content(),
+            Text::Link(line) => line,
+        }
+    }
+}
+
+/// The [`Text`] of one side of a change (`None`: the path is not there).
+pub(super) fn text(repo: &Repository, side: Option<Side>) -> Result<Option<Text<'_>>, git2::Error> {
+    Ok(match side {
+        None => None,
+        Some(Side::Blob(id)) => Some(Text::Blob(repo.find_blob(id)?)),
+        Some(Side::Link(id)) => Some(Text::Link(format!("Subproject commit {id}\n").into_bytes())),
+    })
 }
 
 /// The files that differ between two trees (`None`: the empty tree), in
@@ -119,7 +164,7 @@ pub(super) fn changes(
     let mut files = Vec::with_capacity(out.len());
     let (mut added, mut removed) = (0, 0);
     for ch in out {
-        let (a, r) = blob_line_stats(repo, ch.old, ch.new)?;
+        let (a, r) = side_line_stats(repo, ch.old, ch.new)?;
         added += a;
         removed += r;
         files.push(ch.path);
@@ -247,15 +292,17 @@ fn renames_diff(
     })
 }
 
-fn blob_line_stats(
+/// Lines added and removed at one path, from what it held (`old`) to what
+/// it holds (`new`).
+fn side_line_stats(
     repo: &Repository,
-    old: Option<Oid>,
-    new: Option<Oid>,
+    old: Option<Side>,
+    new: Option<Side>,
 ) -> Result<(usize, usize), git2::Error> {
-    let old_blob = old.map(|o| repo.find_blob(o)).transpose()?;
-    let new_blob = new.map(|o| repo.find_blob(o)).transpose()?;
-    let old_bytes = old_blob.as_ref().map(|b| b.content());
-    let new_bytes = new_blob.as_ref().map(|b| b.content());
+    let old_text = text(repo, old)?;
+    let new_text = text(repo, new)?;
+    let old_bytes = old_text.as_ref().map(Text::bytes);
+    let new_bytes = new_text.as_ref().map(Text::bytes);
     if old_bytes.is_some_and(is_binary) || new_bytes.is_some_and(is_binary) {
         return Ok((0, 0));
     }
@@ -523,7 +570,13 @@ fn diff_trees(
     for (name, (o, n)) in differing(old, new) {
         let path = format!("{prefix}{}", String::from_utf8_lossy(&name));
         let is_tree = |x: Option<(Oid, ObjectType)>| x.is_some_and(|x| x.1 == ObjectType::Tree);
-        let is_blob = |x: Option<(Oid, ObjectType)>| x.is_some_and(|x| x.1 == ObjectType::Blob);
+        // A blob is a file; a commit is a gitlink, a submodule at that
+        // commit, which git counts as one line.
+        let side = |x: Option<(Oid, ObjectType)>| match x {
+            Some((id, ObjectType::Blob)) => Some(Side::Blob(id)),
+            Some((id, ObjectType::Commit)) => Some(Side::Link(id)),
+            _ => None,
+        };
         if is_tree(o) || is_tree(n) {
             let ot = if is_tree(o) {
                 o.map(|x| repo.find_tree(x.0)).transpose()?
@@ -537,15 +590,11 @@ fn diff_trees(
             };
             diff_trees(repo, ot.as_ref(), nt.as_ref(), &format!("{path}/"), out)?;
         }
-        // A blob on either side (a file replaced by a folder counts as both).
-        let ob = o.filter(|_| is_blob(o)).map(|x| x.0);
-        let nb = n.filter(|_| is_blob(n)).map(|x| x.0);
-        if ob.is_some() || nb.is_some() {
-            out.push(Change {
-                path,
-                old: ob,
-                new: nb,
-            });
+        // A file or gitlink on either side (a file replaced by a folder
+        // counts as both).
+        let (old, new) = (side(o), side(n));
+        if old.is_some() || new.is_some() {
+            out.push(Change { path, old, new });
         }
     }
     Ok(())

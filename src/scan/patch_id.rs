@@ -24,20 +24,20 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::Hasher;
 
-use git2::{Oid, Repository};
+use git2::Repository;
 
-use super::diff::{changed_lines, is_binary, Change};
+use super::diff::{changed_lines, is_binary, text, Change, Side, Text};
 
 /// A change's patch id, or `None` for a change with no files.
 pub(super) type PatchId = Option<u64>;
 
 /// Patch ids in one repository. Each file's part is remembered by its pair
-/// of blob ids: a copy, or a squash of a branch, mostly changes a file
+/// of blob (or gitlink) ids: a copy, or a squash of a branch, mostly changes a file
 /// between the same two blobs, and a blob read is most of the cost (libgit2
 /// does not cache blobs; each read inflates it and applies its deltas).
 #[derive(Default)]
 pub(super) struct PatchIds {
-    parts: HashMap<(Option<Oid>, Option<Oid>), u64>,
+    parts: HashMap<(Option<Side>, Option<Side>), u64>,
     buf: Vec<u8>,
 }
 
@@ -73,22 +73,23 @@ impl PatchIds {
     }
 }
 
-/// One file's part of a patch id: its changed lines, or its blob ids when
-/// either side is binary (`buf` is scratch space).
+/// One file's part of a patch id: its changed lines (a gitlink's being the
+/// line git diffs for it, see `diff::Text`), or its blob ids when either
+/// side is binary (`buf` is scratch space).
 fn file_part(
     repo: &Repository,
-    old: Option<Oid>,
-    new: Option<Oid>,
+    old: Option<Side>,
+    new: Option<Side>,
     buf: &mut Vec<u8>,
 ) -> Result<u64, git2::Error> {
-    let old_blob = old.map(|o| repo.find_blob(o)).transpose()?;
-    let new_blob = new.map(|o| repo.find_blob(o)).transpose()?;
-    let old_bytes = old_blob.as_ref().map_or(&[][..], |b| b.content());
-    let new_bytes = new_blob.as_ref().map_or(&[][..], |b| b.content());
+    let old_text = text(repo, old)?;
+    let new_text = text(repo, new)?;
+    let old_bytes = old_text.as_ref().map_or(&[][..], Text::bytes);
+    let new_bytes = new_text.as_ref().map_or(&[][..], Text::bytes);
     let mut h = DefaultHasher::new();
     if is_binary(old_bytes) || is_binary(new_bytes) {
-        for blob in [old, new].into_iter().flatten() {
-            h.write(blob.as_bytes());
+        for side in [old, new].into_iter().flatten() {
+            h.write(side.id().as_bytes());
         }
     } else {
         hash_lines(old_bytes, new_bytes, &mut h, buf)?;
