@@ -18,6 +18,7 @@ mod config;
 mod conventions;
 mod credit;
 mod draft;
+mod encoding;
 mod explain;
 mod export;
 mod fence;

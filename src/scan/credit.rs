@@ -95,7 +95,7 @@ impl<'r> Collector<'r> {
         me: &Identity<'_>,
     ) {
         let mut kinds = Vec::new();
-        for (key, value) in trailers(c.message_bytes()) {
+        for (key, value) in trailers(super::encoding::message(&c).as_bytes()) {
             if !self.keys.iter().any(|k| k.eq_ignore_ascii_case(&key)) {
                 continue;
             }
@@ -108,7 +108,7 @@ impl<'r> Collector<'r> {
         }
         if c.parent_count() <= 1 {
             let committer = identity::committer(&c, mailmap);
-            if me.is_me(&String::from_utf8_lossy(committer.email_bytes())) {
+            if me.is_me(&committer.email) {
                 kinds.push(APPLIED.to_string());
             }
         }
@@ -167,7 +167,7 @@ impl<'r> Collector<'r> {
         let found = std::mem::take(&mut self.found);
         for (oid, c, kinds) in found {
             let a = identity::author(&c, mailmap);
-            let by = vec![String::from_utf8_lossy(a.name_bytes()).into_owned()];
+            let by = vec![a.name];
             out.push((
                 credit(repo, oid, &c, mailmap, by, self.order_of(kinds)),
                 Vec::new(),
@@ -213,7 +213,7 @@ impl<'r> Collector<'r> {
 /// `git pull` bringing the mainline up to date, whose side parent the
 /// mainline's first-parent line no longer passes once the merge is pushed.
 fn merges_a_mainline(c: &GitCommit<'_>, walk: &Walk) -> bool {
-    let msg = String::from_utf8_lossy(c.message_bytes());
+    let msg = super::encoding::message(c);
     let Some(caps) = MERGE_BRANCH.captures(msg.lines().next().unwrap_or("")) else {
         return false;
     };
@@ -251,10 +251,7 @@ fn others_brought_in(
             continue;
         }
         let a = identity::author(&c, mailmap);
-        theirs.push((
-            c.committer().when().seconds(),
-            String::from_utf8_lossy(a.name_bytes()).into_owned(),
-        ));
+        theirs.push((c.committer().when().seconds(), a.name));
     }
     theirs.sort_by_key(|(time, _)| std::cmp::Reverse(*time));
     let mut seen = HashSet::new();

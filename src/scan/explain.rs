@@ -52,16 +52,10 @@ pub fn lookup(path: &Path, rev: &str, me: &Identity<'_>) -> Result<Option<Looked
         return Ok(None);
     };
     let mailmap = repo.mailmap().ok();
-    let author = c.author();
-    let raw_email = String::from_utf8_lossy(author.email_bytes()).into_owned();
-    let mapped_email = mailmap
-        .as_ref()
-        .and_then(|m| c.author_with_mailmap(m).ok())
-        .map_or_else(
-            || raw_email.clone(),
-            |s| String::from_utf8_lossy(s.email_bytes()).into_owned(),
-        );
-    let message = String::from_utf8_lossy(c.message_bytes()).into_owned();
+    let author = super::encoding::person(&c, false, None);
+    let raw_email = author.email.clone();
+    let mapped_email = super::encoding::person(&c, false, mailmap.as_ref()).email;
+    let message = super::encoding::message(&c).into_owned();
     let mine = if me.is_me(&raw_email) {
         Some(MineBy::Author {
             email: raw_email.clone(),
@@ -88,7 +82,7 @@ pub fn lookup(path: &Path, rev: &str, me: &Identity<'_>) -> Result<Option<Looked
         short: id.chars().take(7).collect(),
         id,
         subject: message.lines().next().unwrap_or("").to_string(),
-        author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        author_name: author.name,
         author_email: raw_email,
         mapped_email,
         time: c.time().seconds(),

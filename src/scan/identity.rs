@@ -21,6 +21,7 @@ use std::sync::LazyLock;
 use git2::{Commit as GitCommit, Repository};
 use regex::Regex;
 
+use super::encoding::Person;
 use super::Identity;
 
 impl Identity<'_> {
@@ -41,16 +42,10 @@ pub(super) fn is_mine(
     mailmap: Option<&git2::Mailmap>,
     me: &Identity<'_>,
 ) -> bool {
-    let author = match mailmap {
-        Some(m) => c.author_with_mailmap(m).ok(),
-        None => None,
-    }
-    .unwrap_or_else(|| c.author().to_owned());
-    if me.is_me(&String::from_utf8_lossy(author.email_bytes())) {
+    if me.is_me(&author(c, mailmap).email) {
         return true;
     }
-    let msg = String::from_utf8_lossy(c.message_bytes());
-    co_authors(&msg)
+    co_authors(&super::encoding::message(c))
         .iter()
         .any(|(name, email)| names_me(name, email, mailmap, me))
 }
@@ -83,24 +78,14 @@ pub(super) fn names_me(
     })
 }
 
-/// The author of `c` after `.mailmap`.
-pub(super) fn author(
-    c: &GitCommit<'_>,
-    mailmap: Option<&git2::Mailmap>,
-) -> git2::Signature<'static> {
-    mailmap
-        .and_then(|m| c.author_with_mailmap(m).ok())
-        .unwrap_or_else(|| c.author().to_owned())
+/// The author of `c` after `.mailmap`, as git shows it (see `encoding`).
+pub(super) fn author(c: &GitCommit<'_>, mailmap: Option<&git2::Mailmap>) -> Person {
+    super::encoding::person(c, false, mailmap)
 }
 
-/// The committer of `c` after `.mailmap`.
-pub(super) fn committer(
-    c: &GitCommit<'_>,
-    mailmap: Option<&git2::Mailmap>,
-) -> git2::Signature<'static> {
-    mailmap
-        .and_then(|m| c.committer_with_mailmap(m).ok())
-        .unwrap_or_else(|| c.committer().to_owned())
+/// The committer of `c` after `.mailmap`, as git shows it.
+pub(super) fn committer(c: &GitCommit<'_>, mailmap: Option<&git2::Mailmap>) -> Person {
+    super::encoding::person(c, true, mailmap)
 }
 
 /// `(name, email)` of each `Co-authored-by: Name <email>` line.

@@ -20,6 +20,8 @@
 //!   libgit2's diff.
 //! - `xdiff`: how many lines git's diff counts changed, ported from it.
 //! - `identity`: which commits are mine; the git identity around a folder.
+//! - `encoding`: a commit's text decoded by its `encoding` header, as git
+//!   decodes it.
 //! - `dedupe`: the same work on several branches (a squash-merged branch
 //!   that was kept, a rebased or cherry-picked copy) folded into one commit.
 //! - `patch_id`: the hash that says two changes are the same.
@@ -31,6 +33,7 @@
 mod credit;
 mod dedupe;
 mod diff;
+mod encoding;
 pub mod explain;
 mod identity;
 mod model;

@@ -418,17 +418,15 @@ fn undiffed_message(undiffed: &[(String, String)]) -> Option<String> {
 /// The pull request a merge commit's message names (see
 /// [`forge::merge_request_of`]).
 fn merge_pr(c: &GitCommit<'_>) -> Option<u32> {
-    forge::merge_request_of(&String::from_utf8_lossy(c.message_bytes()))
+    forge::merge_request_of(&super::encoding::message(c))
 }
 
 /// The [`Commit`] for one of my commits: its message, its author after
 /// `.mailmap`, and what it changed.
 pub(super) fn describe(c: &GitCommit<'_>, mailmap: Option<&Mailmap>, changed: Numstat) -> Commit {
-    let message = String::from_utf8_lossy(c.message_bytes()).into_owned();
+    let message = super::encoding::message(c).into_owned();
     let subject = message.lines().next().unwrap_or("").trim().to_string();
-    let author = mailmap
-        .and_then(|m| c.author_with_mailmap(m).ok())
-        .unwrap_or_else(|| c.author().to_owned());
+    let author = identity::author(c, mailmap);
     let id = c.id().to_string();
     let when = c.committer().when();
     Commit {
@@ -437,8 +435,8 @@ pub(super) fn describe(c: &GitCommit<'_>, mailmap: Option<&Mailmap>, changed: Nu
         pr: forge::squash_request_of(&subject),
         subject,
         message,
-        author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-        author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        author_name: author.name,
+        author_email: author.email,
         time: when.seconds(),
         offset_minutes: when.offset_minutes(),
         files: changed.files,
