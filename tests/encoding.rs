@@ -7,8 +7,8 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::Command;
 
-use icu::config::RepoSpec;
-use icu::scan::{scan_repo, Detail, Identity, TimeWindow};
+use icu::testing::config::RepoSpec;
+use icu::testing::scan::{scan_repo, Detail, Identity, TimeWindow};
 
 use crate::common::{stdout, Repo, TestEnv, ME};
 

@@ -7,8 +7,8 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use icu::config::RepoSpec;
-use icu::scan::{scan_repo, Detail, Identity, RepoActivity, TimeWindow};
+use icu::testing::config::RepoSpec;
+use icu::testing::scan::{scan_repo, Detail, Identity, RepoActivity, TimeWindow};
 
 use crate::common::{stdout, Repo, TestEnv, ME};
 
