@@ -2,6 +2,39 @@
 //! on stderr, data on a stdout that stays quiet on a closed pipe, the panic
 //! hook, whether a person is there, and the editor they use. Nothing below
 //! `commands` prints.
+//!
+//! # Nothing from outside drives the terminal
+//!
+//! Commit subjects, author and branch names, goal titles and paths come
+//! from git, the config and the file system, and may hold escape sequences
+//! (a window title, a cleared screen, a hyperlink, colours) or
+//! bidirectional overrides that make a line read otherwise than it is.
+//! Every text icu writes for a person goes through [`visible`] here, at the
+//! output boundary, whether the stream is a terminal or a pipe (a pipe is
+//! read on a terminal later, through `less -R` or `cat`):
+//!
+//! - warnings, hints, progress, `-v` lines, errors and the panic message
+//!   on stderr, and the question `send` asks ([`Term`], [`report_error`],
+//!   [`ask_yes_no`]);
+//! - the reports on stdout (`explain`, `goals`, `log`, `status`, `check`:
+//!   [`print_report`]; `goals`' table makes its cells visible before it
+//!   colours its status column);
+//! - JSON ([`print_json`]): serde_json already writes the C0 controls as
+//!   `\u001b`; DEL, the C1 controls and the bidirectional controls are
+//!   written as `\u…` escapes too, which parse to the same strings, so the
+//!   output stays valid and exact JSON.
+//!
+//! The documents — the Markdown update (`draft --print`), an export, the
+//! `.eml`, a recap, the template, completions and the man page — are printed
+//! byte for byte ([`print_stdout`]): they are files, and the update's own
+//! text is made clean where it is composed (`template::escape_markdown`
+//! turns control characters into spaces).
+//!
+//! The visible form: a C0 control is shown in caret notation as `cat -v`
+//! shows it (`^[` for ESC, `^M` for a carriage return not followed by a
+//! line feed), DEL as `^?`; a C1 control or a bidirectional control as
+//! `\u{…}` (`\u{202e}`). A line feed and a tab stay: they are the layout
+//! of icu's own messages.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -54,7 +87,7 @@ impl Term {
             return;
         }
         let s = Style::new().bold().fg_color(Some(color.into()));
-        let _ = writeln!(self.stderr(), "{s}{label}{s:#}: {msg}");
+        let _ = writeln!(self.stderr(), "{s}{label}{s:#}: {}", visible(msg));
     }
 
     /// A line of progress or result on stderr (stdout stays for data).
@@ -62,13 +95,13 @@ impl Term {
         if self.quiet {
             return;
         }
-        let _ = writeln!(self.stderr(), "{msg}");
+        let _ = writeln!(self.stderr(), "{}", visible(msg));
     }
 
     /// A line only with `--verbose`.
     pub fn debug(&self, msg: &str) {
         if self.verbose {
-            let _ = writeln!(self.stderr(), "{msg}");
+            let _ = writeln!(self.stderr(), "{}", visible(msg));
         }
     }
 }
@@ -89,7 +122,7 @@ pub fn report_error(err: &Error, color: ColorChoice) {
     }
     let mut out = anstream::AutoStream::new(std::io::stderr(), stream_choice(color));
     let s = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
-    let text = err.to_string();
+    let text = visible(&err.to_string()).into_owned();
     // Config diagnostics already start with `error:`.
     if text.starts_with("error") {
         let _ = writeln!(out, "{text}");
@@ -112,6 +145,8 @@ pub fn install_panic_hook() {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
+        let what = visible(&what);
+        let place = visible(&place);
         eprintln!(
             "error: icu hit a bug{place}: {what}\nNo file was left half-written. Please report this with the command you ran."
         );
@@ -119,7 +154,51 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// Writes to stdout. A pipe whose reader went away (`icu log | head -1`)
+/// Whether `c` is shown in its visible form rather than written: a C0
+/// control but the line feed and the tab, DEL, a C1 control, or a
+/// bidirectional control (the embeddings and overrides U+202A–U+202E, the
+/// isolates U+2066–U+2069, the marks U+200E, U+200F and U+061C).
+fn is_hidden(c: char) -> bool {
+    matches!(c,
+        '\0'..='\x08' | '\x0b'..='\x1f' | '\x7f'..='\u{9f}'
+        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// `text` with every control that could drive a terminal or reorder a line
+/// in its visible form (see the module doc): `^[` for ESC, `^?` for DEL,
+/// `\u{202e}` for a C1 or bidirectional control. A carriage return right
+/// before a line feed stays (a CRLF line quoted from a file).
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(|c: char| is_hidden(c) || c == '\r') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => out.push(c),
+            '\x7f' => out.push_str("^?"),
+            '\0'..='\x1f' if c != '\n' && c != '\t' => {
+                out.push('^');
+                out.push(char::from(c as u8 + 0x40));
+            }
+            c if is_hidden(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Prints a report meant to be read (`explain`, `log`, `status`, `check`)
+/// on stdout, with every control in its visible form ([`visible`]), to a
+/// terminal or not.
+pub fn print_report(text: &str) -> Result<(), Error> {
+    print_stdout(&visible(text))
+}
+
+/// Writes to stdout, byte for byte: for the documents (see the module doc).
+/// A pipe whose reader went away (`icu log | head -1`)
 /// ends the command quietly with [`Error::BrokenPipe`] (status 141, as git);
 /// a stdout that was closed (`icu goals >&-`) is an error, not a silent 0.
 pub fn print_stdout(text: &str) -> Result<(), Error> {
@@ -160,14 +239,33 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
         action: "writing JSON",
         source: e.into(),
     })?;
-    print_stdout(&format!("{json}\n"))
+    print_stdout(&format!("{}\n", json_escaped(&json)))
+}
+
+/// `json` with DEL, the C1 controls and the bidirectional controls written
+/// as `\u…` escapes. They can only be inside strings (JSON's own syntax is
+/// ASCII and C0 controls are already escaped), where the escape parses to
+/// the same character.
+fn json_escaped(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.contains(is_hidden) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if is_hidden(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Prints `prompt` on stderr and reads one answer from stdin: yes only for
 /// `y` or `yes` (any case); end of input is no.
 pub fn ask_yes_no(prompt: &str) -> Result<bool, Error> {
     let mut err = std::io::stderr().lock();
-    let _ = err.write_all(prompt.as_bytes());
+    let _ = err.write_all(visible(prompt).as_bytes());
     let _ = err.flush();
     let mut line = String::new();
     std::io::stdin()
@@ -235,6 +333,32 @@ pub fn run_editor(editor: &str, file: &Path) -> std::io::Result<ExitStatus> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn controls_and_bidi_overrides_are_shown_not_written() {
+        assert_eq!(
+            visible("plain: ünïcode 新人 🚀\tand\nlines"),
+            "plain: ünïcode 新人 🚀\tand\nlines"
+        );
+        assert_eq!(visible("\x1b]0;pwned\x07\x1b[2J"), "^[]0;pwned^G^[[2J");
+        assert_eq!(visible("a\x7fb\u{9b}c\0"), "a^?b\\u{9b}c^@");
+        assert_eq!(
+            visible("abc\u{202e}fed\u{2066}x\u{2069}\u{200f}"),
+            "abc\\u{202e}fed\\u{2066}x\\u{2069}\\u{200f}"
+        );
+        assert_eq!(visible("kept\r\nline\rover"), "kept\r\nline^Mover");
+        // JSON: the same value, escaped.
+        let value = serde_json::json!({"s": "a\x1b[31m\u{9b}\x7f\u{202e}b"});
+        let json = json_escaped(&serde_json::to_string(&value).unwrap()).into_owned();
+        assert!(
+            !json.contains(|c: char| c.is_control() || is_hidden(c)),
+            "{json:?}"
+        );
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+            value
+        );
+    }
 
     fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs

@@ -19,6 +19,7 @@ mod conventions;
 mod credit;
 mod draft;
 mod encoding;
+mod escapes;
 mod explain;
 mod export;
 mod fence;

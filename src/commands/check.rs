@@ -51,7 +51,7 @@ pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
                 report.problems.len()
             ));
         }
-        term::print_stdout(&out)?;
+        term::print_report(&out)?;
         if !report.is_ready() {
             ctx.term
                 .hint("fill the prompts above, then run `icu check` again");

@@ -117,7 +117,7 @@ pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
     if args.json {
         term::print_json(&report)?;
     } else {
-        term::print_stdout(&text(&report))?;
+        term::print_report(&text(&report))?;
     }
     Ok(ExitCode::Ok)
 }

@@ -194,7 +194,8 @@ fn truncate(s: &str, width: usize) -> String {
     t
 }
 
-/// The human table (plain columns; colour only on the status).
+/// The human table (plain columns; colour only on the status; every
+/// control in the cells in its visible form, [`term::visible`]).
 pub fn table(rows: &[GoalRow], color: bool) -> String {
     let head = [
         "GOAL", "TITLE", "STATUS", "DUE", "COMMITS", "LAST", "12 WEEKS",
@@ -202,9 +203,11 @@ pub fn table(rows: &[GoalRow], color: bool) -> String {
     let rows_cells: Vec<[String; 7]> = rows
         .iter()
         .map(|r| {
+            // Visible before measured and coloured: a title from the
+            // config may hold escape sequences (see `term`'s module doc).
             [
-                r.id.clone(),
-                truncate(&r.title, 40),
+                term::visible(&r.id).into_owned(),
+                truncate(&term::visible(&r.title), 40),
                 r.status.as_str().to_string(),
                 match (r.due, r.overdue) {
                     (Some(d), true) => format!("{d} overdue"),

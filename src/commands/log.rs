@@ -67,6 +67,6 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<ExitCode, Error> {
             e.date, period, e.status, e.open_asks, prose
         ));
     }
-    term::print_stdout(&out)?;
+    term::print_report(&out)?;
     Ok(ExitCode::Ok)
 }

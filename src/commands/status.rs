@@ -112,7 +112,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<ExitCode, Error> {
     if args.json {
         term::print_json(&report)?;
     } else {
-        term::print_stdout(&text(&report, today))?;
+        term::print_report(&text(&report, today))?;
     }
     Ok(ExitCode::Ok)
 }
