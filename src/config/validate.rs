@@ -593,7 +593,7 @@ impl Validator<'_> {
     ) -> Result<Vec<Goal>, ConfigError> {
         let mut out = Vec::new();
         // Goal id → the line it was first defined on.
-        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut ids: HashMap<String, Range<usize>> = HashMap::new();
         for g in raw {
             let id = self.goal_id(&g.id, &mut ids)?;
             let status = match &g.status {
@@ -642,7 +642,7 @@ impl Validator<'_> {
     fn goal_id(
         &self,
         id: &Spanned<String>,
-        ids: &mut HashMap<String, usize>,
+        ids: &mut HashMap<String, Range<usize>>,
     ) -> Result<String, ConfigError> {
         let span = id.span();
         let id = id.get_ref().clone();
@@ -672,13 +672,16 @@ impl Validator<'_> {
             ));
         }
         if let Some(first) = ids.get(&id) {
+            // The line is counted only here: counting it for every goal
+            // made loading a config quadratic in its goals.
+            let first = self.line_of(first);
             return Err(self.err(
                 span,
                 format!("duplicate goal id `{id}` (first defined on line {first})"),
                 "goal ids must be unique; rename one",
             ));
         }
-        ids.insert(id.clone(), self.line_of(&span));
+        ids.insert(id.clone(), span);
         Ok(id)
     }
 

@@ -56,9 +56,10 @@ pub fn help_section(outline: &Outline) -> Option<(usize, usize)> {
             (h.end_line + 1, end)
         })
         .find(|(start, end)| {
-            !outline.markers.iter().any(|m| {
-                matches!(m.kind, markers::Kind::Open { .. }) && m.line >= *start && m.line < *end
-            })
+            !outline
+                .markers_in(*start..*end)
+                .iter()
+                .any(|m| matches!(m.kind, markers::Kind::Open { .. }))
         })
 }
 
@@ -76,9 +77,8 @@ pub fn asks_in(text: &str, outline: &Outline, doc_date: NaiveDate) -> Vec<Ask> {
         return Vec::new();
     };
     outline
-        .nodes
+        .nodes_in(start..end)
         .iter()
-        .filter(|n| n.line >= start && n.line < end)
         .filter_map(|n| match &n.kind {
             NodeKind::List { items } => Some(items),
             _ => None,
@@ -97,14 +97,13 @@ pub fn not_carried(outline: &Outline) -> Vec<usize> {
         return Vec::new();
     };
     let text = outline
-        .nodes
+        .nodes_in(start..end)
         .iter()
-        .filter(|n| n.line >= start && n.line < end && n.kind == NodeKind::Text)
+        .filter(|n| n.kind == NodeKind::Text)
         .map(|n| n.line);
     let after_prompt = outline
-        .markers
+        .markers_in(start..end)
         .iter()
-        .filter(|m| m.line >= start && m.line < end)
         .filter(|m| matches!(&m.kind, Kind::Write { after, .. } if !after.is_empty()))
         .map(|m| m.line);
     let mut lines: Vec<usize> = text.chain(after_prompt).collect();

@@ -439,12 +439,11 @@ fn hidden_markers(
 ) -> Vec<Hidden> {
     (first..=lines.len())
         .filter(|n| LOOKS_LIKE_MARKER.is_match(lines.text(text, *n)))
-        .filter(|n| !markers.iter().any(|m| m.line == *n))
+        .filter(|n| markers.binary_search_by_key(n, |m| m.line).is_err())
         .filter_map(|n| {
-            let by = containers
-                .iter()
-                .find(|c| c.line < n && n <= c.end_line)?
-                .clone();
+            // The containers are top-level blocks, in order, none in another.
+            let i = containers.partition_point(|c| c.line < n);
+            let by = containers[..i].last().filter(|c| n <= c.end_line)?.clone();
             let key = match parse_marker(lines.text(text, n)) {
                 Some(Kind::Open { key }) => Some(key),
                 _ => None,
@@ -644,17 +643,53 @@ impl Outline {
         Ok(blocks)
     }
 
-    /// The heading whose section holds line `line`, if any.
+    /// The heading whose section holds line `line`, if any (a binary
+    /// search: the headings are in document order).
     pub fn section_of(&self, line: usize) -> Option<&Heading> {
-        self.headings.iter().rev().find(|h| h.line <= line)
+        let i = self.headings.partition_point(|h| h.line <= line);
+        work::search(self.headings.len());
+        i.checked_sub(1).map(|i| &self.headings[i])
     }
 
     /// The first heading after line `line` of level `max_level` or higher
-    /// (numerically ≤), if any.
+    /// (numerically ≤), if any: found by a binary search, then a walk over
+    /// the deeper headings in between.
     pub fn next_heading_after(&self, line: usize, max_level: u8) -> Option<&Heading> {
-        self.headings
-            .iter()
-            .find(|h| h.line > line && h.level <= max_level)
+        let i = self.headings.partition_point(|h| h.line <= line);
+        work::search(self.headings.len());
+        self.headings[i..].iter().find(|h| {
+            work::add(1);
+            h.level <= max_level
+        })
+    }
+
+    /// The markers on the lines `lines`, in order.
+    pub fn markers_in(&self, lines: Range<usize>) -> &[Marker] {
+        let from = self.markers.partition_point(|m| m.line < lines.start);
+        let to = self
+            .markers
+            .partition_point(|m| m.line < lines.end)
+            .max(from);
+        work::search(self.markers.len());
+        work::search(self.markers.len());
+        work::add(to - from);
+        &self.markers[from..to]
+    }
+
+    /// The top-level blocks that start on the lines `lines`, in order.
+    pub fn nodes_in(&self, lines: Range<usize>) -> &[Node] {
+        let from = self.nodes.partition_point(|n| n.line < lines.start);
+        let to = self.nodes.partition_point(|n| n.line < lines.end).max(from);
+        work::search(self.nodes.len());
+        work::search(self.nodes.len());
+        work::add(to - from);
+        &self.nodes[from..to]
+    }
+
+    /// Whether line `line` is a marker.
+    pub fn is_marker_line(&self, line: usize) -> bool {
+        work::search(self.markers.len());
+        self.markers.binary_search_by_key(&line, |m| m.line).is_ok()
     }
 
     /// Lines that start or belong to a heading.
@@ -663,6 +698,60 @@ impl Outline {
             .iter()
             .flat_map(|h| h.line..=h.end_line)
             .collect()
+    }
+}
+
+/// The block of `blocks` (in document order, as [`Outline::blocks`] gives
+/// them) whose lines, markers included, hold line `line`, if any.
+pub fn block_at(blocks: &[Block], line: usize) -> Option<&Block> {
+    let i = blocks.partition_point(|b| b.open.line <= line);
+    work::search(blocks.len());
+    i.checked_sub(1)
+        .map(|i| &blocks[i])
+        .filter(|b| line <= b.close.line)
+}
+
+/// The blocks of `blocks` that open on the lines `lines`.
+pub fn blocks_in(blocks: &[Block], lines: Range<usize>) -> &[Block] {
+    let from = blocks.partition_point(|b| b.open.line < lines.start);
+    let to = blocks
+        .partition_point(|b| b.open.line < lines.end)
+        .max(from);
+    work::search(blocks.len());
+    work::search(blocks.len());
+    &blocks[from..to]
+}
+
+/// The work done reading an outline, counted in tests only: each element
+/// of the outline a lookup examines (a binary search counts its steps).
+/// Reading an update must stay linear (times a logarithm) in its size:
+/// `doc::sections`' and `doc::check`'s tests count it for 100 and 200
+/// goals. Outside tests it is nothing.
+pub mod work {
+    #[cfg(test)]
+    thread_local! {
+        static DONE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Counts `n` elements examined.
+    #[inline]
+    pub fn add(n: usize) {
+        #[cfg(test)]
+        DONE.with(|d| d.set(d.get() + n as u64));
+        #[cfg(not(test))]
+        let _ = n;
+    }
+
+    /// Counts a binary search over `len` elements.
+    #[inline]
+    pub fn search(len: usize) {
+        add(len.checked_ilog2().map_or(0, |l| l as usize + 1));
+    }
+
+    /// The work counted on this thread since it started.
+    #[cfg(test)]
+    pub fn done() -> u64 {
+        DONE.with(std::cell::Cell::get)
     }
 }
 

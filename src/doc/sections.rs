@@ -4,6 +4,7 @@
 //! summary); the asks. Nothing is changed and nothing is invented: prose is
 //! the person's lines as written, status and totals are icu's own lines.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -109,7 +110,7 @@ pub fn read(text: &str) -> Result<UpdateParts, DocError> {
     let outline = markers::outline(text, body)?;
     let blocks = outline.blocks()?;
     let help = asks::help_section(&outline);
-    let in_block = |n: usize| blocks.iter().any(|b| n >= b.open.line && n <= b.close.line);
+    let in_block = |n: usize| markers::block_at(&blocks, n).is_some();
 
     let mut goals = Vec::new();
     let mut other = Totals::default();
@@ -139,25 +140,26 @@ pub fn read(text: &str) -> Result<UpdateParts, DocError> {
         });
     }
 
+    // The headings whose own section (not a sub-heading's) holds a prompt
+    // below them: `## Goals` holds the goals' prompts under their own
+    // headings. Each prompt is looked up once, so this stays linear.
+    let own_prompt: HashSet<usize> = outline
+        .markers
+        .iter()
+        .filter(|m| matches!(m.kind, Kind::Write { .. }))
+        .filter_map(|m| outline.section_of(m.line).filter(|h| m.line > h.end_line))
+        .map(|h| h.line)
+        .collect();
     let mut notes = Vec::new();
     for h in &outline.headings {
+        let own_prompt = own_prompt.contains(&h.line);
+        if !own_prompt {
+            continue;
+        }
         let end = section_end(&outline, h.end_line, h.level);
-        let has_block = blocks
-            .iter()
-            .any(|b| b.open.line > h.end_line && b.open.line < end);
-        let has_prompt = outline
-            .markers
-            .iter()
-            .any(|m| matches!(m.kind, Kind::Write { .. }) && m.line > h.end_line && m.line < end);
+        let has_block = !markers::blocks_in(&blocks, h.end_line + 1..end).is_empty();
         let is_help = help.is_some_and(|(s, _)| s == h.end_line + 1);
-        // Only the section a prompt opens, not its parent heading (`## Goals`
-        // holds the goals' prompts under their own headings).
-        let own_prompt = outline.markers.iter().any(|m| {
-            matches!(m.kind, Kind::Write { .. })
-                && m.line > h.end_line
-                && outline.section_of(m.line).is_some_and(|s| s.line == h.line)
-        });
-        if has_block || !has_prompt || !own_prompt || is_help {
+        if has_block || is_help {
             continue;
         }
         if let Some(p) = prose(text, &outline, h.end_line, h.level, &in_block) {
@@ -198,16 +200,15 @@ fn prose(
 ) -> Option<String> {
     let end = section_end(outline, after, level);
     let mut parts: Vec<String> = Vec::new();
-    for m in &outline.markers {
+    for m in outline.markers_in(after + 1..end) {
         if let Kind::Write { after: inline, .. } = &m.kind {
-            if m.line > after && m.line < end && !inline.trim().is_empty() {
+            if !inline.trim().is_empty() {
                 parts.push(inline.trim().to_string());
             }
         }
     }
-    for n in &outline.nodes {
-        let on_marker = outline.markers.iter().any(|m| m.line == n.line);
-        if n.line <= after || n.line >= end || in_block(n.line) || on_marker {
+    for n in outline.nodes_in(after + 1..end) {
+        if in_block(n.line) || outline.is_marker_line(n.line) {
             continue;
         }
         if matches!(n.kind, NodeKind::Comment | NodeKind::Break) {
