@@ -325,7 +325,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
 }
 
 fn write_atomic_as(path: &Path, contents: &[u8], new: NewFile) -> Result<(), StoreError> {
-    let (target, tmp) = staged(path, contents, new)?;
+    let (target, tmp) = staged(path, contents, new, None)?;
     tmp.persist(&target)
         .map_err(|e| StoreError::io("replacing", &target, e.error))?;
     Ok(())
@@ -364,12 +364,14 @@ fn create_dir(dir: &Path) -> Result<(), StoreError> {
 
 /// A temp file holding `contents`, flushed to disk, in the folder of the file
 /// `path` names (a symbolic link is followed), with that file's permissions
-/// and owner when it exists: ready to be renamed over it. Returns the file it
-/// is to replace too.
+/// and owner when it exists — or those of `like` when given (a backup takes
+/// its update's) — ready to be renamed over it. Returns the file it is to
+/// replace too.
 fn staged(
     path: &Path,
     contents: &[u8],
     new: NewFile,
+    like: Option<&fs::Metadata>,
 ) -> Result<(PathBuf, NamedTempFile), StoreError> {
     ensure_regular(path)?;
     let target = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
@@ -388,7 +390,7 @@ fn staged(
     let mut tmp = builder
         .tempfile_in(dir)
         .map_err(|e| StoreError::io("creating a temp file in", dir, e))?;
-    if let Ok(m) = fs::metadata(&target) {
+    if let Some(m) = like.cloned().or_else(|| fs::metadata(&target).ok()) {
         // The owner first: a change of owner clears the set-id bits.
         keep_owner(&tmp, &m, &target)?;
         tmp.as_file()
@@ -503,7 +505,7 @@ pub fn write_output(path: &Path, contents: &[u8], guard: &Guard<'_>) -> Result<(
     if fs::symlink_metadata(path).is_ok() {
         return Err(exists());
     }
-    let (target, tmp) = staged(path, contents, NewFile::Umask)?;
+    let (target, tmp) = staged(path, contents, NewFile::Umask, None)?;
     match tmp.persist_noclobber(&target) {
         Ok(_) => Ok(()),
         Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
@@ -542,10 +544,22 @@ fn replace_with(
     if current == new {
         return Ok(());
     }
-    write_atomic(&backup_path(path), current.as_bytes())?;
-    let (target, tmp) = staged(path, new.as_bytes(), NewFile::Private)?;
+    write_backup(path, current.as_bytes())?;
+    let (target, tmp) = staged(path, new.as_bytes(), NewFile::Private, None)?;
     compared();
     swap_in(&target, tmp, expected.as_bytes(), new.as_bytes())
+}
+
+/// Keeps `contents`, the update at `path` as it was, as its backup
+/// ([`backup_path`]), atomically, with the update's owner, group and mode:
+/// when root refreshes someone's update, the backup is theirs to read, as
+/// the update is, and no more readable by others than it.
+fn write_backup(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
+    let doc = fs::metadata(path).map_err(|e| StoreError::io("reading", path, e))?;
+    let (target, tmp) = staged(&backup_path(path), contents, NewFile::Private, Some(&doc))?;
+    tmp.persist(&target)
+        .map_err(|e| StoreError::io("replacing", &target, e.error))?;
+    Ok(())
 }
 
 /// Puts `tmp` at `target` and takes out the file that was there in one step,
@@ -908,6 +922,35 @@ mod tests {
     }
 
     #[test]
+    fn root_gives_the_backup_the_owner_and_mode_of_the_update() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        fs::write(&p, "old").unwrap();
+        if fs::metadata(&p).unwrap().uid() != 0 {
+            eprintln!("not running as root: this test checked nothing");
+            return;
+        }
+        std::os::unix::fs::chown(&p, Some(4242), Some(4343)).unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
+        let owner_and_mode = |p: &Path| {
+            let m = fs::metadata(p).unwrap();
+            (m.uid(), m.gid(), m.permissions().mode() & 0o7777)
+        };
+        // A first backup, and one over a backup root left as root:root 0600.
+        replace(&p, "old", "refreshed").unwrap();
+        let bak = backup_path(&p);
+        assert_eq!(fs::read_to_string(&bak).unwrap(), "old");
+        assert_eq!(owner_and_mode(&bak), (4242, 4343, 0o640));
+        std::os::unix::fs::chown(&bak, Some(0), Some(0)).unwrap();
+        fs::set_permissions(&bak, fs::Permissions::from_mode(0o600)).unwrap();
+        replace(&p, "refreshed", "again").unwrap();
+        assert_eq!(fs::read_to_string(&bak).unwrap(), "refreshed");
+        assert_eq!(owner_and_mode(&bak), (4242, 4343, 0o640));
+        assert_eq!(owner_and_mode(&p), (4242, 4343, 0o640));
+    }
+
+    #[test]
     fn a_second_lock_is_refused_until_the_first_is_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("2026-11-23.md");
@@ -941,7 +984,7 @@ mod tests {
         let doc = updates.join("2026-11-23.md");
         for e in [
             Lock::acquire(&doc).err().unwrap(),
-            staged(&doc, b"x", NewFile::Private).err().unwrap(),
+            staged(&doc, b"x", NewFile::Private, None).err().unwrap(),
         ] {
             let m = e.to_string();
             assert!(m.contains(&updates.display().to_string()), "{m}");
