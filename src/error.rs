@@ -60,6 +60,15 @@ pub enum Error {
         key: &'static str,
         source: TemplateError,
     },
+    /// The update template (`update.template`) rendered an update icu
+    /// cannot read back: its markers or front matter are broken. The line
+    /// is the rendered update's, which `icu draft --print` shows.
+    #[error("{key} ({template}) renders an update icu cannot read; in what it renders (`icu draft --print` shows it), {source}; fix the template's icu markers\nNo file was changed.")]
+    TemplateOutput {
+        key: &'static str,
+        template: String,
+        source: DocError,
+    },
     /// The period asked for is empty or out of range.
     #[error(transparent)]
     Period(#[from] PeriodError),
@@ -472,9 +481,11 @@ impl Error {
             // A refusal that protects the person's config, not a misuse.
             Error::Usage(UsageError::ConfigExists(_)) => ExitCode::NotReady,
             Error::BrokenPipe => ExitCode::BrokenPipe,
-            Error::Config(_) | Error::Usage(_) | Error::Template { .. } | Error::Period(_) => {
-                ExitCode::Usage
-            }
+            Error::Config(_)
+            | Error::Usage(_)
+            | Error::Template { .. }
+            | Error::TemplateOutput { .. }
+            | Error::Period(_) => ExitCode::Usage,
             Error::Export(e) if e.is_config() => ExitCode::Usage,
             Error::Store(e) if e.is_usage() => ExitCode::Usage,
             Error::Doc { .. }

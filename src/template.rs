@@ -24,30 +24,115 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// The embedded default template (`templates/update.md.j2`).
 pub const DEFAULT_TEMPLATE: &str = include_str!("../templates/update.md.j2");
 
-/// A template that does not compile or render. `{:#}` shows minijinja's
-/// own explanation with the line.
-#[derive(Debug, thiserror::Error)]
-#[error("{0:#}")]
-pub struct TemplateError(#[from] minijinja::Error);
+/// A template that does not compile or render. It shows minijinja's own
+/// explanation with the line; for a syntax error inside a tag that spans
+/// lines (`{{ nope(` left open), the line the tag opens on first.
+#[derive(Debug)]
+pub struct TemplateError {
+    error: minijinja::Error,
+    /// For a syntax error: the line of the tag (`{{`, `{%`, `{#`) left open
+    /// above the line where minijinja noticed the error. minijinja reads on
+    /// through the lines below an unclosed tag as the tag's own words, so
+    /// it may stop many lines further down, at text that only looks wrong
+    /// there (a `###` heading, which in the rendered update is a goal's).
+    opened_on: Option<usize>,
+}
+
+impl From<minijinja::Error> for TemplateError {
+    fn from(error: minijinja::Error) -> Self {
+        TemplateError {
+            error,
+            opened_on: None,
+        }
+    }
+}
+
+impl std::error::Error for TemplateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let (Some(at), Some(noticed)) = (self.location(), self.error.line()) {
+            if self.opened_on.is_some() {
+                writeln!(
+                    f,
+                    "{}: {} (in {at}, where a tag is opened and not closed; noticed on line {noticed})",
+                    self.error.kind(),
+                    self.detail()
+                )?;
+            }
+        }
+        write!(f, "{:#}", self.error)
+    }
+}
 
 impl TemplateError {
+    /// The error of the template `template`: a syntax error inside a tag
+    /// left open above the line minijinja names is placed on that tag's
+    /// line ([`TemplateError::location`]).
+    fn in_template(error: minijinja::Error, template: &str) -> Self {
+        let opened_on = (error.kind() == minijinja::ErrorKind::SyntaxError)
+            .then(|| error.line().and_then(|l| unclosed_tag_before(template, l)))
+            .flatten();
+        TemplateError { error, opened_on }
+    }
+
     /// True when the template names a variable icu does not provide.
     pub fn is_undefined_variable(&self) -> bool {
-        self.0.kind() == minijinja::ErrorKind::UndefinedError
+        self.error.kind() == minijinja::ErrorKind::UndefinedError
     }
 
     /// Where it failed, `FILE:LINE` (the template's name as given to
-    /// [`render_body`] or [`check_body_syntax`]).
+    /// [`render_body`] or [`check_body_syntax`]): for a syntax error inside
+    /// a tag that spans lines, the line the tag opens on.
     pub fn location(&self) -> Option<String> {
-        Some(format!("{}:{}", self.0.name()?, self.0.line()?))
+        let line = self.opened_on.or(self.error.line())?;
+        Some(format!("{}:{line}", self.error.name()?))
     }
 
     /// The short reason, without the template excerpt.
     pub fn detail(&self) -> String {
-        self.0
+        let detail = self
+            .error
             .detail()
-            .map_or_else(|| self.0.to_string(), str::to_string)
+            .map_or_else(|| self.error.to_string(), str::to_string);
+        match (self.opened_on, self.error.line()) {
+            (Some(open), Some(noticed)) => format!(
+                "{detail}, in the tag opened on line {open} and not closed before line {noticed}"
+            ),
+            _ => detail,
+        }
     }
+}
+
+/// The line (1-based) of a tag (`{{`, `{%` or `{#`) opened before line
+/// `line` of `template` and not closed before that line starts, if any.
+fn unclosed_tag_before(template: &str, line: usize) -> Option<usize> {
+    let end = template
+        .match_indices('\n')
+        .nth(line.checked_sub(2)?)
+        .map_or(template.len(), |(i, _)| i + 1);
+    let before = &template[..end];
+    let mut at = 0;
+    while let Some(i) = before[at..].find('{').map(|i| at + i) {
+        let closer = match before.as_bytes().get(i + 1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            Some(b'#') => "#}",
+            _ => {
+                at = i + 1;
+                continue;
+            }
+        };
+        match before[i + 2..].find(closer) {
+            Some(j) => at = i + 2 + j + 2,
+            None => return Some(before[..i].matches('\n').count() + 1),
+        }
+    }
+    None
 }
 
 /// Default subject template for the exported email.
@@ -232,7 +317,8 @@ pub fn render_body(
     ctx: &RenderContext,
 ) -> Result<String, TemplateError> {
     let mut env = body_env();
-    env.add_template_owned(name.to_string(), template.to_string())?;
+    env.add_template_owned(name.to_string(), template.to_string())
+        .map_err(|e| TemplateError::in_template(e, template))?;
     let mut out = CappedWriter {
         buf: Vec::new(),
         over: false,
@@ -240,20 +326,22 @@ pub fn render_body(
     let tmpl = env.get_template(name)?;
     let result = tmpl.render_captured_to(ctx, &mut out).map(drop);
     if out.over {
-        return Err(TemplateError(minijinja::Error::new(
+        return Err(minijinja::Error::new(
             minijinja::ErrorKind::InvalidOperation,
             format!(
                 "{name} produced more than {} MiB of text; icu stopped it",
                 MAX_RENDERED_BYTES >> 20
             ),
-        )));
+        )
+        .into());
     }
     if let Err(e) = result {
         if e.kind() == minijinja::ErrorKind::OutOfFuel {
-            return Err(TemplateError(minijinja::Error::new(
+            return Err(minijinja::Error::new(
                 minijinja::ErrorKind::OutOfFuel,
                 format!("{name} did too much work (more than {TEMPLATE_FUEL} steps: a runaway loop?); icu stopped it"),
-            )));
+            )
+            .into());
         }
         return Err(e.into());
     }
@@ -264,7 +352,8 @@ pub fn render_body(
 /// name a syntax error's file and line at once.
 pub fn check_body_syntax(name: &str, template: &str) -> Result<(), TemplateError> {
     let mut env = body_env();
-    env.add_template_owned(name.to_string(), template.to_string())?;
+    env.add_template_owned(name.to_string(), template.to_string())
+        .map_err(|e| TemplateError::in_template(e, template))?;
     Ok(())
 }
 
@@ -417,6 +506,26 @@ mod tests {
         assert!(s.contains("/home/ada/update.md.j2:4"), "{s}");
         let e = render_body("/home/ada/update.md.j2", "a\n\n{{ nope }}\n", &ctx()).unwrap_err();
         assert!(e.to_string().contains("/home/ada/update.md.j2:3"), "{e}");
+    }
+
+    #[test]
+    fn a_tag_left_open_is_blamed_on_its_own_line_not_where_it_was_noticed() {
+        // minijinja reads the lines below `{{ nope(` as its arguments and
+        // stops at the `#` of the heading two lines down.
+        let t = "# Update\n\n{{ nope(\nwords and words\n### {{ goal.title }}\n";
+        let e = check_body_syntax("/home/ada/update.md.j2", t).unwrap_err();
+        assert_eq!(
+            e.location().as_deref(),
+            Some("/home/ada/update.md.j2:3"),
+            "{e}"
+        );
+        assert!(e.detail().contains("opened on line 3"), "{}", e.detail());
+        assert!(e.to_string().contains("/home/ada/update.md.j2:3"), "{e}");
+        assert_eq!(unclosed_tag_before(t, 5), Some(3));
+        // Closed tags, and a `{` that opens none, are passed over.
+        let closed = "{{ a }}{% if b %}\n{# c #} {x}\n{% endif %}\n";
+        assert_eq!(unclosed_tag_before(closed, 3), None);
+        assert_eq!(unclosed_tag_before("one line", 1), None);
     }
 
     #[test]

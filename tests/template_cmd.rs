@@ -100,3 +100,96 @@ fn date_without_context_is_a_usage_error() {
     );
     assert!(err.contains("--context"), "{err}");
 }
+
+/// The embedded template with `line` put in as its third line after its
+/// opening comment, written as `name` in the test's root; its path.
+fn template_with_line_3(env: &TestEnv, name: &str, line: &str) -> std::path::PathBuf {
+    let embedded = stdout(&env.icu().args(["template"]).assert().success());
+    let body = &embedded[embedded.find("-#}\n").expect("the opening comment") + 4..];
+    let mut lines: Vec<&str> = body.lines().collect();
+    lines.insert(2, line);
+    let path = env.path().join(name);
+    fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+#[test]
+fn a_broken_template_is_blamed_on_its_file_and_line_by_draft_and_refresh() {
+    let env = TestEnv::new();
+    let r = env.repo("search");
+    r.commit(C::mine("2026-11-20T10:00:00Z", "Add the plan cache", "a"));
+    let cfg = env.config_for(
+        &[&r],
+        "[[goal]]\nid = \"one\"\ntitle = \"Goal one\"\nrepos = [\"search\"]\n",
+    );
+    let good = template_with_line_3(&env, "good.md.j2", "");
+    let broken = [
+        // A tag left open: minijinja reads on into the lines below.
+        ("syntax.md.j2", "{{ nope("),
+        ("filter.md.j2", "{{ me.name | no_such_filter }}"),
+        ("runtime.md.j2", "{{ me.name.first.letter }}"),
+    ];
+    let use_template = |p: &std::path::Path| {
+        crate::common::add_to_update(
+            &cfg,
+            &format!("template = {}\n", toml_str(&p.display().to_string())),
+        );
+    };
+    for (name, line) in broken {
+        let t = template_with_line_3(&env, name, line);
+        let at = format!("{}:3", t.display());
+        // A first draft.
+        let text = fs::read_to_string(&cfg).unwrap();
+        use_template(&t);
+        let a = env.run(&cfg, &["draft", "--no-edit"]).code(2);
+        assert!(
+            stderr(&a).contains(&at),
+            "{name}: a draft names {at}:\n{}",
+            stderr(&a)
+        );
+        let update = env.updates().join("2026-11-24.md");
+        assert!(!update.exists(), "{name}: nothing is written");
+        // A refresh of a draft written with a good template.
+        fs::write(&cfg, &text).unwrap();
+        use_template(&good);
+        env.run(&cfg, &["draft", "--no-edit"]).success();
+        let before = fs::read_to_string(&update).unwrap();
+        fs::write(&cfg, &text).unwrap();
+        use_template(&t);
+        let a = env.run(&cfg, &["draft", "--no-edit"]).code(2);
+        let err = stderr(&a);
+        assert!(err.contains(&at), "{name}: a refresh names {at}:\n{err}");
+        assert!(
+            !err.contains(&update.display().to_string()),
+            "{name}: not the update:\n{err}"
+        );
+        assert_eq!(fs::read_to_string(&update).unwrap(), before);
+        fs::remove_file(&update).unwrap();
+        fs::write(&cfg, &text).unwrap();
+    }
+
+    // A template that renders but breaks icu's markers: named, not the
+    // update's line.
+    let text = fs::read_to_string(&cfg).unwrap();
+    use_template(&good);
+    env.run(&cfg, &["draft", "--no-edit"]).success();
+    let unclosed = env.path().join("unclosed.md.j2");
+    let good_text = fs::read_to_string(&good).unwrap();
+    let at = good_text
+        .rfind("<!-- /icu:activity -->\n{% else %}")
+        .expect("the goal block's end");
+    fs::write(
+        &unclosed,
+        format!("{}{}", &good_text[..at], &good_text[at + 23..]),
+    )
+    .unwrap();
+    fs::write(&cfg, &text).unwrap();
+    use_template(&unclosed);
+    let a = env.run(&cfg, &["draft", "--no-edit"]).code(2);
+    let err = stderr(&a);
+    assert!(
+        err.contains(&format!("update.template ({})", unclosed.display())),
+        "{err}"
+    );
+    assert!(err.contains("icu draft --print"), "{err}");
+}

@@ -30,22 +30,24 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
         kept_for_unread(ctx, cfg, repos, &path)
     };
     let draft = inputs.draft(ctx.now, &stale);
-    let fresh =
-        compose::compose(&draft, &template_name(cfg), &template_text(cfg)?).map_err(|source| {
-            Error::Template {
-                key: if cfg.update.template.is_some() {
-                    "update.template"
-                } else {
-                    "the update template"
-                },
-                source,
-            }
-        })?;
+    let key = if cfg.update.template.is_some() {
+        "update.template"
+    } else {
+        "the update template"
+    };
+    let fresh = compose::compose(&draft, &template_name(cfg), &template_text(cfg)?)
+        .map_err(|source| Error::Template { key, source })?;
 
     if args.print {
         term::print_stdout(&fresh)?;
         return Ok(ExitCode::Ok);
     }
+    // A template that breaks icu's markers is named, not the update's line.
+    crate::doc::readable(&fresh).map_err(|source| Error::TemplateOutput {
+        key,
+        template: template_name(cfg),
+        source,
+    })?;
 
     let _lock = store::Lock::acquire(&path)?;
     let commits: usize = repos.iter().map(|r| r.commits.len()).sum();

@@ -46,6 +46,19 @@ pub enum DocError {
     EditedBlocks(Vec<EditedBlock>),
 }
 
+/// Whether `text`, an update as a template rendered it, can be read back
+/// as an update: its front matter, and markers that open and close blocks
+/// without nesting, repeating or hiding. A template of the person's own
+/// that breaks them is the template's fault, and is said so before the
+/// update is written or refreshed (`commands::draft`), not blamed on a line
+/// of the update on disk.
+pub fn readable(text: &str) -> Result<(), DocError> {
+    let (fm, _, body) = frontmatter::split(text)?;
+    let outline = markers::outline(text, body)?;
+    outline.check_hidden(&fm.listed_keys())?;
+    outline.blocks().map(drop)
+}
+
 impl DocError {
     /// The line the error names.
     pub fn line(&self) -> usize {
