@@ -69,6 +69,33 @@ fn a_truncated_loose_object_gives_up_on_its_repo_and_reports_the_others() {
 }
 
 #[test]
+fn by_default_a_truncated_loose_object_is_reported_within_ten_seconds() {
+    let env = TestEnv::new();
+    let r = env.repo("truncated");
+    let hit = r.commit(C::mine("2026-11-19T10:00:00Z", "Cut short", "b.txt"));
+    let len = fs::metadata(loose(&r, &hit)).unwrap().len() as usize;
+    truncate_object(&r, &hit, len / 2);
+    let h = healthy(&env);
+    let cfg = env.config_for(&[&r, &h], "");
+    let started = Instant::now();
+    let a = env
+        .icu_with(&cfg)
+        .env_remove("ICU_SCAN_TIMEOUT")
+        .timeout(Duration::from_secs(120))
+        .args(["draft", "--print", "--date", DATE])
+        .assert()
+        .success();
+    let took = started.elapsed();
+    assert!(stdout(&a).contains("Healthy work"), "{}", stdout(&a));
+    assert!(
+        stderr(&a).contains("gave up on it after 10 s"),
+        "{}",
+        stderr(&a)
+    );
+    assert!(took < Duration::from_secs(15), "took {took:?}");
+}
+
+#[test]
 fn more_hanging_repos_than_cores_still_leave_the_others_reported() {
     // One hanging repository more than icu has scan workers (one per core,
     // at most 8): each worker given up on is replaced, so the healthy

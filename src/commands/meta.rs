@@ -145,7 +145,7 @@ The current time, as RFC 3339 (\fI2026\-11\-24T12:00:00+00:00\fR): for tests and
 Seconds \fBicu send\fR waits for the mail program before it stops it (default 60, at most 86400); any other value is a usage error.
 .TP
 \fBICU_SCAN_TIMEOUT\fR
-Seconds the scan of one repository may take before icu gives up on it with a warning (default 60, at most 86400); any other value is a usage error, and \fBicu draft\fR, \fBicu goals\fR and \fBicu template \-\-context\fR stop before they scan.
+Seconds the scan of one repository may take before icu gives up on it with a warning (default 10, at most 86400); any other value is a usage error, and \fBicu draft\fR, \fBicu goals\fR and \fBicu template \-\-context\fR stop before they scan.
 .TP
 \fBNO_COLOR\fR
 Set to anything: no colour with \fB\-\-color auto\fR.

@@ -697,17 +697,20 @@ mod tests {
             assert_eq!(t.read(None).unwrap(), t.default);
             assert_eq!(t.read(Some(" 0.5 ")).unwrap(), Duration::from_millis(500));
             assert_eq!(t.read(Some("86400")).unwrap(), Duration::from_secs(86_400));
-            let not_a_number = "is not a number of seconds above 0; unset it for the default of 60";
+            let default = t.default.as_secs();
+            let not_a_number = format!(
+                "is not a number of seconds above 0; unset it for the default of {default}"
+            );
             let too_long = format!(
-                "is more than 86400 seconds (a day), the longest icu waits for {}; unset it for the default of 60",
+                "is more than 86400 seconds (a day), the longest icu waits for {}; unset it for the default of {default}",
                 t.waiting
             );
             for (value, says) in [
-                ("soon", not_a_number),
-                ("0", not_a_number),
-                ("-1", not_a_number),
-                ("", not_a_number),
-                ("NaN", not_a_number),
+                ("soon", not_a_number.as_str()),
+                ("0", not_a_number.as_str()),
+                ("-1", not_a_number.as_str()),
+                ("", not_a_number.as_str()),
+                ("NaN", not_a_number.as_str()),
                 ("1e20", too_long.as_str()),
                 ("inf", too_long.as_str()),
             ] {

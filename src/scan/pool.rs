@@ -33,7 +33,15 @@ use crate::config::RepoSpec;
 /// How long one repository's scan may take, unless `ICU_SCAN_TIMEOUT`
 /// (seconds, read by the commands) says otherwise. A damaged object can make libgit2 spin forever
 /// (see the module docs); past this, the repository is given up on.
-pub const SCAN_TIMEOUT: Duration = Duration::from_secs(60);
+///
+/// 10 s: a damaged repository costs every command that long, so the
+/// deadline is as short as a healthy scan allows. The slowest measured
+/// (BENCHMARKS.md) is a whole draft of git.git over a year, 0.52 s, and a
+/// 100,000-commit repository's twelve weeks for `icu goals`, under 0.2 s:
+/// 10 s leaves them twenty times that. A repository slower than that on
+/// purpose (a huge monorepo, a year's `--since`) raises it with
+/// `ICU_SCAN_TIMEOUT`, which the warning names.
+pub const SCAN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Scans every repository, in parallel (see the module docs). Results come
 /// back in the order of `repos`; a repository that cannot be opened becomes
