@@ -444,3 +444,33 @@ fn a_recipient_that_is_not_ascii_is_refused_at_load_with_its_position() {
                 .and(predicate::str::contains("icu.toml:8:43")),
         );
 }
+
+/// The HTML export byte for byte, for Markdown that gives every element
+/// comrak writes with icu's options: each element's inlined style, the
+/// escaping of text and attributes, void elements, omitted raw HTML. A
+/// change to any of it shows in review as a change to the snapshot.
+#[test]
+fn the_html_export_of_every_element_is_as_the_snapshot() {
+    let md = "# One\n\n## Two\n\n### Three\n\n#### Four\n\n##### Five\n\n###### Six\n\n\
+        A paragraph with *em*, **strong**, ~~struck~~, `code <&> \"q\" 'a'` and\u{a0}a no-break space,\\\n\
+        a hard break, a soft\nbreak, \"quotes\" & <angles> and 'apostrophes'.\n\n\
+        [a link](https://example.com/a?b=1&c='d'%20e \"a \\\"title\\\" <with> & 'marks'\"), \
+        <https://example.com/auto>, www.example.com and ada@example.com; \
+        ![an image](https://example.com/i.png \"t\") and [no javascript](javascript:alert(1)).\n\n\
+        > A quote\n>\n> - in a list\n\n\
+        1. one\n2. two\n   - nested\n     with a soft break\n\n\
+        3. three\n\n\
+        4. loose\n\n   second paragraph\n\n\
+        A paragraph between.\n\n7. starts at seven\n\n\
+        - [ ] open\n- [x] done\n  - [ ] nested open\n\n\
+        | left | centre | right | none |\n|:--|:-:|--:|---|\n| a `c` | **b** | [l](https://e.example) | \\| |\n\n\
+        ```rust\nfn main() { println!(\"<&>\"); }\n```\n\n\
+        ```\nno language\n```\n\n    indented code\n\n\
+        ---\n\n\
+        <div onclick=\"x\">raw html</div>\n\n\
+        Inline <b>raw</b> html and &amp; &copy; &#169; entities.\n";
+    insta::assert_snapshot!(
+        "every_element",
+        icu::testing::export::to_html(md, "A \"title\" <&>")
+    );
+}
