@@ -190,9 +190,10 @@ for set in $(cut -d' ' -f1 "$WORK/checked") G GY; do
     python3 bench/check_credit.py "$ICU" "$(date -d "$since" +%s)" "$(date -d "$until" +%s)" $repos >> "$WORK/counts.txt"
 done
 
-# The "Release profile" section (the last) comes from
-# bench/release_profile.sh, cold builds this script does not redo: kept.
-kept=$(sed -n '/^## Release profile$/,$p' BENCHMARKS.md 2>/dev/null || true)
+# The "Release profile" and "HTML styles" sections (the last) come from
+# bench/release_profile.sh and measurements by hand, cold builds this
+# script does not redo: kept.
+kept=$(sed -n '/^## \(Release profile\|HTML styles\)$/,$p' BENCHMARKS.md 2>/dev/null || true)
 python3 bench/report.py "$WORK" > BENCHMARKS.md
 if [ -n "$kept" ]; then printf '\n%s\n' "$kept" >> BENCHMARKS.md; fi
 cat BENCHMARKS.md

@@ -1,6 +1,14 @@
 //! The update as a standalone HTML document for mail clients and browsers:
-//! comrak's safe rendering, every style inlined into the elements
-//! (css-inline), and task boxes as text.
+//! comrak's safe rendering, every style written into its element as the
+//! markup passes through ([`style`], [`styled`]), and task boxes as text.
+//!
+//! Why not a CSS inliner: the style sheet is fixed and selects by element
+//! name only, and comrak writes every element. css-inline, which did this
+//! before, parses the HTML again with html5ever and the style sheet with
+//! cssparser and selectors, which brought 53 crates into the build (with
+//! url, idna and ICU4X's Unicode data) for what a lookup from element name
+//! to style does. Writing the styles here gives the same bytes (the
+//! export's snapshot test; BENCHMARKS.md, "HTML styles", has the figures).
 //!
 //! Mail clients are not browsers. Gmail's mobile web client drops `<style>`
 //! rules with type selectors, Outlook for Mac, iOS and Android drop the
@@ -29,21 +37,30 @@ const FONT: &str = "'Segoe UI',-apple-system,BlinkMacSystemFont,Helvetica,Arial,
 /// Consolas on Windows, then the Mac's monospaced system font.
 const MONO: &str = "Consolas,ui-monospace,Menlo,monospace";
 
-/// The style sheet css-inline writes into the elements; none of it reaches
-/// the output as a `<style>` block. The container `.icu` carries what
-/// `<body>` used to; text elements repeat the font because table cells and
-/// Outlook's Word engine do not always inherit it.
-fn style_sheet() -> String {
-    format!(
-        ".icu{{font-family:{FONT};font-size:15px;line-height:1.5;color:#1f2328;max-width:42em;margin:0 auto;padding:1em}}\
-p,li,td,th,h1,h2,h3,blockquote{{font-family:{FONT};color:#1f2328}}\
-p{{margin:1em 0}}\
-h1{{font-size:1.5em;margin:0 0 .5em}}h2{{font-size:1.25em;margin:1.2em 0 .4em;border-bottom:1px solid #d1d9e0;padding-bottom:.2em}}h3{{font-size:1.05em;margin:1em 0 .3em}}\
-ul,ol{{padding-left:1.5em;margin:.3em 0}}li{{margin:.1em 0}}\
-.code{{font-family:{MONO};font-size:.9em;background:#f6f8fa;padding:.1em .3em}}\
-pre{{font-family:{MONO};background:#f6f8fa;padding:.6em;margin:1em 0}}a{{color:#0969da}}\
-table{{border-collapse:collapse}}td,th{{border:1px solid #d1d9e0;padding:.2em .5em}}"
-    )
+/// The style written into every `tag` element, as `property: value;`
+/// declarations; `None` for an element left unstyled. `code` is written as
+/// a `span`; `div` is the container, carrying what `<body>` used to (comrak
+/// writes no `div` of its own with icu's options).
+/// Text elements repeat the font because table cells and Outlook's Word
+/// engine do not always inherit it.
+fn style(tag: &str) -> Option<String> {
+    let text = format!("font-family: {FONT};color: #1f2328;");
+    Some(match tag {
+        "div" => format!("font-family: {FONT};font-size: 15px;line-height: 1.5;color: #1f2328;max-width: 42em;margin: 0 auto;padding: 1em;"),
+        "p" => format!("{text}margin: 1em 0;"),
+        "h1" => format!("{text}font-size: 1.5em;margin: 0 0 .5em;"),
+        "h2" => format!("{text}font-size: 1.25em;margin: 1.2em 0 .4em;border-bottom: 1px solid #d1d9e0;padding-bottom: .2em;"),
+        "h3" => format!("{text}font-size: 1.05em;margin: 1em 0 .3em;"),
+        "blockquote" => text,
+        "li" => format!("{text}margin: .1em 0;"),
+        "td" | "th" => format!("{text}border: 1px solid #d1d9e0;padding: .2em .5em;"),
+        "ul" | "ol" => "padding-left: 1.5em;margin: .3em 0;".into(),
+        "table" => "border-collapse: collapse;".into(),
+        "a" => "color: #0969da;".into(),
+        "code" => format!("font-family: {MONO};font-size: .9em;background: #f6f8fa;padding: .1em .3em;"),
+        "pre" => format!("font-family: {MONO};background: #f6f8fa;padding: .6em;margin: 1em 0;"),
+        _ => return None,
+    })
 }
 
 /// Outlook for Windows ignores `max-width`: a table only it sees (a
@@ -62,73 +79,160 @@ const TASK_DONE: &str = "\u{2611} ";
 /// `<input type="checkbox">`: mail clients (Gmail, Outlook) strip form
 /// elements, which would make an open ask look the same as a done one.
 pub fn to_html(md: &str, title: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width\">\n<title>{}</title>\n</head>\n{MSO_OPEN}\n{}\n{MSO_CLOSE}\n</html>\n",
+        html_escape(title),
+        styled(&rendered(md))
+    )
+}
+
+/// comrak's HTML of `md`, task items as text and no link inside another.
+///
+/// An autolink in a link's text (`[see <https://…>](url)`, the one nesting
+/// comrak writes) is left as its text: HTML has no nested links, and a
+/// parser ends the outer link where the inner one starts, which left the
+/// outer one empty and the rest of its text outside it.
+fn rendered(md: &str) -> String {
     let options = comrak_options();
     let arena = comrak::Arena::new();
     let root = comrak::parse_document(&arena, md, &options);
-    let tasks: Vec<_> = root
+    let is_link = |n: &AstNode<'_>| matches!(n.data().value, NodeValue::Link(_));
+    let (tasks, nested): (Vec<_>, Vec<_>) = root
         .descendants()
-        .filter(|n| matches!(n.data().value, NodeValue::TaskItem(_)))
-        .collect();
+        .filter(|n| {
+            matches!(n.data().value, NodeValue::TaskItem(_))
+                || (is_link(n) && n.ancestors().skip(1).any(is_link))
+        })
+        .partition(|n| matches!(n.data().value, NodeValue::TaskItem(_)));
     for item in tasks {
         task_as_text(&arena, item);
+    }
+    for link in nested {
+        let text: Vec<_> = link.children().collect();
+        for child in text {
+            link.insert_before(child);
+        }
+        link.detach();
     }
     let mut body = String::new();
     // Writing to a String cannot fail; an empty body is the worst outcome.
     let _ = comrak::format_html(root, &options, &mut body);
-    format!(
-        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width\">\n<title>{}</title>\n</head>\n{MSO_OPEN}\n{}\n{MSO_CLOSE}\n</html>\n",
-        html_escape(title),
-        inline_styles(&body)
-    )
+    body
 }
 
-/// comrak's HTML inside the styled container, every rule of
-/// [`style_sheet`] written into the `style` attribute of the elements it
-/// selects, `<code>` as `<span>`, and no class left.
+/// comrak's HTML inside the styled container, each element with its
+/// [`style`] attribute, `<code>` as `<span>` (a fenced block's language
+/// class dropped: it styles nothing in a mail), and written as an HTML
+/// serializer writes what a parser read: `&`, `<`, `>` and the no-break
+/// space escaped in text, `&`, `"` and the no-break space in attribute
+/// values, void elements without a closing slash.
 ///
-/// The string replacements are safe. Before inlining, comrak's output
-/// escapes `<` in text and attributes alike, and in safe mode drops the
-/// doc's own raw HTML: `<code` and `</code>` occur only as its markup. After,
-/// the patterns hold a `"`, which the serializer escapes everywhere else.
-fn inline_styles(body: &str) -> String {
-    let body = body
-        .replace("<code>", "<span class=\"code\">")
-        .replace("</code>", "</span>");
-    // A fenced block's language (`<code class="language-rust">`) styles
-    // nothing in a mail.
-    let body = without_language_classes(&body);
-    let html = format!("<div class=\"icu\">\n{body}</div>");
-    // Built without css-inline's network and file features: nothing is
-    // fetched, and the doc cannot name a stylesheet (its raw HTML is dropped).
-    let inliner = css_inline::CSSInliner::options()
-        .load_remote_stylesheets(false)
-        .keep_style_tags(false)
-        .keep_link_tags(false)
-        .build();
-    // Only a stylesheet to load can fail, and there is none: on failure the
-    // unstyled HTML is still the whole update.
-    let inlined = inliner
-        .inline_fragment(&html, &style_sheet())
-        .unwrap_or(html);
-    inlined
-        .replacen("<div class=\"icu\" style=\"", "<div style=\"", 1)
-        .replace("<span class=\"code\" style=\"", "<span style=\"")
+/// A rewrite of tags, not a parser, because comrak's safe rendering writes
+/// no markup but its own: it escapes `<` and `>` in text and in attribute
+/// values (a URL percent-encodes them) and writes the doc's raw HTML as a
+/// `<!-- raw HTML omitted -->` comment, so every `<` opens one of its tags
+/// or that comment, the next `>` ends a tag and the next `-->` the comment.
+fn styled(body: &str) -> String {
+    let mut out = String::with_capacity(body.len() * 4);
+    push_start_tag(&mut out, "div", "");
+    out.push('\n');
+    let mut rest = body;
+    while let Some(at) = rest.find('<') {
+        push_text(&mut out, &rest[..at], Context::Text);
+        rest = &rest[at..];
+        let (close, skip) = if rest.starts_with("<!--") {
+            ("-->", 3)
+        } else {
+            (">", 1)
+        };
+        let end = rest.find(close).map_or(rest.len(), |end| end + skip);
+        let markup = &rest[..end];
+        rest = &rest[end..];
+        if markup.starts_with("<!--") {
+            out.push_str(markup);
+        } else if let Some(name) = markup.strip_prefix("</") {
+            let name = name.trim_end_matches('>');
+            out.push_str("</");
+            out.push_str(if name == "code" { "span" } else { name });
+            out.push('>');
+        } else {
+            let inner = markup.trim_start_matches('<').trim_end_matches('>');
+            let inner = inner.strip_suffix(" /").unwrap_or(inner);
+            let (name, attributes) = inner.split_once(' ').unwrap_or((inner, ""));
+            push_start_tag(&mut out, name, attributes);
+        }
+    }
+    push_text(&mut out, rest, Context::Text);
+    out.push_str("</div>");
+    out
 }
 
-/// `<code class="language-…">` (comrak's opening of a fenced block with an
-/// info string) as `<span class="code">`.
-fn without_language_classes(html: &str) -> String {
-    const OPEN: &str = "<code class=\"language-";
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(at) = rest.find(OPEN) {
+/// Where comrak's escaped text goes: element content or an attribute value.
+#[derive(Clone, Copy, PartialEq)]
+enum Context {
+    Text,
+    Attribute,
+}
+
+/// `<name attributes style="…">`, `code` as `span` without its attributes.
+fn push_start_tag(out: &mut String, name: &str, mut attributes: &str) {
+    let style = style(name);
+    if name == "code" {
+        attributes = "";
+    }
+    out.push('<');
+    out.push_str(if name == "code" { "span" } else { name });
+    // comrak writes each attribute as ` name="value"`, the value escaped.
+    while let Some((attribute, after)) = attributes.trim_start().split_once("=\"") {
+        let (value, after) = after.split_once('"').unwrap_or((after, ""));
+        out.push(' ');
+        out.push_str(attribute);
+        out.push_str("=\"");
+        push_text(out, value, Context::Attribute);
+        out.push('"');
+        attributes = after;
+    }
+    if let Some(style) = style {
+        out.push_str(" style=\"");
+        out.push_str(&style);
+        out.push('"');
+    }
+    out.push('>');
+}
+
+/// comrak's escaped text as an HTML serializer writes it in `context`, so
+/// the export keeps the bytes it had when a parser and serializer
+/// (css-inline's) wrote it: comrak escapes `"` in text and `<`, `>` in
+/// attributes, and writes `'` in a URL as `&#x27;`, which a serializer does
+/// not; it writes the no-break space as is, and a CR (from `&#13;` or a CR
+/// LF in the doc) as is, which a parser reads as a line feed.
+fn push_text(out: &mut String, escaped: &str, context: Context) {
+    let mut rest = escaped;
+    while let Some(at) = rest.find(['&', '\u{a0}', '\r']) {
         out.push_str(&rest[..at]);
-        out.push_str("<span class=\"code\">");
-        let after = &rest[at + OPEN.len()..];
-        rest = after.find("\">").map_or("", |end| &after[end + 2..]);
+        rest = &rest[at..];
+        if let Some(after) = rest.strip_prefix('\u{a0}') {
+            out.push_str("&nbsp;");
+            rest = after;
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix('\r') {
+            out.push('\n');
+            rest = after.strip_prefix('\n').unwrap_or(after);
+            continue;
+        }
+        let end = rest.find(';').map_or(rest.len(), |end| end + 1);
+        let entity = &rest[..end];
+        out.push_str(match (entity, context) {
+            ("&quot;", Context::Text) => "\"",
+            ("&lt;", Context::Attribute) => "<",
+            ("&gt;", Context::Attribute) => ">",
+            ("&#x27;", _) => "'",
+            _ => entity,
+        });
+        rest = &rest[end..];
     }
     out.push_str(rest);
-    out
 }
 
 /// Turns a task item into a plain list item whose text starts with a box.
