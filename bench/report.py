@@ -81,7 +81,9 @@ out.append(f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%
 out.append(f"- machine: {os.cpu_count()} cores, {cpu}, {mem} RAM, {platform.system()} {platform.release()}")
 out.append(f"- {sh('rustc --version')}, {sh('git --version')}, {sh('hyperfine --version')}")
 built = os.path.join(work, "built")
-out.append(f"- icu built from: {open(built).read().strip() if os.path.exists(built) else '?'}")
+profile = os.path.join(work, "profile")
+out.append(f"- icu built from: {open(built).read().strip() if os.path.exists(built) else '?'}"
+           + (f", profile `{open(profile).read().strip()}`" if os.path.exists(profile) else ""))
 loadavg = " ".join(open("/proc/loadavg").read().split()[:3])
 out.append(f"- load average (1, 5, 15 min) when the report was written: {loadavg}")
 first = results("A")["icu draft"]

@@ -23,13 +23,20 @@ if ! need hyperfine || [ ! -x /usr/bin/time ] || ! need valgrind; then
   as_root apt-get install -y -qq hyperfine time valgrind >/dev/null
 fi
 
-cargo build --release --locked -q
-ICU=$ROOT/target/release/icu
+# The release-lto profile (fat LTO, one codegen unit), as every report
+# before the release profile lost its LTO was built: the release profile,
+# what `cargo install` builds, runs 8% more instructions on a draft
+# (BENCHMARKS.md, "Release profile"), and comparing reports means
+# comparing the code, not the profile.
+PROFILE=release-lto
+cargo build --profile "$PROFILE" --locked -q
+ICU=$ROOT/target/$PROFILE/icu
 WORK=$(mktemp -d)
 # Kept when the run fails, to see how far it got.
 trap 'st=$?; if [ $st -eq 0 ]; then rm -rf "$WORK"; else echo "run failed; its files are in $WORK" >&2; fi' EXIT
 # The commit the binary was built from (the report is written at the end).
 "$ICU" --version | sed -E 's/^icu [^ ]+ //' > "$WORK/built"
+echo "$PROFILE" > "$WORK/profile"
 
 echo "generating repositories (cached in bench/.repos)…" >&2
 python3 bench/gen_repos.py > "$WORK/sets"
@@ -190,9 +197,10 @@ for set in $(cut -d' ' -f1 "$WORK/checked") G GY; do
     python3 bench/check_credit.py "$ICU" "$(date -d "$since" +%s)" "$(date -d "$until" +%s)" $repos >> "$WORK/counts.txt"
 done
 
-# The "Release profile" and "HTML styles" sections (the last) come from
-# bench/release_profile.sh and measurements by hand, cold builds this
-# script does not redo: kept.
+# The sections after the report — "Release profile", "HTML styles" and
+# "Measurements behind design decisions" — come from
+# bench/release_profile.sh and measurements by hand that this script does
+# not redo: kept, from the first of them to the end.
 kept=$(sed -n '/^## \(Release profile\|HTML styles\)$/,$p' BENCHMARKS.md 2>/dev/null || true)
 python3 bench/report.py "$WORK" > BENCHMARKS.md
 if [ -n "$kept" ]; then printf '\n%s\n' "$kept" >> BENCHMARKS.md; fi

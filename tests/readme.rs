@@ -170,6 +170,33 @@ fn the_install_section_names_the_package_and_the_icu_command() {
     assert!(Path::new(env!("CARGO_BIN_EXE_icu")).ends_with("icu"));
 }
 
+/// The small binary the Install section tells how to build comes from a
+/// profile Cargo.toml defines, and the release profile a first build uses
+/// does not carry its fat LTO.
+#[test]
+fn the_install_sections_small_binary_profile_is_cargo_tomls() {
+    let section = install_section();
+    assert!(
+        section.contains("cargo install --locked --path . --profile release-lto"),
+        "{section}"
+    );
+    let manifest: toml::Table = fs::read_to_string(root().join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let profiles = &manifest["profile"];
+    assert_eq!(
+        profiles["release-lto"]["inherits"].as_str(),
+        Some("release")
+    );
+    assert_eq!(profiles["release-lto"]["lto"].as_str(), Some("fat"));
+    assert_ne!(
+        profiles["release"].get("lto").and_then(toml::Value::as_str),
+        Some("fat"),
+        "{profiles}"
+    );
+}
+
 /// The Install section's completion and man-page lines, run as written with
 /// `icu` in `~/.cargo/bin`: each file lands where it says, and `man` finds
 /// the page there.
