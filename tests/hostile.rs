@@ -155,6 +155,32 @@ fn a_doc_changed_during_the_send_is_reported_as_sent_and_not_marked() {
     assert_eq!(delivered(&mail), 1);
 }
 
+/// Runs `icu send --yes` with the updates dir a 256 KiB tmpfs of a private
+/// mount namespace, filled before icu starts when `full`. Returns what icu
+/// printed and the update as icu left it on that tmpfs (gone with the
+/// namespace), or `None` where no namespace can be made.
+fn send_on_a_small_disk(w: &Drafted, full: bool) -> Option<(std::process::Output, String)> {
+    let keep = w.env.path().join("keep.md");
+    let dir = sh_quote(&w.env.updates().to_string_lossy());
+    let fill = if full {
+        format!("dd if=/dev/zero of={dir}/filler bs=4k 2>/dev/null || true; ")
+    } else {
+        String::new()
+    };
+    let script = format!(
+        "set -e; cp {doc} {keep}; mount -t tmpfs -o size=256k tmpfs {dir}; cp {keep} {doc}; \
+         {fill}set +e; {icu}; code=$?; cp {doc} {keep}.after; exit $code",
+        doc = sh_quote(&w.doc.to_string_lossy()),
+        keep = sh_quote(&keep.to_string_lossy()),
+        icu = w
+            .env
+            .icu_sh(&["--config", w.cfg.to_str().unwrap(), "send", "--yes"]),
+    );
+    let out = in_mount_namespace(&script)?;
+    let after = fs::read_to_string(w.env.path().join("keep.md.after")).unwrap();
+    Some((out, after))
+}
+
 #[test]
 fn a_disk_that_fills_up_during_the_send_is_reported_as_sent() {
     // The updates dir is a small tmpfs, and the mail program fills it once it
@@ -166,18 +192,7 @@ fn a_disk_that_fills_up_during_the_send_is_reported_as_sent() {
         )
     });
     let before = w.doc_text();
-    let keep = w.env.path().join("keep.md");
-    let script = format!(
-        "set -e; cp {doc} {keep}; mount -t tmpfs -o size=256k tmpfs {dir}; cp {keep} {doc}; \
-         set +e; {icu}; code=$?; cp {doc} {keep}.after; exit $code",
-        doc = sh_quote(&w.doc.to_string_lossy()),
-        keep = sh_quote(&keep.to_string_lossy()),
-        dir = sh_quote(&w.env.updates().to_string_lossy()),
-        icu = w
-            .env
-            .icu_sh(&["--config", w.cfg.to_str().unwrap(), "send", "--yes"]),
-    );
-    let Some(out) = in_mount_namespace(&script) else {
+    let Some((out, after)) = send_on_a_small_disk(&w, false) else {
         return;
     };
     let err = String::from_utf8_lossy(&out.stderr);
@@ -185,7 +200,6 @@ fn a_disk_that_fills_up_during_the_send_is_reported_as_sent() {
     assert!(err.contains("No space left"), "{err}");
     says_it_was_sent(&err, &w.doc);
     assert_eq!(delivered(&mail), 1);
-    let after = fs::read_to_string(w.env.path().join("keep.md.after")).unwrap();
     // Not half-written: the update as it was, with the record of the send
     // under way written before the mail program ran.
     assert!(after.contains("status = \"sending\""), "{after}");
@@ -409,19 +423,7 @@ fn a_full_disk_before_the_send_sends_nothing() {
     // of the send cannot be written, so the mail program never runs.
     let (w, mail) = mailer_world(|_| String::new());
     let before = w.doc_text();
-    let keep = w.env.path().join("keep.md");
-    let script = format!(
-        "set -e; cp {doc} {keep}; mount -t tmpfs -o size=256k tmpfs {dir}; cp {keep} {doc}; \
-         dd if=/dev/zero of={dir}/filler bs=4k 2>/dev/null || true; \
-         set +e; {icu}; code=$?; cp {doc} {keep}.after; exit $code",
-        doc = sh_quote(&w.doc.to_string_lossy()),
-        keep = sh_quote(&keep.to_string_lossy()),
-        dir = sh_quote(&w.env.updates().to_string_lossy()),
-        icu = w
-            .env
-            .icu_sh(&["--config", w.cfg.to_str().unwrap(), "send", "--yes"]),
-    );
-    let Some(out) = in_mount_namespace(&script) else {
+    let Some((out, after)) = send_on_a_small_disk(&w, true) else {
         return;
     };
     let err = String::from_utf8_lossy(&out.stderr);
@@ -431,7 +433,6 @@ fn a_full_disk_before_the_send_sends_nothing() {
         "{err}"
     );
     assert_eq!(delivered(&mail), 0);
-    let after = fs::read_to_string(w.env.path().join("keep.md.after")).unwrap();
     assert_eq!(after, before);
 }
 
