@@ -23,6 +23,7 @@ use serde::Serialize;
 use crate::config::{Globs, Goal, Rule};
 use crate::forge::Forge;
 use crate::scan::{Commit, Credit, RepoActivity};
+use crate::skip::Skipped;
 
 /// Whether `goal` claims `commit` of repository `repo`: `decide`, with
 /// no reasons kept.
@@ -249,11 +250,20 @@ pub struct RepoGroup {
     pub forge: Option<Forge>,
     /// Newest first.
     pub commits: Vec<Commit>,
+    /// Lines added and removed by the commits that count.
     pub added: usize,
     pub removed: usize,
     /// Pull requests: squash subjects `(#N)` and merges `Merge pull request #N`
     /// that brought in one of these commits. Sorted.
     pub prs: Vec<u32>,
+}
+
+impl RepoGroup {
+    /// How many of its commits count (see [`Commit::counted`]): all but
+    /// backports of work a sent update counted.
+    pub fn counted(&self) -> usize {
+        self.commits.iter().filter(|c| c.counted()).count()
+    }
 }
 
 /// Changes of others that credit me, of one goal (or of "Other work") in
@@ -278,9 +288,10 @@ pub struct Activity {
 }
 
 impl Activity {
-    /// Number of commits over all repositories.
+    /// Number of commits counted over all repositories (see
+    /// [`Commit::counted`]).
     pub fn commits(&self) -> usize {
-        self.repos.iter().map(|r| r.commits.len()).sum()
+        self.repos.iter().map(RepoGroup::counted).sum()
     }
 
     /// Number of changes of others that credit me, over all repositories.
@@ -300,6 +311,48 @@ impl Activity {
 pub struct Attribution {
     pub goals: Vec<Activity>,
     pub other: Activity,
+}
+
+/// What the draft did with one commit, read from the scan and the skip
+/// rules the draft is made of: the one answer `icu explain` gives, so it
+/// cannot tell another story than the draft. Which goals claim it is
+/// [`claims`] (said rule by rule by [`explain`]) of the commit found here.
+#[derive(Debug, Clone, Copy)]
+pub enum Placement<'a> {
+    /// Listed, as the scan described it.
+    Listed(&'a Commit),
+    /// The same work as a listed commit, which is listed in its place (see
+    /// `scan::Folded`).
+    Folded { into: &'a Commit },
+    /// Not among my commits: a change of someone else's that credits me, or
+    /// a merge of mine crediting me as `merged`; listed apart.
+    Credited(&'a Credit),
+    /// Left out by a `[[skip]]` rule.
+    Skipped(&'a Skipped),
+    /// None of those: the scan of the period did not find it.
+    Absent,
+}
+
+/// Where the commit `id` (full hex) of `repo` went in a draft made of
+/// `repo`'s scan with the `skipped` commits taken out.
+pub fn placement<'a>(id: &str, repo: &'a RepoActivity, skipped: &'a [Skipped]) -> Placement<'a> {
+    if let Some(c) = repo.commits.iter().find(|c| c.id == id) {
+        return Placement::Listed(c);
+    }
+    if let Some(cr) = repo.credits.iter().find(|cr| cr.commit.id == id) {
+        return Placement::Credited(cr);
+    }
+    let short = crate::scan::short_id(id);
+    if let Some(s) = skipped
+        .iter()
+        .find(|s| s.repo == repo.name && s.short == short)
+    {
+        return Placement::Skipped(s);
+    }
+    repo.commits
+        .iter()
+        .find(|c| c.folded.as_ref().is_some_and(|f| f.ids.contains(&short)))
+        .map_or(Placement::Absent, |into| Placement::Folded { into })
 }
 
 /// Attributes every commit of every repository. Nothing mine is dropped: a
@@ -382,8 +435,16 @@ fn group(repo: &RepoActivity, commits: Vec<Commit>) -> RepoGroup {
         repo: repo.name.clone(),
         url: repo.url.clone(),
         forge: repo.forge,
-        added: commits.iter().map(|c| c.added).sum(),
-        removed: commits.iter().map(|c| c.removed).sum(),
+        added: commits
+            .iter()
+            .filter(|c| c.counted())
+            .map(|c| c.added)
+            .sum(),
+        removed: commits
+            .iter()
+            .filter(|c| c.counted())
+            .map(|c| c.removed)
+            .sum(),
         commits,
         prs: prs.into_iter().collect(),
     }
@@ -436,6 +497,7 @@ mod tests {
             branches: branches.iter().map(|s| s.to_string()).collect(),
             pr: None,
             folded: None,
+            backport_of: None,
         }
     }
 

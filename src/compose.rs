@@ -20,7 +20,7 @@ use crate::doc::markers;
 use crate::doc::stale::{is_head_of, with_kept, Stale};
 use crate::forge::{self, Change, Forge};
 use crate::period::{self, Period};
-use crate::scan::{Folded, RepoActivity};
+use crate::scan::{BackportOf, Folded, RepoActivity};
 pub use crate::template::escape_markdown;
 use crate::template::{
     self, AskContext, GoalContext, MeContext, OtherContext, PeriodContext, RenderContext,
@@ -397,7 +397,7 @@ fn totals_line(at: &Attribution, overlaps: &Overlaps) -> String {
     let (mut added, mut removed) = (0, 0);
     for a in at.goals.iter().chain(std::iter::once(&at.other)) {
         for r in &a.repos {
-            for c in &r.commits {
+            for c in r.commits.iter().filter(|c| c.counted()) {
                 if seen.insert((r.repo.as_str(), c.id.as_str())) {
                     added += c.added;
                     removed += c.removed;
@@ -464,11 +464,18 @@ fn repo_lines(
 ) {
     let mut head = format!(
         "- {} in {}, +{} −{}",
-        plural(g.commits.len(), "commit", "commits"),
+        plural(g.counted(), "commit", "commits"),
         escape_markdown(&g.repo),
         thousands(g.added),
         thousands(g.removed)
     );
+    let recounted = g.commits.len() - g.counted();
+    if recounted > 0 {
+        head.push_str(&format!(
+            ", and {} of work an earlier update counted",
+            plural(recounted, "backport", "backports")
+        ));
+    }
     if !g.prs.is_empty() {
         let refs: Vec<String> = g.prs.iter().map(|p| request_ref(g, *p)).collect();
         head.push_str(&format!(
@@ -497,6 +504,9 @@ fn repo_lines(
         if let Some(note) = c.folded.as_ref().and_then(folded_note) {
             line.push_str(&format!(", {note}"));
         }
+        if let Some(b) = &c.backport_of {
+            line.push_str(&backport_note(b));
+        }
         line.push_str(&also_under(overlaps, &g.repo, &c.id, this));
         out.push(line);
     }
@@ -522,6 +532,22 @@ fn folded_note(f: &Folded) -> Option<String> {
         parts.push(format!("also as {}", f.ids.join(", ")));
     }
     (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// A backport's mark: `, backport of a1b2c3d (update of 2026-11-10)` when a
+/// sent update holds its original (then, the same patch, it is not counted
+/// again), `, backport of a1b2c3d` otherwise; `reworked backport` when its
+/// patch is not the original's (it is counted).
+fn backport_note(b: &BackportOf) -> String {
+    let what = if b.same_patch {
+        "backport"
+    } else {
+        "reworked backport"
+    };
+    match b.update {
+        Some(date) => format!(", {what} of {} (update of {date})", b.short),
+        None => format!(", {what} of {}", b.short),
+    }
 }
 
 /// Branch names as Markdown code spans, `a`, `b`: literal whatever they
@@ -754,6 +780,7 @@ mod tests {
             branches: Vec::new(),
             pr: None,
             folded: None,
+            backport_of: None,
         };
         let sha = "a1b2c3d4e5".repeat(4);
         let group = |forge: Option<Forge>, url: Option<&str>, c: Commit| RepoGroup {

@@ -81,6 +81,7 @@ mod tests {
             branches: Vec::new(),
             pr: None,
             folded: None,
+            backport_of: None,
         }
     }
 

@@ -425,6 +425,7 @@ fn commit() -> impl Strategy<Value = Commit> {
         branches: vec![],
         pr: None,
         folded: None,
+        backport_of: None,
     })
 }
 

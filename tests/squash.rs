@@ -5,7 +5,9 @@
 //! work on one line, its lines counted once, and work that has not landed
 //! still listed. The window is [2026-11-09, 2026-11-24) (see tests/draft.rs).
 
-use crate::common::{activity_block as section, print_draft as draft, Repo, TestEnv, C, ME};
+use crate::common::{
+    activity_block as section, print_draft as draft, stdout, Repo, TestEnv, C, ME,
+};
 
 /// `n` numbered lines.
 fn lines(what: &str, n: usize) -> String {
@@ -341,4 +343,210 @@ fn the_same_change_made_twice_on_the_mainline_is_listed_twice() {
     let other = section(&draft(&env, &cfg), "other");
     assert!(other.contains("- 3 commits in search, +4 −2"), "{other}");
     assert!(!other.contains("also"), "{other}");
+}
+
+/// main: a base before the window, `release/1.2` branched from it. A fix of
+/// mine lands on main (+5); it is cherry-picked (`-x`) onto the release
+/// branch, which is later merged back into main.
+fn backport_merged_back(env: &TestEnv) -> (Repo, String, String) {
+    let r = env.repo("search");
+    r.commit(C::mine("2026-11-01T10:00:00Z", "base", "README"));
+    r.git(&["branch", "release/1.2"]);
+    let fix = r.commit(write(
+        "2026-11-10T10:00:00Z",
+        "fix crash on an empty query",
+        "query.rs",
+        lines("query", 5),
+    ));
+    r.git(&["checkout", "-q", "release/1.2"]);
+    git_at(&r, "2026-11-11T10:00:00Z", &["cherry-pick", "-x", &fix]);
+    let picked = r.git(&["rev-parse", "HEAD"]);
+    r.git(&["checkout", "-q", "main"]);
+    r.merge(
+        "release/1.2",
+        "Merge branch 'release/1.2'",
+        "2026-11-12T10:00:00Z",
+    );
+    (r, fix, picked)
+}
+
+#[test]
+fn a_backport_merged_back_into_the_mainline_is_counted_once() {
+    let env = TestEnv::new();
+    let (r, fix, picked) = backport_merged_back(&env);
+    let cfg = env.config_for(&[&r], "");
+    let other = section(&draft(&env, &cfg), "other");
+    assert!(other.contains("- 1 commit in search, +5 −0"), "{other}");
+    let line = format!(
+        "  - fix crash on an empty query ({}), also on `release/1.2`",
+        r.short(&fix)
+    );
+    assert!(other.lines().any(|l| l == line), "{line}\n{other}");
+    assert!(!other.contains(&r.short(&picked)), "{other}");
+}
+
+#[test]
+fn a_fix_picked_from_one_release_branch_to_another_is_one_change_listed_as_the_first() {
+    // Both release branches are merged back into main: each copy reached the
+    // mainline through a merge, and the one committed first is listed.
+    let env = TestEnv::new();
+    let r = env.repo("search");
+    r.commit(C::mine("2026-11-01T10:00:00Z", "base", "README"));
+    r.git(&["branch", "release/1.1"]);
+    r.git(&["branch", "release/1.2"]);
+    r.git(&["checkout", "-q", "release/1.1"]);
+    let fix = r.commit(write(
+        "2026-11-10T10:00:00Z",
+        "fix the index on old files",
+        "index.rs",
+        lines("index", 3),
+    ));
+    r.git(&["checkout", "-q", "release/1.2"]);
+    git_at(&r, "2026-11-11T10:00:00Z", &["cherry-pick", "-x", &fix]);
+    let picked = r.git(&["rev-parse", "HEAD"]);
+    r.git(&["checkout", "-q", "main"]);
+    r.merge(
+        "release/1.1",
+        "Merge branch 'release/1.1'",
+        "2026-11-12T10:00:00Z",
+    );
+    r.merge(
+        "release/1.2",
+        "Merge branch 'release/1.2'",
+        "2026-11-13T10:00:00Z",
+    );
+    let cfg = env.config_for(&[&r], "");
+    let other = section(&draft(&env, &cfg), "other");
+    assert!(other.contains("- 1 commit in search, +3 −0"), "{other}");
+    let line = format!(
+        "  - fix the index on old files ({}), also on `release/1.2`",
+        r.short(&fix)
+    );
+    assert!(other.lines().any(|l| l == line), "{line}\n{other}");
+    assert!(!other.contains(&r.short(&picked)), "{other}");
+}
+
+#[test]
+fn a_change_picked_again_after_a_revert_is_new_work() {
+    // The fix lands on main and is reverted there; then it is picked onto
+    // the release branch: the same patch, but applied again after the
+    // revert, so it is work of its own and both are listed and counted.
+    let env = TestEnv::new();
+    let r = env.repo("search");
+    r.commit(C::mine("2026-11-01T10:00:00Z", "base", "README"));
+    r.git(&["branch", "release/1.2"]);
+    let fix = r.commit(write(
+        "2026-11-10T10:00:00Z",
+        "enable the planner",
+        "planner.rs",
+        lines("plan", 2),
+    ));
+    r.git_env(
+        &["revert", "--no-edit", &fix],
+        &[
+            ("GIT_AUTHOR_EMAIL", "bo@example.com"),
+            ("GIT_COMMITTER_EMAIL", "bo@example.com"),
+            ("GIT_COMMITTER_DATE", "2026-11-11T10:00:00Z"),
+        ],
+    );
+    r.git(&["checkout", "-q", "release/1.2"]);
+    git_at(&r, "2026-11-12T10:00:00Z", &["cherry-pick", "-x", &fix]);
+    let picked = r.git(&["rev-parse", "HEAD"]);
+    r.git(&["checkout", "-q", "main"]);
+    let cfg = env.config_for(&[&r], "");
+    let other = section(&draft(&env, &cfg), "other");
+    assert!(other.contains("- 2 commits in search, +4 −0"), "{other}");
+    assert!(other.contains(&r.short(&picked)), "{other}");
+    assert!(!other.contains("also on"), "{other}");
+
+    // Without the revert the same two copies are one change.
+    let env = TestEnv::new();
+    let r = env.repo("search");
+    r.commit(C::mine("2026-11-01T10:00:00Z", "base", "README"));
+    r.git(&["branch", "release/1.2"]);
+    let fix = r.commit(write(
+        "2026-11-10T10:00:00Z",
+        "enable the planner",
+        "planner.rs",
+        lines("plan", 2),
+    ));
+    r.git(&["checkout", "-q", "release/1.2"]);
+    git_at(&r, "2026-11-12T10:00:00Z", &["cherry-pick", "-x", &fix]);
+    r.git(&["checkout", "-q", "main"]);
+    let cfg = env.config_for(&[&r], "");
+    let other = section(&draft(&env, &cfg), "other");
+    assert!(other.contains("- 1 commit in search, +2 −0"), "{other}");
+}
+
+#[test]
+fn a_backport_of_work_a_sent_update_counted_is_listed_and_not_counted_again() {
+    // Update of 2026-11-09 holds the fix (committed 2026-11-05) and is
+    // sent. In the next period the fix is cherry-picked (-x) onto the
+    // release branch unchanged, and a second older fix is picked with a
+    // change made while picking it.
+    let env = TestEnv::new();
+    let r = env.repo("search");
+    r.commit(C::mine("2026-10-20T10:00:00Z", "base", "README"));
+    r.git(&["branch", "release/1.2"]);
+    let fix = r.commit(write(
+        "2026-11-05T10:00:00Z",
+        "fix crash on an empty query",
+        "query.rs",
+        lines("query", 5),
+    ));
+    let other_fix = r.commit(write(
+        "2026-11-06T10:00:00Z",
+        "fix the index on old files",
+        "index.rs",
+        lines("index", 3),
+    ));
+    let cfg = env.config_for(&[&r], "");
+    env.run_at(
+        &cfg,
+        "2026-11-09T12:00:00+00:00",
+        &["draft", "--date", "2026-11-09"],
+    )
+    .success();
+    env.run_at(
+        &cfg,
+        "2026-11-09T13:00:00+00:00",
+        &["sent", "--at", "2026-11-09T13:00:00Z"],
+    )
+    .success();
+
+    r.git(&["checkout", "-q", "release/1.2"]);
+    git_at(&r, "2026-11-12T10:00:00Z", &["cherry-pick", "-x", &fix]);
+    let picked = r.git(&["rev-parse", "HEAD"]);
+    let picked_msg =
+        format!("fix the index on old files\n\n(cherry picked from commit {other_fix})");
+    let reworked = r.commit(C {
+        files: vec![("index.rs", lines("index", 4))],
+        ..C::mine("2026-11-13T12:00:00Z", &picked_msg, "index.rs")
+    });
+    r.git(&["checkout", "-q", "main"]);
+
+    let doc = stdout(
+        &env.run(&cfg, &["draft", "--print", "--date", "2026-11-23"])
+            .success(),
+    );
+    let other = section(&doc, "other");
+    assert!(
+        other.contains(
+            "- 1 commit in search, +4 −0, and 1 backport of work an earlier update counted"
+        ),
+        "{other}"
+    );
+    let line = format!(
+        "  - fix crash on an empty query ({}), backport of {} (update of 2026-11-09)",
+        r.short(&picked),
+        r.short(&fix)
+    );
+    assert!(other.lines().any(|l| l == line), "{line}\n{other}");
+    let line = format!(
+        "  - fix the index on old files ({}), reworked backport of {} (update of 2026-11-09)",
+        r.short(&reworked),
+        r.short(&other_fix)
+    );
+    assert!(other.lines().any(|l| l == line), "{line}\n{other}");
+    assert!(doc.contains("*In all: 1 commit, +4 −0"), "{doc}");
 }

@@ -1,19 +1,28 @@
 //! `icu explain REV`: why a commit went where it did — whether it is mine
-//! and why, whether it is in the period, whether icu lists it, and for each
+//! and why, which update's period holds it, what that update's draft does
+//! with it (listed, folded into another, credited, skipped) and for each
 //! goal whether it claims it and by which rule, or why not.
+//!
+//! The answer is the draft's own: the repository is scanned for the period
+//! of the update that holds the commit, with the same scan, skip rules and
+//! attribution as `icu draft` ([`Ctx::scan_and_attribute`], the same
+//! timeout), and [`attribute::placement`] reads the commit's place in it.
+//! Nothing here decides anything of its own.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
-use super::Ctx;
-use crate::attribute::{self, Verdict};
+use super::{Ctx, Scanned, ICU_SCAN_TIMEOUT};
+use crate::attribute::{self, Placement, Verdict};
 use crate::cli::ExplainArgs;
 use crate::config::{Config, RepoSpec};
 use crate::error::{Error, ExitCode, ExplainMiss, UsageError};
+use crate::period::Period;
 use crate::scan::explain::{self, Looked, MineBy};
-use crate::scan::{self, Commit, Detail, Identity, TimeWindow};
+use crate::scan::{self, BackportOf, Commit, Detail, Identity};
 use crate::template::SCHEMA_VERSION;
 use crate::term;
+use crate::updates::history::{self, Span};
 
 /// `icu explain --json`. Field names are stable.
 #[derive(Debug, Serialize)]
@@ -22,6 +31,9 @@ struct Explained {
     repo: String,
     commit: Looked,
     period: PeriodFacts,
+    /// The update whose period holds the commit, and whose draft the rest
+    /// describes; `None`: no update's period holds it.
+    update: Option<UpdateFacts>,
     listed: Listed,
     goals: Vec<GoalVerdict>,
     /// No goal claims it: it is under "Other work" (when listed).
@@ -39,17 +51,33 @@ struct PeriodFacts {
 }
 
 #[derive(Debug, Serialize)]
+struct UpdateFacts {
+    date: NaiveDate,
+    /// `draft`, `sending` or `sent`; `new` for the update asked about when
+    /// no file holds it yet.
+    status: &'static str,
+    since: DateTime<FixedOffset>,
+    /// Where its activity ends (exclusive).
+    end: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Serialize)]
 struct Listed {
-    /// icu lists this commit (in this period or the one its date falls in).
+    /// The update's draft lists this commit among mine.
     listed: bool,
+    /// It counts in the commit and line totals (all listed commits do but
+    /// a backport of work a sent update counted).
+    counted: bool,
     /// The commit listed in its place when it is the same work (a squash, a
     /// rebased or cherry-picked copy).
     folded_into: Option<String>,
     /// Why it is not listed.
     why_not: Option<String>,
-    /// Not mine, but listed among the changes by others that credit me,
-    /// with how (`reviewed`, `applied`, `merged`).
+    /// Not among my commits, but listed among the changes by others that
+    /// credit me, with how (`reviewed`, `applied`, `merged`).
     credits_me: Vec<String>,
+    /// The commit of mine before the period it is a backport of.
+    backport_of: Option<BackportOf>,
     files: Vec<String>,
     branches: Vec<String>,
     added: usize,
@@ -65,6 +93,7 @@ struct GoalVerdict {
 }
 
 pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
+    let timeout = ctx.timeout(&ICU_SCAN_TIMEOUT)?;
     let cfg = ctx.load_config()?;
     let me = Identity {
         emails: &cfg.me.emails,
@@ -74,9 +103,27 @@ pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
     let (spec, looked) = find(ctx, cfg, &args, &me)?;
 
     let date = ctx.date_or_today(args.date);
-    let last = ctx.last_sent(&cfg.update.dir, date);
-    let period = ctx.period(cfg, date, None, last.as_ref())?;
-    let window = period.window_at(ctx.now);
+    let (spans, warnings) = history::spans(&cfg.update.dir);
+    for w in &warnings {
+        ctx.term.warn(w);
+    }
+    // The update asked about: its file's period when it has one (a draft
+    // made with --since keeps it), else the period a draft made now gets.
+    let asked = match spans.iter().find(|s| s.date == date) {
+        Some(s) => of_span(s),
+        None => {
+            let last = ctx.last_sent(&cfg.update.dir, date);
+            let p = ctx.period(cfg, date, None, last.as_ref())?;
+            (
+                Period {
+                    until: p.until.min(ctx.now),
+                    ..p
+                },
+                "new",
+            )
+        }
+    };
+    let window = asked.0.window_at(ctx.now);
     let relation = if looked.time < window.since {
         "before"
     } else if looked.time < window.until {
@@ -84,8 +131,31 @@ pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
     } else {
         "after"
     };
+    let holder = if relation == "in" {
+        Some(asked)
+    } else {
+        history::holder(&spans, looked.time).map(of_span)
+    };
 
-    let (listed, commit) = listing(ctx, &spec, &looked, &me, &cfg.skip);
+    // The draft of the update that holds it, for this repository alone
+    // (each repository is scanned and attributed on its own).
+    let mut one = cfg.clone();
+    one.repos = vec![spec.clone()];
+    let scan_period = holder.map_or_else(|| moment(&looked, date), |(p, _)| p);
+    let Scanned { repos, skipped, .. } =
+        ctx.scan_and_attribute(&one, &scan_period, Detail::Full, None, timeout);
+    let (listed, commit) = match repos.first() {
+        Some(r) => listing(&looked, attribute::placement(&looked.id, r, &skipped)),
+        None => (
+            not_listed("its repository could not be scanned (see the warning)"),
+            None,
+        ),
+    };
+    let mut listed = listed;
+    if holder.is_none() && listed.why_not.is_none() {
+        listed.listed = false;
+        listed.why_not = Some("no update's period holds it".into());
+    }
     let goals: Vec<GoalVerdict> = match &commit {
         Some(c) => cfg
             .goals
@@ -106,10 +176,16 @@ pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
         commit: looked,
         period: PeriodFacts {
             date,
-            since: period.since,
-            until: period.until.min(ctx.now),
+            since: asked.0.since,
+            until: asked.0.until.min(ctx.now),
             relation,
         },
+        update: holder.map(|(p, status)| UpdateFacts {
+            date: p.date,
+            status,
+            since: p.since,
+            end: p.until,
+        }),
         listed,
         goals,
         other,
@@ -120,6 +196,31 @@ pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
         term::print_report(&text(&report))?;
     }
     Ok(ExitCode::Ok)
+}
+
+/// The period an update file holds, and its status.
+fn of_span(s: &Span) -> (Period, &'static str) {
+    (
+        Period {
+            date: s.date,
+            since: s.since,
+            until: s.end,
+        },
+        s.status.as_str(),
+    )
+}
+
+/// The one second the commit was made in: what a draft whose period holds
+/// that moment sees of it, for a commit no update's period holds.
+fn moment(looked: &Looked, date: NaiveDate) -> Period {
+    let at = DateTime::from_timestamp(looked.time, 0)
+        .unwrap_or_default()
+        .fixed_offset();
+    Period {
+        date,
+        since: at,
+        until: at + chrono::Duration::seconds(1),
+    }
 }
 
 /// The configured repository holding `args.rev`: `--repo`, else the one
@@ -189,108 +290,83 @@ fn names<'a>(specs: impl Iterator<Item = &'a RepoSpec>) -> Vec<String> {
     specs.map(|s| s.name.clone()).collect()
 }
 
-/// Whether the scan lists the commit, and the commit as the scan describes
-/// it (files and branches as the goals see them): the scan is run over the
-/// one second of its committer time, so it is what any update covering
-/// that moment shows.
-fn listing(
-    ctx: &Ctx,
-    spec: &RepoSpec,
-    looked: &Looked,
-    me: &Identity<'_>,
-    skip: &[crate::config::SkipRule],
-) -> (Listed, Option<Commit>) {
-    let mut listed = Listed {
+fn not_listed(why: &str) -> Listed {
+    Listed {
         listed: false,
+        counted: false,
         folded_into: None,
-        why_not: None,
+        why_not: Some(why.into()),
         credits_me: Vec::new(),
+        backport_of: None,
         files: Vec::new(),
         branches: Vec::new(),
         added: 0,
         removed: 0,
+    }
+}
+
+/// What the draft does with the commit `looked`, said: from its
+/// [`Placement`] in the draft, and the commit the goals are asked about
+/// (the listed one it is, or is folded into, or the credited change).
+fn listing(looked: &Looked, placed: Placement<'_>) -> (Listed, Option<Commit>) {
+    let described = |mut l: Listed, c: &Commit| {
+        l.files.clone_from(&c.files);
+        l.branches.clone_from(&c.branches);
+        l
     };
-    if looked.mine.is_none() && me.credit.is_none() {
-        listed.why_not = Some("it is not yours".into());
-        return (listed, None);
-    }
-    if looked.mine.is_some() && looked.parents > 1 {
-        listed.why_not =
-            Some("it is a merge: merges are not listed (a merged pull request counts under the commits it brought in)".into());
-        return (listed, None);
-    }
-    let window = TimeWindow {
-        since: looked.time,
-        until: looked.time + 1,
-    };
-    let (repos, warnings) = scan::scan_all(
-        std::slice::from_ref(spec),
-        window,
-        me,
-        Detail::Full,
-        scan::SCAN_TIMEOUT,
-    );
-    for w in &warnings {
-        ctx.term.warn(&w.to_string());
-    }
-    if looked.mine.is_none() {
-        let credit = repos
-            .into_iter()
-            .flat_map(|r| r.credits)
-            .find(|c| c.commit.id == looked.id);
-        return match credit {
-            Some(cr) => {
-                listed.why_not = Some(format!(
-                    "not among your commits, being someone else's; it credits you ({}) and is listed among the changes by others",
+    match placed {
+        Placement::Listed(c) => {
+            let mut l = described(not_listed(""), c);
+            l.why_not = None;
+            l.listed = true;
+            l.counted = c.counted();
+            l.backport_of.clone_from(&c.backport_of);
+            l.added = c.added;
+            l.removed = c.removed;
+            (l, Some(c.clone()))
+        }
+        Placement::Folded { into } => {
+            let mut l = described(
+                not_listed(&format!(
+                    "it is the same work as {} ({}), which is listed in its place",
+                    into.short, into.subject
+                )),
+                into,
+            );
+            l.folded_into = Some(into.short.clone());
+            (l, Some(into.clone()))
+        }
+        Placement::Credited(cr) => {
+            let whose = if looked.mine.is_some() {
+                "a merge of yours, not among your commits"
+            } else {
+                "not among your commits, being someone else's"
+            };
+            let mut l = described(
+                not_listed(&format!(
+                    "{whose}; it credits you ({}) and is listed among the changes by others",
                     cr.kinds.join(", ")
-                ));
-                listed.credits_me.clone_from(&cr.kinds);
-                listed.files.clone_from(&cr.commit.files);
-                listed.branches.clone_from(&cr.commit.branches);
-                (listed, Some(cr.commit))
-            }
-            None => {
-                listed.why_not = Some("it is not yours, and it does not credit you".into());
-                (listed, None)
-            }
-        };
-    }
-    let commits = repos.into_iter().flat_map(|r| r.commits);
-    let mut folded = None;
-    for c in commits {
-        if c.id == looked.id {
-            if let Some(rule) = crate::skip::rule_for(skip, &c) {
-                listed.why_not = Some(format!("a [[skip]] rule leaves it out: {}", rule.shown));
-                return (listed, None);
-            }
-            listed.listed = true;
-            listed.files.clone_from(&c.files);
-            listed.branches.clone_from(&c.branches);
-            listed.added = c.added;
-            listed.removed = c.removed;
-            return (listed, Some(c));
+                )),
+                &cr.commit,
+            );
+            l.credits_me.clone_from(&cr.kinds);
+            (l, Some(cr.commit.clone()))
         }
-        if c.folded
-            .as_ref()
-            .is_some_and(|f| f.ids.contains(&looked.short))
-        {
-            folded = Some(c);
+        Placement::Skipped(s) => (
+            not_listed(&format!("a [[skip]] rule leaves it out: {}", s.rule)),
+            None,
+        ),
+        Placement::Absent => {
+            let why = if looked.mine.is_none() {
+                "it is not yours, and it does not credit you"
+            } else if looked.parents > 1 {
+                "it is a merge: merges are not listed (a merged pull request counts under the commits it brought in)"
+            } else {
+                "no branch icu scans reaches it (local branches, remote-tracking branches and HEAD; tags are not scanned)"
+            };
+            (not_listed(why), None)
         }
     }
-    if let Some(c) = folded {
-        listed.folded_into = Some(c.short.clone());
-        listed.why_not = Some(format!(
-            "it is the same work as {} ({}), which is listed in its place",
-            c.short, c.subject
-        ));
-        listed.files.clone_from(&c.files);
-        listed.branches.clone_from(&c.branches);
-        return (listed, Some(c));
-    }
-    listed.why_not = Some(
-        "no branch icu scans reaches it (local branches, remote-tracking branches and HEAD; tags are not scanned)".into(),
-    );
-    (listed, None)
 }
 
 fn mine_text(m: Option<&MineBy>, looked: &Looked) -> String {
@@ -339,26 +415,9 @@ fn text(r: &Explained) -> String {
         p.since.format("%Y-%m-%d %H:%M %z"),
         p.until.format("%Y-%m-%d %H:%M %z"),
     ));
+    out.push_str(&update_text(r));
     let l = &r.listed;
-    if l.listed {
-        out.push_str(&format!(
-            "listed:    yes: {} {}, +{} −{}; on {}\n",
-            l.files.len(),
-            if l.files.len() == 1 { "file" } else { "files" },
-            l.added,
-            l.removed,
-            if l.branches.is_empty() {
-                "no branch (HEAD only)".to_string()
-            } else {
-                l.branches.join(", ")
-            }
-        ));
-    } else {
-        out.push_str(&format!(
-            "listed:    no: {}\n",
-            l.why_not.as_deref().unwrap_or("")
-        ));
-    }
+    out.push_str(&listed_text(l));
     if r.goals.is_empty() && l.folded_into.is_none() && !l.listed {
         return out;
     }
@@ -384,5 +443,72 @@ fn text(r: &Explained) -> String {
         1 => "other:     no\n".to_string(),
         n => format!("other:     no; {n} goals claim it: it is listed under each, marked, and counted once in the totals\n"),
     });
+    out
+}
+
+/// The `update:` line: which update's draft the rest describes.
+fn update_text(r: &Explained) -> String {
+    let range = |since: &DateTime<FixedOffset>, end: &DateTime<FixedOffset>| {
+        format!(
+            "[{}, {})",
+            since.format("%Y-%m-%d %H:%M %z"),
+            end.format("%Y-%m-%d %H:%M %z")
+        )
+    };
+    let p = &r.period;
+    match &r.update {
+        Some(u) if p.relation == "in" => format!(
+            "update:    the update dated {} ({}) holds it\n",
+            u.date,
+            if u.status == "new" { "not drafted yet" } else { u.status }
+        ),
+        Some(u) => format!(
+            "update:    the update dated {} ({}) holds it, covering {}; what follows is its draft\n",
+            u.date,
+            u.status,
+            range(&u.since, &u.end)
+        ),
+        None => "update:    none: no update's period holds it; what follows is what a draft holding its moment would do\n".to_string(),
+    }
+}
+
+/// The `listed:` line, and a backport's line.
+fn listed_text(l: &Listed) -> String {
+    let mut out = String::new();
+    if l.listed {
+        out.push_str(&format!(
+            "listed:    yes: {} {}, +{} −{}; on {}\n",
+            l.files.len(),
+            if l.files.len() == 1 { "file" } else { "files" },
+            l.added,
+            l.removed,
+            if l.branches.is_empty() {
+                "no branch (HEAD only)".to_string()
+            } else {
+                l.branches.join(", ")
+            }
+        ));
+        if let Some(b) = &l.backport_of {
+            let from = match b.update {
+                Some(d) => format!(" (in the update dated {d})"),
+                None => String::new(),
+            };
+            out.push_str(&format!(
+                "backport:  of {}{from}; {}\n",
+                b.short,
+                match (b.same_patch, l.counted) {
+                    (true, false) => "the same patch, so it is listed and not counted again",
+                    (true, true) =>
+                        "the same patch; no sent update counted the original, so it counts",
+                    (false, _) => "reworked while picking (another patch), so it counts",
+                }
+            ));
+        }
+    } else {
+        out.push_str(&format!(
+            "listed:    no: {}\n",
+            l.why_not.as_deref().unwrap_or("")
+        ));
+    }
     out
 }

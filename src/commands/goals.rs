@@ -60,13 +60,15 @@ pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
     };
     // The table needs no line counts: files are enough to attribute. It
     // counts credits in the period only, so none are looked for before it.
-    let (_, at) = ctx.scan_and_attribute(
-        cfg,
-        &scan_period,
-        crate::scan::Detail::Paths,
-        Some(period.since.timestamp()),
-        timeout,
-    );
+    let at = ctx
+        .scan_and_attribute(
+            cfg,
+            &scan_period,
+            crate::scan::Detail::Paths,
+            Some(period.since.timestamp()),
+            timeout,
+        )
+        .attribution;
 
     let rows: Vec<GoalRow> = cfg
         .goals

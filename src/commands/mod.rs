@@ -364,7 +364,7 @@ impl Ctx {
         detail: scan::Detail,
         credit_since: Option<i64>,
         timeout: Duration,
-    ) -> (Vec<RepoActivity>, Attribution) {
+    ) -> Scanned {
         let me = Identity {
             emails: &cfg.me.emails,
             credit: cfg.credit.trailers(),
@@ -397,14 +397,43 @@ impl Ctx {
                 }
             ));
         }
-        for s in skip::apply(&cfg.skip, &mut repos) {
+        self.date_backports(&cfg.update.dir, &mut repos);
+        let skipped = skip::apply(&cfg.skip, &mut repos);
+        for s in &skipped {
             self.term.debug(&format!(
                 "skip: {}: {} {} (by {})",
                 s.repo, s.short, s.subject, s.rule
             ));
         }
         let attribution = attribute(&cfg.goals, &repos);
-        (repos, attribution)
+        Scanned {
+            repos,
+            attribution,
+            skipped,
+        }
+    }
+
+    /// Gives each backport the date of the sent update whose period holds
+    /// its original (`scan::BackportOf::update`): work that update counted,
+    /// which the backport does not count again.
+    fn date_backports(&self, dir: &Path, repos: &mut [RepoActivity]) {
+        let mut backports = repos
+            .iter_mut()
+            .flat_map(|r| r.commits.iter_mut())
+            .filter_map(|c| c.backport_of.as_mut())
+            .peekable();
+        if backports.peek().is_none() {
+            return;
+        }
+        let (spans, warnings) = history::spans(dir);
+        for w in &warnings {
+            self.term.warn(w);
+        }
+        for b in backports {
+            b.update = history::holder(&spans, b.time)
+                .filter(|s| s.status == frontmatter::Status::Sent)
+                .map(|s| s.date);
+        }
     }
 
     /// An update from a scan that opened no repository would say "no
@@ -502,8 +531,9 @@ impl Ctx {
         let previous = self.last_sent(&cfg.update.dir, date);
         let period = self.period(cfg, date, since, previous.as_ref())?;
         let asks = previous.map(|p| p.asks).unwrap_or_default();
-        let (repos, attribution) =
-            self.scan_and_attribute(cfg, &period, scan::Detail::Full, None, timeout);
+        let Scanned {
+            repos, attribution, ..
+        } = self.scan_and_attribute(cfg, &period, scan::Detail::Full, None, timeout);
         Ok(UpdateInputs {
             cfg,
             period,
@@ -530,6 +560,15 @@ impl Ctx {
             &Local,
         )?)
     }
+}
+
+/// What a scan found, attributed ([`Ctx::scan_and_attribute`]).
+pub struct Scanned {
+    /// Each repository's activity, the skipped commits taken out.
+    pub repos: Vec<RepoActivity>,
+    pub attribution: Attribution,
+    /// The commits a `[[skip]]` rule left out.
+    pub skipped: Vec<skip::Skipped>,
 }
 
 /// An update's mail ([`Ctx::mail`]).

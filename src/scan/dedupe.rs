@@ -7,14 +7,27 @@
 //! onto a release branch exists twice. Each is one piece of work. After the
 //! walk, the commits of mine in the window are folded:
 //!
-//! 1. **Same patch** (a rebase, a cherry-pick): commits of mine with equal
-//!    patch ids (see `patch_id`: the change with whitespace and line numbers
-//!    ignored) are one piece of work. A copy on the mainline is kept (the
-//!    newest, if several are on the mainline; those are never folded into
-//!    each other, as each landed) and the copies off it fold into it. When
-//!    every copy is off the mainline, the copy committed first is kept and
-//!    the later ones on other branches fold into it (copies that share a
-//!    branch are both kept: a change redone on the same branch was redone).
+//! 1. **Same patch** (a rebase, a cherry-pick, a backport): commits of mine
+//!    with equal patch ids (see `patch_id`: the change with whitespace and
+//!    line numbers ignored) are one piece of work, listed once. Which copy
+//!    is listed: one on the first-parent line of a mainline branch (the
+//!    squash or the commit pushed to `main`), else one that reached the
+//!    mainline through a merge, else one on no mainline branch; among
+//!    equals, the one committed first. So the usual release flow — a fix
+//!    squash-merged on `main`, cherry-picked onto `release/1.2`, the release
+//!    branch merged back into `main` — is the `main` commit, "also on
+//!    `release/1.2`". Two copies stay apart, each listed and counted, when
+//!    - both are on the first-parent line of the mainline: each changed the
+//!      mainline when it was committed (the same diff committed twice on
+//!      purpose — a fix made again after it was undone by hand);
+//!    - both are on one branch other than a mainline (a change redone on
+//!      that branch was redone), or
+//!    - a commit in the window between them says it reverts one of them
+//!      (`This reverts commit <id>.`, as `git revert` writes it): the later
+//!      copy applies it again, which is new work.
+//!
+//!    Copies on two release branches (a cherry-pick from one to the other)
+//!    are one change, listed as the one committed first, "also on" the other.
 //! 2. **Squash**: for each branch holding a commit of mine off the mainline
 //!    that is still unfolded, the branch's own commits are its first-parent
 //!    line from the tip down to the mainline's history (or to the oldest
@@ -28,13 +41,26 @@
 //!    more than once; commits after the last match are work in progress and
 //!    stay listed.
 //!
+//! 3. **Backport of earlier work**: a commit whose message has git's
+//!    `(cherry picked from commit <id>)` line (`git cherry-pick -x`) naming a
+//!    commit of mine from before the window is marked as its backport
+//!    ([`super::BackportOf`]). When the two are the same patch and a sent
+//!    update's period holds the original, the backport is listed — "backport
+//!    of a1b2c3d (update of 2026-11-10)" — and not counted again; otherwise
+//!    (reworked while picking, or the original in no sent update) it is
+//!    listed and counted, marked. Without `-x`, a backport whose original is
+//!    older than the walk's reach is a change of its own: finding it would
+//!    mean walking the history before the period, whose cost follows the
+//!    history.
+//!
 //! A commit folded into another is not listed, its lines are not counted,
 //! its branches are added to the kept commit's (so a goal claiming
 //! `feat/*` still claims the squash), a pull-request merge that brought it
 //! in names the kept commit instead, and the kept commit says what it holds
 //! ([`Folded`]), which its activity line shows.
 //!
-//! Cost: nothing when every commit of mine is on the mainline. Otherwise
+//! Cost: nothing when every commit of mine is on the mainline's
+//! first-parent line. Otherwise
 //! patch ids only for commits of mine that share their files and line
 //! counts with another (the same patch always does; `icu goals`, which
 //! counts no lines, goes by the files alone), in a group where a fold could
@@ -65,7 +91,7 @@ use git2::{Oid, Repository, Tree};
 
 use super::diff;
 use super::patch_id::{PatchId, PatchIds};
-use super::walk::Walk;
+use super::walk::{self, Walk};
 use super::{Commit, Folded, PrMerge};
 
 /// Why a commit folds into another.
@@ -77,28 +103,84 @@ enum Why {
     Squash { branch: String, commits: usize },
 }
 
+/// Where a commit of mine is, for the fold: each kind keeps its copies
+/// over the next one's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Place {
+    /// On the first-parent line of a mainline branch: committed to the
+    /// mainline itself (a squash, a rebase-merge, a direct push).
+    FirstParent,
+    /// On a mainline branch only through a merge (a merged branch, a
+    /// release branch merged back).
+    Merged,
+    /// On no mainline branch.
+    Off,
+}
+
+/// A commit that says it reverts another (`This reverts commit <id>.`, as
+/// `git revert` writes it): at `time`, the commit `reverted`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Revert {
+    time: i64,
+    reverted: Oid,
+}
+
+/// The reverts commit `c`, committed at `time`, says it makes.
+pub(super) fn reverts(c: &git2::Commit<'_>, time: i64) -> Vec<Revert> {
+    const SAYS: &[u8] = b"This reverts commit ";
+    let message = c.message_bytes();
+    let mut out = Vec::new();
+    let mut rest = message;
+    while let Some(at) = rest.windows(SAYS.len()).position(|w| w == SAYS) {
+        rest = &rest[at + SAYS.len()..];
+        let hex = rest.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+        if hex == 40 || hex == 64 {
+            if let Some(reverted) = std::str::from_utf8(&rest[..hex])
+                .ok()
+                .and_then(|h| Oid::from_str(h).ok())
+            {
+                out.push(Revert { time, reverted });
+            }
+        }
+    }
+    out
+}
+
 /// Folds the same work into one commit (see the module docs). `commits` are
-/// mine in the window, newest first, with their branches; `merges` name
-/// commits by id and follow the fold.
+/// mine in the window, newest first, with their branches; `reverts`, the
+/// window's; `merges` name commits by id and follow the fold.
 pub(super) fn fold(
     repo: &Repository,
     walk: &Walk,
+    reverts: &[Revert],
     commits: &mut Vec<Commit>,
     merges: &mut [PrMerge],
 ) {
     let mains = walk.mainlines();
-    let on_main: Vec<bool> = commits
+    let first_parent = walk::mainline_line(walk);
+    let place: Vec<Place> = commits
         .iter()
-        .map(|c| c.branches.iter().any(|b| mains.iter().any(|(m, _)| b == m)))
+        .map(|c| {
+            if !c.branches.iter().any(|b| mains.iter().any(|(m, _)| b == m)) {
+                Place::Off
+            } else if Oid::from_str(&c.id).is_ok_and(|o| first_parent.contains(&o)) {
+                Place::FirstParent
+            } else {
+                Place::Merged
+            }
+        })
         .collect();
-    if on_main.iter().all(|m| *m) {
+    if place.iter().all(|p| *p == Place::FirstParent) {
         return;
     }
     let mut folder = Folder {
         repo,
         walk,
         commits: commits.as_slice(),
-        on_main,
+        on_main: place.iter().map(|p| *p != Place::Off).collect(),
+        place,
+        mainline_names: walk.mainline_names(),
+        reverts,
         into: vec![None; commits.len()],
         ids: HashMap::new(),
         patch_ids: PatchIds::default(),
@@ -116,7 +198,14 @@ struct Folder<'a> {
     repo: &'a Repository,
     walk: &'a Walk,
     commits: &'a [Commit],
+    /// Where each commit is.
+    place: Vec<Place>,
+    /// Whether each commit is on a mainline branch (first-parent or merged).
     on_main: Vec<bool>,
+    /// The mainline branches' names: every copy on the mainline is on
+    /// them, so they say nothing about two copies being on one branch.
+    mainline_names: HashSet<&'a str>,
+    reverts: &'a [Revert],
     /// For each commit, the commit it folds into, and why.
     into: Vec<Option<(usize, Why)>>,
     /// Patch ids of commits (against their first parent), by index.
@@ -159,49 +248,75 @@ impl<'a> Folder<'a> {
     }
 
     /// Whether any of `group` could fold into another of it, were their
-    /// patches the same (see [`Folder::fold_same`]): a copy off the mainline
-    /// beside one on it, or two copies off it on no common branch. Only
-    /// then are their patch ids worth computing.
+    /// patches the same (see [`Folder::fold_same`]): anything but copies all
+    /// on the mainline's first-parent line, or all off it on one common
+    /// branch. Only then are their patch ids worth computing.
     fn could_fold(&self, group: &[usize]) -> bool {
-        let (on, off): (Vec<usize>, Vec<usize>) = group.iter().partition(|&&i| self.on_main[i]);
-        if off.is_empty() {
+        if group.iter().all(|&i| self.place[i] == Place::FirstParent) {
             return false;
         }
-        if !on.is_empty() {
-            return true;
-        }
-        off.iter().enumerate().any(|(n, &i)| {
-            off[n + 1..].iter().any(|&k| {
-                !self.commits[k]
-                    .branches
+        group.iter().enumerate().any(|(n, &i)| {
+            group[n + 1..]
+                .iter()
+                .any(|&k| !self.share_a_branch(i, k) || self.place[i] != self.place[k])
+        })
+    }
+
+    /// Whether commits `i` and `k` are both on a branch other than a
+    /// mainline one: copies on one branch were made on it twice.
+    fn share_a_branch(&self, i: usize, k: usize) -> bool {
+        self.commits[i].branches.iter().any(|b| {
+            !self.mainline_names.contains(b.as_str()) && self.commits[k].branches.contains(b)
+        })
+    }
+
+    /// Whether a commit in the window reverts a copy of the patch `same`
+    /// between the times of copies `a` and `b`: then the later copy applies
+    /// it again, which is work of its own.
+    fn reverted_between(&self, same: &[usize], a: usize, b: usize) -> bool {
+        let (ta, tb) = (self.commits[a].time, self.commits[b].time);
+        let (lo, hi) = (ta.min(tb), ta.max(tb));
+        self.reverts.iter().any(|r| {
+            (lo..=hi).contains(&r.time)
+                && same
                     .iter()
-                    .any(|b| self.commits[i].branches.contains(b))
-            })
+                    .any(|&i| Oid::from_str(&self.commits[i].id).is_ok_and(|o| o == r.reverted))
         })
     }
 
     /// Folds copies of one patch (`same`, in commit order: newest first).
+    /// A copy on the mainline's first-parent line is never folded (each
+    /// landed there); every other copy folds into one kept before it, the
+    /// first-parent copy committed last before it (else the oldest one),
+    /// else a copy on the mainline through a merge, else one off it, the
+    /// oldest first — unless both are on one branch other than the
+    /// mainline, or a commit between them reverts the patch.
     fn fold_same(&mut self, same: &[usize]) {
-        if let Some(&keep) = same.iter().find(|&&i| self.on_main[i]) {
-            for &i in same {
-                if !self.on_main[i] {
-                    self.into[i] = Some((keep, Why::Copy));
-                }
-            }
-            return;
-        }
-        let mut oldest_first = same.to_vec();
-        oldest_first.sort_by_key(|&i| (self.commits[i].time, std::cmp::Reverse(i)));
+        let mut order = same.to_vec();
+        order.sort_by_key(|&i| (self.place[i], self.commits[i].time, std::cmp::Reverse(i)));
         let mut kept: Vec<usize> = Vec::new();
-        for i in oldest_first {
-            let branches = &self.commits[i].branches;
-            let other_branch = kept.iter().copied().find(|&k| {
-                !self.commits[k]
-                    .branches
-                    .iter()
-                    .any(|b| branches.contains(b))
-            });
-            match other_branch {
+        for i in order {
+            if self.place[i] == Place::FirstParent {
+                kept.push(i);
+                continue;
+            }
+            let time = self.commits[i].time;
+            let first_parent = kept
+                .iter()
+                .copied()
+                .filter(|&k| self.place[k] == Place::FirstParent)
+                .filter(|&k| self.commits[k].time <= time)
+                .max_by_key(|&k| self.commits[k].time)
+                .or_else(|| {
+                    kept.iter()
+                        .copied()
+                        .find(|&k| self.place[k] == Place::FirstParent)
+                });
+            let into = first_parent
+                .into_iter()
+                .chain(kept.iter().copied())
+                .find(|&k| !self.share_a_branch(i, k) && !self.reverted_between(same, i, k));
+            match into {
                 Some(k) => self.into[i] = Some((k, Why::Copy)),
                 None => kept.push(i),
             }
@@ -302,7 +417,7 @@ impl<'a> Folder<'a> {
                 .filter(|o| self.walk.parents_of(**o).is_some_and(|ps| ps.len() < 2))
                 .count();
             for i in held.iter().filter_map(mine) {
-                if self.unfolded_off_main(i) {
+                if self.unfolded_off_main(i) && !self.reverted_between(&[squash, i], squash, i) {
                     let branch = name.to_string();
                     self.into[i] = Some((squash, Why::Squash { branch, commits }));
                 }
@@ -358,20 +473,74 @@ impl<'a> Folder<'a> {
         if let Some(id) = self.ids.get(&i) {
             return *id;
         }
-        let repo = self.repo;
-        let changes = (|| {
-            let c = repo
-                .find_commit(Oid::from_str(&self.commits[i].id).ok()?)
-                .ok()?;
-            let old = match c.parent_count() {
-                0 => None,
-                _ => Some(c.parent(0).ok()?.tree().ok()?),
-            };
-            diff::changed_files(repo, old.as_ref(), &c.tree().ok()?).ok()
-        })();
-        let id = changes.and_then(|ch| self.patch_ids.id(repo, &ch).ok().flatten());
+        let id = Oid::from_str(&self.commits[i].id)
+            .ok()
+            .and_then(|oid| patch_of(self.repo, &mut self.patch_ids, oid));
         self.ids.insert(i, id);
         id
+    }
+}
+
+/// The patch id of commit `oid` against its first parent.
+fn patch_of(repo: &Repository, patch_ids: &mut PatchIds, oid: Oid) -> PatchId {
+    let c = repo.find_commit(oid).ok()?;
+    let old = match c.parent_count() {
+        0 => None,
+        _ => Some(c.parent(0).ok()?.tree().ok()?),
+    };
+    let changes = diff::changed_files(repo, old.as_ref(), &c.tree().ok()?).ok()?;
+    patch_ids.id(repo, &changes).ok().flatten()
+}
+
+/// The commit a `(cherry picked from commit <id>)` line names, as `git
+/// cherry-pick -x` writes it: the first such line, the original of a
+/// cherry-pick of a cherry-pick.
+fn picked_from(message: &str) -> Option<Oid> {
+    message.lines().find_map(|l| {
+        let hex = l
+            .trim()
+            .strip_prefix("(cherry picked from commit ")?
+            .strip_suffix(')')?;
+        Oid::from_str(hex).ok().filter(|_| hex.len() >= 40)
+    })
+}
+
+/// Marks each of `commits` (mine in `window`, folded) that is a backport of
+/// a commit of mine from before the window (see the module docs): the
+/// commit its `(cherry picked from commit …)` line names, when that is a
+/// commit `is_mine` owns committed before the window — with whether the
+/// two are the same patch. One commit lookup per such line, and two patch
+/// ids: nothing here walks the history before the window.
+pub(super) fn backports(
+    repo: &Repository,
+    window: super::TimeWindow,
+    commits: &mut [Commit],
+    is_mine: impl Fn(&git2::Commit<'_>) -> bool,
+) {
+    let mut patch_ids = PatchIds::default();
+    for c in commits.iter_mut() {
+        let Some(from) = picked_from(&c.message) else {
+            continue;
+        };
+        let Ok(original) = repo.find_commit(from) else {
+            continue;
+        };
+        let time = original.committer().when().seconds();
+        if time >= window.since || !is_mine(&original) {
+            continue;
+        }
+        let same_patch = Oid::from_str(&c.id).ok().is_some_and(|oid| {
+            let this = patch_of(repo, &mut patch_ids, oid);
+            this.is_some() && this == patch_of(repo, &mut patch_ids, from)
+        });
+        let id = from.to_string();
+        c.backport_of = Some(super::BackportOf {
+            short: super::model::short(&id),
+            id,
+            time,
+            same_patch,
+            update: None,
+        });
     }
 }
 
@@ -484,4 +653,23 @@ fn apply(into: &[Option<(usize, Why)>], commits: &mut Vec<Commit>, merges: &mut 
         i += 1;
         into[i - 1].is_none()
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_original_of_a_cherry_pick_is_the_first_line_git_wrote() {
+        let a = "1".repeat(40);
+        let b = "2".repeat(40);
+        let message =
+            format!("Fix it\n\n(cherry picked from commit {a})\n(cherry picked from commit {b})\n");
+        assert_eq!(picked_from(&message), Oid::from_str(&a).ok());
+        assert_eq!(
+            picked_from("Fix it\n\n(cherry picked from commit 1234567)\n"),
+            None
+        );
+        assert_eq!(picked_from("Fix it\n\ncherry picked from commit\n"), None);
+    }
 }

@@ -46,7 +46,10 @@ mod walk;
 mod xdiff;
 
 pub use identity::{discover, git_identity};
-pub use model::{Commit, Credit, Detail, Folded, Identity, PrMerge, RepoActivity, ScanWarning};
+pub use model::short as short_id;
+pub use model::{
+    BackportOf, Commit, Credit, Detail, Folded, Identity, PrMerge, RepoActivity, ScanWarning,
+};
 pub use pool::{scan_all, SCAN_TIMEOUT};
 pub use repo::{open, scan_repo};
 pub use walk::{SKEW_MARGIN_SECS, SLOP};

@@ -54,6 +54,40 @@ pub struct Commit {
     /// one and not listed (see `dedupe`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub folded: Option<Folded>,
+    /// The commit of mine before the window this one was cherry-picked
+    /// from (`git cherry-pick -x`: a backport), see `dedupe`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backport_of: Option<BackportOf>,
+}
+
+impl Commit {
+    /// Whether the commit counts in the commit and line totals: all do but
+    /// a backport of a commit an earlier sent update already counted, with
+    /// the same patch (see [`BackportOf`]).
+    pub fn counted(&self) -> bool {
+        !self
+            .backport_of
+            .as_ref()
+            .is_some_and(|b| b.same_patch && b.update.is_some())
+    }
+}
+
+/// The original of a backport: the commit of mine, before the window, that
+/// a `(cherry picked from commit …)` line names.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct BackportOf {
+    pub id: String,
+    pub short: String,
+    /// Its committer time, Unix seconds.
+    pub time: i64,
+    /// The backport's patch id is the original's: the same change, not one
+    /// reworked while picking it.
+    pub same_patch: bool,
+    /// The date of the sent update whose period holds the original; set
+    /// after the scan, from the updates directory (the scan reads no
+    /// updates). A same-patch backport of work a sent update holds is
+    /// listed, not counted again.
+    pub update: Option<chrono::NaiveDate>,
 }
 
 /// What was folded into a commit: my commits on other branches that are the
@@ -184,6 +218,6 @@ pub(super) fn warning(spec: &RepoSpec, message: impl Into<String>) -> ScanWarnin
 }
 
 /// A commit's abbreviated id, as [`Commit::short`] gives it.
-pub(super) fn short(id: &str) -> String {
+pub fn short(id: &str) -> String {
     id.chars().take(7).collect()
 }

@@ -115,7 +115,10 @@ pub(super) fn scan_one(
     let credits = set_branches(&walk, &mut commits, credits);
     let mut merges = scan.pr_merges(read.merges, &commits);
     // The same work on several branches is reported once (see `dedupe`).
-    dedupe::fold(&repo, &walk, &mut commits, &mut merges);
+    dedupe::fold(&repo, &walk, &read.reverts, &mut commits, &mut merges);
+    dedupe::backports(&repo, window, &mut commits, |c| {
+        identity::is_mine(c, mailmap.as_ref(), me)
+    });
     Ok(scan.activity(commits, merges, credits, &damage))
 }
 
@@ -139,6 +142,8 @@ struct InWindow {
     mine: Vec<(Oid, Oid)>,
     /// Merges whose message names a request, as (request, merge).
     merges: Vec<(u32, Oid)>,
+    /// The window's reverts, anyone's (see `dedupe::Revert`).
+    reverts: Vec<dedupe::Revert>,
 }
 
 /// What went wrong in a repository that could be scanned, said as
@@ -177,6 +182,7 @@ impl<'a> Scanning<'a> {
         let mut read = InWindow {
             mine: Vec::new(),
             merges: Vec::new(),
+            reverts: Vec::new(),
         };
         for &oid in &self.walk.in_window {
             let c = match repo.find_commit(self.walk.content_of(oid)) {
@@ -187,6 +193,7 @@ impl<'a> Scanning<'a> {
                 }
             };
             let time = c.committer().when().seconds();
+            read.reverts.extend(dedupe::reverts(&c, time));
             let credit = collector
                 .as_deref_mut()
                 .filter(|_| me.credit_since.is_none_or(|since| time >= since));
@@ -444,6 +451,7 @@ pub(super) fn describe(c: &GitCommit<'_>, mailmap: Option<&Mailmap>, changed: Nu
         removed: changed.removed,
         branches: Vec::new(),
         folded: None,
+        backport_of: None,
     }
 }
 

@@ -128,6 +128,18 @@ impl Walk {
         self.branches.iter().find(|b| b.name == name).map(|b| b.tip)
     }
 
+    /// The names of the mainline branches, as git shows them and, for a
+    /// remote-tracking one, on its remote (`origin/main`, `main`).
+    pub(super) fn mainline_names(&self) -> HashSet<&str> {
+        self.mainlines
+            .iter()
+            .flat_map(|&i| {
+                let b = &self.branches[i];
+                std::iter::once(b.name.as_str()).chain(b.on_remote.as_deref())
+            })
+            .collect()
+    }
+
     /// The mainline branches' names and tips (see [`mainlines`]).
     pub(super) fn mainlines(&self) -> Vec<(&str, Oid)> {
         self.mainlines

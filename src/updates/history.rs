@@ -211,6 +211,71 @@ pub fn current_draft(dir: &Path) -> Result<Option<(PathBuf, String)>, StoreError
     Ok(None)
 }
 
+/// The stretch of time one update holds: its activity is the commits (and
+/// credits) with a committer time in `[since, end)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub date: NaiveDate,
+    pub path: PathBuf,
+    pub status: Status,
+    pub since: DateTime<FixedOffset>,
+    /// Where its activity ends: a sent update's (or one being sent) at
+    /// [`LastSent::period_end`], where the next period starts; a draft's at
+    /// its `until`, which a refresh fills up to.
+    pub end: DateTime<FixedOffset>,
+}
+
+/// The span of every update in `dir` that can be read, oldest first; each
+/// one that cannot is a warning in the second value.
+pub fn spans(dir: &Path) -> (Vec<Span>, Vec<String>) {
+    let mut warnings = Vec::new();
+    let list = match store::list(dir) {
+        Ok(l) => l,
+        Err(e) => {
+            warnings.push(e.to_string());
+            return (Vec::new(), warnings);
+        }
+    };
+    let mut out = Vec::new();
+    for (date, path) in list {
+        let fm = match store::read(&path).map(|t| frontmatter::split(&t).map(|(fm, _, _)| fm)) {
+            Ok(Ok(fm)) => fm,
+            Ok(Err(e)) => {
+                warnings.push(format!("skipped {}: {e}", path.display()));
+                continue;
+            }
+            Err(e) => {
+                warnings.push(format!("skipped: {e}"));
+                continue;
+            }
+        };
+        let end = match fm.status {
+            Status::Draft => fm.until,
+            _ => fm
+                .until
+                .min(fm.scanned.unwrap_or(fm.sent.unwrap_or(fm.until))),
+        };
+        out.push(Span {
+            date,
+            path,
+            status: fm.status,
+            since: fm.since,
+            end,
+        });
+    }
+    (out, warnings)
+}
+
+/// The update of `spans` whose period holds the time `at` (Unix seconds):
+/// a sent one before a draft, should both claim it.
+pub fn holder(spans: &[Span], at: i64) -> Option<&Span> {
+    let holds = |s: &&Span| s.since.timestamp() <= at && at < s.end.timestamp();
+    spans
+        .iter()
+        .filter(holds)
+        .min_by_key(|s| s.status == Status::Draft)
+}
+
 /// One row of `icu log --json`. Field names are stable.
 #[derive(Debug, Serialize)]
 pub struct LogEntry {
