@@ -234,9 +234,6 @@ fn block_hashes(body: &str) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// How many commits one repository lists under a goal before "and N more".
-pub const MAX_LISTED: usize = 30;
-
 /// Longest subject listed, in characters; a longer one ends in `…`.
 pub const MAX_SUBJECT_CHARS: usize = 200;
 
@@ -485,7 +482,7 @@ fn repo_lines(
         ));
     }
     out.push(head);
-    for c in g.commits.iter().take(MAX_LISTED) {
+    for c in &g.commits {
         let commit_url = g
             .url
             .as_deref()
@@ -509,9 +506,6 @@ fn repo_lines(
         }
         line.push_str(&also_under(overlaps, &g.repo, &c.id, this));
         out.push(line);
-    }
-    if g.commits.len() > MAX_LISTED {
-        out.push(format!("  - and {} more", g.commits.len() - MAX_LISTED));
     }
 }
 
@@ -620,7 +614,7 @@ fn credit_lines(g: &CreditGroup, out: &mut Vec<String>) {
         breakdown.join(", ")
     ));
     let url = g.url.as_deref();
-    for c in g.credits.iter().take(MAX_LISTED) {
+    for c in &g.credits {
         let commit_url = url
             .zip(g.forge)
             .and_then(|(u, f)| f.commit_url(u, &c.commit.id));
@@ -646,9 +640,6 @@ fn credit_lines(g: &CreditGroup, out: &mut Vec<String>) {
             escape_markdown(&clip(&c.commit.subject)),
             kinds.join(", ")
         ));
-    }
-    if g.credits.len() > MAX_LISTED {
-        out.push(format!("  - and {} more", g.credits.len() - MAX_LISTED));
     }
 }
 

@@ -147,8 +147,8 @@ fn write_every_prompt(doc: &std::path::Path) {
 fn live(seed: u64) -> (BTreeMap<String, Vec<String>>, usize) {
     let env = TestEnv::new();
     let repo = env.repo("search");
-    // Three goals by path and "Other work", so no block lists more commits
-    // than the activity shows (30 per repository).
+    // Three goals by path and "Other work"; the update names every commit,
+    // however many one block lists.
     let goals = "[[goal]]\nid = \"a\"\ntitle = \"A\"\npaths = [\"a/**\"]\n\n\
                  [[goal]]\nid = \"b\"\ntitle = \"B\"\npaths = [\"b/**\"]\n\n\
                  [[goal]]\nid = \"c\"\ntitle = \"C\"\npaths = [\"c/**\"]\n";
