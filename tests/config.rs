@@ -34,6 +34,30 @@ fn a_wrong_type() {
     insta::assert_snapshot!("wrong_type", e);
 }
 
+/// `update.list_limit` is a count of items, 0 for no limit: a negative
+/// number, a fraction or a quoted number is refused at the value.
+#[test]
+fn a_bad_list_limit_is_refused_at_its_position() {
+    for (value, want) in [
+        ("-1", "`list_limit` = -1 is out of range"),
+        (
+            "2.5",
+            "wrong type for `update.list_limit`: expected a whole number",
+        ),
+        (
+            "\"30\"",
+            "wrong type for `update.list_limit`: expected a whole number, found a string",
+        ),
+    ] {
+        let e = config_error(&format!("[update]\nlist_limit = {value}\n"));
+        assert!(e.starts_with("error"), "{value}: {e}");
+        assert!(e.contains("[CONFIG]:2:14"), "{value}: {e}");
+        assert!(e.contains(want), "{value}: {e}");
+    }
+    let e = config_error("[update]\nlist_limit = -1\n");
+    assert!(e.contains("or 0 to never shorten a list"), "{e}");
+}
+
 /// Every other problem the config can have, through the binary: exit 2, a
 /// message starting with `error`, the file, line and column, and the key.
 #[test]

@@ -30,6 +30,7 @@ mod hostile;
 mod lifecycle;
 mod limits;
 mod links;
+mod long_lists;
 mod mail_headers;
 mod mail_html;
 mod mail_text;

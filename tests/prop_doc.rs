@@ -586,7 +586,8 @@ fn no_panic(s: &str, fresh: &str) -> Result<(), TestCaseError> {
     }
     let _ = check::check(s);
     let _ = asks::asks(s, date());
-    let _ = export_md::export_markdown(s);
+    let _ = export_md::export_markdown(s, None);
+    let _ = export_md::export_markdown(s, Some(1));
     let _ = frontmatter::mark_sent(s, t("2026-11-24T17:00:00Z"));
     let _ = refresh::refresh(s, s);
     match refresh::refresh(s, fresh) {

@@ -138,7 +138,7 @@ fn prose_right_after_a_block_is_not_part_of_its_last_bullet() {
     let text = format!(
         "{FM}### A\n<!-- icu:write W -->\n\n<!-- icu:activity a -->\n- 1 commit in r, +1 −0\n  - x (abc1234)\n<!-- /icu:activity -->\nMy words right after the block.\n"
     );
-    let md = export_md::export_markdown(&text).unwrap();
+    let md = export_md::export_markdown(&text, None).unwrap();
     assert_eq!(
         md,
         "### A\n\n- 1 commit in r, +1 −0\n  - x (abc1234)\n\nMy words right after the block.\n"

@@ -16,8 +16,8 @@ use crate::updates::store;
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
     let (path, text) = ctx.read_doc(args.file.as_deref())?;
     let text = super::check_finished(&path, text, args.force, "export")?;
-    let markdown =
-        crate::doc::export_md::export_markdown(&text).map_err(|e| Error::doc(&path, e))?;
+    let markdown = crate::doc::export_md::export_markdown(&text, ctx.list_limit()?)
+        .map_err(|e| Error::doc(&path, e))?;
     // The config, for the formats that need it; and for an .eml the
     // Message-ID to record if the doc has none yet.
     let mut cfg = None;
@@ -61,16 +61,15 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
     };
     match target {
         Some(out) => {
-            // The updates dir is only protected when the config says where it
-            // is; a config that does not load does not stop an md or text
-            // export, which never needed one.
-            let updates_dir = ctx.updates_dir().ok();
+            // Every format read the config (`list_limit`), so the updates
+            // dir it names is known: an update there is never replaced.
+            let updates_dir = ctx.updates_dir()?;
             let guard = store::Guard {
                 // `--open` with no `-o` writes icu's own file beside the doc
                 // (2026-11-23.eml): replaced each time, as it always was.
                 overwrite: args.overwrite || args.output.is_none(),
                 doc: &path,
-                updates_dir: updates_dir.as_deref(),
+                updates_dir: Some(&updates_dir),
             };
             store::write_output(&out, &bytes, &guard)?;
             ctx.term.info(&format!("wrote {}", out.display()));

@@ -242,6 +242,15 @@ impl Ctx {
         Ok(self.config.get_or_init(|| cfg))
     }
 
+    /// How many items of an activity list an export shows
+    /// (`update.list_limit`; with no config file, the default). Every
+    /// format reads it, so a config that does not load stops every export.
+    pub fn list_limit(&self) -> Result<Option<usize>, Error> {
+        Ok(self
+            .config_file()?
+            .map_or(Some(config::DEFAULT_LIST_LIMIT), |c| c.update.list_limit))
+    }
+
     /// The updates dir, for commands that need nothing else from the config
     /// (with no config file: the default dir, where a config-less draft goes).
     pub fn updates_dir(&self) -> Result<PathBuf, Error> {

@@ -45,8 +45,8 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
     let lock = store::Lock::acquire(&path)?;
     let text = super::read_finished(&path, args.force, "send")?;
     history::ensure_unsent(&path, &text, args.force, Again::Send)?;
-    let markdown =
-        crate::doc::export_md::export_markdown(&text).map_err(|e| Error::doc(&path, e))?;
+    let markdown = crate::doc::export_md::export_markdown(&text, cfg.update.list_limit)
+        .map_err(|e| Error::doc(&path, e))?;
     let mail = ctx.mail(cfg, &path, &text, &markdown, Purpose::Send)?;
     let env = &mail.envelope;
     if args.dry_run {

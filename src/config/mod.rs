@@ -48,6 +48,9 @@ pub const TOTALS_KEY: &str = "totals";
 pub const DEFAULT_SENDMAIL: &str = "sendmail -t -i";
 /// Default length of a period when no update was sent yet.
 pub const DEFAULT_CADENCE_DAYS: u32 = 14;
+/// Default `update.list_limit`: the items an export shows of one list of
+/// commits or credits.
+pub const DEFAULT_LIST_LIMIT: usize = 30;
 
 /// A validated configuration.
 #[derive(Debug, Clone)]
@@ -101,6 +104,11 @@ pub struct UpdateSettings {
     /// `mail_client` runs in this terminal, and icu waits for it (neomutt),
     /// rather than on its own, detached (Thunderbird).
     pub mail_client_terminal: bool,
+    /// How many items of one activity list (a repository's commits or
+    /// credits) an export shows before a line saying how many more the
+    /// update names; `None` (`list_limit = 0`): every one. The update
+    /// itself always names them all.
+    pub list_limit: Option<usize>,
 }
 
 /// The trailers that credit me by default: those git.git and the Linux
@@ -475,6 +483,7 @@ impl Default for UpdateSettings {
             thread: true,
             mail_client: None,
             mail_client_terminal: false,
+            list_limit: Some(DEFAULT_LIST_LIMIT),
         }
     }
 }

@@ -41,8 +41,8 @@ pub(super) struct RawMe {
     pub(super) emails: Vec<Spanned<String>>,
 }
 
-/// `[update]`; `cadence_days` is an `i64` so that a negative or huge
-/// number reaches validation and gets its own message.
+/// `[update]`; `cadence_days` and `list_limit` are `i64` so that a negative
+/// or huge number reaches validation and gets its own message.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawUpdate {
@@ -64,6 +64,7 @@ pub(super) struct RawUpdate {
     pub(super) thread: Option<bool>,
     pub(super) mail_client: Option<Spanned<String>>,
     pub(super) mail_client_terminal: Option<bool>,
+    pub(super) list_limit: Option<Spanned<i64>>,
 }
 
 /// One `[[repo]]`.

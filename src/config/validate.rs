@@ -22,8 +22,8 @@ use super::repo_glob::{canonical, expand_repo_glob, folder_name, glob_could_name
 use super::starter::lit;
 use super::{
     default_updates_dir, Config, CreditSettings, Env, Globs, Goal, GoalStatus, LinkRule, Me,
-    RepoSpec, SkipRule, UpdateSettings, Wildcard, DEFAULT_CADENCE_DAYS, DEFAULT_SENDMAIL,
-    OTHER_KEY, TOTALS_KEY,
+    RepoSpec, SkipRule, UpdateSettings, Wildcard, DEFAULT_CADENCE_DAYS, DEFAULT_LIST_LIMIT,
+    DEFAULT_SENDMAIL, OTHER_KEY, TOTALS_KEY,
 };
 use crate::address::AddressError;
 use crate::forge::Forge;
@@ -280,6 +280,20 @@ impl Validator<'_> {
                     )
                 })?,
         };
+        // 0 is "never shorten": a limit of no items would list nothing.
+        let list_limit = match &u.list_limit {
+            None => Some(DEFAULT_LIST_LIMIT),
+            Some(l) => {
+                let n = usize::try_from(*l.get_ref()).map_err(|_| {
+                    self.err(
+                        l.span(),
+                        format!("`list_limit` = {} is out of range", l.get_ref()),
+                        "a number of items from 1 up, or 0 to never shorten a list",
+                    )
+                })?;
+                (n > 0).then_some(n)
+            }
+        };
         let subject = match &u.subject {
             None => DEFAULT_SUBJECT.to_string(),
             Some(s) => {
@@ -323,6 +337,7 @@ impl Validator<'_> {
                 }
                 None => DEFAULT_SENDMAIL.to_string(),
             },
+            list_limit,
             ..UpdateSettings::default()
         };
         self.mail_headers(&u, &mut settings)?;
@@ -1007,6 +1022,33 @@ mod tests {
         let e = parse_err("[update]\nmail_client = \"\"\n").to_string();
         assert!(
             e.contains("`update.mail_client` = `` is not a command line"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn list_limit_is_a_count_and_zero_never_shortens() {
+        assert_eq!(
+            parse_ok("[update]\nlist_limit = 5\n").update.list_limit,
+            Some(5)
+        );
+        assert_eq!(
+            parse_ok("[update]\nlist_limit = 0\n").update.list_limit,
+            None
+        );
+        assert_eq!(
+            parse_ok("[update]\ncadence_days = 7\n").update.list_limit,
+            Some(DEFAULT_LIST_LIMIT)
+        );
+        let e = parse_err("[update]\nlist_limit = -1\n").to_string();
+        assert!(
+            e.contains("/cfg/icu.toml:2:14") && e.contains("`list_limit` = -1 is out of range"),
+            "{e}"
+        );
+        let e = parse_err("[update]\nlist_limit = 2.5\n").to_string();
+        assert!(
+            e.contains("/cfg/icu.toml:2:14")
+                && e.contains("wrong type for `update.list_limit`: expected a whole number"),
             "{e}"
         );
     }

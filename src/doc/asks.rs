@@ -80,7 +80,7 @@ pub fn asks_in(text: &str, outline: &Outline, doc_date: NaiveDate) -> Vec<Ask> {
         .nodes_in(start..end)
         .iter()
         .filter_map(|n| match &n.kind {
-            NodeKind::List { items } => Some(items),
+            NodeKind::List { items, .. } => Some(items),
             _ => None,
         })
         .flatten()

@@ -257,9 +257,12 @@ pub struct Node {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NodeKind {
     /// A list (any bullet, numbered, task items or not): the first and last
-    /// line of each of its items. Lists nested in an item belong to it.
+    /// line of each of its items. Lists nested in an item belong to it;
+    /// `nested` has those directly in its items, each as the first and last
+    /// line of its own items (what an export shortens in an activity block).
     List {
         items: Vec<(usize, usize)>,
+        nested: Vec<Vec<(usize, usize)>>,
     },
     /// An HTML block made of comments only: a marker, or a note to self.
     Comment,
@@ -468,6 +471,12 @@ fn top_node<'a>(node: &'a comrak::nodes::AstNode<'a>, offset: usize, len: usize)
     let kind = match &node.data().value {
         NodeValue::List(_) => NodeKind::List {
             items: node.children().map(span).collect(),
+            nested: node
+                .children()
+                .flat_map(|item| item.children())
+                .filter(|n| matches!(n.data().value, NodeValue::List(_)))
+                .map(|list| list.children().map(span).collect())
+                .collect(),
         },
         NodeValue::HtmlBlock(h) if is_comment_only(&h.literal) => NodeKind::Comment,
         NodeValue::Heading(_) => NodeKind::Heading,
