@@ -158,7 +158,7 @@ pub fn install_panic_hook() {
 /// control but the line feed and the tab, DEL, a C1 control, or a
 /// bidirectional control (the embeddings and overrides U+202A–U+202E, the
 /// isolates U+2066–U+2069, the marks U+200E, U+200F and U+061C).
-fn is_hidden(c: char) -> bool {
+pub fn is_hidden(c: char) -> bool {
     matches!(c,
         '\0'..='\x08' | '\x0b'..='\x1f' | '\x7f'..='\u{9f}'
         | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'

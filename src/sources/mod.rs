@@ -44,5 +44,21 @@ pub struct Item {
     pub repo: Option<String>,
 }
 
+pub mod journal;
+
 /// The source name of the notes journal.
 pub const NOTES: &str = "notes";
+
+/// `text` as one line of a title: its first line, tabs made spaces, the
+/// controls that could drive a terminal or reorder a line (an escape, a
+/// bidirectional override: `term::is_hidden`) dropped, trimmed.
+pub fn one_line(text: &str) -> String {
+    let first = text.lines().next().unwrap_or("");
+    first
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|c| !crate::term::is_hidden(*c))
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
