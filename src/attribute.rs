@@ -495,6 +495,7 @@ mod tests {
             added: 1,
             removed: 0,
             branches: branches.iter().map(|s| s.to_string()).collect(),
+            on: Vec::new(),
             pr: None,
             folded: None,
             backport_of: None,

@@ -769,6 +769,7 @@ mod tests {
             added: 1,
             removed: 0,
             branches: Vec::new(),
+            on: Vec::new(),
             pr: None,
             folded: None,
             backport_of: None,

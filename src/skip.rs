@@ -79,6 +79,7 @@ mod tests {
             added: 0,
             removed: 0,
             branches: Vec::new(),
+            on: Vec::new(),
             pr: None,
             folded: None,
             backport_of: None,

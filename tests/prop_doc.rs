@@ -423,6 +423,7 @@ fn commit() -> impl Strategy<Value = Commit> {
         added: 0,
         removed: 0,
         branches: vec![],
+        on: vec![],
         pr: None,
         folded: None,
         backport_of: None,

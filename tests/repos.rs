@@ -159,6 +159,118 @@ fn the_remote_mainline_is_not_a_feature_branchs_work() {
     }
 }
 
+// --- branch names, once ------------------------------------------------------------
+
+/// Goals claiming `release/*` and `search/*`: by the names on the remote.
+const RELEASE_AND_SEARCH: &str = "[[goal]]\nid = \"release\"\ntitle = \"Ship 1.2\"\nbranches = [\"release/*\"]\n\n[[goal]]\nid = \"search\"\ntitle = \"Search\"\nbranches = [\"search/*\"]\n";
+
+/// `upstream`, cloned as `search` (local `main` only): on main, a fix of
+/// mine (10 Nov) cherry-picked onto `release/1.2` (11 Nov), and
+/// `search/timeout`, two commits of mine (12, 13 Nov) squash-merged onto
+/// main (14 Nov) and kept; a second remote, `fork`, has `main` and
+/// `release/1.2`. Returns the clone, the fix and the squash.
+fn a_fix_picked_and_a_branch_squashed(env: &TestEnv) -> (Repo, String, String) {
+    let up = env.repo("upstream");
+    let at = |date: &str, args: &[&str]| {
+        up.git_env(
+            args,
+            &[("GIT_COMMITTER_DATE", date), ("GIT_AUTHOR_DATE", date)],
+        )
+    };
+    up.commit(C::mine("2026-11-01T10:00:00Z", "base", "README"));
+    up.git(&["branch", "release/1.2"]);
+    let fix = up.commit(C::mine(
+        "2026-11-10T10:00:00Z",
+        "fix crash on an empty query",
+        "query.rs",
+    ));
+    up.git(&["checkout", "-q", "release/1.2"]);
+    at("2026-11-11T10:00:00Z", &["cherry-pick", "-x", &fix]);
+    up.git(&["checkout", "-q", "-b", "search/timeout", "main"]);
+    up.commit(C::mine(
+        "2026-11-12T10:00:00Z",
+        "add a timeout",
+        "timeout.rs",
+    ));
+    up.commit(C::mine(
+        "2026-11-13T10:00:00Z",
+        "test the timeout",
+        "test.rs",
+    ));
+    up.git(&["checkout", "-q", "main"]);
+    up.git(&["merge", "-q", "--squash", "search/timeout"]);
+    let squash = up.commit(C {
+        files: vec![],
+        ..C::mine("2026-11-14T10:00:00Z", "Add HTTP timeout (#1580)", "")
+    });
+    let r = clone(env, &up, "search");
+    let fork = clone(env, &up, "fork");
+    fork.git(&["branch", "-q", "release/1.2", "origin/release/1.2"]);
+    r.git(&["remote", "add", "fork", fork.path.to_str().unwrap()]);
+    r.git(&["fetch", "-q", "fork"]);
+    (r, fix, squash)
+}
+
+/// A branch only on remotes is named as git shows it, once per remote that
+/// has it — and a goal's glob still sees it by its name on the remote.
+#[test]
+fn a_branch_only_on_remotes_is_named_as_each_remote_shows_it() {
+    let env = TestEnv::new();
+    let (r, fix, squash) = a_fix_picked_and_a_branch_squashed(&env);
+    assert_eq!(r.git(&["branch", "--list"]), "* main");
+
+    let cfg = env.config_for(&[&r], RELEASE_AND_SEARCH);
+    let doc = draft(&env, &cfg);
+    let fix_line = format!(
+        "  - fix crash on an empty query ({}), also on `fork/release/1.2`, `origin/release/1.2`",
+        r.short(&fix)
+    );
+    assert!(
+        section(&doc, "release").lines().any(|l| l == fix_line),
+        "{fix_line}\n{doc}"
+    );
+    let squash_line = format!(
+        "  - Add HTTP timeout (\\#1580) ({}), squash of 2 commits on `origin/search/timeout`",
+        r.short(&squash)
+    );
+    assert!(
+        section(&doc, "search").lines().any(|l| l == squash_line),
+        "{squash_line}\n{doc}"
+    );
+}
+
+/// A branch with a local copy is named once, by its local name, however
+/// many remotes have its twin.
+#[test]
+fn a_branch_with_a_local_copy_is_named_once_by_its_local_name() {
+    let env = TestEnv::new();
+    let (r, fix, squash) = a_fix_picked_and_a_branch_squashed(&env);
+    r.git(&["branch", "-q", "release/1.2", "origin/release/1.2"]);
+    // `origin/search/timeout` sorts before `search/timeout`: the squash is
+    // found on the remote-tracking branch, and named by its local twin.
+    r.git(&["branch", "-q", "search/timeout", "origin/search/timeout"]);
+
+    let cfg = env.config_for(&[&r], RELEASE_AND_SEARCH);
+    let doc = draft(&env, &cfg);
+    let fix_line = format!(
+        "  - fix crash on an empty query ({}), also on `release/1.2`",
+        r.short(&fix)
+    );
+    assert!(
+        section(&doc, "release").lines().any(|l| l == fix_line),
+        "{fix_line}\n{doc}"
+    );
+    let squash_line = format!(
+        "  - Add HTTP timeout (\\#1580) ({}), squash of 2 commits on `search/timeout`",
+        r.short(&squash)
+    );
+    assert!(
+        section(&doc, "search").lines().any(|l| l == squash_line),
+        "{squash_line}\n{doc}"
+    );
+    assert!(!doc.contains("`origin/"), "{doc}");
+}
+
 // --- bare repositories -----------------------------------------------------------
 
 /// Run from inside a bare repository — the repository itself or a folder in

@@ -191,7 +191,7 @@ pub(super) fn fold(
         folder.squashes(&tips);
     }
     let into = folder.into;
-    apply(&into, commits, merges);
+    apply(walk, &into, commits, merges);
 }
 
 struct Folder<'a> {
@@ -584,8 +584,13 @@ fn reach(walk: &Walk, tip: Oid) -> HashSet<Oid> {
 
 /// Removes the folded commits, moving what they carried (branches, the
 /// pull-request merges naming them) to the commit each folds into, and
-/// recording it there.
-fn apply(into: &[Option<(usize, Why)>], commits: &mut Vec<Commit>, merges: &mut [PrMerge]) {
+/// recording it there, its branches named once (see `walk`).
+fn apply(
+    walk: &Walk,
+    into: &[Option<(usize, Why)>],
+    commits: &mut Vec<Commit>,
+    merges: &mut [PrMerge],
+) {
     // Where each folded commit ends up: a copy kept off the mainline may
     // itself be squashed into a mainline commit.
     let target = |mut i: usize| {
@@ -597,7 +602,7 @@ fn apply(into: &[Option<(usize, Why)>], commits: &mut Vec<Commit>, merges: &mut 
         }
         i
     };
-    let own_branches: Vec<Vec<String>> = commits.iter().map(|c| c.branches.clone()).collect();
+    let own_on: Vec<Vec<String>> = commits.iter().map(|c| c.on.clone()).collect();
     let mut renamed: HashMap<String, String> = HashMap::new();
     for (i, why) in into
         .iter()
@@ -610,26 +615,29 @@ fn apply(into: &[Option<(usize, Why)>], commits: &mut Vec<Commit>, merges: &mut 
         let f = kept.folded.get_or_insert_with(Folded::default);
         f.ids.push(gone.short.clone());
         match why {
-            Why::Copy => f.copies_on.extend(
-                gone.branches
-                    .iter()
-                    .filter(|b| !own_branches[t].contains(b))
-                    .cloned(),
-            ),
+            Why::Copy => f
+                .copies_on
+                .extend(gone.on.iter().filter(|b| !own_on[t].contains(b)).cloned()),
             Why::Squash { branch, commits } => {
                 f.squash_of = f.squash_of.max(*commits);
-                f.squash_branches.push(branch.clone());
+                // Named as the commits it holds name it: by a local twin
+                // that holds them too.
+                let twin = walk
+                    .local_twin(branch)
+                    .filter(|l| gone.on.iter().any(|o| o == l));
+                f.squash_branches
+                    .push(twin.unwrap_or(branch.as_str()).to_string());
             }
         }
         kept.branches.extend(gone.branches);
+        kept.on.extend(gone.on);
     }
     for c in commits.iter_mut() {
         c.branches.sort();
         c.branches.dedup();
         if let Some(f) = &mut c.folded {
             for v in [&mut f.squash_branches, &mut f.copies_on] {
-                v.sort();
-                v.dedup();
+                *v = walk.named_once(v);
             }
             f.copies_on.retain(|b| !f.squash_branches.contains(b));
             if !f.squash_branches.is_empty() {
@@ -638,6 +646,7 @@ fn apply(into: &[Option<(usize, Why)>], commits: &mut Vec<Commit>, merges: &mut 
                 c.branches.dedup();
             }
         }
+        c.on = walk.named_once(&c.on);
     }
     for m in merges.iter_mut() {
         for id in &mut m.commits {

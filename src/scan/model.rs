@@ -43,10 +43,17 @@ pub struct Commit {
     pub removed: usize,
     /// The branches whose tip reaches this commit (the mainline rule
     /// applied), and those of the commits folded into it (see `dedupe`),
-    /// sorted: local ones by name (`search/x`), remote-tracking ones both as
-    /// git shows them (`origin/search/x`) and by their name on the remote
-    /// (`search/x`).
+    /// sorted, by the names a goal's `branches` glob is matched against:
+    /// local ones by name (`search/x`), remote-tracking ones both as git
+    /// shows them (`origin/search/x`) and by their name on the remote
+    /// (`search/x`). For people, see [`Commit::on`].
     pub branches: Vec<String>,
+    /// The same branches named once, for people (see "Branch names" in
+    /// `walk`): a local branch by its name; a remote-tracking branch as git
+    /// shows it (`origin/search/x`), unless a local branch of its name on
+    /// the remote (`search/x`) holds the commit too, which names both.
+    /// Sorted.
+    pub on: Vec<String>,
     /// The pull request of a squash-merged subject ending in `(#N)`.
     pub pr: Option<u32>,
     /// Commits of mine found to be this same work on other branches (a
@@ -97,10 +104,11 @@ pub struct Folded {
     /// How many commits of `squash_branches` this squash commit brought to
     /// the mainline (0: it is not a squash of a branch icu saw).
     pub squash_of: usize,
-    /// The branches whose commits this squash commit holds, sorted.
+    /// The branches whose commits this squash commit holds, named once
+    /// (as [`Commit::on`]), sorted.
     pub squash_branches: Vec<String>,
     /// The branches holding a copy with the same patch (rebased or
-    /// cherry-picked), sorted.
+    /// cherry-picked), named once (as [`Commit::on`]), sorted.
     pub copies_on: Vec<String>,
     /// Short ids of the folded commits, which are not listed themselves.
     pub ids: Vec<String>,

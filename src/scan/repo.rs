@@ -319,7 +319,8 @@ fn origin_url(repo: &Repository) -> Option<String> {
 
 /// Sets the branches of my commits and of the credits (a merge is on its
 /// own branches and on those of the branch it merged, `side`), in one pass
-/// over the walk's graph.
+/// over the walk's graph: the names a goal's glob matches
+/// ([`Commit::branches`]) and the names people read ([`Commit::on`]).
 fn set_branches(
     walk: &Walk,
     commits: &mut [Commit],
@@ -332,20 +333,22 @@ fn set_branches(
         .chain(credits.iter().flat_map(|(_, side)| side.iter().copied()));
     let branch_of = walk::branch_membership(walk, ids);
     for c in commits.iter_mut() {
-        if let Some(b) = branch_of.get(c.id.as_str()) {
-            c.branches = b.clone();
+        if let Some(shown) = branch_of.get(c.id.as_str()) {
+            c.branches = walk.glob_names(shown);
+            c.on = walk.named_once(shown);
         }
     }
     for (cr, side) in &mut credits {
-        let mut names: Vec<String> = std::iter::once(cr.commit.id.clone())
+        let mut shown: Vec<String> = std::iter::once(cr.commit.id.clone())
             .chain(side.iter().map(Oid::to_string))
             .filter_map(|id| branch_of.get(&id))
             .flatten()
             .cloned()
             .collect();
-        names.sort();
-        names.dedup();
-        cr.commit.branches = names;
+        shown.sort();
+        shown.dedup();
+        cr.commit.branches = walk.glob_names(&shown);
+        cr.commit.on = walk.named_once(&shown);
     }
     credits.into_iter().map(|(cr, _)| cr).collect()
 }
@@ -450,6 +453,7 @@ pub(super) fn describe(c: &GitCommit<'_>, mailmap: Option<&Mailmap>, changed: Nu
         added: changed.added,
         removed: changed.removed,
         branches: Vec::new(),
+        on: Vec::new(),
         folded: None,
         backport_of: None,
     }

@@ -1,7 +1,7 @@
 //! The walk: which commits have a committer time in the window, found by
 //! our own max-heap walk from the branch tips and HEAD with an early stop;
-//! which branches each commit is on (the mainline rule); and which commits a
-//! merge brought in (`brought_in`, a painting walk).
+//! which branches each commit is on (the mainline rule), and by which names;
+//! and which commits a merge brought in (`brought_in`, a painting walk).
 //!
 //! # The walk and its stop rule
 //!
@@ -57,6 +57,24 @@
 //! object, and git2 exposes no generation numbers. The stop rule has only
 //! committer dates; the bounded walk does not need the files.
 //!
+//! # Branch names
+//!
+//! A commit's branches are kept under two sets of names. A goal's
+//! `branches` glob sees a remote-tracking branch under both of its names, as
+//! git shows it (`origin/fix/x`) and on its remote (`fix/x`), so that work
+//! is attributed the same with or without a local copy
+//! ([`Walk::glob_names`], `Commit::branches`). People read each branch once
+//! ([`Walk::named_once`], `Commit::on`, and the branches of `Folded`): a
+//! local branch by its name; a remote-tracking branch as git shows it
+//! (`origin/fix/x`), unless a local branch of its name on the remote
+//! (`fix/x`) holds the same commit, which then stands for it and for every
+//! other remote's twin (`upstream/fix/x`). With no local `fix/x` holding
+//! the commit, each remote's branch is named (`origin/fix/x`,
+//! `upstream/fix/x`): which remote has the work is worth saying. Twins are
+//! known by name alone, not by the upstream git config records for a local
+//! branch (`branch.<name>.merge`): a local branch tracking a branch of
+//! another name is named beside it.
+//!
 //! # `git replace`
 //!
 //! libgit2 1.9 ignores `refs/replace/*`; the walk maps each commit it reads
@@ -101,6 +119,8 @@ pub(super) struct Walk {
     branches: Vec<Branch>,
     /// Indices in `branches` of the mainline branches (see [`mainlines`]).
     mainlines: Vec<usize>,
+    /// What each branch's name is (see "Branch names").
+    names: Names,
     /// HEAD's commit, when it has one.
     head: Option<Oid>,
     pub(super) visited: usize,
@@ -146,6 +166,77 @@ impl Walk {
             .iter()
             .map(|&i| (self.branches[i].name.as_str(), self.branches[i].tip))
             .collect()
+    }
+
+    /// The names a goal's `branches` glob is matched against, for branches
+    /// as git shows them (`shown`): each, and a remote-tracking branch's
+    /// name on its remote as well. Sorted.
+    pub(super) fn glob_names(&self, shown: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = shown
+            .iter()
+            .chain(shown.iter().filter_map(|n| self.names.on_remote.get(n)))
+            .cloned()
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The branches `shown` (as git shows them: the branches that hold a
+    /// commit) named once, for people: a remote-tracking branch whose local
+    /// twin ([`Walk::local_twin`]) is among them is left out (see "Branch
+    /// names"). Sorted.
+    pub(super) fn named_once(&self, shown: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = shown
+            .iter()
+            .filter(|n| {
+                self.local_twin(n)
+                    .is_none_or(|local| !shown.iter().any(|s| s == local))
+            })
+            .cloned()
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The local branch the remote-tracking branch `name` (`origin/x`) is a
+    /// twin of: the local branch of its name on the remote (`x`), if one
+    /// exists. `None` for a local branch.
+    pub(super) fn local_twin(&self, name: &str) -> Option<&str> {
+        self.names
+            .on_remote
+            .get(name)
+            .filter(|n| self.names.local.contains(n.as_str()))
+            .map(String::as_str)
+    }
+}
+
+/// What each branch's name is (see "Branch names").
+#[derive(Debug, Default)]
+struct Names {
+    /// Each remote-tracking branch's name on its remote, by the name git
+    /// shows (`origin/x` → `x`).
+    on_remote: HashMap<String, String>,
+    /// The local branches' names.
+    local: HashSet<String>,
+}
+
+impl Names {
+    fn of(branches: &[Branch]) -> Names {
+        let mut names = Names::default();
+        for b in branches {
+            match &b.on_remote {
+                Some(n) => {
+                    names.on_remote.insert(b.name.clone(), n.clone());
+                }
+                None if b.remote.is_none() => {
+                    names.local.insert(b.name.clone());
+                }
+                None => {}
+            }
+        }
+        names
     }
 }
 
@@ -499,6 +590,7 @@ pub(super) fn walk_window(
     let mut seeds: Vec<Oid> = branches.iter().map(|b| b.tip).collect();
     seeds.extend(head);
     let mainlines = mainlines(repo, &branches);
+    let names = Names::of(&branches);
 
     // Each commit is read once, when it is queued; its parents wait here
     // until it is popped.
@@ -574,6 +666,7 @@ pub(super) fn walk_window(
         times,
         branches,
         mainlines,
+        names,
         head,
         visited,
         unreadable,
@@ -608,10 +701,9 @@ fn replacements(repo: &Repository, all: &AllRefs<'_>) -> HashMap<Oid, Oid> {
     map
 }
 
-/// Which branches each of `commits` is on, by the names a goal's `branches`
-/// glob is matched against: a local branch's name (`search/x`), and a
-/// remote-tracking branch's name both as git shows it (`origin/search/x`)
-/// and on its remote (`search/x`).
+/// Which branches each of `commits` is on, as git shows them (`search/x`,
+/// `origin/search/x`), sorted: [`Walk::glob_names`] and
+/// [`Walk::named_once`] name them for globs and for people.
 ///
 /// A commit is on branch B when B's tip reaches it, except that a commit on
 /// the first-parent line of a mainline branch (see [`mainlines`]) is on the
@@ -656,9 +748,7 @@ pub(super) fn branch_membership(
         let is_main = walk.mainlines.contains(&i);
         for oid in &reached[&b.tip] {
             if is_main || !first_parent_line.contains(oid) {
-                let names = out.entry(oid.to_string()).or_default();
-                names.push(b.name.clone());
-                names.extend(b.on_remote.iter().cloned());
+                out.entry(oid.to_string()).or_default().push(b.name.clone());
             }
         }
     }
@@ -843,6 +933,86 @@ mod tests {
         assert_eq!(split("lonely"), None);
     }
 
+    /// A walk that saw no commits, with `local` branches and
+    /// `remote_tracking` ones (as git shows them: `origin/x`).
+    fn walk_with_branches(local: &[&str], remote_tracking: &[&str]) -> Walk {
+        let mut branches: Vec<Branch> = local
+            .iter()
+            .map(|n| Branch {
+                name: n.to_string(),
+                on_remote: None,
+                remote: None,
+                tip: oid(0),
+            })
+            .collect();
+        for full in remote_tracking {
+            let (remote, on_remote) = split_remote(full, &[]).unzip();
+            branches.push(Branch {
+                name: full.to_string(),
+                on_remote,
+                remote,
+                tip: oid(0),
+            });
+        }
+        Walk {
+            in_window: Vec::new(),
+            parents: OidMap::default(),
+            times: OidMap::default(),
+            names: Names::of(&branches),
+            branches,
+            mainlines: Vec::new(),
+            head: None,
+            visited: 0,
+            unreadable: Unreadable::default(),
+            replace: HashMap::new(),
+        }
+    }
+
+    #[test]
+    fn each_branch_is_named_once_for_people_and_under_both_names_for_globs() {
+        let walk = walk_with_branches(
+            &["main", "fix/x"],
+            &[
+                "origin/main",
+                "origin/fix/x",
+                "upstream/fix/x",
+                "origin/seen",
+                "upstream/seen",
+            ],
+        );
+        let names = |v: &[&str]| -> Vec<String> { v.iter().map(|s| s.to_string()).collect() };
+        // A local branch holding the commit stands for every remote's twin.
+        assert_eq!(
+            walk.named_once(&names(&[
+                "fix/x",
+                "main",
+                "origin/fix/x",
+                "origin/main",
+                "upstream/fix/x"
+            ])),
+            names(&["fix/x", "main"])
+        );
+        // A local branch that does not hold it does not: the remote's is named.
+        assert_eq!(
+            walk.named_once(&names(&["origin/fix/x"])),
+            names(&["origin/fix/x"])
+        );
+        // No local branch of that name: each remote's, once.
+        assert_eq!(
+            walk.named_once(&names(&["origin/seen", "upstream/seen"])),
+            names(&["origin/seen", "upstream/seen"])
+        );
+        // Globs see a remote-tracking branch under both of its names.
+        assert_eq!(
+            walk.glob_names(&names(&["origin/seen", "fix/x", "origin/fix/x"])),
+            names(&["fix/x", "origin/fix/x", "origin/seen", "seen"])
+        );
+        assert_eq!(walk.local_twin("origin/fix/x"), Some("fix/x"));
+        assert_eq!(walk.local_twin("upstream/fix/x"), Some("fix/x"));
+        assert_eq!(walk.local_twin("origin/seen"), None);
+        assert_eq!(walk.local_twin("fix/x"), None);
+    }
+
     /// `M^1..M` by walking everything: what `brought_in` must equal.
     fn brought_in_exhaustive(walk: &Walk, merge: Oid) -> Vec<String> {
         let ps = &walk.parents[&merge];
@@ -900,6 +1070,7 @@ mod tests {
                 times,
                 branches: Vec::new(),
                 mainlines: Vec::new(),
+                names: Names::default(),
                 head: None,
                 visited: 0,
                 unreadable: Unreadable::default(),
