@@ -489,6 +489,7 @@ mod tests {
             message: msg.into(),
             author_name: "Ada".into(),
             author_email: "ada@example.com".into(),
+            co_authored_with: None,
             time: 0,
             offset_minutes: 0,
             files: files.iter().map(|s| s.to_string()).collect(),

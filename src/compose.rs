@@ -388,16 +388,19 @@ fn overlaps(goals: &[Goal], at: &Attribution) -> Overlaps {
 }
 
 /// The line that opens the goals: every commit of the period once, however
-/// many goals claim it, so overlaps never inflate what the reader adds up.
+/// many goals claim it, so overlaps never inflate what the reader adds up;
+/// how many of them are someone else's with me as a co-author (counted, as
+/// their lines are, and said).
 fn totals_line(at: &Attribution, overlaps: &Overlaps) -> String {
     let mut seen = BTreeSet::new();
-    let (mut added, mut removed) = (0, 0);
+    let (mut added, mut removed, mut co_authored) = (0, 0, 0);
     for a in at.goals.iter().chain(std::iter::once(&at.other)) {
         for r in &a.repos {
             for c in r.commits.iter().filter(|c| c.counted()) {
                 if seen.insert((r.repo.as_str(), c.id.as_str())) {
                     added += c.added;
                     removed += c.removed;
+                    co_authored += usize::from(c.co_authored_with.is_some());
                 }
             }
         }
@@ -413,8 +416,12 @@ fn totals_line(at: &Attribution, overlaps: &Overlaps) -> String {
                 .map(|c| (g.repo.as_str(), c.commit.id.as_str()))
         })
         .collect();
+    let co_authored = match co_authored {
+        0 => String::new(),
+        n => format!(" ({} co-authored)", thousands(n)),
+    };
     let mut line = format!(
-        "*In all: {}, +{} −{}, each counted once",
+        "*In all: {}{co_authored}, +{} −{}, each counted once",
         plural(seen.len(), "commit", "commits"),
         thousands(added),
         thousands(removed)
@@ -498,6 +505,9 @@ fn repo_lines(
         let clipped = clip(&c.subject);
         let subject = linked_subject(&clipped, links, clipped != c.subject);
         let mut line = format!("  - {subject} ({id})");
+        if let Some(author) = &c.co_authored_with {
+            line.push_str(&format!(", with {}", escape_markdown(author)));
+        }
         if let Some(note) = c.folded.as_ref().and_then(folded_note) {
             line.push_str(&format!(", {note}"));
         }
@@ -754,15 +764,16 @@ mod tests {
         assert_eq!(linked_subject("- SEARCH", &rules[..1], false), "\\- SEARCH");
     }
 
-    #[test]
-    fn commit_and_request_links_follow_the_forge_and_gerrit_trailers_link_the_change() {
-        let commit = |subject: &str, message: &str| Commit {
+    /// A commit of mine, `+1 −0`, on no branch.
+    fn commit(subject: &str, message: &str) -> Commit {
+        Commit {
             id: "a1b2c3d4e5".repeat(4),
             short: "a1b2c3d".into(),
             subject: subject.into(),
             message: message.into(),
             author_name: "Ada".into(),
             author_email: "ada@example.com".into(),
+            co_authored_with: None,
             time: 0,
             offset_minutes: 0,
             files: Vec::new(),
@@ -773,7 +784,11 @@ mod tests {
             pr: None,
             folded: None,
             backport_of: None,
-        };
+        }
+    }
+
+    #[test]
+    fn commit_and_request_links_follow_the_forge_and_gerrit_trailers_link_the_change() {
         let sha = "a1b2c3d4e5".repeat(4);
         let group = |forge: Option<Forge>, url: Option<&str>, c: Commit| RepoGroup {
             repo: "search".into(),
@@ -837,6 +852,56 @@ mod tests {
             "{ge}"
         );
         assert!(ge.contains("1 PR merged (\\#7)"), "{ge}");
+    }
+
+    #[test]
+    fn a_commit_i_only_co_authored_names_its_author_and_the_totals_count_it() {
+        let mine = commit("Tidy", "Tidy\n");
+        let theirs = Commit {
+            id: "f".repeat(40),
+            short: "fffffff".into(),
+            author_name: "*Alice* Example".into(),
+            added: 40,
+            removed: 2,
+            co_authored_with: Some("*Alice* Example".into()),
+            ..commit("Add HTTP timeout (#1580)", "Add HTTP timeout (#1580)\n")
+        };
+        let group = RepoGroup {
+            repo: "api".into(),
+            url: None,
+            forge: None,
+            commits: vec![theirs, mine],
+            added: 41,
+            removed: 2,
+            prs: vec![1580],
+        };
+        let mut lines = Vec::new();
+        repo_lines(&group, &[], &mut lines, &Overlaps::new(), None);
+        assert_eq!(
+            lines[1..],
+            [
+                "  - Add HTTP timeout (\\#1580) (fffffff), with \\*Alice\\* Example",
+                "  - Tidy (a1b2c3d)",
+            ]
+        );
+        let at = |commits: Vec<Commit>| Attribution {
+            goals: Vec::new(),
+            other: Activity {
+                repos: vec![RepoGroup {
+                    commits,
+                    ..group.clone()
+                }],
+                credits: Vec::new(),
+            },
+        };
+        assert_eq!(
+            totals_line(&at(group.commits.clone()), &Overlaps::new()),
+            "*In all: 2 commits (1 co-authored), +41 −2, each counted once*"
+        );
+        assert_eq!(
+            totals_line(&at(group.commits[1..].to_vec()), &Overlaps::new()),
+            "*In all: 1 commit, +1 −0, each counted once*"
+        );
     }
 
     #[test]

@@ -73,6 +73,7 @@ mod tests {
             message: format!("{subject}\n"),
             author_name: name.into(),
             author_email: email.into(),
+            co_authored_with: None,
             time: 0,
             offset_minutes: 0,
             files: Vec::new(),

@@ -14,6 +14,7 @@ mod architecture;
 mod bad_input;
 mod broken_repos;
 mod cli;
+mod co_authored;
 mod config;
 mod conventions;
 mod credit;

@@ -417,6 +417,7 @@ fn commit() -> impl Strategy<Value = Commit> {
         subject,
         author_name: "Ada".into(),
         author_email: "ada@example.com".into(),
+        co_authored_with: None,
         time: 1_795_000_000,
         offset_minutes: 0,
         files: vec![],

@@ -272,6 +272,25 @@ mod tests {
     }
 
     #[test]
+    fn co_authored_work_reads_back_as_counted_and_the_totals_line_is_no_goal() {
+        let text = format!(
+            "{FM}## Goals\n<!-- icu:activity totals -->\n*In all: 2 commits (1 co-authored), +43 −2, each counted once*\n<!-- /icu:activity -->\n\n### A\n<!-- icu:write W -->\n<!-- icu:activity a -->\n*On track*\n- 2 commits in api, +43 −2, 1 PR merged (\\#1580)\n  - Add HTTP timeout (\\#1580) (abc1234), with Alice Example\n  - Tidy (def5678)\n<!-- /icu:activity -->\n"
+        );
+        let p = read(&text).unwrap();
+        assert_eq!(p.goals.len(), 1);
+        assert_eq!(p.goals[0].status.as_deref(), Some("On track"));
+        assert_eq!(
+            p.goals[0].totals,
+            Totals {
+                commits: 2,
+                added: 43,
+                removed: 2,
+                credits: 0
+            }
+        );
+    }
+
+    #[test]
     fn words_on_the_prompt_line_count_as_prose() {
         let text = format!(
             "{FM}### A\n<!-- icu:write W --> Done inline.\n<!-- icu:activity a -->\n- 1 commit in r, +1 −0\n<!-- /icu:activity -->\n"

@@ -13,6 +13,12 @@
 //! [`git_identity`] runs `git config`: besides the mail program, the editor
 //! and the `--open` opener, the one process icu starts, and only for `icu
 //! init` and runs without `[me]`.
+//!
+//! A commit that is mine only through a trailer ([`Mine::CoAuthor`]: its
+//! author, after `.mailmap`, is someone else) counts as mine, in the
+//! commits and the lines, and is shown with its author: a forge adds a
+//! `Co-authored-by:` for a maintainer who pushed into a contributor's pull
+//! request, and the squash is not the maintainer's work alone.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -36,18 +42,42 @@ static CO_AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex is valid")
 });
 
-/// Mine: the author after `.mailmap`, or a `Co-authored-by:` trailer.
+/// How a commit is mine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mine {
+    /// Its author, after `.mailmap`, is me (whatever its trailers say).
+    Author,
+    /// Someone else wrote it and a `Co-authored-by:` trailer names me: a
+    /// forge adds one for the maintainer who pushed into a contributor's
+    /// pull request before squashing it. It counts as mine, and is shown
+    /// with its author (`Commit::co_authored_with`).
+    CoAuthor,
+}
+
+/// Whether `c` is mine, and how: the author after `.mailmap`, else a
+/// `Co-authored-by:` trailer. `None`: not mine.
+pub(super) fn mine(
+    c: &GitCommit<'_>,
+    mailmap: Option<&git2::Mailmap>,
+    me: &Identity<'_>,
+) -> Option<Mine> {
+    if me.is_me(&author(c, mailmap).email) {
+        return Some(Mine::Author);
+    }
+    co_authors(&super::encoding::message(c))
+        .iter()
+        .any(|(name, email)| names_me(name, email, mailmap, me))
+        .then_some(Mine::CoAuthor)
+}
+
+/// Mine: the author after `.mailmap`, or a `Co-authored-by:` trailer (see
+/// [`mine`]).
 pub(super) fn is_mine(
     c: &GitCommit<'_>,
     mailmap: Option<&git2::Mailmap>,
     me: &Identity<'_>,
 ) -> bool {
-    if me.is_me(&author(c, mailmap).email) {
-        return true;
-    }
-    co_authors(&super::encoding::message(c))
-        .iter()
-        .any(|(name, email)| names_me(name, email, mailmap, me))
+    mine(c, mailmap, me).is_some()
 }
 
 /// Whether `Name <email>` written in a message (a trailer) is me: the

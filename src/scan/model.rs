@@ -34,6 +34,13 @@ pub struct Commit {
     /// Author name and email after `.mailmap`.
     pub author_name: String,
     pub author_email: String,
+    /// Whose work it is when it is mine only through a `Co-authored-by:`
+    /// trailer (the author, after `.mailmap`, is not me): the author's name
+    /// after `.mailmap` (their address when the name is blank). `None` when
+    /// I am the author. Set where mine-ness is decided (`identity::mine`).
+    /// Such a commit counts as mine, in the commits and the lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub co_authored_with: Option<String>,
     /// Committer time, Unix seconds, and its UTC offset in minutes.
     pub time: i64,
     pub offset_minutes: i32,

@@ -137,13 +137,22 @@ struct Scanning<'a> {
 
 /// The window's commits that the scan goes on with.
 struct InWindow {
-    /// My commits, as (id shown, object read): described once their files
-    /// are compared (on every core when there are many).
-    mine: Vec<(Oid, Oid)>,
+    /// My commits: described once their files are compared (on every core
+    /// when there are many).
+    mine: Vec<MineAt>,
     /// Merges whose message names a request, as (request, merge).
     merges: Vec<(u32, Oid)>,
     /// The window's reverts, anyone's (see `dedupe::Revert`).
     reverts: Vec<dedupe::Revert>,
+}
+
+/// A commit of mine in the window, before it is described.
+struct MineAt {
+    /// Its id, as shown.
+    id: Oid,
+    /// The object read for it (its replacement, under `git replace`).
+    content: Oid,
+    how: identity::Mine,
 }
 
 /// What went wrong in a repository that could be scanned, said as
@@ -210,23 +219,27 @@ impl<'a> Scanning<'a> {
                 }
                 continue;
             }
-            if !identity::is_mine(&c, self.mailmap, me) {
+            let Some(how) = identity::mine(&c, self.mailmap, me) else {
                 if let Some(cr) = credit {
                     cr.other(repo, oid, c, self.mailmap, me);
                 }
                 continue;
-            }
-            read.mine.push((oid, c.id()));
+            };
+            read.mine.push(MineAt {
+                id: oid,
+                content: c.id(),
+                how,
+            });
         }
         read
     }
 
-    /// My commits `mine`, as (id shown, object read), described with what
-    /// they changed; their files are compared on every core when there are
-    /// many (`diff::changes_of_all`), and the result is the same in the
-    /// same order.
-    fn describe_mine(&self, mine: &[(Oid, Oid)], damage: &mut Damage) -> Vec<Commit> {
-        let content: Vec<Oid> = mine.iter().map(|&(_, c)| c).collect();
+    /// My commits `mine` described with what they changed, and with whom
+    /// when I am only a co-author; their files are compared on every core
+    /// when there are many (`diff::changes_of_all`), and the result is the
+    /// same in the same order.
+    fn describe_mine(&self, mine: &[MineAt], damage: &mut Damage) -> Vec<Commit> {
+        let content: Vec<Oid> = mine.iter().map(|m| m.content).collect();
         let changes = diff::changes_of_all(
             self.repo,
             &self.spec.path,
@@ -235,8 +248,9 @@ impl<'a> Scanning<'a> {
             self.spare,
         );
         let mut commits = Vec::with_capacity(mine.len());
-        for (&(oid, content), changed) in mine.iter().zip(changes) {
-            let c = match self.repo.find_commit(content) {
+        for (m, changed) in mine.iter().zip(changes) {
+            let oid = m.id;
+            let c = match self.repo.find_commit(m.content) {
                 Ok(c) => c,
                 Err(e) => {
                     damage.unreadable.add(oid, &e);
@@ -252,6 +266,13 @@ impl<'a> Scanning<'a> {
                 Default::default()
             });
             let mut commit = describe(&c, self.mailmap, changed);
+            if m.how == identity::Mine::CoAuthor {
+                let who = match commit.author_name.trim() {
+                    "" => &commit.author_email,
+                    name => name,
+                };
+                commit.co_authored_with = Some(who.to_string());
+            }
             // A replaced commit is shown under its own id, as `git log` does.
             if c.id() != oid {
                 commit.id = oid.to_string();
@@ -447,6 +468,7 @@ pub(super) fn describe(c: &GitCommit<'_>, mailmap: Option<&Mailmap>, changed: Nu
         message,
         author_name: author.name,
         author_email: author.email,
+        co_authored_with: None,
         time: when.seconds(),
         offset_minutes: when.offset_minutes(),
         files: changed.files,
