@@ -387,7 +387,8 @@ fn explain_agrees_with_two_updates_on_every_commit_in_the_repository() {
         .collect();
     let keys = ["search", "cache", "ui", "web", "fixes", "other"];
     let ids = w.repo.git(&["rev-list", "--all"]);
-    let mut totals: std::collections::HashMap<String, (usize, u64, u64)> = Default::default();
+    let mut totals: std::collections::HashMap<String, (usize, u64, u64, usize)> =
+        Default::default();
     let mut seen_kinds = std::collections::BTreeSet::new();
     for id in ids.lines() {
         let short = w.repo.short(id);
@@ -438,6 +439,7 @@ fn explain_agrees_with_two_updates_on_every_commit_in_the_repository() {
             t.0 += 1;
             t.1 += listed["added"].as_u64().unwrap();
             t.2 += listed["removed"].as_u64().unwrap();
+            t.3 += usize::from(listed["co_authored_with"].is_string());
         }
     }
     for kind in ["listed", "credited", "folded", "not listed"] {
@@ -448,13 +450,19 @@ fn explain_agrees_with_two_updates_on_every_commit_in_the_repository() {
     }
     // The totals line of each update adds up what explain says counts.
     for (date, doc) in &docs {
-        let (n, added, removed) = totals[date];
+        let (n, added, removed, co) = totals[date];
         let line = format!(
-            "*In all: {n} commit{}, +{added} −{removed}, each counted once",
-            if n == 1 { "" } else { "s" }
+            "*In all: {n} commit{}{}, +{added} −{removed}, each counted once",
+            if n == 1 { "" } else { "s" },
+            if co > 0 {
+                format!(" ({co} co-authored)")
+            } else {
+                String::new()
+            }
         );
         assert!(doc.contains(&line), "{line}\n{doc}");
     }
+    assert!(docs[1].1.contains("(1 co-authored)"), "{}", docs[1].1);
     // The second update names the backport of the sent update's fix.
     assert!(
         docs[1].1.contains("(update of 2026-11-09)"),

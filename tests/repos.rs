@@ -269,6 +269,14 @@ fn a_branch_with_a_local_copy_is_named_once_by_its_local_name() {
         "{squash_line}\n{doc}"
     );
     assert!(!doc.contains("`origin/"), "{doc}");
+    // explain names the branches as the draft does: once each.
+    let out = stdout(
+        &env.run(&cfg, &["explain", &squash, "--date", "2026-11-23"])
+            .success(),
+    );
+    let on = out.lines().find(|l| l.starts_with("listed:")).unwrap_or("");
+    assert!(on.contains("search/timeout"), "{out}");
+    assert!(!on.contains("origin/"), "{out}");
 }
 
 // --- bare repositories -----------------------------------------------------------

@@ -78,6 +78,9 @@ struct Listed {
     credits_me: Vec<String>,
     /// The commit of mine before the period it is a backport of.
     backport_of: Option<BackportOf>,
+    /// Whose commit it is, when it is mine only through a `Co-authored-by`
+    /// trailer naming me (it counts, and the draft shows "with" them).
+    co_authored_with: Option<String>,
     files: Vec<String>,
     branches: Vec<String>,
     added: usize,
@@ -298,6 +301,7 @@ fn not_listed(why: &str) -> Listed {
         why_not: Some(why.into()),
         credits_me: Vec::new(),
         backport_of: None,
+        co_authored_with: None,
         files: Vec::new(),
         branches: Vec::new(),
         added: 0,
@@ -311,7 +315,7 @@ fn not_listed(why: &str) -> Listed {
 fn listing(looked: &Looked, placed: Placement<'_>) -> (Listed, Option<Commit>) {
     let described = |mut l: Listed, c: &Commit| {
         l.files.clone_from(&c.files);
-        l.branches.clone_from(&c.branches);
+        l.branches.clone_from(&c.on);
         l
     };
     match placed {
@@ -321,6 +325,7 @@ fn listing(looked: &Looked, placed: Placement<'_>) -> (Listed, Option<Commit>) {
             l.listed = true;
             l.counted = c.counted();
             l.backport_of.clone_from(&c.backport_of);
+            l.co_authored_with.clone_from(&c.co_authored_with);
             l.added = c.added;
             l.removed = c.removed;
             (l, Some(c.clone()))
@@ -488,6 +493,11 @@ fn listed_text(l: &Listed) -> String {
                 l.branches.join(", ")
             }
         ));
+        if let Some(author) = &l.co_authored_with {
+            out.push_str(&format!(
+                "co-author: yes: it is {author}'s commit, yours through Co-authored-by; it counts, listed \"with {author}\"\n"
+            ));
+        }
         if let Some(b) = &l.backport_of {
             let from = match b.update {
                 Some(d) => format!(" (in the update dated {d})"),
