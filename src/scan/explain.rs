@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::identity::co_authors;
+use super::identity::{co_authors, Mine};
 use super::Identity;
 
 /// Why a commit is mine.
@@ -51,31 +51,25 @@ pub fn lookup(path: &Path, rev: &str, me: &Identity<'_>) -> Result<Option<Looked
     let Ok(c) = obj.peel_to_commit() else {
         return Ok(None);
     };
-    let mailmap = repo.mailmap().ok();
+    let mailmap = super::identity::mailmap(&repo);
     let author = super::encoding::person(&c, false, None);
     let raw_email = author.email.clone();
     let mapped_email = super::encoding::person(&c, false, mailmap.as_ref()).email;
     let message = super::encoding::message(&c).into_owned();
-    let mine = if me.is_me(&raw_email) {
-        Some(MineBy::Author {
+    // The scan's own decision, then what made it.
+    let mine = match super::identity::mine(&c, mailmap.as_ref(), me) {
+        None => None,
+        Some(Mine::Author) if me.is_me(&raw_email) => Some(MineBy::Author {
             email: raw_email.clone(),
-        })
-    } else if me.is_me(&mapped_email) {
-        Some(MineBy::Mailmap {
+        }),
+        Some(Mine::Author) => Some(MineBy::Mailmap {
             from: raw_email.clone(),
             to: mapped_email.clone(),
-        })
-    } else {
-        co_authors(&message).into_iter().find_map(|(name, email)| {
-            let mapped = mailmap.as_ref().and_then(|m| {
-                let sig = git2::Signature::new(&name, &email, &git2::Time::new(0, 0)).ok()?;
-                m.resolve_signature(&sig)
-                    .ok()
-                    .and_then(|s| s.email().ok().map(str::to_owned))
-            });
-            (me.is_me(&email) || mapped.as_deref().is_some_and(|e| me.is_me(e)))
-                .then_some(MineBy::CoAuthor { email })
-        })
+        }),
+        Some(Mine::CoAuthor) => co_authors(&message)
+            .into_iter()
+            .find(|(name, email)| super::identity::names_me(name, email, mailmap.as_ref(), me))
+            .map(|(_, email)| MineBy::CoAuthor { email }),
     };
     let id = c.id().to_string();
     Ok(Some(Looked {
