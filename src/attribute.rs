@@ -24,6 +24,7 @@ use crate::config::{Globs, Goal, Rule};
 use crate::forge::Forge;
 use crate::scan::{Commit, Credit, RepoActivity};
 use crate::skip::Skipped;
+use crate::sources::Item;
 
 /// Whether `goal` claims `commit` of repository `repo`: `decide`, with
 /// no reasons kept.
@@ -285,6 +286,9 @@ pub struct Activity {
     /// Changes of others that credit me, per repository; never counted in
     /// `repos`.
     pub credits: Vec<CreditGroup>,
+    /// Work from the sources beside git (notes, `[[source]]` commands),
+    /// oldest first; never counted with the commits.
+    pub items: Vec<Item>,
 }
 
 impl Activity {
@@ -311,6 +315,116 @@ impl Activity {
 pub struct Attribution {
     pub goals: Vec<Activity>,
     pub other: Activity,
+}
+
+/// Why a goal claims an item of a source beside git (`sources::Item`: a
+/// note, a review, a ticket), rule by rule: the one decision, taken by the
+/// draft ([`claims_item`]) and said by `icu explain`.
+///
+/// An item that names a goal belongs to that goal alone. Otherwise a goal
+/// claims it when one of its `keywords` is in the title — unless the goal
+/// has `repos` and the item names a repository not among them (an item
+/// naming none is not excluded) — or, when `repos` is the goal's only rule,
+/// when the item names one of its repositories. `paths` and `branches`
+/// describe commits and say nothing of an item.
+pub fn explain_item(goal: &Goal, item: &Item) -> Verdict {
+    let mut reasons = Vec::new();
+    if let Some(named) = &item.goal {
+        let claims = *named == goal.id;
+        reasons.push(if claims {
+            format!("the {} names this goal", item.kind)
+        } else {
+            format!(
+                "the {} names goal `{named}`, so no other goal claims it",
+                item.kind
+            )
+        });
+        return Verdict { claims, reasons };
+    }
+    let keywords = &goal.keywords;
+    let repos = goal.repos.as_deref();
+    if let (Some(repos), Some(repo)) = (repos, item.repo.as_deref()) {
+        if !repos.iter().any(|r| r == repo) {
+            reasons.push(format!(
+                "it names repo `{repo}`, which is not in its repos ({})",
+                repos.join(", ")
+            ));
+            return Verdict {
+                claims: false,
+                reasons,
+            };
+        }
+    }
+    if !keywords.is_empty() {
+        let title = keyword_text(&item.title);
+        if let Some((k, m)) = keywords.iter().find_map(|k| k.find(title).map(|m| (k, m))) {
+            reasons.push(format!(
+                "keyword `{}` matched `{}` in the title",
+                k.as_str(),
+                m.as_str()
+            ));
+            return Verdict {
+                claims: true,
+                reasons,
+            };
+        }
+        let ks: Vec<String> = keywords.iter().map(|k| k.as_str().to_string()).collect();
+        reasons.push(format!("no keyword of {} is in the title", quoted(&ks)));
+    }
+    let only_repos =
+        repos.is_some() && keywords.is_empty() && goal.paths.is_none() && goal.branches.is_none();
+    if only_repos {
+        let claims = item.repo.is_some();
+        reasons.push(match &item.repo {
+            Some(r) => format!(
+                "its only rule is repos, and the {} names `{r}`, one of them",
+                item.kind
+            ),
+            None => format!(
+                "its only rule is repos, and the {} names no repository",
+                item.kind
+            ),
+        });
+        return Verdict { claims, reasons };
+    }
+    if keywords.is_empty() {
+        reasons.push("it has no keywords, the one rule that reads an item's title".into());
+    }
+    Verdict {
+        claims: false,
+        reasons,
+    }
+}
+
+/// Whether `goal` claims `item` ([`explain_item`]).
+pub fn claims_item(goal: &Goal, item: &Item) -> bool {
+    explain_item(goal, item).claims
+}
+
+/// Attributes the items of the sources beside git ([`explain_item`]) into
+/// `at`: each to every goal that claims it, else to Other work — but for
+/// those a `[[skip]]` rule's `message` matches by their title.
+pub fn attribute_items(
+    goals: &[Goal],
+    skip: &[crate::config::SkipRule],
+    items: &[Item],
+    at: &mut Attribution,
+) {
+    for item in items {
+        if crate::skip::skips_title(skip, &item.title) {
+            continue;
+        }
+        let mut claimed = false;
+        for (g, a) in goals.iter().zip(at.goals.iter_mut()) {
+            if claims_item(g, item) {
+                a.items.push(item.clone());
+                claimed = true;
+            }
+        }
+        if !claimed {
+            at.other.items.push(item.clone());
+        }
+    }
 }
 
 /// What the draft did with one commit, read from the scan and the skip

@@ -80,6 +80,8 @@ pub enum Command {
     Recap(RecapArgs),
     /// Why a commit is (or is not) in your update, and under which goal
     Explain(ExplainArgs),
+    /// Note work that leaves no commit (a review, a talk, a design doc), for the next update
+    Note(NoteArgs),
     /// Print the embedded update template, or with --context the JSON a template sees
     Template(TemplateArgs),
     /// Print shell completions
@@ -282,6 +284,26 @@ pub struct ExplainArgs {
     pub date: Option<NaiveDate>,
     /// Machine-readable output
     #[arg(long)]
+    pub json: bool,
+}
+
+/// `icu note`
+#[derive(Debug, Args)]
+pub struct NoteArgs {
+    /// What happened; `-` reads it from stdin
+    #[arg(value_name = "TEXT", required_unless_present = "list")]
+    pub text: Vec<String>,
+    /// The goal it is about [default: a goal whose keywords match the text, else Other work]
+    #[arg(long, value_name = "ID", conflicts_with = "list")]
+    pub goal: Option<String>,
+    /// When it happened: RFC 3339 time, or a date meaning the start of that day [default: now]
+    #[arg(long, value_name = "WHEN", value_parser = crate::period::parse_note_time, conflicts_with = "list")]
+    pub at: Option<When>,
+    /// Show the notes no sent update holds yet, instead of taking one
+    #[arg(long)]
+    pub list: bool,
+    /// Machine-readable output (with --list)
+    #[arg(long, requires = "list")]
     pub json: bool,
 }
 

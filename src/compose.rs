@@ -21,6 +21,7 @@ use crate::doc::stale::{is_head_of, with_kept, Stale};
 use crate::forge::{self, Change, Forge};
 use crate::period::{self, Period};
 use crate::scan::{BackportOf, Folded, RepoActivity};
+use crate::sources::{self, Item};
 pub use crate::template::escape_markdown;
 use crate::template::{
     self, AskContext, GoalContext, MeContext, OtherContext, PeriodContext, RenderContext,
@@ -144,6 +145,7 @@ pub fn context(d: &Draft) -> RenderContext {
             ),
             commits: a.commits(),
             credits: a.credit_count(),
+            items: a.items.len(),
         })
         .collect();
     RenderContext {
@@ -172,6 +174,7 @@ pub fn context(d: &Draft) -> RenderContext {
             ),
             commits: d.attribution.other.commits(),
             credits: d.attribution.other.credit_count(),
+            items: d.attribution.other.items.len(),
         },
         goals,
         totals: totals_line(d.attribution, &overlaps),
@@ -438,6 +441,23 @@ fn totals_line(at: &Attribution, overlaps: &Overlaps) -> String {
             plural(credits.len(), "change", "changes")
         ));
     }
+    let items: BTreeSet<(&str, &str)> = at
+        .goals
+        .iter()
+        .chain(std::iter::once(&at.other))
+        .flat_map(|a| a.items.iter())
+        .map(|i| (i.source.as_str(), i.id.as_str()))
+        .collect();
+    let notes = items.iter().filter(|(s, _)| *s == sources::NOTES).count();
+    if notes > 0 {
+        line.push_str(&format!("; {}", plural(notes, "note", "notes")));
+    }
+    if items.len() > notes {
+        line.push_str(&format!(
+            "; {} from your other sources",
+            plural(items.len() - notes, "item", "items")
+        ));
+    }
     line.push('*');
     line
 }
@@ -587,7 +607,7 @@ fn activity_lines(
     this: Option<&str>,
 ) -> String {
     let mut lines = Vec::new();
-    if a.repos.is_empty() {
+    if a.repos.is_empty() && a.items.is_empty() {
         lines.push(format!("- {empty}"));
     }
     for g in &a.repos {
@@ -597,7 +617,60 @@ fn activity_lines(
     for g in &a.credits {
         credit_lines(g, &mut lines);
     }
+    // So is the work from the sources beside git, per source.
+    item_lines(&a.items, &mut lines);
     lines.join("\n")
+}
+
+/// The lines of the items from the sources beside git, a group per source
+/// in the order met (oldest item first): `- 2 notes`, then `  - Talked to
+/// payments (n3, 20 Nov)`; `- 3 from github: reviewed 2, closed 1`, then
+/// `  - [Fix the flaky test](https://…) (reviewed, 21 Nov)`.
+fn item_lines(items: &[Item], out: &mut Vec<String>) {
+    let mut sources: Vec<&str> = Vec::new();
+    for i in items {
+        if !sources.contains(&i.source.as_str()) {
+            sources.push(&i.source);
+        }
+    }
+    for source in sources {
+        let group: Vec<&Item> = items.iter().filter(|i| i.source == source).collect();
+        if source == sources::NOTES {
+            out.push(format!("- {}", plural(group.len(), "note", "notes")));
+        } else {
+            let mut kinds: Vec<(&str, usize)> = Vec::new();
+            for i in &group {
+                match kinds.iter_mut().find(|(k, _)| *k == i.kind) {
+                    Some((_, n)) => *n += 1,
+                    None => kinds.push((&i.kind, 1)),
+                }
+            }
+            let kinds: Vec<String> = kinds
+                .iter()
+                .map(|(k, n)| format!("{} {n}", escape_markdown(k)))
+                .collect();
+            out.push(format!(
+                "- {} from {}: {}",
+                thousands(group.len()),
+                escape_markdown(source),
+                kinds.join(", ")
+            ));
+        }
+        for i in group {
+            let title = escape_markdown(&clip(&i.title));
+            let title = match i.url.as_deref().filter(|u| forge::safe_link(u)) {
+                Some(u) => format!("[{title}]({u})"),
+                None => title,
+            };
+            let day = period::short_date(i.time.date_naive());
+            let what = if i.source == sources::NOTES {
+                i.id.clone()
+            } else {
+                escape_markdown(&i.kind)
+            };
+            out.push(format!("  - {title} ({what}, {day})"));
+        }
+    }
 }
 
 /// The lines of one repository's credits: `- 3 changes by others in api:
@@ -892,6 +965,7 @@ mod tests {
                     ..group.clone()
                 }],
                 credits: Vec::new(),
+                items: Vec::new(),
             },
         };
         assert_eq!(

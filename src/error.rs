@@ -72,6 +72,10 @@ pub enum Error {
     /// The period asked for is empty or out of range.
     #[error(transparent)]
     Period(#[from] PeriodError),
+    /// The notes journal could not be read, or a note not added; the
+    /// journal was left as it was.
+    #[error("{0}")]
+    Journal(#[from] crate::sources::journal::JournalError),
     /// The update has prompts still unwritten and `--force` was not given.
     #[error("{}", unfinished(path, problems, verb))]
     Unfinished {
@@ -264,6 +268,22 @@ pub enum UsageError {
     /// `icu recap --until` before `--since`.
     #[error("--until {until} is before --since {since}: give the span's first day first")]
     RecapSpan { since: NaiveDate, until: NaiveDate },
+    /// `icu note --goal ID` names no goal of the config.
+    #[error("no goal `{goal}` in your config (its goals: {}); leave out --goal and the note goes where its words match a goal's keywords, else to Other work", if known.is_empty() { "none".to_string() } else { known.join(", ") })]
+    UnknownNoteGoal { goal: String, known: Vec<String> },
+    /// `icu note --at` a time a sent update holds.
+    #[error("{at} is in the period of the update dated {date}, which was sent: a note there would be in no update. Leave out --at (the note is taken now, for the next update), or give a time after {end}")]
+    NoteInSentPeriod {
+        at: String,
+        date: chrono::NaiveDate,
+        end: String,
+    },
+    /// `icu note -` could not read stdin (not text, or closed).
+    #[error("the note could not be read from stdin: {0}")]
+    BadStdin(String),
+    /// `icu note` with no words.
+    #[error("the note is empty: write it after `icu note`, or `icu note -` to read it from stdin")]
+    EmptyNote,
     /// `icu recap --goal ID` names no goal of the span's updates.
     #[error("no sent update in the span has a goal `{0}`; `icu recap --json` lists the ids it found (goals[].id)")]
     RecapGoal(String),
@@ -489,6 +509,7 @@ impl Error {
             Error::Export(e) if e.is_config() => ExitCode::Usage,
             Error::Store(e) if e.is_usage() => ExitCode::Usage,
             Error::Doc { .. }
+            | Error::Journal(_)
             | Error::Store(_)
             | Error::Export(_)
             | Error::Unfinished { .. }

@@ -23,8 +23,6 @@ pub(crate) mod forge;
 pub(crate) mod period;
 pub(crate) mod scan;
 pub(crate) mod skip;
-// Wired into the draft as its sources land (issue 29).
-#[allow(dead_code)]
 pub(crate) mod sources;
 pub(crate) mod template;
 pub(crate) mod term;
@@ -65,6 +63,9 @@ pub mod testing {
         pub use crate::scan::{
             scan_repo, Commit, Detail, Identity, RepoActivity, TimeWindow, SKEW_MARGIN_SECS, SLOP,
         };
+    }
+    pub mod sources {
+        pub use crate::sources::Item;
     }
     pub mod template {
         pub use crate::template::{DEFAULT_TEMPLATE, SCHEMA_VERSION};

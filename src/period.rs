@@ -83,6 +83,8 @@ pub enum PeriodError {
 pub enum When {
     At(DateTime<FixedOffset>),
     EndOf(NaiveDate),
+    /// Midnight local time at the start of this date (`icu note --at`).
+    StartOf(NaiveDate),
 }
 
 impl When {
@@ -91,6 +93,7 @@ impl When {
         match self {
             When::At(t) => Ok(t),
             When::EndOf(d) => end_of_day(d, tz),
+            When::StartOf(d) => Ok(local_midnight(d, tz)),
         }
     }
 }
@@ -217,6 +220,15 @@ pub fn parse_when(s: &str) -> Result<When, String> {
     }
     parse_date(t).map(When::EndOf).map_err(|_| {
         format!("`{s}` is not a time: write RFC 3339 (2026-11-23T17:30:00+01:00) or a date (2026-11-23)")
+    })
+}
+
+/// `icu note --at`: as [`parse_when`], but a bare date is the start of
+/// that day — a note about a day is about its morning, not its midnight.
+pub fn parse_note_time(s: &str) -> Result<When, String> {
+    parse_when(s).map(|w| match w {
+        When::EndOf(d) => When::StartOf(d),
+        other => other,
     })
 }
 

@@ -35,6 +35,15 @@ pub fn rule_for<'a>(rules: &'a [SkipRule], c: &Commit) -> Option<&'a SkipRule> {
     })
 }
 
+/// Whether a rule skips an item of a source beside git by its `title`: a
+/// rule with a `message` that matches it and no `author` (an item has no
+/// author to match).
+pub fn skips_title(rules: &[SkipRule], title: &str) -> bool {
+    rules
+        .iter()
+        .any(|r| r.author.is_none() && r.message.as_ref().is_some_and(|m| m.is_match(title)))
+}
+
 /// Removes the commits a rule skips from each repository's activity, so
 /// they are in no goal and no count, and returns them in order.
 pub fn apply(rules: &[SkipRule], repos: &mut [RepoActivity]) -> Vec<Skipped> {

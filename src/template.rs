@@ -264,6 +264,9 @@ pub struct GoalContext {
     /// Changes of others this goal claims that credit me (reviewed,
     /// applied, merged, …), counted apart from `commits`.
     pub credits: usize,
+    /// Work from the sources beside git this goal claims (notes, items of
+    /// `[[source]]` commands), counted apart from `commits`.
+    pub items: usize,
 }
 
 /// `other`: the commits no goal claims.
@@ -273,6 +276,8 @@ pub struct OtherContext {
     pub commits: usize,
     /// Changes of others that credit me that no goal claims.
     pub credits: usize,
+    /// Work from the sources beside git that no goal claims.
+    pub items: usize,
 }
 
 /// One open ask carried from the last sent update.
@@ -470,6 +475,7 @@ mod tests {
                 activity: String::new(),
                 commits: 0,
                 credits: 0,
+                items: 0,
             },
             totals: String::new(),
             asks: Vec::new(),
@@ -549,6 +555,7 @@ mod tests {
             activity: "- 1 commit".into(),
             commits: 1,
             credits: 0,
+            items: 0,
         });
         // What minijinja holds, written back out, is the JSON `icu template
         // --context` prints: the same struct through the same serde.

@@ -54,6 +54,7 @@ help_snapshots! {
     log: ["log"],
     recap: ["recap"],
     explain: ["explain"],
+    note: ["note"],
     template: ["template"],
     completions: ["completions"],
     man: ["man"],

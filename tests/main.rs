@@ -36,6 +36,7 @@ mod mail_headers;
 mod mail_html;
 mod mail_text;
 mod manpage;
+mod notes;
 mod numstat;
 mod open;
 mod overlap;

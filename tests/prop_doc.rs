@@ -28,6 +28,7 @@ use icu::testing::doc::{asks, check, export_md, refresh, DocError};
 use icu::testing::forge::Forge;
 use icu::testing::period::Period;
 use icu::testing::scan::Commit;
+use icu::testing::sources::Item;
 use icu::testing::template::DEFAULT_TEMPLATE;
 
 // ---------------------------------------------------------------------------
@@ -460,11 +461,37 @@ fn repo_group() -> impl Strategy<Value = RepoGroup> {
         })
 }
 
-fn activity() -> impl Strategy<Value = Activity> {
-    prop::collection::vec(repo_group(), 0..3).prop_map(|repos| Activity {
-        repos,
-        credits: Vec::new(),
+/// An item from a source beside git: a hostile title, and a kind or a URL
+/// that may be hostile too.
+fn item() -> impl Strategy<Value = Item> {
+    (wild_text(20), wild_text(8), any::<bool>(), 0u32..1000).prop_map(|(title, kind, note, n)| {
+        Item {
+            source: if note {
+                "notes".into()
+            } else {
+                "github".into()
+            },
+            id: format!("n{n}"),
+            title,
+            time: DateTime::parse_from_rfc3339("2026-11-20T10:00:00+00:00").unwrap(),
+            url: (!note).then(|| format!("https://example.com/{n}")),
+            kind,
+            goal: None,
+            repo: None,
+        }
     })
+}
+
+fn activity() -> impl Strategy<Value = Activity> {
+    (
+        prop::collection::vec(repo_group(), 0..3),
+        prop::collection::vec(item(), 0..3),
+    )
+        .prop_map(|(repos, items)| Activity {
+            repos,
+            credits: Vec::new(),
+            items,
+        })
 }
 
 fn since() -> impl Strategy<Value = DateTime<FixedOffset>> {

@@ -13,13 +13,14 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
 use super::{Ctx, Scanned, ICU_SCAN_TIMEOUT};
-use crate::attribute::{self, Placement, Verdict};
+use crate::attribute::{self, Activity, Attribution, Placement, Verdict};
 use crate::cli::ExplainArgs;
 use crate::config::{Config, RepoSpec};
 use crate::error::{Error, ExitCode, ExplainMiss, UsageError};
 use crate::period::Period;
 use crate::scan::explain::{self, Looked, MineBy};
 use crate::scan::{self, BackportOf, Commit, Detail, Identity};
+use crate::sources::{self, journal, journal::Note};
 use crate::template::SCHEMA_VERSION;
 use crate::term;
 use crate::updates::history::{self, Span};
@@ -103,6 +104,9 @@ pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
         credit: cfg.credit.trailers(),
         credit_since: None,
     };
+    if let Some(note) = note_named(cfg, &args.rev)? {
+        return explain_note(ctx, cfg, &note, &args);
+    }
     let (spec, looked) = find(ctx, cfg, &args, &me)?;
 
     let date = ctx.date_or_today(args.date);
@@ -211,6 +215,139 @@ fn of_span(s: &Span) -> (Period, &'static str) {
         },
         s.status.as_str(),
     )
+}
+
+/// The note of the journal whose id is `rev` (`n3`), if any: a note id is
+/// never a commit id (it is not hex), though a branch could have its name,
+/// so a REV of that form that no note has goes on to the repositories.
+fn note_named(cfg: &Config, rev: &str) -> Result<Option<Note>, Error> {
+    let is_id =
+        rev.len() > 1 && rev.starts_with('n') && rev[1..].bytes().all(|b| b.is_ascii_digit());
+    if !is_id {
+        return Ok(None);
+    }
+    let (_, notes) = journal::read(&journal::path(&cfg.update.dir))?;
+    Ok(notes.into_iter().find(|n| n.id == rev))
+}
+
+/// `icu explain n3 --json`. Field names are stable.
+#[derive(Debug, Serialize)]
+struct ExplainedNote {
+    schema_version: u32,
+    note: NoteFacts,
+    /// The update whose period holds it; `None`: none does.
+    update: Option<UpdateFacts>,
+    /// That update's draft lists it.
+    listed: bool,
+    why_not: Option<String>,
+    goals: Vec<GoalVerdict>,
+    /// No goal claims it: it is under "Other work" (when listed).
+    other: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct NoteFacts {
+    id: String,
+    time: DateTime<FixedOffset>,
+    goal: Option<String>,
+    text: String,
+    /// Its line in the journal.
+    line: usize,
+}
+
+/// `icu explain` of a note: the update whose period holds it, and what that
+/// update's draft does with it — from the draft's own gathering and
+/// attribution of the sources beside git.
+fn explain_note(
+    ctx: &Ctx,
+    cfg: &Config,
+    note: &Note,
+    args: &ExplainArgs,
+) -> Result<ExitCode, Error> {
+    let (spans, warnings) = history::spans(&cfg.update.dir);
+    for w in &warnings {
+        ctx.term.warn(w);
+    }
+    let date = ctx.date_or_today(args.date);
+    let holder = match history::holder(&spans, note.time.timestamp()) {
+        Some(s) => Some(of_span(s)),
+        None => {
+            // The update asked about, not drafted yet, holds it if its
+            // period does.
+            let last = ctx.last_sent(&cfg.update.dir, date);
+            let p = ctx.period(cfg, date, None, last.as_ref())?;
+            let w = p.window_at(ctx.now);
+            (w.since..w.until)
+                .contains(&note.time.timestamp())
+                .then_some((p, "new"))
+        }
+    };
+    let mut at = Attribution {
+        goals: vec![Activity::default(); cfg.goals.len()],
+        other: Activity::default(),
+    };
+    let (listed, why_not) = match holder {
+        None => (false, Some("no update's period holds it".to_string())),
+        Some((p, _)) => {
+            let gathered = sources::gather(&cfg.update.dir, &cfg.goals, p.window_at(ctx.now));
+            attribute::attribute_items(&cfg.goals, &cfg.skip, &gathered.items, &mut at);
+            let found = at.goals.iter().chain(std::iter::once(&at.other)).any(|a| {
+                a.items
+                    .iter()
+                    .any(|i| i.source == sources::NOTES && i.id == note.id)
+            });
+            if found {
+                (true, None)
+            } else if gathered.items.iter().any(|i| i.id == note.id) {
+                (
+                    false,
+                    Some("a [[skip]] rule's message matches its text".to_string()),
+                )
+            } else {
+                (
+                    false,
+                    Some("its update's draft does not have it".to_string()),
+                )
+            }
+        }
+    };
+    let item = note.item();
+    let goals: Vec<GoalVerdict> = cfg
+        .goals
+        .iter()
+        .map(|g| GoalVerdict {
+            id: g.id.clone(),
+            title: g.title.clone(),
+            verdict: attribute::explain_item(g, &item),
+        })
+        .collect();
+    let other = listed && !goals.iter().any(|g| g.verdict.claims);
+    let report = ExplainedNote {
+        schema_version: SCHEMA_VERSION,
+        note: NoteFacts {
+            id: note.id.clone(),
+            time: note.time,
+            goal: note.goal.clone(),
+            text: note.text.clone(),
+            line: note.line,
+        },
+        update: holder.map(|(p, status)| UpdateFacts {
+            date: p.date,
+            status,
+            since: p.since,
+            end: p.until,
+        }),
+        listed,
+        why_not,
+        goals,
+        other,
+    };
+    if args.json {
+        term::print_json(&report)?;
+        return Ok(ExitCode::Ok);
+    }
+    term::print_report(&note_text(&report, note))?;
+    Ok(ExitCode::Ok)
 }
 
 /// The one second the commit was made in: what a draft whose period holds
@@ -519,6 +656,54 @@ fn listed_text(l: &Listed) -> String {
             "listed:    no: {}\n",
             l.why_not.as_deref().unwrap_or("")
         ));
+    }
+    out
+}
+
+/// `icu explain` of a note, said.
+fn note_text(report: &ExplainedNote, note: &Note) -> String {
+    let mut out = format!(
+        "note [{}] {} ({}, line {})\n  taken    {}\n",
+        note.id,
+        crate::sources::one_line(&note.text),
+        journal::FILE,
+        note.line,
+        note.time.format("%Y-%m-%d %H:%M %:z")
+    );
+    out.push_str(&match &report.update {
+        Some(u) => format!(
+            "update:    the update dated {} ({}) holds it\n",
+            u.date,
+            if u.status == "new" {
+                "not drafted yet"
+            } else {
+                u.status
+            }
+        ),
+        None => "update:    none: no update's period holds it\n".to_string(),
+    });
+    out.push_str(&match &report.why_not {
+        None => "listed:    yes\n".to_string(),
+        Some(why) => format!("listed:    no: {why}\n"),
+    });
+    out.push_str("goals:\n");
+    for g in &report.goals {
+        out.push_str(&format!(
+            "  {} ({}): {}\n",
+            g.id,
+            g.title,
+            if g.verdict.claims {
+                "claims it"
+            } else {
+                "does not claim it"
+            }
+        ));
+        for reason in &g.verdict.reasons {
+            out.push_str(&format!("    - {reason}\n"));
+        }
+    }
+    if report.other {
+        out.push_str("other:     yes: no goal claims it, so it is under Other work\n");
     }
     out
 }

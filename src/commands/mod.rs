@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Local, NaiveDate};
 
-use crate::attribute::{attribute, Attribution};
+use crate::attribute::{attribute, attribute_items, Attribution};
 use crate::cli::{Cli, Command};
 use crate::compose;
 use crate::config::{self, Config};
@@ -20,6 +20,7 @@ use crate::export::{Envelope, Purpose};
 use crate::period::{self, Period, Since};
 use crate::scan::{self, Identity, RepoActivity};
 use crate::skip;
+use crate::sources;
 use crate::term::Term;
 use crate::updates::history::{self, LastSent};
 use crate::updates::store;
@@ -32,6 +33,7 @@ mod goals;
 mod init;
 mod log;
 mod meta;
+mod note;
 mod recap;
 mod send;
 mod sent;
@@ -120,6 +122,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Log(a) => log::run(&ctx, a),
         Command::Recap(a) => recap::run(&ctx, a),
         Command::Explain(a) => explain::run(&ctx, a),
+        Command::Note(a) => note::run(&ctx, a),
         Command::Template(a) => template::run(&ctx, a),
         Command::Completions(a) => meta::completions(a),
         Command::Man => meta::man(),
@@ -541,8 +544,15 @@ impl Ctx {
         let period = self.period(cfg, date, since, previous.as_ref())?;
         let asks = previous.map(|p| p.asks).unwrap_or_default();
         let Scanned {
-            repos, attribution, ..
+            repos,
+            mut attribution,
+            ..
         } = self.scan_and_attribute(cfg, &period, scan::Detail::Full, None, timeout);
+        let gathered = sources::gather(&cfg.update.dir, &cfg.goals, period.window_at(self.now));
+        for w in &gathered.warnings {
+            self.term.warn(w);
+        }
+        attribute_items(&cfg.goals, &cfg.skip, &gathered.items, &mut attribution);
         Ok(UpdateInputs {
             cfg,
             period,

@@ -188,6 +188,23 @@ pub fn read(path: &Path) -> Result<(Option<String>, Vec<Note>), JournalError> {
     Ok((Some(text), notes))
 }
 
+/// How long `icu note` waits for another one holding the journal: a note
+/// is a line, written in milliseconds, so two taken at once both land.
+const WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The journal's lock, waiting up to [`WAIT`] for another icu holding it.
+fn lock(path: &Path) -> Result<store::Lock, StoreError> {
+    let start = std::time::Instant::now();
+    loop {
+        match store::Lock::acquire(path) {
+            Err(StoreError::Locked { .. }) if start.elapsed() < WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Appends a note taken at `time` with `text` (and `goal`) to the journal at
 /// `path`, under its lock; returns it with its new id (one more than the
 /// highest there). A journal that cannot be read is left as it is.
@@ -197,7 +214,7 @@ pub fn add(
     goal: Option<&str>,
     text: &str,
 ) -> Result<Note, JournalError> {
-    let _lock = store::Lock::acquire(path)?;
+    let _lock = lock(path)?;
     let (old, notes) = read(path)?;
     let next = notes
         .iter()

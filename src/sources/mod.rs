@@ -21,8 +21,13 @@
 //!
 //! A new source is one new file here that turns what it reads into items.
 
+use std::path::Path;
+
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
+
+use crate::config::Goal;
+use crate::period::TimeWindow;
 
 /// One piece of work from a source other than git.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -61,4 +66,49 @@ pub fn one_line(text: &str) -> String {
         .collect::<String>()
         .trim()
         .to_string()
+}
+
+/// What the sources beside git gave for a period: the items in it, and what
+/// could not be read.
+#[derive(Debug, Default)]
+pub struct Gathered {
+    /// In the period, oldest first.
+    pub items: Vec<Item>,
+    /// Problems worth a warning; the rest went on.
+    pub warnings: Vec<String>,
+    /// The sources whose items may be missing, each with why: the update
+    /// is incomplete there.
+    pub incomplete: Vec<(String, String)>,
+}
+
+/// Gathers the items of every source for `window`, from the notes journal
+/// in the updates directory `dir`: each item the goal it names checked
+/// against `goals` (an unknown one is a warning and dropped), and only
+/// those whose time is in the window kept.
+pub fn gather(dir: &Path, goals: &[Goal], window: TimeWindow) -> Gathered {
+    let mut out = Gathered::default();
+    let path = journal::path(dir);
+    match journal::read(&path) {
+        Ok((_, notes)) => out.items.extend(notes.iter().map(journal::Note::item)),
+        Err(e) => {
+            out.warnings
+                .push(format!("the notes are left out of this update: {e}"));
+            out.incomplete.push((NOTES.to_string(), e.to_string()));
+        }
+    }
+    for item in &mut out.items {
+        if let Some(g) = &item.goal {
+            if !goals.iter().any(|x| &x.id == g) {
+                out.warnings.push(format!(
+                    "{} [{}] names goal `{g}`, which your config does not have; it is attributed as if it named none",
+                    item.source, item.id
+                ));
+                item.goal = None;
+            }
+        }
+    }
+    out.items
+        .retain(|i| (window.since..window.until).contains(&i.time.timestamp()));
+    out.items.sort_by_key(|i| i.time);
+    out
 }
