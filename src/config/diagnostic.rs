@@ -106,7 +106,7 @@ fn toml_error_keys(e: &toml::de::Error) -> Option<String> {
 /// How a table is written in the file: `[update]`, `[[goal]]`.
 fn table_header(keys: &str) -> String {
     match keys {
-        "goal" | "repo" => format!("[[{keys}]]"),
+        "goal" | "repo" | "source" => format!("[[{keys}]]"),
         _ => format!("[{keys}]"),
     }
 }
@@ -224,7 +224,7 @@ fn key_of_value_at(src: &str, offset: usize) -> Option<String> {
 }
 
 /// The candidate within two edits of `word`, if one is.
-fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+pub(super) fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     candidates
         .iter()
         .map(|c| (edit_distance(word, c), *c))

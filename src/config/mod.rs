@@ -21,6 +21,7 @@ mod starter;
 mod validate;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use globset::GlobSet;
@@ -51,6 +52,14 @@ pub const DEFAULT_CADENCE_DAYS: u32 = 14;
 /// Default `update.list_limit`: the items an export shows of one list of
 /// commits or credits.
 pub const DEFAULT_LIST_LIMIT: usize = 30;
+/// Default `[[source]] timeout`: how long a source's command may run.
+pub const DEFAULT_SOURCE_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest `[[source]] timeout`, in seconds: a day, as for the
+/// timeouts icu reads from the environment.
+pub const MAX_SOURCE_TIMEOUT_SECS: i64 = 86_400;
+/// Source names a `[[source]]` may not take: the notes journal's
+/// (`sources::NOTES`; a test keeps the two equal).
+pub const RESERVED_SOURCE_NAMES: [&str; 1] = ["notes"];
 
 /// A validated configuration.
 #[derive(Debug, Clone)]
@@ -66,6 +75,8 @@ pub struct Config {
     /// `[[skip]]`: commits kept out of the activity, in order.
     pub skip: Vec<SkipRule>,
     pub credit: CreditSettings,
+    /// `[[source]]`: commands whose output is work beyond commits, in order.
+    pub sources: Vec<SourceSpec>,
     /// Problems worth a warning that do not stop the run.
     pub warnings: Vec<String>,
 }
@@ -366,6 +377,29 @@ impl Wildcard {
     }
 }
 
+/// One `[[source]]`: a command run through `sh` once per draft, whose
+/// output lines are items of work (`sources::command` runs it; README.md,
+/// "Work beyond commits", is the contract).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSpec {
+    /// A word (`[a-z0-9-]+`), unique among the sources: how the update, its
+    /// warnings and `icu source NAME` call it.
+    pub name: String,
+    /// The shell command line, as written (it may span lines).
+    pub command: String,
+    /// How long it may run before it is stopped with all it started.
+    pub timeout: Duration,
+    /// The goal id of its items that name none; a goal of the config.
+    pub goal: Option<String>,
+    /// The repository of its items that name none.
+    pub repo: Option<String>,
+    /// The line of its `[[source]]` header, for messages.
+    pub line: usize,
+    /// Where the command runs: the config file's folder, so that a relative
+    /// path in it is relative to the config, as every path there is.
+    pub dir: PathBuf,
+}
+
 /// Where the config file is looked for: `--config`, else `$ICU_CONFIG`, else
 /// `<config dir>/icu.toml`. Returns the path and whether it was named
 /// explicitly (an explicit path that does not exist is an error; the default
@@ -508,6 +542,7 @@ impl Config {
             links: Vec::new(),
             skip: Vec::new(),
             credit: CreditSettings::default(),
+            sources: Vec::new(),
             warnings: Vec::new(),
         }
     }

@@ -22,6 +22,8 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) skip: Vec<Spanned<RawSkip>>,
     pub(super) credit: Option<RawCredit>,
+    #[serde(default)]
+    pub(super) source: Vec<Spanned<RawSource>>,
 }
 
 /// `[credit]`.
@@ -110,4 +112,17 @@ pub(super) struct RawLink {
 pub(super) struct RawSkip {
     pub(super) message: Option<Spanned<String>>,
     pub(super) author: Option<Spanned<String>>,
+}
+
+/// One `[[source]]`: a command whose JSON lines are work beyond commits.
+/// `timeout` is `i64` so that 0 or a negative number reaches validation
+/// and gets its own message.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSource {
+    pub(super) name: Spanned<String>,
+    pub(super) command: Spanned<String>,
+    pub(super) timeout: Option<Spanned<i64>>,
+    pub(super) goal: Option<Spanned<String>>,
+    pub(super) repo: Option<Spanned<String>>,
 }

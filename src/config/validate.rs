@@ -16,14 +16,15 @@ use globset::{GlobBuilder, GlobSetBuilder};
 use regex::Regex;
 use toml::Spanned;
 
-use super::diagnostic::{line_col, ConfigError};
-use super::raw::{RawConfig, RawCredit, RawGoal, RawLink, RawRepo, RawSkip, RawUpdate};
+use super::diagnostic::{closest, line_col, ConfigError};
+use super::raw::{RawConfig, RawCredit, RawGoal, RawLink, RawRepo, RawSkip, RawSource, RawUpdate};
 use super::repo_glob::{canonical, expand_repo_glob, folder_name, glob_could_name, GlobFound};
 use super::starter::lit;
 use super::{
     default_updates_dir, Config, CreditSettings, Env, Globs, Goal, GoalStatus, LinkRule, Me,
-    RepoSpec, SkipRule, UpdateSettings, Wildcard, DEFAULT_CADENCE_DAYS, DEFAULT_LIST_LIMIT,
-    DEFAULT_SENDMAIL, OTHER_KEY, TOTALS_KEY,
+    RepoSpec, SkipRule, SourceSpec, UpdateSettings, Wildcard, DEFAULT_CADENCE_DAYS,
+    DEFAULT_LIST_LIMIT, DEFAULT_SENDMAIL, DEFAULT_SOURCE_TIMEOUT, MAX_SOURCE_TIMEOUT_SECS,
+    OTHER_KEY, RESERVED_SOURCE_NAMES, TOTALS_KEY,
 };
 use crate::address::AddressError;
 use crate::forge::Forge;
@@ -197,6 +198,7 @@ impl Validator<'_> {
         let links = self.links(&raw.link)?;
         let skip = self.skips(&raw.skip)?;
         let credit = self.credit(raw.credit)?;
+        let sources = self.sources(&raw.source, &goals)?;
         Ok(Config {
             source: Some(self.path.to_path_buf()),
             me,
@@ -206,6 +208,7 @@ impl Validator<'_> {
             links,
             skip,
             credit,
+            sources,
             warnings,
         })
     }
@@ -860,6 +863,152 @@ impl Validator<'_> {
         Ok(out)
     }
 
+    /// The `[[source]]` tables: a unique word for a name, a command, a
+    /// timeout of whole seconds, and a `goal` the config defines.
+    fn sources(
+        &self,
+        raw: &[Spanned<RawSource>],
+        goals: &[Goal],
+    ) -> Result<Vec<SourceSpec>, ConfigError> {
+        let mut out: Vec<SourceSpec> = Vec::new();
+        for table in raw {
+            let s = table.get_ref();
+            let name = self.source_name(&s.name, &out)?;
+            let command = s.command.get_ref();
+            if command.trim().is_empty() {
+                return Err(self.err(
+                    s.command.span(),
+                    format!("`command` of source `{name}` is empty"),
+                    "a shell command line that prints JSON lines, e.g. \"gh search prs --author=@me --json title,url,createdAt --jq '.[]'\"",
+                ));
+            }
+            if command.contains('\0') {
+                return Err(self.err(
+                    s.command.span(),
+                    format!("`command` of source `{name}` contains a NUL character"),
+                    "no program can be given one; remove it",
+                ));
+            }
+            let timeout = match &s.timeout {
+                None => DEFAULT_SOURCE_TIMEOUT,
+                Some(t) => {
+                    let secs = *t.get_ref();
+                    if !(1..=MAX_SOURCE_TIMEOUT_SECS).contains(&secs) {
+                        return Err(self.err(
+                            t.span(),
+                            format!("`timeout` = {secs} of source `{name}` is out of range"),
+                            &format!(
+                                "a number of seconds from 1 to {MAX_SOURCE_TIMEOUT_SECS} (default {})",
+                                DEFAULT_SOURCE_TIMEOUT.as_secs()
+                            ),
+                        ));
+                    }
+                    std::time::Duration::from_secs(secs.unsigned_abs())
+                }
+            };
+            let goal = s
+                .goal
+                .as_ref()
+                .map(|g| self.source_goal(&name, g, goals))
+                .transpose()?;
+            let repo = match &s.repo {
+                Some(r) => {
+                    let text = self.one_line("source.repo", r)?;
+                    if text.is_empty() {
+                        return Err(self.err(
+                            r.span(),
+                            format!("`repo` of source `{name}` is empty"),
+                            "the name of a [[repo]] (or leave the key out)",
+                        ));
+                    }
+                    Some(text)
+                }
+                None => None,
+            };
+            out.push(SourceSpec {
+                name,
+                command: command.clone(),
+                timeout,
+                goal,
+                repo,
+                line: self.line_of(&table.span()),
+                dir: self
+                    .path
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// A source's name: a word as a goal id is one (it names the source in
+    /// the update and on the command line), not one icu keeps for itself,
+    /// and not the name of a source before it.
+    fn source_name(
+        &self,
+        name: &Spanned<String>,
+        before: &[SourceSpec],
+    ) -> Result<String, ConfigError> {
+        let text = name.get_ref();
+        let word = !text.is_empty()
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !word {
+            return Err(self.err(
+                name.span(),
+                format!("source name `{text}` is not valid"),
+                "use lower-case letters, digits and `-`, e.g. \"github\"",
+            ));
+        }
+        if RESERVED_SOURCE_NAMES.contains(&text.as_str()) {
+            return Err(self.err(
+                name.span(),
+                format!("source name `{text}` is reserved"),
+                "icu's notes journal (`icu note`) is that source; choose another name",
+            ));
+        }
+        if let Some(first) = before.iter().find(|s| &s.name == text) {
+            return Err(self.err(
+                name.span(),
+                format!(
+                    "duplicate source name `{text}` (first defined on line {})",
+                    first.line
+                ),
+                "source names must be unique; rename one",
+            ));
+        }
+        Ok(text.clone())
+    }
+
+    /// A source's `goal`: the id of a goal the config defines.
+    fn source_goal(
+        &self,
+        name: &str,
+        goal: &Spanned<String>,
+        goals: &[Goal],
+    ) -> Result<String, ConfigError> {
+        let id = goal.get_ref();
+        if goals.iter().any(|g| &g.id == id) {
+            return Ok(id.clone());
+        }
+        let ids: Vec<&str> = goals.iter().map(|g| g.id.as_str()).collect();
+        let label = match closest(id, &ids) {
+            Some(near) => format!("did you mean `{near}`? Goals: {}", ids.join(", ")),
+            None if ids.is_empty() => {
+                "no [[goal]] is defined; add one, or leave `goal` out".to_string()
+            }
+            None => format!("defined goals: {}", ids.join(", ")),
+        };
+        Err(self.err(
+            goal.span(),
+            format!("source `{name}` names goal `{id}`, which no [[goal]] defines"),
+            &label,
+        ))
+    }
+
     fn due(&self, id: &str, d: &Spanned<toml::Value>) -> Result<NaiveDate, ConfigError> {
         let text = match d.get_ref() {
             toml::Value::Datetime(dt) if dt.date.is_some() && dt.time.is_none() => dt.to_string(),
@@ -1247,6 +1396,128 @@ mod tests {
             "{e}"
         );
         assert_eq!(e.line, Some(4));
+    }
+
+    #[test]
+    fn source_tables_load_with_their_defaults() {
+        let c = parse_ok(
+            "[[goal]]\nid = \"search\"\ntitle = \"S\"\n\
+             [[source]]\nname = \"github\"\ncommand = \"gh search prs\"\n\
+             [[source]]\nname = \"jira-2\"\ncommand = \"jira issue list --raw\"\ntimeout = 90\ngoal = \"search\"\nrepo = \"search\"\n",
+        );
+        let [gh, jira] = &c.sources[..] else {
+            panic!("{:?}", c.sources)
+        };
+        assert_eq!(
+            (gh.name.as_str(), gh.command.as_str(), gh.timeout, gh.line),
+            ("github", "gh search prs", DEFAULT_SOURCE_TIMEOUT, 4)
+        );
+        assert_eq!((gh.goal.as_deref(), gh.repo.as_deref()), (None, None));
+        assert_eq!(gh.dir, PathBuf::from("/cfg"));
+        assert_eq!(jira.timeout, std::time::Duration::from_secs(90));
+        assert_eq!(jira.goal.as_deref(), Some("search"));
+        assert_eq!(jira.repo.as_deref(), Some("search"));
+        assert_eq!(jira.line, 7);
+    }
+
+    #[test]
+    fn a_bad_source_table_is_refused_at_its_position() {
+        let goal = "[[goal]]\nid = \"search\"\ntitle = \"S\"\n";
+        let cases: &[(&str, (usize, usize), &str)] = &[
+            (
+                "[[source]]\ncommand = \"x\"\n",
+                (1, 1),
+                "missing key `name` in [[source]]",
+            ),
+            (
+                "[[source]]\nname = \"gh\"\n",
+                (1, 1),
+                "missing key `command` in [[source]]",
+            ),
+            (
+                "[[source]]\nname = \"Git Hub\"\ncommand = \"x\"\n",
+                (2, 8),
+                "source name `Git Hub` is not valid",
+            ),
+            (
+                "[[source]]\nname = \"\"\ncommand = \"x\"\n",
+                (2, 8),
+                "source name `` is not valid",
+            ),
+            (
+                "[[source]]\nname = \"notes\"\ncommand = \"x\"\n",
+                (2, 8),
+                "source name `notes` is reserved",
+            ),
+            (
+                "[[source]]\nname = \"gh\"\ncommand = \"x\"\n[[source]]\nname = \"gh\"\ncommand = \"y\"\n",
+                (5, 8),
+                "duplicate source name `gh` (first defined on line 4)",
+            ),
+            (
+                "[[source]]\nname = \"gh\"\ncommand = \"  \"\n",
+                (3, 11),
+                "`command` of source `gh` is empty",
+            ),
+            (
+                "[[source]]\nname = \"gh\"\ncommand = \"x\"\ntimeout = 0\n",
+                (4, 11),
+                "`timeout` = 0 of source `gh` is out of range",
+            ),
+            (
+                "[[source]]\nname = \"gh\"\ncommand = \"x\"\ntimeout = -5\n",
+                (4, 11),
+                "`timeout` = -5 of source `gh` is out of range",
+            ),
+            (
+                "[[source]]\nname = \"gh\"\ncommand = \"x\"\ntimeout = \"30s\"\n",
+                (4, 11),
+                "wrong type for `source.timeout`: expected a whole number",
+            ),
+            (
+                "[[source]]\nname = \"gh\"\ncommand = \"x\"\ngoal = \"serch\"\n",
+                (4, 8),
+                "source `gh` names goal `serch`, which no [[goal]] defines",
+            ),
+            (
+                "[[source]]\nname = \"gh\"\ncommand = \"x\"\nrepo = \"a\\nb\"\n",
+                (4, 8),
+                "`source.repo` contains a line break",
+            ),
+            (
+                "[[source]]\nname = \"gh\"\ncomand = \"x\"\n",
+                (3, 1),
+                "unknown key `comand` in [[source]]",
+            ),
+        ];
+        for (text, (line, col), want) in cases {
+            let e = parse_err(&format!("{goal}{text}"));
+            let shown = e.to_string();
+            assert!(
+                shown.contains(want),
+                "for {text:?} wanted {want:?} in:\n{shown}"
+            );
+            assert_eq!(
+                (e.line, e.column),
+                (Some(line + 3), Some(*col)),
+                "{text:?}\n{shown}"
+            );
+        }
+        let e = parse_err(&format!(
+            "{goal}[[source]]\nname = \"gh\"\ncommand = \"x\"\ngoal = \"serch\"\n"
+        ));
+        assert!(e.to_string().contains("did you mean `search`?"), "{e}");
+        let e = parse_err("[[source]]\nname = \"gh\"\ncommand = \"x\"\ngoal = \"g\"\n");
+        assert!(e.to_string().contains("no [[goal]] is defined"), "{e}");
+        let e = parse_err(&format!(
+            "{goal}[[source]]\nname = \"gh\"\ncommand = \"x\"\ncomand = \"y\"\n"
+        ));
+        assert!(e.to_string().contains("did you mean `command`?"), "{e}");
+    }
+
+    #[test]
+    fn the_reserved_source_name_is_the_notes_journals() {
+        assert!(RESERVED_SOURCE_NAMES.contains(&crate::sources::NOTES));
     }
 
     #[test]
