@@ -21,6 +21,8 @@
 //!
 //! A new source is one new file here that turns what it reads into items.
 
+pub mod command;
+
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
