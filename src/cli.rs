@@ -82,6 +82,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Note work that leaves no commit (a review, a talk, a design doc), for the next update
     Note(NoteArgs),
+    /// Run one [[source]] for an update's period: the items it gives and its problems
+    Source(SourceArgs),
     /// Print the embedded update template, or with --context the JSON a template sees
     Template(TemplateArgs),
     /// Print shell completions
@@ -304,6 +306,23 @@ pub struct NoteArgs {
     pub list: bool,
     /// Machine-readable output (with --list)
     #[arg(long, requires = "list")]
+    pub json: bool,
+}
+
+/// `icu source`
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// The `name` of a [[source]] in the config
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The update's date (YYYY-MM-DD) whose period the source is run for [default: today]
+    #[arg(long, value_name = "D", value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// Start of the period: YYYY-MM-DD, or relative such as 14d or 2w [default: as for `icu draft`]
+    #[arg(long, value_name = "D", value_parser = parse_since)]
+    pub since: Option<Since>,
+    /// Machine-readable output
+    #[arg(long)]
     pub json: bool,
 }
 

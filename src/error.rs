@@ -287,6 +287,23 @@ pub enum UsageError {
     /// `icu recap --goal ID` names no goal of the span's updates.
     #[error("no sent update in the span has a goal `{0}`; `icu recap --json` lists the ids it found (goals[].id)")]
     RecapGoal(String),
+    /// `icu source NAME` names no `[[source]]` of the config.
+    #[error(
+        "no [[source]] named `{name}` in {}{}",
+        config.as_ref().map_or_else(|| "the config (there is no config file)".to_string(), |p| p.display().to_string()),
+        if configured.is_empty() {
+            "; it has none: add a [[source]] table (README.md, \"Work beyond commits\")".to_string()
+        } else {
+            format!(" (it has: {})", configured.join(", "))
+        }
+    )]
+    NoSuchSource {
+        name: String,
+        /// The config file, when there is one.
+        config: Option<PathBuf>,
+        /// The names of its sources.
+        configured: Vec<String>,
+    },
     /// `icu explain` cannot find the commit it is asked about.
     #[error(transparent)]
     Explain(#[from] ExplainMiss),

@@ -37,6 +37,7 @@ mod note;
 mod recap;
 mod send;
 mod sent;
+mod source;
 mod status;
 mod template;
 
@@ -123,6 +124,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Recap(a) => recap::run(&ctx, a),
         Command::Explain(a) => explain::run(&ctx, a),
         Command::Note(a) => note::run(&ctx, a),
+        Command::Source(a) => source::run(&ctx, a),
         Command::Template(a) => template::run(&ctx, a),
         Command::Completions(a) => meta::completions(a),
         Command::Man => meta::man(),
