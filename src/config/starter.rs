@@ -37,6 +37,62 @@ pub(super) fn lit(s: &str) -> String {
     out
 }
 
+/// The `[[source]]` recipes: GitHub's `gh`, GitLab's `glab` and
+/// ankitpokhrel/jira-cli, each printing items as JSON lines from the tool's
+/// documented JSON output. The starter config has them commented out; the
+/// README's "Work beyond commits" shows the same text (a test compares
+/// them) and says which flag and field each uses, and what it approximates.
+pub const SOURCE_RECIPES: &str = r#"[[source]]
+name = "github"
+timeout = 60
+command = '''
+set -e
+gh search prs --reviewed-by=@me --updated="$ICU_SINCE..$ICU_UNTIL" --limit=200 \
+  --json title,url,updatedAt,repository \
+  --jq '.[] | {title, url, time: .updatedAt, kind: "reviewed", id: ("reviewed " + .url), repo: .repository.name}' \
+  -- -author:@me
+gh search prs --author=@me --created="$ICU_SINCE..$ICU_UNTIL" --limit=200 \
+  --json title,url,createdAt,repository \
+  --jq '.[] | {title, url, time: .createdAt, kind: "opened", id: ("opened " + .url), repo: .repository.name}'
+gh search prs --author=@me --merged-at="$ICU_SINCE..$ICU_UNTIL" --limit=200 \
+  --json title,url,closedAt,repository \
+  --jq '.[] | {title, url, time: .closedAt, kind: "merged", id: ("merged " + .url), repo: .repository.name}'
+gh search issues --assignee=@me --closed="$ICU_SINCE..$ICU_UNTIL" --limit=200 \
+  --json title,url,closedAt,repository \
+  --jq '.[] | {title, url, time: .closedAt, kind: "closed", id: ("closed " + .url), repo: .repository.name}'
+'''
+
+[[source]]
+name = "gitlab"
+timeout = 60
+command = '''
+set -e
+reviewed=$(glab mr list --group=acme --reviewer=@me --all --order=updated_at --per-page=100 --output=json)
+opened=$(glab mr list --group=acme --author=@me --all --order=created_at --per-page=100 --output=json)
+merged=$(glab mr list --group=acme --author=@me --merged --order=merged_at --per-page=100 --output=json)
+closed=$(glab issue list --group=acme --assignee=@me --closed --order=updated_at --per-page=100 --output=json)
+printf '%s\n' "$reviewed" | jq -c '.[] | {title, url: .web_url, time: .updated_at, kind: "reviewed", id: ("reviewed " + .web_url)}'
+printf '%s\n' "$opened" | jq -c '.[] | {title, url: .web_url, time: .created_at, kind: "opened", id: ("opened " + .web_url)}'
+printf '%s\n' "$merged" | jq -c '.[] | {title, url: .web_url, time: .merged_at, kind: "merged", id: ("merged " + .web_url)}'
+printf '%s\n' "$closed" | jq -c '.[] | {title, url: .web_url, time: .closed_at, kind: "closed", id: ("closed " + .web_url)}'
+'''
+
+[[source]]
+name = "jira"
+timeout = 60
+command = '''
+set -e
+err=$(mktemp)
+trap 'rm -f "$err"' EXIT
+if issues=$(jira issue list --jql "status CHANGED TO Done BY currentUser() AFTER \"$ICU_SINCE_DATE\"" --raw 2>"$err"); then
+  printf '%s\n' "$issues" | jq -c '.[] | {title: (.key + " " + .fields.summary), url: ("https://jira.example.com/browse/" + .key), time: (.fields.updated | sub("(?<h>[+-][0-9]{2})(?<m>[0-9]{2})$"; "\(.h):\(.m)")), kind: "closed", id: .key}'
+elif ! grep -q "No result found" "$err"; then
+  cat "$err" >&2
+  exit 1
+fi
+'''
+"#;
+
 /// `items` as a one-line TOML array of [`lit`] strings.
 fn list(items: &[String]) -> String {
     let v: Vec<String> = items.iter().map(|s| lit(s)).collect();
@@ -127,6 +183,24 @@ pub fn starter(o: &StarterOptions) -> String {
          # trailers = [\"Reviewed-by\", \"Acked-by\", \"Tested-by\", \"Helped-by\", \"Mentored-by\", \"Suggested-by\", \"Reported-by\"]\n\n",
     );
     t.push_str(
+        "# Work beyond commits: each [[source]] is a shell command icu runs once\n\
+         # per draft, in this file's folder, with the update's window in\n\
+         # $ICU_SINCE and $ICU_UNTIL (RFC 3339) and $ICU_SINCE_DATE and\n\
+         # $ICU_UNTIL_DATE (YYYY-MM-DD). It prints one JSON object a line: \"title\"\n\
+         # and \"time\" (RFC 3339), and \"url\", \"kind\", \"id\", \"goal\", \"repo\" if\n\
+         # it likes; items outside the window are left out. Also: `name` (a\n\
+         # word), `timeout` (seconds, default 30), `goal` and `repo` (for items\n\
+         # that name none). `icu source NAME` runs one and shows what icu read.\n\
+         # The README's \"Work beyond commits\" explains these recipes (they need\n\
+         # gh; glab and jq; jira-cli and jq — each logged in):\n\
+         #\n",
+    );
+    for line in SOURCE_RECIPES.lines() {
+        t.push_str(format!("# {line}").trim_end());
+        t.push('\n');
+    }
+    t.push('\n');
+    t.push_str(
         "# The goals you own, one [[goal]] each. A commit of yours counts for a goal\n\
          # when it is in one of its repos (default: all) and touches one of its\n\
          # paths, is on one of its branches, or its message matches one of its\n\
@@ -179,6 +253,31 @@ mod tests {
         let with_goal = format!("{}{uncommented}", starter(&o));
         let c = parse_ok(&with_goal);
         assert_eq!(c.goals[0].id, "search-latency");
+    }
+
+    #[test]
+    fn the_source_recipes_load_once_uncommented() {
+        let c = parse_ok(SOURCE_RECIPES);
+        let names: Vec<&str> = c.sources.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["github", "gitlab", "jira"]);
+        assert!(c.sources[0]
+            .command
+            .starts_with("set -e\ngh search prs --reviewed-by=@me"));
+        assert!(
+            c.sources[2].command.contains(r#""\(.h):\(.m)""#),
+            "{}",
+            c.sources[2].command
+        );
+        let text = starter(&StarterOptions::default());
+        let block: String = text
+            .lines()
+            .skip_while(|l| *l != "# [[source]]")
+            .take_while(|l| !l.is_empty())
+            .map(|l| format!("{}\n", l.strip_prefix("# ").unwrap_or("")))
+            .collect();
+        assert_eq!(block, SOURCE_RECIPES);
+        // Commented out, they add no source to the config `init` writes.
+        assert!(parse_ok(&text).sources.is_empty());
     }
 
     #[test]
