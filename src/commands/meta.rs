@@ -183,7 +183,7 @@ Beside an update: what \fBicu export \-\-open\fR writes. Exports are created wit
 Done as asked.
 .TP
 \fB1\fR
-\fBicu check\fR found the update not ready; a send failed; a refusal that protects your text (an edited activity block, an update already sent, an existing config without \fB\-\-force\fR, an existing \fB\-o\fR file without \fB\-\-overwrite\fR); an update that cannot be read as one; the draft was written but the editor could not be started; stdout was closed.
+\fBicu check\fR found the update not ready; \fBicu source\fR found the source incomplete; a send failed; a refusal that protects your text (an edited activity block, an update already sent, an existing config without \fB\-\-force\fR, an existing \fB\-o\fR file without \fB\-\-overwrite\fR); an update that cannot be read as one; the draft was written but the editor could not be started; stdout was closed.
 .TP
 \fB2\fR
 Bad usage (a flag, a date, \fB\-q\fR with \fB\-v\fR) or a bad config; the message names the file, line and column.
@@ -202,6 +202,7 @@ icu export \-\-format text \-o \- | pbcopy
 cat draft.md | icu check \-     # check an update read from stdin
 icu status \-\-json | jq .next_due
 icu log \-\-json | jq \-r '.updates[] | select(.status == "draft") | .file'
+icu source github              # what the [[source]] named github gives for today's update
 .RE
 .fi
 .SH "SEE ALSO"
