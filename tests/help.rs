@@ -55,6 +55,7 @@ help_snapshots! {
     recap: ["recap"],
     explain: ["explain"],
     note: ["note"],
+    source: ["source"],
     template: ["template"],
     completions: ["completions"],
     man: ["man"],

@@ -51,6 +51,7 @@ mod scan_bounds;
 mod send_confirm;
 mod send_e2e;
 mod skip;
+mod sources;
 mod squash;
 mod stale;
 mod template_cmd;
