@@ -23,7 +23,11 @@
 //! `timeout`, or for printing too much — the whole group is killed, so
 //! nothing it started outlives it or holds its output open. The group is
 //! killed while the shell, its leader, is still unreaped (`waitid` with
-//! `WNOWAIT`), so its id cannot yet belong to anyone else.
+//! `WNOWAIT`, looked at every 10 ms), so its id cannot yet belong to anyone
+//! else. `export::sendmail` runs the mail program otherwise — its stdin a
+//! staged file whose offset says whether it took the message, its output
+//! only kept for an error — so the two share the idea of a killed group,
+//! a few lines each, and not a runner.
 //!
 //! # What is kept
 //!
@@ -91,8 +95,9 @@ pub struct Run {
     /// Every problem, each a sentence naming the source, to be shown as
     /// it is; when the source is incomplete the last one says so and why.
     pub warnings: Vec<String>,
-    /// Why the source is incomplete (`exit code 1`, `2 lines could not be
-    /// read`), for the update to mark it; `None`: complete.
+    /// Why the source is incomplete (`the command exited with code 1`, `2
+    /// lines could not be read`, both joined by `; `), for the update to
+    /// mark it; `None`: complete.
     pub failed: Option<String>,
 }
 
@@ -105,8 +110,8 @@ pub fn run<Tz: TimeZone>(spec: &SourceSpec, window: TimeWindow, tz: &Tz, goals: 
     if let Some(why) = ran.end.failure(spec) {
         reasons.push(why);
     }
-    if let Some(first) = run.failed.take() {
-        reasons.push(first);
+    if let Some(bad_lines) = run.failed.take() {
+        reasons.push(bad_lines);
     }
     if !reasons.is_empty() {
         let why = reasons.join("; ");
