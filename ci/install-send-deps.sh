@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end send test (tests/send_e2e.rs) needs, only if it
-# is missing: msmtp (a real sendmail-compatible program, from Debian) and
+# Installs what the end-to-end send test (tests/send_e2e.rs) needs, and jq for
+# the [[source]] recipes, only if it is missing: msmtp (a real sendmail-compatible program, from Debian) and
 # aiosmtpd (a real SMTP server, from PyPI) that receives the mail on
 # 127.0.0.1. Non-interactive and idempotent: a second run installs nothing.
 set -euo pipefail
@@ -32,6 +32,12 @@ if ! command -v msmtp >/dev/null 2>&1; then
   apt_install msmtp
 fi
 
+# jq: the [[source]] recipes (tests/sources.rs) run through it, as gh's
+# --jq does.
+if ! command -v jq >/dev/null 2>&1; then
+  apt_install jq
+fi
+
 if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
   if ! python3 -m pip --version >/dev/null 2>&1; then
     apt_install python3-pip
@@ -46,4 +52,5 @@ if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
 fi
 
 msmtp --version | head -n 1
+jq --version
 python3 -c 'import aiosmtpd; print("aiosmtpd", aiosmtpd.__version__)'

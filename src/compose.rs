@@ -219,7 +219,19 @@ pub fn compose(d: &Draft, name: &str, template: &str) -> Result<String, Template
         goals: keys,
         blocks: block_hashes(&body),
     };
-    Ok(format!("{}{}", frontmatter::render(&fm), body))
+    let text = format!("{}{}", frontmatter::render(&fm), body);
+    // The record of the items it lists (`frontmatter::listed_items`). The
+    // front matter was rendered just above, so it parses.
+    let at = d.attribution;
+    let mut items: Vec<String> = at
+        .goals
+        .iter()
+        .chain(std::iter::once(&at.other))
+        .flat_map(|a| a.items.iter().map(sources::key))
+        .collect();
+    items.sort();
+    items.dedup();
+    Ok(frontmatter::set_listed_items(&text, &items).unwrap_or(text))
 }
 
 /// The hash of each block of a rendered body, in order. A body whose

@@ -709,7 +709,11 @@ proptest! {
         // the front matter and, for a new goal, its inserted section.
         let machine = |toml: &str| -> Vec<String> {
             toml.split_inclusive('\n')
-                .filter(|l| !["since =", "until =", "goals =", "blocks ="].iter().any(|k| l.starts_with(k)))
+                .filter(|l| {
+                    !["since =", "until =", "goals =", "blocks =", "items ="]
+                        .iter()
+                        .any(|k| l.starts_with(k))
+                })
                 .map(str::to_string)
                 .collect()
         };
@@ -720,6 +724,8 @@ proptest! {
         // `blocks` records what icu wrote in each block of the result.
         let blocks = o.blocks.iter().map(|(k, c)| (k.clone(), frontmatter::block_hash(c))).collect();
         prop_assert_eq!(&o.fm, &FrontMatter { since: f.fm.since, until: f.fm.until, scanned: f.fm.scanned, goals, blocks, ..e.fm.clone() });
+        // `items` records the items the fresh render lists.
+        prop_assert_eq!(frontmatter::listed_items(&out).unwrap(), frontmatter::listed_items(&fresh_text).unwrap());
         match &added {
             None => prop_assert_eq!(o.body(), e.body()),
             Some(id) => {

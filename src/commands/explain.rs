@@ -289,7 +289,12 @@ fn explain_note(
     let (listed, why_not) = match holder {
         None => (false, Some("no update's period holds it".to_string())),
         Some((p, _)) => {
-            let gathered = sources::gather(&cfg.update.dir, &cfg.goals, p.window_at(ctx.now));
+            let gathered = sources::gather(
+                cfg,
+                p.window_at(ctx.now),
+                sources::Which::Notes,
+                &history::listed_items(&cfg.update.dir, p.date).0,
+            );
             attribute::attribute_items(&cfg.goals, &cfg.skip, &gathered.items, &mut at);
             let found = at.goals.iter().chain(std::iter::once(&at.other)).any(|a| {
                 a.items

@@ -550,7 +550,18 @@ impl Ctx {
             mut attribution,
             ..
         } = self.scan_and_attribute(cfg, &period, scan::Detail::Full, None, timeout);
-        let gathered = sources::gather(&cfg.update.dir, &cfg.goals, period.window_at(self.now));
+        let gathered = {
+            let (listed, warnings) = history::listed_items(&cfg.update.dir, period.date);
+            for w in &warnings {
+                self.term.warn(w);
+            }
+            sources::gather(
+                cfg,
+                period.window_at(self.now),
+                sources::Which::All,
+                &listed,
+            )
+        };
         for w in &gathered.warnings {
             self.term.warn(w);
         }

@@ -402,6 +402,61 @@ pub fn set_message_id(text: &str, id: &str) -> Result<String, DocError> {
     edit(text, |doc| set(doc, MESSAGE_ID, Value::from(id)))
 }
 
+/// The front matter key of the items from sources beside git an update
+/// lists ([`listed_items`]).
+const ITEMS: &str = "items";
+
+/// The items from the sources beside git (notes, `[[source]]` commands)
+/// the update lists, each as `source:id`: icu's record of them, so that an
+/// item a sent update lists is never listed again, whatever time its
+/// source gives it later (an issue closed, reopened and closed again).
+/// Empty when the update lists none, or was written before icu recorded
+/// them.
+pub fn listed_items(text: &str) -> Result<Vec<String>, DocError> {
+    let l = layout(text)?;
+    let src = &text[l.toml.clone()];
+    let doc = toml_edit::Document::parse(src).map_err(|e| DocError::FrontMatter {
+        line: line_at(text, l.toml.start + e.span().map_or(0, |s| s.start)),
+        message: format!("not valid TOML: {}", e.message()),
+    })?;
+    let Some(item) = doc.get(ITEMS) else {
+        return Ok(Vec::new());
+    };
+    let list: Option<Vec<String>> = item
+        .as_array()
+        .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect());
+    list.ok_or_else(|| DocError::FrontMatter {
+        line: line_at(
+            text,
+            l.toml.start
+                + doc
+                    .as_table()
+                    .key(ITEMS)
+                    .and_then(toml_edit::Key::span)
+                    .map_or(0, |s| s.start),
+        ),
+        message: format!(
+            "`{ITEMS}` is icu's record of the notes and source items this update lists, a list of strings such as [\"notes:n3\"]; this one is not. Restore it, or delete the line: an item it held may then be listed again"
+        ),
+    })
+}
+
+/// Records `items` as those the update lists ([`listed_items`]); removes
+/// the record when there are none.
+pub fn set_listed_items(text: &str, items: &[String]) -> Result<String, DocError> {
+    edit(text, |doc| {
+        if items.is_empty() {
+            doc.remove(ITEMS);
+            return;
+        }
+        let mut a = toml_edit::Array::new();
+        for i in items {
+            a.push(i.as_str());
+        }
+        set(doc, ITEMS, Value::Array(a));
+    })
+}
+
 /// Updates the period, the moment of the scan, the offered keys and the
 /// hashes of the blocks after a refresh.
 pub fn update_period(

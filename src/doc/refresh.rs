@@ -182,6 +182,7 @@ pub fn refresh_with(old: &str, fresh: &str, edits: Edits) -> Result<Refreshed, D
         &goals,
         &hashes,
     )?;
+    let text = frontmatter::set_listed_items(&text, &frontmatter::listed_items(fresh)?)?;
     Ok(Refreshed {
         text,
         replaced: edited,

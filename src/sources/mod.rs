@@ -23,12 +23,10 @@
 
 pub mod command;
 
-use std::path::Path;
-
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use crate::config::Goal;
+use crate::config::Config;
 use crate::period::TimeWindow;
 
 /// One piece of work from a source other than git.
@@ -52,6 +50,12 @@ pub struct Item {
 }
 
 pub mod journal;
+
+/// How an update records that it lists `item` (`frontmatter::listed_items`):
+/// `source:id`.
+pub fn key(item: &Item) -> String {
+    format!("{}:{}", item.source, item.id)
+}
 
 /// The source name of the notes journal.
 pub const NOTES: &str = "notes";
@@ -83,13 +87,32 @@ pub struct Gathered {
     pub incomplete: Vec<(String, String)>,
 }
 
-/// Gathers the items of every source for `window`, from the notes journal
-/// in the updates directory `dir`: each item the goal it names checked
-/// against `goals` (an unknown one is a warning and dropped), and only
-/// those whose time is in the window kept.
-pub fn gather(dir: &Path, goals: &[Goal], window: TimeWindow) -> Gathered {
+/// Which sources [`gather`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    /// The notes journal and every `[[source]]` command (a draft).
+    All,
+    /// The notes journal alone (what `icu explain` of a note needs; a
+    /// command is not run for it).
+    Notes,
+}
+
+/// Gathers the items of the sources for `window`: the notes journal in the
+/// updates directory, and (with [`Which::All`]) every `[[source]]` command,
+/// run at once, each with its own timeout. Each item's goal is checked
+/// against the config's goals (an unknown one is a warning and dropped),
+/// and only the items whose time is in the window are kept, but for those
+/// a sent update lists already (`listed`, as [`key`]s): each item is in one
+/// update only.
+pub fn gather(
+    cfg: &Config,
+    window: TimeWindow,
+    which: Which,
+    listed: &std::collections::HashSet<String>,
+) -> Gathered {
+    let goals = &cfg.goals;
     let mut out = Gathered::default();
-    let path = journal::path(dir);
+    let path = journal::path(&cfg.update.dir);
     match journal::read(&path) {
         Ok((_, notes)) => out.items.extend(notes.iter().map(journal::Note::item)),
         Err(e) => {
@@ -109,8 +132,37 @@ pub fn gather(dir: &Path, goals: &[Goal], window: TimeWindow) -> Gathered {
             }
         }
     }
-    out.items
-        .retain(|i| (window.since..window.until).contains(&i.time.timestamp()));
+    if which == Which::All && !cfg.sources.is_empty() {
+        let ids: Vec<String> = goals.iter().map(|g| g.id.clone()).collect();
+        let runs: Vec<command::Run> = std::thread::scope(|s| {
+            let handles: Vec<_> = cfg
+                .sources
+                .iter()
+                .map(|spec| {
+                    let ids = &ids;
+                    s.spawn(move || command::run(spec, window, &chrono::Local, ids))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        std::panic::resume_unwind(Box::new("a source's thread panicked"))
+                    })
+                })
+                .collect()
+        });
+        for (spec, run) in cfg.sources.iter().zip(runs) {
+            out.warnings.extend(run.warnings);
+            if let Some(why) = run.failed {
+                out.incomplete.push((spec.name.clone(), why));
+            }
+            out.items.extend(run.items);
+        }
+    }
+    out.items.retain(|i| {
+        (window.since..window.until).contains(&i.time.timestamp()) && !listed.contains(&key(i))
+    });
     out.items.sort_by_key(|i| i.time);
     out
 }

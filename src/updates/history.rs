@@ -266,6 +266,32 @@ pub fn spans(dir: &Path) -> (Vec<Span>, Vec<String>) {
     (out, warnings)
 }
 
+/// The items from sources beside git that the updates sent (or being sent)
+/// in `dir` list, as `source:id` (`frontmatter::listed_items`), but the
+/// update dated `except`; each update that cannot be read is a warning in
+/// the second value.
+pub fn listed_items(
+    dir: &Path,
+    except: NaiveDate,
+) -> (std::collections::HashSet<String>, Vec<String>) {
+    let (spans, mut warnings) = spans(dir);
+    let mut out = std::collections::HashSet::new();
+    for s in spans
+        .iter()
+        .filter(|s| s.status != Status::Draft && s.date != except)
+    {
+        match store::read(&s.path).map(|t| frontmatter::listed_items(&t)) {
+            Ok(Ok(items)) => out.extend(items),
+            Ok(Err(e)) => warnings.push(format!(
+                "{}: {e}; the items it lists may be listed again",
+                s.path.display()
+            )),
+            Err(e) => warnings.push(e.to_string()),
+        }
+    }
+    (out, warnings)
+}
+
 /// The update of `spans` whose period holds the time `at` (Unix seconds):
 /// a sent one before a draft, should both claim it.
 pub fn holder(spans: &[Span], at: i64) -> Option<&Span> {
