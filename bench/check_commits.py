@@ -24,8 +24,9 @@ commit, and the lines of a listed one.
   shows: a revert of one copy before the other (re-applied after a
   revert), copies both on one branch, a copy on the mainline's first-parent
   line and one that reached it through a merge (a backport merged back),
-  or none of these. The mainline is the branch HEAD names, else the first
-  of main, master, trunk, develop.
+  or none of these (a group of three or more gets the first reason that
+  holds for two of the copies icu lists). The mainline is the branch HEAD
+  names, else the first of main, master, trunk, develop.
   Every fold of icu's should be within one group or be a squash (a listed
   commit holding a branch's commits, whose patch ids differ by nature).
   Each fold that is not is printed with its reason: git's patch ids differ
