@@ -295,17 +295,23 @@ if have(("D", "icu draft")):
 counts = os.path.join(work, "counts.txt")
 if os.path.exists(counts):
     out.append("\n## Correctness\n")
-    out.append("For every repository: icu's commits and lines (+/−) in the window against an exhaustive "
-               "answer (every commit on local and remote-tracking branches filtered by committer time and by "
-               "author after `.mailmap`, then "
-               "`git show --numstat`), and against the `git log --since` yardstick; each of "
-               "those commits' lines as icu counts them (`icu explain --json`) against "
-               "`git show --numstat`'s, every commit that differs listed with both "
-               "(`bench/check_counts.sh`); then the changes of others icu credits me with (review "
+    out.append("For every repository (`bench/check_counts.sh`): my commits in the window as git "
+               "gives them exhaustively (every commit that is not a merge on local and remote-tracking "
+               "branches, filtered by committer time, whose author after `.mailmap` is me or that a "
+               "`Co-authored-by:` trailer names), against icu. The draft's commits and lines (+/−) "
+               "against git's (`git show --numstat`) for the commits icu lists, those it folds into "
+               "another as the same work taken out; the `git log --since` yardstick against the "
+               "commits by author. Commit by commit through `icu explain --json` "
+               "(`bench/check_commits.py`): each listed commit's lines against git's, every commit "
+               "that differs listed with both; and icu's folds against `git patch-id --stable` "
+               "groups, every group that differs listed with its reason; beside them how many "
+               "commits the draft folds (`icu -v`) and explain folds, and how many copies git's "
+               "groups hold. Then the changes of others icu credits me with (review "
                "trailers after `.mailmap`, patches I committed; merges of mine apart) against the same "
                "exhaustive reading of every commit in the window (`bench/check_credit.py`). The "
-               "synthetic sets carry no trailers, so their credit count is 0 on both sides; git.git "
-               "(G, GY) is where credit is exercised.\n")
+               "synthetic sets carry no trailers and no copies, so their credit count and folds are "
+               "0 on both sides; git.git (G, GY) is where credit is exercised, and \"Exactness on "
+               "real histories\" below is where folds are.\n")
     out.append("```")
     out.append(open(counts).read().rstrip())
     out.append("```")

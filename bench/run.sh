@@ -197,11 +197,12 @@ for set in $(cut -d' ' -f1 "$WORK/checked") G GY; do
     python3 bench/check_credit.py "$ICU" "$(date -d "$since" +%s)" "$(date -d "$until" +%s)" $repos >> "$WORK/counts.txt"
 done
 
-# The sections after the report — "Release profile", "HTML styles" and
-# "Measurements behind design decisions" — come from
-# bench/release_profile.sh and measurements by hand that this script does
-# not redo: kept, from the first of them to the end.
-kept=$(sed -n '/^## \(Release profile\|HTML styles\)$/,$p' BENCHMARKS.md 2>/dev/null || true)
+# The sections after the report — "Exactness on real histories", "Release
+# profile", "HTML styles" and "Measurements behind design decisions" — come
+# from bench/check_real.sh, bench/release_profile.sh and measurements by
+# hand that this script does not redo: kept, from the first of them to the
+# end.
+kept=$(sed -n '/^## \(Exactness on real histories\|Release profile\|HTML styles\)$/,$p' BENCHMARKS.md 2>/dev/null || true)
 python3 bench/report.py "$WORK" > BENCHMARKS.md
 if [ -n "$kept" ]; then printf '\n%s\n' "$kept" >> BENCHMARKS.md; fi
 cat BENCHMARKS.md
