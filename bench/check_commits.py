@@ -183,6 +183,14 @@ def why_both(repo, listed, reverts):
         for r in [r for key, rs in reverts.items() if x.startswith(key) for r in rs]:
             if repo.ancestor(x, r) and any(y != x and repo.ancestor(r, y) for y in listed):
                 return "re-applied after a revert (both listed)"
+    # icu's rule is by time, not by the graph: a revert of either copy
+    # committed between the two keeps them apart even on another branch.
+    when = {c: int(git(repo.path, "log", "-1", "--format=%ct", c)) for c in listed}
+    for x in listed:
+        for r in [r for key, rs in reverts.items() if x.startswith(key) for r in rs]:
+            t = int(git(repo.path, "log", "-1", "--format=%ct", r))
+            if any(y != x and min(when[x], when[y]) <= t <= max(when[x], when[y]) for y in listed):
+                return "a revert of it committed between the two (icu's rule is by time), both listed"
     for i, x in enumerate(listed):
         for y in listed[i + 1:]:
             if not repo.branches(x) & repo.branches(y):
