@@ -17,7 +17,7 @@ use crate::config::{Goal, LinkRule, Me, OTHER_KEY};
 use crate::doc::asks::Ask;
 use crate::doc::frontmatter::{self, FrontMatter, Status};
 use crate::doc::markers;
-use crate::doc::stale::{is_head_of, with_kept, Stale};
+use crate::doc::stale::{is_head_of, with_kept, Stale, INCOMPLETE_NOTE};
 use crate::forge::{self, Change, Forge};
 use crate::period::{self, Period};
 use crate::scan::{BackportOf, Folded, RepoActivity};
@@ -46,6 +46,9 @@ pub struct Draft<'a> {
     pub stale: &'a Stale,
     /// `[[link]]`: ticket keys in the commit subjects listed made links.
     pub links: &'a [LinkRule],
+    /// The sources beside git whose items may be missing, as `name: why`
+    /// (recorded in the front matter: `frontmatter::incomplete`).
+    pub incomplete: &'a [String],
 }
 
 /// What the scan found for an update: each repository's activity, and its
@@ -67,6 +70,7 @@ impl<'a> Draft<'a> {
         asks: &'a [Ask],
         scanned: DateTime<FixedOffset>,
         stale: &'a Stale,
+        incomplete: &'a [String],
     ) -> Self {
         Draft {
             me: &cfg.me,
@@ -78,14 +82,10 @@ impl<'a> Draft<'a> {
             scanned,
             stale,
             links: &cfg.links,
+            incomplete,
         }
     }
 }
-
-/// What follows the head line of a repository whose history could not all
-/// be read (`RepoActivity::incomplete`).
-pub const INCOMPLETE_NOTE: &str =
-    " (incomplete: part of this repository could not be read; see icu's warnings)";
 
 /// `lines` with the head line of each incomplete repository's group marked.
 fn mark_incomplete(lines: String, incomplete: &[String]) -> String {
@@ -231,7 +231,9 @@ pub fn compose(d: &Draft, name: &str, template: &str) -> Result<String, Template
         .collect();
     items.sort();
     items.dedup();
-    Ok(frontmatter::set_listed_items(&text, &items).unwrap_or(text))
+    Ok(frontmatter::set_listed_items(&text, &items)
+        .and_then(|t| frontmatter::set_incomplete(&t, d.incomplete))
+        .unwrap_or(text))
 }
 
 /// The hash of each block of a rendered body, in order. A body whose

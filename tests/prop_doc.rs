@@ -123,6 +123,7 @@ fn render_doc(d: &Draft) -> String {
         asks: &asks,
         scanned: t("2026-11-23T18:00:00Z"),
         stale: &Default::default(),
+        incomplete: &[],
         links: &[LinkRule {
             pattern: regex::Regex::new(r"[A-Za-z]+-\d+|#(\d+)").unwrap(),
             href: "https://tracker.example.com/browse/$0?n=${1}".into(),

@@ -162,3 +162,49 @@ fn a_sent_update_is_not_mailed_twice_nor_re_marked() {
     w.icu(&["sent", "--at", "2026-11-30", "--force"]).success();
     assert!(w.doc_text().contains("sent = 2026-12-01T00:00:00Z"));
 }
+
+#[test]
+fn an_incomplete_update_is_named_by_check_and_send_asks_about_it() {
+    let (w, outbox) = world();
+    // A source failed when the update was last refreshed.
+    let text = std::fs::read_to_string(&w.doc).unwrap().replacen(
+        "status = \"draft\"\n",
+        "status = \"draft\"\nincomplete = [\"jira: the command exited with 3\"]\n",
+        1,
+    );
+    std::fs::write(&w.doc, text).unwrap();
+    let j = crate::common::json(&w.icu(&["check", "--json"]).success());
+    assert_eq!(j["ready"], true, "incompleteness does not make it unready");
+    assert_eq!(j["incomplete"][0], "jira: the command exited with 3");
+    let out = crate::common::stdout(&w.icu(&["check"]).success());
+    assert!(
+        out.contains("incomplete: jira: the command exited with 3"),
+        "{out}"
+    );
+
+    let (code, shown) = send_on_a_terminal(&w, &outbox, "n\n");
+    assert_eq!(code, 1, "{shown}");
+    assert!(
+        shown.contains("Incomplete: jira: the command exited with 3 (once sent, what it misses is in no update)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Send this incomplete update? [y/N]"),
+        "{shown}"
+    );
+    assert!(!outbox.exists());
+    let a = w
+        .env
+        .icu_with(&w.cfg)
+        .env("ICU_TEST_OUTBOX", &outbox)
+        .args(["send", "--yes"])
+        .assert()
+        .success();
+    assert!(
+        crate::common::stderr(&a)
+            .contains("sending an incomplete update (--yes): jira: the command exited with 3"),
+        "{}",
+        crate::common::stderr(&a)
+    );
+    assert!(outbox.exists());
+}

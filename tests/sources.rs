@@ -573,6 +573,11 @@ echo '{"title":"Review of the search ranking","time":"2026-11-16T10:00:00Z","kin
         first.contains("; 2 items from your other sources*"),
         "{first}"
     );
+    assert!(
+        first.contains("incomplete = [\"jira: "),
+        "the failed source is recorded\n{first}"
+    );
+    assert!(!first.contains("incomplete = [\"github"), "{first}");
 
     let second = stdout(
         &env.run(&cfg, &["draft", "--print", "--date", "2026-11-23"])

@@ -18,6 +18,7 @@ pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
             "problems": report.problems,
             "notes": report.notes,
             "open_asks": report.open_asks,
+            "incomplete": report.incomplete,
         }))?;
     } else {
         let mut out = String::new();
@@ -35,6 +36,12 @@ pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
                 p.line,
                 p.section,
                 p.message
+            ));
+        }
+        for part in &report.incomplete {
+            out.push_str(&format!(
+                "{}: incomplete: {part} (refresh with `icu draft` once it can be read; sent as it is, what it misses is gone from the record)\n",
+                path.display()
             ));
         }
         if report.is_ready() {

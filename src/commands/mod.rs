@@ -565,6 +565,11 @@ impl Ctx {
         for w in &gathered.warnings {
             self.term.warn(w);
         }
+        let incomplete = gathered
+            .incomplete
+            .iter()
+            .map(|(name, why)| format!("{name}: {why}"))
+            .collect();
         attribute_items(&cfg.goals, &cfg.skip, &gathered.items, &mut attribution);
         Ok(UpdateInputs {
             cfg,
@@ -572,6 +577,7 @@ impl Ctx {
             asks,
             repos,
             attribution,
+            incomplete,
         })
     }
 
@@ -623,6 +629,8 @@ pub struct UpdateInputs<'c> {
     pub asks: Vec<Ask>,
     pub repos: Vec<RepoActivity>,
     pub attribution: Attribution,
+    /// The sources beside git that failed, as `name: why`.
+    pub incomplete: Vec<String>,
 }
 
 impl UpdateInputs<'_> {
@@ -638,6 +646,7 @@ impl UpdateInputs<'_> {
             &self.asks,
             now,
             stale,
+            &self.incomplete,
         )
     }
 }

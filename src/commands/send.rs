@@ -49,6 +49,10 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
         .map_err(|e| Error::doc(&path, e))?;
     let mail = ctx.mail(cfg, &path, &text, &markdown, Purpose::Send)?;
     let env = &mail.envelope;
+    // What the update may be missing: once sent, it is gone from the record.
+    let incomplete = crate::doc::check::check(&text)
+        .map(|r| r.incomplete)
+        .unwrap_or_default();
     if args.dry_run {
         term::print_stdout(&String::from_utf8_lossy(&mail.eml))?;
         ctx.term.hint("nothing was sent (--dry-run)");
@@ -59,13 +63,20 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
         }
         return Ok(ExitCode::Ok);
     }
+    if args.yes {
+        for part in &incomplete {
+            ctx.term.warn(&format!(
+                "sending an incomplete update (--yes): {part}; what it misses will be in no update"
+            ));
+        }
+    }
     if !args.yes {
         // The question is asked on stderr and answered on stdin: both must
         // be the terminal. Without one, nothing is sent unasked.
         if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
             return Err(UsageError::SendNeedsYes.into());
         }
-        if !confirm(env)? {
+        if !confirm(env, &incomplete)? {
             ctx.term.info("nothing was sent");
             return Ok(ExitCode::NotReady);
         }
@@ -128,7 +139,7 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
 
 /// Shows who gets the mail and asks, as `git send-email` does. Only on a
 /// terminal: without one `icu send` needs `--yes`.
-fn confirm(env: &export::Envelope) -> Result<bool, Error> {
+fn confirm(env: &export::Envelope, incomplete: &[String]) -> Result<bool, Error> {
     let list = |v: &[crate::address::Mailbox]| {
         v.iter()
             .map(|m| match &m.name {
@@ -149,10 +160,17 @@ fn confirm(env: &export::Envelope) -> Result<bool, Error> {
     if !env.bcc.is_empty() {
         prompt.push_str(&format!("Bcc:     {}\n", list(&env.bcc)));
     }
-    prompt.push_str(&format!(
-        "Subject: {}\nSend this update? [y/N] ",
-        env.subject
-    ));
+    prompt.push_str(&format!("Subject: {}\n", env.subject));
+    for part in incomplete {
+        prompt.push_str(&format!(
+            "Incomplete: {part} (once sent, what it misses is in no update)\n"
+        ));
+    }
+    prompt.push_str(if incomplete.is_empty() {
+        "Send this update? [y/N] "
+    } else {
+        "Send this incomplete update? [y/N] "
+    });
     term::ask_yes_no(&prompt)
 }
 

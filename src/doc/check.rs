@@ -7,7 +7,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::markers::{self, Kind};
-use super::{asks, frontmatter, DocError};
+use super::{asks, frontmatter, stale, DocError};
 
 /// One thing left to do, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -31,6 +31,12 @@ pub struct CheckReport {
     pub notes: Vec<Problem>,
     /// Asks under the "need help" heading neither checked nor struck through.
     pub open_asks: usize,
+    /// What the update may be missing: each source beside git that failed
+    /// when it was last refreshed (`name: why`), each repository whose
+    /// history could not all be read or that was not read at all (its lines
+    /// kept from an earlier refresh). It does not make the update unready,
+    /// but once sent, what is missing is gone from the record.
+    pub incomplete: Vec<String>,
 }
 
 impl CheckReport {
@@ -40,9 +46,11 @@ impl CheckReport {
     }
 }
 
-/// An activity block with commits in it (not the "no commits" note).
-static HAS_COMMITS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^- [\d,]+ commits? in ").expect("activity regex"));
+/// An activity block with work in it (not the "no commits" note): commits,
+/// notes, or items of a source beside git.
+static HAS_COMMITS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^- [\d,]+ (?:commits? in |notes?$|from )").expect("activity regex")
+});
 static COMMENT_ONLY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*<!--.*-->\s*$").expect("comment regex"));
 
@@ -143,10 +151,24 @@ pub fn check(text: &str) -> Result<CheckReport, DocError> {
         .iter()
         .filter(|a| !a.done)
         .count();
+    let mut incomplete = frontmatter::incomplete(text)?;
+    for b in &blocks {
+        for line in text[b.content()].lines() {
+            if line.starts_with("- ")
+                && (line.contains(stale::INCOMPLETE_NOTE) || line.contains(stale::MARK))
+            {
+                let line = line.trim_start_matches("- ").to_string();
+                if !incomplete.contains(&line) {
+                    incomplete.push(line);
+                }
+            }
+        }
+    }
     Ok(CheckReport {
         problems,
         notes,
         open_asks,
+        incomplete,
     })
 }
 

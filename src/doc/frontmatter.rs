@@ -413,13 +413,50 @@ const ITEMS: &str = "items";
 /// Empty when the update lists none, or was written before icu recorded
 /// them.
 pub fn listed_items(text: &str) -> Result<Vec<String>, DocError> {
+    strings(
+        text,
+        ITEMS,
+        "icu's record of the notes and source items this update lists, a list of strings such as [\"notes:n3\"]; this one is not. Restore it, or delete the line: an item it held may then be listed again",
+    )
+}
+
+/// Records `items` as those the update lists ([`listed_items`]); removes
+/// the record when there are none.
+pub fn set_listed_items(text: &str, items: &[String]) -> Result<String, DocError> {
+    set_strings(text, ITEMS, items)
+}
+
+/// The front matter key of what the update may be missing ([`incomplete`]).
+const INCOMPLETE: &str = "incomplete";
+
+/// The sources whose items the update may be missing, each as `name: why`
+/// (`jira: the command exited with 3`): when it was last refreshed, they
+/// failed. `icu check` names them, and `icu send` asks about them: once
+/// sent, what they missed is gone from the record.
+pub fn incomplete(text: &str) -> Result<Vec<String>, DocError> {
+    strings(
+        text,
+        INCOMPLETE,
+        "icu's record of the sources that failed when this update was last refreshed, a list of strings; this one is not. Refresh the update (`icu draft`) to write it again",
+    )
+}
+
+/// Records the sources that failed ([`incomplete`]); removes the record
+/// when none did.
+pub fn set_incomplete(text: &str, parts: &[String]) -> Result<String, DocError> {
+    set_strings(text, INCOMPLETE, parts)
+}
+
+/// The list of strings under `key` in the front matter; empty when absent;
+/// an error saying it is `what` when it is not a list of strings.
+fn strings(text: &str, key: &str, what: &str) -> Result<Vec<String>, DocError> {
     let l = layout(text)?;
     let src = &text[l.toml.clone()];
     let doc = toml_edit::Document::parse(src).map_err(|e| DocError::FrontMatter {
         line: line_at(text, l.toml.start + e.span().map_or(0, |s| s.start)),
         message: format!("not valid TOML: {}", e.message()),
     })?;
-    let Some(item) = doc.get(ITEMS) else {
+    let Some(item) = doc.get(key) else {
         return Ok(Vec::new());
     };
     let list: Option<Vec<String>> = item
@@ -431,29 +468,26 @@ pub fn listed_items(text: &str) -> Result<Vec<String>, DocError> {
             l.toml.start
                 + doc
                     .as_table()
-                    .key(ITEMS)
+                    .key(key)
                     .and_then(toml_edit::Key::span)
                     .map_or(0, |s| s.start),
         ),
-        message: format!(
-            "`{ITEMS}` is icu's record of the notes and source items this update lists, a list of strings such as [\"notes:n3\"]; this one is not. Restore it, or delete the line: an item it held may then be listed again"
-        ),
+        message: format!("`{key}` is {what}"),
     })
 }
 
-/// Records `items` as those the update lists ([`listed_items`]); removes
-/// the record when there are none.
-pub fn set_listed_items(text: &str, items: &[String]) -> Result<String, DocError> {
+/// Sets `key` to the list `values`, or removes it when there are none.
+fn set_strings(text: &str, key: &str, values: &[String]) -> Result<String, DocError> {
     edit(text, |doc| {
-        if items.is_empty() {
-            doc.remove(ITEMS);
+        if values.is_empty() {
+            doc.remove(key);
             return;
         }
         let mut a = toml_edit::Array::new();
-        for i in items {
-            a.push(i.as_str());
+        for v in values {
+            a.push(v.as_str());
         }
-        set(doc, ITEMS, Value::Array(a));
+        set(doc, key, Value::Array(a));
     })
 }
 

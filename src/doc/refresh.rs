@@ -183,6 +183,7 @@ pub fn refresh_with(old: &str, fresh: &str, edits: Edits) -> Result<Refreshed, D
         &hashes,
     )?;
     let text = frontmatter::set_listed_items(&text, &frontmatter::listed_items(fresh)?)?;
+    let text = frontmatter::set_incomplete(&text, &frontmatter::incomplete(fresh)?)?;
     Ok(Refreshed {
         text,
         replaced: edited,

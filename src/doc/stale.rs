@@ -21,7 +21,12 @@ pub type Stale = BTreeMap<String, Vec<String>>;
 
 /// The words that mark a kept group; a group already marked keeps its mark
 /// (and the day it was first kept).
-const MARK: &str = " — kept from an earlier refresh: ";
+pub const MARK: &str = " — kept from an earlier refresh: ";
+
+/// What follows the head line of a repository whose history could not all
+/// be read (`scan::RepoActivity::incomplete`).
+pub const INCOMPLETE_NOTE: &str =
+    " (incomplete: part of this repository could not be read; see icu's warnings)";
 
 /// The groups of `repos` in every block of `old`, marked as not read on
 /// `when` (`24 Nov`).
