@@ -6,7 +6,8 @@
 //! day covered, `period.start`/`period.end` the window as RFC 3339 times.
 //!
 //! Values are Markdown-escaped ([`escape_markdown`]) unless marked `|safe`,
-//! so a commit subject can never inject Markdown or HTML into an update.
+//! so a commit subject can never inject Markdown or HTML into an update;
+//! `|e` is the same escaping, not minijinja's HTML one.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
@@ -381,7 +382,21 @@ fn body_env() -> minijinja::Environment<'static> {
         };
         out.write_str(&escaped).map_err(minijinja::Error::from)
     });
+    env.add_filter("escape", escape_filter);
+    env.add_filter("e", escape_filter);
     env
+}
+
+/// `|e` (`|escape`) in a body template: the Markdown escaping every value
+/// gets, done early and marked safe, for a value a template joins with text
+/// of its own before `|safe`. minijinja's own filter escapes HTML only and
+/// marks the result safe, which would leave `*`, `[` and `](` of a commit
+/// subject live in the update.
+fn escape_filter(value: minijinja::Value) -> minijinja::Value {
+    if value.is_safe() || value.is_none() || value.is_undefined() {
+        return value;
+    }
+    minijinja::Value::from_safe_string(escape_markdown(&value.to_string()))
 }
 
 /// Collects the rendered text and refuses to grow past [`MAX_RENDERED_BYTES`].
@@ -571,6 +586,40 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out, "s True gitlab");
+    }
+
+    #[test]
+    fn the_escape_filter_is_the_markdown_escaping_every_value_gets() {
+        let mut c = ctx();
+        c.me.name = "*Ada* [x](https://evil.example) <b>".into();
+        let escaped = escape_markdown(&c.me.name);
+        let out = render_body(
+            "update.template",
+            "{{ me.name }}|{{ me.name|e }}|{{ me.name|escape|e }}|{{ (me.name|e ~ ' [me](https://x.org)')|safe }}",
+            &c,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            format!("{escaped}|{escaped}|{escaped}|{escaped} [me](https://x.org)")
+        );
+        // Nothing of a value that is none.
+        c.goals.push(GoalContext {
+            id: "g".into(),
+            title: "G".into(),
+            status: "on-track".into(),
+            status_label: "on track".into(),
+            due: None,
+            due_long: None,
+            success: None,
+            risk: None,
+            activity: String::new(),
+            commits: 0,
+            credits: 0,
+            items: 0,
+        });
+        let out = render_body("update.template", "[{{ goals[0].due|e }}]", &c).unwrap();
+        assert_eq!(out, "[]");
     }
 
     #[test]
