@@ -24,8 +24,8 @@ use crate::scan::{BackportOf, Folded, RepoActivity};
 use crate::sources::{self, Item};
 pub use crate::template::escape_markdown;
 use crate::template::{
-    self, AskContext, GoalContext, MeContext, OtherContext, PeriodContext, RenderContext,
-    RepoContext, TemplateError,
+    self, AskContext, CountsContext, GoalContext, MeContext, OtherContext, PeriodContext,
+    RenderContext, RepoContext, TemplateError,
 };
 
 /// Everything a new update is made of.
@@ -177,7 +177,7 @@ pub fn context(d: &Draft) -> RenderContext {
             items: d.attribution.other.items.len(),
         },
         goals,
-        totals: totals_line(d.attribution, &overlaps),
+        totals: totals_line(&counts(d.attribution, &overlaps)),
         asks: d
             .asks
             .iter()
@@ -404,28 +404,31 @@ fn overlaps(goals: &[Goal], at: &Attribution) -> Overlaps {
     by
 }
 
-/// The line that opens the goals: every commit of the period once, however
-/// many goals claim it, so overlaps never inflate what the reader adds up;
-/// how many of them are someone else's with me as a co-author (counted, as
-/// their lines are, and said).
-fn totals_line(at: &Attribution, overlaps: &Overlaps) -> String {
+/// The numbers of the line that opens the goals: every commit of the
+/// period once, however many goals claim it, so overlaps never inflate what
+/// the reader adds up; how many of them are someone else's with me as a
+/// co-author (counted, as their lines are); each change of others and each
+/// item once.
+fn counts(at: &Attribution, overlaps: &Overlaps) -> CountsContext {
+    let every = || at.goals.iter().chain(std::iter::once(&at.other));
+    let mut n = CountsContext {
+        overlapping: overlaps.len(),
+        ..CountsContext::default()
+    };
     let mut seen = BTreeSet::new();
-    let (mut added, mut removed, mut co_authored) = (0, 0, 0);
-    for a in at.goals.iter().chain(std::iter::once(&at.other)) {
+    for a in every() {
         for r in &a.repos {
             for c in r.commits.iter().filter(|c| c.counted()) {
                 if seen.insert((r.repo.as_str(), c.id.as_str())) {
-                    added += c.added;
-                    removed += c.removed;
-                    co_authored += usize::from(c.co_authored_with.is_some());
+                    n.added += c.added;
+                    n.removed += c.removed;
+                    n.co_authored += usize::from(c.co_authored_with.is_some());
                 }
             }
         }
     }
-    let credits: BTreeSet<(&str, &str)> = at
-        .goals
-        .iter()
-        .chain(std::iter::once(&at.other))
+    n.commits = seen.len();
+    let credits: BTreeSet<(&str, &str)> = every()
         .flat_map(|a| a.credits.iter())
         .flat_map(|g| {
             g.credits
@@ -433,43 +436,48 @@ fn totals_line(at: &Attribution, overlaps: &Overlaps) -> String {
                 .map(|c| (g.repo.as_str(), c.commit.id.as_str()))
         })
         .collect();
-    let co_authored = match co_authored {
-        0 => String::new(),
-        n => format!(" ({} co-authored)", thousands(n)),
-    };
-    let mut line = format!(
-        "*In all: {}{co_authored}, +{} −{}, each counted once",
-        plural(seen.len(), "commit", "commits"),
-        thousands(added),
-        thousands(removed)
-    );
-    if !overlaps.is_empty() {
-        line.push_str(&format!(
-            "; {} under more than one goal",
-            thousands(overlaps.len())
-        ));
-    }
-    if !credits.is_empty() {
-        line.push_str(&format!(
-            "; {} by others credit you",
-            plural(credits.len(), "change", "changes")
-        ));
-    }
-    let items: BTreeSet<(&str, &str)> = at
-        .goals
-        .iter()
-        .chain(std::iter::once(&at.other))
+    n.credits = credits.len();
+    let items: BTreeSet<(&str, &str)> = every()
         .flat_map(|a| a.items.iter())
         .map(|i| (i.source.as_str(), i.id.as_str()))
         .collect();
-    let notes = items.iter().filter(|(s, _)| *s == sources::NOTES).count();
-    if notes > 0 {
-        line.push_str(&format!("; {}", plural(notes, "note", "notes")));
+    n.items = items.len();
+    n.notes = items.iter().filter(|(s, _)| *s == sources::NOTES).count();
+    n
+}
+
+/// The line that opens the goals, saying [`counts`]: the co-authored
+/// commits said, overlaps, credits and items named when there are any.
+fn totals_line(n: &CountsContext) -> String {
+    let co_authored = match n.co_authored {
+        0 => String::new(),
+        k => format!(" ({} co-authored)", thousands(k)),
+    };
+    let mut line = format!(
+        "*In all: {}{co_authored}, +{} −{}, each counted once",
+        plural(n.commits, "commit", "commits"),
+        thousands(n.added),
+        thousands(n.removed)
+    );
+    if n.overlapping > 0 {
+        line.push_str(&format!(
+            "; {} under more than one goal",
+            thousands(n.overlapping)
+        ));
     }
-    if items.len() > notes {
+    if n.credits > 0 {
+        line.push_str(&format!(
+            "; {} by others credit you",
+            plural(n.credits, "change", "changes")
+        ));
+    }
+    if n.notes > 0 {
+        line.push_str(&format!("; {}", plural(n.notes, "note", "notes")));
+    }
+    if n.items > n.notes {
         line.push_str(&format!(
             "; {} from your other sources",
-            plural(items.len() - notes, "item", "items")
+            plural(n.items - n.notes, "item", "items")
         ));
     }
     line.push('*');
@@ -983,11 +991,11 @@ mod tests {
             },
         };
         assert_eq!(
-            totals_line(&at(group.commits.clone()), &Overlaps::new()),
+            totals_line(&counts(&at(group.commits.clone()), &Overlaps::new())),
             "*In all: 2 commits (1 co-authored), +41 −2, each counted once*"
         );
         assert_eq!(
-            totals_line(&at(group.commits[1..].to_vec()), &Overlaps::new()),
+            totals_line(&counts(&at(group.commits[1..].to_vec()), &Overlaps::new())),
             "*In all: 1 commit, +1 −0, each counted once*"
         );
     }

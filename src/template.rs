@@ -281,6 +281,26 @@ pub struct OtherContext {
     pub items: usize,
 }
 
+/// `counts`: the numbers of the `totals` line, each commit and each change
+/// counted once however many goals claim it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CountsContext {
+    /// My commits that count (see [`CommitContext::counted`]).
+    pub commits: usize,
+    /// How many of `commits` are someone else's with me as co-author.
+    pub co_authored: usize,
+    pub added: usize,
+    pub removed: usize,
+    /// Commits under more than one goal.
+    pub overlapping: usize,
+    /// Changes of others that credit me.
+    pub credits: usize,
+    /// Items from the sources beside git, notes included.
+    pub items: usize,
+    /// How many of `items` are notes.
+    pub notes: usize,
+}
+
 /// One open ask carried from the last sent update.
 #[derive(Debug, Clone, Serialize)]
 pub struct AskContext {
