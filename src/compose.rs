@@ -20,12 +20,13 @@ use crate::doc::markers;
 use crate::doc::stale::{is_head_of, with_kept, Stale, INCOMPLETE_NOTE};
 use crate::forge::{self, Change, Forge};
 use crate::period::{self, Period};
-use crate::scan::{BackportOf, Folded, RepoActivity};
+use crate::scan::{self, BackportOf, Folded, RepoActivity};
 use crate::sources::{self, Item};
 pub use crate::template::escape_markdown;
 use crate::template::{
-    self, AskContext, CountsContext, GoalContext, MeContext, OtherContext, PeriodContext,
-    RenderContext, RepoContext, TemplateError,
+    self, AskContext, BackportContext, CommitContext, CountsContext, CreditContext, FoldedContext,
+    GoalContext, ItemContext, MeContext, OtherContext, PeriodContext, PersonContext, RenderContext,
+    RepoContext, TemplateError,
 };
 
 /// Everything a new update is made of.
@@ -146,8 +147,12 @@ pub fn context(d: &Draft) -> RenderContext {
             commits: a.commits(),
             credits: a.credit_count(),
             items: a.items.len(),
+            commit_list: commit_list(a, &overlaps, Some(&g.id)),
+            credit_list: credit_list(a),
+            item_list: item_list(&a.items),
         })
         .collect();
+    let counts = counts(d.attribution, &overlaps);
     RenderContext {
         schema_version: template::SCHEMA_VERSION,
         me: MeContext {
@@ -175,9 +180,13 @@ pub fn context(d: &Draft) -> RenderContext {
             commits: d.attribution.other.commits(),
             credits: d.attribution.other.credit_count(),
             items: d.attribution.other.items.len(),
+            commit_list: commit_list(&d.attribution.other, &overlaps, None),
+            credit_list: credit_list(&d.attribution.other),
+            item_list: item_list(&d.attribution.other.items),
         },
         goals,
-        totals: totals_line(&counts(d.attribution, &overlaps)),
+        totals: totals_line(&counts),
+        counts,
         asks: d
             .asks
             .iter()
@@ -484,14 +493,122 @@ fn totals_line(n: &CountsContext) -> String {
     line
 }
 
+/// The commits an activity block lists, as data, in the order of its
+/// lines (`this`: the goal being listed, whose id no `also_under` names).
+fn commit_list(a: &Activity, overlaps: &Overlaps, this: Option<&str>) -> Vec<CommitContext> {
+    let mut out = Vec::new();
+    for g in &a.repos {
+        let web = g.url.as_deref().zip(g.forge);
+        out.extend(g.commits.iter().map(|c| {
+            CommitContext {
+                repo: g.repo.clone(),
+                id: c.id.clone(),
+                short: c.short.clone(),
+                subject: c.subject.clone(),
+                author: c.author_name.clone(),
+                author_email: c.author_email.clone(),
+                co_authored_with: c.co_authored_with.clone(),
+                co_authors: scan::co_authors(&c.message)
+                    .into_iter()
+                    .map(|(name, email)| PersonContext { name, email })
+                    .collect(),
+                time: commit_time(c.time, c.offset_minutes),
+                files: c.files.clone(),
+                added: c.added,
+                removed: c.removed,
+                counted: c.counted(),
+                url: web.and_then(|(u, f)| f.commit_url(u, &c.id)),
+                branches: c.on.clone(),
+                pr: c.pr,
+                pr_url: c.pr.zip(web).and_then(|(n, (u, f))| f.request_url(u, n)),
+                also_under: other_claims(overlaps, &g.repo, &c.id, this)
+                    .map(|(goal, _)| goal.clone())
+                    .collect(),
+                folded: c.folded.as_ref().map(|f| FoldedContext {
+                    squash_of: f.squash_of,
+                    squash_branches: f.squash_branches.clone(),
+                    copies_on: f.copies_on.clone(),
+                    ids: f.ids.clone(),
+                }),
+                backport_of: c.backport_of.as_ref().map(|b| BackportContext {
+                    id: b.id.clone(),
+                    short: b.short.clone(),
+                    same_patch: b.same_patch,
+                    update: b.update.map(|d| d.to_string()),
+                }),
+            }
+        }));
+    }
+    out
+}
+
+/// The changes of others an activity block lists, as data, in the order
+/// of its lines.
+fn credit_list(a: &Activity) -> Vec<CreditContext> {
+    let mut out = Vec::new();
+    for g in &a.credits {
+        let web = g.url.as_deref().zip(g.forge);
+        out.extend(g.credits.iter().map(|c| CreditContext {
+            repo: g.repo.clone(),
+            id: c.commit.id.clone(),
+            short: c.commit.short.clone(),
+            subject: c.commit.subject.clone(),
+            by: c.by.clone(),
+            kinds: c.kinds.clone(),
+            time: commit_time(c.commit.time, c.commit.offset_minutes),
+            url: web.and_then(|(u, f)| f.commit_url(u, &c.commit.id)),
+        }));
+    }
+    out
+}
+
+/// The items from the sources beside git an activity block lists, as
+/// data, oldest first; a URL only when icu would link it.
+fn item_list(items: &[Item]) -> Vec<ItemContext> {
+    items
+        .iter()
+        .map(|i| ItemContext {
+            source: i.source.clone(),
+            id: i.id.clone(),
+            title: i.title.clone(),
+            time: i.time.to_rfc3339(),
+            url: i.url.clone().filter(|u| forge::safe_link(u)),
+            kind: i.kind.clone(),
+            goal: i.goal.clone(),
+            repo: i.repo.clone(),
+        })
+        .collect()
+}
+
+/// A commit's time (Unix seconds) at its offset (minutes east of UTC), as
+/// RFC 3339; at UTC when git recorded an offset out of range.
+fn commit_time(time: i64, offset_minutes: i32) -> String {
+    let offset = FixedOffset::east_opt(offset_minutes.saturating_mul(60))
+        .unwrap_or(FixedOffset::east_opt(0).expect("UTC is an offset"));
+    DateTime::from_timestamp(time, 0).map_or_else(
+        || time.to_string(),
+        |t| t.with_timezone(&offset).to_rfc3339(),
+    )
+}
+
+/// The goals (id, title) other than `this` that claim commit `id` of
+/// `repo`: none unless more than one goal claims it.
+fn other_claims<'a>(
+    overlaps: &'a Overlaps,
+    repo: &str,
+    id: &str,
+    this: Option<&'a str>,
+) -> impl Iterator<Item = &'a (String, String)> {
+    overlaps
+        .get(&(repo.to_string(), id.to_string()))
+        .into_iter()
+        .flatten()
+        .filter(move |(goal, _)| Some(goal.as_str()) != this)
+}
+
 /// A commit's mark when other goals claim it too: `, also under Docs`.
 fn also_under(overlaps: &Overlaps, repo: &str, id: &str, this: Option<&str>) -> String {
-    let Some(claims) = overlaps.get(&(repo.to_string(), id.to_string())) else {
-        return String::new();
-    };
-    let others: Vec<String> = claims
-        .iter()
-        .filter(|(id, _)| Some(id.as_str()) != this)
+    let others: Vec<String> = other_claims(overlaps, repo, id, this)
         .map(|(_, t)| escape_markdown(t))
         .collect();
     if others.is_empty() {
@@ -998,6 +1115,69 @@ mod tests {
             totals_line(&counts(&at(group.commits[1..].to_vec()), &Overlaps::new())),
             "*In all: 1 commit, +1 −0, each counted once*"
         );
+    }
+
+    #[test]
+    fn the_commit_list_says_as_data_what_a_line_says() {
+        let c = Commit {
+            time: 1_763_640_000,
+            offset_minutes: -300,
+            pr: Some(12),
+            folded: Some(Folded {
+                squash_of: 3,
+                squash_branches: vec!["feat/x".into()],
+                ..Folded::default()
+            }),
+            backport_of: Some(BackportOf {
+                id: "b".repeat(40),
+                short: "bbbbbbb".into(),
+                time: 0,
+                same_patch: true,
+                update: chrono::NaiveDate::from_ymd_opt(2025, 11, 10),
+            }),
+            ..commit(
+                "Fix *it*",
+                "Fix *it*\n\nCo-authored-by: Bob <bob@example.com>\n",
+            )
+        };
+        let a = Activity {
+            repos: vec![RepoGroup {
+                repo: "search".into(),
+                url: Some("https://github.com/a/s".into()),
+                forge: Some(Forge::GitHub),
+                commits: vec![c.clone()],
+                added: 0,
+                removed: 0,
+                prs: vec![12],
+            }],
+            credits: Vec::new(),
+            items: Vec::new(),
+        };
+        let claims = vec![("a".to_string(), "A".to_string()), ("b".into(), "B".into())];
+        let overlaps = Overlaps::from([(("search".to_string(), c.id.clone()), claims)]);
+        let list = commit_list(&a, &overlaps, Some("a"));
+        let got = &list[0];
+        assert_eq!(got.subject, "Fix *it*");
+        assert_eq!(got.time, "2025-11-20T07:00:00-05:00");
+        assert_eq!(got.also_under, ["b"]);
+        assert!(!got.counted);
+        assert_eq!(got.co_authors[0].name, "Bob");
+        assert_eq!(
+            got.url.as_deref(),
+            Some(format!("https://github.com/a/s/commit/{}", c.id).as_str())
+        );
+        assert_eq!(
+            got.pr_url.as_deref(),
+            Some("https://github.com/a/s/pull/12")
+        );
+        assert_eq!(got.folded.as_ref().unwrap().squash_branches, ["feat/x"]);
+        let b = got.backport_of.as_ref().unwrap();
+        assert_eq!(
+            (b.short.as_str(), b.update.as_deref()),
+            ("bbbbbbb", Some("2025-11-10"))
+        );
+        // Other work: no goal to leave out.
+        assert_eq!(commit_list(&a, &overlaps, None)[0].also_under, ["a", "b"]);
     }
 
     #[test]

@@ -7,7 +7,10 @@
 //!
 //! Values are Markdown-escaped ([`escape_markdown`]) unless marked `|safe`,
 //! so a commit subject can never inject Markdown or HTML into an update;
-//! `|e` is the same escaping, not minijinja's HTML one.
+//! `|e` is the same escaping, not minijinja's HTML one. The activity is
+//! given twice: as the Markdown icu writes (`activity`), and as data for a
+//! template to lay out its own way (`commit_list`, `credit_list`,
+//! `item_list`, `counts`), plain text escaped like any value.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
@@ -240,6 +243,8 @@ pub struct RenderContext {
     /// The line of totals that opens the goals: every commit once, however
     /// many goals claim it (already escaped).
     pub totals: String,
+    /// The numbers `totals` says, as numbers.
+    pub counts: CountsContext,
     pub asks: Vec<AskContext>,
     pub repos: Vec<RepoContext>,
 }
@@ -268,6 +273,12 @@ pub struct GoalContext {
     /// Work from the sources beside git this goal claims (notes, items of
     /// `[[source]]` commands), counted apart from `commits`.
     pub items: usize,
+    /// The commits `activity` lists, as data.
+    pub commit_list: Vec<CommitContext>,
+    /// The changes of others `activity` lists, as data.
+    pub credit_list: Vec<CreditContext>,
+    /// The notes and source items `activity` lists, as data.
+    pub item_list: Vec<ItemContext>,
 }
 
 /// `other`: the commits no goal claims.
@@ -279,6 +290,127 @@ pub struct OtherContext {
     pub credits: usize,
     /// Work from the sources beside git that no goal claims.
     pub items: usize,
+    pub commit_list: Vec<CommitContext>,
+    pub credit_list: Vec<CreditContext>,
+    pub item_list: Vec<ItemContext>,
+}
+
+/// One commit of mine in a `commit_list`: what its activity line says, as
+/// data for a template to lay out its own way. Plain text, not Markdown:
+/// `{{ }}` escapes it as it escapes every value. The list runs as the
+/// activity lines do: repository by repository, newest first in each.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitContext {
+    /// The repository's name (`[[repo]] name`).
+    pub repo: String,
+    pub id: String,
+    /// The first 7 hex digits.
+    pub short: String,
+    /// The first line of the message, whole (the activity line cuts a long
+    /// one).
+    pub subject: String,
+    /// The author after `.mailmap`.
+    pub author: String,
+    pub author_email: String,
+    /// The author, when the commit is mine only through a `Co-authored-by:`
+    /// trailer; `none` when I wrote it.
+    pub co_authored_with: Option<String>,
+    /// Its `Co-authored-by:` trailers, as written (me among them, when that
+    /// is how it is mine).
+    pub co_authors: Vec<PersonContext>,
+    /// The committer time, RFC 3339 with the committer's offset.
+    pub time: String,
+    /// Every path it touched (both sides of a rename).
+    pub files: Vec<String>,
+    pub added: usize,
+    pub removed: usize,
+    /// Whether it counts in `commits` and the line counts: all do but a
+    /// backport of work a sent update counted.
+    pub counted: bool,
+    /// Its page on the forge; `none` without a repository URL.
+    pub url: Option<String>,
+    /// The branches holding it, each named once.
+    pub branches: Vec<String>,
+    /// The pull request a squash-merged subject ends with (`(#12)`).
+    pub pr: Option<u32>,
+    /// That request's page, when the forge numbers them.
+    pub pr_url: Option<String>,
+    /// The ids of the other goals that claim it too.
+    pub also_under: Vec<String>,
+    /// The same work of mine on other branches, folded into it.
+    pub folded: Option<FoldedContext>,
+    /// The commit of mine it was cherry-picked from (`-x`), before the period.
+    pub backport_of: Option<BackportContext>,
+}
+
+/// A name and an address, as a `Co-authored-by:` trailer writes them.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonContext {
+    pub name: String,
+    pub email: String,
+}
+
+/// What was folded into a listed commit (see `scan::Folded`).
+#[derive(Debug, Clone, Serialize)]
+pub struct FoldedContext {
+    /// How many commits of `squash_branches` this squash commit holds (0:
+    /// not a squash).
+    pub squash_of: usize,
+    pub squash_branches: Vec<String>,
+    /// The branches holding a copy of it (rebased or cherry-picked).
+    pub copies_on: Vec<String>,
+    /// The short ids of the commits folded into it.
+    pub ids: Vec<String>,
+}
+
+/// The original of a backport (see `scan::BackportOf`).
+#[derive(Debug, Clone, Serialize)]
+pub struct BackportContext {
+    pub id: String,
+    pub short: String,
+    /// The same patch as the original (not reworked while picking it).
+    pub same_patch: bool,
+    /// The date of the sent update that holds the original, if one does.
+    pub update: Option<String>,
+}
+
+/// One change of someone else's that credits me, in a `credit_list`; plain
+/// text, as in [`CommitContext`]. Repository by repository, newest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreditContext {
+    pub repo: String,
+    pub id: String,
+    pub short: String,
+    pub subject: String,
+    /// Whose work it is (for a merge, the authors of what it brought in).
+    pub by: Vec<String>,
+    /// How it credits me: `reviewed`, `acked`, `applied`, `merged`, …
+    pub kinds: Vec<String>,
+    /// The committer time, RFC 3339.
+    pub time: String,
+    pub url: Option<String>,
+}
+
+/// One piece of work from a source beside git (a note, an item of a
+/// `[[source]]` command), in an `item_list`; plain text, as in
+/// [`CommitContext`]. Oldest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemContext {
+    /// `notes`, or the `[[source]]`'s name.
+    pub source: String,
+    /// Stable within its source: a note's `n3`.
+    pub id: String,
+    pub title: String,
+    /// RFC 3339.
+    pub time: String,
+    /// Its page; `none` unless it is an http(s) URL icu would link.
+    pub url: Option<String>,
+    /// `note`, `reviewed`, `closed`, …
+    pub kind: String,
+    /// The goal it names, if any.
+    pub goal: Option<String>,
+    /// The repository it names, if any.
+    pub repo: Option<String>,
 }
 
 /// `counts`: the numbers of the `totals` line, each commit and each change
@@ -511,8 +643,12 @@ mod tests {
                 commits: 0,
                 credits: 0,
                 items: 0,
+                commit_list: Vec::new(),
+                credit_list: Vec::new(),
+                item_list: Vec::new(),
             },
             totals: String::new(),
+            counts: CountsContext::default(),
             asks: Vec::new(),
             repos: Vec::new(),
         }
@@ -591,6 +727,9 @@ mod tests {
             commits: 1,
             credits: 0,
             items: 0,
+            commit_list: Vec::new(),
+            credit_list: Vec::new(),
+            item_list: Vec::new(),
         });
         // What minijinja holds, written back out, is the JSON `icu template
         // --context` prints: the same struct through the same serde.
@@ -637,6 +776,9 @@ mod tests {
             commits: 0,
             credits: 0,
             items: 0,
+            commit_list: Vec::new(),
+            credit_list: Vec::new(),
+            item_list: Vec::new(),
         });
         let out = render_body("update.template", "[{{ goals[0].due|e }}]", &c).unwrap();
         assert_eq!(out, "[]");

@@ -119,7 +119,7 @@ pub(super) fn committer(c: &GitCommit<'_>, mailmap: Option<&git2::Mailmap>) -> P
 }
 
 /// `(name, email)` of each `Co-authored-by: Name <email>` line.
-pub(super) fn co_authors(message: &str) -> Vec<(String, String)> {
+pub fn co_authors(message: &str) -> Vec<(String, String)> {
     CO_AUTHOR
         .captures_iter(message)
         .map(|c| (c[1].to_string(), c[2].to_string()))
