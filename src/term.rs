@@ -330,6 +330,33 @@ pub fn run_editor(editor: &str, file: &Path) -> std::io::Result<ExitStatus> {
     }
 }
 
+/// Kills the process group `pgid` (SIGKILL): a program icu started in a
+/// group of its own (the mail program, a `[[source]]` command) and all it
+/// started that stayed in that group.
+pub fn kill_group(pgid: u32) {
+    if let Some(pid) = i32::try_from(pgid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
+}
+
+/// How a program icu ran ended, said: `exit code 3`, `killed by signal 9`.
+pub fn exit_text(status: std::process::ExitStatus) -> String {
+    if let Some(c) = status.code() {
+        return format!("exit code {c}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            return format!("killed by signal {sig}");
+        }
+    }
+    "killed by a signal".to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

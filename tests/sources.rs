@@ -500,7 +500,7 @@ fn the_recipes_are_the_readmes_and_run_against_stand_ins_for_the_tools() {
     assert_eq!(json(&a)["items"], serde_json::json!([]));
     let a = run("jira", "down").code(1);
     assert!(
-        stderr(&a).contains("the command exited with code 1. It said on stderr:\n  Fetching issues...\n  Error: 401 Unauthorized"),
+        stderr(&a).contains("the command ended with exit code 1. It said on stderr:\n  Fetching issues...\n  Error: 401 Unauthorized"),
         "{}",
         stderr(&a)
     );

@@ -96,7 +96,7 @@ pub fn sendmail(cmd: &str, message: &Staged, timeout: Duration) -> Result<(), Ex
         Ok(None) | Err(_) => {
             // The group's id is the program's pid, still ours until it is
             // reaped below: no other process can have it.
-            kill_group(child.id());
+            crate::term::kill_group(child.id());
             let _ = child.kill();
             let _ = child.wait();
             let deadline = Instant::now() + AFTER_EXIT;
@@ -114,7 +114,7 @@ pub fn sendmail(cmd: &str, message: &Staged, timeout: Duration) -> Result<(), Ex
     if !status.success() {
         return Err(ExportError::Failed {
             command: cmd.to_string(),
-            status: describe(status),
+            status: crate::term::exit_text(status),
             output: printed,
         });
     }
@@ -127,31 +127,6 @@ pub fn sendmail(cmd: &str, message: &Staged, timeout: Duration) -> Result<(), Ex
         status: "exit code 0 before reading the whole message".to_string(),
         output: printed,
     })
-}
-
-/// Kills the process group `pgid` (SIGKILL): the mail program and all it
-/// started that stayed in its group.
-fn kill_group(pgid: u32) {
-    if let Some(pid) = i32::try_from(pgid)
-        .ok()
-        .and_then(rustix::process::Pid::from_raw)
-    {
-        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
-    }
-}
-
-fn describe(status: std::process::ExitStatus) -> String {
-    if let Some(c) = status.code() {
-        return format!("exit code {c}");
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(sig) = status.signal() {
-            return format!("killed by signal {sig}");
-        }
-    }
-    "killed by a signal".to_string()
 }
 
 /// Reads a pipe on a thread until EOF, sending up to [`OUTPUT_KEPT`] bytes

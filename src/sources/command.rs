@@ -95,7 +95,7 @@ pub struct Run {
     /// Every problem, each a sentence naming the source, to be shown as
     /// it is; when the source is incomplete the last one says so and why.
     pub warnings: Vec<String>,
-    /// Why the source is incomplete (`the command exited with code 1`, `2
+    /// Why the source is incomplete (`the command ended with exit code 1`, `2
     /// lines could not be read`, both joined by `; `), for the update to
     /// mark it; `None`: complete.
     pub failed: Option<String>,
@@ -174,14 +174,7 @@ impl End {
             End::Exited(s) => match s.code() {
                 Some(127) => "the shell found no such command (exit code 127)".to_string(),
                 Some(126) => "the shell could not run the command (exit code 126)".to_string(),
-                Some(c) => format!("the command exited with code {c}"),
-                None => {
-                    use std::os::unix::process::ExitStatusExt;
-                    format!(
-                        "the command was killed by signal {}",
-                        s.signal().unwrap_or_default()
-                    )
-                }
+                _ => format!("the command ended with {}", crate::term::exit_text(*s)),
             },
             End::TimedOut => format!(
                 "the command did not finish within its timeout of {} s and was stopped, with all it started",
@@ -250,7 +243,7 @@ fn execute(spec: &SourceSpec, env: &[(&'static str, String)]) -> Ran {
         std::thread::sleep(POLL);
     };
     // The shell is still unreaped: its group id is still its own.
-    kill_group(child.id());
+    crate::term::kill_group(child.id());
     let status = child.wait();
     let read_by = Instant::now() + AFTER_EXIT;
     let (mut out, whole) = stdout.take(read_by);
@@ -288,17 +281,6 @@ fn has_exited(pid: u32) -> bool {
         Ok(status) => status.is_some(),
         // Not ours to wait for any more: nothing to wait for.
         Err(_) => true,
-    }
-}
-
-/// Kills the process group `pgid` (SIGKILL): the command and all it
-/// started that stayed in its group.
-fn kill_group(pgid: u32) {
-    if let Some(pid) = i32::try_from(pgid)
-        .ok()
-        .and_then(rustix::process::Pid::from_raw)
-    {
-        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
     }
 }
 
@@ -903,11 +885,11 @@ mod tests {
         assert_eq!(run.items.len(), 1);
         assert_eq!(
             run.failed.as_deref(),
-            Some("the command exited with code 4")
+            Some("the command ended with exit code 4")
         );
         assert_eq!(
             run.warnings,
-            ["source `gh` is incomplete: the command exited with code 4. It said on stderr:\n  gh: not logged in"]
+            ["source `gh` is incomplete: the command ended with exit code 4. It said on stderr:\n  gh: not logged in"]
         );
 
         let run = super::run(&spec("no-such-command-for-icu"), window(), &Utc, &goals());
