@@ -346,3 +346,52 @@ fn explain_tells_a_note_from_a_commit_and_says_where_it_went() {
     );
     assert!(out.is_empty());
 }
+
+#[test]
+fn goals_and_status_count_the_notes_the_current_draft_lists() {
+    let (env, cfg) = setup();
+    note(
+        &env,
+        &cfg,
+        "2026-11-20T09:00:00+00:00",
+        &["--goal", "hiring", "Interviewed"],
+    )
+    .success();
+    note(
+        &env,
+        &cfg,
+        "2026-11-20T10:00:00+00:00",
+        &["Cut p99 latency"],
+    )
+    .success();
+    let now = "2026-11-23T12:00:00+00:00";
+    let j = json(
+        &env.run_at(&cfg, now, &["goals", "--json", "--date", "2026-11-23"])
+            .success(),
+    );
+    let items = |j: &serde_json::Value, id: &str| {
+        j["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["id"] == id)
+            .unwrap()["items"]
+            .clone()
+    };
+    assert_eq!(
+        items(&j, "hiring"),
+        0,
+        "no draft yet: goals runs no source itself"
+    );
+    env.run_at(&cfg, now, &["draft", "--date", "2026-11-23"])
+        .success();
+    let j = json(
+        &env.run_at(&cfg, now, &["goals", "--json", "--date", "2026-11-23"])
+            .success(),
+    );
+    assert_eq!(items(&j, "hiring"), 1);
+    assert_eq!(items(&j, "search"), 1);
+    let s = json(&env.run_at(&cfg, now, &["status", "--json"]).success());
+    assert_eq!(s["draft"]["items"], 2, "{s}");
+    assert_eq!(s["draft"]["incomplete"], serde_json::json!([]), "{s}");
+}

@@ -32,6 +32,10 @@ pub struct GoalRow {
     /// Changes of others this goal claims in the current period that credit
     /// me (reviewed, applied, merged, …); not in `commits`.
     pub credits: usize,
+    /// Work from the sources beside git (notes, `[[source]]` items) the
+    /// current draft lists under this goal, as it recorded it (0 with no
+    /// draft): icu goals runs no source itself.
+    pub items: usize,
     /// Date of the newest such commit in the last 12 weeks.
     pub last_activity: Option<NaiveDate>,
     /// Commits per week, oldest first; the last entry is the week ending
@@ -77,6 +81,18 @@ pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
         .filter(|(g, _)| args.all || g.status.is_active())
         .map(|(g, a)| row(g, a, &period, date))
         .collect();
+    let mut rows = rows;
+    if let Ok(Some((_, text))) = crate::updates::history::current_draft(&cfg.update.dir) {
+        if let Ok(parts) = crate::doc::sections::read(&text) {
+            for r in &mut rows {
+                r.items = parts
+                    .goals
+                    .iter()
+                    .find(|s| s.id == r.id)
+                    .map_or(0, |s| s.totals.items);
+            }
+        }
+    }
 
     // Ownership hints on stderr, with --json too: they never fail the command.
     let recent = crate::updates::hints::recent(&cfg.update.dir, date, 2);
@@ -135,6 +151,7 @@ fn row(g: &Goal, a: &crate::attribute::Activity, period: &Period, date: NaiveDat
         due: g.due,
         overdue: g.due.is_some_and(|d| d < date) && g.status != GoalStatus::Done,
         commits,
+        items: 0,
         last_activity: last.and_then(|t| {
             DateTime::from_timestamp(t, 0).map(|d| d.with_timezone(&Local).date_naive())
         }),

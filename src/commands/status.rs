@@ -57,6 +57,10 @@ pub struct DraftRow {
     pub to_write: usize,
     /// Why it cannot be read as an update, when it cannot.
     pub problem: Option<String>,
+    /// The notes and source items it lists, as it recorded them.
+    pub items: usize,
+    /// What it may be missing (`icu check`'s `incomplete`).
+    pub incomplete: Vec<String>,
 }
 
 pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<ExitCode, Error> {
@@ -80,6 +84,8 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<ExitCode, Error> {
                     ready: r.is_ready(),
                     to_write: r.problems.len(),
                     problem: None,
+                    items: crate::doc::frontmatter::listed_items(&text).map_or(0, |i| i.len()),
+                    incomplete: r.incomplete,
                 }
             }
             Err(e) => DraftRow {
@@ -87,6 +93,8 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<ExitCode, Error> {
                 ready: false,
                 to_write: 0,
                 problem: Some(e.to_string()),
+                items: 0,
+                incomplete: Vec::new(),
             },
         }
     });
@@ -144,6 +152,9 @@ fn text(r: &StatusReport, today: NaiveDate) -> String {
                 None => format!("{} to write", d.to_write),
             };
             out.push_str(&format!("Draft:      {} ({state})\n", d.file));
+            for part in &d.incomplete {
+                out.push_str(&format!("            incomplete: {part}\n"));
+            }
         }
         None => out.push_str("Draft:      none for this period; run `icu draft`\n"),
     }

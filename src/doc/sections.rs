@@ -24,6 +24,9 @@ pub struct Totals {
     /// Changes of others that credit me (reviewed, applied, merged), listed
     /// apart from the commits.
     pub credits: usize,
+    /// Work from the sources beside git (notes, `[[source]]` items), listed
+    /// apart from the commits.
+    pub items: usize,
 }
 
 impl Totals {
@@ -32,6 +35,7 @@ impl Totals {
         self.added += other.added;
         self.removed += other.removed;
         self.credits += other.credits;
+        self.items += other.items;
     }
 }
 
@@ -79,6 +83,10 @@ static REPO_LINE: LazyLock<Regex> = LazyLock::new(|| {
 static CREDIT_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^- ([\d,]+) changes? by others in ").expect("credit line regex")
 });
+/// An item group line of an activity block: `- 2 notes`, `- 3 from github:
+/// reviewed 2, closed 1`.
+static ITEM_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^- ([\d,]+) (?:notes?$|from )").expect("item line regex"));
 /// The status line: `*On track · due 31 Mar 2027*`.
 static STATUS_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\*([^*].*?)\*[ \t]*$").expect("status line regex"));
@@ -96,10 +104,14 @@ pub fn block_totals(content: &str) -> Totals {
             added: number(&c[2]),
             removed: number(&c[3]),
             credits: 0,
+            items: 0,
         });
     }
     for c in CREDIT_LINE.captures_iter(content) {
         t.credits += number(&c[1]);
+    }
+    for c in ITEM_LINE.captures_iter(content) {
+        t.items += number(&c[1]);
     }
     t
 }
@@ -254,7 +266,8 @@ mod tests {
                 commits: 3,
                 added: 1203,
                 removed: 4,
-                credits: 0
+                credits: 0,
+                items: 0
             }
         );
         assert_eq!(p.goals[1].prose, None);
@@ -285,7 +298,8 @@ mod tests {
                 commits: 2,
                 added: 43,
                 removed: 2,
-                credits: 0
+                credits: 0,
+                items: 0
             }
         );
     }
