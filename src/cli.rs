@@ -82,7 +82,7 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Note work that leaves no commit (a review, a talk, a design doc), for the next update
     Note(NoteArgs),
-    /// Run one [[source]] for an update's period: the items it gives and its problems
+    /// Run one `[[source]]` for an update's period: the items it gives and its problems
     Source(SourceArgs),
     /// Print the embedded update template, or with --context the JSON a template sees
     Template(TemplateArgs),
@@ -312,7 +312,7 @@ pub struct NoteArgs {
 /// `icu source`
 #[derive(Debug, Args)]
 pub struct SourceArgs {
-    /// The `name` of a [[source]] in the config
+    /// The `name` of a `[[source]]` in the config
     #[arg(value_name = "NAME")]
     pub name: String,
     /// The update's date (YYYY-MM-DD) whose period the source is run for [default: today]

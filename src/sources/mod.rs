@@ -32,7 +32,7 @@ use crate::period::TimeWindow;
 /// One piece of work from a source other than git.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Item {
-    /// Where it came from: [`NOTES`], or a `[[source]]`'s name.
+    /// Where it came from: `notes` (the journal), or a `[[source]]`'s name.
     pub source: String,
     /// Stable within its source: a note's id (`n12`); a command item's `id`,
     /// else its `url`, else its title and time.
