@@ -595,4 +595,55 @@ echo '{"title":"Review of the search ranking","time":"2026-11-16T10:00:00Z","kin
         "listed in the sent update already\n{second}"
     );
     assert!(second.contains("items = [\"github:pr-8\"]"), "{second}");
+
+    explain_tells_where_each_item_went(&env, &cfg);
+}
+
+/// `icu explain` of the items of
+/// [`each_source_item_is_in_one_update_and_a_failing_source_stops_nothing`]:
+/// each from the draft of the update that records it.
+fn explain_tells_where_each_item_went(env: &TestEnv, cfg: &Path) {
+    // explain tells an item from a commit, and answers from the draft.
+    let j = json(
+        &env.run(
+            cfg,
+            &[
+                "explain",
+                "github:issue-9",
+                "--json",
+                "--date",
+                "2026-11-23",
+            ],
+        )
+        .success(),
+    );
+    assert_eq!(
+        j["update"]["date"], "2026-11-09",
+        "the sent update that lists it\n{j}"
+    );
+    assert_eq!(j["listed"], true, "{j}");
+    assert_eq!(j["item"]["title"], "Flaky search test", "{j}");
+    let j = json(
+        &env.run(
+            cfg,
+            &["explain", "github:pr-8", "--json", "--date", "2026-11-23"],
+        )
+        .success(),
+    );
+    assert_eq!(j["update"]["date"], "2026-11-23", "{j}");
+    assert_eq!(j["listed"], true, "{j}");
+    let search = &j["goals"][0];
+    assert_eq!(search["claims"], true, "{j}");
+    assert_eq!(
+        search["reasons"][0],
+        "keyword `[Ss]earch` matched `search` in the title"
+    );
+    let out = stdout(
+        &env.run(cfg, &["explain", "github:pr-99", "--date", "2026-11-23"])
+            .success(),
+    );
+    assert!(
+        out.contains("listed:    no: its source did not give it"),
+        "{out}"
+    );
 }

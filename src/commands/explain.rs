@@ -16,11 +16,12 @@ use super::{Ctx, Scanned, ICU_SCAN_TIMEOUT};
 use crate::attribute::{self, Activity, Attribution, Placement, Verdict};
 use crate::cli::ExplainArgs;
 use crate::config::{Config, RepoSpec};
+use crate::doc::frontmatter;
 use crate::error::{Error, ExitCode, ExplainMiss, UsageError};
 use crate::period::Period;
 use crate::scan::explain::{self, Looked, MineBy};
 use crate::scan::{self, BackportOf, Commit, Detail, Identity};
-use crate::sources::{self, journal, journal::Note};
+use crate::sources::{self, journal, journal::Note, Item};
 use crate::template::SCHEMA_VERSION;
 use crate::term;
 use crate::updates::history::{self, Span};
@@ -104,8 +105,8 @@ pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
         credit: cfg.credit.trailers(),
         credit_since: None,
     };
-    if let Some(note) = note_named(cfg, &args.rev)? {
-        return explain_note(ctx, cfg, &note, &args);
+    if let Some(wanted) = item_named(cfg, &args.rev)? {
+        return explain_item(ctx, cfg, &wanted, &args);
     }
     let (spec, looked) = find(ctx, cfg, &args, &me)?;
 
@@ -215,144 +216,6 @@ fn of_span(s: &Span) -> (Period, &'static str) {
         },
         s.status.as_str(),
     )
-}
-
-/// The note of the journal whose id is `rev` (`n3`), if any: a note id is
-/// never a commit id (it is not hex), though a branch could have its name,
-/// so a REV of that form that no note has goes on to the repositories.
-fn note_named(cfg: &Config, rev: &str) -> Result<Option<Note>, Error> {
-    let is_id =
-        rev.len() > 1 && rev.starts_with('n') && rev[1..].bytes().all(|b| b.is_ascii_digit());
-    if !is_id {
-        return Ok(None);
-    }
-    let (_, notes) = journal::read(&journal::path(&cfg.update.dir))?;
-    Ok(notes.into_iter().find(|n| n.id == rev))
-}
-
-/// `icu explain n3 --json`. Field names are stable.
-#[derive(Debug, Serialize)]
-struct ExplainedNote {
-    schema_version: u32,
-    note: NoteFacts,
-    /// The update whose period holds it; `None`: none does.
-    update: Option<UpdateFacts>,
-    /// That update's draft lists it.
-    listed: bool,
-    why_not: Option<String>,
-    goals: Vec<GoalVerdict>,
-    /// No goal claims it: it is under "Other work" (when listed).
-    other: bool,
-}
-
-#[derive(Debug, Serialize)]
-struct NoteFacts {
-    id: String,
-    time: DateTime<FixedOffset>,
-    goal: Option<String>,
-    text: String,
-    /// Its line in the journal.
-    line: usize,
-}
-
-/// `icu explain` of a note: the update whose period holds it, and what that
-/// update's draft does with it — from the draft's own gathering and
-/// attribution of the sources beside git.
-fn explain_note(
-    ctx: &Ctx,
-    cfg: &Config,
-    note: &Note,
-    args: &ExplainArgs,
-) -> Result<ExitCode, Error> {
-    let (spans, warnings) = history::spans(&cfg.update.dir);
-    for w in &warnings {
-        ctx.term.warn(w);
-    }
-    let date = ctx.date_or_today(args.date);
-    let holder = match history::holder(&spans, note.time.timestamp()) {
-        Some(s) => Some(of_span(s)),
-        None => {
-            // The update asked about, not drafted yet, holds it if its
-            // period does.
-            let last = ctx.last_sent(&cfg.update.dir, date);
-            let p = ctx.period(cfg, date, None, last.as_ref())?;
-            let w = p.window_at(ctx.now);
-            (w.since..w.until)
-                .contains(&note.time.timestamp())
-                .then_some((p, "new"))
-        }
-    };
-    let mut at = Attribution {
-        goals: vec![Activity::default(); cfg.goals.len()],
-        other: Activity::default(),
-    };
-    let (listed, why_not) = match holder {
-        None => (false, Some("no update's period holds it".to_string())),
-        Some((p, _)) => {
-            let gathered = sources::gather(
-                cfg,
-                p.window_at(ctx.now),
-                sources::Which::Notes,
-                &history::listed_items(&cfg.update.dir, p.date).0,
-            );
-            attribute::attribute_items(&cfg.goals, &cfg.skip, &gathered.items, &mut at);
-            let found = at.goals.iter().chain(std::iter::once(&at.other)).any(|a| {
-                a.items
-                    .iter()
-                    .any(|i| i.source == sources::NOTES && i.id == note.id)
-            });
-            if found {
-                (true, None)
-            } else if gathered.items.iter().any(|i| i.id == note.id) {
-                (
-                    false,
-                    Some("a [[skip]] rule's message matches its text".to_string()),
-                )
-            } else {
-                (
-                    false,
-                    Some("its update's draft does not have it".to_string()),
-                )
-            }
-        }
-    };
-    let item = note.item();
-    let goals: Vec<GoalVerdict> = cfg
-        .goals
-        .iter()
-        .map(|g| GoalVerdict {
-            id: g.id.clone(),
-            title: g.title.clone(),
-            verdict: attribute::explain_item(g, &item),
-        })
-        .collect();
-    let other = listed && !goals.iter().any(|g| g.verdict.claims);
-    let report = ExplainedNote {
-        schema_version: SCHEMA_VERSION,
-        note: NoteFacts {
-            id: note.id.clone(),
-            time: note.time,
-            goal: note.goal.clone(),
-            text: note.text.clone(),
-            line: note.line,
-        },
-        update: holder.map(|(p, status)| UpdateFacts {
-            date: p.date,
-            status,
-            since: p.since,
-            end: p.until,
-        }),
-        listed,
-        why_not,
-        goals,
-        other,
-    };
-    if args.json {
-        term::print_json(&report)?;
-        return Ok(ExitCode::Ok);
-    }
-    term::print_report(&note_text(&report, note))?;
-    Ok(ExitCode::Ok)
 }
 
 /// The one second the commit was made in: what a draft whose period holds
@@ -665,16 +528,256 @@ fn listed_text(l: &Listed) -> String {
     out
 }
 
-/// `icu explain` of a note, said.
-fn note_text(report: &ExplainedNote, note: &Note) -> String {
-    let mut out = format!(
-        "note [{}] {} ({}, line {})\n  taken    {}\n",
-        note.id,
-        crate::sources::one_line(&note.text),
-        journal::FILE,
-        note.line,
-        note.time.format("%Y-%m-%d %H:%M %:z")
-    );
+/// An item of a source beside git that `icu explain` was asked about.
+enum Wanted {
+    /// A note of the journal (`n3`).
+    Note(Note),
+    /// An item of a `[[source]]` (`github:pr-7`): the source's name, and the
+    /// item's id.
+    Source { name: String, id: String },
+}
+
+impl Wanted {
+    /// How updates record it (`sources::key`).
+    fn key(&self) -> String {
+        match self {
+            Wanted::Note(n) => format!("{}:{}", sources::NOTES, n.id),
+            Wanted::Source { name, id } => format!("{name}:{id}"),
+        }
+    }
+
+    fn is(&self, i: &Item) -> bool {
+        sources::key(i) == self.key()
+    }
+}
+
+/// The item `rev` names, if it names one: a note's id (`n3`: never a
+/// commit id, which is hex; a branch of that name is taken only when no note
+/// has it), or `NAME:ID` where NAME is a configured `[[source]]`.
+fn item_named(cfg: &Config, rev: &str) -> Result<Option<Wanted>, Error> {
+    if let Some((name, id)) = rev.split_once(':') {
+        if cfg.sources.iter().any(|s| s.name == name) && !id.is_empty() {
+            return Ok(Some(Wanted::Source {
+                name: name.to_string(),
+                id: id.to_string(),
+            }));
+        }
+    }
+    let is_note =
+        rev.len() > 1 && rev.starts_with('n') && rev[1..].bytes().all(|b| b.is_ascii_digit());
+    if !is_note {
+        return Ok(None);
+    }
+    let (_, notes) = journal::read(&journal::path(&cfg.update.dir))?;
+    Ok(notes.into_iter().find(|n| n.id == rev).map(Wanted::Note))
+}
+
+/// `icu explain n3 --json`, `icu explain github:pr-7 --json`. Field names
+/// are stable.
+#[derive(Debug, Serialize)]
+struct ExplainedItem {
+    schema_version: u32,
+    /// The item as its source gave it for the period of its update; `None`
+    /// when the source did not give it then.
+    item: Option<Item>,
+    /// For a note, where it is in the journal.
+    note: Option<NoteFacts>,
+    /// The update whose period holds it (or, for a source's item, that
+    /// lists it); `None`: none does.
+    update: Option<UpdateFacts>,
+    /// That update's draft lists it.
+    listed: bool,
+    why_not: Option<String>,
+    goals: Vec<GoalVerdict>,
+    /// No goal claims it: it is under "Other work" (when listed).
+    other: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct NoteFacts {
+    id: String,
+    time: DateTime<FixedOffset>,
+    goal: Option<String>,
+    text: String,
+    /// Its line in the journal.
+    line: usize,
+}
+
+/// The update that holds `wanted`: for a note, the one whose period holds
+/// its time; for a source's item, the one that records it (an item's time
+/// is its source's to say, and may change) — else, for either, the update
+/// asked about, dated `date`, when its period holds it or nothing else does.
+fn item_holder(
+    ctx: &Ctx,
+    cfg: &Config,
+    spans: &[Span],
+    wanted: &Wanted,
+    date: NaiveDate,
+) -> Result<Option<(Period, &'static str)>, Error> {
+    let asked = || -> Result<(Period, &'static str), Error> {
+        Ok(match spans.iter().find(|s| s.date == date) {
+            Some(s) => of_span(s),
+            None => {
+                let last = ctx.last_sent(&cfg.update.dir, date);
+                (ctx.period(cfg, date, None, last.as_ref())?, "new")
+            }
+        })
+    };
+    Ok(match wanted {
+        Wanted::Note(n) => match history::holder(spans, n.time.timestamp()) {
+            Some(s) => Some(of_span(s)),
+            None => {
+                let (p, status) = asked()?;
+                let w = p.window_at(ctx.now);
+                (w.since..w.until)
+                    .contains(&n.time.timestamp())
+                    .then_some((p, status))
+            }
+        },
+        Wanted::Source { .. } => {
+            let key = wanted.key();
+            let recorded = spans.iter().find(|s| {
+                crate::updates::store::read(&s.path)
+                    .ok()
+                    .and_then(|t| frontmatter::listed_items(&t).ok())
+                    .is_some_and(|items| items.contains(&key))
+            });
+            Some(match recorded {
+                Some(s) => of_span(s),
+                None => asked()?,
+            })
+        }
+    })
+}
+
+/// `icu explain` of a note or a source's item: the update that holds it,
+/// and what that update's draft does with it — from the draft's own
+/// gathering ([`sources::gather`], the source run for that period) and
+/// attribution ([`attribute::attribute_items`]).
+fn explain_item(
+    ctx: &Ctx,
+    cfg: &Config,
+    wanted: &Wanted,
+    args: &ExplainArgs,
+) -> Result<ExitCode, Error> {
+    let (spans, warnings) = history::spans(&cfg.update.dir);
+    for w in &warnings {
+        ctx.term.warn(w);
+    }
+    let date = ctx.date_or_today(args.date);
+    let holder = item_holder(ctx, cfg, &spans, wanted, date)?;
+    let mut at = Attribution {
+        goals: vec![Activity::default(); cfg.goals.len()],
+        other: Activity::default(),
+    };
+    let mut item = match wanted {
+        Wanted::Note(n) => Some(n.item()),
+        Wanted::Source { .. } => None,
+    };
+    let (listed, why_not) = match holder {
+        None => (false, Some("no update's period holds it".to_string())),
+        Some((p, _)) => {
+            let which = match wanted {
+                Wanted::Note(_) => sources::Which::Notes,
+                Wanted::Source { name, .. } => sources::Which::Only(name),
+            };
+            let gathered = sources::gather(
+                cfg,
+                p.window_at(ctx.now),
+                which,
+                &history::listed_items(&cfg.update.dir, p.date).0,
+            );
+            for w in &gathered.warnings {
+                ctx.term.warn(w);
+            }
+            attribute::attribute_items(&cfg.goals, &cfg.skip, &gathered.items, &mut at);
+            let found = at
+                .goals
+                .iter()
+                .chain(std::iter::once(&at.other))
+                .any(|a| a.items.iter().any(|i| wanted.is(i)));
+            let given = gathered.items.iter().find(|i| wanted.is(i));
+            if item.is_none() {
+                item = given.cloned();
+            }
+            match (found, given) {
+                (true, _) => (true, None),
+                (false, Some(_)) => (
+                    false,
+                    Some("a [[skip]] rule's message matches its title".to_string()),
+                ),
+                (false, None) => (
+                    false,
+                    Some(match wanted {
+                        Wanted::Note(_) => "its update's draft does not have it".to_string(),
+                        Wanted::Source { .. } => "its source did not give it for this update's period (or a sent update lists it already)".to_string(),
+                    }),
+                ),
+            }
+        }
+    };
+    let goals: Vec<GoalVerdict> = item.as_ref().map_or_else(Vec::new, |i| {
+        cfg.goals
+            .iter()
+            .map(|g| GoalVerdict {
+                id: g.id.clone(),
+                title: g.title.clone(),
+                verdict: attribute::explain_item(g, i),
+            })
+            .collect()
+    });
+    let other = listed && !goals.iter().any(|g| g.verdict.claims);
+    let report = ExplainedItem {
+        schema_version: SCHEMA_VERSION,
+        note: match wanted {
+            Wanted::Note(n) => Some(NoteFacts {
+                id: n.id.clone(),
+                time: n.time,
+                goal: n.goal.clone(),
+                text: n.text.clone(),
+                line: n.line,
+            }),
+            Wanted::Source { .. } => None,
+        },
+        item,
+        update: holder.map(|(p, status)| UpdateFacts {
+            date: p.date,
+            status,
+            since: p.since,
+            end: p.until,
+        }),
+        listed,
+        why_not,
+        goals,
+        other,
+    };
+    if args.json {
+        term::print_json(&report)?;
+    } else {
+        term::print_report(&item_text(&report, wanted))?;
+    }
+    Ok(ExitCode::Ok)
+}
+
+/// `icu explain` of a note or a source's item, said.
+fn item_text(report: &ExplainedItem, wanted: &Wanted) -> String {
+    let mut out = match (wanted, &report.item) {
+        (Wanted::Note(n), _) => format!(
+            "note [{}] {} ({}, line {})\n  taken    {}\n",
+            n.id,
+            sources::one_line(&n.text),
+            journal::FILE,
+            n.line,
+            n.time.format("%Y-%m-%d %H:%M %:z")
+        ),
+        (Wanted::Source { name, id }, Some(i)) => format!(
+            "item {name}:{id} {} ({})\n  time     {}\n",
+            i.title,
+            i.kind,
+            i.time.format("%Y-%m-%d %H:%M %:z")
+        ),
+        (Wanted::Source { name, id }, None) => format!("item {name}:{id}\n"),
+    };
     out.push_str(&match &report.update {
         Some(u) => format!(
             "update:    the update dated {} ({}) holds it\n",
@@ -691,7 +794,9 @@ fn note_text(report: &ExplainedNote, note: &Note) -> String {
         None => "listed:    yes\n".to_string(),
         Some(why) => format!("listed:    no: {why}\n"),
     });
-    out.push_str("goals:\n");
+    if !report.goals.is_empty() {
+        out.push_str("goals:\n");
+    }
     for g in &report.goals {
         out.push_str(&format!(
             "  {} ({}): {}\n",

@@ -89,12 +89,15 @@ pub struct Gathered {
 
 /// Which sources [`gather`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Which {
+pub enum Which<'a> {
     /// The notes journal and every `[[source]]` command (a draft).
     All,
-    /// The notes journal alone (what `icu explain` of a note needs; a
-    /// command is not run for it).
+    /// The notes journal alone (what `icu explain` of a note needs; no
+    /// command is run for it).
     Notes,
+    /// The notes journal and the one `[[source]]` of this name (what `icu
+    /// explain` of one of its items needs).
+    Only(&'a str),
 }
 
 /// Gathers the items of the sources for `window`: the notes journal in the
@@ -107,7 +110,7 @@ pub enum Which {
 pub fn gather(
     cfg: &Config,
     window: TimeWindow,
-    which: Which,
+    which: Which<'_>,
     listed: &std::collections::HashSet<String>,
 ) -> Gathered {
     let goals = &cfg.goals;
@@ -132,11 +135,19 @@ pub fn gather(
             }
         }
     }
-    if which == Which::All && !cfg.sources.is_empty() {
+    let run: Vec<&crate::config::SourceSpec> = cfg
+        .sources
+        .iter()
+        .filter(|s| match which {
+            Which::All => true,
+            Which::Notes => false,
+            Which::Only(name) => s.name == name,
+        })
+        .collect();
+    if !run.is_empty() {
         let ids: Vec<String> = goals.iter().map(|g| g.id.clone()).collect();
         let runs: Vec<command::Run> = std::thread::scope(|s| {
-            let handles: Vec<_> = cfg
-                .sources
+            let handles: Vec<_> = run
                 .iter()
                 .map(|spec| {
                     let ids = &ids;
@@ -152,7 +163,7 @@ pub fn gather(
                 })
                 .collect()
         });
-        for (spec, run) in cfg.sources.iter().zip(runs) {
+        for (spec, run) in run.iter().zip(runs) {
             out.warnings.extend(run.warnings);
             if let Some(why) = run.failed {
                 out.incomplete.push((spec.name.clone(), why));
