@@ -647,3 +647,64 @@ fn explain_tells_where_each_item_went(env: &TestEnv, cfg: &Path) {
         "{out}"
     );
 }
+
+#[test]
+fn a_source_that_fails_on_a_refresh_keeps_what_the_draft_showed_marked() {
+    let env = TestEnv::new();
+    let r = env.repo("search");
+    r.commit(crate::common::C::mine(
+        "2026-11-12T10:00:00Z",
+        "Add the search index",
+        "index.rs",
+    ));
+    let script = env.path().join("gh.sh");
+    write_script(
+        &script,
+        r#"echo '{"title":"Review of the search cache","time":"2026-11-20T10:00:00Z","kind":"reviewed","id":"pr-7"}'"#,
+    );
+    let cfg = env.config_for(
+        &[&r],
+        &format!(
+            "[[goal]]\nid = \"search\"\ntitle = \"Search\"\nkeywords = [\"[Ss]earch\"]\n\n[[source]]\nname = \"github\"\ncommand = \"{}\"\n",
+            script.display()
+        ),
+    );
+    env.run(&cfg, &["draft", "--date", "2026-11-23", "--no-edit"])
+        .success();
+    // gh loses its login: the refresh keeps the review, marked, and its record.
+    write_script(&script, "echo 'gh: not logged in' >&2\nexit 4");
+    let a = env
+        .run(&cfg, &["draft", "--date", "2026-11-23", "--no-edit"])
+        .success();
+    assert!(
+        stderr(&a).contains("source `github` is incomplete"),
+        "{}",
+        stderr(&a)
+    );
+    let doc = fs::read_to_string(env.updates().join("2026-11-23.md")).unwrap();
+    let search = crate::common::activity_block(&doc, "search");
+    assert!(
+        search.contains("- 1 from github: reviewed 1 — kept from an earlier refresh: github could not be read on "),
+        "{search}"
+    );
+    assert!(
+        search.contains("  - Review of the search cache (reviewed, 20 Nov)"),
+        "{search}"
+    );
+    assert!(doc.contains("items = [\"github:pr-7\"]"), "{doc}");
+    assert!(doc.contains("incomplete = [\"github: "), "{doc}");
+    let j = json(&env.run(&cfg, &["check", "--json"]).code(1));
+    let parts: Vec<String> = j["incomplete"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert!(parts.iter().any(|p| p.starts_with("github: ")), "{parts:?}");
+    assert!(
+        parts
+            .iter()
+            .any(|p| p.contains("kept from an earlier refresh")),
+        "{parts:?}"
+    );
+}

@@ -24,10 +24,16 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
     let (cfg, period, repos) = (inputs.cfg, &inputs.period, &inputs.repos);
     ctx.require_a_repository(cfg, repos)?;
     let path = store::update_path(&cfg.update.dir, date);
+    // The sources beside git that failed now (`name: why`).
+    let failed: Vec<String> = inputs
+        .incomplete
+        .iter()
+        .filter_map(|p| p.split_once(": ").map(|(name, _)| name.to_string()))
+        .collect();
     let stale = if args.print {
         Stale::new()
     } else {
-        kept_for_unread(ctx, cfg, repos, &path)
+        kept_for_unread(ctx, cfg, repos, &failed, &path)
     };
     let draft = inputs.draft(ctx.now, &stale);
     let key = if cfg.update.template.is_some() {
@@ -37,6 +43,7 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
     };
     let fresh = compose::compose(&draft, &template_name(cfg), &template_text(cfg)?)
         .map_err(|source| Error::Template { key, source })?;
+    let fresh = keep_records_of_failed(&fresh, &failed, &path, args.print);
 
     if args.print {
         term::print_stdout(&fresh)?;
@@ -81,12 +88,22 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
 /// repositories that could not be read now: kept, marked, with a warning,
 /// rather than replaced by "no commits". A doc that cannot be read keeps
 /// nothing here; the refresh then reports what is wrong with it.
-fn kept_for_unread(ctx: &Ctx, cfg: &Config, repos: &[scan::RepoActivity], path: &Path) -> Stale {
+///
+/// The same for each source beside git that failed now (`failed`, by name):
+/// its items the update showed are kept, marked.
+fn kept_for_unread(
+    ctx: &Ctx,
+    cfg: &Config,
+    repos: &[scan::RepoActivity],
+    failed: &[String],
+    path: &Path,
+) -> Stale {
     let unread: Vec<String> = cfg
         .repos
         .iter()
         .map(|r| r.name.clone())
         .filter(|n| !repos.iter().any(|r| &r.name == n))
+        .chain(failed.iter().cloned())
         .collect();
     if unread.is_empty() || !path.is_file() {
         return Stale::new();
@@ -104,6 +121,35 @@ fn kept_for_unread(ctx: &Ctx, cfg: &Config, repos: &[scan::RepoActivity], path: 
         ));
     }
     kept
+}
+
+/// `fresh` with the record of the items it lists (`frontmatter::listed_items`)
+/// holding also those of each source that failed now (`failed`) which the
+/// update at `path` recorded: their lines are kept (`kept_for_unread`), and
+/// so is the record that keeps them from being listed again once sent.
+fn keep_records_of_failed(fresh: &str, failed: &[String], path: &Path, print: bool) -> String {
+    if print || failed.is_empty() || !path.is_file() {
+        return fresh.to_string();
+    }
+    let old = store::read(path)
+        .ok()
+        .and_then(|t| frontmatter::listed_items(&t).ok())
+        .unwrap_or_default();
+    let Ok(mut items) = frontmatter::listed_items(fresh) else {
+        return fresh.to_string();
+    };
+    let before = items.len();
+    for key in old {
+        let source = key.split_once(':').map_or("", |(s, _)| s);
+        if failed.iter().any(|f| f == source) && !items.contains(&key) {
+            items.push(key);
+        }
+    }
+    if items.len() == before {
+        return fresh.to_string();
+    }
+    items.sort();
+    frontmatter::set_listed_items(fresh, &items).unwrap_or_else(|_| fresh.to_string())
 }
 
 fn refresh_existing(ctx: &Ctx, path: &Path, fresh: &str, force: bool) -> Result<String, Error> {

@@ -57,9 +57,24 @@ pub fn stale_groups(old: &str, repos: &[String], when: &str) -> Result<Stale, Do
 }
 
 /// Whether `line` is the head of `repo`'s group (`- 3 commits in search,
-/// +1 −2`) or of its credits (`- 2 changes by others in search: reviewed 2`).
+/// +1 −2`) or of its credits (`- 2 changes by others in search: reviewed 2`)
+/// — or, for a source beside git of that name, of its items (`- 3 from
+/// github: reviewed 3`; the journal's: `- 2 notes`).
 pub(crate) fn is_head_of(line: &str, repo: &str) -> bool {
     let name = escape_markdown(repo);
+    let count = |rest: &str| {
+        rest.split_once(' ').is_some_and(|(n, _)| {
+            !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit() || b == b',')
+        })
+    };
+    if let Some(rest) = line.strip_prefix("- ").filter(|r| count(r)) {
+        let after = rest.split_once(' ').map_or("", |(_, a)| a);
+        if after.starts_with(&format!("from {name}: "))
+            || (repo == crate::sources::NOTES && (after == "notes" || after == "note"))
+        {
+            return true;
+        }
+    }
     line.split_once(" in ").is_some_and(|(head, rest)| {
         rest.starts_with(&format!("{name}, +"))
             || (head.ends_with(" by others") && rest.starts_with(&format!("{name}: ")))
@@ -132,6 +147,26 @@ mod tests {
         // Another repository's credits are not taken for search's.
         let s = stale_groups(&old, &["web".to_string()], "24 Nov").unwrap();
         assert_eq!(s["g"].len(), 2, "{:?}", s["g"]);
+    }
+
+    #[test]
+    fn the_items_of_a_source_that_failed_are_kept_as_a_repositorys_lines_are() {
+        let old = OLD.replace(
+            "- 1 commit in web",
+            "- 2 from github: reviewed 2\n  - [Fix](https://x.example/1) (reviewed, 20 Nov)\n  - Docs (reviewed, 21 Nov)\n- 1 note\n  - Talk (n1, 20 Nov)\n- 1 commit in web",
+        );
+        let s = stale_groups(&old, &["github".to_string()], "24 Nov").unwrap();
+        assert_eq!(s["g"].len(), 3, "{:?}", s["g"]);
+        assert!(s["g"][0]
+            .starts_with("- 2 from github: reviewed 2 — kept from an earlier refresh: github"));
+        let s = stale_groups(&old, &["notes".to_string()], "24 Nov").unwrap();
+        assert_eq!(
+            s["g"],
+            [
+                "- 1 note — kept from an earlier refresh: notes could not be read on 24 Nov",
+                "  - Talk (n1, 20 Nov)"
+            ]
+        );
     }
 
     #[test]
