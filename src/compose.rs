@@ -898,14 +898,34 @@ mod tests {
     }
 
     #[test]
-    fn escaped_text_renders_as_the_same_text() {
+    fn escaped_text_renders_as_the_same_text_and_its_code_spans_as_code() {
         let subject = "Fix <b>*all*</b> [links](javascript:x) & `code` ~~s~~ | t #1";
         let html = comrak::markdown_to_html(&escape_markdown(subject), &comrak::Options::default());
         assert!(!html.contains("<b>"));
         assert!(!html.contains("<a "));
         assert!(!html.contains("<em>"));
-        assert!(!html.contains("<code>"));
-        assert!(html.contains("Fix &lt;b&gt;*all*&lt;/b&gt; [links](javascript:x) &amp; `code`"));
+        assert!(
+            html.contains(
+                "Fix &lt;b&gt;*all*&lt;/b&gt; [links](javascript:x) &amp; <code>code</code>"
+            ),
+            "{html}"
+        );
+        // Only what would change the rendering is escaped.
+        assert_eq!(
+            escape_markdown("Get rid of the_repository (#1580)"),
+            "Get rid of the_repository (#1580)"
+        );
+        assert_eq!(
+            escape_markdown("use `size_t` for n_items"),
+            "use `size_t` for n_items"
+        );
+        assert_eq!(escape_markdown("a `lone backtick"), "a \\`lone backtick");
+        assert_eq!(
+            escape_markdown("__init__ and _private"),
+            "\\_\\_init\\_\\_ and \\_private"
+        );
+        assert_eq!(escape_markdown("2 * 3"), "2 * 3");
+        assert_eq!(escape_markdown("Fix #"), "Fix \\#");
     }
 
     #[test]
@@ -1047,7 +1067,7 @@ mod tests {
         );
         let none = lines(&group(None, None, plain));
         assert!(
-            none.contains("(\\#7)") && none.contains("Work (a1b2c3d)"),
+            none.contains("(#7)") && none.contains("Work (a1b2c3d)"),
             "{none}"
         );
         let gerrit = commit(
@@ -1063,7 +1083,7 @@ mod tests {
             ge.contains(&format!("Fix ([a1b2c3d](https://review.example.org/s/+/{sha}), [change I8473b959](https://review.example.org/c/s/+/1234))")),
             "{ge}"
         );
-        assert!(ge.contains("1 PR merged (\\#7)"), "{ge}");
+        assert!(ge.contains("1 PR merged (#7)"), "{ge}");
     }
 
     #[test]
@@ -1092,7 +1112,7 @@ mod tests {
         assert_eq!(
             lines[1..],
             [
-                "  - Add HTTP timeout (\\#1580) (fffffff), with \\*Alice\\* Example",
+                "  - Add HTTP timeout (#1580) (fffffff), with \\*Alice\\* Example",
                 "  - Tidy (a1b2c3d)",
             ]
         );

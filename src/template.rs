@@ -15,6 +15,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
+use crate::doc::literal::Piece;
 use crate::forge::Forge;
 use crate::period;
 
@@ -591,11 +592,157 @@ fn ends_with_word(out: &str, word: &str) -> bool {
             .is_some_and(char::is_alphanumeric)
 }
 
+/// Makes `s` literal text in Markdown, escaping only what would change the
+/// rendering where it stands: `the_repository`, `#1580` and a subject's own
+/// `` `size_t` `` code spans stay as written, while `*emphasis*`, a link, an
+/// HTML tag or a leading list marker are escaped. The result is taken only
+/// when `doc::literal::reads_as` confirms, by parsing it as a list item's
+/// and as a heading's text, that it reads as exactly `s` (its code spans as
+/// code); otherwise [`escape_all`] escapes everything that could start
+/// markup. Control characters (line breaks included) become spaces.
+pub fn escape_markdown(s: &str) -> String {
+    let full = escape_all(s);
+    let (minimal, pieces) = escape_minimal(s);
+    if minimal == full || crate::doc::literal::reads_as(&minimal, &pieces) {
+        minimal
+    } else {
+        full
+    }
+}
+
+/// The first try of [`escape_markdown`]: `s` with the backslashes CommonMark
+/// needs at their places, and what it should read as.
+fn escape_minimal(s: &str) -> (String, Vec<Piece>) {
+    let chars: Vec<char> = s
+        .trim_start()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let spans = code_spans(&chars);
+    let tildes = chars.iter().filter(|c| **c == '~').count();
+    let leading_digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    // A run of `#` at the end after a space closes an ATX heading.
+    let closing_hashes = {
+        let run = chars.iter().rev().take_while(|c| **c == '#').count();
+        let before = chars.len() - run;
+        if run > 0 && (before == 0 || chars[before - 1] == ' ') {
+            before
+        } else {
+            chars.len()
+        }
+    };
+    // A leading run of one to six `#` and a space (or nothing) opens one.
+    let opens_heading = {
+        let run = chars.iter().take_while(|c| **c == '#').count();
+        (1..=6).contains(&run) && chars.get(run).is_none_or(|c| c.is_whitespace())
+    };
+    let word = |i: Option<&char>| i.is_some_and(|c| c.is_alphanumeric());
+    let space = |i: Option<&char>| i.is_none_or(|c| c.is_whitespace());
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some(&(start, end, inner_start, inner_end)) =
+            spans.iter().find(|(start, ..)| *start == i)
+        {
+            pieces.push(Piece::Text(std::mem::take(&mut text)));
+            let raw: String = chars[start..end].iter().collect();
+            out.push_str(&raw);
+            let inner: String = chars[inner_start..inner_end].iter().collect();
+            pieces.push(Piece::Code(code_content(&inner)));
+            i = end;
+            continue;
+        }
+        let ch = chars[i];
+        let (prev, next) = (
+            i.checked_sub(1).and_then(|p| chars.get(p)),
+            chars.get(i + 1),
+        );
+        let escape = match ch {
+            // `|` ends a table's cell, where a custom template may put text.
+            // `>` also closes the HTML comment of a prompt marker (`-->`).
+            '\\' | '`' | '[' | ']' | '<' | '>' | '|' => true,
+            '-' | '+' | '=' => i == 0,
+            '#' => (i == 0 && opens_heading) || i >= closing_hashes,
+            '*' => !(space(prev) && space(next)),
+            '_' => !(word(prev) && word(next)),
+            '~' => tildes > 1,
+            '&' => next.is_some_and(|c| c.is_ascii_alphanumeric() || *c == '#'),
+            '@' => word(prev) && word(next),
+            ')' | '.' if i == leading_digits && i > 0 => true,
+            '.' => ends_with_word(&out, "www"),
+            ':' => chars.get(i + 1) == Some(&'/') && chars.get(i + 2) == Some(&'/'),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(ch);
+        text.push(ch);
+        i += 1;
+    }
+    pieces.push(Piece::Text(text));
+    (out, pieces)
+}
+
+/// The code spans of `chars`, as CommonMark finds them: a run of n
+/// backticks up to the next run of exactly n. Each as (start, end, and its
+/// content's start and end).
+fn code_spans(chars: &[char]) -> Vec<(usize, usize, usize, usize)> {
+    let run_at = |i: usize| chars[i..].iter().take_while(|c| **c == '`').count();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '`' || (i > 0 && chars[i - 1] == '\\') {
+            i += 1;
+            continue;
+        }
+        let n = run_at(i);
+        let mut j = i + n;
+        let mut closed = None;
+        while j < chars.len() {
+            if chars[j] == '`' {
+                let m = run_at(j);
+                if m == n {
+                    closed = Some(j);
+                    break;
+                }
+                j += m;
+            } else {
+                j += 1;
+            }
+        }
+        match closed {
+            Some(j) => {
+                out.push((i, j + n, i + n, j));
+                i = j + n;
+            }
+            None => i += n,
+        }
+    }
+    out
+}
+
+/// A code span's content as CommonMark reads it: one space stripped from
+/// each end when both ends have one and it is not all spaces.
+fn code_content(inner: &str) -> String {
+    if inner.len() >= 2
+        && inner.starts_with(' ')
+        && inner.ends_with(' ')
+        && !inner.trim().is_empty()
+    {
+        inner[1..inner.len() - 1].to_string()
+    } else {
+        inner.to_string()
+    }
+}
+
 /// Makes `s` literal text in Markdown: every character that could start
 /// markup (emphasis, links, HTML, code, tables, entities) is backslash-escaped,
 /// a leading list or heading marker is neutralised, and control characters
 /// (line breaks included) become spaces.
-pub fn escape_markdown(s: &str) -> String {
+pub fn escape_all(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let trimmed = s.trim_start();
     let leading_digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
@@ -788,7 +935,7 @@ mod tests {
     fn addresses_are_escaped_so_no_autolink_swallows_an_escape() {
         assert_eq!(
             escape_markdown("<https://x.org/a_b>"),
-            r"\<https\://x.org/a\_b\>"
+            r"\<https\://x.org/a_b\>"
         );
         assert_eq!(escape_markdown("see www.x.org"), r"see www\.x.org");
         assert_eq!(escape_markdown("a@b.org"), r"a\@b.org");

@@ -54,12 +54,12 @@ fn a_squash_i_only_co_authored_names_its_author_and_counts_in_the_totals() {
     let other = section(&doc, "other");
     // Counted, lines and all.
     assert!(
-        other.contains("- 3 commits in api, +5 −0, 1 PR merged (\\#1580)"),
+        other.contains("- 3 commits in api, +5 −0, 1 PR merged (#1580)"),
         "{doc}"
     );
     let lines = [
         format!(
-            "  - Add HTTP timeout (\\#1580) ({}), with Alice \\*Example\\*",
+            "  - Add HTTP timeout (#1580) ({}), with Alice \\*Example\\*",
             r.short(&squash)
         ),
         // Mine, whoever else the trailer names; and mine after `.mailmap`.

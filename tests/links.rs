@@ -32,7 +32,7 @@ fn a_repo_without_url_links_to_its_gitlab_origin_without_the_credentials() {
     );
     assert!(
         block.contains(&format!(
-            "Add the plan cache (\\!12) ([{}](https://gitlab.com/acme/search/-/commit/{id}))",
+            "Add the plan cache (!12) ([{}](https://gitlab.com/acme/search/-/commit/{id}))",
             r.short(&id)
         )),
         "{block}"
@@ -67,7 +67,7 @@ fn a_self_hosted_host_links_once_forge_names_it() {
         "{block}"
     );
     assert!(
-        block.contains("(\\#5)") && !block.contains("http"),
+        block.contains("(#5)") && !block.contains("http"),
         "{block}"
     );
     // `forge = "forgejo"` on its [[repo]]: Gitea/Forgejo's URLs.

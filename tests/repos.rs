@@ -230,7 +230,7 @@ fn a_branch_only_on_remotes_is_named_as_each_remote_shows_it() {
         "{fix_line}\n{doc}"
     );
     let squash_line = format!(
-        "  - Add HTTP timeout (\\#1580) ({}), squash of 2 commits on `origin/search/timeout`",
+        "  - Add HTTP timeout (#1580) ({}), squash of 2 commits on `origin/search/timeout`",
         r.short(&squash)
     );
     assert!(
@@ -261,7 +261,7 @@ fn a_branch_with_a_local_copy_is_named_once_by_its_local_name() {
         "{fix_line}\n{doc}"
     );
     let squash_line = format!(
-        "  - Add HTTP timeout (\\#1580) ({}), squash of 2 commits on `search/timeout`",
+        "  - Add HTTP timeout (#1580) ({}), squash of 2 commits on `search/timeout`",
         r.short(&squash)
     );
     assert!(

@@ -118,11 +118,11 @@ fn a_squash_merged_branch_that_was_kept_is_counted_once() {
     let follow_up = r.git(&["diff", "--numstat", "feat/timeout~1", "feat/timeout"]);
     assert_eq!(follow_up, "3\t2\tsrc/timeout.rs", "the fixture changed");
     assert!(
-        other.contains("- 3 commits in remote, +17 −2, 1 PR merged (\\#1580)"),
+        other.contains("- 3 commits in remote, +17 −2, 1 PR merged (#1580)"),
         "{doc}"
     );
     let line = format!(
-        "  - feat(remote): add configurable HTTP timeout (\\#1580) ({}), squash of 3 commits on `feat/timeout`",
+        "  - feat(remote): add configurable HTTP timeout (#1580) ({}), squash of 3 commits on `feat/timeout`",
         r.short(&squash)
     );
     assert!(other.lines().any(|l| l == line), "{line}\n{doc}");
@@ -149,7 +149,7 @@ fn a_goal_that_claims_the_feature_branch_claims_its_squash() {
     let goal = section(&doc, "timeouts");
     assert_eq!(listed(&goal, "add configurable HTTP timeout"), 1, "{doc}");
     assert_eq!(listed(&goal, "follow-up: tune the default timeout"), 1);
-    assert!(goal.contains("1 PR merged (\\#1580)"), "{doc}");
+    assert!(goal.contains("1 PR merged (#1580)"), "{doc}");
     // The squash is the goal's now, and nothing of it is left in "Other work".
     let other = section(&doc, "other");
     assert!(!other.contains("timeout"), "{doc}");
@@ -197,7 +197,7 @@ fn a_branch_that_merged_the_mainline_in_is_matched_from_the_last_merge() {
     let cfg = env.config_for(&[&r], "");
     let other = section(&draft(&env, &cfg), "other");
     assert!(
-        other.contains("- 1 commit in remote, +2 −0, 1 PR merged (\\#77)"),
+        other.contains("- 1 commit in remote, +2 −0, 1 PR merged (#77)"),
         "{other}"
     );
     assert!(

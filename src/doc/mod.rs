@@ -24,6 +24,7 @@ pub mod asks;
 pub mod check;
 pub mod export_md;
 pub mod frontmatter;
+pub mod literal;
 pub mod markers;
 pub mod refresh;
 pub mod sections;

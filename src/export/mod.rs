@@ -298,11 +298,7 @@ pub fn envelope(
 /// one message never disagree about what the doc says. Private here is
 /// enough: the submodules that need it are this module's children.
 fn comrak_options() -> comrak::Options<'static> {
-    let mut o = comrak::Options::default();
-    o.extension.table = true;
-    o.extension.tasklist = true;
-    o.extension.autolink = true;
-    o.extension.strikethrough = true;
+    let mut o = crate::doc::literal::dialect();
     // Raw HTML from the doc is omitted and dangerous URLs (javascript:,
     // vbscript:, file:, data:) are dropped: comrak's safe mode.
     o.render.r#unsafe = false;
