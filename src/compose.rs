@@ -192,6 +192,7 @@ pub fn context(d: &Draft) -> RenderContext {
             .iter()
             .map(|a| AskContext {
                 text: a.text.clone(),
+                details: a.details.clone(),
                 asked: a.asked.to_string(),
                 asked_short: period::short_date(a.asked),
             })

@@ -437,8 +437,13 @@ pub struct CountsContext {
 /// One open ask carried from the last sent update.
 #[derive(Debug, Clone, Serialize)]
 pub struct AskContext {
-    /// The person's own Markdown, passed through as written.
+    /// The person's own Markdown, passed through as written: the ask's
+    /// first paragraph, on one line.
     pub text: String,
+    /// What the ask holds after it (a nested list, another paragraph), as
+    /// written, without the item's indentation: to be indented under the
+    /// item (`indent(2, true)`); empty when nothing.
+    pub details: String,
     /// `2026-11-09`
     pub asked: String,
     /// `9 Nov`

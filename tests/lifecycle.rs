@@ -10,7 +10,7 @@
 
 use std::fs;
 
-use crate::common::{activity_block, json, stderr, stdout, write_prose, World, C};
+use crate::common::{activity_block, json, list_items, stderr, stdout, write_prose, World, C};
 use predicates::prelude::*;
 
 /// The help section's prompt, as the template writes it.
@@ -233,6 +233,70 @@ fn asks_in_any_list_are_carried_with_their_first_date_until_resolved() {
     );
     assert!(!asks.contains("budget"), "{asks}");
     assert!(!asks.contains("traces"), "{asks}");
+}
+
+#[test]
+fn a_list_nested_in_an_ask_is_carried_nested_and_recapped_nested() {
+    let w = World::search_due();
+    // Update 1: an ask with a nested task list, one of its items nested
+    // again, and a plain ask after it.
+    w.draft("2026-11-09").success();
+    w.edit(
+        "2026-11-09",
+        HELP_PROMPT,
+        &format!("{HELP_PROMPT}- [ ] A reviewer\n  for the cache\n  - [ ] Bob asked\n    - pinged twice\n  - [x] Ana declined\n- [ ] Budget for load tests\n"),
+    );
+    w.sent("2026-11-09");
+
+    // Update 2: carried with its list nested under it, as comrak reads it.
+    w.draft("2026-11-16").success();
+    let second = w.read("2026-11-16");
+    let asks = help(&second);
+    assert!(
+        asks.contains("- [ ] A reviewer for the cache (asked 9 Nov)\n  - [ ] Bob asked\n    - pinged twice\n  - [x] Ana declined\n- [ ] Budget for load tests (asked 9 Nov)\n"),
+        "{asks}"
+    );
+    assert_eq!(
+        list_items(asks),
+        [
+            "[ ] A reviewer for the cache (asked 9 Nov)",
+            "  [ ] Bob asked",
+            "    pinged twice",
+            "  [x] Ana declined",
+            "[ ] Budget for load tests (asked 9 Nov)",
+        ]
+    );
+    // A detail added under it keeps it the same ask, with its first date.
+    w.edit(
+        "2026-11-16",
+        "  - [x] Ana declined\n",
+        "  - [x] Ana declined\n  - asked in #search too\n",
+    );
+    w.sent("2026-11-16");
+
+    // The recap quotes it nested, in every format.
+    let md = stdout(&w.icu(&["recap"]).success());
+    let recap = &md[md.find("## Asks").expect("asks in the recap")..];
+    assert_eq!(
+        list_items(recap),
+        [
+            "A reviewer for the cache — asked 2026-11-09, open 15 days",
+            "  [ ] Bob asked",
+            "    pinged twice",
+            "  [x] Ana declined",
+            "  asked in #search too",
+            "Budget for load tests — asked 2026-11-09, open 15 days",
+        ]
+    );
+    let text = stdout(&w.icu(&["recap", "--format", "text"]).success());
+    assert!(
+        text.contains("\n  - [ ] Bob asked\n        - pinged twice\n  - [x] Ana declined\n"),
+        "{text}"
+    );
+    let html = stdout(&w.icu(&["recap", "--format", "html"]).success());
+    let open = html.find("Still open").expect("open asks in the html");
+    let nested = html.find("Bob asked").expect("nested item in the html");
+    assert_eq!(html[open..nested].matches("<ul").count(), 2, "{html}");
 }
 
 #[test]

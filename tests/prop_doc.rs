@@ -110,6 +110,7 @@ fn render_doc(d: &Draft) -> String {
         .iter()
         .map(|a| Ask {
             text: a.clone(),
+            details: String::new(),
             asked: NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(),
             done: false,
         })

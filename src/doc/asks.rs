@@ -7,10 +7,17 @@
 //! keeps its first date. Items are found with comrak ([`markers::outline`]),
 //! so an item in a code block, a quote or a nested list is not an ask; what
 //! else the help section holds is [`not_carried`].
+//!
+//! An ask is its first paragraph ([`Ask::text`], one line, where the
+//! checkbox and the `(asked …)` suffix are) and what the item holds after it
+//! ([`Ask::details`]: a nested list, another paragraph), kept as Markdown
+//! without the item's indentation, so that the next update carries it nested
+//! under the carried item, as written.
 
 use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate};
+use comrak::nodes::NodeValue;
 use regex::Regex;
 
 use super::markers::{self, Kind, NodeKind, Outline};
@@ -19,9 +26,15 @@ use super::{frontmatter, DocError};
 /// One ask.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ask {
-    /// The person's Markdown, without the list marker, the checkbox and the
-    /// `(asked …)` suffix; an item written over several lines is one line.
+    /// The item's first paragraph: the person's Markdown, without the list
+    /// marker, the checkbox and the `(asked …)` suffix; a paragraph written
+    /// over several lines is one line.
     pub text: String,
+    /// The rest of the item as written (a nested list, another paragraph),
+    /// each line without the item's indentation; a blank line between the
+    /// first paragraph and the rest is kept as one empty first line. Empty
+    /// when the item is one paragraph.
+    pub details: String,
     /// When it was first asked.
     pub asked: NaiveDate,
     /// Checked (`- [x]`) or struck through (`~~…~~`).
@@ -120,11 +133,15 @@ fn ask(
     last: usize,
     doc_date: NaiveDate,
 ) -> Option<Ask> {
-    let head = outline.lines.text(text, first);
-    let marker = ITEM.captures(head)?;
+    let lines: Vec<&str> = (first..=last)
+        .map(|n| outline.lines.text(text, n))
+        .collect();
+    let shape = item_shape(&lines.join("\n"));
+    let marker = ITEM.captures(lines[0])?;
     let checked = marker.get(1).is_some_and(|c| c.as_str() != " ");
-    let mut parts = vec![head[marker.get(0).map_or(0, |m| m.end())..].to_string()];
-    parts.extend((first + 1..=last).map(|n| outline.lines.text(text, n).to_string()));
+    let head_lines = shape.head_lines.clamp(1, lines.len());
+    let mut parts = vec![lines[0][marker.get(0).map_or(0, |m| m.end())..].to_string()];
+    parts.extend(lines[1..head_lines].iter().map(|l| l.to_string()));
     let mut asked = None;
     for part in &mut parts {
         if asked.is_some() {
@@ -140,20 +157,99 @@ fn ask(
             asked = Some(d);
         }
     }
-    let text = parts
+    let head = parts
         .iter()
         .map(|p| p.trim())
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    if text.is_empty() {
+    let details = details(&lines[head_lines..], shape.content_column);
+    if head.is_empty() && details.trim().is_empty() {
         return None;
     }
     Some(Ask {
-        done: checked || struck_through(&text),
+        done: checked || struck_through(&head),
         asked: asked.unwrap_or(doc_date),
-        text,
+        text: head,
+        details,
     })
+}
+
+/// How a list item is laid out, as comrak reads it.
+struct ItemShape {
+    /// How many of its lines its first paragraph takes (1 when it does not
+    /// start with a paragraph).
+    head_lines: usize,
+    /// The column its content starts at: what a line inside it is
+    /// indented by.
+    content_column: usize,
+}
+
+/// The shape of the one list item written in `item`.
+fn item_shape(item: &str) -> ItemShape {
+    let arena = comrak::Arena::new();
+    let root = comrak::parse_document(&arena, item, &comrak::Options::default());
+    let node = root.first_child().and_then(|list| list.first_child());
+    let Some(node) = node else {
+        return ItemShape {
+            head_lines: 1,
+            content_column: 2,
+        };
+    };
+    let content_column = match &node.data().value {
+        NodeValue::Item(l) => l.marker_offset + l.padding,
+        _ => 2,
+    };
+    let head_lines = node
+        .first_child()
+        .filter(|c| matches!(c.data().value, NodeValue::Paragraph))
+        .map_or(1, |p| p.data().sourcepos.end.line);
+    ItemShape {
+        head_lines,
+        content_column,
+    }
+}
+
+/// The lines of an item after its first paragraph, without the item's
+/// indentation (`column`); blank lines at the end dropped, those at the
+/// start kept as one, since a blank line can be what makes the rest a block
+/// of its own (an ordered list not starting at 1 does not interrupt a
+/// paragraph).
+fn details(lines: &[&str], column: usize) -> String {
+    let blank = |l: &&str| l.trim().is_empty();
+    let start = lines.iter().position(|l| !blank(l)).unwrap_or(lines.len());
+    let end = lines
+        .iter()
+        .rposition(|l| !blank(l))
+        .map_or(start, |i| i + 1);
+    let mut out: Vec<String> = Vec::new();
+    if start > 0 && start < end {
+        out.push(String::new());
+    }
+    out.extend(lines[start..end].iter().map(|l| outdent(l, column)));
+    out.join("\n")
+}
+
+/// `line` with up to `column` columns of its leading whitespace removed (a
+/// tab reaches the next multiple of 4, as in CommonMark).
+fn outdent(line: &str, column: usize) -> String {
+    let mut col = 0;
+    for (i, ch) in line.char_indices() {
+        let next = match ch {
+            ' ' => col + 1,
+            '\t' => (col / 4 + 1) * 4,
+            _ => return line[i..].to_string(),
+        };
+        if next > column {
+            // A tab that reaches past the item's column keeps the rest.
+            return format!("{}{}", " ".repeat(next - column), &line[i + 1..]);
+        }
+        col = next;
+        if col == column {
+            return line[i + 1..].to_string();
+        }
+    }
+    String::new()
 }
 
 /// `~~all of it~~`: one strikethrough over the whole text.
@@ -196,8 +292,16 @@ mod tests {
     fn ask(text: &str, asked: &str, done: bool) -> Ask {
         Ask {
             text: text.into(),
+            details: String::new(),
             asked: d(asked),
             done,
+        }
+    }
+
+    fn with(a: Ask, details: &str) -> Ask {
+        Ask {
+            details: details.into(),
+            ..a
         }
     }
 
@@ -260,8 +364,31 @@ mod tests {
         assert_eq!(
             a,
             vec![
-                ask("the ask - a detail of it", "2026-01-05", false),
-                ask("a carried ask - pinged Bob again", "2025-12-09", false),
+                with(ask("the ask", "2026-01-05", false), "- a detail of it"),
+                with(
+                    ask("a carried ask", "2025-12-09", false),
+                    "- pinged Bob again"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn what_an_ask_holds_after_its_first_paragraph_is_kept_without_its_indentation() {
+        let text = format!("{FM}## What I need help with\n- [ ] A reviewer\n  for the cache (asked 9 Dec)\n  - [ ] Bob asked\n    - pinged twice (asked 1 Dec)\n  - [x] Ana declined\n1. Budget\n\n   3. third option\n\n   ```\n   - code\n   ```\n\n-\ta tab\n\t- nested by a tab\n");
+        let a = asks(&text, d("2026-01-05")).unwrap();
+        assert_eq!(
+            a,
+            vec![
+                with(
+                    ask("A reviewer for the cache", "2025-12-09", false),
+                    "- [ ] Bob asked\n  - pinged twice (asked 1 Dec)\n- [x] Ana declined"
+                ),
+                with(
+                    ask("Budget", "2026-01-05", false),
+                    "\n3. third option\n\n```\n- code\n```"
+                ),
+                with(ask("a tab", "2026-01-05", false), "- nested by a tab"),
             ]
         );
     }

@@ -114,8 +114,12 @@ pub struct OtherEntry {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AskRecap {
-    /// The person's Markdown, as first written.
+    /// The person's Markdown, as first written: the item's first paragraph.
     pub text: String,
+    /// What the item holds after it (a nested list, another paragraph), as
+    /// the last update that listed it wrote it, without the item's
+    /// indentation (see `doc::asks::Ask::details`); empty when nothing.
+    pub details: String,
     pub asked: NaiveDate,
     /// The first update where it was checked or struck (`done`) or no longer
     /// listed (`dropped`).
@@ -268,7 +272,8 @@ fn status_label(line: &str) -> &str {
 }
 
 /// The asks over the updates, in order: an ask is the same ask while its
-/// text is (whitespace and a whole strike-through aside).
+/// first paragraph is (whitespace and a whole strike-through aside), what
+/// is nested under it may change.
 #[derive(Default)]
 struct AskBook {
     all: Vec<AskRecap>,
@@ -292,6 +297,7 @@ impl AskBook {
             let key = ask_key(&a.text);
             seen.push(key.clone());
             if let Some(&i) = self.open.get(&key) {
+                self.all[i].details = a.details.clone();
                 if a.done {
                     self.all[i].resolved = Some(date);
                     self.all[i].how = Some("done");
@@ -301,6 +307,7 @@ impl AskBook {
             }
             self.all.push(AskRecap {
                 text: a.text.trim().to_string(),
+                details: a.details.clone(),
                 asked: a.asked,
                 resolved: a.done.then_some(date),
                 how: a.done.then_some("done"),
@@ -525,6 +532,7 @@ fn asks_markdown(asks: &[AskRecap], out: &mut Vec<String>) {
                 "- {} — asked {}, open {} days",
                 a.text, a.asked, a.days_open
             ));
+            nested(&a.details, out);
         }
     }
     if !done.is_empty() {
@@ -540,8 +548,24 @@ fn asks_markdown(asks: &[AskRecap], out: &mut Vec<String>) {
                 a.resolved.map(|d| d.to_string()).unwrap_or_default(),
                 a.days_open
             ));
+            nested(&a.details, out);
         }
     }
+}
+
+/// An ask's `details` under its list item (`- `): each line indented by
+/// two, blank lines left blank.
+fn nested(details: &str, out: &mut Vec<String>) {
+    if details.is_empty() {
+        return;
+    }
+    out.extend(details.split('\n').map(|l| {
+        if l.trim().is_empty() {
+            String::new()
+        } else {
+            format!("  {l}")
+        }
+    }));
 }
 
 #[cfg(test)]
@@ -575,6 +599,7 @@ mod tests {
         use crate::doc::asks::Ask;
         let ask = |t: &str, asked: &str, done| Ask {
             text: t.into(),
+            details: String::new(),
             asked: d(asked),
             done,
         };

@@ -497,3 +497,41 @@ pub fn all_commands() -> Vec<String> {
     assert!(names.len() >= 14, "{names:?}");
     names
 }
+
+/// Every list item in the Markdown `md`, as comrak parses it: the text of
+/// its first paragraph, indented two spaces per list it is nested in. What a
+/// reader sees of the lists' structure, whatever their indentation.
+pub fn list_items(md: &str) -> Vec<String> {
+    use comrak::nodes::{AstNode, NodeValue};
+    fn text<'a>(node: &'a AstNode<'a>) -> String {
+        node.descendants()
+            .filter_map(|n| match &n.data().value {
+                NodeValue::Text(t) => Some(t.to_string()),
+                NodeValue::Code(c) => Some(c.literal.clone()),
+                NodeValue::SoftBreak => Some(" ".into()),
+                _ => None,
+            })
+            .collect()
+    }
+    fn walk<'a>(node: &'a AstNode<'a>, depth: usize, out: &mut Vec<String>) {
+        for child in node.children() {
+            match &child.data().value {
+                NodeValue::Item(_) => {
+                    let head = child
+                        .first_child()
+                        .filter(|p| matches!(p.data().value, NodeValue::Paragraph))
+                        .map(text)
+                        .unwrap_or_default();
+                    out.push(format!("{}{head}", "  ".repeat(depth)));
+                    walk(child, depth + 1, out);
+                }
+                _ => walk(child, depth, out),
+            }
+        }
+    }
+    let arena = comrak::Arena::new();
+    let root = comrak::parse_document(&arena, md, &comrak::Options::default());
+    let mut out = Vec::new();
+    walk(root, 0, &mut out);
+    out
+}
