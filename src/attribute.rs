@@ -728,6 +728,7 @@ mod tests {
             in_window: 2,
             warnings: vec![],
             incomplete: false,
+            maybe_mine: vec![],
         };
         let at = attribute(&[a, b], &[repo]);
         assert_eq!(at.goals[0].commits(), 1);

@@ -181,6 +181,7 @@ fn a_latin1_commit_reads_as_git_log_shows_it() {
     let keys = vec!["Reviewed-by".to_string()];
     let me = Identity {
         emails: &emails,
+        name: "Ada Lovelace",
         credit: Some(&keys),
         credit_since: None,
     };

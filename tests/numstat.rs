@@ -442,6 +442,7 @@ fn scan(dir: &Path) -> RepoActivity {
     let emails = vec![ME.to_string()];
     let me = Identity {
         emails: &emails,
+        name: "Ada Lovelace",
         credit: None,
         credit_since: None,
     };

@@ -534,3 +534,133 @@ fn a_draft_whose_one_repository_cannot_be_opened_says_it_could_not() {
         "{e}"
     );
 }
+
+// --- work under an address me.emails lacks ----------------------------------------
+
+/// A commit by `name <email>` at `date`.
+fn by<'a>(name: &'a str, email: &'a str, date: &'a str, message: &'a str) -> C<'a> {
+    C {
+        name,
+        email,
+        ..C::mine(date, message, "search/x.rs")
+    }
+}
+
+/// `icu draft --print` of 2026-11-23 in `env` with `cfg`: its stderr.
+fn draft_warnings(env: &TestEnv, cfg: &std::path::Path) -> String {
+    stderr(
+        &env.run(cfg, &["draft", "--print", "--date", "2026-11-23"])
+            .success(),
+    )
+}
+
+/// A newcomer whose commits carry their name under another address than
+/// the config's is told which address, how many commits, and how to claim
+/// them, instead of an update of zeros; once the address is added, the
+/// work is theirs and nothing is said.
+#[test]
+fn commits_by_my_name_under_another_address_are_named_with_the_fix() {
+    let env = TestEnv::new();
+    let r = env.repo("api");
+    r.commit(by(
+        "Ada Lovelace",
+        "ada@work.example",
+        "2026-11-10T10:00:00Z",
+        "Add the cache",
+    ));
+    r.commit(by(
+        "ada lovelace",
+        "Ada@Work.example",
+        "2026-11-11T10:00:00Z",
+        "Evict",
+    ));
+    r.commit(C::theirs("2026-11-12T10:00:00Z", "Bob's fix", "b.rs"));
+    let cfg = env.config_for(&[&r], "");
+    let err = draft_warnings(&env, &cfg);
+    assert!(
+        err.contains(&format!(
+            "warning: repo `api`: no commit in the period is by {ME}, but 2 are by ada lovelace <Ada@Work.example>: add it to me.emails in {} (emails = [\"{ME}\", \"Ada@Work.example\"]), or map the address to yours in the repository's .mailmap (`Ada Lovelace <{ME}> <Ada@Work.example>`)",
+            cfg.display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("bob@example.com"), "{err}");
+
+    crate::common::edit_config(
+        &cfg,
+        &format!("emails = [\"{ME}\"]"),
+        &format!("emails = [\"{ME}\", \"ada@work.example\"]"),
+    );
+    let a = env
+        .run(&cfg, &["draft", "--print", "--date", "2026-11-23"])
+        .success();
+    assert!(
+        !stderr(&a).contains("no commit in the period"),
+        "{}",
+        stderr(&a)
+    );
+    assert!(stdout(&a).contains("Add the cache"), "{}", stdout(&a));
+}
+
+/// The address git commits under in the repository (its `user.email`) is
+/// named too, whatever name its commits carry; so is each address, the
+/// most commits first.
+#[test]
+fn commits_by_the_repositorys_git_address_are_named_when_it_is_not_mine() {
+    let env = TestEnv::new();
+    let r = env.repo("laptop");
+    r.git(&["config", "user.email", "ada@laptop.example"]);
+    r.commit(by(
+        "A. L.",
+        "ada@laptop.example",
+        "2026-11-10T10:00:00Z",
+        "One",
+    ));
+    r.commit(by(
+        "Ada Lovelace",
+        "ada@old.example",
+        "2026-11-11T10:00:00Z",
+        "Two",
+    ));
+    r.commit(by(
+        "A. L.",
+        "ada@laptop.example",
+        "2026-11-12T10:00:00Z",
+        "Three",
+    ));
+    let cfg = env.config_for(&[&r], "");
+    let err = draft_warnings(&env, &cfg);
+    assert!(
+        err.contains("but 2 are by A. L. <ada@laptop.example>, 1 by Ada Lovelace <ada@old.example>: add them to me.emails"),
+        "{err}"
+    );
+    assert!(
+        err.contains("(emails = [\"ada@example.com\", \"ada@laptop.example\", \"ada@old.example\"]), or map each address to yours"),
+        "{err}"
+    );
+}
+
+/// Nothing is said of a repository where some work is mine already, nor of
+/// one with no commit in the period.
+#[test]
+fn no_address_is_named_where_i_have_commits_or_none_are_in_the_period() {
+    let env = TestEnv::new();
+    let mine = env.repo("mine");
+    mine.commit(C::mine("2026-11-10T10:00:00Z", "Mine", "a.rs"));
+    mine.commit(by(
+        "Ada Lovelace",
+        "ada@work.example",
+        "2026-11-11T10:00:00Z",
+        "Also mine",
+    ));
+    let quiet = env.repo("quiet");
+    quiet.commit(by(
+        "Ada Lovelace",
+        "ada@work.example",
+        "2026-10-01T10:00:00Z",
+        "Long ago",
+    ));
+    let cfg = env.config_for(&[&mine, &quiet], "");
+    let err = draft_warnings(&env, &cfg);
+    assert!(!err.contains("no commit in the period"), "{err}");
+}

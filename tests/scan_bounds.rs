@@ -94,6 +94,7 @@ fn scan_two_weeks_as_ada(path: &std::path::Path) -> icu::testing::scan::RepoActi
         window,
         &Identity {
             emails: &emails,
+            name: "Ada Lovelace",
             credit: None,
             credit_since: None,
         },

@@ -100,11 +100,7 @@ struct GoalVerdict {
 pub fn run(ctx: &Ctx, args: ExplainArgs) -> Result<ExitCode, Error> {
     let timeout = ctx.timeout(&ICU_SCAN_TIMEOUT)?;
     let cfg = ctx.load_config()?;
-    let me = Identity {
-        emails: &cfg.me.emails,
-        credit: cfg.credit.trailers(),
-        credit_since: None,
-    };
+    let me = Identity::of(&cfg.me, cfg.credit.trailers(), None);
     if let Some(wanted) = item_named(cfg, &args.rev)? {
         return explain_item(ctx, cfg, &wanted, &args);
     }

@@ -379,15 +379,14 @@ impl Ctx {
         credit_since: Option<i64>,
         timeout: Duration,
     ) -> Scanned {
-        let me = Identity {
-            emails: &cfg.me.emails,
-            credit: cfg.credit.trailers(),
-            credit_since,
-        };
+        let me = Identity::of(&cfg.me, cfg.credit.trailers(), credit_since);
         let (mut repos, warnings) =
             scan::scan_all(&cfg.repos, period.window_at(self.now), &me, detail, timeout);
         for w in &warnings {
             self.term.warn(&w.to_string());
+        }
+        for m in repos.iter().filter_map(|r| maybe_mine_warning(cfg, r)) {
+            self.term.warn(&m);
         }
         for r in &repos {
             // Commits of mine that were the same work as a listed one.
@@ -598,6 +597,61 @@ impl Ctx {
             &Local,
         )?)
     }
+}
+
+/// What to say of repository `r` when it has commits in the window, none
+/// of them mine, and some by my name or by the address git commits under
+/// there, under addresses `me.emails` lacks (`RepoActivity::maybe_mine`): a
+/// newcomer's work under another address would otherwise be silent zeros.
+/// It names the addresses and their commits, and both ways to claim them.
+fn maybe_mine_warning(cfg: &Config, r: &RepoActivity) -> Option<String> {
+    let first = r.maybe_mine.first()?;
+    if r.in_window == 0 || !r.commits.is_empty() {
+        return None;
+    }
+    let found: Vec<String> = r
+        .maybe_mine
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let who = if m.name.trim().is_empty() {
+                format!("<{}>", m.email)
+            } else {
+                format!("{} <{}>", m.name, m.email)
+            };
+            match (i, m.commits) {
+                (0, 1) => format!("1 is by {who}"),
+                (0, n) => format!("{n} are by {who}"),
+                (_, n) => format!("{n} by {who}"),
+            }
+        })
+        .collect();
+    let emails: Vec<String> = cfg
+        .me
+        .emails
+        .iter()
+        .chain(r.maybe_mine.iter().map(|m| &m.email))
+        .map(|e| format!("\"{e}\""))
+        .collect();
+    let file = match &cfg.source {
+        Some(path) => format!("in {}", path.display()),
+        None => "in a config (`icu init` writes one)".to_string(),
+    };
+    let (it, address) = if r.maybe_mine.len() == 1 {
+        ("it", "the address")
+    } else {
+        ("them", "each address")
+    };
+    let mine = cfg.me.emails.first().map_or("", String::as_str);
+    Some(format!(
+        "repo `{}`: no commit in the period is by {}, but {}: add {it} to me.emails {file} (emails = [{}]), or map {address} to yours in the repository's .mailmap (`{} <{mine}> <{}>`)",
+        r.name,
+        cfg.me.emails.join(" or "),
+        found.join(", "),
+        emails.join(", "),
+        cfg.me.name,
+        first.email,
+    ))
 }
 
 /// What a scan found, attributed ([`Ctx::scan_and_attribute`]).

@@ -20,6 +20,7 @@
 //! `Co-authored-by:` for a maintainer who pushed into a contributor's pull
 //! request, and the squash is not the maintainer's work alone.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::LazyLock;
@@ -28,7 +29,7 @@ use git2::{Commit as GitCommit, Repository};
 use regex::Regex;
 
 use super::encoding::Person;
-use super::Identity;
+use super::{Identity, MaybeMine};
 
 impl Identity<'_> {
     pub(super) fn is_me(&self, email: &str) -> bool {
@@ -61,13 +62,97 @@ pub(super) fn mine(
     mailmap: Option<&git2::Mailmap>,
     me: &Identity<'_>,
 ) -> Option<Mine> {
-    if me.is_me(&author(c, mailmap).email) {
-        return Some(Mine::Author);
+    whose(c, mailmap, me).ok()
+}
+
+/// [`mine`], or when `c` is not mine its author after `.mailmap`, read
+/// once for both.
+pub(super) fn whose(
+    c: &GitCommit<'_>,
+    mailmap: Option<&git2::Mailmap>,
+    me: &Identity<'_>,
+) -> Result<Mine, Person> {
+    let author = author(c, mailmap);
+    if me.is_me(&author.email) {
+        return Ok(Mine::Author);
     }
-    co_authors(&super::encoding::message(c))
+    if co_authors(&super::encoding::message(c))
         .iter()
         .any(|(name, email)| names_me(name, email, mailmap, me))
-        .then_some(Mine::CoAuthor)
+    {
+        return Ok(Mine::CoAuthor);
+    }
+    Err(author)
+}
+
+/// The commits of others in one repository that may be mine under an
+/// address `me.emails` lacks: their author (after `.mailmap`) has my name,
+/// or the address git commits under in that repository (`author.email`,
+/// else `user.email`, as libgit2 reads its config) when that is not one of
+/// mine. Counted per address during the walk, from the author it reads
+/// anyway: a newcomer whose work is under another address is told so
+/// instead of seeing nothing.
+pub(super) struct Lookalikes {
+    /// My name, lower-cased; `None` when blank.
+    name: Option<String>,
+    /// The repository's commit address, lower-cased, when it is not mine.
+    email: Option<String>,
+    /// By lower-cased address: the author as first met, and how many.
+    found: BTreeMap<String, MaybeMine>,
+}
+
+impl Lookalikes {
+    /// What to look for in `repo`, for `me`.
+    pub(super) fn new(repo: &Repository, me: &Identity<'_>) -> Lookalikes {
+        let config = repo.config().ok();
+        let get = |k: &str| {
+            config
+                .as_ref()
+                .and_then(|c| c.get_string(k).ok())
+                .and_then(|s| non_blank(&s))
+        };
+        let email = get("author.email")
+            .or_else(|| get("user.email"))
+            .filter(|e| !me.is_me(e))
+            .map(|e| e.to_lowercase());
+        Lookalikes {
+            name: non_blank(me.name).map(|n| n.to_lowercase()),
+            email,
+            found: BTreeMap::new(),
+        }
+    }
+
+    /// Counts `author`, of a commit that is not mine, when it may be me.
+    pub(super) fn see(&mut self, author: Person) {
+        let name = author.name.trim();
+        let email = author.email.trim();
+        let by_name = self
+            .name
+            .as_deref()
+            .is_some_and(|n| name.chars().flat_map(char::to_lowercase).eq(n.chars()));
+        let by_email = self
+            .email
+            .as_deref()
+            .is_some_and(|e| email.eq_ignore_ascii_case(e));
+        if !(by_name || by_email) || email.is_empty() {
+            return;
+        }
+        self.found
+            .entry(email.to_lowercase())
+            .or_insert_with(|| MaybeMine {
+                name: name.to_string(),
+                email: email.to_string(),
+                commits: 0,
+            })
+            .commits += 1;
+    }
+
+    /// The addresses found, the most commits first.
+    pub(super) fn finish(self) -> Vec<MaybeMine> {
+        let mut found: Vec<MaybeMine> = self.found.into_values().collect();
+        found.sort_by_key(|m| std::cmp::Reverse(m.commits));
+        found
+    }
 }
 
 /// Mine: the author after `.mailmap`, or a `Co-authored-by:` trailer (see

@@ -48,7 +48,8 @@ mod xdiff;
 pub use identity::{co_authors, discover, git_identity};
 pub use model::short as short_id;
 pub use model::{
-    BackportOf, Commit, Credit, Detail, Folded, Identity, PrMerge, RepoActivity, ScanWarning,
+    BackportOf, Commit, Credit, Detail, Folded, Identity, MaybeMine, PrMerge, RepoActivity,
+    ScanWarning,
 };
 pub use pool::{scan_all, SCAN_TIMEOUT};
 pub use repo::{open, scan_repo};

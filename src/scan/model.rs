@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use git2::Oid;
 use serde::Serialize;
 
-use crate::config::RepoSpec;
+use crate::config::{Me, RepoSpec};
 use crate::forge::Forge;
 
 /// A map keyed by object id, with a fast hash: ids are hashes already, and
@@ -177,6 +177,23 @@ pub struct RepoActivity {
     /// warnings say what. A renderer can mark this repository's activity as
     /// incomplete.
     pub incomplete: bool,
+    /// Commits in the window, not mine and not merges, whose author has my
+    /// name or the address git commits under here, per address: work that
+    /// may be mine under an address `me.emails` lacks. The most commits
+    /// first.
+    pub maybe_mine: Vec<MaybeMine>,
+}
+
+/// An author that may be me under another address (see
+/// [`RepoActivity::maybe_mine`]).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct MaybeMine {
+    /// As the first such commit met (the newest) names them, after
+    /// `.mailmap`.
+    pub name: String,
+    pub email: String,
+    /// How many commits in the window.
+    pub commits: usize,
 }
 
 /// A repository that could not be scanned, or a problem met while scanning
@@ -200,11 +217,14 @@ impl std::fmt::Display for ScanWarning {
     }
 }
 
-/// Who counts as me: lower-cased emails; and which changes of others
-/// credit me.
+/// Who counts as me: lower-cased emails; my name, to notice work under an
+/// address not listed; and which changes of others credit me.
 #[derive(Debug, Clone)]
 pub struct Identity<'a> {
     pub emails: &'a [String],
+    /// My name (`me.name`): commits of others by it are counted in
+    /// [`RepoActivity::maybe_mine`], never taken as mine.
+    pub name: &'a str,
     /// The trailer keys (`Reviewed-by`, …) that credit me when they name
     /// me; `None`: credit is off (see `credit`).
     pub credit: Option<&'a [String]>,
@@ -212,6 +232,19 @@ pub struct Identity<'a> {
     /// seconds); `None`: the whole window. `icu goals` counts credits in
     /// its period only, not over the 12 weeks it scans for its sparkline.
     pub credit_since: Option<i64>,
+}
+
+impl<'a> Identity<'a> {
+    /// The configured `me`, with credit looked for under `credit` (the
+    /// trailer keys; `None`: off) from `credit_since` on.
+    pub fn of(me: &'a Me, credit: Option<&'a [String]>, credit_since: Option<i64>) -> Identity<'a> {
+        Identity {
+            emails: &me.emails,
+            name: &me.name,
+            credit,
+            credit_since,
+        }
+    }
 }
 
 /// How much to learn about each commit of mine.

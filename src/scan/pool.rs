@@ -67,6 +67,7 @@ pub fn scan_all(
         detail,
         spare,
         emails: me.emails.to_vec(),
+        name: me.name.to_string(),
         credit: me.credit.map(<[String]>::to_vec),
         credit_since: me.credit_since,
         next: AtomicUsize::new(0),
@@ -103,9 +104,10 @@ pub fn scan_all(
             Ok(Said::Done { i, scan }) => {
                 if running.remove(&i).is_some() {
                     left -= 1;
-                    results[i] = Some(scan.unwrap_or_else(|| {
-                        Err(warning(&repos[i], "the scan thread stopped unexpectedly"))
-                    }));
+                    results[i] = Some(scan.map_or_else(
+                        || Err(warning(&repos[i], "the scan thread stopped unexpectedly")),
+                        |s| *s,
+                    ));
                 }
             }
             Ok(Said::Finished { w }) => {
@@ -155,7 +157,9 @@ enum Said {
     },
     Done {
         i: usize,
-        scan: Option<Result<RepoActivity, ScanWarning>>,
+        /// Boxed: a repository's activity is large beside the other
+        /// messages, which are two numbers at most.
+        scan: Option<Box<Result<RepoActivity, ScanWarning>>>,
     },
     Finished {
         w: usize,
@@ -174,6 +178,8 @@ struct WorkerShare {
     spare: usize,
     /// [`Identity::emails`].
     emails: Vec<String>,
+    /// [`Identity::name`].
+    name: String,
     /// [`Identity::credit`].
     credit: Option<Vec<String>>,
     /// [`Identity::credit_since`].
@@ -187,6 +193,7 @@ impl WorkerShare {
     fn me(&self) -> Identity<'_> {
         Identity {
             emails: &self.emails,
+            name: &self.name,
             credit: self.credit.as_deref(),
             credit_since: self.credit_since,
         }
@@ -213,7 +220,8 @@ fn spawn_worker(w: usize, shared: Arc<WorkerShare>, tx: mpsc::Sender<Said>) -> b
                 let scan = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     scan_one(spec, shared.window, &me, shared.detail, shared.spare)
                 }));
-                if tx.send(Said::Done { i, scan: scan.ok() }).is_err() {
+                let scan = scan.ok().map(Box::new);
+                if tx.send(Said::Done { i, scan }).is_err() {
                     break;
                 }
             }

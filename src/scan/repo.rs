@@ -107,7 +107,8 @@ pub(super) fn scan_one(
         spare,
     };
     let mut credit = me.credit.map(|keys| credit::Collector::new(&repo, keys));
-    let read = scan.read_window(credit.as_mut(), &mut damage.unreadable);
+    let mut lookalikes = identity::Lookalikes::new(&repo, me);
+    let read = scan.read_window(credit.as_mut(), &mut lookalikes, &mut damage.unreadable);
     let mut commits = scan.describe_mine(&read.mine, &mut damage);
     let credits = credit
         .map(|cr| cr.finish(&repo, &walk, mailmap.as_ref(), me))
@@ -119,7 +120,9 @@ pub(super) fn scan_one(
     dedupe::backports(&repo, window, &mut commits, |c| {
         identity::is_mine(c, mailmap.as_ref(), me)
     });
-    Ok(scan.activity(commits, merges, credits, &damage))
+    let mut activity = scan.activity(commits, merges, credits, &damage);
+    activity.maybe_mine = lookalikes.finish();
+    Ok(activity)
 }
 
 /// A repository being scanned: what the steps of [`scan_one`] read.
@@ -180,11 +183,12 @@ impl Damage {
 impl<'a> Scanning<'a> {
     /// Reads the window's commits: mine are kept to be described, merges
     /// that name a request are kept, and the rest go to `collector`, when
-    /// credit is looked for and from its start on. A commit that cannot be
-    /// read goes to `unreadable`.
+    /// credit is looked for and from its start on, and their authors to
+    /// `lookalikes`. A commit that cannot be read goes to `unreadable`.
     fn read_window(
         &self,
         mut collector: Option<&mut credit::Collector<'a>>,
+        lookalikes: &mut identity::Lookalikes,
         unreadable: &mut Unreadable,
     ) -> InWindow {
         let (repo, me) = (self.repo, self.me);
@@ -219,11 +223,15 @@ impl<'a> Scanning<'a> {
                 }
                 continue;
             }
-            let Some(how) = identity::mine(&c, self.mailmap, me) else {
-                if let Some(cr) = credit {
-                    cr.other(repo, oid, c, self.mailmap, me);
+            let how = match identity::whose(&c, self.mailmap, me) {
+                Ok(how) => how,
+                Err(author) => {
+                    lookalikes.see(author);
+                    if let Some(cr) = credit {
+                        cr.other(repo, oid, c, self.mailmap, me);
+                    }
+                    continue;
                 }
-                continue;
             };
             read.mine.push(MineAt {
                 id: oid,
@@ -326,6 +334,7 @@ impl<'a> Scanning<'a> {
             in_window: self.walk.in_window.len(),
             warnings: damage.warnings(spec),
             incomplete: damage.unreadable.any(),
+            maybe_mine: Vec::new(),
         }
     }
 }
@@ -514,6 +523,7 @@ mod tests {
         };
         let me = Identity {
             emails,
+            name: "Ada Lovelace",
             credit: None,
             credit_since: None,
         };
