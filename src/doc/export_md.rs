@@ -13,14 +13,25 @@
 //! are known here by their markers, before the markers are dropped, so
 //! nothing the person wrote — their prose, their lists, the asks — is ever
 //! shortened.
+//!
+//! # The status beside the title
+//!
+//! icu writes a goal's status line (`*At risk · due 31 Mar 2027*`) first in
+//! the goal's block, because the block is what a refresh may rewrite, and the
+//! block comes after the person's prose. A reader skimming the mail looks
+//! for it at the goal's title, so an export moves that one line to right
+//! under the goal's heading (`status_moves`): the heading as the person
+//! left it, the status, then their words, then the activity. Nothing is
+//! added, dropped or reworded, and the document itself keeps its order.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use regex::Regex;
 
 use super::markers::{self, Block, Kind, NodeKind, Outline};
-use super::{frontmatter, DocError};
+use super::{frontmatter, sections, DocError};
 
 /// The finished update as plain Markdown: front matter and every `icu:`
 /// marker line dropped (text written after a prompt on its line is kept),
@@ -39,6 +50,13 @@ pub fn export_markdown(text: &str, list_limit: Option<usize>) -> Result<String, 
     let cuts = list_limit.map_or_else(Vec::new, |limit| {
         cuts(text, &outline, &blocks, limit, fm.date)
     });
+    let moves = status_moves(text, &outline, &blocks);
+    let moved: HashSet<usize> = moves.values().map(|m| m.status).collect();
+    let end_list: HashSet<usize> = moves
+        .values()
+        .filter(|m| m.after_list)
+        .map(|m| m.open)
+        .collect();
     let mut cut = cuts.iter().peekable();
     let first = outline.lines.line_of(body);
     let mut out: Vec<&str> = Vec::new();
@@ -54,10 +72,16 @@ pub fn export_markdown(text: &str, list_limit: Option<usize>) -> Result<String, 
             }
             continue;
         }
+        if moved.contains(&n) {
+            continue;
+        }
         let line = outline.lines.text(text, n);
         match m.peek() {
             Some(marker) if marker.line == n => {
                 out.push("");
+                if end_list.contains(&n) {
+                    out.extend([END_LIST, ""]);
+                }
                 if let Kind::Write { after, .. } = &marker.kind {
                     if !after.is_empty() {
                         out.push(after);
@@ -66,7 +90,12 @@ pub fn export_markdown(text: &str, list_limit: Option<usize>) -> Result<String, 
                 }
                 m.next();
             }
-            _ => out.push(line),
+            _ => {
+                out.push(line);
+                if let Some(m) = moves.get(&n) {
+                    out.extend(["", outline.lines.text(text, m.status), ""]);
+                }
+            }
         }
     }
     let mut md = String::new();
@@ -84,6 +113,61 @@ pub fn export_markdown(text: &str, list_limit: Option<usize>) -> Result<String, 
         md.pop();
     }
     Ok(md)
+}
+
+/// What CommonMark writes between two lists that must stay two (cmark's and
+/// comrak's own renderers): a comment, which ends the list before it. A
+/// mail shows nothing of it.
+const END_LIST: &str = "<!-- end list -->";
+
+/// A status line an export moves up.
+struct Move {
+    /// Its line.
+    status: usize,
+    /// The line of its block's opening marker.
+    open: usize,
+    /// The person's text above the block ends with a list: without the
+    /// status line between them, it and the block's list would read as one
+    /// list, so the export ends it there ([`END_LIST`]).
+    after_list: bool,
+}
+
+/// Which status lines an export moves up, by the last line of the heading
+/// each goes under: the first line of a goal's block when it is a status
+/// line ([`sections::is_status_line`]), and the block is the first in the
+/// section of the heading above it, with no block between them. So a block
+/// whose own heading the person deleted leaves its status where it is rather
+/// than under another goal's title or under "Goals".
+fn status_moves(text: &str, outline: &Outline, blocks: &[Block]) -> HashMap<usize, Move> {
+    let mut moves = HashMap::new();
+    for b in blocks.iter().filter(|b| markers::is_goal_key(&b.key)) {
+        let Some(h) = outline.section_of(b.open.line) else {
+            continue;
+        };
+        if !markers::blocks_in(blocks, h.end_line + 1..b.open.line).is_empty() {
+            continue;
+        }
+        let first = (b.open.line + 1..b.close.line)
+            .find(|&n| !outline.lines.text(text, n).trim().is_empty());
+        let Some(status) = first.filter(|&n| sections::is_status_line(outline.lines.text(text, n)))
+        else {
+            continue;
+        };
+        let after_list = outline
+            .nodes_in(h.end_line + 1..b.open.line)
+            .iter()
+            .rfind(|n| !outline.is_marker_line(n.line))
+            .is_some_and(|n| matches!(n.kind, NodeKind::List { .. }));
+        moves.insert(
+            h.end_line,
+            Move {
+                status,
+                open: b.open.line,
+                after_list,
+            },
+        );
+    }
+    moves
 }
 
 /// The item an export gives in place of the `more` items it leaves out of
@@ -167,7 +251,7 @@ mod tests {
         let md = export_markdown(&text, Some(1)).unwrap();
         assert_eq!(
             md,
-            "### A\n\nMy list:\n- a\n  - 1\n  - 2\n  - 3\n\n*On track*\n- 3 commits in r, +3 −0\n  - x (abc1234)\n  - and 2 more, listed in the full update of 23 Nov 2026\n- 2 changes by others in r: reviewed 2\n  - u — Bob (def4567): reviewed\n  - and 1 more, listed in the full update of 23 Nov 2026\n- 1 commit in s, +1 −0\n  - w (f678901)\n\nAfter.\n\n## Help\n\n- one\n- two\n- three\n"
+            "### A\n\n*On track*\n\nMy list:\n- a\n  - 1\n  - 2\n  - 3\n\n<!-- end list -->\n\n- 3 commits in r, +3 −0\n  - x (abc1234)\n  - and 2 more, listed in the full update of 23 Nov 2026\n- 2 changes by others in r: reviewed 2\n  - u — Bob (def4567): reviewed\n  - and 1 more, listed in the full update of 23 Nov 2026\n- 1 commit in s, +1 −0\n  - w (f678901)\n\nAfter.\n\n## Help\n\n- one\n- two\n- three\n"
         );
         // A list as long as the limit is whole; no limit shortens nothing.
         assert_eq!(
@@ -177,5 +261,16 @@ mod tests {
         assert!(export_markdown(&text, Some(2))
             .unwrap()
             .contains("  - y (bcd2345)\n  - and 1 more, listed in the full update of 23 Nov 2026\n- 2 changes"));
+    }
+
+    #[test]
+    fn a_goals_status_goes_under_its_title_and_the_persons_words_stay() {
+        let text = format!(
+            "{FM}## Goals\n<!-- icu:activity totals -->\n*In all: 1 commit*\n<!-- /icu:activity -->\n\n### Search latency\n<!-- icu:write W --> Shipped *it*.\nMore words.\n\n<!-- icu:activity search -->\n*At risk · due 31 Mar 2027*\n- 1 commit in r, +1 −0\n<!-- /icu:activity -->\n\n### Quiet\n<!-- icu:write W -->\n<!-- icu:activity quiet -->\n*On track*\n- No commits on this goal since 9 Nov.\n<!-- /icu:activity -->\n<!-- icu:activity orphan -->\n*Paused*\n<!-- /icu:activity -->\n\n## Other work\n<!-- icu:activity other -->\n- 1 commit in s, +1 −0\n<!-- /icu:activity -->\n"
+        );
+        assert_eq!(
+            export_markdown(&text, None).unwrap(),
+            "## Goals\n\n*In all: 1 commit*\n\n### Search latency\n\n*At risk · due 31 Mar 2027*\n\nShipped *it*.\n\nMore words.\n\n- 1 commit in r, +1 −0\n\n### Quiet\n\n*On track*\n\n- No commits on this goal since 9 Nov.\n\n*Paused*\n\n## Other work\n\n- 1 commit in s, +1 −0\n"
+        );
     }
 }

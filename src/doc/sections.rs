@@ -91,6 +91,12 @@ static ITEM_LINE: LazyLock<Regex> =
 static STATUS_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\*([^*].*?)\*[ \t]*$").expect("status line regex"));
 
+/// Whether `line` is a goal's status line as icu writes it first in the
+/// goal's block.
+pub fn is_status_line(line: &str) -> bool {
+    STATUS_LINE.is_match(line.trim_end())
+}
+
 fn number(s: &str) -> usize {
     s.replace(',', "").parse().unwrap_or(0)
 }
