@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
-use crate::common::{mail_world, stdout};
+use crate::common::{mail_world, stderr, stdout, DraftedWorld};
 
 /// `ci/node`, where the checker and its script live.
 fn checker_dir() -> PathBuf {
@@ -303,4 +303,81 @@ fn the_html_export_renders_with_its_text_and_table_borders() {
     bare.push_str(rest);
     let (width, height, pixels) = screenshot(chromium, &bare);
     assert_eq!(vertical_borders(width, height, &pixels), 0);
+}
+
+#[test]
+fn the_html_declares_the_language_of_update_lang() {
+    let (w, _) = mail_world();
+    let html = stdout(&w.icu(&["export", "--format", "html"]).success());
+    assert!(
+        html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">\n"),
+        "{html}"
+    );
+
+    let w = DraftedWorld {
+        update: "lang = \"de-CH\"",
+        ..DraftedWorld::default()
+    }
+    .finished();
+    let eml = stdout(&w.icu(&["export", "--format", "eml"]).success());
+    let msg = mail_parser::MessageParser::default()
+        .parse(eml.as_bytes())
+        .unwrap();
+    assert!(
+        msg.body_html(0).unwrap().contains("<html lang=\"de-CH\">"),
+        "{eml}"
+    );
+
+    // Not a language tag: refused where it is written.
+    let w = DraftedWorld::default().draft();
+    let cfg = std::fs::read_to_string(&w.cfg).unwrap();
+    std::fs::write(
+        &w.cfg,
+        cfg.replace("[update]\n", "[update]\nlang = \"en\\\" onload=\\\"x\"\n"),
+    )
+    .unwrap();
+    let e = stderr(&w.icu(&["export", "--format", "html"]).code(2));
+    assert!(
+        e.contains("icu.toml:6:8")
+            && e.contains("`update.lang`")
+            && e.contains("not a language tag"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_goals_status_is_right_under_its_title() {
+    let w = DraftedWorld {
+        after: "\n[[goal]]\nid = \"latency\"\ntitle = \"Search latency\"\nstatus = \"at-risk\"\nrepos = [\"search\"]\n",
+        ..DraftedWorld::default()
+    }
+    .draft();
+    w.answer_every_prompt("Shipped the cache.");
+    let html = stdout(&w.icu(&["export", "--format", "html"]).success());
+    let title = html.find(">Search latency</h3>\n<p ").expect(&html);
+    let after: Vec<&str> = html[title..].lines().skip(1).take(2).collect();
+    assert!(after[0].ends_with("><em>At risk</em></p>"), "{html}");
+    assert!(after[1].ends_with(">Shipped the cache.</p>"), "{html}");
+}
+
+#[test]
+fn code_spans_carry_no_shorthand_outlook_ignores() {
+    let (w, _) = mail_world();
+    let html = stdout(&w.icu(&["export", "--format", "html"]).success());
+    let spans: Vec<&str> = html
+        .split("<span style=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    assert!(!spans.is_empty(), "{html}");
+    for style in spans {
+        for declaration in style.split(';').filter(|d| !d.is_empty()) {
+            let property = declaration.split(':').next().unwrap().trim();
+            assert!(
+                !["background", "padding", "margin", "border", "font"].contains(&property),
+                "`{property}` on a code span: {style}"
+            );
+        }
+        assert!(style.contains("background-color: #f6f8fa"), "{style}");
+    }
 }

@@ -5,7 +5,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::common::{mail_world, stdout, SUBJECT};
+use crate::common::{mail_world, stdout, DraftedWorld, SUBJECT};
 
 /// A line of the reference list: `[n] URL`.
 fn is_reference(line: &str) -> bool {
@@ -81,7 +81,7 @@ fn prose_is_wrapped_at_72_and_keeps_the_persons_words_and_lines() {
     assert!(summary.lines().all(|l| l.width() <= 72), "{summary}");
     assert_eq!(
         summary.split_whitespace().collect::<Vec<_>>().join(" "),
-        "The query-plan cache is live behind the plan_cache flag; p99 is down to 240 ms from 410 ms on the prod dashboard [1], measured over seven days."
+        "The query-plan cache is *live* behind the plan_cache flag; p99 is down to 240 ms from 410 ms on the prod dashboard [1], measured over seven days."
     );
     // Short lines the person broke themselves stay as they are.
     assert!(
@@ -104,4 +104,69 @@ fn prose_is_wrapped_at_72_and_keeps_the_persons_words_and_lines() {
     assert_eq!(listed, words, "{text}");
     let line = text[at..].lines().nth(1).unwrap();
     assert!(line.starts_with("    "), "hanging indent: {line:?}\n{text}");
+}
+
+/// A goal that claims the one commit, at risk with a due date.
+const GOAL: &str = "\n[[goal]]\nid = \"latency\"\ntitle = \"Search latency\"\nstatus = \"at-risk\"\ndue = 2027-03-31\nrepos = [\"search\"]\n";
+
+#[test]
+fn a_goals_title_is_underlined_with_its_status_right_under_it() {
+    let w = DraftedWorld {
+        after: GOAL,
+        ..DraftedWorld::default()
+    }
+    .draft();
+    w.answer_every_prompt("It went *well*, **mostly**.");
+    let text = stdout(&w.icu(&["export", "--format", "text"]).success());
+    // The title, underlined as the heading it is; the status icu keeps in
+    // its block, moved up to the title; then the person's words, as they
+    // wrote them, emphasis marks and all; then the activity.
+    let at = text.find("\nSearch latency\n").expect(&text);
+    assert!(
+        text[at..].starts_with(
+            "\nSearch latency\n~~~~~~~~~~~~~~\n\n*At risk · due 31 Mar 2027*\n\nIt went *well*, **mostly**.\n\n- 1 commit in search"
+        ),
+        "{text}"
+    );
+    // The update itself keeps its order: the status first in the block.
+    let doc = w.doc_text();
+    assert!(
+        doc.find("It went *well*").unwrap() < doc.find("*At risk · due 31 Mar 2027*").unwrap(),
+        "{doc}"
+    );
+}
+
+#[test]
+fn no_line_of_the_mail_starts_with_from() {
+    let w = DraftedWorld::default().draft();
+    // A paragraph whose line would wrap before "From", and a short line
+    // the person started with it.
+    let prose = format!(
+        "{} From the review on, the planner change stays behind a flag.\n\nShort line.\nFrom now on, weekly.",
+        "word ".repeat(14).trim_end()
+    );
+    w.answer_every_prompt(&prose);
+    let eml = stdout(&w.icu(&["export", "--format", "eml"]).success());
+    // Raw: not one line of the message, whatever its transfer encoding.
+    assert!(
+        eml.split("\r\n")
+            .chain(eml.split('\n'))
+            .all(|l| !l.starts_with("From ")),
+        "{eml}"
+    );
+    let msg = mail_parser::MessageParser::default()
+        .parse(eml.as_bytes())
+        .unwrap();
+    // Decoded: the reader still reads "From", after a space in the text
+    // part and as a character reference in the HTML.
+    let text = msg.body_text(0).unwrap().replace("\r\n", "\n");
+    assert!(text.lines().all(|l| !l.starts_with("From ")), "{text}");
+    assert!(
+        text.contains("\nShort line.\n From now on, weekly.\n"),
+        "{text}"
+    );
+    assert!(text.contains("\nword From the review on"), "{text}");
+    let html = msg.body_html(0).unwrap().replace("\r\n", "\n");
+    assert!(html.lines().all(|l| !l.starts_with("From ")), "{html}");
+    assert!(html.contains("\n&#70;rom now on, weekly."), "{html}");
 }

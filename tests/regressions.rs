@@ -143,7 +143,7 @@ fn prose_right_after_a_block_is_not_part_of_its_last_bullet() {
         md,
         "### A\n\n- 1 commit in r, +1 −0\n  - x (abc1234)\n\nMy words right after the block.\n"
     );
-    let html = icu::testing::export::to_html(&md, "t");
+    let html = icu::testing::export::to_html(&md, "t", "en");
     assert!(
         html.contains(">My words right after the block.</p>\n</div>"),
         "{html}"

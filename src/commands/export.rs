@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode, Error> {
         Format::Html => {
             let c = cfg.insert(ctx.load_config()?);
             let subject = export::subject(c, &super::front_matter(&path, &text)?)?;
-            export::to_html(&markdown, &subject).into_bytes()
+            export::to_html(&markdown, &subject, &c.update.lang).into_bytes()
         }
         Format::Eml => {
             let c = cfg.insert(ctx.load_config()?);

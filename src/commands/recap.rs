@@ -17,11 +17,16 @@ pub fn run(ctx: &Ctx, args: RecapArgs) -> Result<ExitCode, Error> {
     // The recap reads the updates dir only: with no config file it needs no
     // repository either (the default dir and cadence, as a config-less
     // draft uses them).
-    let (dir, cadence_days) = match ctx.config_file()? {
-        Some(cfg) => (cfg.update.dir.clone(), cfg.update.cadence_days),
+    let (dir, cadence_days, lang) = match ctx.config_file()? {
+        Some(cfg) => (
+            cfg.update.dir.clone(),
+            cfg.update.cadence_days,
+            cfg.update.lang.clone(),
+        ),
         None => (
             crate::config::default_updates_dir(),
             crate::config::DEFAULT_CADENCE_DAYS,
+            crate::config::DEFAULT_LANG.to_string(),
         ),
     };
     let span = Span {
@@ -60,7 +65,7 @@ pub fn run(ctx: &Ctx, args: RecapArgs) -> Result<ExitCode, Error> {
                 .next()
                 .unwrap_or("Recap")
                 .trim_start_matches("# ");
-            export::to_html(&md, title).into_bytes()
+            export::to_html(&md, title, &lang).into_bytes()
         }
     };
     match &args.output {

@@ -52,6 +52,8 @@ pub const DEFAULT_CADENCE_DAYS: u32 = 14;
 /// Default `update.list_limit`: the items an export shows of one list of
 /// commits or credits.
 pub const DEFAULT_LIST_LIMIT: usize = 30;
+/// Default `update.lang`: the language the mail's HTML part declares.
+pub const DEFAULT_LANG: &str = "en";
 /// Default `[[source]] timeout`: how long a source's command may run.
 pub const DEFAULT_SOURCE_TIMEOUT: Duration = Duration::from_secs(30);
 /// The longest `[[source]] timeout`, in seconds: a day, as for the
@@ -120,6 +122,10 @@ pub struct UpdateSettings {
     /// update names; `None` (`list_limit = 0`): every one. The update
     /// itself always names them all.
     pub list_limit: Option<usize>,
+    /// The language the update is written in, a BCP 47 tag (`en`,
+    /// `de-CH`): the HTML part's `<html lang>`, which screen readers and
+    /// translation offers go by.
+    pub lang: String,
 }
 
 /// The trailers that credit me by default: those git.git and the Linux
@@ -518,6 +524,7 @@ impl Default for UpdateSettings {
             mail_client: None,
             mail_client_terminal: false,
             list_limit: Some(DEFAULT_LIST_LIMIT),
+            lang: DEFAULT_LANG.to_string(),
         }
     }
 }

@@ -67,6 +67,7 @@ pub(super) struct RawUpdate {
     pub(super) mail_client: Option<Spanned<String>>,
     pub(super) mail_client_terminal: Option<bool>,
     pub(super) list_limit: Option<Spanned<i64>>,
+    pub(super) lang: Option<Spanned<String>>,
 }
 
 /// One `[[repo]]`.

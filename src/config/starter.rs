@@ -4,7 +4,7 @@
 //! Values go through [`lit`] so that any name or address, quotes and all,
 //! round-trips: the file `init` writes is the file `load` reads back.
 
-use super::{DEFAULT_CADENCE_DAYS, DEFAULT_LIST_LIMIT, DEFAULT_SENDMAIL};
+use super::{DEFAULT_CADENCE_DAYS, DEFAULT_LANG, DEFAULT_LIST_LIMIT, DEFAULT_SENDMAIL};
 use crate::template::{DEFAULT_SUBJECT, SUBJECT_VARIABLES};
 
 /// What `icu init` puts in the starter config.
@@ -154,7 +154,11 @@ pub fn starter(o: &StarterOptions) -> String {
          # mail_client_terminal = true          # for a terminal mail client (\"neomutt -H {}\"): run here, waited for\n",
     );
     t.push_str(&format!(
-        "# list_limit = {DEFAULT_LIST_LIMIT}                      # how many of each list of commits an export or mail shows (the update names all); 0: every one\n\n"
+        "# list_limit = {DEFAULT_LIST_LIMIT}                      # how many of each list of commits an export or mail shows (the update names all); 0: every one\n"
+    ));
+    t.push_str(&format!(
+        "# lang = {}                           # the language you write in (a BCP 47 tag: \"de\", \"pt-BR\"), which the mail's HTML declares\n\n",
+        lit(DEFAULT_LANG)
     ));
     t.push_str(
         "# The repositories icu scans. A path may be a glob: \"~/src/*\" adds every\n\

@@ -63,6 +63,30 @@ impl Validator<'_> {
         Ok(v.get_ref().trim().to_string())
     }
 
+    /// `update.lang`, a BCP 47 language tag as `<html lang>` takes it: a
+    /// primary subtag of 2 to 8 letters, then subtags of 1 to 8 letters or
+    /// digits, joined by `-` (`en`, `de-CH`, `zh-Hant-TW`). Only the shape is
+    /// checked, not the IANA registry: a tag of the right shape that names no
+    /// language is harmless, and a quote or a space would break the markup.
+    fn lang(&self, v: &Spanned<String>) -> Result<String, ConfigError> {
+        let tag = v.get_ref().trim();
+        let mut subtags = tag.split('-');
+        let primary = subtags.next().unwrap_or("");
+        let ok = (2..=8).contains(&primary.len())
+            && primary.bytes().all(|b| b.is_ascii_alphabetic())
+            && subtags.all(|s| {
+                (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+            });
+        if !ok {
+            return Err(self.err(
+                v.span(),
+                format!("`update.lang` = \"{}\" is not a language tag", v.get_ref()),
+                "a BCP 47 tag: letters, digits and `-`, e.g. \"en\", \"de-CH\" or \"pt-BR\"",
+            ));
+        }
+        Ok(tag.to_string())
+    }
+
     /// `[[repo]] url` goes into links as written: it must be an http(s) URL
     /// without a space or any of ``()<>"'`\``, which would end the link (a
     /// `)` let the rest of the value, `<img>` tags included, into the HTML).
@@ -343,6 +367,9 @@ impl Validator<'_> {
             list_limit,
             ..UpdateSettings::default()
         };
+        if let Some(l) = &u.lang {
+            settings.lang = self.lang(l)?;
+        }
         self.mail_headers(&u, &mut settings)?;
         Ok(settings)
     }

@@ -90,7 +90,7 @@ pub fn to_eml(env: &Envelope, md: &str, purpose: Purpose) -> Result<Vec<u8>, Exp
     }
     b = b
         .text_body(to_text(md))
-        .html_body(to_html(md, &env.subject));
+        .html_body(to_html(md, &env.subject, &env.lang));
     if purpose == Purpose::Draft {
         b = b.header("X-Unsent", Raw::new("1"));
     }
@@ -119,6 +119,7 @@ mod tests {
             message_id: new_message_id(&fm(), "ada@example.com"),
             in_reply_to: None,
             references: Vec::new(),
+            lang: "en".into(),
         }
     }
 
@@ -209,7 +210,7 @@ mod tests {
         );
         assert_eq!(
             msg.body_text(0).unwrap().replace("\r\n", "\n").trim_end(),
-            "Summary\n-------\n\nAll good."
+            "Summary\n-------\n\nAll *good*."
         );
         assert!(msg.body_html(0).unwrap().contains("<em>good</em>"));
         assert!(msg

@@ -22,6 +22,16 @@
 //! feature caniemail lists as unsupported by a client: no `border-radius` or
 //! `overflow` or `white-space` (Outlook for Windows), no `<code>` element
 //! (Orange webmail; code is a monospace `<span>`).
+//!
+//! Outlook for Windows draws mail with Word, which reads on a `<span>` only
+//! Microsoft's "core" properties: `background-color` but not the
+//! `background` shorthand, so a code span's grey would be lost. Code (span
+//! and block) says `background-color`, and the code span writes no
+//! shorthand at all (its padding as `padding-top` …, which Word leaves out
+//! on a span either way and every other client reads). The block elements
+//! keep `margin`, `padding` and `border` shorthands, which Word reads there.
+//!
+//! The document declares its language, `update.lang`, in `<html lang>`.
 
 use comrak::nodes::{AstNode, NodeValue};
 
@@ -36,6 +46,8 @@ use super::comrak_options;
 const FONT: &str = "'Segoe UI',-apple-system,BlinkMacSystemFont,Helvetica,Arial,sans-serif";
 /// Consolas on Windows, then the Mac's monospaced system font.
 const MONO: &str = "Consolas,ui-monospace,Menlo,monospace";
+/// The grey behind code.
+const CODE_BACKGROUND: &str = "#f6f8fa";
 
 /// The style written into every `tag` element, as `property: value;`
 /// declarations; `None` for an element left unstyled. `code` is written as
@@ -57,8 +69,8 @@ fn style(tag: &str) -> Option<String> {
         "ul" | "ol" => "padding-left: 1.5em;margin: .3em 0;".into(),
         "table" => "border-collapse: collapse;".into(),
         "a" => "color: #0969da;".into(),
-        "code" => format!("font-family: {MONO};font-size: .9em;background: #f6f8fa;padding: .1em .3em;"),
-        "pre" => format!("font-family: {MONO};background: #f6f8fa;padding: .6em;margin: 1em 0;"),
+        "code" => format!("font-family: {MONO};font-size: .9em;background-color: {CODE_BACKGROUND};padding-top: .1em;padding-right: .3em;padding-bottom: .1em;padding-left: .3em;"),
+        "pre" => format!("font-family: {MONO};background-color: {CODE_BACKGROUND};padding: .6em;margin: 1em 0;"),
         _ => return None,
     })
 }
@@ -73,17 +85,35 @@ const MSO_CLOSE: &str = "<!--[if mso]></td></tr></table><![endif]-->";
 const TASK_OPEN: &str = "\u{2610} ";
 const TASK_DONE: &str = "\u{2611} ";
 
-/// The update as a complete HTML document titled `title`.
+/// The update as a complete HTML document titled `title`, in the language
+/// `lang` (a BCP 47 tag, `update.lang`, checked when the config loads):
+/// `<html lang>` tells a screen reader how to pronounce it and a mail
+/// client whether to offer a translation.
 ///
 /// Task items are drawn as ☐/☑ text rather than comrak's
 /// `<input type="checkbox">`: mail clients (Gmail, Outlook) strip form
 /// elements, which would make an open ask look the same as a done one.
-pub fn to_html(md: &str, title: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width\">\n<title>{}</title>\n</head>\n{MSO_OPEN}\n{}\n{MSO_CLOSE}\n</html>\n",
+///
+/// No line of it starts with `From ` (`no_from_lines`).
+pub fn to_html(md: &str, title: &str, lang: &str) -> String {
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width\">\n<title>{}</title>\n</head>\n{MSO_OPEN}\n{}\n{MSO_CLOSE}\n</html>\n",
+        html_escape(lang),
         html_escape(title),
         styled(&rendered(md))
-    )
+    );
+    no_from_lines(&html)
+}
+
+/// `html` with the `F` of each line that starts with `From ` written as
+/// the character reference `&#70;`, which every HTML reader shows as `F`:
+/// a mail delivered into an mbox file gets a `>` before such a line, which
+/// the reader would see. A line of comrak's HTML starts with text after a
+/// soft break in a paragraph or a line of a code block; a reference is
+/// read as its character in text and attribute values alike, and no tag,
+/// comment or entity starts with `From `.
+fn no_from_lines(html: &str) -> String {
+    html.replace("\nFrom ", "\n&#70;rom ")
 }
 
 /// comrak's HTML of `md`, task items as text and no link inside another.
@@ -291,25 +321,25 @@ mod tests {
         ];
         for s in subjects {
             let escaped = format!("- {}\n", escape_markdown(s));
-            let html = to_html(&escaped, "t");
+            let html = to_html(&escaped, "t", "en");
             assert!(!html.contains("<script"), "{html}");
             assert!(!html.contains("<img"), "{html}");
             assert!(!html.contains("href=\"javascript"), "{html}");
             assert!(!html.contains("<em>"), "{html}");
             // Raw, unescaped: comrak's safe mode still keeps it inert.
-            let raw = to_html(&format!("{s}\n\n<iframe src=x></iframe>\n"), "t");
+            let raw = to_html(&format!("{s}\n\n<iframe src=x></iframe>\n"), "t", "en");
             assert!(
                 !raw.contains("<script") && !raw.contains("<iframe") && !raw.contains("onerror"),
                 "{raw}"
             );
             assert!(!raw.contains("javascript:"), "{raw}");
         }
-        assert!(to_html("x", "<b>T</b>").contains("<title>&lt;b&gt;T&lt;/b&gt;</title>"));
+        assert!(to_html("x", "<b>T</b>", "en").contains("<title>&lt;b&gt;T&lt;/b&gt;</title>"));
     }
 
     #[test]
     fn the_persons_markdown_renders() {
-        let html = to_html("## Goals\n\n- [x] done\n- [ ] open\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nsee https://example.com and *this*\n", "t");
+        let html = to_html("## Goals\n\n- [x] done\n- [ ] open\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nsee https://example.com and *this*\n", "t", "en");
         assert!(html.contains(">Goals</h2>"), "{html}");
         // Mail clients strip form elements: the boxes are text.
         assert!(html.contains(">\u{2611} done</li>"), "{html}");
@@ -331,6 +361,7 @@ mod tests {
         let html = to_html(
             "# T\n\n## S\n\n`x` and\n\n```\ncode\n```\n\n| a |\n|---|\n| 1 |\n",
             "t",
+            "en",
         );
         // Nothing depends on a <style> block or on <body>.
         assert!(
@@ -366,6 +397,7 @@ mod tests {
         let html = to_html(
             "[l](https://e.example \"a <code class=\\\"code\\\"> b\") and `</code>`\n",
             "t",
+            "en",
         );
         assert!(
             html.contains("title=\"a <code class=&quot;code&quot;> b\""),
@@ -374,5 +406,35 @@ mod tests {
         assert!(html.contains("&lt;/code&gt;</span>"), "{html}");
         // The first font is one a composer finds installed, not a CSS alias.
         assert!(FONT.starts_with("'Segoe UI',") && MONO.starts_with("Consolas,"));
+    }
+
+    #[test]
+    fn the_document_declares_its_language() {
+        assert!(to_html("x", "t", "de-CH").starts_with("<!DOCTYPE html>\n<html lang=\"de-CH\">\n"));
+    }
+
+    #[test]
+    fn a_code_span_has_no_shorthand_outlook_drops() {
+        let html = to_html("a `x` b\n\n```\ncode\n```\n", "t", "en");
+        let at = html.find("<span style=\"").expect(&html);
+        let style = html[at..].split('"').nth(1).unwrap();
+        let properties: Vec<&str> = style
+            .split(';')
+            .filter_map(|d| d.split_once(':'))
+            .map(|(p, _)| p.trim())
+            .collect();
+        for shorthand in ["background", "padding", "margin", "border", "font"] {
+            assert!(!properties.contains(&shorthand), "{shorthand}: {style}");
+        }
+        assert!(style.contains("background-color: #f6f8fa"), "{style}");
+        assert!(html.contains("<pre style=\"font-family: Consolas,ui-monospace,Menlo,monospace;background-color: #f6f8fa;"), "{html}");
+    }
+
+    #[test]
+    fn no_line_starts_with_from() {
+        let html = to_html("Ship it.\nFrom now on, weekly.\n\n```\nfirst\nFrom a to b\n```\n\n[x](https://e.example \"t\nFrom y\")\n", "t", "en");
+        assert!(html.lines().all(|l| !l.starts_with("From ")), "{html}");
+        assert!(html.contains("\n&#70;rom now on, weekly.</p>"), "{html}");
+        assert!(html.contains("\n&#70;rom a to b\n"), "{html}");
     }
 }

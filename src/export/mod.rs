@@ -157,6 +157,9 @@ pub struct Envelope {
     /// `in_reply_to`: its first message and the last ones, at most
     /// [`MAX_REFERENCES`] in all.
     pub references: Vec<String>,
+    /// The language the update is written in (`update.lang`), which the
+    /// HTML part declares.
+    pub lang: String,
 }
 
 /// How many Message-IDs `References` holds at most: the first of the
@@ -291,6 +294,7 @@ pub fn envelope(
         date: now,
         in_reply_to: thread.last().cloned(),
         references,
+        lang: cfg.update.lang.clone(),
     })
 }
 

@@ -22,10 +22,13 @@ const MIN_WIDTH: usize = 24;
 /// ends a line at one.
 const SOFT: char = '\r';
 
-/// The update as plain text for plain-text mail: headings underlined (`=`
-/// for level 1, `-` for level 2, bare text below that), lists as `-` (task
-/// items as `[ ]`/`[x]`), tables as aligned columns, emphasis, backslash
-/// escapes and raw HTML gone.
+/// The update as plain text for plain-text mail: headings underlined to
+/// their width (`underline`: `=` for level 1, `-` for level 2, `~` for
+/// level 3 and below, so a goal's title stands out under "Goals"), lists as
+/// `-` (task items as `[ ]`/`[x]`), tables as aligned columns; emphasis as
+/// `*at risk*`, strong emphasis as `**blocked**` and struck-through text
+/// as `~~done~~`, the marks a reader of plain text knows (a resolved ask
+/// still reads as resolved); backslash escapes and raw HTML gone.
 ///
 /// Links are reference-style: `the doc [1]` in the text, and `[1] <url>` in
 /// a list at the end of the section (before the next heading, or at the end
@@ -38,12 +41,48 @@ const SOFT: char = '\r';
 /// their lines fit; only a run of lines with one too long is re-wrapped.
 /// Code blocks, tables and URLs are never broken, and no wrapped line
 /// starts with `>` or `From ` (which mail programs read as a quote).
+///
+/// No line at all starts with `From `: a line the person typed so, or a
+/// heading, gets a space before it (`unmangled`).
 pub fn to_text(md: &str) -> String {
     let arena = comrak::Arena::new();
     let root = comrak::parse_document(&arena, md, &comrak_options());
-    let mut text = Renderer::default().document(root).join("\n");
+    let mut text = Renderer::default()
+        .document(root)
+        .iter()
+        .map(|l| unmangled(l))
+        .collect::<Vec<_>>()
+        .join("\n");
     text.push('\n');
     text
+}
+
+/// `line`, with a space before it if it starts with `From `. A mail
+/// program that delivers into an mbox file (where `From ` starts the next
+/// message) writes `>From ` for such a line, and the reader sees the `>`.
+/// The text part goes out as 7bit whenever it is plain ASCII (mail-builder
+/// picks the transfer encoding, and quoted-printable only for what needs
+/// it), so no `=46rom` can be counted on: a leading space is the one
+/// change every delivery keeps, and reads as the word it was (RFC 3676
+/// space-stuffs such lines the same way).
+fn unmangled(line: &str) -> std::borrow::Cow<'_, str> {
+    if line.starts_with("From ") {
+        format!(" {line}").into()
+    } else {
+        line.into()
+    }
+}
+
+/// The line under a heading of `level` as wide as its widest line (at
+/// least 3): `=` for level 1 (the update's title), `-` for level 2 (its
+/// sections), `~` for level 3 and deeper (the goals).
+fn underline(level: u8, widest: usize) -> String {
+    let mark = match level {
+        1 => "=",
+        2 => "-",
+        _ => "~",
+    };
+    mark.repeat(widest.max(3))
 }
 
 /// The links met so far: how many were numbered, and those still to list
@@ -112,15 +151,8 @@ impl Renderer {
             NodeValue::Heading(h) => {
                 let text = self.inlines(node).replace(['\n', SOFT], " ");
                 let mut lines = wrap(&text, width);
-                let under = match h.level {
-                    1 => Some("="),
-                    2 => Some("-"),
-                    _ => None,
-                };
-                if let Some(u) = under {
-                    let widest = lines.iter().map(|l| l.width()).max().unwrap_or(0);
-                    lines.push(u.repeat(widest.max(3)));
-                }
+                let widest = lines.iter().map(|l| l.width()).max().unwrap_or(0);
+                lines.push(underline(h.level, widest));
                 lines
             }
             NodeValue::Paragraph => {
@@ -271,6 +303,18 @@ impl Renderer {
             NodeValue::SoftBreak => out.push(SOFT),
             NodeValue::LineBreak => out.push('\n'),
             NodeValue::HtmlInline(_) | NodeValue::Raw(_) => {}
+            NodeValue::Emph | NodeValue::Strong | NodeValue::Strikethrough => {
+                let mark = match value {
+                    NodeValue::Emph => "*",
+                    NodeValue::Strong => "**",
+                    _ => "~~",
+                };
+                out.push_str(mark);
+                for child in node.children() {
+                    self.inline(child, out);
+                }
+                out.push_str(mark);
+            }
             NodeValue::Link(l) | NodeValue::Image(l) => {
                 let text = self.inlines(node);
                 out.push_str(&text);
@@ -391,7 +435,7 @@ mod tests {
         let text = to_text(&md);
         assert_eq!(
             text,
-            "Update — 23 Nov\n===============\n\nGoals\n-----\n\nSearch\n\nShipped the cache, see the doc [1].\n\n- 2 commits in search\n  - Fix <b>*all*</b> [links](javascript:x) (abc1234)\n\n[1] https://x.org/d\n\nHelp\n----\n\n- [ ] Access to prod\n- [x] Budget\n"
+            "Update — 23 Nov\n===============\n\nGoals\n-----\n\nSearch\n~~~~~~\n\nShipped the *cache*, see the doc [1].\n\n- 2 commits in search\n  - Fix <b>*all*</b> [links](javascript:x) (abc1234)\n\n[1] https://x.org/d\n\nHelp\n----\n\n- [ ] Access to prod\n- [x] Budget\n"
         );
     }
 
@@ -400,7 +444,7 @@ mod tests {
         let md = "- - a\n  - b\n- c\n\n> quote\n> - x\n\n| a | bee |\n|---|:-:|\n| `xyzzy` | **y** |\n\n```\nfn x() {}\n\nfn y() {}\n```\n\n<div>\nraw html\n</div>\n\n1. [ ] ask\n\n   more\n2. [x] done\n";
         assert_eq!(
             to_text(md),
-            "- - a\n  - b\n- c\n\n> quote\n>\n> - x\n\na     | bee\n----- | ---\nxyzzy | y\n\n    fn x() {}\n\n    fn y() {}\n\n1. [ ] ask\n\n       more\n\n2. [x] done\n"
+            "- - a\n  - b\n- c\n\n> quote\n>\n> - x\n\na     | bee\n----- | -----\nxyzzy | **y**\n\n    fn x() {}\n\n    fn y() {}\n\n1. [ ] ask\n\n       more\n\n2. [x] done\n"
         );
     }
 
@@ -477,6 +521,28 @@ mod tests {
             text.lines().all(|l| !l.starts_with('>')),
             "{}",
             &text[..200]
+        );
+    }
+
+    #[test]
+    fn every_heading_is_underlined_and_emphasis_keeps_its_marks() {
+        assert_eq!(
+            to_text("# Update\n\n## Goals\n\n### Search — p99\n\n#### Deeper\n\n*At risk*, **blocked**, ~~done~~ and *a **b** c*.\n"),
+            "Update\n======\n\nGoals\n-----\n\nSearch — p99\n~~~~~~~~~~~~\n\nDeeper\n~~~~~~\n\n*At risk*, **blocked**, ~~done~~ and *a **b** c*.\n"
+        );
+        // As wide as the heading on screen: CJK takes two columns.
+        assert_eq!(to_text("### 漢字\n"), "漢字\n~~~~\n");
+    }
+
+    #[test]
+    fn no_line_starts_with_from() {
+        // The person's own short lines, a heading and a table row: each
+        // gets a space, and keeps its words.
+        let text = to_text("From the review: ship it.\nFrom now on, weekly.\n\n### From scratch\n\n| From | To |\n|---|---|\n| a | b |\n\nFromage is fine, and so is From\n");
+        assert!(text.lines().all(|l| !l.starts_with("From ")), "{text}");
+        assert_eq!(
+            text,
+            " From the review: ship it.\n From now on, weekly.\n\n From scratch\n~~~~~~~~~~~~\n\n From | To\n---- | --\na    | b\n\nFromage is fine, and so is From\n"
         );
     }
 }
