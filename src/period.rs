@@ -23,8 +23,9 @@
 //! - `icu goals` uses the same period and widens only its scan (12 weeks
 //!   back) for the sparkline, without line counts, and looks for credit in
 //!   the period only (the only credits it counts); `icu status` says the
-//!   next update is due `cadence_days` after the last was sent
-//!   ([`next_due`]).
+//!   next update is due `cadence_days` after the last sent update's date
+//!   ([`next_due`]) — its date, not when it was sent, so one update sent
+//!   late does not move every later one.
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use serde::Serialize;
@@ -206,9 +207,11 @@ pub fn period<Tz: TimeZone>(
     Ok(Period { date, since, until })
 }
 
-/// When the update after one sent on `sent_day` is due.
-pub fn next_due(sent_day: NaiveDate, cadence_days: u32) -> Option<NaiveDate> {
-    sent_day.checked_add_days(chrono::Days::new(u64::from(cadence_days)))
+/// When the update after the one dated `last_date` is due: a cadence after
+/// that update's date, whenever it was sent, so the schedule follows the
+/// updates' dates and a late send moves nothing after it.
+pub fn next_due(last_date: NaiveDate, cadence_days: u32) -> Option<NaiveDate> {
+    last_date.checked_add_days(chrono::Days::new(u64::from(cadence_days)))
 }
 
 /// Parses `icu sent --at`: an RFC 3339 time, or a date meaning the end of
@@ -310,8 +313,12 @@ mod tests {
     }
 
     #[test]
-    fn the_next_update_is_due_a_cadence_after_the_last_was_sent() {
+    fn the_next_update_is_due_a_cadence_after_the_last_ones_date() {
         assert_eq!(next_due(d("2026-11-24"), 14), Some(d("2026-12-08")));
+        // Dated 9 Nov and sent late on the 12th: due on the 23rd, and the
+        // one dated the 23rd makes the next due on 7 Dec.
+        assert_eq!(next_due(d("2026-11-09"), 14), Some(d("2026-11-23")));
+        assert_eq!(next_due(d("2026-11-23"), 14), Some(d("2026-12-07")));
     }
 
     #[test]

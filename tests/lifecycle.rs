@@ -139,6 +139,40 @@ fn the_next_period_starts_where_the_last_sent_update_ended_not_when_it_was_sent(
 }
 
 #[test]
+fn the_next_update_is_due_a_cadence_after_the_last_ones_date_not_its_send() {
+    let w = World::search();
+    let status = |now: &str| stdout(&w.icu_at(now, &["status"]).success());
+    w.draft("2026-11-09").success();
+    let doc = w.doc("2026-11-09");
+    // Dated 9 Nov, sent three days late.
+    w.icu(&[
+        "sent",
+        doc.to_str().unwrap(),
+        "--at",
+        "2026-11-12T15:00:00Z",
+    ])
+    .success();
+    let out = status("2026-11-13T09:00:00+00:00");
+    assert!(out.contains("Next due:   2026-11-23 (in 10 days)"), "{out}");
+    w.draft("2026-11-23").success();
+    let doc = w.doc("2026-11-23");
+    w.icu(&[
+        "sent",
+        doc.to_str().unwrap(),
+        "--at",
+        "2026-11-24T09:00:00Z",
+    ])
+    .success();
+    let out = status("2026-11-25T09:00:00+00:00");
+    assert!(out.contains("Next due:   2026-12-07 (in 12 days)"), "{out}");
+    let v = json(
+        &w.icu_at("2026-11-25T09:00:00+00:00", &["status", "--json"])
+            .success(),
+    );
+    assert_eq!(v["next_due"], "2026-12-07");
+}
+
+#[test]
 fn open_asks_are_carried_with_the_date_first_asked() {
     let w = World::search();
     // First update: two asks, one done before sending.

@@ -69,10 +69,9 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<ExitCode, Error> {
     let dir = &cfg.update.dir;
     let tomorrow = today.succ_opt().unwrap_or(today);
     let last = ctx.last_sent(dir, tomorrow);
-    let next_due = last.as_ref().and_then(|l| {
-        let sent_day = l.sent.with_timezone(&Local).date_naive();
-        period::next_due(sent_day, cfg.update.cadence_days)
-    });
+    let next_due = last
+        .as_ref()
+        .and_then(|l| period::next_due(l.date, cfg.update.cadence_days));
     let mut open_asks = last.as_ref().map_or(0, |l| l.asks.len());
     let draft = history::current_draft(dir)?.map(|(path, text)| {
         let file = path.display().to_string();

@@ -78,6 +78,9 @@ impl Again {
 #[derive(Debug, Clone)]
 pub struct LastSent {
     pub path: PathBuf,
+    /// The update's date (its front matter's `date`): the next one is due
+    /// a cadence after it ([`crate::period::next_due`]).
+    pub date: NaiveDate,
     /// When it was marked sent (its `until` if the mark has no time).
     pub sent: DateTime<FixedOffset>,
     /// The end of its period (exclusive).
@@ -138,6 +141,7 @@ pub fn last_sent(dir: &Path, date: NaiveDate) -> (Option<LastSent>, Vec<String>)
         };
         let last = LastSent {
             path,
+            date: fm.date,
             sent,
             until: fm.until,
             scanned: fm.scanned,
