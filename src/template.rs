@@ -140,9 +140,13 @@ fn unclosed_tag_before(template: &str, line: usize) -> Option<usize> {
     None
 }
 
-/// Default subject template for the exported email.
-pub const DEFAULT_SUBJECT: &str =
-    "Update from {{ me.name }}: {{ period.since }} to {{ period.until }}";
+/// Default subject template for the exported email: the same for every
+/// update, so the series stays one conversation in the clients that group
+/// by subject as well as by `In-Reply-To`/`References` (Gmail) or by the
+/// subject (Outlook's conversation view). The dates are in the body's
+/// title. A subject that changes per update (one with `period.since`, say)
+/// threads only where the headers alone do (Thunderbird, mutt).
+pub const DEFAULT_SUBJECT: &str = "Update from {{ me.name }}";
 /// The variables an `update.subject` template can use.
 pub const SUBJECT_VARIABLES: &str =
     "me.name, me.emails, date, period.since, period.until, period.since_short, period.until_short, period.start, period.end";

@@ -64,6 +64,7 @@ struct Mail {
     in_reply_to: Vec<String>,
     references: Vec<String>,
     unsent: bool,
+    subject: String,
 }
 
 fn mail(bytes: &[u8]) -> Mail {
@@ -73,6 +74,7 @@ fn mail(bytes: &[u8]) -> Mail {
         in_reply_to: ids(msg.in_reply_to()),
         references: ids(msg.references()),
         unsent: msg.header_raw("X-Unsent").is_some(),
+        subject: msg.subject().unwrap_or_default().to_string(),
     }
 }
 
@@ -112,6 +114,25 @@ fn world(outbox: &Outbox, extra: &str) -> Drafted {
         ..DraftedWorld::default()
     }
     .finished()
+}
+
+#[test]
+fn a_subject_of_ones_own_is_rendered_for_each_update_as_written() {
+    let outbox = Outbox::new();
+    let w = world(
+        &outbox,
+        "subject = \"Weekly: {{ me.name }}, {{ period.since_short }} to {{ period.until_short }}\"",
+    );
+    w.icu(&["send", "--yes"]).success();
+    let second = draft_on(&w, "2026-12-08");
+    send_on(&w, "2026-12-08", &second);
+    assert_eq!(
+        mail(&outbox.message(1)).subject,
+        "Weekly: Ada Lovelace, 10 Nov to 24 Nov"
+    );
+    let next = mail(&outbox.message(2));
+    assert_eq!(next.subject, "Weekly: Ada Lovelace, 24 Nov to 8 Dec");
+    assert_eq!(next.in_reply_to.len(), 1, "still a reply by its headers");
 }
 
 #[test]
@@ -160,6 +181,12 @@ fn each_update_replies_to_the_last_one_sent_so_the_series_is_one_thread() {
         third.references,
         [first.message_id.clone(), second.message_id.clone()]
     );
+    // The default subject is the same for every update, so the clients
+    // that group by subject too (Gmail, Outlook) keep the series one
+    // conversation; the dates are in the body.
+    assert_eq!(first.subject, "Update from Ada Lovelace");
+    assert_eq!(second.subject, first.subject);
+    assert_eq!(third.subject, first.subject);
     let all = [&first.message_id, &second.message_id, &third.message_id];
     assert!(
         all.iter().all(|id| id.ends_with("@example.com")) && all[0] != all[1] && all[1] != all[2],

@@ -132,7 +132,8 @@ pub fn starter(o: &StarterOptions) -> String {
     ));
     t.push_str(&format!(
         "# subject = {}\n\
-         #   (variables: {SUBJECT_VARIABLES})\n",
+         #   (variables: {SUBJECT_VARIABLES})\n\
+         #   Keep it the same for every update: Gmail and Outlook thread by subject too.\n",
         lit(DEFAULT_SUBJECT)
     ));
     t.push_str(
