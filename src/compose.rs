@@ -28,6 +28,7 @@ use crate::template::{
     GoalContext, ItemContext, MeContext, OtherContext, PeriodContext, PersonContext, RenderContext,
     RepoContext, TemplateError,
 };
+use crate::template::{plural, thousands};
 
 /// Everything a new update is made of.
 #[derive(Debug, Clone, Copy)]
@@ -272,23 +273,6 @@ fn clip(subject: &str) -> String {
     let mut s: String = subject.chars().take(MAX_SUBJECT_CHARS - 1).collect();
     s.push('…');
     s
-}
-
-/// `1,204`
-fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A pull (merge) request as its forge writes it (`#12`, GitLab's `!12`),
@@ -854,7 +838,11 @@ fn credit_lines(g: &CreditGroup, out: &mut Vec<String>) {
                 escape_markdown(second)
             ),
             [first, rest @ ..] => {
-                format!(" — {} and {} others", escape_markdown(first), rest.len())
+                format!(
+                    " — {} and {}",
+                    escape_markdown(first),
+                    plural(rest.len(), "other", "others")
+                )
             }
         };
         let kinds: Vec<String> = c.kinds.iter().map(|k| escape_markdown(k)).collect();
@@ -1199,12 +1187,5 @@ mod tests {
         );
         // Other work: no goal to leave out.
         assert_eq!(commit_list(&a, &overlaps, None)[0].also_under, ["a", "b"]);
-    }
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(1204), "1,204");
-        assert_eq!(thousands(1234567), "1,234,567");
     }
 }

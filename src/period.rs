@@ -177,7 +177,10 @@ pub fn choose_since<Tz: TimeZone>(
     let days_before = |n: u32| {
         date.checked_sub_days(chrono::Days::new(u64::from(n)))
             .map(|d| local_midnight(d, tz))
-            .ok_or_else(|| PeriodError::OutOfRange(format!("{n} days before {date}")))
+            .ok_or_else(|| {
+                let days = crate::template::plural(n as usize, "day", "days");
+                PeriodError::OutOfRange(format!("{days} before {date}"))
+            })
     };
     match (flag, previous_end) {
         (Some(Since::Date(d)), _) => Ok(local_midnight(d, tz)),

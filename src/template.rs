@@ -29,6 +29,26 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// The embedded default template (`templates/update.md.j2`).
 pub const DEFAULT_TEMPLATE: &str = include_str!("../templates/update.md.j2");
 
+/// A count as a person reads it, in an update and in every message: `1
+/// commit`, `0 commits`, `1,204 commits` — the one plural rule icu has.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// `1,204`: a number grouped by thousands, as the draft's totals and
+/// `icu recap` write it.
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 /// A template that does not compile or render. It shows minijinja's own
 /// explanation with the line; for a syntax error inside a tag that spans
 /// lines (`{{ nope(` left open), the line the tag opens on first.
@@ -784,6 +804,16 @@ pub fn escape_all(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_with_one_plural_rule_and_thousands_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1204), "1,204");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(plural(1, "commit", "commits"), "1 commit");
+        assert_eq!(plural(0, "commit", "commits"), "0 commits");
+        assert_eq!(plural(4815, "day", "days"), "4,815 days");
+    }
 
     fn ctx() -> RenderContext {
         let s = SubjectContext::sample();

@@ -3,7 +3,7 @@
 //! The update is dated 2026-11-23 in UTC with the default 14-day cadence, so
 //! the window is [2026-11-09T00:00Z, 2026-11-24T00:00Z).
 
-use crate::common::{activity_block as section, print_draft, TestEnv, C, ME};
+use crate::common::{activity_block as section, print_draft, stderr, TestEnv, World, C, ME};
 use icu::testing::doc::{frontmatter, markers};
 use predicates::prelude::*;
 
@@ -382,4 +382,18 @@ fn a_merged_side_branch_keeps_its_commits_and_mainline_history_is_not_a_branchs(
         other.contains("mainline before the fork") && other.contains("mainline after the fork"),
         "{doc}"
     );
+}
+
+#[test]
+fn draft_says_how_many_commits_with_one_plural_rule() {
+    let w = World::search_due();
+    let one = stderr(&w.draft("2026-11-09").success());
+    assert!(
+        one.contains("2026-11-09.md (1 commit since 26 Oct)"),
+        "{one}"
+    );
+    let again = stderr(&w.draft("2026-11-09").success());
+    assert!(again.contains("(1 commit since 26 Oct); "), "{again}");
+    let none = stderr(&w.draft("2026-11-23").success());
+    assert!(none.contains("(0 commits since 9 Nov)"), "{none}");
 }

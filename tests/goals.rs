@@ -71,7 +71,9 @@ fn the_goals_table_shows_status_due_commits_and_a_sparkline() {
     let out = env
         .run(&cfg, &["goals"])
         .success()
-        .stderr(predicate::str::contains("1 done or paused goal(s) hidden"));
+        .stderr(predicate::str::contains(
+            "1 done or paused goal hidden; `--all` shows them",
+        ));
     let table = stdout(&out);
     assert!(!table.contains('\u{1b}'), "NO_COLOR is honoured");
     assert!(!table.contains("Shipped last quarter"));

@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::cli::FileArg;
 use crate::error::{Error, ExitCode};
-use crate::template::SCHEMA_VERSION;
+use crate::template::{plural, SCHEMA_VERSION};
 use crate::term;
 
 pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
@@ -47,8 +47,7 @@ pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
         if report.is_ready() {
             let asks = match report.open_asks {
                 0 => "no asks".to_string(),
-                1 => "1 open ask".to_string(),
-                n => format!("{n} open asks"),
+                n => plural(n, "open ask", "open asks"),
             };
             out.push_str(&format!("{}: ready to send ({asks})\n", path.display()));
         } else {

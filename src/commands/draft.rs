@@ -14,6 +14,7 @@ use crate::doc::DocError;
 use crate::error::{Error, ExitCode, UsageError};
 use crate::period;
 use crate::scan;
+use crate::template::plural;
 use crate::term;
 use crate::updates::history::{self, Again};
 use crate::updates::store;
@@ -57,18 +58,22 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
     })?;
 
     let _lock = store::Lock::acquire(&path)?;
-    let commits: usize = repos.iter().map(|r| r.commits.len()).sum();
+    let commits = plural(
+        repos.iter().map(|r| r.commits.len()).sum(),
+        "commit",
+        "commits",
+    );
     let since = period::short_date(period.since.date_naive());
     if path.exists() {
         let kept = refresh_existing(ctx, &path, &fresh, args.force)?;
         ctx.term.info(&format!(
-            "refreshed {} ({commits} commits since {since}); {kept}",
+            "refreshed {} ({commits} since {since}); {kept}",
             path.display(),
         ));
     } else {
         store::write_atomic(&path, fresh.as_bytes())?;
         ctx.term.info(&format!(
-            "wrote {} ({commits} commits since {since})",
+            "wrote {} ({commits} since {since})",
             path.display(),
         ));
     }

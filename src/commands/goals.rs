@@ -11,7 +11,7 @@ use crate::cli::GoalsArgs;
 use crate::config::{Goal, GoalStatus};
 use crate::error::{Error, ExitCode};
 use crate::period::Period;
-use crate::template::SCHEMA_VERSION;
+use crate::template::{plural, SCHEMA_VERSION};
 use crate::term;
 
 /// Weeks in the sparkline.
@@ -115,7 +115,8 @@ pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
     term::print_stdout(&table(&rows, ctx.term.stdout_color()))?;
     if hidden > 0 {
         ctx.term.hint(&format!(
-            "{hidden} done or paused goal(s) hidden; `--all` shows them"
+            "{} hidden; `--all` shows them",
+            plural(hidden, "done or paused goal", "done or paused goals")
         ));
     }
     Ok(ExitCode::Ok)

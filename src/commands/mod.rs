@@ -21,6 +21,7 @@ use crate::period::{self, Period, Since};
 use crate::scan::{self, Identity, RepoActivity};
 use crate::skip;
 use crate::sources;
+use crate::template::plural;
 use crate::term::Term;
 use crate::updates::history::{self, LastSent};
 use crate::updates::store;
@@ -397,9 +398,9 @@ impl Ctx {
                 .map(|f| f.ids.len())
                 .sum();
             self.term.debug(&format!(
-                "scan: {}: visited {} commits, {} in the window, {} mine, {} crediting you{}",
+                "scan: {}: visited {}, {} in the window, {} mine, {} crediting you{}",
                 r.name,
-                r.visited,
+                plural(r.visited, "commit", "commits"),
                 r.in_window,
                 r.commits.len(),
                 r.credits.len(),

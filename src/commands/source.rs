@@ -11,7 +11,7 @@ use crate::cli::SourceArgs;
 use crate::error::{Error, ExitCode, UsageError};
 use crate::sources::command::{self, Run};
 use crate::sources::Item;
-use crate::template::SCHEMA_VERSION;
+use crate::template::{plural, SCHEMA_VERSION};
 use crate::term;
 
 /// `icu source --json`. Field names are stable.
@@ -99,10 +99,7 @@ pub fn run(ctx: &Ctx, args: SourceArgs) -> Result<ExitCode, Error> {
 /// window, then each item's time, kind and title, and below it what else
 /// it has.
 fn report(name: &str, window: &Window, ran: &Run) -> String {
-    let count = match ran.items.len() {
-        1 => "1 item".to_string(),
-        n => format!("{n} items"),
-    };
+    let count = plural(ran.items.len(), "item", "items");
     let outside = match ran.outside {
         0 => String::new(),
         n => format!("; {n} outside it left out"),

@@ -8,7 +8,7 @@ use super::Ctx;
 use crate::cli::StatusArgs;
 use crate::error::{Error, ExitCode};
 use crate::period;
-use crate::template::SCHEMA_VERSION;
+use crate::template::{plural, SCHEMA_VERSION};
 use crate::term;
 use crate::updates::history;
 
@@ -139,8 +139,8 @@ fn text(r: &StatusReport, today: NaiveDate) -> String {
         Some(d) => out.push_str(&format!("Next due:   {d} ({})\n", relative(d, today))),
         None if r.last_sent.is_some() => out.push_str("Next due:   now\n"),
         None => out.push_str(&format!(
-            "Next due:   now (every {} days; none sent yet)\n",
-            r.cadence_days
+            "Next due:   now (every {}; none sent yet)\n",
+            plural(r.cadence_days as usize, "day", "days")
         )),
     }
     match &r.draft {
@@ -173,8 +173,10 @@ fn relative(due: NaiveDate, today: NaiveDate) -> String {
     match (due - today).num_days() {
         0 => "today".to_string(),
         1 => "tomorrow".to_string(),
-        n if n > 1 => format!("in {n} days"),
-        -1 => "1 day overdue".to_string(),
-        n => format!("{} days overdue", -n),
+        n if n > 1 => format!("in {}", plural(n as usize, "day", "days")),
+        n => format!(
+            "{} overdue",
+            plural(n.unsigned_abs() as usize, "day", "days")
+        ),
     }
 }

@@ -46,6 +46,7 @@ use super::{credit, dedupe, diff, identity};
 use super::{Commit, Credit, Detail, Identity, PrMerge, RepoActivity, ScanWarning, TimeWindow};
 use crate::config::RepoSpec;
 use crate::forge;
+use crate::template::plural;
 
 /// Opens a repository at exactly `path` (no search upwards: a wrong path in
 /// the config should be reported, not silently replaced by a parent repo).
@@ -449,9 +450,9 @@ fn undiffed_message(undiffed: &[(String, String)]) -> Option<String> {
         (more, _) => format!("{} and {more} more", named.join(", ")),
     };
     Some(format!(
-        "could not compare the files of {} commits ({ids}; the first failed with: {reason}); \
+        "could not compare the files of {} ({ids}; the first failed with: {reason}); \
          they are listed without files or line counts",
-        undiffed.len()
+        plural(undiffed.len(), "commit", "commits")
     ))
 }
 

@@ -60,6 +60,7 @@ use super::Item;
 use crate::config::SourceSpec;
 use crate::forge::safe_link;
 use crate::period::TimeWindow;
+use crate::template::plural;
 
 /// How much of a command's stdout is read: far more than any honest list
 /// of a fortnight's work, and little enough to hold. Beyond it the command
@@ -482,10 +483,10 @@ pub fn parse(spec: &SourceSpec, stdout: &[u8], window: TimeWindow, goals: &[Stri
     run.items
         .sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
     if bad > 0 {
-        run.failed = Some(match bad {
-            1 => "1 line could not be read".to_string(),
-            n => format!("{n} lines could not be read"),
-        });
+        run.failed = Some(format!(
+            "{} could not be read",
+            plural(bad, "line", "lines")
+        ));
     }
     run
 }

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::doc::frontmatter::Status;
 use crate::doc::sections::{self, Totals};
-use crate::template::escape_markdown;
+use crate::template::{escape_markdown, plural, thousands};
 use crate::updates::store::{self, StoreError};
 
 /// What to gather.
@@ -368,12 +368,24 @@ fn gaps(since: Option<NaiveDate>, dates: &[NaiveDate], end: NaiveDate, cadence: 
     out
 }
 
+/// `1 day`, `12 days`.
+fn days(n: i64) -> String {
+    plural(usize::try_from(n).unwrap_or(0), "day", "days")
+}
+
+/// The totals as the draft writes them: `3 commits, +4,815 −120`.
 fn totals_text(t: Totals) -> String {
-    let commits = if t.commits == 1 { "commit" } else { "commits" };
-    let mut s = format!("{} {commits}, +{} −{}", t.commits, t.added, t.removed);
+    let mut s = format!(
+        "{}, +{} −{}",
+        plural(t.commits, "commit", "commits"),
+        thousands(t.added),
+        thousands(t.removed)
+    );
     if t.credits > 0 {
-        let changes = if t.credits == 1 { "change" } else { "changes" };
-        s.push_str(&format!(", {} {changes} by others credit you", t.credits));
+        s.push_str(&format!(
+            ", {} by others credit you",
+            plural(t.credits, "change", "changes")
+        ));
     }
     s
 }
@@ -450,8 +462,8 @@ pub fn markdown(r: &Recap) -> String {
     if !r.missed.is_empty() {
         out.push(String::new());
         out.push(format!(
-            "## Updates missed (cadence {} days)",
-            r.cadence_days
+            "## Updates missed (cadence {})",
+            plural(r.cadence_days as usize, "day", "days")
         ));
         out.push(String::new());
         for g in &r.missed {
@@ -460,7 +472,7 @@ pub fn markdown(r: &Recap) -> String {
             } else {
                 format!("{} (none sent since)", g.to)
             };
-            out.push(format!("- {} – {to}: {} days", g.from, g.days));
+            out.push(format!("- {} – {to}: {}", g.from, days(g.days)));
         }
     }
     out.push(String::new());
@@ -491,14 +503,9 @@ fn goal_markdown(g: &GoalRecap, out: &mut Vec<String>) {
         out.push(format!("- status: {}", steps.join(" → ")));
     }
     out.push(format!(
-        "- activity: {} over {} {}",
+        "- activity: {} over {}",
         totals_text(g.totals),
-        g.entries.len(),
-        if g.entries.len() == 1 {
-            "update"
-        } else {
-            "updates"
-        }
+        plural(g.entries.len(), "update", "updates")
     ));
     for e in &g.entries {
         out.push(String::new());
@@ -529,8 +536,10 @@ fn asks_markdown(asks: &[AskRecap], out: &mut Vec<String>) {
         out.push(String::new());
         for a in open {
             out.push(format!(
-                "- {} — asked {}, open {} days",
-                a.text, a.asked, a.days_open
+                "- {} — asked {}, open {}",
+                a.text,
+                a.asked,
+                days(a.days_open)
             ));
             nested(&a.details, out);
         }
@@ -541,12 +550,12 @@ fn asks_markdown(asks: &[AskRecap], out: &mut Vec<String>) {
         out.push(String::new());
         for a in done {
             out.push(format!(
-                "- {} — asked {}, {} {} after {} days",
+                "- {} — asked {}, {} {} after {}",
                 a.text,
                 a.asked,
                 a.how.unwrap_or("done"),
                 a.resolved.map(|d| d.to_string()).unwrap_or_default(),
-                a.days_open
+                days(a.days_open)
             ));
             nested(&a.details, out);
         }
@@ -574,6 +583,23 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn totals_are_written_as_the_draft_writes_them() {
+        let t = |commits, added, credits| Totals {
+            commits,
+            added,
+            removed: 1204,
+            credits,
+            items: 0,
+        };
+        assert_eq!(
+            totals_text(t(1, 4815, 1)),
+            "1 commit, +4,815 −1,204, 1 change by others credit you"
+        );
+        assert_eq!(totals_text(t(1002, 7, 0)), "1,002 commits, +7 −1,204");
+        assert_eq!(days(1), "1 day");
     }
 
     #[test]
