@@ -120,7 +120,11 @@ fn the_next_period_starts_where_the_last_sent_update_ended_not_when_it_was_sent(
     // update's, not lost between the two.
     w.repo
         .commit(C::mine("2026-11-10T09:00:00Z", "between end and send", "x"));
-    w.icu(&["sent", "--at", "2026-11-10T15:00:00Z"]).success();
+    let said = stderr(&w.icu(&["sent", "--at", "2026-11-10T15:00:00Z"]).success());
+    assert!(
+        said.contains("as sent at 2026-11-10T15:00:00+00:00; the next period starts at 2026-11-10T00:00:00+00:00, where its activity ended"),
+        "{said}"
+    );
     w.repo
         .commit(C::mine("2026-11-10T16:00:00Z", "after sending", "x"));
     let out = w

@@ -1,4 +1,5 @@
-//! `icu sent`: record that an update went out; the next period starts then.
+//! `icu sent`: record that an update went out; the next period starts where
+//! its activity ended (`LastSent::period_end`), not when it was sent.
 //! `--undo` makes an update whose send did not finish a draft again.
 
 use chrono::Local;
@@ -30,11 +31,12 @@ pub fn run(ctx: &Ctx, args: SentArgs) -> Result<ExitCode, Error> {
         }
         return Ok(ExitCode::Ok);
     }
-    let when = history::mark_sent(&lock, &path, when, ctx.now, args.force)?;
+    let marked = history::mark_sent(&lock, &path, when, ctx.now, args.force)?;
     ctx.term.info(&format!(
-        "marked {} as sent at {}; the next period starts then",
+        "marked {} as sent at {}; the next period starts at {}, where its activity ended",
         path.display(),
-        when.to_rfc3339()
+        marked.sent.to_rfc3339(),
+        marked.period_end.to_rfc3339()
     ));
     Ok(ExitCode::Ok)
 }

@@ -98,8 +98,28 @@ impl LastSent {
     /// rest of the day to the next update. An update written before icu
     /// recorded `scanned` ends at `min(until, sent)`.
     pub fn period_end(&self) -> DateTime<FixedOffset> {
-        self.until.min(self.scanned.unwrap_or(self.sent))
+        period_end(self.until, self.scanned, self.sent)
     }
+}
+
+/// [`LastSent::period_end`], the one rule, from an update's `until`,
+/// `scanned` and when it was sent.
+fn period_end(
+    until: DateTime<FixedOffset>,
+    scanned: Option<DateTime<FixedOffset>>,
+    sent: DateTime<FixedOffset>,
+) -> DateTime<FixedOffset> {
+    until.min(scanned.unwrap_or(sent))
+}
+
+/// An update just marked sent.
+#[derive(Debug, Clone, Copy)]
+pub struct Marked {
+    /// When it was marked sent.
+    pub sent: DateTime<FixedOffset>,
+    /// Where its activity ended, so where the next period starts
+    /// ([`LastSent::period_end`]).
+    pub period_end: DateTime<FixedOffset>,
 }
 
 /// Finds the newest sent update dated before `date`. Updates that cannot be
@@ -492,7 +512,8 @@ pub fn under_way(dir: &Path) -> Result<Vec<UnderWay>, StoreError> {
 }
 
 /// Sets `status = "sent"` and `sent = WHEN` in the front matter, changing no
-/// other byte of the doc (`icu sent`), and returns WHEN: `when`, else the
+/// other byte of the doc (`icu sent`), and returns WHEN (with where its
+/// activity ended, where the next period starts): `when`, else the
 /// moment a send under way began (the mail went out then, if it did), else
 /// `now`. The caller holds the doc's lock. An update already sent keeps its
 /// first mark unless `force`.
@@ -502,14 +523,17 @@ pub fn mark_sent(
     when: Option<DateTime<FixedOffset>>,
     now: DateTime<FixedOffset>,
     force: bool,
-) -> Result<DateTime<FixedOffset>, HistoryError> {
+) -> Result<Marked, HistoryError> {
     let old = store::read(path)?;
     ensure_unsent(path, &old, force, Again::Mark)?;
     let (fm, _, _) = frontmatter::split(&old).map_err(|e| HistoryError::doc(path, e))?;
     let attempt = fm.sending.filter(|_| fm.status == Status::Sending);
     let when = when.or(attempt).unwrap_or(now);
     mark_as_read_sent(held, path, &old, when, None)?;
-    Ok(when)
+    Ok(Marked {
+        sent: when,
+        period_end: period_end(fm.until, fm.scanned, when),
+    })
 }
 
 /// Marks sent the doc as it was when read (`read`), after `icu send` mailed
