@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::common::{stderr, TestEnv, C, ME};
+use crate::common::{stderr, TestEnv, World, C, ME};
 use predicates::prelude::*;
 
 /// Runs `icu goals` with `text` as the config; returns stderr, asserting exit 2.
@@ -650,4 +650,35 @@ fn a_symlink_loop_under_double_star_is_skipped_with_a_warning() {
     assert_eq!(out.matches("Counted once").count(), 1, "{out}\n{err}");
     assert!(err.contains("nest/up"), "{err}");
     assert!(err.contains("(a loop)"), "{err}");
+}
+
+#[test]
+fn a_goal_without_rules_is_a_warning_where_it_matters_only() {
+    let w = World::new(
+        "search",
+        vec![C::mine("2026-11-20T10:00:00Z", "Add tiered cache", "a.rs")],
+        "[[goal]]\nid = \"idle\"\ntitle = \"Idle\"\n",
+    );
+    let warning = "warning: goal `idle` has no repos, paths, branches or keywords";
+    for args in [
+        &["goals"][..],
+        &["draft", "--no-edit"],
+        &["check"],
+        &["goals", "--json"],
+    ] {
+        let err = stderr(&w.icu(args));
+        assert_eq!(err.matches(warning).count(), 1, "{args:?}: {err}");
+    }
+    for args in [
+        &["status"][..],
+        &["log"],
+        &["note", "Reviewed the cache design"],
+        &["export", "--format", "text", "--force"],
+        &["-v", "status"],
+    ] {
+        let err = stderr(&w.icu(args));
+        assert!(!err.contains(warning), "{args:?}: {err}");
+    }
+    // Quiet: not even there.
+    assert!(!stderr(&w.icu(&["-q", "goals"])).contains(warning));
 }

@@ -70,7 +70,8 @@ pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
     })
 }
 
-/// The ownership hints (`crate::updates::hints`) for the update checked and the one
+/// The warning for a goal without rules, and the ownership hints
+/// (`crate::updates::hints`) for the update checked and the one
 /// before it, when a config file is there to name the goals: a config that
 /// is missing or does not load gives no hints here (`icu check` needs no
 /// config, and a config error is reported by the commands that use it).
@@ -78,6 +79,7 @@ fn ownership_hints(ctx: &Ctx, path: &std::path::Path, text: &str) {
     let Ok(Some(cfg)) = ctx.config_file() else {
         return;
     };
+    ctx.warn_goals_without_rules(cfg);
     let Ok(this) = crate::doc::sections::read(text) else {
         return;
     };

@@ -23,6 +23,7 @@ pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
     let date = ctx.date_or_today(args.date);
     let inputs = ctx.update_inputs(date, args.since)?;
     let (cfg, period, repos) = (inputs.cfg, &inputs.period, &inputs.repos);
+    ctx.warn_goals_without_rules(cfg);
     ctx.require_a_repository(cfg, repos)?;
     let path = store::update_path(&cfg.update.dir, date);
     // The sources beside git that failed now (`name: why`).

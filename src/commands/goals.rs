@@ -54,6 +54,7 @@ pub struct GoalsReport {
 pub fn run(ctx: &Ctx, args: GoalsArgs) -> Result<ExitCode, Error> {
     let timeout = ctx.timeout(&super::ICU_SCAN_TIMEOUT)?;
     let cfg = ctx.load_config()?;
+    ctx.warn_goals_without_rules(cfg);
     let date = ctx.date_or_today(args.date);
     let last = ctx.last_sent(&cfg.update.dir, date);
     let period = ctx.period(cfg, date, None, last.as_ref())?;

@@ -248,6 +248,19 @@ impl Ctx {
         Ok(self.config.get_or_init(|| cfg))
     }
 
+    /// Warns of each goal with no rule (no repos, paths, branches or
+    /// keywords): it claims no commit. Said where it matters — `icu goals`,
+    /// `icu draft` and `icu check` — and not by every command that reads the
+    /// config.
+    pub fn warn_goals_without_rules(&self, cfg: &Config) {
+        for g in cfg.goals.iter().filter(|g| !g.has_matchers()) {
+            self.term.warn(&format!(
+                "goal `{}` has no repos, paths, branches or keywords, so no commit is attributed to it",
+                g.id
+            ));
+        }
+    }
+
     /// How many items of an activity list an export shows
     /// (`update.list_limit`; with no config file, the default). Every
     /// format reads it, so a config that does not load stops every export.
