@@ -41,6 +41,10 @@ fn check_lists_unfilled_prompts_with_lines_and_exits_1_until_ready() {
         )))
         .stdout(predicate::str::contains("[Summary]"))
         .stdout(predicate::str::contains("not ready"));
+    // Quiet, an unready update still says what is unwritten.
+    w.icu(&["check", "-q"])
+        .code(1)
+        .stdout(predicate::str::contains("not ready"));
     write_prose(
         &path,
         &[
@@ -52,6 +56,8 @@ fn check_lists_unfilled_prompts_with_lines_and_exits_1_until_ready() {
     w.icu(&["check"])
         .success()
         .stdout(predicate::str::contains("ready to send (no asks)"));
+    // Quiet, a ready update prints nothing at all.
+    w.icu(&["check", "-q"]).success().stdout("").stderr("");
 }
 
 #[test]

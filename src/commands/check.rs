@@ -20,6 +20,15 @@ pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
             "open_asks": report.open_asks,
             "incomplete": report.incomplete,
         }))?;
+    } else if ctx.term.quiet && report.is_ready() {
+        // Ready, and asked to be quiet: nothing to say but what the update
+        // may be missing.
+        let out: String = report
+            .incomplete
+            .iter()
+            .map(|part| incomplete_line(&path, part))
+            .collect();
+        term::print_report(&out)?;
     } else {
         let mut out = String::new();
         let mut all: Vec<(&str, &crate::doc::check::Problem)> = report
@@ -39,10 +48,7 @@ pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
             ));
         }
         for part in &report.incomplete {
-            out.push_str(&format!(
-                "{}: incomplete: {part} (refresh with `icu draft` once it can be read; sent as it is, what it misses is gone from the record)\n",
-                path.display()
-            ));
+            out.push_str(&incomplete_line(&path, part));
         }
         if report.is_ready() {
             let asks = match report.open_asks {
@@ -68,6 +74,14 @@ pub fn run(ctx: &Ctx, args: FileArg) -> Result<ExitCode, Error> {
     } else {
         ExitCode::NotReady
     })
+}
+
+/// The line that names a part the update may be missing.
+fn incomplete_line(path: &std::path::Path, part: &str) -> String {
+    format!(
+        "{}: incomplete: {part} (refresh with `icu draft` once it can be read; sent as it is, what it misses is gone from the record)\n",
+        path.display()
+    )
 }
 
 /// The warning for a goal without rules, and the ownership hints
