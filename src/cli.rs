@@ -132,6 +132,9 @@ pub struct GoalsArgs {
 /// `icu draft`
 #[derive(Debug, Args)]
 pub struct DraftArgs {
+    /// The update to refresh; its date is the one its front matter records [default: the update of --date]
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
     /// The update's date (YYYY-MM-DD); the period ends at the end of it [default: today]
     #[arg(long, value_name = "D", value_parser = parse_date)]
     pub date: Option<NaiveDate>,

@@ -265,6 +265,13 @@ pub enum UsageError {
         /// opened; empty when the config lists none.
         repos: Vec<(String, PathBuf)>,
     },
+    /// `icu draft FILE --date D` where FILE is the update of another date.
+    #[error("{} is the update dated {file_date}, and --date {date} names another: leave out --date (FILE gives the date), or FILE (to draft the update of {date})", file.display())]
+    DraftDate {
+        file: PathBuf,
+        file_date: NaiveDate,
+        date: NaiveDate,
+    },
     /// `icu recap --until` before `--since`.
     #[error("--until {until} is before --since {since}: give the span's first day first")]
     RecapSpan { since: NaiveDate, until: NaiveDate },

@@ -397,3 +397,37 @@ fn draft_says_how_many_commits_with_one_plural_rule() {
     let none = stderr(&w.draft("2026-11-23").success());
     assert!(none.contains("(0 commits since 9 Nov)"), "{none}");
 }
+
+#[test]
+fn draft_file_refreshes_that_update_on_its_own_date() {
+    let w = World::search_due();
+    w.draft("2026-11-09").success();
+    w.commit("2026-11-09T12:00:00Z", "Shard the index");
+    let doc = w.doc("2026-11-09");
+    let file = doc.to_str().unwrap();
+    // Today is 24 Nov: FILE, not today, gives the date.
+    let said = stderr(&w.icu(&["draft", "--no-edit", file]).success());
+    assert!(said.contains("refreshed"), "{said}");
+    assert!(w.read("2026-11-09").contains("Shard the index"));
+    assert!(!w.doc("2026-11-24").exists(), "no update of today");
+    // The same date given twice is no conflict.
+    w.icu(&["draft", "--no-edit", "--date", "2026-11-09", file])
+        .success();
+    // Another is.
+    let err = stderr(
+        &w.icu(&["draft", "--no-edit", "--date", "2026-11-23", file])
+            .code(2),
+    );
+    assert!(
+        err.contains("is the update dated 2026-11-09, and --date 2026-11-23 names another"),
+        "{err}"
+    );
+    // A file that is not there is an error, and nothing is written.
+    let missing = w.doc("2026-11-16");
+    let err = stderr(
+        &w.icu(&["draft", "--no-edit", missing.to_str().unwrap()])
+            .code(2),
+    );
+    assert!(err.contains("is not a file"), "{err}");
+    assert!(!missing.exists());
+}

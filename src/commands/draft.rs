@@ -1,7 +1,7 @@
 //! `icu draft`: scan, attribute, render; write a new update or refresh the
 //! generated blocks of an existing one.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::Ctx;
 use crate::cli::DraftArgs;
@@ -20,12 +20,26 @@ use crate::updates::history::{self, Again};
 use crate::updates::store;
 
 pub fn run(ctx: &Ctx, args: DraftArgs) -> Result<ExitCode, Error> {
-    let date = ctx.date_or_today(args.date);
+    let (date, file) = match args.file.as_deref() {
+        Some(f) => {
+            let (path, date) = named_update(ctx, f)?;
+            if let Some(asked) = args.date.filter(|d| *d != date) {
+                return Err(UsageError::DraftDate {
+                    file: path,
+                    file_date: date,
+                    date: asked,
+                }
+                .into());
+            }
+            (date, Some(path))
+        }
+        None => (ctx.date_or_today(args.date), None),
+    };
     let inputs = ctx.update_inputs(date, args.since)?;
     let (cfg, period, repos) = (inputs.cfg, &inputs.period, &inputs.repos);
     ctx.warn_goals_without_rules(cfg);
     ctx.require_a_repository(cfg, repos)?;
-    let path = store::update_path(&cfg.update.dir, date);
+    let path = file.unwrap_or_else(|| store::update_path(&cfg.update.dir, date));
     // The sources beside git that failed now (`name: why`).
     let failed: Vec<String> = inputs
         .incomplete
@@ -262,4 +276,14 @@ fn open_editor(ctx: &Ctx, path: &Path) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+/// `icu draft FILE`: the update named, as `check`, `export` and `send` take
+/// it (a file that is not there is an error, `-` is refused: the draft is
+/// written back), and its date, the one its front matter records.
+fn named_update(ctx: &Ctx, file: &Path) -> Result<(PathBuf, chrono::NaiveDate), Error> {
+    let path = ctx.resolve_file(Some(file))?;
+    let text = store::read(&path)?;
+    let (fm, _, _) = frontmatter::split(&text).map_err(|e| Error::doc(&path, e))?;
+    Ok((path, fm.date))
 }
