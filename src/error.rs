@@ -177,7 +177,7 @@ pub enum ExplainMiss {
         configured: Vec<String>,
     },
     /// REV names no commit in the repository `--repo` chose.
-    #[error("`{rev}` names no commit in `{repo}` ({})", path.display())]
+    #[error("`{rev}` names no commit in `{repo}` ({}); leave out --repo to look in every configured repository", path.display())]
     NotInRepo {
         rev: String,
         repo: String,
@@ -191,8 +191,9 @@ pub enum ExplainMiss {
         /// libgit2's reason.
         reason: String,
     },
-    /// REV names a commit in no configured repository.
-    #[error("`{rev}` names no commit in any configured repository ({}); pass --repo NAME or run icu inside the repository", names(configured))]
+    /// REV names a commit in no configured repository. `--repo` would not
+    /// help: it only picks among the repositories looked in already.
+    #[error("`{rev}` names no commit in any configured repository ({}); check the id (`git log --oneline` in its repository), or add that repository to your config as a [[repo]]", names(configured))]
     Nowhere {
         rev: String,
         configured: Vec<String>,

@@ -186,8 +186,18 @@ fn a_revision_no_repository_has_is_a_usage_error_naming_them() {
     let a = explain(&w, &["no-such-branch"]).code(2);
     let err = stderr(&a);
     assert!(
-        err.contains("`no-such-branch` names no commit in any configured repository (api, web)"),
+        err.contains("`no-such-branch` names no commit in any configured repository (api, web); check the id"),
         "{err}"
+    );
+    assert!(
+        !err.contains("--repo"),
+        "--repo would not find it either: {err}"
+    );
+    let a = explain(&w, &["no-such-branch", "--repo", "api"]).code(2);
+    assert!(
+        stderr(&a).contains("leave out --repo to look in every configured repository"),
+        "{}",
+        stderr(&a)
     );
     let a = explain(&w, &["HEAD", "--repo", "nope"]).code(2);
     assert!(stderr(&a).contains("no repository named `nope` in your config (it has: api, web)"));
