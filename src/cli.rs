@@ -144,7 +144,7 @@ pub struct DraftArgs {
     /// Write the draft to stdout and touch no file
     #[arg(long)]
     pub print: bool,
-    /// Do not open the draft in $VISUAL/$EDITOR
+    /// Do not open the draft in your editor (chosen as git chooses it)
     #[arg(long)]
     pub no_edit: bool,
     /// Do what a refresh would refuse to: refresh an update already marked sent, and

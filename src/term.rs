@@ -282,16 +282,23 @@ pub fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
-/// The editor to open a file in, chosen as git chooses it (without git's
-/// own `GIT_EDITOR` and `core.editor`): `$VISUAL` unless the terminal is
-/// dumb (`TERM` unset or `dumb`), else `$EDITOR`, else `vi` — except on a
-/// dumb terminal, where git refuses to guess and icu opens nothing. An empty
-/// value counts as unset; `:` (git's "no editor") is returned as it is.
-pub fn editor(vars: &BTreeMap<String, String>) -> Option<String> {
+/// The editor to open a file in, chosen as git chooses it (git's
+/// `git_editor`, what `git var GIT_EDITOR` prints): `$GIT_EDITOR`, else
+/// `core_editor` (git's `core.editor`, read by the caller), else `$VISUAL`
+/// unless the terminal is dumb (`TERM` unset or `dumb`), else `$EDITOR`,
+/// else `vi` — except on a dumb terminal, where git refuses to guess and
+/// icu opens nothing. An empty value counts as unset; `:` (git's "no
+/// editor") is returned as it is.
+pub fn editor(vars: &BTreeMap<String, String>, core_editor: Option<&str>) -> Option<String> {
     let set = |k: &str| vars.get(k).filter(|v| !v.trim().is_empty()).cloned();
     let dumb = vars.get("TERM").is_none_or(|t| t == "dumb");
-    let chosen = if dumb { None } else { set("VISUAL") };
-    chosen
+    set("GIT_EDITOR")
+        .or_else(|| {
+            core_editor
+                .filter(|v| !v.trim().is_empty())
+                .map(str::to_string)
+        })
+        .or_else(|| if dumb { None } else { set("VISUAL") })
         .or_else(|| set("EDITOR"))
         .or_else(|| (!dumb).then(|| "vi".to_string()))
 }
@@ -397,23 +404,46 @@ mod tests {
     #[test]
     fn the_editor_is_chosen_as_git_chooses_it() {
         let t = ("TERM", "xterm");
+        let editor = |pairs: &[(&str, &str)]| editor(&vars(pairs), None);
         assert_eq!(
-            editor(&vars(&[t, ("VISUAL", "vis"), ("EDITOR", "ed")])),
+            editor(&[t, ("VISUAL", "vis"), ("EDITOR", "ed")]),
             Some("vis".into())
         );
-        assert_eq!(editor(&vars(&[t, ("EDITOR", "ed")])), Some("ed".into()));
+        assert_eq!(editor(&[t, ("EDITOR", "ed")]), Some("ed".into()));
         assert_eq!(
-            editor(&vars(&[t, ("VISUAL", " "), ("EDITOR", "ed")])),
+            editor(&[t, ("VISUAL", " "), ("EDITOR", "ed")]),
             Some("ed".into())
         );
-        assert_eq!(editor(&vars(&[t])), Some("vi".into()));
+        assert_eq!(editor(&[t]), Some("vi".into()));
         // A dumb terminal: VISUAL is for full-screen editors, and no guess.
         let dumb = ("TERM", "dumb");
         assert_eq!(
-            editor(&vars(&[dumb, ("VISUAL", "vis"), ("EDITOR", "ed")])),
+            editor(&[dumb, ("VISUAL", "vis"), ("EDITOR", "ed")]),
             Some("ed".into())
         );
-        assert_eq!(editor(&vars(&[dumb, ("VISUAL", "vis")])), None);
-        assert_eq!(editor(&vars(&[("VISUAL", "vis")])), None);
+        assert_eq!(editor(&[dumb, ("VISUAL", "vis")]), None);
+        assert_eq!(editor(&[("VISUAL", "vis")]), None);
+    }
+
+    #[test]
+    fn git_editor_and_core_editor_come_first_as_in_git() {
+        let all = vars(&[
+            ("TERM", "xterm"),
+            ("GIT_EDITOR", "git-ed"),
+            ("VISUAL", "vis"),
+            ("EDITOR", "ed"),
+        ]);
+        assert_eq!(editor(&all, Some("core-ed")), Some("git-ed".into()));
+        let no_git_editor = vars(&[("TERM", "xterm"), ("VISUAL", "vis"), ("EDITOR", "ed")]);
+        assert_eq!(
+            editor(&no_git_editor, Some("core-ed")),
+            Some("core-ed".into())
+        );
+        assert_eq!(editor(&no_git_editor, Some("")), Some("vis".into()));
+        // Either one is an editor set, so a dumb terminal runs it.
+        let dumb = vars(&[("TERM", "dumb")]);
+        assert_eq!(editor(&dumb, Some("core-ed")), Some("core-ed".into()));
+        let dumb_git = vars(&[("TERM", "dumb"), ("GIT_EDITOR", ":")]);
+        assert_eq!(editor(&dumb_git, None), Some(":".into()));
     }
 }

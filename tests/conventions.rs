@@ -115,6 +115,54 @@ fn the_editor_is_run_through_the_shell_as_git_runs_it() {
 }
 
 #[test]
+fn git_editor_then_core_editor_come_before_visual_and_editor() {
+    let (env, cfg, doc) = editor_world();
+    let log = env.path().join("editor.log");
+    let core = env.path().join("core-ed");
+    let git = env.path().join("git-ed");
+    for (script, name) in [(&core, "core"), (&git, "git")] {
+        write_script(
+            script,
+            &format!("echo {name} >> {}", sh_quote(&log.to_string_lossy())),
+        );
+    }
+    let global = env.path().join("editor.gitconfig");
+    fs::write(&global, format!("[core]\n\teditor = {}\n", core.display())).unwrap();
+    let global = global.to_string_lossy().into_owned();
+    let git = git.to_string_lossy().into_owned();
+    let others = [
+        ("VISUAL", "/nonexistent/visual"),
+        ("EDITOR", "/nonexistent/editor"),
+    ];
+    let run = |vars: &[(&str, &str)]| {
+        let vars: Vec<(&str, &str)> = vars.iter().chain(&others).copied().collect();
+        let _ = fs::remove_file(&log);
+        let (code, shown) = draft_on_a_terminal(&env, &cfg, &vars);
+        assert_eq!(code, 0, "{shown}");
+        fs::read_to_string(&log).unwrap_or_default()
+    };
+
+    // core.editor, from git's own config, before VISUAL and EDITOR.
+    assert_eq!(
+        run(&[("TERM", "xterm"), ("GIT_CONFIG_GLOBAL", &global)]),
+        "core\n"
+    );
+    // GIT_EDITOR before core.editor.
+    let both = [
+        ("TERM", "xterm"),
+        ("GIT_CONFIG_GLOBAL", &global),
+        ("GIT_EDITOR", &git),
+    ];
+    assert_eq!(run(&both), "git\n");
+    // Either is an editor set, so a dumb terminal runs it too.
+    assert_eq!(
+        run(&[("TERM", "dumb"), ("GIT_CONFIG_GLOBAL", &global)]),
+        "core\n"
+    );
+    assert!(doc.is_file());
+}
+
+#[test]
 fn with_no_editor_set_vi_is_opened_as_git_does() {
     let (env, cfg, doc) = editor_world();
     let log = env.path().join("editor.log");

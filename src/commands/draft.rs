@@ -249,14 +249,15 @@ fn template_text(cfg: &Config) -> Result<String, Error> {
     }
 }
 
-/// Opens the update in the person's editor ([`term::editor`]: `$VISUAL`,
-/// `$EDITOR`, else `vi`, as git) and waits for it. The draft is written
+/// Opens the update in the person's editor ([`term::editor`]: `$GIT_EDITOR`,
+/// `core.editor`, `$VISUAL`, `$EDITOR`, else `vi`, as git) and waits for it. The draft is written
 /// before: an editor that cannot be started is an error that says so and
 /// where it is; one that exits with a failure is a warning.
 fn open_editor(ctx: &Ctx, path: &Path) -> Result<(), Error> {
-    let Some(editor) = term::editor(&ctx.env.vars) else {
+    let core_editor = crate::scan::git_core_editor(Some(&ctx.cwd));
+    let Some(editor) = term::editor(&ctx.env.vars, core_editor.as_deref()) else {
         ctx.term.hint(&format!(
-            "the terminal is dumb and $EDITOR is not set, so no editor was opened; open {}",
+            "the terminal is dumb and no editor is set ($GIT_EDITOR, core.editor, $EDITOR), so none was opened; open {}",
             path.display()
         ));
         return Ok(());

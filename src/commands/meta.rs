@@ -150,8 +150,8 @@ Seconds the scan of one repository may take before icu gives up on it with a war
 \fBNO_COLOR\fR
 Set to anything: no colour with \fB\-\-color auto\fR.
 .TP
-\fBVISUAL\fR, \fBEDITOR\fR
-The editor \fBicu draft\fR opens the draft in on a terminal, chosen as git chooses it: \fBVISUAL\fR unless \fBTERM\fR is unset or \fIdumb\fR, else \fBEDITOR\fR, else \fBvi\fR (on a dumb terminal, none). A value with spaces or shell characters (\fI~/bin/ed\fR, \fI$HOME/bin/ed\fR, \fIcode \-\-wait\fR) is run by \fBsh\fR, as git runs it; \fI:\fR opens nothing.
+\fBGIT_EDITOR\fR, \fBVISUAL\fR, \fBEDITOR\fR
+The editor \fBicu draft\fR opens the draft in on a terminal, chosen as git chooses it: \fBGIT_EDITOR\fR, else git's \fBcore.editor\fR, else \fBVISUAL\fR unless \fBTERM\fR is unset or \fIdumb\fR, else \fBEDITOR\fR, else \fBvi\fR (on a dumb terminal, none). A value with spaces or shell characters (\fI~/bin/ed\fR, \fI$HOME/bin/ed\fR, \fIcode \-\-wait\fR) is run by \fBsh\fR, as git runs it; \fI:\fR opens nothing.
 .TP
 \fBXDG_CONFIG_HOME\fR, \fBXDG_DATA_HOME\fR
 Where the config dir and the data dir are (Linux).

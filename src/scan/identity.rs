@@ -12,7 +12,8 @@
 //!
 //! [`git_identity`] runs `git config`: besides the mail program, the editor
 //! and the `--open` opener, the one process icu starts, and only for `icu
-//! init` and runs without `[me]`.
+//! init` and runs without `[me]`; [`git_core_editor`] runs it for `icu
+//! draft`'s editor.
 //!
 //! A commit that is mine only through a trailer ([`Mine::CoAuthor`]: its
 //! author, after `.mailmap`, is someone else) counts as mine, in the
@@ -226,6 +227,33 @@ pub fn git_identity(dir: Option<&Path>) -> (Option<String>, Option<String>) {
     git_cli_identity(dir).unwrap_or_else(|| libgit2_identity(dir))
 }
 
+/// git's `core.editor` as `git config` reports it in `dir` (or, outside a
+/// repository, globally), else as libgit2 reads the same files; `None` when
+/// it is not set. The editor is chosen from it as git chooses
+/// (`term::editor`); it is read here because git's config is read under
+/// `scan`, for the reason [`git_identity`] gives.
+pub fn git_core_editor(dir: Option<&Path>) -> Option<String> {
+    let mut git = Command::new("git");
+    if let Some(d) = dir {
+        git.arg("-C").arg(d);
+    }
+    let out = git
+        .args(["config", "--get", "core.editor"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output();
+    match out {
+        Ok(out) if out.status.code() == Some(0) => {
+            non_blank(String::from_utf8_lossy(&out.stdout).trim_end_matches('\n'))
+        }
+        Ok(out) if out.status.code() == Some(1) => None,
+        _ => libgit2_config(dir)?
+            .get_string("core.editor")
+            .ok()
+            .and_then(|s| non_blank(&s)),
+    }
+}
+
 /// `(name, email)` from the `git` executable, in one run; `None` when it
 /// cannot be run or fails otherwise than with "none set" (exit 1).
 fn git_cli_identity(dir: Option<&Path>) -> Option<(Option<String>, Option<String>)> {
@@ -270,14 +298,18 @@ fn pick_identity(lines: &str) -> (Option<String>, Option<String>) {
     (get("name"), get("email"))
 }
 
+/// The config libgit2 reads for the repository around `dir`, else the
+/// global config.
+fn libgit2_config(dir: Option<&Path>) -> Option<git2::Config> {
+    dir.and_then(|d| Repository::discover(d).ok())
+        .and_then(|r| r.config().ok())
+        .or_else(|| git2::Config::open_default().ok())
+}
+
 /// `(name, email)` as libgit2 reads the config of the repository around
 /// `dir`, else the global config.
 fn libgit2_identity(dir: Option<&Path>) -> (Option<String>, Option<String>) {
-    let cfg = dir
-        .and_then(|d| Repository::discover(d).ok())
-        .and_then(|r| r.config().ok())
-        .or_else(|| git2::Config::open_default().ok());
-    let Some(cfg) = cfg else {
+    let Some(cfg) = libgit2_config(dir) else {
         return (None, None);
     };
     let get = |k: &str| cfg.get_string(k).ok().and_then(|s| non_blank(&s));

@@ -45,7 +45,7 @@ mod tuning;
 mod walk;
 mod xdiff;
 
-pub use identity::{co_authors, discover, git_identity};
+pub use identity::{co_authors, discover, git_core_editor, git_identity};
 pub use model::short as short_id;
 pub use model::{
     BackportOf, Commit, Credit, Detail, Folded, Identity, MaybeMine, PrMerge, RepoActivity,
