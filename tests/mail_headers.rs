@@ -18,7 +18,8 @@ use crate::common::{
 use predicates::prelude::*;
 
 /// A mail program that keeps each message it reads as `<dir>/N.eml`, N
-/// from 1; `update.sendmail` is `<dir>/sendmail -t` (named so, since icu
+/// from 1, and the arguments it was given as `<dir>/N.args`, one a line;
+/// `update.sendmail` is `<dir>/sendmail -t` (named so, since icu
 /// takes a Bcc only from a program it knows to read `-t` as sendmail does).
 struct Outbox {
     dir: tempfile::TempDir,
@@ -31,7 +32,7 @@ impl Outbox {
         write_script(
             &dir.path().join("sendmail"),
             &format!(
-                "n=$(ls {d} | grep -c '\\.eml$')\ncat > {d}/part && mv {d}/part {d}/$((n + 1)).eml"
+                "n=$(ls {d} | grep -c '\\.eml$')\nprintf '%s\\n' \"$@\" > {d}/$((n + 1)).args\ncat > {d}/part && mv {d}/part {d}/$((n + 1)).eml"
             ),
         );
         Outbox { dir }
@@ -41,6 +42,15 @@ impl Outbox {
     fn sendmail(&self) -> String {
         let script = self.dir.path().join("sendmail");
         format!("sendmail = \"{} -t\"", sh_quote(&script.to_string_lossy()))
+    }
+
+    /// The arguments the program was given for the `n`th message.
+    fn args(&self, n: usize) -> Vec<String> {
+        fs::read_to_string(self.dir.path().join(format!("{n}.args")))
+            .expect("the program ran")
+            .lines()
+            .map(str::to_string)
+            .collect()
     }
 
     /// The `n`th message the program received, as bytes.
@@ -369,6 +379,22 @@ fn from_reply_to_and_bcc_are_headers_of_the_draft_and_bcc_goes_to_the_mail_progr
         ("Ada's copy".into(), "ada+sent@example.com".into())
     );
     assert!(sent.header_raw("X-Unsent").is_none());
+}
+
+/// `update.from` is the envelope sender too: a sendmail-compatible program
+/// is given `-f <address>` before its own arguments, unless
+/// `envelope_from = false`; with no `from` it chooses its own.
+#[test]
+fn from_is_given_to_the_mail_program_as_the_envelope_sender() {
+    let sends = |extra: &str| {
+        let outbox = Outbox::new();
+        world(&outbox, extra).icu(&["send", "--yes"]).success();
+        outbox.args(1)
+    };
+    let from = "from = \"Ada Lovelace <ada@work.example>\"";
+    assert_eq!(sends(from), ["-f", "ada@work.example", "-t"]);
+    assert_eq!(sends(&format!("{from}\nenvelope_from = false")), ["-t"]);
+    assert_eq!(sends(""), ["-t"]);
 }
 
 #[test]

@@ -91,6 +91,16 @@ impl Sink {
     }
 }
 
+impl Sink {
+    /// The envelope sender (SMTP `MAIL FROM`) of the first message received.
+    fn mail_from(&self) -> String {
+        self.received().expect("a message arrived");
+        let env: serde_json::Value =
+            serde_json::from_slice(&fs::read(self.out.join("1.json")).unwrap()).unwrap();
+        env["mail_from"].as_str().unwrap().to_string()
+    }
+}
+
 impl Drop for Sink {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -221,6 +231,24 @@ fn an_update_goes_through_msmtp_to_a_real_smtp_server_and_is_marked_sent() {
     let doc = w.doc_text();
     assert!(doc.contains("status = \"sent\""), "{doc}");
     assert!(doc.contains("sent = 2026-11-24T12:00:00Z"), "{doc}");
+}
+
+/// `update.from` reaches the SMTP server as the envelope sender (`MAIL
+/// FROM`): icu gives msmtp `-f`; with `envelope_from = false` msmtp uses its
+/// account's `from`.
+#[test]
+fn from_is_the_envelope_sender_the_smtp_server_receives() {
+    if !require_tools() {
+        return;
+    }
+    let from = "from = \"Ada Lovelace <ada@work.example>\"";
+    let (_tmp, sink, w) = msmtp_world_with(from);
+    w.icu(&["send", "--yes"]).success();
+    assert_eq!(sink.mail_from(), "ada@work.example");
+
+    let (_tmp, sink, w) = msmtp_world_with(&format!("{from}\nenvelope_from = false"));
+    w.icu(&["send", "--yes"]).success();
+    assert_eq!(sink.mail_from(), ME, "the msmtp account's own from");
 }
 
 /// A Bcc recipient gets the mail through the real mail program and SMTP

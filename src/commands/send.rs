@@ -92,7 +92,8 @@ pub fn run(ctx: &Ctx, args: SendArgs) -> Result<ExitCode, Error> {
                 cause: Box::new(cause.into()),
             }
         })?;
-    match export::sendmail(&cfg.update.sendmail, &staged, timeout) {
+    let envelope_sender = cfg.update.envelope_sender.as_deref();
+    match export::sendmail(&cfg.update.sendmail, envelope_sender, &staged, timeout) {
         Ok(()) => {}
         Err(cause @ ExportError::Timeout { read_all: true, .. }) => {
             // Stopped after it read everything: it may have delivered it.

@@ -105,6 +105,12 @@ pub struct UpdateSettings {
     /// `From:` as written; `None`: `me.name` and the first of `me.emails`
     /// that is not a no-reply address (`export::sender`).
     pub from: Option<String>,
+    /// The envelope sender the mail program is given with `-f`: the
+    /// address of `from` when it is set, `envelope_from` is not `false` and
+    /// the program is one icu knows takes `-f` (and is not given it
+    /// already); `None`: the program chooses (validate's
+    /// `envelope_sender`).
+    pub envelope_sender: Option<String>,
     pub reply_to: Vec<String>,
     /// Recipients who get the mail without a header naming them.
     pub bcc: Vec<String>,
@@ -518,6 +524,7 @@ impl Default for UpdateSettings {
             template: None,
             sendmail: DEFAULT_SENDMAIL.to_string(),
             from: None,
+            envelope_sender: None,
             reply_to: Vec::new(),
             bcc: Vec::new(),
             thread: true,

@@ -59,6 +59,7 @@ pub(super) struct RawUpdate {
     pub(super) sendmail: Option<Spanned<String>>,
     // The sender and threading of the mail, and the program `--open` uses.
     pub(super) from: Option<Spanned<String>>,
+    pub(super) envelope_from: Option<bool>,
     #[serde(default)]
     pub(super) reply_to: Vec<Spanned<String>>,
     #[serde(default)]

@@ -148,6 +148,7 @@ pub fn starter(o: &StarterOptions) -> String {
     ));
     t.push_str(
         "# from = \"Your Name <you@example.com>\"  # default: name and your first address that is not a no-reply one\n\
+         # envelope_from = false                # default true: from's address is the envelope sender (sendmail -f)\n\
          # reply_to = [\"you@home.example\"]\n\
          # bcc = [\"you+sent@example.com\"]        # a copy to yourself; no header names it\n\
          # thread = false                       # default true: each update replies to the last one sent\n\

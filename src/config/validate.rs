@@ -374,7 +374,7 @@ impl Validator<'_> {
         Ok(settings)
     }
 
-    /// `from`, `reply_to`, `bcc`, `thread`, `mail_client` and
+    /// `from`, `envelope_from`, `reply_to`, `bcc`, `thread`, `mail_client` and
     /// `mail_client_terminal` of `[update]`, into `settings` (whose `sendmail`
     /// is already set). Addresses are checked as `to` and `cc` are.
     fn mail_headers(
@@ -387,6 +387,11 @@ impl Validator<'_> {
             .as_ref()
             .map(|f| self.address("update.from", f))
             .transpose()?;
+        settings.envelope_sender = settings
+            .from
+            .as_deref()
+            .filter(|_| u.envelope_from.unwrap_or(true))
+            .and_then(|from| envelope_sender(&settings.sendmail, from));
         let list = |key: &str, v: &[Spanned<String>]| -> Result<Vec<String>, ConfigError> {
             v.iter().map(|a| self.address(key, a)).collect()
         };
@@ -401,7 +406,7 @@ impl Validator<'_> {
                 format!(
                     "`update.bcc` needs update.sendmail to read the recipients from the message, and `{}` is not {} given `-t`",
                     settings.sendmail,
-                    READS_RECIPIENTS_WITH_T.join(", ")
+                    SENDMAIL_COMPATIBLE.join(", ")
                 ),
                 "with -t (sendmail -t -i, msmtp -t) the program takes Bcc from the message and deletes the header before delivery; add -t to update.sendmail, or leave update.bcc out and Cc yourself",
             ));
@@ -1094,36 +1099,62 @@ struct Found {
     from_glob: bool,
 }
 
-/// The sendmail-compatible programs whose `-t` icu knows to mean "read the
-/// recipients from the message and delete the `Bcc:` header".
-const READS_RECIPIENTS_WITH_T: [&str; 7] = [
+/// The sendmail-compatible programs icu knows: given `-t`, each reads the
+/// recipients from the message and deletes the `Bcc:` header; given `-f
+/// ADDRESS`, each makes ADDRESS the envelope sender (SMTP's `MAIL FROM`,
+/// where bounces go; msmtp also picks the account whose `from` it is).
+const SENDMAIL_COMPATIBLE: [&str; 7] = [
     "sendmail", "msmtp", "ssmtp", "exim", "exim4", "esmtp", "dma",
 ];
 
+/// The arguments of the command line `cmd` when its program — the first
+/// word, which reads the message — is one of [`SENDMAIL_COMPATIBLE`];
+/// `None` for any other program: a wrapper icu does not know may mean
+/// something else by a flag, so icu neither relies on one nor adds one.
+fn sendmail_compatible_args(cmd: &str) -> Option<Vec<String>> {
+    let mut words = shell_words::split(cmd).ok()?;
+    let program = words.first()?;
+    let name = Path::new(program)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    SENDMAIL_COMPATIBLE.contains(&name).then(|| {
+        words.remove(0);
+        words
+    })
+}
+
 /// Whether the sendmail command line `cmd` reads the recipients from the
-/// message: its program — the first word, which reads the message — is one
-/// of [`READS_RECIPIENTS_WITH_T`] and is given `-t` (alone or with `-i`:
+/// message: its program is sendmail-compatible
+/// ([`sendmail_compatible_args`]) and is given `-t` (alone or with `-i`:
 /// `-ti`, `-it`) or `--read-recipients`. A `-t` given to another program
 /// (`ssh host -t sendmail -i`: ssh's own flag) says nothing about the
 /// program that reads the message, and a wrapper icu does not know cannot
 /// be told apart from one that passes the `Bcc:` header on: both are
 /// refused.
 fn reads_recipients(cmd: &str) -> bool {
-    shell_words::split(cmd).is_ok_and(|words| {
-        let Some((program, args)) = words.split_first() else {
-            return false;
-        };
-        let name = Path::new(program)
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("");
-        READS_RECIPIENTS_WITH_T.contains(&name)
-            && args.iter().any(|w| {
-                w == "--read-recipients"
-                    || w.strip_prefix('-')
-                        .is_some_and(|f| f.contains('t') && f.chars().all(|c| c == 't' || c == 'i'))
-            })
+    sendmail_compatible_args(cmd).is_some_and(|args| {
+        args.iter().any(|w| {
+            w == "--read-recipients"
+                || w.strip_prefix('-')
+                    .is_some_and(|f| f.contains('t') && f.chars().all(|c| c == 't' || c == 'i'))
+        })
     })
+}
+
+/// The envelope sender icu gives the sendmail command line `cmd` with
+/// `-f`: the address of `from` (the `update.from` written), when the
+/// program is sendmail-compatible ([`sendmail_compatible_args`]) and its
+/// command line does not set the envelope sender already (`-f`, `-r`,
+/// `--from`). Without it, sendmail uses the local login (`ada@laptop`, a
+/// bounce address nobody reads) and msmtp its default account, whose
+/// address may not be `from`.
+fn envelope_sender(cmd: &str, from: &str) -> Option<String> {
+    let args = sendmail_compatible_args(cmd)?;
+    let sets_it = args
+        .iter()
+        .any(|w| w.starts_with("-f") || w.starts_with("-r") || w.starts_with("--from"));
+    (!sets_it).then(|| addr_spec(from).to_string())
 }
 
 /// The address in `Name <addr>`, or all of `s`.
@@ -1222,6 +1253,32 @@ mod tests {
                 && e.contains("wrong type for `update.list_limit`: expected a whole number"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn from_is_the_envelope_sender_of_a_sendmail_compatible_program() {
+        let sender = |toml: &str| parse_ok(toml).update.envelope_sender;
+        let from = "from = \"Ada Lovelace <ada@example.org>\"\n";
+        for cmd in ["sendmail -t -i", "/usr/bin/msmtp -a work -t", "ssmtp -t"] {
+            assert_eq!(
+                sender(&format!("[update]\nsendmail = \"{cmd}\"\n{from}")).as_deref(),
+                Some("ada@example.org"),
+                "{cmd}"
+            );
+        }
+        // No `from`, the key off, a command line that sets it already, or
+        // a program icu does not know: the program chooses.
+        for toml in [
+            "[update]\ncadence_days = 7\n".to_string(),
+            format!("[update]\n{from}envelope_from = false\n"),
+            format!("[update]\nsendmail = \"msmtp -t -f bounce@example.org\"\n{from}"),
+            format!("[update]\nsendmail = \"sendmail -t -fbounce@example.org\"\n{from}"),
+            format!("[update]\nsendmail = \"msmtp -t --from=b@example.org\"\n{from}"),
+            format!("[update]\nsendmail = \"my-mailer -t\"\n{from}"),
+            format!("[update]\nsendmail = \"ssh host sendmail -t\"\n{from}"),
+        ] {
+            assert_eq!(sender(&toml), None, "{toml}");
+        }
     }
 
     #[test]

@@ -44,7 +44,11 @@ pub fn stage(message: &[u8]) -> Result<Staged, ExportError> {
 
 /// Gives the staged `message` to the command line `cmd` as its stdin and
 /// waits up to `timeout`. Succeeds only when the program read the whole
-/// message and exited 0.
+/// message and exited 0. An `envelope_sender` (`update.envelope_sender`,
+/// decided with the config) is given as `-f ADDRESS` right after the
+/// program's name, before the arguments of `cmd`, so that it is an option
+/// even to a program that takes the words after its first recipient as more
+/// recipients.
 ///
 /// `cmd` is split like a shell would (`shell-words`) but run without one.
 /// Its stdin is the complete message in a file, never a pipe icu feeds: a
@@ -64,7 +68,12 @@ pub fn stage(message: &[u8]) -> Result<Staged, ExportError> {
 /// icu's file share one file offset, and after the program exits (or is
 /// stopped) icu asks the kernel where that offset is (`lseek(fd, 0,
 /// SEEK_CUR)`). At the end of the message: read; short of it: not.
-pub fn sendmail(cmd: &str, message: &Staged, timeout: Duration) -> Result<(), ExportError> {
+pub fn sendmail(
+    cmd: &str,
+    envelope_sender: Option<&str>,
+    message: &Staged,
+    timeout: Duration,
+) -> Result<(), ExportError> {
     let words = shell_words::split(cmd).map_err(|_| ExportError::Command(cmd.to_string()))?;
     let Some((program, args)) = words.split_first() else {
         return Err(ExportError::Command(cmd.to_string()));
@@ -75,6 +84,9 @@ pub fn sendmail(cmd: &str, message: &Staged, timeout: Duration) -> Result<(), Ex
     };
     let stdin = message.file.try_clone().map_err(spawn_error)?;
     let mut command = Command::new(program);
+    if let Some(address) = envelope_sender {
+        command.arg("-f").arg(address);
+    }
     command
         .args(args)
         .stdin(Stdio::from(stdin))
@@ -187,7 +199,7 @@ mod tests {
 
     /// Stages `message` and sends it with `cmd`.
     fn send(cmd: &str, message: &[u8], timeout: Duration) -> Result<(), ExportError> {
-        sendmail(cmd, &stage(message).unwrap(), timeout)
+        sendmail(cmd, None, &stage(message).unwrap(), timeout)
     }
 
     #[test]
