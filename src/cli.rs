@@ -9,6 +9,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::period::{parse_date, parse_since, parse_when, Since, When};
 
+/// The heading the options every subcommand takes are listed under in each
+/// `--help`, apart from the subcommand's own, as git and cargo set them apart.
+const GLOBAL: &str = "Global options";
+
 /// icu — the clerical half of your regular update to your manager.
 ///
 /// icu reads the goals you own from a TOML config, finds your commits since the
@@ -25,22 +29,22 @@ use crate::period::{parse_date, parse_since, parse_when, Since, When};
 )]
 pub struct Cli {
     /// Config file [default: $ICU_CONFIG, else <config dir>/icu.toml]
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", help_heading = GLOBAL)]
     // The line above is clap's help text, shown as written (`<config dir>`
     // is a placeholder, not HTML); the help snapshots pin it.
     #[allow(rustdoc::invalid_html_tags)]
     pub config: Option<PathBuf>,
 
     /// Print only errors
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     pub quiet: bool,
 
     /// Print the identity used and what the scan did to stderr
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     pub verbose: bool,
 
     /// When to use colour (NO_COLOR is honoured in auto mode)
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = GLOBAL)]
     pub color: ColorChoice,
 
     #[command(subcommand)]

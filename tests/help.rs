@@ -91,3 +91,20 @@ fn the_help_command_prints_the_same_text() {
             .stdout(predicate::eq(help(&[cmd])));
     }
 }
+
+/// Every command's help lists the options every command takes under a
+/// heading of their own, after the command's own options, as git and cargo
+/// set them apart.
+#[test]
+fn the_global_options_have_their_own_heading_in_every_help() {
+    for &cmd in COMMANDS {
+        let text = help(&[cmd]);
+        let (own, global) = text
+            .split_once("\nGlobal options:\n")
+            .unwrap_or_else(|| panic!("icu {cmd} --help: no Global options heading:\n{text}"));
+        for flag in ["--config <FILE>", "--quiet", "--verbose", "--color <WHEN>"] {
+            assert!(global.contains(flag), "icu {cmd}: {flag}\n{text}");
+            assert!(!own.contains(flag), "icu {cmd}: {flag} twice\n{text}");
+        }
+    }
+}
