@@ -66,10 +66,7 @@ fn a_self_hosted_host_links_once_forge_names_it() {
         block.contains(&format!("Shard the index ({})", r.short(&id))),
         "{block}"
     );
-    assert!(
-        block.contains("(#5)") && !block.contains("http"),
-        "{block}"
-    );
+    assert!(block.contains("(#5)") && !block.contains("http"), "{block}");
     // `forge = "forgejo"` on its [[repo]]: Gitea/Forgejo's URLs.
     let text = fs::read_to_string(&cfg).unwrap().replace(
         "name = \"search\"\n",
