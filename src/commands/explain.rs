@@ -428,21 +428,7 @@ fn text(r: &Explained) -> String {
         return out;
     }
     out.push_str("goals:\n");
-    for g in &r.goals {
-        out.push_str(&format!(
-            "  {} ({}): {}\n",
-            g.id,
-            g.title,
-            if g.verdict.claims {
-                "claims it"
-            } else {
-                "does not claim it"
-            }
-        ));
-        for reason in &g.verdict.reasons {
-            out.push_str(&format!("    - {reason}\n"));
-        }
-    }
+    out.push_str(&goals_text(&r.goals));
     let claimed = r.goals.iter().filter(|g| g.verdict.claims).count();
     out.push_str(&match claimed {
         0 => "other:     yes: no goal claims it, so it is under Other work\n".to_string(),
@@ -793,7 +779,18 @@ fn item_text(report: &ExplainedItem, wanted: &Wanted) -> String {
     if !report.goals.is_empty() {
         out.push_str("goals:\n");
     }
-    for g in &report.goals {
+    out.push_str(&goals_text(&report.goals));
+    if report.other {
+        out.push_str("other:     yes: no goal claims it, so it is under Other work\n");
+    }
+    out
+}
+
+/// Each goal's verdict and its reasons, rule by rule, as `icu explain` says
+/// them of a commit and of an item alike.
+fn goals_text(goals: &[GoalVerdict]) -> String {
+    let mut out = String::new();
+    for g in goals {
         out.push_str(&format!(
             "  {} ({}): {}\n",
             g.id,
@@ -807,9 +804,6 @@ fn item_text(report: &ExplainedItem, wanted: &Wanted) -> String {
         for reason in &g.verdict.reasons {
             out.push_str(&format!("    - {reason}\n"));
         }
-    }
-    if report.other {
-        out.push_str("other:     yes: no goal claims it, so it is under Other work\n");
     }
     out
 }
