@@ -2,8 +2,10 @@
 //! package version, and when icu is built from a git checkout the commit it
 //! was built from (`0.1.0 (f9795b6)`, or `0.1.0 (f9795b6, modified)` when
 //! the sources differ from that commit). Built from a packaged crate — no `.git`
-//! beside Cargo.toml — or where git is missing or refuses, it is the version
-//! alone. Never fails the build.
+//! beside Cargo.toml — it is the commit `cargo package` recorded in
+//! `.cargo_vcs_info.json` (`git.sha1`, and `git.dirty` for "modified");
+//! without either, or where git is missing or refuses, the version alone.
+//! Never fails the build.
 
 use std::path::Path;
 use std::process::Command;
@@ -29,7 +31,7 @@ fn main() {
     let commit = if dir.join(".git").exists() {
         commit(dir)
     } else {
-        None
+        packaged_commit(dir)
     };
     let full = match commit {
         Some(c) => format!("{version} ({c})"),
@@ -44,6 +46,24 @@ fn main() {
     if dir.join("fuzz/regressions").is_dir() && dir.join("fuzz/seeds").is_dir() {
         println!("cargo:rustc-cfg=fuzz_inputs");
     }
+}
+
+/// The commit a packaged crate in `dir` was made from, as `cargo package`
+/// records it in `.cargo_vcs_info.json`: `f9795b6`, or `f9795b6, modified`
+/// when it was packaged with uncommitted changes (`--allow-dirty`).
+fn packaged_commit(dir: &Path) -> Option<String> {
+    let path = dir.join(".cargo_vcs_info.json");
+    println!("cargo:rerun-if-changed={}", path.display());
+    let info: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    let sha = info["git"]["sha1"].as_str()?;
+    let short: String = sha.chars().take(7).collect();
+    (short.len() == 7 && short.bytes().all(|b| b.is_ascii_hexdigit())).then(|| {
+        if info["git"]["dirty"].as_bool() == Some(true) {
+            format!("{short}, modified")
+        } else {
+            short
+        }
+    })
 }
 
 /// The short commit of HEAD in `dir` and whether the tracked files the

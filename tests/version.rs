@@ -62,9 +62,22 @@ fn version_is_the_package_version_and_the_commit_it_was_built_from() {
             };
             assert_eq!(long, expected);
         }
-        // Built from the packaged crate (no .git beside Cargo.toml), or
-        // where git is missing: the version alone.
-        None => assert_eq!(long, format!("icu {version}\n")),
+        // Built from the packaged crate (no .git beside Cargo.toml): the
+        // commit cargo package recorded; where git is missing too, the
+        // version alone.
+        None => match std::fs::read(root().join(".cargo_vcs_info.json")) {
+            Ok(info) => {
+                let info: serde_json::Value = serde_json::from_slice(&info).unwrap();
+                let sha = info["git"]["sha1"].as_str().unwrap();
+                let modified = if info["git"]["dirty"] == true {
+                    ", modified"
+                } else {
+                    ""
+                };
+                assert_eq!(long, format!("icu {version} ({}{modified})\n", &sha[..7]));
+            }
+            Err(_) => assert_eq!(long, format!("icu {version}\n")),
+        },
     }
 }
 

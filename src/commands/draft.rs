@@ -227,11 +227,11 @@ fn refresh_existing(ctx: &Ctx, path: &Path, fresh: &str, force: bool) -> Result<
     })
 }
 
-/// What errors call the update template: its file, or the embedded one's
-/// name in the source tree.
+/// What errors call the update template: its file, or the embedded one as
+/// an installed user knows it (they have no source tree to look in).
 fn template_name(cfg: &Config) -> String {
     cfg.update.template.as_ref().map_or_else(
-        || "templates/update.md.j2".to_string(),
+        || "the built-in template (`icu template` prints it)".to_string(),
         |p| p.display().to_string(),
     )
 }
