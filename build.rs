@@ -39,6 +39,23 @@ fn main() {
     };
     println!("cargo:rustc-env=ICU_VERSION={full}");
 
+    // `ICU_DATE`, the man page's date: the day of the commit built from
+    // (its committer date), else `SOURCE_DATE_EPOCH`'s day, else none — never
+    // the day of the build, so the same sources give the same page.
+    let date = if dir.join(".git").exists() {
+        git(dir, &["show", "-s", "--format=%cs", "HEAD"])
+    } else {
+        None
+    }
+    .or_else(|| {
+        let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.parse().ok()?;
+        let days = secs.div_euclid(86_400);
+        Some(civil_date(days))
+    })
+    .unwrap_or_default();
+    println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
+    println!("cargo:rustc-env=ICU_DATE={date}");
+
     // The tests that read the fuzz crate's inputs (tests/regressions.rs)
     // are compiled only where that folder is: a checkout. The packaged crate
     // cannot carry it (cargo leaves out a folder that is a package itself).
@@ -99,6 +116,21 @@ fn commit(dir: &Path) -> Option<String> {
     } else {
         short
     })
+}
+
+/// `YYYY-MM-DD` of `days` after 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`: build.rs has no date library).
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// What `git -C dir ARGS` prints, trimmed, if it ran and succeeded.

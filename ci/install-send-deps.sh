@@ -38,6 +38,11 @@ if ! command -v jq >/dev/null 2>&1; then
   apt_install jq
 fi
 
+# man: the man page is rendered at 80 columns (tests/manpage.rs).
+if ! command -v man >/dev/null 2>&1; then
+  apt_install man-db
+fi
+
 if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
   if ! python3 -m pip --version >/dev/null 2>&1; then
     apt_install python3-pip

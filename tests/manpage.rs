@@ -121,3 +121,54 @@ fn groff_renders_the_page_without_a_warning() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_page_fits_80_columns_and_its_title_line_carries_the_date() {
+    let page = page();
+    // .TH NAME SECTION DATE SOURCE: the date in its place, the commit's day
+    // in a checkout (never the build's), absent only where none is known.
+    let th = page.lines().find(|l| l.starts_with(".TH ")).unwrap();
+    let date = std::process::Command::new("git")
+        .args(["show", "-s", "--format=%cs", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| {
+            o.status.success()
+                && std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join(".git")
+                    .exists()
+        })
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    match date {
+        Some(d) => assert!(th.starts_with(&format!(".TH ICU 1 {d} \"icu ")), "{th}"),
+        None => assert!(th.starts_with(".TH ICU 1 "), "{th}"),
+    }
+    // Rendered by man at 80 columns, no line is wider (where man is here).
+    let Ok(mut man) = std::process::Command::new("man")
+        .args(["-l", "-"])
+        .env("MANWIDTH", "80")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    else {
+        eprintln!("no man here: the width was not checked");
+        return;
+    };
+    use std::io::Write;
+    man.stdin
+        .take()
+        .unwrap()
+        .write_all(page.as_bytes())
+        .unwrap();
+    let out = man.wait_with_output().unwrap();
+    // Bold and underline come as overstrikes (`x\bx`, `_\bx`): one column.
+    let text = regex::Regex::new(".\u{8}")
+        .unwrap()
+        .replace_all(&String::from_utf8_lossy(&out.stdout), "")
+        .into_owned();
+    let wide: Vec<&str> = text.lines().filter(|l| l.chars().count() > 80).collect();
+    assert!(wide.is_empty(), "{wide:#?}");
+    assert!(text.lines().count() > 100, "man rendered the page: {text}");
+}

@@ -30,6 +30,44 @@ pub fn man() -> Result<ExitCode, Error> {
 /// What NAME says after `icu \-`: the help's first line without its `icu —`.
 const ABOUT: &str = "the clerical half of your regular update to your manager";
 
+/// How wide the schema's lines may be in the page: 80 columns less the 11
+/// that man indents an `.RS 4` block by.
+const SCHEMA_WIDTH: usize = 69;
+
+/// `schema` with each line that is wider than `width` split: its comment
+/// (`  # …`) moved above it, wrapped at `width`, at the key's indent.
+fn fit(schema: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in schema.lines() {
+        let cols = line.chars().count();
+        let comment = line.find("  # ").filter(|_| cols > width);
+        let Some(at) = comment else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let (code, note) = (line[..at].trim_end(), line[at..].trim_start());
+        let indent: String = code.chars().take_while(|c| *c == ' ').collect();
+        let mut row = format!("{indent}#");
+        for word in note.trim_start_matches('#').split_whitespace() {
+            if row.chars().count() + 1 + word.chars().count() > width
+                && row.len() > indent.len() + 1
+            {
+                out.push_str(&row);
+                out.push('\n');
+                row = format!("{indent}#");
+            }
+            row.push(' ');
+            row.push_str(word);
+        }
+        out.push_str(&row);
+        out.push('\n');
+        out.push_str(code);
+        out.push('\n');
+    }
+    out
+}
+
 /// icu(1), as roff.
 fn man_page() -> std::io::Result<String> {
     let mut cmd = Cli::command()
@@ -38,7 +76,9 @@ fn man_page() -> std::io::Result<String> {
         .after_help(None::<&str>)
         .after_long_help(None::<&str>);
     cmd.build();
-    let man = clap_mangen::Man::new(cmd.clone()).title("ICU");
+    let man = clap_mangen::Man::new(cmd.clone())
+        .title("ICU")
+        .date(env!("ICU_DATE"));
     let mut buf = Vec::new();
     man.render_title(&mut buf)?;
     man.render_name_section(&mut buf)?;
@@ -53,7 +93,7 @@ fn man_page() -> std::io::Result<String> {
     page.push_str(".SH CONFIGURATION\n");
     page.push_str(CONFIGURATION_INTRO);
     page.push_str(".PP\n.nf\n.RS 4\n");
-    for line in config_schema().lines() {
+    for line in fit(config_schema(), SCHEMA_WIDTH).lines() {
         let _ = writeln!(page, "{}", escape(line));
     }
     page.push_str(".RE\n.fi\n");
@@ -194,15 +234,16 @@ The reader of stdout went away (\fIicu log | head \-1\fR): icu stops without a w
 .nf
 .RS 4
 icu init \-\-to "Grace Hopper <grace@example.com>" \-\-repo ~/src/search
-icu draft                      # write or refresh today's update, open it in $VISUAL/$EDITOR
-icu draft \-\-print \-\-since 2w   # a draft of the last two weeks on stdout, no file touched
+icu draft                      # write or refresh today's update
+icu draft \-\-print \-\-since 2w   # the last two weeks, on stdout
 icu check && icu send          # send it once every prompt is written
 icu export \-\-format html \-o update.html
 icu export \-\-format text \-o \- | pbcopy
 cat draft.md | icu check \-     # check an update read from stdin
 icu status \-\-json | jq .next_due
-icu log \-\-json | jq \-r '.updates[] | select(.status == "draft") | .file'
-icu source github              # what the [[source]] named github gives for today's update
+icu log \-\-json |
+  jq \-r '.updates[] | select(.status == "draft") | .file'
+icu source github              # what the source github gives today
 .RE
 .fi
 .SH "SEE ALSO"
