@@ -259,18 +259,7 @@ fn two_updates() -> World {
             "{GOALS}[[goal]]\nid = \"fixes\"\ntitle = \"Fixes\"\nkeywords = [\"[Ff]ix\"]\n\n[[skip]]\nmessage = \"^Bump CI\"\n"
         ),
     );
-    env.run_at(
-        &cfg,
-        "2026-11-09T12:00:00+00:00",
-        &["draft", "--date", "2026-11-09"],
-    )
-    .success();
-    env.run_at(
-        &cfg,
-        "2026-11-09T13:00:00+00:00",
-        &["sent", "--at", "2026-11-09T13:00:00Z"],
-    )
-    .success();
+    crate::common::draft_and_send_the_update_of_9_nov(&env, &cfg);
 
     the_drafts_period(&r, &crash);
     env.run(&cfg, &["draft", "--date", "2026-11-23"]).success();

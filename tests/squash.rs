@@ -501,18 +501,7 @@ fn a_backport_of_work_a_sent_update_counted_is_listed_and_not_counted_again() {
         lines("index", 3),
     ));
     let cfg = env.config_for(&[&r], "");
-    env.run_at(
-        &cfg,
-        "2026-11-09T12:00:00+00:00",
-        &["draft", "--date", "2026-11-09"],
-    )
-    .success();
-    env.run_at(
-        &cfg,
-        "2026-11-09T13:00:00+00:00",
-        &["sent", "--at", "2026-11-09T13:00:00Z"],
-    )
-    .success();
+    crate::common::draft_and_send_the_update_of_9_nov(&env, &cfg);
 
     r.git(&["checkout", "-q", "release/1.2"]);
     git_at(&r, "2026-11-12T10:00:00Z", &["cherry-pick", "-x", &fix]);

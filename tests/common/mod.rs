@@ -535,3 +535,20 @@ pub fn list_items(md: &str) -> Vec<String> {
     walk(root, 0, &mut out);
     out
 }
+
+/// Drafts the update dated 2026-11-09 at noon that day and marks it sent an
+/// hour later: the sent update whose period a next one starts after.
+pub fn draft_and_send_the_update_of_9_nov(env: &TestEnv, cfg: &Path) {
+    env.run_at(
+        cfg,
+        "2026-11-09T12:00:00+00:00",
+        &["draft", "--date", "2026-11-09"],
+    )
+    .success();
+    env.run_at(
+        cfg,
+        "2026-11-09T13:00:00+00:00",
+        &["sent", "--at", "2026-11-09T13:00:00Z"],
+    )
+    .success();
+}
