@@ -682,3 +682,120 @@ fn a_goal_without_rules_is_a_warning_where_it_matters_only() {
     // Quiet: not even there.
     assert!(!stderr(&w.icu(&["-q", "goals"])).contains(warning));
 }
+
+/// A config with a problem in each part: one run names all of them, each
+/// at its line and column, in the order of the file, then counts them.
+const MANY_PROBLEMS: &str = "[me]
+name = \"Ada\"
+emails = [\"not an address\"]
+
+[update]
+cadence_days = 0
+sendmal = \"msmtp -t\"
+
+[[goal]]
+id = \"Search\"
+title = \"Make search fast\"
+status = \"late\"
+
+[[goal]]
+title = \"No id\"
+
+[[link]]
+pattern = \"(\"
+href = \"https://t.example/$1\"
+
+[[source]]
+name = \"gh\"
+command = \"echo\"
+timeout = \"ten\"
+";
+
+#[test]
+fn every_problem_of_a_config_is_reported_in_one_run() {
+    let e = config_error(MANY_PROBLEMS);
+    let at: Vec<&str> = e
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--> [CONFIG]:"))
+        .collect();
+    assert_eq!(
+        at,
+        ["3:11", "6:16", "7:1", "10:6", "12:10", "14:1", "18:11", "24:11"],
+        "{e}"
+    );
+    assert!(
+        e.ends_with(
+            "error: [CONFIG]: 8 problems, each shown above; fix them and run the command again\n"
+        ),
+        "{e}"
+    );
+    insta::assert_snapshot!("many_problems", e);
+}
+
+/// The loop a person lives with a broken config: fix what the first run
+/// names, run again, and each run names only what is left — no problem
+/// appears only after another is fixed, none is named twice.
+#[test]
+fn fixing_the_problems_one_by_one_leaves_fewer_each_run() {
+    let env = TestEnv::new();
+    let fixes = [
+        ("[\"not an address\"]", "[\"ada@example.com\"]"),
+        ("cadence_days = 0", "cadence_days = 14"),
+        ("sendmal", "sendmail"),
+        ("\"Search\"", "\"search\""),
+        ("\"late\"", "\"at-risk\""),
+        (
+            "[[goal]]\ntitle = \"No id\"",
+            "[[goal]]\nid = \"b\"\ntitle = \"No id\"",
+        ),
+        ("\"(\"", "\"(T-[0-9]+)\""),
+        ("\"ten\"", "10"),
+    ];
+    let mut text = MANY_PROBLEMS.to_string();
+    for (i, (bad, good)) in fixes.iter().enumerate() {
+        let cfg = env.config(&text);
+        let e = stderr(&env.run(&cfg, &["goals"]).code(2));
+        let left = fixes.len() - i;
+        let count = e.matches("\nerror: ").count() + usize::from(e.starts_with("error: "));
+        // Each problem, and the count line when there are several.
+        assert_eq!(count, if left > 1 { left + 1 } else { 1 }, "{e}");
+        text = text.replacen(bad, good, 1);
+    }
+    let cfg = env.config(&text);
+    env.run(&cfg, &["goals"]).success();
+}
+
+/// A misspelt key is named once, as unknown: its table is not then also
+/// said to lack the key it meant.
+#[test]
+fn a_misspelt_required_key_is_not_also_reported_missing() {
+    let e = config_error(&format!(
+        "{GOAL}[[source]]\nname = \"gh\"\ncomand = \"x\"\n[[skip]]\nmesage = \"^wip\"\n"
+    ));
+    assert!(e.contains("unknown key `comand` in [[source]]"), "{e}");
+    assert!(e.contains("unknown key `mesage`"), "{e}");
+    assert!(!e.contains("missing key"), "{e}");
+    assert!(!e.contains("neither"), "{e}");
+    assert!(e.contains(": 2 problems"), "{e}");
+}
+
+/// A syntax error ends the reading: it is reported alone, since what
+/// follows it cannot be read with any confidence.
+#[test]
+fn a_syntax_error_is_reported_alone() {
+    let e = config_error("[update]\ncadence_days = \"x\"\n[me]\nname = \"Ada\n");
+    assert!(e.contains("not valid TOML"), "{e}");
+    assert!(!e.contains("cadence_days"), "{e}");
+    assert!(!e.contains("problems"), "{e}");
+}
+
+/// A goal left out for its own problem is not also reported as unknown
+/// where a `[[source]]` or a name refers to it.
+#[test]
+fn a_goal_with_a_problem_is_not_also_unknown_where_named() {
+    let e = config_error(
+        "[[goal]]\nid = \"search\"\ntitle = \"S\"\nsucess = \"x\"\n[[source]]\nname = \"gh\"\ncommand = \"x\"\ngoal = \"search\"\n",
+    );
+    assert!(e.contains("unknown key `sucess`"), "{e}");
+    assert!(!e.contains("which no [[goal]] defines"), "{e}");
+}

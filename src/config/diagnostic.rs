@@ -19,6 +19,9 @@ pub struct ConfigError {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub message: String,
+    /// The bytes of the file it points at (boxed: an error is returned
+    /// through every command, and kept small).
+    pub(super) span: Option<Box<Range<usize>>>,
     rendered: String,
 }
 
@@ -29,6 +32,7 @@ impl ConfigError {
             path: path.to_path_buf(),
             line: None,
             column: None,
+            span: None,
             rendered: format!("error: {}: {message}", path.display()),
             message,
         }
@@ -58,8 +62,35 @@ impl ConfigError {
             line: Some(line),
             column: Some(column),
             message,
+            span: Some(Box::new(start..end)),
             rendered,
         }
+    }
+}
+
+impl ConfigError {
+    /// Several problems of one file as one error: each diagnostic in the
+    /// order of the file (problems with the file as a whole first), the same
+    /// one once, then a line that counts them, as a compiler ends its
+    /// report. The fields are those of the first. `list` is not empty.
+    pub(super) fn many(mut list: Vec<ConfigError>) -> ConfigError {
+        list.sort_by_key(|e| (e.line, e.column));
+        list.dedup_by(|a, b| a.rendered == b.rendered);
+        let n = list.len();
+        let mut rendered = list
+            .iter()
+            .map(|e| e.rendered.trim_end())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let mut first = list.swap_remove(0);
+        if n > 1 {
+            rendered.push_str(&format!(
+                "\n\nerror: {}: {n} problems, each shown above; fix them and run the command again",
+                first.path.display()
+            ));
+            first.rendered = rendered;
+        }
+        first
     }
 }
 
@@ -169,7 +200,7 @@ fn toml_error_words(
         let table = keys.map_or_else(|| "the file".to_string(), table_header);
         return (
             format!("missing key `{field}` in {table}"),
-            format!("this {table} needs a `{field}`"),
+            format!("this {table} needs the key `{field}`"),
         );
     }
     let title = match key_of_value_at(src, span.start) {

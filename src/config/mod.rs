@@ -34,7 +34,6 @@ pub use starter::{starter, StarterOptions};
 use crate::forge::Forge;
 use crate::template::DEFAULT_SUBJECT;
 use diagnostic::{floor_char_boundary, toml_error};
-use raw::RawConfig;
 use repo_glob::folder_name;
 use validate::Validator;
 
@@ -509,8 +508,14 @@ pub fn parse(text: &str, path: &Path, env: &Env) -> Result<Config, ConfigError> 
             "is empty; run `icu init --force` to write a starter config".into(),
         ));
     }
-    let raw: RawConfig = toml::from_str(src).map_err(|e| toml_error(path, src, &e))?;
-    Validator { src, path, env }.config(raw)
+    let mut reading = raw::read(src);
+    let errors: Vec<ConfigError> = (reading.errors.iter())
+        .map(|e| toml_error(path, src, e))
+        .collect();
+    match reading.raw.take() {
+        Some(raw) => Validator::new(src, path, env, errors, reading).config(raw),
+        None => Err(ConfigError::many(errors)),
+    }
 }
 
 impl Default for UpdateSettings {

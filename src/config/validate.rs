@@ -7,6 +7,7 @@
 //! should not stop a run (a goal that claims nothing, a glob that finds
 //! nothing here) become warnings on the config instead.
 
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -17,7 +18,9 @@ use regex::Regex;
 use toml::Spanned;
 
 use super::diagnostic::{closest, line_col, ConfigError};
-use super::raw::{RawConfig, RawCredit, RawGoal, RawLink, RawRepo, RawSkip, RawSource, RawUpdate};
+use super::raw::{
+    RawConfig, RawCredit, RawGoal, RawLink, RawRepo, RawSkip, RawSource, RawUpdate, Reading,
+};
 use super::repo_glob::{canonical, expand_repo_glob, folder_name, glob_could_name, GlobFound};
 use super::starter::lit;
 use super::{
@@ -34,13 +37,70 @@ use crate::template::{
 };
 
 /// Checks one config text; its errors point into `src`, read from `path`.
+///
+/// A check that fails is recorded and the rest go on, with a default in
+/// place of the bad value, so that one run names every problem; the config
+/// is refused at the end if any was found.
 pub(super) struct Validator<'a> {
-    pub(super) src: &'a str,
-    pub(super) path: &'a Path,
-    pub(super) env: &'a Env,
+    src: &'a str,
+    path: &'a Path,
+    env: &'a Env,
+    errors: RefCell<Vec<ConfigError>>,
+    /// Whether a `[[repo]]` or `[[goal]]` may be missing from what is
+    /// checked (its table was left out for a problem of its own): then a
+    /// name that refers to one is not an error of its own, which it may
+    /// only seem to be.
+    partial: Cell<bool>,
+    /// How the text was read: what was left out for its problems.
+    reading: Reading,
+}
+
+impl<'a> Validator<'a> {
+    /// A validator for `src`, which already has the problems `errors` (the
+    /// tables they are in left out of what is checked).
+    pub(super) fn new(
+        src: &'a str,
+        path: &'a Path,
+        env: &'a Env,
+        errors: Vec<ConfigError>,
+        reading: Reading,
+    ) -> Validator<'a> {
+        Validator {
+            src,
+            path,
+            env,
+            reading,
+            partial: Cell::new(!errors.is_empty()),
+            errors: RefCell::new(errors),
+        }
+    }
 }
 
 impl Validator<'_> {
+    /// The value of a check, or `None` with its error recorded.
+    fn keep<T>(&self, r: Result<T, ConfigError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.report(e);
+                None
+            }
+        }
+    }
+
+    /// Records a problem found, unless it is about a table that had an
+    /// entry left out for its own problem (a `[[skip]]` whose misspelt
+    /// `mesage` was left out has neither key, as a consequence).
+    fn report(&self, e: ConfigError) {
+        if !e
+            .span
+            .as_ref()
+            .is_some_and(|s| self.reading.follows_from_blanks(s))
+        {
+            self.errors.borrow_mut().push(e);
+        }
+    }
+
     /// An error at `span` of this config.
     fn err(&self, span: Range<usize>, message: String, label: &str) -> ConfigError {
         ConfigError::at(self.path, self.src, span, message, label)
@@ -194,35 +254,39 @@ impl Validator<'_> {
     }
 
     /// The whole file, in the order a reader would check it.
+    /// Every problem found is in the error, in the order of the file.
     pub(super) fn config(&self, raw: RawConfig) -> Result<Config, ConfigError> {
         let mut warnings = Vec::new();
         let me = match raw.me {
             Some(m) => Me {
-                name: match &m.name {
-                    Some(n) => self.one_line("me.name", n)?,
-                    None => String::new(),
-                },
+                name: m
+                    .name
+                    .as_ref()
+                    .and_then(|n| self.keep(self.one_line("me.name", n)))
+                    .unwrap_or_default(),
                 emails: m
                     .emails
                     .iter()
-                    .map(|e| {
-                        let a = self.address("me.emails", e)?;
-                        Ok(addr_spec(&a).to_lowercase())
-                    })
-                    .collect::<Result<_, ConfigError>>()?,
+                    .filter_map(|e| self.keep(self.address("me.emails", e)))
+                    .map(|a| addr_spec(&a).to_lowercase())
+                    .collect(),
             },
             None => Me {
                 name: String::new(),
                 emails: Vec::new(),
             },
         };
-        let update = self.update(raw.update)?;
-        let (repos, empty_globs) = self.repos(&raw.repo, &mut warnings)?;
-        let goals = self.goals(&raw.goal, &repos, &empty_globs, &mut warnings)?;
-        let links = self.links(&raw.link)?;
-        let skip = self.skips(&raw.skip)?;
-        let credit = self.credit(raw.credit)?;
-        let sources = self.sources(&raw.source, &goals)?;
+        let update = self.update(raw.update);
+        let (repos, empty_globs) = self.repos(&raw.repo, &mut warnings);
+        let goals = self.goals(&raw.goal, &repos, &empty_globs, &mut warnings);
+        let links = self.links(&raw.link);
+        let skip = self.skips(&raw.skip);
+        let credit = self.credit(raw.credit);
+        let sources = self.sources(&raw.source, &goals);
+        let errors = self.errors.take();
+        if !errors.is_empty() {
+            return Err(ConfigError::many(errors));
+        }
         Ok(Config {
             source: Some(self.path.to_path_buf()),
             me,
@@ -241,167 +305,170 @@ impl Validator<'_> {
     /// (letters, digits and `-`; a final `:` is dropped, as `git log
     /// --format=%(trailers:key=…)` drops it), listed once; not
     /// `Co-authored-by`, which makes a commit mine, not a credit.
-    fn credit(&self, raw: Option<RawCredit>) -> Result<CreditSettings, ConfigError> {
+    fn credit(&self, raw: Option<RawCredit>) -> CreditSettings {
         let Some(c) = raw else {
-            return Ok(CreditSettings::default());
+            return CreditSettings::default();
         };
         let mut settings = CreditSettings {
             enabled: c.enabled.unwrap_or(true),
             ..CreditSettings::default()
         };
         let Some(list) = c.trailers else {
-            return Ok(settings);
+            return settings;
         };
         settings.trailers.clear();
         for t in &list {
-            let key = t.get_ref().trim();
-            let key = key.strip_suffix(':').unwrap_or(key);
-            if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                return Err(self.err(
-                    t.span(),
-                    format!(
-                        "`{}` in `credit.trailers` is not a trailer key",
-                        t.get_ref()
-                    ),
-                    "a trailer key is letters, digits and `-`, e.g. \"Reviewed-by\"",
-                ));
+            if let Some(key) = self.keep(self.trailer(t, &settings.trailers)) {
+                settings.trailers.push(key);
             }
-            if key.eq_ignore_ascii_case("co-authored-by") {
-                return Err(self.err(
+        }
+        settings
+    }
+
+    /// One key of `credit.trailers`, not one of `before`.
+    fn trailer(&self, t: &Spanned<String>, before: &[String]) -> Result<String, ConfigError> {
+        let key = t.get_ref().trim();
+        let key = key.strip_suffix(':').unwrap_or(key);
+        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(self.err(
+                t.span(),
+                format!(
+                    "`{}` in `credit.trailers` is not a trailer key",
+                    t.get_ref()
+                ),
+                "a trailer key is letters, digits and `-`, e.g. \"Reviewed-by\"",
+            ));
+        }
+        if key.eq_ignore_ascii_case("co-authored-by") {
+            return Err(self.err(
                     t.span(),
                     "`Co-authored-by` in `credit.trailers` makes a commit yours, not a credit".into(),
                     "commits with a Co-authored-by naming you are listed as your work already; remove it",
                 ));
-            }
-            if let Some(first) = settings
-                .trailers
-                .iter()
-                .find(|k| k.eq_ignore_ascii_case(key))
-            {
-                return Err(self.err(
-                    t.span(),
-                    format!("`{key}` is listed twice in `credit.trailers` (as `{first}` before)"),
-                    "keys are compared without case; remove one",
-                ));
-            }
-            settings.trailers.push(key.to_string());
         }
-        Ok(settings)
+        if let Some(first) = before.iter().find(|k| k.eq_ignore_ascii_case(key)) {
+            return Err(self.err(
+                t.span(),
+                format!("`{key}` is listed twice in `credit.trailers` (as `{first}` before)"),
+                "keys are compared without case; remove one",
+            ));
+        }
+        Ok(key.to_string())
     }
 
     /// The `[update]` table, defaults for what it leaves out.
-    fn update(&self, raw: Option<RawUpdate>) -> Result<UpdateSettings, ConfigError> {
+    fn update(&self, raw: Option<RawUpdate>) -> UpdateSettings {
         let Some(u) = raw else {
-            return Ok(UpdateSettings::default());
+            return UpdateSettings::default();
         };
-        let cadence_days = match &u.cadence_days {
-            None => DEFAULT_CADENCE_DAYS,
-            Some(c) => u32::try_from(*c.get_ref())
-                .ok()
-                .filter(|d| (1..=366).contains(d))
-                .ok_or_else(|| {
-                    self.err(
+        let cadence_days = u
+            .cadence_days
+            .as_ref()
+            .map_or(Some(DEFAULT_CADENCE_DAYS), |c| {
+                let days = u32::try_from(*c.get_ref())
+                    .ok()
+                    .filter(|d| (1..=366).contains(d));
+                if days.is_none() {
+                    self.report(self.err(
                         c.span(),
                         format!("`cadence_days` = {} is out of range", c.get_ref()),
                         "a number of days from 1 to 366",
-                    )
-                })?,
-        };
+                    ));
+                }
+                days
+            });
         // 0 is "never shorten": a limit of no items would list nothing.
         let list_limit = match &u.list_limit {
             None => Some(DEFAULT_LIST_LIMIT),
-            Some(l) => {
-                let n = usize::try_from(*l.get_ref()).map_err(|_| {
-                    self.err(
+            Some(l) => match usize::try_from(*l.get_ref()) {
+                Ok(n) => (n > 0).then_some(n),
+                Err(_) => {
+                    self.report(self.err(
                         l.span(),
                         format!("`list_limit` = {} is out of range", l.get_ref()),
                         "a number of items from 1 up, or 0 to never shorten a list",
-                    )
-                })?;
-                (n > 0).then_some(n)
-            }
+                    ));
+                    None
+                }
+            },
         };
-        let subject = match &u.subject {
-            None => DEFAULT_SUBJECT.to_string(),
-            Some(s) => {
-                let text = self.one_line("update.subject", s)?;
-                self.subject(s, &text)?;
-                text
-            }
+        let subject = u.subject.as_ref().and_then(|s| {
+            let text = self.keep(self.one_line("update.subject", s))?;
+            self.keep(self.subject(s, &text))?;
+            Some(text)
+        });
+        let addresses = |key: &str, v: &[Spanned<String>]| -> Vec<String> {
+            v.iter()
+                .filter_map(|a| self.keep(self.address(key, a)))
+                .collect()
         };
         let mut settings = UpdateSettings {
-            cadence_days,
-            to: u
-                .to
-                .iter()
-                .map(|a| self.address("update.to", a))
-                .collect::<Result<_, _>>()?,
-            cc: u
-                .cc
-                .iter()
-                .map(|a| self.address("update.cc", a))
-                .collect::<Result<_, _>>()?,
-            subject,
-            dir: match &u.dir {
-                Some(d) => self.path("update.dir", d)?,
-                None => default_updates_dir(),
-            },
-            template: match &u.template {
-                Some(t) => Some(self.body_template(t)?),
-                None => None,
-            },
-            sendmail: match &u.sendmail {
-                Some(s) => {
-                    let cmd = self.one_line("update.sendmail", s)?;
-                    if shell_words::split(&cmd).map_or(true, |w| w.is_empty()) {
-                        return Err(self.err(
-                            s.span(),
-                            format!("`update.sendmail` = `{cmd}` is not a command line"),
-                            "for example \"msmtp -t\" or \"sendmail -t -i\"",
-                        ));
-                    }
-                    cmd
-                }
-                None => DEFAULT_SENDMAIL.to_string(),
-            },
+            cadence_days: cadence_days.unwrap_or(DEFAULT_CADENCE_DAYS),
+            to: addresses("update.to", &u.to),
+            cc: addresses("update.cc", &u.cc),
+            subject: subject.unwrap_or_else(|| DEFAULT_SUBJECT.to_string()),
+            dir: u
+                .dir
+                .as_ref()
+                .and_then(|d| self.keep(self.path("update.dir", d)))
+                .unwrap_or_else(default_updates_dir),
+            template: u
+                .template
+                .as_ref()
+                .and_then(|t| self.keep(self.body_template(t))),
+            sendmail: u
+                .sendmail
+                .as_ref()
+                .and_then(|s| self.keep(self.command_line("update.sendmail", s, SENDMAIL_EXAMPLE)))
+                .unwrap_or_else(|| DEFAULT_SENDMAIL.to_string()),
             list_limit,
+            reply_to: addresses("update.reply_to", &u.reply_to),
+            bcc: addresses("update.bcc", &u.bcc),
             ..UpdateSettings::default()
         };
-        if let Some(l) = &u.lang {
-            settings.lang = self.lang(l)?;
+        if let Some(lang) = u.lang.as_ref().and_then(|l| self.keep(self.lang(l))) {
+            settings.lang = lang;
         }
-        self.mail_headers(&u, &mut settings)?;
-        Ok(settings)
+        self.mail_headers(&u, &mut settings);
+        settings
     }
 
-    /// `from`, `envelope_from`, `reply_to`, `bcc`, `thread`, `mail_client` and
-    /// `mail_client_terminal` of `[update]`, into `settings` (whose `sendmail`
-    /// is already set). Addresses are checked as `to` and `cc` are.
-    fn mail_headers(
+    /// A key whose value is a command line, one line of at least a word.
+    fn command_line(
         &self,
-        u: &RawUpdate,
-        settings: &mut UpdateSettings,
-    ) -> Result<(), ConfigError> {
+        key: &str,
+        v: &Spanned<String>,
+        example: &str,
+    ) -> Result<String, ConfigError> {
+        let cmd = self.one_line(key, v)?;
+        if shell_words::split(&cmd).map_or(true, |w| w.is_empty()) {
+            return Err(self.err(
+                v.span(),
+                format!("`{key}` = `{cmd}` is not a command line"),
+                example,
+            ));
+        }
+        Ok(cmd)
+    }
+
+    /// `from`, `envelope_from`, `bcc`'s need of `-t`, `thread`,
+    /// `mail_client` and `mail_client_terminal` of `[update]`, into
+    /// `settings` (whose `sendmail` is already set).
+    fn mail_headers(&self, u: &RawUpdate, settings: &mut UpdateSettings) {
         settings.from = u
             .from
             .as_ref()
-            .map(|f| self.address("update.from", f))
-            .transpose()?;
+            .and_then(|f| self.keep(self.address("update.from", f)));
         settings.envelope_sender = settings
             .from
             .as_deref()
             .filter(|_| u.envelope_from.unwrap_or(true))
             .and_then(|from| envelope_sender(&settings.sendmail, from));
-        let list = |key: &str, v: &[Spanned<String>]| -> Result<Vec<String>, ConfigError> {
-            v.iter().map(|a| self.address(key, a)).collect()
-        };
-        settings.reply_to = list("update.reply_to", &u.reply_to)?;
-        settings.bcc = list("update.bcc", &u.bcc)?;
         // A Bcc recipient is named only in a `Bcc:` header that the mail
         // program reads and deletes (`-t`); a program that does not would
         // deliver that header to everyone.
         if let (Some(first), false) = (u.bcc.first(), reads_recipients(&settings.sendmail)) {
-            return Err(self.err(
+            self.report(self.err(
                 first.span(),
                 format!(
                     "`update.bcc` needs update.sendmail to read the recipients from the message, and `{}` is not {} given `-t`",
@@ -413,21 +480,9 @@ impl Validator<'_> {
         }
         settings.thread = u.thread.unwrap_or(true);
         settings.mail_client_terminal = u.mail_client_terminal.unwrap_or(false);
-        settings.mail_client = match &u.mail_client {
-            None => None,
-            Some(m) => {
-                let cmd = self.one_line("update.mail_client", m)?;
-                if shell_words::split(&cmd).map_or(true, |w| w.is_empty()) {
-                    return Err(self.err(
-                        m.span(),
-                        format!("`update.mail_client` = `{cmd}` is not a command line"),
-                        "for example \"thunderbird {}\" or \"neomutt -H {}\"; {} is the .eml file",
-                    ));
-                }
-                Some(cmd)
-            }
-        };
-        Ok(())
+        settings.mail_client = u.mail_client.as_ref().and_then(|m| {
+            self.keep(self.command_line("update.mail_client", m, MAIL_CLIENT_EXAMPLE))
+        });
     }
 
     /// `update.template`'s path; the template must compile, so that a syntax
@@ -473,21 +528,25 @@ impl Validator<'_> {
     /// and its own `[[repo]]` reach is listed once, as its own table says (so
     /// one repo of `~/src/*` can still get a `url`). Also returns the globs
     /// that found nothing here, for [`Validator::goal_repos`].
-    fn repos(
-        &self,
-        raw: &[RawRepo],
-        warnings: &mut Vec<String>,
-    ) -> Result<(Vec<RepoSpec>, Vec<String>), ConfigError> {
+    fn repos(&self, raw: &[RawRepo], warnings: &mut Vec<String>) -> (Vec<RepoSpec>, Vec<String>) {
         let mut found: Vec<Found> = Vec::new();
         let mut empty_globs = Vec::new();
         for r in raw {
-            let path = self.path("repo.path", &r.path)?;
+            let Some(path) = self.keep(self.path("repo.path", &r.path)) else {
+                self.partial.set(true);
+                continue;
+            };
             if !r.path.get_ref().contains(['*', '?', '[']) {
-                self.own_repo(r, path, &mut found)?;
+                if self.keep(self.own_repo(r, path, &mut found)).is_none() {
+                    self.partial.set(true);
+                }
                 continue;
             }
-            let forge = r.forge.as_ref().map(|f| self.forge(f)).transpose()?;
-            let globbed = self.glob_repos(r, &path)?;
+            let forge = r.forge.as_ref().and_then(|f| self.keep(self.forge(f)));
+            let Some(globbed) = self.keep(self.glob_repos(r, &path)) else {
+                self.partial.set(true);
+                continue;
+            };
             for (link, target) in &globbed.loops {
                 warnings.push(format!(
                     "{}: repo path `{}`: skipped {}, a symlink to {} above it (a loop)",
@@ -525,8 +584,8 @@ impl Validator<'_> {
                 }
             }
         }
-        self.unique_names(&found)?;
-        Ok((found.into_iter().map(|f| f.spec).collect(), empty_globs))
+        self.unique_names(&found);
+        (found.into_iter().map(|f| f.spec).collect(), empty_globs)
     }
 
     /// The repositories the glob `[[repo]]` `r` (expanded to `path`) finds.
@@ -565,8 +624,8 @@ impl Validator<'_> {
             Some(n) => self.one_line("repo.name", n)?,
             None => folder_name(&path),
         };
-        let url = r.url.as_ref().map(|u| self.repo_url(u)).transpose()?;
-        let forge = r.forge.as_ref().map(|f| self.forge(f)).transpose()?;
+        let url = r.url.as_ref().and_then(|u| self.keep(self.repo_url(u)));
+        let forge = r.forge.as_ref().and_then(|f| self.keep(self.forge(f)));
         let spec = RepoSpec {
             path,
             name,
@@ -607,7 +666,7 @@ impl Validator<'_> {
     }
 
     /// Goals name repos by `name`, so two repositories may not share one.
-    fn unique_names(&self, found: &[Found]) -> Result<(), ConfigError> {
+    fn unique_names(&self, found: &[Found]) {
         let mut names: HashMap<&str, &Found> = HashMap::new();
         for f in found {
             if let Some(first) = names.insert(&f.spec.name, f) {
@@ -617,7 +676,7 @@ impl Validator<'_> {
                 } else {
                     (f, first)
                 };
-                return Err(self.err(
+                self.report(self.err(
                     second.span.clone(),
                     format!(
                         "two repos are named `{}` (the first on line {}): {} and {}",
@@ -630,7 +689,6 @@ impl Validator<'_> {
                 ));
             }
         }
-        Ok(())
     }
 
     /// The `[[goal]]` tables, in the order written.
@@ -640,34 +698,42 @@ impl Validator<'_> {
         repos: &[RepoSpec],
         empty_globs: &[String],
         warnings: &mut Vec<String>,
-    ) -> Result<Vec<Goal>, ConfigError> {
+    ) -> Vec<Goal> {
         let mut out = Vec::new();
         // Goal id → the line it was first defined on.
         let mut ids: HashMap<String, Range<usize>> = HashMap::new();
         for g in raw {
-            let id = self.goal_id(&g.id, &mut ids)?;
+            // A goal with a bad id is still checked, under the id written.
+            let id = self
+                .keep(self.goal_id(&g.id, &mut ids))
+                .unwrap_or_else(|| g.id.get_ref().clone());
             let status = match &g.status {
                 None => GoalStatus::OnTrack,
-                Some(s) => parse_status(s.get_ref()).ok_or_else(|| {
-                    self.err(
+                Some(s) => parse_status(s.get_ref()).unwrap_or_else(|| {
+                    self.report(self.err(
                         s.span(),
                         format!("unknown status `{}` in goal `{id}`", s.get_ref()),
                         &format!("expected one of {}", GoalStatus::ALL.join(", ")),
-                    )
-                })?,
+                    ));
+                    GoalStatus::OnTrack
+                }),
             };
-            let due = g.due.as_ref().map(|d| self.due(&id, d)).transpose()?;
+            let due = g.due.as_ref().and_then(|d| self.keep(self.due(&id, d)));
             let goal_repos = g
                 .repos
                 .as_deref()
-                .map(|list| self.goal_repos(&id, list, repos, empty_globs, warnings))
-                .transpose()?;
-            let paths = self.globs(&id, "paths", g.paths.as_deref(), false)?;
-            let branches = self.globs(&id, "branches", g.branches.as_deref(), true)?;
-            let keywords = self.keywords(&id, g.keywords.as_deref().unwrap_or_default())?;
+                .map(|list| self.goal_repos(&id, list, repos, empty_globs, warnings));
+            let globs = |key: &str, list: Option<&[Spanned<String>]>, literal: bool| {
+                self.keep(self.globs(&id, key, list, literal)).flatten()
+            };
+            let paths = globs("paths", g.paths.as_deref(), false);
+            let branches = globs("branches", g.branches.as_deref(), true);
+            let keywords = self.keywords(&id, g.keywords.as_deref().unwrap_or_default());
             let goal = Goal {
                 id: id.clone(),
-                title: self.one_line("goal.title", &g.title)?,
+                title: self
+                    .keep(self.one_line("goal.title", &g.title))
+                    .unwrap_or_default(),
                 status,
                 due,
                 success: g.success.clone(),
@@ -679,7 +745,7 @@ impl Validator<'_> {
             };
             out.push(goal);
         }
-        Ok(out)
+        out
     }
 
     /// A goal's id: the key of its block in the update document, so it must be
@@ -740,7 +806,7 @@ impl Validator<'_> {
         repos: &[RepoSpec],
         empty_globs: &[String],
         warnings: &mut Vec<String>,
-    ) -> Result<Vec<String>, ConfigError> {
+    ) -> Vec<String> {
         let mut names = Vec::new();
         for r in list {
             let name = r.get_ref();
@@ -752,9 +818,11 @@ impl Validator<'_> {
                 (false, Some(glob)) => warnings.push(format!(
                     "goal `{id}` names repo `{name}`, which `{glob}` does not find here"
                 )),
+                // A [[repo]] left out for its own problem may be this one.
+                (false, None) if self.partial.get() => {}
                 (false, None) => {
                     let defined: Vec<&str> = repos.iter().map(|s| s.name.as_str()).collect();
-                    return Err(self.err(
+                    self.report(self.err(
                         r.span(),
                         format!("goal `{id}` names repo `{name}`, which no [[repo]] defines"),
                         &if defined.is_empty() {
@@ -767,13 +835,15 @@ impl Validator<'_> {
             }
             names.push(r.get_ref().clone());
         }
-        Ok(names)
+        names
     }
 
     /// The `keywords` regexes of goal `id`, compiled.
-    fn keywords(&self, id: &str, list: &[Spanned<String>]) -> Result<Vec<Regex>, ConfigError> {
+    fn keywords(&self, id: &str, list: &[Spanned<String>]) -> Vec<Regex> {
         list.iter()
-            .map(|k| self.regex(k, format!("invalid regex in `keywords` of goal `{id}`")))
+            .filter_map(|k| {
+                self.keep(self.regex(k, format!("invalid regex in `keywords` of goal `{id}`")))
+            })
             .collect()
     }
 
@@ -790,30 +860,37 @@ impl Validator<'_> {
 
     /// The `[[link]]` tables: a regex, and an http(s) `href` (and `text`)
     /// whose `$N` and `${name}` are groups the regex has.
-    fn links(&self, raw: &[RawLink]) -> Result<Vec<LinkRule>, ConfigError> {
+    fn links(&self, raw: &[RawLink]) -> Vec<LinkRule> {
         let mut out = Vec::new();
         for l in raw {
-            let pattern = self.regex(&l.pattern, "invalid regex in `link.pattern`".into())?;
-            let href = self.http_url(
+            let pattern =
+                self.keep(self.regex(&l.pattern, "invalid regex in `link.pattern`".into()));
+            let href = self.keep(self.http_url(
                 "link.href",
                 &l.href,
                 "for example \"https://tracker.example.com/browse/$0\"",
-            )?;
-            self.groups_exist(&pattern, "link.href", &l.href)?;
-            let text = match &l.text {
-                Some(t) => {
-                    self.groups_exist(&pattern, "link.text", t)?;
-                    Some(self.one_line("link.text", t)?)
-                }
-                None => None,
-            };
-            out.push(LinkRule {
-                pattern,
-                href,
-                text,
-            });
+            ));
+            let text = l
+                .text
+                .as_ref()
+                .and_then(|t| self.keep(self.one_line("link.text", t)));
+            let Some(pattern) = pattern else { continue };
+            let groups = [
+                Some(("link.href", &l.href)),
+                l.text.as_ref().map(|t| ("link.text", t)),
+            ];
+            for (key, v) in groups.into_iter().flatten() {
+                self.keep(self.groups_exist(&pattern, key, v));
+            }
+            if let Some(href) = href {
+                out.push(LinkRule {
+                    pattern,
+                    href,
+                    text,
+                });
+            }
         }
-        Ok(out)
+        out
     }
 
     /// Each `$N`, `$name` or `${name}` in `v` names a group of `re` (`$$` is
@@ -845,129 +922,137 @@ impl Validator<'_> {
     }
 
     /// The `[[skip]]` tables: each needs `message` (a regex) or `author`.
-    fn skips(&self, raw: &[Spanned<RawSkip>]) -> Result<Vec<SkipRule>, ConfigError> {
-        let mut out = Vec::new();
-        for s in raw {
-            let r = s.get_ref();
-            if r.message.is_none() && r.author.is_none() {
-                return Err(self.err(
-                    s.span(),
-                    "this [[skip]] has neither `message` nor `author`, so it would skip nothing"
-                        .into(),
-                    "add message = \"^Bump CI image\" (a regex) or author = \"*[bot]*\"",
-                ));
-            }
-            let message = r
-                .message
-                .as_ref()
-                .map(|m| self.regex(m, "invalid regex in `skip.message`".into()))
-                .transpose()?;
-            let author = match &r.author {
-                Some(a) => {
-                    let text = self.one_line("skip.author", a)?;
-                    if text.is_empty() {
-                        return Err(self.err(
-                            a.span(),
-                            "`skip.author` is empty".into(),
-                            "an email address, a name, or a pattern with * such as \"*[bot]*\"",
-                        ));
-                    }
-                    Some(Wildcard::new(&text))
-                }
-                None => None,
-            };
-            let written: Vec<String> = [("message", &r.message), ("author", &r.author)]
-                .into_iter()
-                .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} = {}", lit(v.get_ref()))))
-                .collect();
-            let line = self.line_of(&s.span());
-            out.push(SkipRule {
-                message,
-                author,
-                shown: format!("[[skip]] on line {line}: {}", written.join(", ")),
-            });
+    fn skips(&self, raw: &[Spanned<RawSkip>]) -> Vec<SkipRule> {
+        raw.iter().filter_map(|s| self.keep(self.skip(s))).collect()
+    }
+
+    /// One `[[skip]]`.
+    fn skip(&self, s: &Spanned<RawSkip>) -> Result<SkipRule, ConfigError> {
+        let r = s.get_ref();
+        if r.message.is_none() && r.author.is_none() {
+            return Err(self.err(
+                s.span(),
+                "this [[skip]] has neither `message` nor `author`, so it would skip nothing".into(),
+                "add message = \"^Bump CI image\" (a regex) or author = \"*[bot]*\"",
+            ));
         }
-        Ok(out)
+        let message = r
+            .message
+            .as_ref()
+            .map(|m| self.regex(m, "invalid regex in `skip.message`".into()))
+            .transpose()?;
+        let author = match &r.author {
+            Some(a) => {
+                let text = self.one_line("skip.author", a)?;
+                if text.is_empty() {
+                    return Err(self.err(
+                        a.span(),
+                        "`skip.author` is empty".into(),
+                        "an email address, a name, or a pattern with * such as \"*[bot]*\"",
+                    ));
+                }
+                Some(Wildcard::new(&text))
+            }
+            None => None,
+        };
+        let written: Vec<String> = [("message", &r.message), ("author", &r.author)]
+            .into_iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} = {}", lit(v.get_ref()))))
+            .collect();
+        let line = self.line_of(&s.span());
+        Ok(SkipRule {
+            message,
+            author,
+            shown: format!("[[skip]] on line {line}: {}", written.join(", ")),
+        })
     }
 
     /// The `[[source]]` tables: a unique word for a name, a command, a
     /// timeout of whole seconds, and a `goal` the config defines.
-    fn sources(
-        &self,
-        raw: &[Spanned<RawSource>],
-        goals: &[Goal],
-    ) -> Result<Vec<SourceSpec>, ConfigError> {
+    fn sources(&self, raw: &[Spanned<RawSource>], goals: &[Goal]) -> Vec<SourceSpec> {
         let mut out: Vec<SourceSpec> = Vec::new();
         for table in raw {
-            let s = table.get_ref();
-            let name = self.source_name(&s.name, &out)?;
-            let command = s.command.get_ref();
-            if command.trim().is_empty() {
-                return Err(self.err(
+            if let Some(source) = self.keep(self.source(table, goals, &out)) {
+                out.push(source);
+            }
+        }
+        out
+    }
+
+    /// One `[[source]]`, whose name is none of `before`'s.
+    fn source(
+        &self,
+        table: &Spanned<RawSource>,
+        goals: &[Goal],
+        before: &[SourceSpec],
+    ) -> Result<SourceSpec, ConfigError> {
+        let s = table.get_ref();
+        let name = self.source_name(&s.name, before)?;
+        let command = s.command.get_ref();
+        if command.trim().is_empty() {
+            return Err(self.err(
                     s.command.span(),
                     format!("`command` of source `{name}` is empty"),
                     "a shell command line that prints JSON lines, e.g. \"gh search prs --author=@me --json title,url,createdAt --jq '.[]'\"",
                 ));
-            }
-            if command.contains('\0') {
-                return Err(self.err(
-                    s.command.span(),
-                    format!("`command` of source `{name}` contains a NUL character"),
-                    "no program can be given one; remove it",
-                ));
-            }
-            let timeout = match &s.timeout {
-                None => DEFAULT_SOURCE_TIMEOUT,
-                Some(t) => {
-                    let secs = *t.get_ref();
-                    if !(1..=MAX_SOURCE_TIMEOUT_SECS).contains(&secs) {
-                        return Err(self.err(
-                            t.span(),
-                            format!("`timeout` = {secs} of source `{name}` is out of range"),
-                            &format!(
-                                "a number of seconds from 1 to {MAX_SOURCE_TIMEOUT_SECS} (default {})",
-                                DEFAULT_SOURCE_TIMEOUT.as_secs()
-                            ),
-                        ));
-                    }
-                    std::time::Duration::from_secs(secs.unsigned_abs())
-                }
-            };
-            let goal = s
-                .goal
-                .as_ref()
-                .map(|g| self.source_goal(&name, g, goals))
-                .transpose()?;
-            let repo = match &s.repo {
-                Some(r) => {
-                    let text = self.one_line("source.repo", r)?;
-                    if text.is_empty() {
-                        return Err(self.err(
-                            r.span(),
-                            format!("`repo` of source `{name}` is empty"),
-                            "the name of a [[repo]] (or leave the key out)",
-                        ));
-                    }
-                    Some(text)
-                }
-                None => None,
-            };
-            out.push(SourceSpec {
-                name,
-                command: command.clone(),
-                timeout,
-                goal,
-                repo,
-                line: self.line_of(&table.span()),
-                dir: self
-                    .path
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."))
-                    .to_path_buf(),
-            });
         }
-        Ok(out)
+        if command.contains('\0') {
+            return Err(self.err(
+                s.command.span(),
+                format!("`command` of source `{name}` contains a NUL character"),
+                "no program can be given one; remove it",
+            ));
+        }
+        let timeout = match &s.timeout {
+            None => DEFAULT_SOURCE_TIMEOUT,
+            Some(t) => {
+                let secs = *t.get_ref();
+                if !(1..=MAX_SOURCE_TIMEOUT_SECS).contains(&secs) {
+                    return Err(self.err(
+                        t.span(),
+                        format!("`timeout` = {secs} of source `{name}` is out of range"),
+                        &format!(
+                            "a number of seconds from 1 to {MAX_SOURCE_TIMEOUT_SECS} (default {})",
+                            DEFAULT_SOURCE_TIMEOUT.as_secs()
+                        ),
+                    ));
+                }
+                std::time::Duration::from_secs(secs.unsigned_abs())
+            }
+        };
+        let goal = s
+            .goal
+            .as_ref()
+            .map(|g| self.source_goal(&name, g, goals))
+            .transpose()?;
+        let repo = match &s.repo {
+            Some(r) => {
+                let text = self.one_line("source.repo", r)?;
+                if text.is_empty() {
+                    return Err(self.err(
+                        r.span(),
+                        format!("`repo` of source `{name}` is empty"),
+                        "the name of a [[repo]] (or leave the key out)",
+                    ));
+                }
+                Some(text)
+            }
+            None => None,
+        };
+        Ok(SourceSpec {
+            name,
+            command: command.clone(),
+            timeout,
+            goal,
+            repo,
+            line: self.line_of(&table.span()),
+            dir: self
+                .path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_path_buf(),
+        })
     }
 
     /// A source's name: a word as a goal id is one (it names the source in
@@ -1018,7 +1103,8 @@ impl Validator<'_> {
         goals: &[Goal],
     ) -> Result<String, ConfigError> {
         let id = goal.get_ref();
-        if goals.iter().any(|g| &g.id == id) {
+        // A [[goal]] left out for its own problem may be this one.
+        if self.partial.get() || goals.iter().any(|g| &g.id == id) {
             return Ok(id.clone());
         }
         let ids: Vec<&str> = goals.iter().map(|g| g.id.as_str()).collect();
@@ -1098,6 +1184,13 @@ struct Found {
     span: Range<usize>,
     from_glob: bool,
 }
+
+/// What `update.sendmail` may be.
+const SENDMAIL_EXAMPLE: &str = "for example \"msmtp -t\" or \"sendmail -t -i\"";
+
+/// What `update.mail_client` may be.
+const MAIL_CLIENT_EXAMPLE: &str =
+    "for example \"thunderbird {}\" or \"neomutt -H {}\"; {} is the .eml file";
 
 /// The sendmail-compatible programs icu knows: given `-t`, each reads the
 /// recipients from the message and deletes the `Bcc:` header; given `-f
