@@ -194,14 +194,14 @@ Set to anything: no colour with \fB\-\-color auto\fR.
 The editor \fBicu draft\fR opens the draft in on a terminal, chosen as git chooses it: \fBGIT_EDITOR\fR, else git's \fBcore.editor\fR, else \fBVISUAL\fR unless \fBTERM\fR is unset or \fIdumb\fR, else \fBEDITOR\fR, else \fBvi\fR (on a dumb terminal, none). A value with spaces or shell characters (\fI~/bin/ed\fR, \fI$HOME/bin/ed\fR, \fIcode \-\-wait\fR) is run by \fBsh\fR, as git runs it; \fI:\fR opens nothing.
 .TP
 \fBXDG_CONFIG_HOME\fR, \fBXDG_DATA_HOME\fR
-Where the config dir and the data dir are (Linux).
+Where the config dir and the data dir are (Linux and macOS).
 .TP
 \fBGIT_CONFIG_GLOBAL\fR, \fBHOME\fR, \fBGIT_*\fR
 Read by git when icu asks it for your identity (\fBgit config\fR, conditional includes such as \fIincludeIf "hasconfig:remote.*.url:..."\fR included).
 .SH FILES
 .TP
 \fI~/.config/icu/icu.toml\fR
-The config (\fI$XDG_CONFIG_HOME/icu/icu.toml\fR; on macOS \fI~/Library/Application Support/icu/icu.toml\fR). \fBicu init \-\-force\fR keeps the one it replaces as \fIicu.toml.bak\fR.
+The config (\fI$XDG_CONFIG_HOME/icu/icu.toml\fR, on Linux and macOS; \fI%APPDATA%\eicu\econfig\eicu.toml\fR on Windows; on macOS, icu 0.1.0's \fI~/Library/Application Support/icu/\fR while \fI~/.config/icu/\fR does not exist). \fBicu init \-\-force\fR keeps the one it replaces as \fIicu.toml.bak\fR.
 .TP
 \fI~/.local/share/icu/updates/\fR
 The updates dir when \fBupdate.dir\fR is not set (\fI$XDG_DATA_HOME/icu/updates\fR): one \fIYYYY\-MM\-DD.md\fR per update. New updates and the config are created private (0600); a refresh keeps an update's mode and owner, and writes through a symbolic link to its target.

@@ -245,6 +245,12 @@ impl Ctx {
                 cfg
             }
         };
+        if let Some(old) = config::folders().moved_from {
+            self.term.hint(&format!(
+                "icu reads its config and updates from {}, where icu 0.1.0 kept them on macOS; move that folder's icu.toml to ~/.config/icu/ and its updates to ~/.local/share/icu/ (or set update.dir), as git and gh keep theirs",
+                old.display()
+            ));
+        }
         Ok(self.config.get_or_init(|| cfg))
     }
 

@@ -425,19 +425,99 @@ pub fn locate(explicit: Option<&Path>, env: Option<&std::ffi::OsStr>) -> (PathBu
     (default_config_path(), false)
 }
 
-/// `<config dir>/icu.toml` from the `directories` crate.
+/// `<config folder>/icu.toml` ([`folders`]).
 pub fn default_config_path() -> PathBuf {
-    match directories::ProjectDirs::from("", "", "icu") {
-        Some(d) => d.config_dir().join("icu.toml"),
-        None => PathBuf::from("icu.toml"),
-    }
+    folders().config.join("icu.toml")
 }
 
-/// `<data dir>/updates`, the default `update.dir`.
+/// `<data folder>/updates` ([`folders`]), the default `update.dir`.
 pub fn default_updates_dir() -> PathBuf {
-    match directories::ProjectDirs::from("", "", "icu") {
-        Some(d) => d.data_dir().join("updates"),
-        None => PathBuf::from("updates"),
+    folders().data.join("updates")
+}
+
+/// icu's own folders: where its config is looked for, and where its
+/// updates go by default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folders {
+    pub config: PathBuf,
+    pub data: PathBuf,
+    /// On macOS, the folder of icu 0.1.0 that is used because the new one
+    /// does not exist yet (see [`folders`]).
+    pub moved_from: Option<PathBuf>,
+}
+
+/// icu's folders on this machine.
+///
+/// On Linux and macOS they are the XDG base directories: `$XDG_CONFIG_HOME/icu`
+/// (else `~/.config/icu`) and `$XDG_DATA_HOME/icu` (else
+/// `~/.local/share/icu`). That is where git and gh keep their files on
+/// macOS too: icu is configured by a file the person edits in a terminal,
+/// looks for it where those tools taught them to, and a dotfiles repository
+/// carries it from machine to machine unchanged. macOS's own folder,
+/// `~/Library/Application Support`, is the one apps with a window keep their
+/// state in; icu 0.1.0 used it (through the `directories` crate), so while
+/// `~/Library/Application Support/icu` exists and the new config folder
+/// does not, that folder is still used for both, and [`Folders::moved_from`]
+/// names it for a hint to move it. On Windows, the platform's folders from
+/// the `directories` crate (`%APPDATA%\icu\config`, `%APPDATA%\icu\data`).
+pub fn folders() -> Folders {
+    let project = directories::ProjectDirs::from("", "", "icu");
+    if cfg!(windows) {
+        return match project {
+            Some(d) => Folders {
+                config: d.config_dir().to_path_buf(),
+                data: d.data_dir().to_path_buf(),
+                moved_from: None,
+            },
+            None => Folders {
+                config: PathBuf::new(),
+                data: PathBuf::new(),
+                moved_from: None,
+            },
+        };
+    }
+    let var = |name: &str| std::env::var_os(name).map(PathBuf::from);
+    // 0.1.0's folder, which was `directories`' choice only on macOS.
+    let old = project
+        .filter(|_| cfg!(target_os = "macos"))
+        .map(|d| d.config_dir().to_path_buf());
+    xdg_folders(
+        var("HOME").as_deref(),
+        var("XDG_CONFIG_HOME"),
+        var("XDG_DATA_HOME"),
+        old.as_deref(),
+    )
+}
+
+/// The XDG folders of icu for `home` and the two variables (a relative
+/// path in one is ignored, as the XDG specification says); `old`, a
+/// folder an earlier icu used for both, when it exists and the new config
+/// folder does not.
+fn xdg_folders(
+    home: Option<&Path>,
+    xdg_config: Option<PathBuf>,
+    xdg_data: Option<PathBuf>,
+    old: Option<&Path>,
+) -> Folders {
+    let home = home.unwrap_or(Path::new(""));
+    let base = |var: Option<PathBuf>, default: &str| {
+        var.filter(|p| p.is_absolute())
+            .unwrap_or_else(|| home.join(default))
+            .join("icu")
+    };
+    let config = base(xdg_config, ".config");
+    let data = base(xdg_data, ".local/share");
+    match old {
+        Some(old) if old.is_dir() && !config.exists() => Folders {
+            config: old.to_path_buf(),
+            data: old.to_path_buf(),
+            moved_from: Some(old.to_path_buf()),
+        },
+        _ => Folders {
+            config,
+            data,
+            moved_from: None,
+        },
     }
 }
 
@@ -691,6 +771,34 @@ mod tests {
     fn empty_and_comment_only_files_say_what_to_do() {
         assert!(parse_err("").to_string().contains("icu init --force"));
         assert!(parse_err("# nothing\n\n").to_string().contains("is empty"));
+    }
+
+    /// XDG's variables where absolute, else `~/.config` and `~/.local/share`;
+    /// on macOS, 0.1.0's folder while the new one does not exist.
+    #[test]
+    fn the_folders_follow_xdg_and_an_old_folder_until_moved() {
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path();
+        let plain = xdg_folders(Some(h), None, None, None);
+        assert_eq!(plain.config, h.join(".config/icu"));
+        assert_eq!(plain.data, h.join(".local/share/icu"));
+        let set = xdg_folders(Some(h), Some("/x/c".into()), Some("rel".into()), None);
+        assert_eq!(set.config, Path::new("/x/c/icu"));
+        assert_eq!(
+            set.data,
+            h.join(".local/share/icu"),
+            "a relative path is ignored"
+        );
+        let old = h.join("Library/Application Support/icu");
+        let gone = xdg_folders(Some(h), None, None, Some(&old));
+        assert_eq!(gone, plain, "no old folder: the new ones");
+        std::fs::create_dir_all(&old).unwrap();
+        let kept = xdg_folders(Some(h), None, None, Some(&old));
+        assert_eq!((&kept.config, &kept.data), (&old, &old));
+        assert_eq!(kept.moved_from.as_deref(), Some(old.as_path()));
+        std::fs::create_dir_all(h.join(".config/icu")).unwrap();
+        let moved = xdg_folders(Some(h), None, None, Some(&old));
+        assert_eq!(moved, plain, "once the new folder exists it is used");
     }
 
     #[test]
