@@ -1,6 +1,6 @@
 //! Sets `ICU_VERSION`, what `icu --version` prints after `icu `: the
 //! package version, and when icu is built from a git checkout the commit it
-//! was built from (`0.1.0 (f9795b6)`, or `0.1.0 (f9795b6, modified)` when
+//! was built from (`0.2.0 (f9795b6)`, or `0.2.0 (f9795b6, modified)` when
 //! the sources differ from that commit). Built from a packaged crate — no `.git`
 //! beside Cargo.toml — it is the commit `cargo package` recorded in
 //! `.cargo_vcs_info.json` (`git.sha1`, and `git.dirty` for "modified");

@@ -251,3 +251,75 @@ fn the_install_sections_completion_and_man_lines_work_as_written() {
         Err(e) => eprintln!("man not found ({e}): the page was written, not looked up"),
     }
 }
+
+/// CHANGELOG.md keeps Keep a Changelog's form: `[Unreleased]` first, then
+/// each release as `[X.Y.Z] - YYYY-MM-DD`, newest first; in each, the
+/// sections in the usual order, none twice; a link for every heading; and
+/// Cargo.toml's version above every release listed (the next one).
+#[test]
+fn the_changelog_keeps_its_form() {
+    let log = fs::read_to_string(root().join("CHANGELOG.md")).unwrap();
+    const ORDER: [&str; 6] = [
+        "Added",
+        "Changed",
+        "Deprecated",
+        "Removed",
+        "Fixed",
+        "Security",
+    ];
+    let mut releases: Vec<(String, Vec<String>)> = Vec::new();
+    for line in log.lines() {
+        if let Some(h) = line.strip_prefix("## ") {
+            releases.push((h.to_string(), Vec::new()));
+        } else if let Some(s) = line.strip_prefix("### ") {
+            releases
+                .last_mut()
+                .expect("a section under a release")
+                .1
+                .push(s.to_string());
+        }
+    }
+    assert_eq!(releases[0].0, "[Unreleased]");
+    let version = |h: &str| -> Vec<u64> {
+        let v = h.trim_start_matches('[').split(']').next().unwrap();
+        v.split('.').map(|n| n.parse().unwrap()).collect()
+    };
+    let mut versions = Vec::new();
+    for (heading, sections) in &releases {
+        let at: Vec<usize> = sections
+            .iter()
+            .map(|s| {
+                ORDER
+                    .iter()
+                    .position(|o| o == s)
+                    .unwrap_or_else(|| panic!("section {s} under {heading}"))
+            })
+            .collect();
+        assert!(
+            at.windows(2).all(|w| w[0] < w[1]),
+            "{heading}: {sections:?}"
+        );
+        let name = heading.split(' ').next().unwrap();
+        assert!(
+            log.contains(&format!("\n{name}: https://")),
+            "no link for {name}"
+        );
+        if heading != "[Unreleased]" {
+            let (_, date) = heading.split_once(" - ").expect("a release has a date");
+            assert!(
+                chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(),
+                "{heading}"
+            );
+            versions.push(version(heading));
+        }
+    }
+    assert!(
+        versions.windows(2).all(|w| w[0] > w[1]),
+        "newest first: {versions:?}"
+    );
+    let cargo = version(env!("CARGO_PKG_VERSION"));
+    assert!(
+        versions.first().is_none_or(|newest| &cargo > newest),
+        "Cargo.toml's version {cargo:?} is not above the last release"
+    );
+}
