@@ -38,7 +38,6 @@
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
-use std::os::fd::AsFd;
 use std::path::Path;
 use std::process::{Command, ExitStatus};
 
@@ -221,7 +220,8 @@ pub fn print_stdout(text: &str) -> Result<(), Error> {
 /// file icu opens lands on it), and every write succeeds into nothing. A
 /// shell's `>/dev/null` opens it write-only; only the runtime's stand-in is
 /// `/dev/null` opened read-write.
-fn stdout_was_closed(out: &impl AsFd) -> bool {
+#[cfg(unix)]
+fn stdout_was_closed(out: &impl std::os::fd::AsFd) -> bool {
     use rustix::fs::{fstat, major, minor, FileType, OFlags};
     let fd = out.as_fd();
     let Ok(st) = fstat(fd) else {
@@ -231,6 +231,15 @@ fn stdout_was_closed(out: &impl AsFd) -> bool {
     let dev_null = FileType::from_raw_mode(st.st_mode) == FileType::CharacterDevice
         && (major(st.st_rdev), minor(st.st_rdev)) == (1, 3);
     dev_null && rustix::fs::fcntl_getfl(fd).is_ok_and(|f| f & OFlags::RWMODE == OFlags::RDWR)
+}
+
+/// True when the process started with no stdout: on Windows its handle is
+/// then null (or invalid), and std counts every write to it as done.
+#[cfg(windows)]
+fn stdout_was_closed(out: &impl std::os::windows::io::AsRawHandle) -> bool {
+    let handle = out.as_raw_handle();
+    // INVALID_HANDLE_VALUE is -1.
+    handle.is_null() || handle as isize == -1
 }
 
 /// Writes `value` as pretty JSON and a newline to stdout.
@@ -286,12 +295,17 @@ pub fn interactive() -> bool {
 /// `git_editor`, what `git var GIT_EDITOR` prints): `$GIT_EDITOR`, else
 /// `core_editor` (git's `core.editor`, read by the caller), else `$VISUAL`
 /// unless the terminal is dumb (`TERM` unset or `dumb`), else `$EDITOR`,
-/// else `vi` — except on a dumb terminal, where git refuses to guess and
-/// icu opens nothing. An empty value counts as unset; `:` (git's "no
-/// editor") is returned as it is.
+/// else [`DEFAULT_EDITOR`] — except on a dumb terminal, where git refuses
+/// to guess and icu opens nothing. An empty value counts as unset; `:`
+/// (git's "no editor") is returned as it is. On Windows an unset `TERM` is
+/// not dumb: Git for Windows sets `TERM=cygwin` when it is unset, and a
+/// Windows console seldom has one.
 pub fn editor(vars: &BTreeMap<String, String>, core_editor: Option<&str>) -> Option<String> {
     let set = |k: &str| vars.get(k).filter(|v| !v.trim().is_empty()).cloned();
-    let dumb = vars.get("TERM").is_none_or(|t| t == "dumb");
+    let dumb = match vars.get("TERM") {
+        Some(t) => t == "dumb",
+        None => cfg!(not(windows)),
+    };
     set("GIT_EDITOR")
         .or_else(|| {
             core_editor
@@ -300,8 +314,13 @@ pub fn editor(vars: &BTreeMap<String, String>, core_editor: Option<&str>) -> Opt
         })
         .or_else(|| if dumb { None } else { set("VISUAL") })
         .or_else(|| set("EDITOR"))
-        .or_else(|| (!dumb).then(|| "vi".to_string()))
+        .or_else(|| (!dumb).then(|| DEFAULT_EDITOR.to_string()))
 }
+
+/// The editor when none is set: git's `vi`; on Windows `notepad`, which
+/// every Windows has (Git for Windows' own `vi` is on no `PATH` outside Git
+/// Bash) and which its installer offers as Git's editor.
+pub const DEFAULT_EDITOR: &str = if cfg!(windows) { "notepad" } else { "vi" };
 
 /// Characters that make git run an editor through the shell (git's
 /// `prepare_shell_cmd`): with one of them, `~/bin/ed`, `$HOME/bin/ed` or
@@ -314,15 +333,42 @@ const SHELL_METACHARACTERS: &str = "|&;<>()$`\\\"' \t\n*?[#~=%";
 /// name is passed as one word, never re-parsed. A shell that could not find
 /// or run the command (exit 127 or 126) is an error, like a program that
 /// cannot be started.
+///
+/// On Windows the shell is Git for Windows' `sh`, as Git for Windows runs
+/// an editor (`process::posix_shell`); an editor that names a program file
+/// (`C:\Program Files\Vim\vim.exe`) runs directly, and without a `sh` the
+/// line is split into words as `sh` would split it, and run without one.
 pub fn run_editor(editor: &str, file: &Path) -> std::io::Result<ExitStatus> {
-    let through_shell = editor.contains(|c| SHELL_METACHARACTERS.contains(c));
-    let mut cmd = if through_shell {
-        let mut c = Command::new("sh");
-        c.arg("-c").arg(format!("{editor} \"$@\"")).arg(editor);
-        c
+    let through_shell = editor.contains(|c| SHELL_METACHARACTERS.contains(c))
+        && !(cfg!(windows) && Path::new(editor).is_file());
+    let sh = if through_shell {
+        crate::process::posix_shell()
     } else {
-        Command::new(editor)
+        None
     };
+    let mut cmd = match &sh {
+        Some(sh) => {
+            let mut c = Command::new(sh);
+            c.arg("-c").arg(format!("{editor} \"$@\"")).arg(editor);
+            c
+        }
+        None if through_shell => {
+            let words = shell_words::split(editor)
+                .ok()
+                .filter(|w| !w.is_empty())
+                .ok_or_else(|| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        "no sh to run it with, and it is not a command line icu can split",
+                    )
+                })?;
+            let mut c = Command::new(&words[0]);
+            c.args(&words[1..]);
+            c
+        }
+        None => Command::new(editor),
+    };
+    let through_shell = sh.is_some();
     let status = cmd.arg(file).status()?;
     match status.code() {
         Some(127) if through_shell => Err(std::io::Error::new(
@@ -334,18 +380,6 @@ pub fn run_editor(editor: &str, file: &Path) -> std::io::Result<ExitStatus> {
             "the shell could not run it (exit 126)",
         )),
         _ => Ok(status),
-    }
-}
-
-/// Kills the process group `pgid` (SIGKILL): a program icu started in a
-/// group of its own (the mail program, a `[[source]]` command) and all it
-/// started that stayed in that group.
-pub fn kill_group(pgid: u32) {
-    if let Some(pid) = i32::try_from(pgid)
-        .ok()
-        .and_then(rustix::process::Pid::from_raw)
-    {
-        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
     }
 }
 
@@ -414,7 +448,7 @@ mod tests {
             editor(&[t, ("VISUAL", " "), ("EDITOR", "ed")]),
             Some("ed".into())
         );
-        assert_eq!(editor(&[t]), Some("vi".into()));
+        assert_eq!(editor(&[t]), Some(DEFAULT_EDITOR.into()));
         // A dumb terminal: VISUAL is for full-screen editors, and no guess.
         let dumb = ("TERM", "dumb");
         assert_eq!(
@@ -422,7 +456,9 @@ mod tests {
             Some("ed".into())
         );
         assert_eq!(editor(&[dumb, ("VISUAL", "vis")]), None);
-        assert_eq!(editor(&[("VISUAL", "vis")]), None);
+        // No TERM: dumb, except on Windows (as Git for Windows sees it).
+        let no_term = if cfg!(windows) { Some("vis") } else { None };
+        assert_eq!(editor(&[("VISUAL", "vis")]), no_term.map(String::from));
     }
 
     #[test]

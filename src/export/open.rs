@@ -3,17 +3,16 @@
 //! without waiting for it and without letting it write on icu's output.
 //!
 //! A graphical program is started on its own (its own process group, stdin,
-//! stdout and stderr at /dev/null), watched for [`FAILURE_WINDOW`] in case it
+//! stdout and stderr at /dev/null, or `NUL` on Windows), watched for [`FAILURE_WINDOW`] in case it
 //! fails at once, and then left running: icu returns while the mail client
 //! is still open, and what the program prints never lands in icu's stdout. A
 //! terminal mail client (`mail_client_terminal = true`) is the exception: it
-//! needs the terminal, so it runs on /dev/tty and icu waits for it, as git
-//! waits for `$EDITOR`. When nothing can open the file, the error says where
+//! needs the terminal, so it runs on /dev/tty (the console, `CONIN$` and
+//! `CONOUT$`, on Windows) and icu waits for it, as git waits for `$EDITOR`. When nothing can open the file, the error says where
 //! it is and how to configure a program that can.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -29,7 +28,9 @@ pub const FAILURE_WINDOW: Duration = Duration::from_millis(250);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opener<'a> {
     /// The desktop's default application for the file (the `open` crate:
-    /// xdg-open, else gio or kde-open; `open` on macOS).
+    /// xdg-open, else gio or kde-open; `open` on macOS; on Windows the
+    /// shell's default for the file type, where Outlook opens an `.eml` as a
+    /// message).
     Desktop,
     /// `update.mail_client`: `{}` in it is the file, else the file is its
     /// last argument. Split into words as a shell would, run without one.
@@ -140,8 +141,8 @@ fn mail_client_argv(command: &str, path: &Path) -> Option<Vec<OsString>> {
 fn start_detached(mut cmd: Command, program: &str) -> Result<Opened, String> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0);
+        .stderr(Stdio::null());
+    crate::process::own_group(&mut cmd);
     let child = cmd
         .spawn()
         .map_err(|e| format!("update.mail_client `{program}` cannot be started ({e})"))?;
@@ -171,22 +172,39 @@ fn watch(mut child: Child, window: Duration) -> std::io::Result<Option<ExitStatu
     }
 }
 
-/// Runs the terminal mail client `cmd` on the terminal (/dev/tty, not icu's
-/// stdout, which may be a pipe) and waits for it to quit.
+/// The terminal's input and output, whatever icu's own stdin and stdout
+/// are: `/dev/tty` on Unix, the console (`CONIN$`, `CONOUT$`) on Windows.
+const TERMINAL: [&str; 2] = if cfg!(windows) {
+    ["CONIN$", "CONOUT$"]
+} else {
+    ["/dev/tty", "/dev/tty"]
+};
+
+/// Runs the terminal mail client `cmd` on the terminal ([`TERMINAL`], not
+/// icu's stdout, which may be a pipe) and waits for it to quit.
 fn run_on_terminal(mut cmd: Command, program: &str) -> Result<Opened, String> {
-    let tty = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .map_err(|e| {
-            format!(
-                "update.mail_client `{program}` is a terminal program (mail_client_terminal = true), and icu has no terminal to run it on (/dev/tty: {e})"
-            )
-        })?;
+    let open = |name: &str| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(name)
+            .map_err(|e| {
+                format!(
+                    "update.mail_client `{program}` is a terminal program (mail_client_terminal = true), and icu has no terminal to run it on ({name}: {e})"
+                )
+            })
+    };
+    let [input, output] = TERMINAL;
+    let tty = open(output)?;
+    let tty_in = if input == output {
+        None
+    } else {
+        Some(open(input)?)
+    };
     let io = |f: &std::fs::File| f.try_clone().map(Stdio::from);
-    let (stdin, stdout) = match (io(&tty), io(&tty)) {
+    let (stdin, stdout) = match (io(tty_in.as_ref().unwrap_or(&tty)), io(&tty)) {
         (Ok(i), Ok(o)) => (i, o),
-        (Err(e), _) | (_, Err(e)) => return Err(format!("/dev/tty: {e}")),
+        (Err(e), _) | (_, Err(e)) => return Err(format!("{output}: {e}")),
     };
     let status = cmd
         .stdin(stdin)

@@ -3,7 +3,6 @@
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -57,8 +56,8 @@ pub fn stage(message: &[u8]) -> Result<Staged, ExportError> {
 /// stderr are read on their own threads, so a program that prints a lot
 /// cannot block icu.
 ///
-/// The program runs in a process group of its own. On timeout the whole
-/// group is killed — the program and whatever it started (a wrapper's
+/// The program runs in a group of its own (`process::own_group`: a process
+/// group on Unix, a job on Windows). On timeout the whole group is killed — the program and whatever it started (a wrapper's
 /// `sendmail`, a `msmtpq`'s delivery) — and the error says whether it had
 /// read the whole message: if it had, it may have delivered it. (Its own
 /// group also keeps a Ctrl-C meant for icu from reaching it: it finishes
@@ -67,7 +66,9 @@ pub fn stage(message: &[u8]) -> Result<Staged, ExportError> {
 /// "Read the whole message" is decided, not raced: the program's stdin and
 /// icu's file share one file offset, and after the program exits (or is
 /// stopped) icu asks the kernel where that offset is (`lseek(fd, 0,
-/// SEEK_CUR)`). At the end of the message: read; short of it: not.
+/// SEEK_CUR)`; on Windows the handle the program inherits is a duplicate of
+/// icu's, and shares its file pointer the same way). At the end of the
+/// message: read; short of it: not.
 pub fn sendmail(
     cmd: &str,
     envelope_sender: Option<&str>,
@@ -91,16 +92,18 @@ pub fn sendmail(
         .args(args)
         .stdin(Stdio::from(stdin))
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
+        .stderr(Stdio::piped());
+    crate::process::own_group(&mut command);
     let spawned = command.spawn();
     // The Command holds a copy of the program's stdin until dropped.
     drop(command);
     let mut child = spawned.map_err(spawn_error)?;
+    let group = crate::process::Group::of(&child);
     let stderr = capture(child.stderr.take());
     let stdout = capture(child.stdout.take());
     let read_all = || {
-        rustix::fs::seek(&message.file, rustix::fs::SeekFrom::Current(0))
+        (&message.file)
+            .stream_position()
             .is_ok_and(|at| at >= message.len)
     };
     let status = match child.wait_timeout(timeout) {
@@ -108,7 +111,7 @@ pub fn sendmail(
         Ok(None) | Err(_) => {
             // The group's id is the program's pid, still ours until it is
             // reaped below: no other process can have it.
-            crate::term::kill_group(child.id());
+            group.kill();
             let _ = child.kill();
             let _ = child.wait();
             let deadline = Instant::now() + AFTER_EXIT;

@@ -19,12 +19,14 @@
 //!
 //! stdin is empty (/dev/null). stdout is read up to [`OUTPUT_LIMIT`]; the
 //! last lines of stderr are kept to say why a command failed. The command
-//! runs in a process group of its own, and when it ends — by itself, at its
+//! runs in a group of its own (`process::own_group`: a process group on
+//! Unix, a job on Windows), and when it ends — by itself, at its
 //! `timeout`, or for printing too much — the whole group is killed, so
 //! nothing it started outlives it or holds its output open. The group is
 //! killed while the shell, its leader, is still unreaped (`waitid` with
 //! `WNOWAIT`, looked at every 10 ms), so its id cannot yet belong to anyone
-//! else. `export::sendmail` runs the mail program otherwise — its stdin a
+//! else. On Windows the shell is Git for Windows' `sh` (or another on
+//! `PATH`: `process::posix_shell`); without one, the source cannot start. `export::sendmail` runs the mail program otherwise — its stdin a
 //! staged file whose offset says whether it took the message, its output
 //! only kept for an error — so the two share the idea of a killed group,
 //! a few lines each, and not a runner.
@@ -46,7 +48,6 @@
 //! kept without it and the source stays complete.
 
 use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
@@ -207,7 +208,17 @@ struct Ran {
 
 /// Runs `spec`'s command with `env` added, as the module doc says.
 fn execute(spec: &SourceSpec, env: &[(&'static str, String)]) -> Ran {
-    let mut command = Command::new("sh");
+    let Some(sh) = crate::process::posix_shell() else {
+        return Ran {
+            stdout: Vec::new(),
+            end: End::NotStarted(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no `sh` to run it with; install Git for Windows, whose sh icu uses",
+            )),
+            stderr: Vec::new(),
+        };
+    };
+    let mut command = Command::new(sh);
     command
         .arg("-c")
         .arg(&spec.command)
@@ -215,8 +226,8 @@ fn execute(spec: &SourceSpec, env: &[(&'static str, String)]) -> Ran {
         .envs(env.iter().map(|(k, v)| (*k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
+        .stderr(Stdio::piped());
+    crate::process::own_group(&mut command);
     let mut child = match command.spawn() {
         Ok(c) => c,
         Err(e) => {
@@ -227,12 +238,13 @@ fn execute(spec: &SourceSpec, env: &[(&'static str, String)]) -> Ran {
             }
         }
     };
+    let group = crate::process::Group::of(&child);
     let too_much = Arc::new(AtomicBool::new(false));
     let stdout = Reader::head(child.stdout.take(), OUTPUT_LIMIT, Arc::clone(&too_much));
     let stderr = Reader::tail(child.stderr.take(), STDERR_KEPT);
     let deadline = Instant::now() + spec.timeout;
     let end = loop {
-        if has_exited(child.id()) {
+        if crate::process::has_exited(&mut child) {
             break None;
         }
         if too_much.load(Ordering::Acquire) {
@@ -244,7 +256,7 @@ fn execute(spec: &SourceSpec, env: &[(&'static str, String)]) -> Ran {
         std::thread::sleep(POLL);
     };
     // The shell is still unreaped: its group id is still its own.
-    crate::term::kill_group(child.id());
+    group.kill();
     let status = child.wait();
     let read_by = Instant::now() + AFTER_EXIT;
     let (mut out, whole) = stdout.take(read_by);
@@ -266,22 +278,6 @@ fn execute(spec: &SourceSpec, env: &[(&'static str, String)]) -> Ran {
         stdout: out,
         end,
         stderr: err,
-    }
-}
-
-/// Whether the child `pid` has exited, without reaping it.
-fn has_exited(pid: u32) -> bool {
-    use rustix::process::{waitid, Pid, WaitId, WaitIdOptions};
-    let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw) else {
-        return true;
-    };
-    match waitid(
-        WaitId::Pid(pid),
-        WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT,
-    ) {
-        Ok(status) => status.is_some(),
-        // Not ours to wait for any more: nothing to wait for.
-        Err(_) => true,
     }
 }
 
