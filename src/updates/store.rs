@@ -11,9 +11,18 @@
 //! - [`write_output`] and [`Guard`]: what `export -o OUT` may write over.
 //! - [`read`] and [`ensure_regular`]: an update or config that is not a
 //!   regular file is neither read nor replaced.
+//!
+//! On Windows the same rules hold with Windows' primitives, except where
+//! this says otherwise: the rename is `MoveFileExW` (std's `rename`, which
+//! replaces), the lock is `LockFileEx` (std's `File::try_lock`), a file
+//! keeps its read-only attribute but has no mode or owner to keep (a new
+//! file takes its folder's permissions, as any program's does), and an
+//! update that is read-only, or open in a program that keeps others from
+//! replacing it, is refused with a message instead of replaced.
 
 use std::fs::{self, File};
 use std::io::Write;
+#[cfg(unix)]
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -62,6 +71,19 @@ pub enum StoreError {
     /// The folder to write in is (under) a symbolic link to nothing.
     #[error("{} is a symbolic link to {}, which does not exist; create that folder, or point the link (or `update.dir`) at one that does", link.display(), target.display())]
     DanglingLink { link: PathBuf, target: PathBuf },
+    /// On Windows: the update is read-only, which Windows does not let any
+    /// program replace.
+    #[cfg(windows)]
+    #[error("{} is read-only; icu leaves it as it is. Clear its read-only attribute (`attrib -r`, or its Properties) to let icu write it", path.display())]
+    ReadOnly { path: PathBuf },
+    /// On Windows: another program has the update open and keeps others
+    /// from replacing it (an editor that locks the file it shows).
+    #[cfg(windows)]
+    #[error("{} is open in another program that keeps it from being replaced ({source}); nothing was written and your text is as it was. Close it there, then run the command again", path.display())]
+    InUse {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// `export -o OUT` names an update (or the update being exported).
     #[error("{} is an update; icu never writes an export over an update, even with --overwrite. Name another file", path.display())]
     OutputIsUpdate { path: PathBuf },
@@ -163,9 +185,17 @@ pub fn read(path: &Path) -> Result<String, StoreError> {
 /// path ([`Lock::acquire`] checks, and starts again otherwise). Without that
 /// check, an icu that opened the file just before it was removed would lock
 /// the orphan while a third icu locked a new file at the path: two holders.
+///
+/// On Windows the lock is `LockFileEx`, also released when icu dies, and
+/// every icu opens the lock file without `FILE_SHARE_DELETE`: while any icu
+/// has it open, nobody can remove or replace it, so the file at the path is
+/// the one every icu that opened it locks. The holder lets go, closes it,
+/// and only then removes it, which fails (harmlessly: the file is reused)
+/// when another icu has it open.
 #[derive(Debug)]
 pub struct Lock {
-    file: File,
+    /// Always `Some` until dropped (Windows closes it before removing it).
+    file: Option<File>,
     path: PathBuf,
 }
 
@@ -189,15 +219,13 @@ impl Lock {
         create_dir(dir)?;
         let path = lock_path(doc);
         for _ in 0..LOCK_ATTEMPTS {
-            let file = fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
+            let file = lock_options()
                 .open(&path)
                 .map_err(|e| StoreError::io("creating the lock file", &path, e))?;
             opened();
-            // std's lock is flock(2) on Unix, as git-annex and cargo use:
-            // released by the kernel when icu dies, whatever kills it.
+            // std's lock is flock(2) on Unix, as git-annex and cargo use, and
+            // LockFileEx on Windows: released by the kernel when icu dies,
+            // whatever kills it.
             match file.try_lock() {
                 Ok(()) => {}
                 Err(std::fs::TryLockError::WouldBlock) => {
@@ -211,7 +239,10 @@ impl Lock {
             }
             if is_at(&file, &path) {
                 remove_leftovers(dir);
-                return Ok(Lock { file, path });
+                return Ok(Lock {
+                    file: Some(file),
+                    path,
+                });
             }
             // The holder before us removed this file after we opened it: our
             // lock is on a file no other icu will open. Start again.
@@ -224,23 +255,119 @@ impl Lock {
 
 impl Drop for Lock {
     fn drop(&mut self) {
+        let Some(file) = self.file.take() else {
+            return;
+        };
         // Removed while still held, then unlocked — in this order, so that an
         // icu that opened the file meanwhile sees, once it has the lock, that
         // the file is gone from the path. Only our own file is removed: one
         // that replaced it at the path (by hand) is someone else's lock.
-        if is_at(&self.file, &self.path) {
+        #[cfg(unix)]
+        {
+            if is_at(&file, &self.path) {
+                let _ = fs::remove_file(&self.path);
+            }
+            let _ = file.unlock();
+        }
+        // Windows: nobody can remove it while anyone has it open (see
+        // [`Lock`]), icu included: let go and close first.
+        #[cfg(windows)]
+        {
+            let _ = file.unlock();
+            drop(file);
             let _ = fs::remove_file(&self.path);
         }
-        let _ = self.file.unlock();
+    }
+}
+
+/// How the lock file is opened: created if missing, never truncated; on
+/// Windows shared for reading and writing but not for removing (see
+/// [`Lock`]).
+fn lock_options() -> fs::OpenOptions {
+    let mut options = fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        /// FILE_SHARE_READ | FILE_SHARE_WRITE, without FILE_SHARE_DELETE.
+        const SHARE_READ_WRITE: u32 = 0x1 | 0x2;
+        options.share_mode(SHARE_READ_WRITE);
+    }
+    options
+}
+
+/// Which file `file` is: `(st_dev, st_ino)` on Unix; on Windows its
+/// volume's serial number and its file index.
+fn identity(file: &File) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        file.metadata().ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(windows)]
+    {
+        crate::windows::file_id(file)
+            .ok()
+            .map(|(volume, index)| (u64::from(volume), index))
+    }
+}
+
+/// Which file is at `path` (links followed), as [`identity`].
+fn identity_at(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    // Windows has no stat by path that gives the file index: the file is
+    // opened (to read its attributes only, which no sharing mode denies),
+    // except a device or a pipe, which opening would act on.
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        /// FILE_FLAG_BACKUP_SEMANTICS: a folder can be opened too.
+        const BACKUP_SEMANTICS: u32 = 0x0200_0000;
+        /// FILE_READ_ATTRIBUTES: what GetFileInformationByHandle reads.
+        const READ_ATTRIBUTES: u32 = 0x80;
+        if windows_device(path) || !fs::metadata(path).is_ok_and(|m| m.is_file() || m.is_dir()) {
+            return None;
+        }
+        fs::OpenOptions::new()
+            .access_mode(READ_ATTRIBUTES)
+            .custom_flags(BACKUP_SEMANTICS)
+            .open(path)
+            .ok()
+            .and_then(|f| identity(&f))
     }
 }
 
 /// True when `file` is the file now at `path`.
 fn is_at(file: &File, path: &Path) -> bool {
-    match (file.metadata(), fs::metadata(path)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+    match (identity(file), identity_at(path)) {
+        (Some(a), Some(b)) => a == b,
         _ => false,
     }
+}
+
+/// True for a name Windows gives to a device in every folder (`NUL`, `CON`,
+/// `COM1` …, any case, a `:` after it allowed) and for a path in the device
+/// namespace (`\\.\…`): written in place, never renamed over.
+#[cfg(windows)]
+fn windows_device(path: &Path) -> bool {
+    if path.as_os_str().to_string_lossy().starts_with(r"\\.\") {
+        return true;
+    }
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let name = name.trim_end_matches(':').to_ascii_uppercase();
+    let numbered = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit() && n != "0")
+    };
+    matches!(
+        name.as_str(),
+        "NUL" | "CON" | "PRN" | "AUX" | "CONIN$" | "CONOUT$"
+    ) || numbered("COM")
+        || numbered("LPT")
 }
 
 /// The folder `path` is in; `.` for a bare file name.
@@ -327,8 +454,23 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
 fn write_atomic_as(path: &Path, contents: &[u8], new: NewFile) -> Result<(), StoreError> {
     let (target, tmp) = staged(path, contents, new, None)?;
     tmp.persist(&target)
-        .map_err(|e| StoreError::io("replacing", &target, e.error))?;
+        .map_err(|e| replacing(&target, e.error))?;
     Ok(())
+}
+
+/// The error of a rename over `target` that failed. On Windows a program
+/// that has the file open without sharing it for removal (an editor that
+/// locks what it shows) makes the rename fail: [`StoreError::InUse`].
+fn replacing(target: &Path, e: std::io::Error) -> StoreError {
+    // ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION.
+    #[cfg(windows)]
+    if matches!(e.raw_os_error(), Some(5 | 32 | 33)) {
+        return StoreError::InUse {
+            path: target.to_path_buf(),
+            source: e,
+        };
+    }
+    StoreError::io("replacing", target, e)
 }
 
 /// The mode of a file icu creates (an existing file keeps its own).
@@ -382,16 +524,29 @@ fn staged(
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
         .rand_bytes(TEMP_RANDOM);
+    #[cfg(unix)]
     if new == NewFile::Umask {
         // The mode open(2) is given; the kernel takes the umask off it.
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
+    // Windows has no mode: a new file takes its folder's permissions.
+    #[cfg(windows)]
+    let _ = new;
     let mut tmp = builder
         .tempfile_in(dir)
         .map_err(|e| StoreError::io("creating a temp file in", dir, e))?;
     if let Some(m) = like.cloned().or_else(|| fs::metadata(&target).ok()) {
+        // Windows lets no program replace a read-only file (and a read-only
+        // temp file could not be removed): said, not worked around.
+        #[cfg(windows)]
+        if m.permissions().readonly() {
+            return Err(StoreError::ReadOnly {
+                path: target.clone(),
+            });
+        }
         // The owner first: a change of owner clears the set-id bits.
+        #[cfg(unix)]
         keep_owner(&tmp, &m, &target)?;
         tmp.as_file()
             .set_permissions(m.permissions())
@@ -407,6 +562,7 @@ fn staged(
 /// that root (`sudo icu …`) does not take a person's update from them. Only
 /// root may give a file away: for anyone else the temp file is already
 /// theirs, as an editor's save would be, and the refusal changes nothing.
+#[cfg(unix)]
 fn keep_owner(tmp: &NamedTempFile, of: &fs::Metadata, target: &Path) -> Result<(), StoreError> {
     let mine = tmp
         .as_file()
@@ -437,8 +593,8 @@ impl Guard<'_> {
     /// True when writing `out` would replace (or create) an update.
     fn protects(&self, out: &Path) -> bool {
         // The doc itself, under any name: a link, a hard link, /dev/fd/N.
-        if let (Ok(a), Ok(b)) = (fs::metadata(out), fs::metadata(self.doc)) {
-            if (a.dev(), a.ino()) == (b.dev(), b.ino()) {
+        if let (Some(a), Some(b)) = (identity_at(out), identity_at(self.doc)) {
+            if a == b {
                 return true;
             }
         }
@@ -483,7 +639,13 @@ pub fn write_output(path: &Path, contents: &[u8], guard: &Guard<'_>) -> Result<(
     // `/dev/stdout` redirected to a file is a link to a regular file, but
     // renaming over it would cut the shell's redirection off: anything under
     // /dev or /proc is written in place whatever it points to.
-    let special = path.starts_with("/dev")
+    // On Windows, `NUL`, `CON` and the like are devices in every folder.
+    #[cfg(windows)]
+    let device = windows_device(path);
+    #[cfg(not(windows))]
+    let device = false;
+    let special = device
+        || path.starts_with("/dev")
         || path.starts_with("/proc")
         || fs::metadata(path).is_ok_and(|m| !m.is_file());
     if special {
@@ -558,7 +720,7 @@ fn write_backup(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
     let doc = fs::metadata(path).map_err(|e| StoreError::io("reading", path, e))?;
     let (target, tmp) = staged(&backup_path(path), contents, NewFile::Private, Some(&doc))?;
     tmp.persist(&target)
-        .map_err(|e| StoreError::io("replacing", &target, e.error))?;
+        .map_err(|e| replacing(&target, e.error))?;
     Ok(())
 }
 
@@ -618,7 +780,7 @@ fn swap_in(
 ) -> Result<(), StoreError> {
     tmp.persist(target)
         .map(|_| ())
-        .map_err(|e| StoreError::io("replacing", target, e.error))
+        .map_err(|e| replacing(target, e.error))
 }
 
 /// Exchanges the files at `a` and `b` in one step.
@@ -685,6 +847,7 @@ mod tests {
         assert_eq!(fs::read_to_string(backup_path(&p)).unwrap(), "old");
     }
 
+    #[cfg(unix)]
     #[test]
     fn an_atomic_write_keeps_the_mode_and_writes_through_a_link() {
         use std::os::unix::fs::PermissionsExt;
@@ -704,6 +867,7 @@ mod tests {
         assert_eq!(mode, 0o640);
     }
 
+    #[cfg(unix)]
     #[test]
     fn an_update_that_is_not_a_regular_file_is_neither_read_nor_replaced() {
         let dir = tempfile::tempdir().unwrap();
@@ -721,6 +885,7 @@ mod tests {
     }
 
     /// A save as most editors make it: a new file renamed over the old.
+    #[cfg(target_os = "linux")]
     fn save_by_rename(p: &Path, text: &str) {
         let side = p.with_file_name("editor-swap");
         fs::write(&side, text).unwrap();
@@ -736,6 +901,7 @@ mod tests {
             .collect()
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn a_save_between_the_compare_and_the_rename_is_kept() {
         // The editor saves at the worst moment: after icu compared, before
@@ -755,6 +921,7 @@ mod tests {
         }
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn a_save_that_cannot_go_back_is_kept_beside_under_a_name_no_run_removes() {
         let dir = tempfile::tempdir().unwrap();
@@ -792,6 +959,7 @@ mod tests {
         assert_eq!(temp_files(dir.path()), Vec::<String>::new());
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn a_doc_moved_away_before_the_swap_is_not_recreated() {
         let dir = tempfile::tempdir().unwrap();
@@ -840,12 +1008,13 @@ mod tests {
         let p = dir.path().join("2026-11-23.md");
         let mut a = Some(Lock::acquire(&p).unwrap());
         let b = Lock::acquire_with(&p, &mut || drop(a.take())).unwrap();
-        assert!(is_at(&b.file, &lock_path(&p)));
+        assert!(is_at(b.file.as_ref().unwrap(), &lock_path(&p)));
         assert!(Lock::acquire(&p).is_err(), "B holds it");
         drop(b);
         assert!(!lock_path(&p).exists(), "removed on release");
     }
 
+    #[cfg(unix)]
     #[test]
     fn only_icus_old_temp_files_are_removed() {
         let dir = tempfile::tempdir().unwrap();
@@ -900,6 +1069,7 @@ mod tests {
         assert!(folder.exists() && fs::symlink_metadata(&link).is_ok());
     }
 
+    #[cfg(unix)]
     #[test]
     fn root_keeps_the_owner_of_the_file_it_replaces() {
         let dir = tempfile::tempdir().unwrap();
@@ -921,6 +1091,7 @@ mod tests {
         assert_eq!(owner(&p), (4242, 4343));
     }
 
+    #[cfg(unix)]
     #[test]
     fn root_gives_the_backup_the_owner_and_mode_of_the_update() {
         use std::os::unix::fs::PermissionsExt;
@@ -976,6 +1147,7 @@ mod tests {
         assert_eq!(names, ["2026-11-09", "2026-11-23"]);
     }
 
+    #[cfg(unix)]
     #[test]
     fn an_updates_dir_linked_to_nothing_names_the_link_and_its_target() {
         let d = tempfile::tempdir().unwrap();
@@ -996,5 +1168,109 @@ mod tests {
             assert!(!m.contains("File exists"), "{m}");
         }
         assert!(!d.path().join("gone").exists());
+    }
+
+    /// Opens `p` as an editor that locks what it shows opens it: shared for
+    /// reading only, so nobody may write, rename or remove it meanwhile.
+    #[cfg(windows)]
+    fn open_locked(p: &Path) -> File {
+        use std::os::windows::fs::OpenOptionsExt;
+        /// FILE_SHARE_READ alone.
+        const SHARE_READ: u32 = 0x1;
+        File::options()
+            .read(true)
+            .write(true)
+            .share_mode(SHARE_READ)
+            .open(p)
+            .unwrap()
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn an_update_an_editor_holds_locked_is_left_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        fs::write(&p, "my prose\r\n").unwrap();
+        let held = open_locked(&p);
+        let e = replace(&p, "my prose\r\n", "icu's").unwrap_err();
+        assert!(matches!(e, StoreError::InUse { .. }), "{e}");
+        assert!(e.to_string().contains("Close it there"), "{e}");
+        drop(held);
+        assert_eq!(fs::read_to_string(&p).unwrap(), "my prose\r\n");
+        assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+        // Once the editor lets go, the same refresh goes through.
+        replace(&p, "my prose\r\n", "icu's").unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "icu's");
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn a_read_only_update_is_refused_and_left_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("2026-11-23.md");
+        fs::write(&p, "old").unwrap();
+        let mut ro = fs::metadata(&p).unwrap().permissions();
+        ro.set_readonly(true);
+        fs::set_permissions(&p, ro).unwrap();
+        let e = replace(&p, "old", "new").unwrap_err();
+        assert!(matches!(e, StoreError::ReadOnly { .. }), "{e}");
+        assert!(e.to_string().contains("attrib -r"), "{e}");
+        assert!(write_atomic(&p, b"new").is_err());
+        assert_eq!(fs::read_to_string(&p).unwrap(), "old");
+        assert!(fs::metadata(&p).unwrap().permissions().readonly());
+        assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn nul_and_con_are_devices_written_in_place() {
+        for name in ["NUL", "nul", "CON", "con:", "COM1", "CONOUT$"] {
+            assert!(windows_device(Path::new(name)), "{name}");
+            assert!(windows_device(&Path::new(r"C:\x").join(name)), "{name}");
+        }
+        for name in [
+            "NULL",
+            "nul.md",
+            "COM0",
+            "COM10",
+            "console",
+            "2026-11-23.md",
+        ] {
+            assert!(!windows_device(Path::new(name)), "{name}");
+        }
+        assert!(windows_device(Path::new(r"\\.\pipe\x")));
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("2026-11-23.md");
+        fs::write(&doc, "x").unwrap();
+        let guard = Guard {
+            overwrite: false,
+            doc: &doc,
+            updates_dir: Some(dir.path()),
+        };
+        write_output(Path::new("NUL"), b"into nothing", &guard).unwrap();
+        write_output(&dir.path().join("NUL"), b"into nothing", &guard).unwrap();
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["2026-11-23.md"]);
+    }
+
+    #[test]
+    fn an_export_is_never_written_over_the_update_under_another_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("2026-11-23.md");
+        fs::write(&doc, "prose").unwrap();
+        let guard = Guard {
+            overwrite: true,
+            doc: &doc,
+            updates_dir: None,
+        };
+        let hard = dir.path().join("export.html");
+        fs::hard_link(&doc, &hard).unwrap();
+        let e = write_output(&hard, b"<p>html</p>", &guard).unwrap_err();
+        assert!(matches!(e, StoreError::OutputIsUpdate { .. }), "{e}");
+        assert_eq!(fs::read_to_string(&doc).unwrap(), "prose");
+        write_output(&dir.path().join("other.html"), b"<p>html</p>", &guard).unwrap();
     }
 }
