@@ -533,7 +533,11 @@ impl Env {
     /// The environment of this process.
     pub fn from_process() -> Env {
         Env {
-            home: std::env::var_os("HOME").map(PathBuf::from),
+            // Windows seldom sets HOME (Git Bash does): `~` is then
+            // %USERPROFILE%, as Git for Windows takes it.
+            home: std::env::var_os("HOME")
+                .or_else(|| std::env::var_os("USERPROFILE").filter(|_| cfg!(windows)))
+                .map(PathBuf::from),
             vars: std::env::vars().collect(),
         }
     }
