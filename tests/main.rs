@@ -7,6 +7,13 @@
 //! it (`cargo test export::a_subject_template`). Cargo.toml sets
 //! `autotests = false`, so a file in `tests/` is compiled only if it is
 //! declared here; [`every_file_in_tests_is_a_module_here`] checks that.
+//!
+//! They run on Unix: they drive the binary with POSIX tools (`sh` scripts
+//! as editors and mail programs, `git`, `/dev` paths, modes and symbolic
+//! links). On Windows they are not built; there icu is checked by its unit
+//! tests and by `ci/wine-smoke`, which runs the Windows binary under Wine
+//! and compares its files with the Linux binary's (`ci/cross`).
+#![cfg(unix)]
 
 mod common;
 
