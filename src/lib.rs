@@ -21,15 +21,13 @@ pub(crate) mod error;
 pub(crate) mod export;
 pub(crate) mod forge;
 pub(crate) mod period;
-pub(crate) mod process;
+pub(crate) mod platform;
 pub(crate) mod scan;
 pub(crate) mod skip;
 pub(crate) mod sources;
 pub(crate) mod template;
 pub(crate) mod term;
 pub(crate) mod updates;
-#[cfg(windows)]
-pub(crate) mod windows;
 
 pub use cli::Cli;
 pub use commands::run;

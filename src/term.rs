@@ -335,14 +335,14 @@ const SHELL_METACHARACTERS: &str = "|&;<>()$`\\\"' \t\n*?[#~=%";
 /// cannot be started.
 ///
 /// On Windows the shell is Git for Windows' `sh`, as Git for Windows runs
-/// an editor (`process::posix_shell`); an editor that names a program file
+/// an editor (`platform::process::posix_shell`); an editor that names a program file
 /// (`C:\Program Files\Vim\vim.exe`) runs directly, and without a `sh` the
 /// line is split into words as `sh` would split it, and run without one.
 pub fn run_editor(editor: &str, file: &Path) -> std::io::Result<ExitStatus> {
     let through_shell = editor.contains(|c| SHELL_METACHARACTERS.contains(c))
         && !(cfg!(windows) && Path::new(editor).is_file());
     let sh = if through_shell {
-        crate::process::posix_shell()
+        crate::platform::process::posix_shell()
     } else {
         None
     };

@@ -142,7 +142,7 @@ fn start_detached(mut cmd: Command, program: &str) -> Result<Opened, String> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    crate::process::own_group(&mut cmd);
+    crate::platform::process::own_group(&mut cmd);
     let child = cmd
         .spawn()
         .map_err(|e| format!("update.mail_client `{program}` cannot be started ({e})"))?;

@@ -56,7 +56,7 @@ pub fn stage(message: &[u8]) -> Result<Staged, ExportError> {
 /// stderr are read on their own threads, so a program that prints a lot
 /// cannot block icu.
 ///
-/// The program runs in a group of its own (`process::own_group`: a process
+/// The program runs in a group of its own (`platform::process::own_group`: a process
 /// group on Unix, a job on Windows). On timeout the whole group is killed — the program and whatever it started (a wrapper's
 /// `sendmail`, a `msmtpq`'s delivery) — and the error says whether it had
 /// read the whole message: if it had, it may have delivered it. (Its own
@@ -93,12 +93,12 @@ pub fn sendmail(
         .stdin(Stdio::from(stdin))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    crate::process::own_group(&mut command);
+    crate::platform::process::own_group(&mut command);
     let spawned = command.spawn();
     // The Command holds a copy of the program's stdin until dropped.
     drop(command);
     let mut child = spawned.map_err(spawn_error)?;
-    let group = crate::process::Group::of(&child);
+    let group = crate::platform::process::Group::of(&child);
     let stderr = capture(child.stderr.take());
     let stdout = capture(child.stdout.take());
     let read_all = || {

@@ -19,14 +19,14 @@
 //!
 //! stdin is empty (/dev/null). stdout is read up to [`OUTPUT_LIMIT`]; the
 //! last lines of stderr are kept to say why a command failed. The command
-//! runs in a group of its own (`process::own_group`: a process group on
+//! runs in a group of its own (`platform::process::own_group`: a process group on
 //! Unix, a job on Windows), and when it ends — by itself, at its
 //! `timeout`, or for printing too much — the whole group is killed, so
 //! nothing it started outlives it or holds its output open. The group is
 //! killed while the shell, its leader, is still unreaped (`waitid` with
 //! `WNOWAIT`, looked at every 10 ms), so its id cannot yet belong to anyone
 //! else. On Windows the shell is Git for Windows' `sh` (or another on
-//! `PATH`: `process::posix_shell`); without one, the source cannot start. `export::sendmail` runs the mail program otherwise — its stdin a
+//! `PATH`: `platform::process::posix_shell`); without one, the source cannot start. `export::sendmail` runs the mail program otherwise — its stdin a
 //! staged file whose offset says whether it took the message, its output
 //! only kept for an error — so the two share the idea of a killed group,
 //! a few lines each, and not a runner.
@@ -208,7 +208,7 @@ struct Ran {
 
 /// Runs `spec`'s command with `env` added, as the module doc says.
 fn execute(spec: &SourceSpec, env: &[(&'static str, String)]) -> Ran {
-    let Some(sh) = crate::process::posix_shell() else {
+    let Some(sh) = crate::platform::process::posix_shell() else {
         return Ran {
             stdout: Vec::new(),
             end: End::NotStarted(std::io::Error::new(
@@ -227,7 +227,7 @@ fn execute(spec: &SourceSpec, env: &[(&'static str, String)]) -> Ran {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    crate::process::own_group(&mut command);
+    crate::platform::process::own_group(&mut command);
     let mut child = match command.spawn() {
         Ok(c) => c,
         Err(e) => {
@@ -238,13 +238,13 @@ fn execute(spec: &SourceSpec, env: &[(&'static str, String)]) -> Ran {
             }
         }
     };
-    let group = crate::process::Group::of(&child);
+    let group = crate::platform::process::Group::of(&child);
     let too_much = Arc::new(AtomicBool::new(false));
     let stdout = Reader::head(child.stdout.take(), OUTPUT_LIMIT, Arc::clone(&too_much));
     let stderr = Reader::tail(child.stderr.take(), STDERR_KEPT);
     let deadline = Instant::now() + spec.timeout;
     let end = loop {
-        if crate::process::has_exited(&mut child) {
+        if crate::platform::process::has_exited(&mut child) {
             break None;
         }
         if too_much.load(Ordering::Acquire) {

@@ -305,7 +305,7 @@ fn identity(file: &File) -> Option<(u64, u64)> {
     }
     #[cfg(windows)]
     {
-        crate::windows::file_id(file)
+        crate::platform::windows::file_id(file)
             .ok()
             .map(|(volume, index)| (u64::from(volume), index))
     }

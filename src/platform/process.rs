@@ -43,7 +43,7 @@ pub struct Group {
     /// The job the program was put in; `None` when Windows refused one (the
     /// caller still kills the program itself).
     #[cfg(windows)]
-    job: Option<crate::windows::Job>,
+    job: Option<crate::platform::windows::Job>,
 }
 
 impl Group {
@@ -56,7 +56,7 @@ impl Group {
         #[cfg(windows)]
         {
             Group {
-                job: crate::windows::Job::holding(child).ok(),
+                job: crate::platform::windows::Job::holding(child).ok(),
             }
         }
     }

@@ -1,5 +1,5 @@
 //! The Win32 calls std has no safe form for, on Windows only: a job object
-//! ([`Job`], for `process::Group`) and a file's identity ([`file_id`], for
+//! ([`Job`], for `platform::process::Group`) and a file's identity ([`file_id`], for
 //! `updates::store`). With `scan::tuning`, the only `unsafe` in icu; each
 //! block is one call, its arguments owned handles or plain out-structs.
 
