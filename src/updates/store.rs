@@ -536,15 +536,9 @@ fn staged(
     let mut tmp = builder
         .tempfile_in(dir)
         .map_err(|e| StoreError::io("creating a temp file in", dir, e))?;
+    #[cfg(windows)]
+    refuse_read_only(&target)?;
     if let Some(m) = like.cloned().or_else(|| fs::metadata(&target).ok()) {
-        // Windows lets no program replace a read-only file (and a read-only
-        // temp file could not be removed): said, not worked around.
-        #[cfg(windows)]
-        if m.permissions().readonly() {
-            return Err(StoreError::ReadOnly {
-                path: target.clone(),
-            });
-        }
         // The owner first: a change of owner clears the set-id bits.
         #[cfg(unix)]
         keep_owner(&tmp, &m, &target)?;
@@ -556,6 +550,18 @@ fn staged(
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| StoreError::io("writing", &target, e))?;
     Ok((target, tmp))
+}
+
+/// Windows lets no program replace a read-only file (and a read-only temp
+/// file could not be removed): said, not worked around.
+#[cfg(windows)]
+fn refuse_read_only(path: &Path) -> Result<(), StoreError> {
+    if fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+        return Err(StoreError::ReadOnly {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
 }
 
 /// Gives the temp file the owner and group of the file it will replace, so
@@ -706,6 +712,9 @@ fn replace_with(
     if current == new {
         return Ok(());
     }
+    // Before the backup: a refusal leaves nothing written.
+    #[cfg(windows)]
+    refuse_read_only(path)?;
     write_backup(path, current.as_bytes())?;
     let (target, tmp) = staged(path, new.as_bytes(), NewFile::Private, None)?;
     compared();
@@ -1213,8 +1222,15 @@ mod tests {
         ro.set_readonly(true);
         fs::set_permissions(&p, ro).unwrap();
         let e = replace(&p, "old", "new").unwrap_err();
-        assert!(matches!(e, StoreError::ReadOnly { .. }), "{e}");
+        assert!(
+            matches!(&e, StoreError::ReadOnly { path } if *path == p),
+            "{e}"
+        );
         assert!(e.to_string().contains("attrib -r"), "{e}");
+        assert!(
+            !backup_path(&p).exists(),
+            "nothing written, not even a backup"
+        );
         assert!(write_atomic(&p, b"new").is_err());
         assert_eq!(fs::read_to_string(&p).unwrap(), "old");
         assert!(fs::metadata(&p).unwrap().permissions().readonly());
