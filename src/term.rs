@@ -335,9 +335,10 @@ const SHELL_METACHARACTERS: &str = "|&;<>()$`\\\"' \t\n*?[#~=%";
 /// cannot be started.
 ///
 /// On Windows the shell is Git for Windows' `sh`, as Git for Windows runs
-/// an editor (`platform::process::posix_shell`); an editor that names a program file
-/// (`C:\Program Files\Vim\vim.exe`) runs directly, and without a `sh` the
-/// line is split into words as `sh` would split it, and run without one.
+/// an editor (`platform::process::posix_shell`); an editor that names a
+/// program file (`C:\Program Files\Vim\vim.exe`) runs directly, and
+/// without a `sh` the line is split into words as `sh` would split it, and
+/// run without one.
 pub fn run_editor(editor: &str, file: &Path) -> std::io::Result<ExitStatus> {
     let through_shell = editor.contains(|c| SHELL_METACHARACTERS.contains(c))
         && !(cfg!(windows) && Path::new(editor).is_file());
@@ -459,6 +460,22 @@ mod tests {
         // No TERM: dumb, except on Windows (as Git for Windows sees it).
         let no_term = if cfg!(windows) { Some("vis") } else { None };
         assert_eq!(editor(&[("VISUAL", "vis")]), no_term.map(String::from));
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn without_sh_an_editor_command_line_is_split_and_run() {
+        // Run where no sh is found (ci/cross runs this under Wine, which
+        // has none): the line is split as sh would split it.
+        if crate::platform::process::posix_shell().is_some() {
+            eprintln!("a sh is on PATH: this test checked nothing");
+            return;
+        }
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let status = run_editor("cmd /c \"exit 3\"", file.path()).unwrap();
+        assert_eq!(status.code(), Some(3));
+        let e = run_editor("'no such editor' --wait", file.path()).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::NotFound, "{e}");
     }
 
     #[test]

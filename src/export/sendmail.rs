@@ -56,8 +56,9 @@ pub fn stage(message: &[u8]) -> Result<Staged, ExportError> {
 /// stderr are read on their own threads, so a program that prints a lot
 /// cannot block icu.
 ///
-/// The program runs in a group of its own (`platform::process::own_group`: a process
-/// group on Unix, a job on Windows). On timeout the whole group is killed — the program and whatever it started (a wrapper's
+/// The program runs in a group of its own (`platform::process::own_group`:
+/// a process group on Unix, a job on Windows). On timeout the whole group
+/// is killed — the program and whatever it started (a wrapper's
 /// `sendmail`, a `msmtpq`'s delivery) — and the error says whether it had
 /// read the whole message: if it had, it may have delivered it. (Its own
 /// group also keeps a Ctrl-C meant for icu from reaching it: it finishes

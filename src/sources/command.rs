@@ -19,15 +19,16 @@
 //!
 //! stdin is empty (/dev/null). stdout is read up to [`OUTPUT_LIMIT`]; the
 //! last lines of stderr are kept to say why a command failed. The command
-//! runs in a group of its own (`platform::process::own_group`: a process group on
-//! Unix, a job on Windows), and when it ends — by itself, at its
+//! runs in a group of its own (`platform::process::own_group`: a process
+//! group on Unix, a job on Windows), and when it ends — by itself, at its
 //! `timeout`, or for printing too much — the whole group is killed, so
 //! nothing it started outlives it or holds its output open. The group is
 //! killed while the shell, its leader, is still unreaped (`waitid` with
 //! `WNOWAIT`, looked at every 10 ms), so its id cannot yet belong to anyone
 //! else. On Windows the shell is Git for Windows' `sh` (or another on
-//! `PATH`: `platform::process::posix_shell`); without one, the source cannot start. `export::sendmail` runs the mail program otherwise — its stdin a
-//! staged file whose offset says whether it took the message, its output
+//! `PATH`: `platform::process::posix_shell`); without one, the source
+//! cannot start. `export::sendmail` runs the mail program otherwise — its
+//! stdin a staged file whose offset says whether it took the message, its output
 //! only kept for an error — so the two share the idea of a killed group,
 //! a few lines each, and not a runner.
 //!
