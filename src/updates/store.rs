@@ -460,7 +460,7 @@ fn write_atomic_as(path: &Path, contents: &[u8], new: NewFile) -> Result<(), Sto
 
 /// The error of a rename over `target` that failed. On Windows a program
 /// that has the file open without sharing it for removal (an editor that
-/// locks what it shows) makes the rename fail: [`StoreError::InUse`].
+/// locks what it shows) makes the rename fail: `StoreError::InUse`.
 fn replacing(target: &Path, e: std::io::Error) -> StoreError {
     // ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION.
     #[cfg(windows)]
