@@ -76,10 +76,12 @@ pub enum StoreError {
     #[cfg(windows)]
     #[error("{} is read-only; icu leaves it as it is. Clear its read-only attribute (`attrib -r`, or its Properties) to let icu write it", path.display())]
     ReadOnly { path: PathBuf },
-    /// On Windows: another program has the update open and keeps others
-    /// from replacing it (an editor that locks the file it shows).
+    /// On Windows: the rename over the file was refused, most often because
+    /// another program has it open and keeps others from replacing it (an
+    /// editor that locks the file it shows); Windows says "access denied"
+    /// for that and for a folder the person may not write in alike.
     #[cfg(windows)]
-    #[error("{} is open in another program that keeps it from being replaced ({source}); nothing was written and your text is as it was. Close it there, then run the command again", path.display())]
+    #[error("{} could not be replaced ({source}): another program has it open and keeps others from replacing it, or its folder does not let you write. It was not written and your text is as it was. Close it in that program (or check the folder's permissions), then run the command again", path.display())]
     InUse {
         path: PathBuf,
         source: std::io::Error,
@@ -1203,7 +1205,7 @@ mod tests {
         let held = open_locked(&p);
         let e = replace(&p, "my prose\r\n", "icu's").unwrap_err();
         assert!(matches!(e, StoreError::InUse { .. }), "{e}");
-        assert!(e.to_string().contains("Close it there"), "{e}");
+        assert!(e.to_string().contains("Close it in that program"), "{e}");
         drop(held);
         assert_eq!(fs::read_to_string(&p).unwrap(), "my prose\r\n");
         assert_eq!(temp_files(dir.path()), Vec::<String>::new());
