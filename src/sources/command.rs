@@ -645,6 +645,7 @@ pub fn one_line(text: &str, limit: usize) -> String {
 mod tests {
     use super::*;
     use chrono::Utc;
+    #[cfg(unix)]
     use std::path::PathBuf;
 
     fn spec(command: &str) -> SourceSpec {
@@ -867,6 +868,7 @@ mod tests {
             .contains("line 2: the id `https://x.example/1` was given on line 1 already"));
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_command_runs_with_the_window_and_its_failures_are_said() {
         let s = spec(
@@ -911,6 +913,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_hanging_command_is_stopped_at_its_timeout_with_its_children() {
         let mut s = spec(
@@ -934,6 +937,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_background_child_does_not_hold_a_finished_command() {
         let s = spec(r#"echo '{"title":"t","time":"2026-11-10T00:00:00Z"}'; sleep 30 &"#);
@@ -947,6 +951,7 @@ mod tests {
         assert_eq!((run.items.len(), run.failed), (1, None));
     }
 
+    #[cfg(unix)]
     #[test]
     fn output_past_the_limit_is_cut_at_a_whole_line() {
         let s = spec(
@@ -964,5 +969,22 @@ mod tests {
             run.failed
         );
         assert_eq!(run.warnings.len(), 1, "{:?}", run.warnings);
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn without_a_sh_a_source_is_incomplete_and_says_why() {
+        // Run where no sh is found (ci/cross runs this under Wine).
+        if crate::platform::process::posix_shell().is_some() {
+            eprintln!("a sh is on PATH: this test checked nothing");
+            return;
+        }
+        let run = run(&spec("gh search prs"), window(), &Utc, &goals());
+        assert!(run.items.is_empty());
+        let why = run.failed.expect("incomplete");
+        assert!(
+            why.contains("no `sh`") && why.contains("Git for Windows"),
+            "{why}"
+        );
     }
 }
