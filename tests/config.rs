@@ -799,3 +799,14 @@ fn a_goal_with_a_problem_is_not_also_unknown_where_named() {
     assert!(e.contains("unknown key `sucess`"), "{e}");
     assert!(!e.contains("which no [[goal]] defines"), "{e}");
 }
+
+/// A Windows path written in double quotes reads as escapes: the error
+/// says so and how to write it.
+#[test]
+fn a_windows_path_in_double_quotes_says_to_use_single_ones() {
+    let e = config_error("[[repo]]\npath = \"C:\\Users\\ada\\src\\search\"\n");
+    assert!(e.contains("bad value for `repo.path`"), "{e}");
+    assert!(e.contains("write a Windows path in single quotes"), "{e}");
+    let e = config_error("[me]\nname = \"Ada\n");
+    assert!(!e.contains("Windows"), "{e}");
+}

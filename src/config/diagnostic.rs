@@ -207,7 +207,26 @@ fn toml_error_words(
         Some(k) => format!("the config is not valid TOML: bad value for `{k}`"),
         None => "the config is not valid TOML".to_string(),
     };
+    if escape_in_double_quotes(src, span.start) {
+        return (
+            title,
+            format!(
+                "{msg}: in double quotes `\\` starts an escape; write a Windows path in single quotes ('C:\\Users\\ada\\src') or with `/`"
+            ),
+        );
+    }
     (title, msg.to_string())
+}
+
+/// Whether byte `offset` of `src` is at a `\` inside a double-quoted
+/// string: a Windows path written as TOML reads an escape (`"C:\Users"`).
+fn escape_in_double_quotes(src: &str, offset: usize) -> bool {
+    let offset = floor_char_boundary(src, offset.min(src.len()));
+    let start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let before = &src[start..offset];
+    let in_string = before.matches('"').count() % 2 == 1;
+    let since_quote = before.rsplit('"').next().unwrap_or("");
+    in_string && (since_quote.contains('\\') || src[offset..].starts_with('\\'))
 }
 
 /// serde's names for what was expected, as a user would say them.

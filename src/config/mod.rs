@@ -527,6 +527,9 @@ fn xdg_folders(
 pub struct Env {
     pub home: Option<PathBuf>,
     pub vars: std::collections::BTreeMap<String, String>,
+    /// Whether `%VAR%` is expanded in paths too, as Windows writes a
+    /// variable (`%USERPROFILE%\src`); on Windows only.
+    pub percent_vars: bool,
 }
 
 impl Env {
@@ -539,6 +542,7 @@ impl Env {
                 .or_else(|| std::env::var_os("USERPROFILE").filter(|_| cfg!(windows)))
                 .map(PathBuf::from),
             vars: std::env::vars().collect(),
+            percent_vars: cfg!(windows),
         }
     }
 }
@@ -546,7 +550,13 @@ impl Env {
 /// Reads and validates the config at `path`.
 pub fn load(path: &Path, env: &Env) -> Result<Config, ConfigError> {
     let bytes = std::fs::read(path).map_err(|e| {
-        let what = match e.kind() {
+        // Windows says "access denied" for a folder.
+        let kind = if path.is_dir() {
+            std::io::ErrorKind::IsADirectory
+        } else {
+            e.kind()
+        };
+        let what = match kind {
             std::io::ErrorKind::NotFound => {
                 "no such file; run `icu init` to write one, or fix --config / $ICU_CONFIG"
                     .to_string()

@@ -238,13 +238,21 @@ impl Validator<'_> {
                 None => Err("is not set"),
             }
         };
-        let expanded = shellexpand::full_with_context(v.get_ref(), home, var).map_err(|e| {
+        let unset = |name: &str, written: &str| {
             self.err(
                 v.span(),
-                format!("`{key}` uses ${} which is not set", e.var_name),
-                "set the variable, or write the path out",
+                format!("`{key}` uses {written} which is not set"),
+                &format!("set {name}, or write the path out"),
             )
-        })?;
+        };
+        let text = if self.env.percent_vars {
+            percent_expanded(v.get_ref(), &self.env.vars)
+                .map_err(|name| unset(&name, &format!("%{name}%")))?
+        } else {
+            v.get_ref().clone()
+        };
+        let expanded = shellexpand::full_with_context(&text, home, var)
+            .map_err(|e| unset(&e.var_name, &format!("${}", e.var_name)))?;
         let p = PathBuf::from(expanded.as_ref());
         if p.is_relative() {
             let base = self.path.parent().unwrap_or(Path::new("."));
@@ -1174,6 +1182,40 @@ impl Validator<'_> {
     }
 }
 
+/// `text` with each `%NAME%` replaced by the variable `NAME` of `vars`,
+/// its name compared without case as Windows compares them; the name of
+/// one that is not set is the error. A `%` with no name before the next
+/// `%` (or a name with a path separator or a space) is kept as written.
+fn percent_expanded(
+    text: &str,
+    vars: &std::collections::BTreeMap<String, String>,
+) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('%') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let name = after
+            .find('%')
+            .map(|end| &after[..end])
+            .filter(|n| !n.is_empty() && !n.contains(['\\', '/', ':', ' ']));
+        let Some(name) = name else {
+            out.push('%');
+            rest = after;
+            continue;
+        };
+        let value = vars
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+            .ok_or_else(|| name.to_string())?;
+        out.push_str(value);
+        rest = &after[name.len() + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// A repository found so far, with the span it came from, so that a later
 /// duplicate can name the line of the first.
 struct Found {
@@ -1300,7 +1342,53 @@ fn parse_status(s: &str) -> Option<GoalStatus> {
 
 #[cfg(test)]
 mod tests {
+
+    /// On Windows `%NAME%` is a variable in a path, its name without case;
+    /// one that is not set is an error naming it as written.
+    #[test]
+    fn percent_variables_expand_where_windows_writes_them() {
+        let mut env = super::super::tests::env();
+        env.vars.insert("UserProfile".into(), "/users/ada".into());
+        env.percent_vars = true;
+        let at = |p: &str| {
+            parse(
+                &format!("[[repo]]\npath = '{p}'\n"),
+                Path::new("/cfg/icu.toml"),
+                &env,
+            )
+        };
+        at("%USERPROFILE%/src/*").expect("a glob under a set variable loads");
+        let c = parse(
+            "[update]\ndir = '%userprofile%/updates'\n",
+            Path::new("/cfg/icu.toml"),
+            &env,
+        )
+        .unwrap();
+        assert_eq!(c.update.dir, Path::new("/users/ada/updates"));
+        let e = at("%NOPE%/src").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`repo.path` uses %NOPE% which is not set"),
+            "{e}"
+        );
+        assert_eq!(percent_expanded("100%/a%", &env.vars).unwrap(), "100%/a%");
+        assert_eq!(percent_expanded("a%b c%d", &env.vars).unwrap(), "a%b c%d");
+        env.percent_vars = false;
+        let c = parse(
+            "[update]\ndir = '/x/%NOPE%'\n",
+            Path::new("/cfg/icu.toml"),
+            &env,
+        )
+        .unwrap();
+        assert_eq!(
+            c.update.dir,
+            Path::new("/x/%NOPE%"),
+            "elsewhere % is a character"
+        );
+    }
+
     use super::*;
+    use crate::config::parse;
     use crate::config::starter::lit;
     use crate::config::tests::{parse_err, parse_ok};
 
