@@ -708,3 +708,64 @@ fn a_source_that_fails_on_a_refresh_keeps_what_the_draft_showed_marked() {
         "{parts:?}"
     );
 }
+
+/// Ctrl-C (SIGINT), a process manager's SIGTERM or a closed terminal's
+/// SIGHUP stop a `[[source]]` command and all it started with icu: the
+/// command runs in a group of its own, which none of them reaches, and
+/// before this it was left running after icu had gone. icu still ends as
+/// killed by the signal, as a shell expects.
+#[test]
+fn a_source_is_stopped_with_icu_when_icu_is_interrupted() {
+    use std::os::unix::process::ExitStatusExt;
+    let runs: Vec<(i32, TestEnv, std::process::Child)> = [2, 15, 1]
+        .into_iter()
+        .map(|signal| {
+            let env = TestEnv::new();
+            write_script(
+                &env.path().join("hang.sh"),
+                "(sleep 2; touch late.mark) &\ntouch started.mark\nsleep 60",
+            );
+            let cfg = config(
+                &env,
+                "[[source]]\nname = \"slow\"\ncommand = \"./hang.sh\"\ntimeout = 120\n",
+            );
+            #[allow(deprecated)] // cargo_bin: the binary of this package, built
+            let icu = assert_cmd::cargo::cargo_bin("icu");
+            let child = std::process::Command::new(icu)
+                .env_clear()
+                .envs(env.sealed_env())
+                .current_dir(env.path().join("work"))
+                .arg("--config")
+                .arg(&cfg)
+                .args(["source", "slow", "--date", "2026-11-23"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            (signal, env, child)
+        })
+        .collect();
+    let mut ended = Vec::new();
+    for (signal, env, mut child) in runs {
+        assert!(
+            crate::common::wait_for(&env.path().join("started.mark"), 20),
+            "the source started"
+        );
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.signal(), Some(signal), "{status:?}");
+        ended.push((signal, env));
+    }
+    // What each source started would have written its mark by now.
+    std::thread::sleep(Duration::from_secs(3));
+    for (signal, env) in ended {
+        assert!(
+            !env.path().join("late.mark").exists(),
+            "signal {signal}: what the source started was left running"
+        );
+    }
+}

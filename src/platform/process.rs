@@ -47,7 +47,9 @@ pub struct Group {
 }
 
 impl Group {
-    /// The group of `child`, started with [`own_group`].
+    /// The group of `child`, started with [`own_group`]. A signal that
+    /// stops icu does not reach it: the mail program finishes reading the
+    /// message it was given.
     pub fn of(child: &Child) -> Group {
         #[cfg(unix)]
         {
@@ -61,19 +63,95 @@ impl Group {
         }
     }
 
+    /// The group of `child`, started with [`own_group`], which is stopped
+    /// with icu when a signal stops icu (on Unix; see [`live`]): a
+    /// `[[source]]` command, whose work is worth nothing once icu is gone.
+    pub fn stopped_with_icu(child: &Child) -> Group {
+        #[cfg(unix)]
+        live::add(child.id());
+        Group::of(child)
+    }
+
     /// Kills every process of the group that is still running.
     pub fn kill(&self) {
         #[cfg(unix)]
-        if let Some(pid) = i32::try_from(self.pgid)
-            .ok()
-            .and_then(rustix::process::Pid::from_raw)
-        {
-            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
-        }
+        kill_group(self.pgid);
         #[cfg(windows)]
         if let Some(job) = &self.job {
             job.terminate();
         }
+    }
+}
+
+/// Sends the process group `pgid` `SIGKILL`.
+#[cfg(unix)]
+fn kill_group(pgid: u32) {
+    if let Some(pid) = i32::try_from(pgid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Group {
+    fn drop(&mut self) {
+        live::remove(self.pgid);
+    }
+}
+
+/// The groups of the programs icu runs that are alive, and what stops them
+/// with icu on Unix.
+///
+/// A program in a group of its own does not get the Ctrl-C the terminal
+/// sends icu's group, nor the signal a process manager sends icu alone:
+/// without this, an interrupted `icu draft` left a `[[source]]` command
+/// running after icu had gone, with all it started. From the first such
+/// group on ([`Group::stopped_with_icu`]), a thread waits for SIGINT,
+/// SIGTERM and SIGHUP; on one it kills every such group alive and ends icu
+/// as the signal would have (the default action, raised again), so a shell
+/// still sees icu killed by it. The mail program is not one of them: it is
+/// left to finish reading the message it was given (`export::sendmail`).
+#[cfg(unix)]
+pub(crate) mod live {
+    use std::sync::{Mutex, Once};
+
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+
+    static GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+    static WATCH: Once = Once::new();
+
+    /// Records the group `pgid` as alive, watching for signals from now on.
+    pub(super) fn add(pgid: u32) {
+        WATCH.call_once(watch);
+        GROUPS.lock().unwrap_or_else(|p| p.into_inner()).push(pgid);
+    }
+
+    /// The group `pgid` is no longer icu's to stop.
+    pub(super) fn remove(pgid: u32) {
+        let mut groups = GROUPS.lock().unwrap_or_else(|p| p.into_inner());
+        groups.retain(|&g| g != pgid);
+    }
+
+    fn watch() {
+        // Without the watcher icu still works; only this cleanup is lost.
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        let _ = std::thread::Builder::new()
+            .name("icu-signals".into())
+            .spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    let groups = GROUPS.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                    for pgid in groups {
+                        super::kill_group(pgid);
+                    }
+                    let _ = signal_hook::low_level::emulate_default_handler(signal);
+                    // A signal whose default is not to end icu (none of these).
+                    std::process::exit(128 + signal);
+                }
+            });
     }
 }
 

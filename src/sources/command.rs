@@ -239,7 +239,7 @@ fn execute(spec: &SourceSpec, env: &[(&'static str, String)]) -> Ran {
             }
         }
     };
-    let group = crate::platform::process::Group::of(&child);
+    let group = crate::platform::process::Group::stopped_with_icu(&child);
     let too_much = Arc::new(AtomicBool::new(false));
     let stdout = Reader::head(child.stdout.take(), OUTPUT_LIMIT, Arc::clone(&too_much));
     let stderr = Reader::tail(child.stderr.take(), STDERR_KEPT);
