@@ -22,6 +22,7 @@ mod bad_input;
 mod broken_repos;
 mod cli;
 mod co_authored;
+mod commit_graph;
 mod config;
 mod conventions;
 mod credit;

@@ -16,6 +16,8 @@
 //!   windows, caches).
 //! - `walk`: which commits are in the window, and on which branches; why
 //!   not libgit2's `Revwalk`; `git replace`.
+//! - `commit_graph`: git's commit-graph file, read by hand for the walk:
+//!   times, parents and corrected dates without inflating commits.
 //! - `diff`: which files a commit changed, and how many lines; why not
 //!   libgit2's diff.
 //! - `xdiff`: how many lines git's diff counts changed, ported from it.
@@ -30,6 +32,7 @@
 //! - `trailers`: a message's trailers, found as git finds them.
 //! - `explain`: one commit looked up for `icu explain`.
 
+mod commit_graph;
 mod credit;
 mod dedupe;
 mod diff;

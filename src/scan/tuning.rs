@@ -1,6 +1,7 @@
 //! libgit2's process-wide settings, set once by [`init_libgit2`] before any
-//! repository is opened or any scan thread started. They are the one
-//! `unsafe` in icu (the crate denies `unsafe_code` everywhere else): git2
+//! repository is opened or any scan thread started. They are one of the
+//! two `unsafe` blocks in icu (the crate denies `unsafe_code` everywhere
+//! else; the other maps the commit-graph, `scan::commit_graph`): git2
 //! marks the setters unsafe because they change libgit2's globals without
 //! synchronization.
 //!

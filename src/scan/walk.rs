@@ -44,18 +44,32 @@
 //! history. `tests/scan_bounds.rs` checks that bound without timing
 //! anything.
 //!
+//! # The commit-graph and the exact stop rule
+//!
+//! When the repository has a commit-graph file (git's `gc` and `maintenance`
+//! write one), a commit it holds is read from it — time and parents, no
+//! inflate — and comes with its corrected commit date, an upper bound on the
+//! committer time of the commit and of every ancestor
+//! ([`super::commit_graph`] says how it is read and when it is not used).
+//! While every commit waiting on the heap has such a bound, the walk stops
+//! exactly when every bound is older than `since`: nothing below can be in
+//! the window, so no margin is read, and a commit hidden behind any number
+//! of old-dated commits is found. While some waiting commit has none (read
+//! from its object: the file is missing, stale, or lacks corrected dates),
+//! the rule above decides. A commit dated far in the future raises the
+//! bounds of everything after it, and the exact rule then reads on to it:
+//! from the file, a few hundred instructions a commit.
+//!
 //! # Why not libgit2's `Revwalk`
 //!
 //! Sorted by time (`Sort::TIME`, or any sort but none), it reads the entire
 //! history before its first `next()` returns, whatever stop rule follows, so
 //! its cost grows with the history where this heap's follows the window
 //! (timings in BENCHMARKS.md, "Measurements behind design decisions");
-//! unsorted, it yields no order a stop rule could rely on. Commit-graph
-//! files do not help either: their generation numbers would give an exact
-//! bound, but libgit2 1.9 consults them only inside its own `Revwalk`, while
-//! the lookups this walk makes (`find_commit`, `parent`) parse every commit
-//! object, and git2 exposes no generation numbers. The stop rule has only
-//! committer dates; the bounded walk does not need the files.
+//! unsorted, it yields no order a stop rule could rely on. libgit2 1.9
+//! consults commit-graph files only inside its own `Revwalk`, and git2
+//! exposes no generation numbers, so the walk reads the file itself (see
+//! above).
 //!
 //! # Branch names
 //!
@@ -86,6 +100,7 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use git2::{Oid, Repository};
 
+use super::commit_graph::CommitGraph;
 use super::model::{OidMap, OidSet};
 use super::TimeWindow;
 
@@ -516,10 +531,13 @@ fn branch_tips(
     (branches, head)
 }
 
-/// A commit as the walk needs it: its committer time and its parents.
+/// A commit as the walk needs it: its committer time and its parents, and
+/// from the commit-graph a bound on the times of it and its ancestors
+/// ([`super::commit_graph::Commit::bound`]).
 struct Node {
     time: i64,
     parents: Vec<Oid>,
+    bound: Option<i64>,
 }
 
 /// The committer time the walk gives a commit whose date libgit2 cannot
@@ -538,13 +556,22 @@ const UNPARSABLE_TIME: i64 = i64::MAX;
 fn read_node(
     repo: &Repository,
     replace: &HashMap<Oid, Oid>,
+    graph: Option<&CommitGraph>,
     oid: Oid,
 ) -> Result<Node, git2::Error> {
+    if let Some(c) = graph.and_then(|g| g.commit(oid)) {
+        return Ok(Node {
+            time: c.time,
+            parents: c.parents,
+            bound: c.bound,
+        });
+    }
     let oid = replace.get(&oid).copied().unwrap_or(oid);
     match repo.find_commit(oid) {
         Ok(c) => Ok(Node {
             time: c.committer().when().seconds(),
             parents: c.parent_ids().collect(),
+            bound: None,
         }),
         Err(e) => raw_commit(repo, oid).ok_or(e),
     }
@@ -572,7 +599,119 @@ fn raw_commit(repo: &Repository, oid: Oid) -> Option<Node> {
     tree.then_some(Node {
         time: UNPARSABLE_TIME,
         parents,
+        bound: None,
     })
+}
+
+/// The walk's heap. Each commit is read once, when it is queued; its
+/// parents wait beside the heap until it is popped.
+struct Queue {
+    heap: BinaryHeap<Entry>,
+    queued: OidSet,
+    pending: OidMap<Node>,
+    waiting: Waiting,
+}
+
+impl Queue {
+    fn new(since: i64) -> Queue {
+        Queue {
+            heap: BinaryHeap::new(),
+            queued: OidSet::default(),
+            pending: OidMap::default(),
+            waiting: Waiting::new(since),
+        }
+    }
+
+    /// Queues `oid`, read with `read`, unless it was queued before; whether
+    /// it is queued now (a commit that cannot be read is not, and goes to
+    /// `unreadable`).
+    fn enqueue(
+        &mut self,
+        oid: Oid,
+        read: impl Fn(Oid) -> Result<Node, git2::Error>,
+        unreadable: &mut Unreadable,
+    ) -> bool {
+        if self.queued.contains(&oid) {
+            return true;
+        }
+        match read(oid) {
+            Ok(n) => {
+                self.queued.insert(oid);
+                self.waiting.push(n.bound);
+                self.heap.push(Entry { time: n.time, oid });
+                self.pending.insert(oid, n);
+                true
+            }
+            Err(e) => {
+                unreadable.add(oid, &e);
+                false
+            }
+        }
+    }
+
+    /// The newest commit left, and its parents.
+    fn pop(&mut self) -> Option<(Entry, Vec<Oid>)> {
+        let top = self.heap.pop()?;
+        let node = self.pending.remove(&top.oid)?;
+        self.waiting.pop(node.bound);
+        Some((top, node.parents))
+    }
+}
+
+/// The commits waiting on the walk's heap, as the exact stop rule counts
+/// them (see "The exact stop rule" in the module docs).
+struct Waiting {
+    since: i64,
+    /// Those without a bound: not read from a commit-graph with corrected
+    /// dates.
+    unbounded: usize,
+    /// Those that may still lead to a commit in the window: unbounded, or
+    /// bounded at or after `since`.
+    open: usize,
+}
+
+impl Waiting {
+    fn new(since: i64) -> Waiting {
+        Waiting {
+            since,
+            unbounded: 0,
+            open: 0,
+        }
+    }
+
+    fn push(&mut self, bound: Option<i64>) {
+        self.unbounded += usize::from(bound.is_none());
+        self.open += usize::from(bound.is_none_or(|b| b >= self.since));
+    }
+
+    fn pop(&mut self, bound: Option<i64>) {
+        self.unbounded -= usize::from(bound.is_none());
+        self.open -= usize::from(bound.is_none_or(|b| b >= self.since));
+    }
+
+    /// Whether every waiting commit has a bound, so that the exact rule
+    /// decides.
+    fn all_bounded(&self) -> bool {
+        self.unbounded == 0
+    }
+}
+
+/// The repository's commit-graph for the walk, unless git itself would not
+/// trust it for this history: `git replace` refs in use (`replace`),
+/// `info/grafts`, a shallow clone, or `core.commitGraph = false`.
+fn commit_graph(
+    repo: &Repository,
+    config: Option<&git2::Config>,
+    replace: &HashMap<Oid, Oid>,
+) -> Option<CommitGraph> {
+    let enabled = config
+        .and_then(|c| c.get_bool("core.commitGraph").ok())
+        .unwrap_or(true);
+    let common = repo.commondir();
+    if !enabled || !replace.is_empty() || repo.is_shallow() || common.join("info/grafts").exists() {
+        return None;
+    }
+    CommitGraph::open(&common.join("objects"))
 }
 
 /// The walk described in the module docs.
@@ -584,31 +723,21 @@ pub(super) fn walk_window(
 ) -> Result<Walk, git2::Error> {
     let mut unreadable = Unreadable::default();
     let all = AllRefs::read(repo, &mut unreadable)?;
-    let replace = replacements(repo, &all);
+    let config = repo.config().ok();
+    let replace = replacements(config.as_ref(), &all);
     let (branches, head) = branch_tips(repo, &all, remotes, &mut unreadable);
     drop(all);
+    let graph = commit_graph(repo, config.as_ref(), &replace);
+    let graph = graph.as_ref();
     let mut seeds: Vec<Oid> = branches.iter().map(|b| b.tip).collect();
     seeds.extend(head);
     let mainlines = mainlines(repo, &branches);
     let names = Names::of(&branches);
 
-    // Each commit is read once, when it is queued; its parents wait here
-    // until it is popped.
-    let mut heap = BinaryHeap::new();
-    let mut queued: OidSet = OidSet::default();
-    let mut pending: OidMap<Vec<Oid>> = OidMap::default();
+    let read = |oid| read_node(repo, &replace, graph, oid);
+    let mut queue = Queue::new(window.since);
     for oid in seeds {
-        if queued.contains(&oid) {
-            continue;
-        }
-        match read_node(repo, &replace, oid) {
-            Ok(n) => {
-                queued.insert(oid);
-                heap.push(Entry { time: n.time, oid });
-                pending.insert(oid, n.parents);
-            }
-            Err(e) => unreadable.add(oid, &e),
-        }
+        queue.enqueue(oid, read, &mut unreadable);
     }
 
     let floor = window.since - SKEW_MARGIN_SECS;
@@ -617,15 +746,19 @@ pub(super) fn walk_window(
     let mut times = OidMap::default();
     let mut visited = 0;
     let mut old_streak = 0usize;
-    while let Some(top) = heap.peek() {
-        if top.time < floor && old_streak >= SLOP {
+    while let Some(top) = queue.heap.peek() {
+        let done = if queue.waiting.all_bounded() {
+            queue.waiting.open == 0
+        } else {
+            top.time < floor && old_streak >= SLOP
+        };
+        if done {
             break;
         }
-        let Some(Entry { time, oid }) = heap.pop() else {
+        let Some((Entry { time, oid }, node_parents)) = queue.pop() else {
             break;
         };
         visited += 1;
-        let node_parents = pending.remove(&oid).unwrap_or_default();
         if time < window.since {
             old_streak += 1;
         } else {
@@ -634,29 +767,12 @@ pub(super) fn walk_window(
         if window.contains(time) {
             in_window.push(oid);
         }
-        let mut ps = Vec::with_capacity(node_parents.len());
-        for pid in node_parents {
-            if queued.contains(&pid) {
-                ps.push(pid);
-                continue;
-            }
-            // A parent that is listed but cannot be read is a missing object
-            // (a shallow clone's boundary commits have no parents at all).
-            let p = match read_node(repo, &replace, pid) {
-                Ok(p) => p,
-                Err(e) => {
-                    unreadable.add(pid, &e);
-                    continue;
-                }
-            };
-            ps.push(pid);
-            queued.insert(pid);
-            heap.push(Entry {
-                time: p.time,
-                oid: pid,
-            });
-            pending.insert(pid, p.parents);
-        }
+        // A parent that is listed but cannot be read is a missing object (a
+        // shallow clone's boundary commits have no parents at all).
+        let ps: Vec<Oid> = node_parents
+            .into_iter()
+            .filter(|&pid| queue.enqueue(pid, read, &mut unreadable))
+            .collect();
         parents.insert(oid, ps);
         times.insert(oid, time);
     }
@@ -679,11 +795,10 @@ pub(super) fn walk_window(
 /// the id `<id>`, unless `core.useReplaceRefs` is false. libgit2 1.9 knows
 /// nothing of them, so the walk maps ids itself: one lookup per commit read,
 /// in a map that is empty in almost every repository.
-fn replacements(repo: &Repository, all: &AllRefs<'_>) -> HashMap<Oid, Oid> {
+fn replacements(config: Option<&git2::Config>, all: &AllRefs<'_>) -> HashMap<Oid, Oid> {
     let mut map = HashMap::new();
-    let honoured = repo
-        .config()
-        .and_then(|c| c.get_bool("core.useReplaceRefs"))
+    let honoured = config
+        .and_then(|c| c.get_bool("core.useReplaceRefs").ok())
         .unwrap_or(true);
     if !honoured {
         return map;
