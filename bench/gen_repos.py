@@ -23,6 +23,10 @@ Sets (under bench/.repos/, cached by their parameters):
   D: 500 repos of 200 to 5,000 commits: ten copies of each of C's 50 (their
      .git directories copied, no work tree: icu and git log read only the
      refs and objects), so the set takes seconds to make, not an hour
+  A+graph, B+graph, C+graph, D+graph: the same repositories (hard-linked
+     copies) with the commit-graph file git's gc and maintenance write
+     (`git commit-graph write --reachable`), which the set without lacks,
+     as a fast-import leaves it
 
 Usage: bench/gen_repos.py [OUT_DIR]   (prints one line per set: NAME PATH...)
 """
@@ -187,6 +191,7 @@ SETS = {
     "C": [(f"c-{i:02d}", 200 + (i * 97) % 4800, 20 + i % 30) for i in range(50)],
 }
 COPIES = {"D": ("C", 10)}  # set -> (the set it copies, copies of each)
+GRAPHS = ("A", "B", "C", "D")  # each also as "<set>+graph"
 
 
 def generate_one(args):
@@ -224,6 +229,24 @@ def main():
             with open(stamp, "w") as f:
                 f.write(key)
         print(name, " ".join(paths), flush=True)
+    for name in GRAPHS:
+        source = os.path.join(root, name)
+        repos = sorted(r for r in os.listdir(source) if not r.startswith("."))
+        set_dir = os.path.join(root, f"{name}+graph")
+        stamp = os.path.join(set_dir, ".params")
+        key = open(os.path.join(source, ".params")).read()
+        if not (os.path.exists(stamp) and open(stamp).read() == key):
+            subprocess.run(["rm", "-rf", set_dir], check=True)
+            os.makedirs(set_dir)
+            for r in repos:
+                # Hard links: the commit-graph is a new file, written beside
+                # the shared packs without changing them.
+                subprocess.run(["cp", "-al", os.path.join(source, r), set_dir], check=True)
+                subprocess.run(["git", "-C", os.path.join(set_dir, r), "commit-graph", "write",
+                                "--reachable"], check=True)
+            with open(stamp, "w") as f:
+                f.write(key)
+        print(f"{name}+graph", " ".join(os.path.join(set_dir, r) for r in repos), flush=True)
 
 
 if __name__ == "__main__":

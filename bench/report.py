@@ -97,6 +97,12 @@ sets = {"A": "2 × 100k + 1 × 10k commits", "B": "the same window, a tenth of t
         "GY": "git.git, the same author's year (2025-08-21 to 2026-08-20)"}
 yardstick = {"G": "`git log --branches --no-merges --since --until --author --numstat`",
              "GY": "the same `git log` over the year"}
+# Each set again with a commit-graph file (bench/gen_repos.py; git.git's with
+# changed-path Bloom filters), read by icu and by git log alike.
+for s in list(sets):
+    sets[f"{s}+graph"] = sets[s] + ", with a commit-graph"
+    if s in yardstick:
+        yardstick[f"{s}+graph"] = yardstick[s]
 med = {}
 present = []
 for s, desc in sets.items():
@@ -136,6 +142,29 @@ for s, desc in sets.items():
                   if (s, "icu draft") in instr and (s, "git log loop") in instr else "")
                + (f", icu goals / icu draft: {instr[(s, 'icu goals')] / instr[(s, 'icu draft')]:.2f}×"
                   if (s, "icu goals") in instr and (s, "icu draft") in instr else "") + "\n")
+graphs = [s for s in present if s.endswith("+graph") and s[:-len("+graph")] in present]
+if graphs:
+    out.append("## With a commit-graph against without\n")
+    out.append("Each set's figures with the commit-graph file over those without it (below 1: "
+               "the file saves), in wall time (medians) and in instructions (callgrind); and, "
+               "with the file, icu against the git log loop.\n")
+    out.append("| set | command | time, with / without | instructions, with / without "
+               "| with the file: icu / git log, time | instructions |")
+    out.append("| --- | --- | --- | --- | --- | --- |")
+    for g in graphs:
+        s = g[:-len("+graph")]
+        for cmd in ("icu draft", "icu goals", "git log loop"):
+            if (g, cmd) not in med or (s, cmd) not in med:
+                continue
+            work_ratio = (f"{instr[(g, cmd)] / instr[(s, cmd)]:.2f}×"
+                          if (g, cmd) in instr and (s, cmd) in instr else "–")
+            vs_git = "– | –"
+            if cmd != "git log loop" and (g, "git log loop") in med:
+                vs_git = (f"{med[(g, cmd)] / med[(g, 'git log loop')]:.2f}× | "
+                          + (f"{instr[(g, cmd)] / instr[(g, 'git log loop')]:.2f}×"
+                             if (g, cmd) in instr and (g, "git log loop") in instr else "–"))
+            out.append(f"| {s} | {cmd} | {med[(g, cmd)] / med[(s, cmd)]:.2f}× | {work_ratio} | {vs_git} |")
+    out.append("")
 absent = os.path.join(work, "G.absent")
 if os.path.exists(absent):
     out.append("## Sets G and GY: git.git — **absent from this run**\n")

@@ -4,7 +4,10 @@
 # --until --author --numstat` loop over the same repositories (the refs icu
 # scans) — in one run: ROUNDS hyperfine rounds per set, each timing the three
 # commands in turn, so drift on a shared machine falls on all three alike;
-# medians over all rounds.
+# medians over all rounds. Every set twice: as made (no commit-graph file, as
+# `git fast-import` and a fresh mirror leave a repository) and as `SET+graph`
+# (the same repositories with the file git's gc and maintenance write), both
+# icu and git log reading it.
 # Writes BENCHMARKS.md. One command from a clean clone:
 #
 #     bench/run.sh
@@ -116,9 +119,9 @@ bench_set() {
     heap=-
     # Peak heap (malloc'd bytes), which unlike RSS leaves out the pages of
     # pack and index files libgit2 maps from the page cache.
-    # Not on set D (500 repositories) or the year (GY): valgrind takes
-    # minutes there.
-    if [ "$name" != "git log loop" ] && [ "$set" != D ] && [ "$set" != GY ] && need valgrind; then
+    # Not on set D (500 repositories) or the year (GY), with or without a
+    # commit-graph: valgrind takes minutes there.
+    if [ "$name" != "git log loop" ] && [ "${set%+graph}" != D ] && [ "${set%+graph}" != GY ] && need valgrind; then
       valgrind --tool=massif --massif-out-file="$WORK/massif" $line >/dev/null 2>&1
       heap=$(awk -F= '/^mem_heap_B=/{h=$2} /^mem_heap_extra_B=/{t=h+$2; if (t>m) m=t} END {print m/1024}' "$WORK/massif")
     fi
@@ -126,9 +129,10 @@ bench_set() {
     parts=$(python3 bench/peakmem.py 3 $line)
     # Instructions executed, all threads and child processes (callgrind):
     # the work done, which unlike time does not depend on what else the
-    # machine runs. Not on set D (500 git processes under valgrind).
+    # machine runs. Not on set D (500 git processes under valgrind), with
+    # or without a commit-graph.
     ir=-
-    if [ "$set" != D ] && need valgrind; then
+    if [ "${set%+graph}" != D ] && need valgrind; then
       ir=$(valgrind --tool=callgrind --trace-children=yes --callgrind-out-file=/dev/null $line 2>&1 >/dev/null \
         | awk '/Collected :/ {s += $NF} END {printf "%.0f\n", s}')
     fi
@@ -168,11 +172,27 @@ paths = ["Documentation/**"]'
 GIT_REPO=${ICU_BENCH_GIT:-}
 if [ -n "$GIT_REPO" ] && git -C "$GIT_REPO" rev-parse --git-dir >/dev/null 2>&1; then
   GIT_REPO=$(realpath "$GIT_REPO")
+  # G+graph, GY+graph: the same history with the commit-graph git writes
+  # when asked for changed paths too (a hard-linked mirror clone, cached in
+  # bench/.repos/ while its refs are the clone's).
+  GIT_GRAPH=$ROOT/bench/.repos/git+graph
+  if [ ! -d "$GIT_GRAPH" ] || [ "$(git -C "$GIT_REPO" for-each-ref)" != "$(git -C "$GIT_GRAPH" for-each-ref)" ]; then
+    echo "writing git.git's commit-graph (a minute)…" >&2
+    rm -rf "$GIT_GRAPH"
+    git clone -q --mirror --local "$GIT_REPO" "$GIT_GRAPH"
+    git -C "$GIT_GRAPH" commit-graph write --reachable --changed-paths
+  fi
   export ICU_NOW=2026-08-21T00:00:00+00:00
-  bench_set G ps@pks.im 2026-08-20 2026-08-06T00:00:00Z 2026-08-21T00:00:00Z "" "$GIT_GOALS" \
-    "--branches --no-merges" "$GIT_REPO"
-  bench_set GY ps@pks.im 2026-08-20 2025-08-21T00:00:00Z 2026-08-21T00:00:00Z "--since 2025-08-21" \
-    "$GIT_GOALS" "--branches --no-merges" "$GIT_REPO"
+  for g in "G $GIT_REPO" "G+graph $GIT_GRAPH"; do
+    # shellcheck disable=SC2086
+    set -- $g
+    bench_set "$1" ps@pks.im 2026-08-20 2026-08-06T00:00:00Z 2026-08-21T00:00:00Z "" "$GIT_GOALS" \
+      "--branches --no-merges" "$2"
+    bench_set "${1/G/GY}" ps@pks.im 2026-08-20 2025-08-21T00:00:00Z 2026-08-21T00:00:00Z "--since 2025-08-21" \
+      "$GIT_GOALS" "--branches --no-merges" "$2"
+    echo "$1 $2" >> "$WORK/checked"
+    echo "${1/G/GY} $2" >> "$WORK/checked"
+  done
   export ICU_NOW=2026-11-24T12:00:00+00:00
 else
   echo "git.git set skipped: ICU_BENCH_GIT does not name a git.git clone" >&2
@@ -181,11 +201,10 @@ fi
 
 echo "checking counts and credit against an exhaustive git answer…" >&2
 : > "$WORK/counts.txt"
-for set in $(cut -d' ' -f1 "$WORK/checked") G GY; do
+for set in $(cut -d' ' -f1 "$WORK/checked"); do
   [ -f "$WORK/$set.params" ] || continue
   read -r email date since until extra < "$WORK/$set.params"
   repos=$(awk -v s="$set" '$1 == s {$1 = ""; print}' "$WORK/checked")
-  [ -n "$repos" ] || repos=$GIT_REPO
   now=2026-11-24T12:00:00+00:00
   [ "${set#G}" != "$set" ] && now=2026-08-21T00:00:00+00:00
   echo "set $set:" >> "$WORK/counts.txt"
