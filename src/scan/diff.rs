@@ -191,6 +191,11 @@ const PARALLEL_MIN: usize = 64;
 /// threads cost more than they save.
 const PARALLEL_MIN_SPARE: usize = 8;
 
+/// How many runs of neighbouring commits each thread takes, on average,
+/// when commits are shared out: few enough that each run reads its trees
+/// once, enough that a thread done early takes work from a slow one.
+const RUNS_PER_THREAD: usize = 4;
+
 /// [`changes`] of each commit `ids` names (the objects to read), in the
 /// order given. A long list is shared out over the cores, each thread with
 /// its own handle on the repository at `path` (libgit2 objects belong to
@@ -218,8 +223,13 @@ pub(super) fn changes_of_all(
     if threads < 2 {
         return ids.iter().map(|&id| one(repo, id)).collect();
     }
+    // Runs of neighbouring commits, not single ones: a commit's parent is
+    // most often the next in the list, and its trees are then in the
+    // thread's object cache (each handle has its own), where commits dealt
+    // out one by one each read their parent's trees afresh.
+    let run = ids.len().div_ceil(threads * RUNS_PER_THREAD);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let take = || next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let take = || next.fetch_add(run, std::sync::atomic::Ordering::Relaxed);
     let mut done: Vec<(usize, Changed)> = std::thread::scope(|s| {
         let helpers: Vec<_> = (1..threads)
             .map(|_| {
@@ -229,9 +239,13 @@ pub(super) fn changes_of_all(
                         return out;
                     };
                     loop {
-                        let i = take();
-                        let Some(&id) = ids.get(i) else { break };
-                        out.push((i, one(&own, id)));
+                        let start = take();
+                        let Some(some) = ids.get(start..).filter(|r| !r.is_empty()) else {
+                            break;
+                        };
+                        for (k, &id) in some.iter().take(run).enumerate() {
+                            out.push((start + k, one(&own, id)));
+                        }
                     }
                     out
                 })
@@ -239,9 +253,13 @@ pub(super) fn changes_of_all(
             .collect();
         let mut out = Vec::new();
         loop {
-            let i = take();
-            let Some(&id) = ids.get(i) else { break };
-            out.push((i, one(repo, id)));
+            let start = take();
+            let Some(some) = ids.get(start..).filter(|r| !r.is_empty()) else {
+                break;
+            };
+            for (k, &id) in some.iter().take(run).enumerate() {
+                out.push((start + k, one(repo, id)));
+            }
         }
         for h in helpers {
             // A helper that panicked leaves its commits unanswered;
