@@ -725,6 +725,7 @@ mod tests {
             merges: vec![],
             credits: vec![],
             visited: 2,
+            from_graph: 0,
             in_window: 2,
             warnings: vec![],
             incomplete: false,

@@ -1,9 +1,9 @@
 //! The walk reads commits from git's commit-graph file when there is one, and
 //! the answer is the one without it: present, missing, stale (commits newer
 //! than the file), a split chain, a file without corrected dates, and a
-//! corrupt file each give exactly the commits git lists for the window. With
-//! corrected dates the walk stops exactly, so it reads no margin, and finds
-//! work that the margin misses.
+//! corrupt file each give exactly the commits git lists for the window, from
+//! a walk of the same reach. With corrected dates the walk also finds work
+//! that the margin alone misses.
 
 use std::io::Write;
 use std::path::Path;
@@ -205,15 +205,17 @@ fn write_graph(dir: &Path, args: &[&str]) {
 }
 
 #[test]
-fn a_commit_graph_gives_the_same_commits_and_stops_the_walk_exactly() {
+fn a_commit_graph_gives_the_same_commits_from_the_file() {
     let (tmp, plain) = repo(&busy());
     let dir = tmp.path().join("r");
     write_graph(&dir, &[]);
     let got = scan(&dir);
     assert_eq!(found(&got), found(&plain));
-    // No margin: only the window's commits are popped.
-    assert_eq!(got.visited, got.in_window);
-    assert_eq!(plain.visited, got.visited + SLOP);
+    // The same reach (the window and the margin), no commit inflated.
+    assert_eq!(got.visited, plain.visited);
+    assert_eq!(plain.visited, got.in_window + SLOP);
+    assert_eq!(plain.from_graph, 0);
+    assert!(got.from_graph >= got.visited);
 }
 
 #[test]
@@ -238,7 +240,9 @@ fn a_stale_commit_graph_gives_the_same_commits() {
     assert!(child.wait().unwrap().success());
     let got = scan(&dir);
     assert_eq!(found(&got), found(&plain));
-    assert!(got.visited < plain.visited);
+    assert_eq!(got.visited, plain.visited);
+    // The 20 newest commits of main and the branches' are not in the file.
+    assert!(got.from_graph > 0 && got.from_graph + 20 < got.visited);
 }
 
 #[test]
@@ -266,7 +270,8 @@ fn a_split_commit_graph_chain_gives_the_same_commits() {
     assert_eq!(chain.lines().count(), 2, "two layers");
     let got = scan(&dir);
     assert_eq!(found(&got), found(&plain));
-    assert_eq!(got.visited, got.in_window);
+    assert_eq!(got.visited, plain.visited);
+    assert!(got.from_graph >= got.visited);
 }
 
 #[test]
@@ -287,6 +292,7 @@ fn a_commit_graph_without_corrected_dates_keeps_the_margin() {
     let got = scan(&dir);
     assert_eq!(found(&got), found(&plain));
     assert_eq!(got.visited, plain.visited);
+    assert!(got.from_graph >= got.visited);
 }
 
 /// A change that leaves a commit-graph file unusable.
@@ -332,7 +338,7 @@ fn a_corrupt_commit_graph_is_not_used() {
     .unwrap();
     let got = scan(&dir);
     assert_eq!(found(&got), found(&plain), "a broken chain");
-    assert_eq!(got.visited, plain.visited, "a broken chain");
+    assert_eq!(got.from_graph, 0, "a broken chain: not used");
 }
 
 #[test]

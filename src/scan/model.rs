@@ -166,6 +166,10 @@ pub struct RepoActivity {
     pub credits: Vec<Credit>,
     /// Commits the walk read (the cost of the scan).
     pub visited: usize,
+    /// Of the commits the walk read, those read from the commit-graph file
+    /// rather than inflated.
+    #[serde(skip)]
+    pub from_graph: usize,
     /// Commits in the window, anyone's, merges included.
     pub in_window: usize,
     /// What went wrong without stopping the scan: commits that could not be

@@ -332,6 +332,7 @@ impl<'a> Scanning<'a> {
             merges,
             credits,
             visited: self.walk.visited,
+            from_graph: self.walk.from_graph,
             in_window: self.walk.in_window.len(),
             warnings: damage.warnings(spec),
             incomplete: damage.unreadable.any(),

@@ -51,14 +51,18 @@
 //! inflate — and comes with its corrected commit date, an upper bound on the
 //! committer time of the commit and of every ancestor
 //! ([`super::commit_graph`] says how it is read and when it is not used).
-//! While every commit waiting on the heap has such a bound, the walk stops
-//! exactly when every bound is older than `since`: nothing below can be in
-//! the window, so no margin is read, and a commit hidden behind any number
-//! of old-dated commits is found. While some waiting commit has none (read
-//! from its object: the file is missing, stale, or lacks corrected dates),
-//! the rule above decides. A commit dated far in the future raises the
-//! bounds of everything after it, and the exact rule then reads on to it:
-//! from the file, a few hundred instructions a commit.
+//! While every commit waiting on the heap has such a bound, the walk does
+//! not stop before every bound is older than `since`: nothing below can be
+//! in the window, so a commit hidden behind any number of old-dated commits
+//! is found (the rule above alone misses one behind more than [`SLOP`]).
+//! It does not stop before the rule above allows either: the margin it
+//! reads (from the file: no inflate) is where `dedupe` finds the fork of a
+//! branch squash-merged in the window, so the folds are those of a walk
+//! without the file. While some waiting commit has no bound (read from its
+//! object: the file is missing, stale, or lacks corrected dates), the rule
+//! above alone decides. A commit dated far in the future raises the bounds
+//! of everything after it, and the walk then reads on to it: from the file,
+//! a few hundred instructions a commit.
 //!
 //! # Why not libgit2's `Revwalk`
 //!
@@ -139,6 +143,8 @@ pub(super) struct Walk {
     /// HEAD's commit, when it has one.
     head: Option<Oid>,
     pub(super) visited: usize,
+    /// Commits read from the commit-graph file rather than inflated.
+    pub(super) from_graph: usize,
     /// Commits that could not be read; the history behind them is unseen.
     pub(super) unreadable: Unreadable,
     /// `git replace`: replaced commit → its replacement (see [`replacements`]).
@@ -538,6 +544,8 @@ struct Node {
     time: i64,
     parents: Vec<Oid>,
     bound: Option<i64>,
+    /// Read from the commit-graph, not inflated.
+    from_graph: bool,
 }
 
 /// The committer time the walk gives a commit whose date libgit2 cannot
@@ -564,6 +572,7 @@ fn read_node(
             time: c.time,
             parents: c.parents,
             bound: c.bound,
+            from_graph: true,
         });
     }
     let oid = replace.get(&oid).copied().unwrap_or(oid);
@@ -572,6 +581,7 @@ fn read_node(
             time: c.committer().when().seconds(),
             parents: c.parent_ids().collect(),
             bound: None,
+            from_graph: false,
         }),
         Err(e) => raw_commit(repo, oid).ok_or(e),
     }
@@ -600,6 +610,7 @@ fn raw_commit(repo: &Repository, oid: Oid) -> Option<Node> {
         time: UNPARSABLE_TIME,
         parents,
         bound: None,
+        from_graph: false,
     })
 }
 
@@ -610,6 +621,8 @@ struct Queue {
     queued: OidSet,
     pending: OidMap<Node>,
     waiting: Waiting,
+    /// Commits read from the commit-graph.
+    from_graph: usize,
 }
 
 impl Queue {
@@ -619,6 +632,7 @@ impl Queue {
             queued: OidSet::default(),
             pending: OidMap::default(),
             waiting: Waiting::new(since),
+            from_graph: 0,
         }
     }
 
@@ -637,6 +651,7 @@ impl Queue {
         match read(oid) {
             Ok(n) => {
                 self.queued.insert(oid);
+                self.from_graph += usize::from(n.from_graph);
                 self.waiting.push(n.bound);
                 self.heap.push(Entry { time: n.time, oid });
                 self.pending.insert(oid, n);
@@ -747,11 +762,10 @@ pub(super) fn walk_window(
     let mut visited = 0;
     let mut old_streak = 0usize;
     while let Some(top) = queue.heap.peek() {
-        let done = if queue.waiting.all_bounded() {
-            queue.waiting.open == 0
-        } else {
-            top.time < floor && old_streak >= SLOP
-        };
+        // The margin's reach is kept where the exact rule could stop
+        // sooner: `dedupe` finds a squashed branch's fork in it.
+        let margin = top.time < floor && old_streak >= SLOP;
+        let done = margin && (!queue.waiting.all_bounded() || queue.waiting.open == 0);
         if done {
             break;
         }
@@ -785,6 +799,7 @@ pub(super) fn walk_window(
         names,
         head,
         visited,
+        from_graph: queue.from_graph,
         unreadable,
         replace,
     })
@@ -1078,6 +1093,7 @@ mod tests {
             mainlines: Vec::new(),
             head: None,
             visited: 0,
+            from_graph: 0,
             unreadable: Unreadable::default(),
             replace: HashMap::new(),
         }
@@ -1188,6 +1204,7 @@ mod tests {
                 names: Names::default(),
                 head: None,
                 visited: 0,
+                from_graph: 0,
                 unreadable: Unreadable::default(),
                 replace: HashMap::new(),
             };
