@@ -380,3 +380,39 @@ fn corrected_dates_find_work_behind_more_old_dated_commits_than_the_margin() {
     write_graph(&dir, &[]);
     assert_eq!(found(&scan(&dir)), want);
 }
+
+/// Where git itself would not trust the file — `git replace` refs in use,
+/// `core.commitGraph = false` — icu does not read it either: a replaced
+/// commit's parents are not those the file holds.
+#[test]
+fn a_commit_graph_is_not_used_where_git_would_not_trust_it() {
+    let (tmp, _) = repo(&busy());
+    let dir = tmp.path().join("r");
+    write_graph(&dir, &[]);
+    assert!(scan(&dir).from_graph > 0);
+
+    git(&dir, &["config", "core.commitGraph", "false"], None);
+    let got = scan(&dir);
+    assert_eq!(found(&got), exhaustive(&dir));
+    assert_eq!(got.from_graph, 0, "core.commitGraph = false");
+    git(&dir, &["config", "--unset", "core.commitGraph"], None);
+
+    // Main's commit 168 (in the window, below every branch's fork) grafted
+    // onto 150: the 17 commits between leave the history, as git log shows
+    // it; the file still holds 168's own parent.
+    let before = exhaustive(&dir);
+    let (child, parent) = (
+        git(&dir, &["rev-parse", ":/^commit 168$"], None),
+        git(&dir, &["rev-parse", ":/^commit 150$"], None),
+    );
+    git(
+        &dir,
+        &["replace", "--graft", child.trim(), parent.trim()],
+        None,
+    );
+    let want = exhaustive(&dir);
+    assert_eq!(want.1 + 17, before.1);
+    let got = scan(&dir);
+    assert_eq!(found(&got), want);
+    assert_eq!(got.from_graph, 0, "git replace");
+}
