@@ -143,10 +143,11 @@ impl Layer {
     fn parse(map: memmap2::Mmap, base: u32) -> Option<Layer> {
         let b: &[u8] = &map;
         // Header: signature, version 1, hash version 1 (SHA-1), chunks, bases.
-        if b.get(..6)? != b"CGPH\x01\x01" {
+        let header = b.get(..8)?;
+        if &header[..6] != b"CGPH\x01\x01" {
             return None;
         }
-        let (chunks, bases_n) = (usize::from(b[6]), usize::from(b[7]));
+        let (chunks, bases_n) = (usize::from(header[6]), usize::from(header[7]));
         let end = b.len().checked_sub(HASH_LEN)?;
         let mut table = Vec::with_capacity(chunks + 1);
         for i in 0..=chunks {
@@ -485,6 +486,40 @@ mod tests {
             2,
             false,
         );
+    }
+
+    /// Every truncation of a file, and every byte of it set to 0xff or 0,
+    /// is read without a panic: refused whole, or answered commit by commit
+    /// (what a damaged file answers is not checked: git does not check it
+    /// either, short of its checksum).
+    #[test]
+    fn a_damaged_file_never_panics() {
+        let tmp = tempfile::tempdir().unwrap();
+        history(tmp.path(), ["", "git commit-graph write --reachable"]);
+        let objects = tmp.path().join(".git/objects");
+        let file = objects.join("info/commit-graph");
+        let good = std::fs::read(&file).unwrap();
+        let ids: Vec<Oid> = git_answers(tmp.path())
+            .into_iter()
+            .map(|(o, _)| o)
+            .collect();
+        let mut damaged: Vec<Vec<u8>> = (0..good.len()).map(|n| good[..n].to_vec()).collect();
+        for i in 0..good.len() {
+            for byte in [0xff, 0] {
+                let mut b = good.clone();
+                b[i] = byte;
+                damaged.push(b);
+            }
+        }
+        for bytes in damaged {
+            std::fs::remove_file(&file).unwrap();
+            std::fs::write(&file, &bytes).unwrap();
+            if let Some(g) = CommitGraph::open(&objects) {
+                for &oid in &ids {
+                    let _ = g.commit(oid);
+                }
+            }
+        }
     }
 
     #[test]
