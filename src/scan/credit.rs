@@ -35,7 +35,7 @@ use super::walk::{self, Walk};
 use super::{diff, Commit, Credit, Detail, Identity};
 
 /// Gerrit's review notes: one note per submitted change, a line per vote.
-const REVIEW_NOTES: &str = "refs/notes/review";
+pub(super) const REVIEW_NOTES: &str = "refs/notes/review";
 
 /// The kind a Gerrit `Code-Review` vote and a `Reviewed-by` trailer share.
 const REVIEWED: &str = "reviewed";
@@ -68,7 +68,8 @@ pub(super) struct Collector<'r> {
 
 impl<'r> Collector<'r> {
     /// A collector for `repo` crediting the trailers `keys`.
-    pub(super) fn new(repo: &Repository, keys: &[String]) -> Self {
+    /// `notes`: whether Gerrit's review notes ([`REVIEW_NOTES`]) exist.
+    pub(super) fn new(keys: &[String], notes: bool) -> Self {
         let keys: Vec<String> = keys.iter().map(|k| k.to_ascii_lowercase()).collect();
         let mut order: Vec<String> = keys.iter().map(|k| kind_of_trailer(k)).collect();
         order.extend([REVIEWED, APPLIED, MERGED].map(String::from));
@@ -77,7 +78,7 @@ impl<'r> Collector<'r> {
         Collector {
             keys,
             order,
-            notes: repo.find_reference(REVIEW_NOTES).is_ok(),
+            notes,
             found: Vec::new(),
             my_merges: Vec::new(),
         }

@@ -51,7 +51,7 @@ pub fn lookup(path: &Path, rev: &str, me: &Identity<'_>) -> Result<Option<Looked
     let Ok(c) = obj.peel_to_commit() else {
         return Ok(None);
     };
-    let mailmap = super::identity::mailmap(&repo);
+    let mailmap = super::identity::mailmap(&repo, None);
     let author = super::encoding::person(&c, false, None);
     let raw_email = author.email.clone();
     let mapped_email = super::encoding::person(&c, false, mailmap.as_ref()).email;

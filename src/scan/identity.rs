@@ -350,7 +350,13 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
 /// [`discover`]): it then looks for `.mailmap` there and never reads
 /// `HEAD:.mailmap`, so a mirror's mailmap was lost. For such a repository
 /// the file and the blob are read here.
-pub(super) fn mailmap(r: &Repository) -> Option<git2::Mailmap> {
+///
+/// `head`: HEAD's commit when the walk found it. A bare repository's
+/// `HEAD:.mailmap` is then read from it (see [`bare_mailmap`]).
+pub(super) fn mailmap(r: &Repository, head: Option<git2::Oid>) -> Option<git2::Mailmap> {
+    if let (true, Some(head)) = (r.is_bare(), head) {
+        return bare_mailmap(r, head);
+    }
     let bare_to_git = r
         .workdir()
         .is_some_and(|w| !r.is_worktree() && !has_work_tree(r, w));
@@ -369,6 +375,37 @@ pub(super) fn mailmap(r: &Repository) -> Option<git2::Mailmap> {
         .unwrap_or_else(|| "HEAD:.mailmap".to_string());
     if let Ok(b) = r.revparse_single(&blob).and_then(|o| o.peel_to_blob()) {
         text.push_str(&String::from_utf8_lossy(b.content()));
+    }
+    git2::Mailmap::from_buffer(&text).ok()
+}
+
+/// A bare repository's mailmap as libgit2 reads it — the blob
+/// `mailmap.blob` names (by default `HEAD:.mailmap`), then the file
+/// `mailmap.file` — with `HEAD` taken as `head`: libgit2 would resolve HEAD
+/// itself, and any ref lookup makes it parse every packed ref (see
+/// `scan::refs`).
+fn bare_mailmap(r: &Repository, head: git2::Oid) -> Option<git2::Mailmap> {
+    let cfg = r.config().ok();
+    let rev = cfg
+        .as_ref()
+        .and_then(|c| c.get_string("mailmap.blob").ok())
+        .unwrap_or_else(|| "HEAD:.mailmap".to_string());
+    let blob = match rev.strip_prefix("HEAD:") {
+        Some(path) => r
+            .find_commit(head)
+            .and_then(|c| c.tree())
+            .and_then(|t| t.get_path(Path::new(path)))
+            .and_then(|e| e.to_object(r))
+            .and_then(|o| o.peel_to_blob()),
+        None => r.revparse_single(&rev).and_then(|o| o.peel_to_blob()),
+    };
+    let mut text = String::new();
+    if let Ok(b) = blob {
+        text.push_str(&String::from_utf8_lossy(b.content()));
+        text.push('\n');
+    }
+    if let Some(p) = cfg.as_ref().and_then(|c| c.get_path("mailmap.file").ok()) {
+        text.push_str(&std::fs::read_to_string(p).unwrap_or_default());
     }
     git2::Mailmap::from_buffer(&text).ok()
 }

@@ -18,6 +18,8 @@
 //!   not libgit2's `Revwalk`; `git replace`.
 //! - `commit_graph`: git's commit-graph file, read by hand for the walk:
 //!   times, parents and corrected dates without inflating commits.
+//! - `refs`: HEAD and the refs under the walk's prefixes, read by hand
+//!   (libgit2 parses every packed ref for any lookup).
 //! - `diff`: which files a commit changed, and how many lines; why not
 //!   libgit2's diff.
 //! - `xdiff`: how many lines git's diff counts changed, ported from it.
@@ -42,6 +44,7 @@ mod identity;
 mod model;
 mod patch_id;
 mod pool;
+mod refs;
 mod repo;
 mod trailers;
 mod tuning;

@@ -93,7 +93,7 @@ pub(super) fn scan_one(
     let repo = open(&spec.path).map_err(|m| warning(spec, m))?;
     let mut walk =
         walk::walk_window(&repo, window, spec.remotes).map_err(|e| warning(spec, e.message()))?;
-    let mailmap = identity::mailmap(&repo);
+    let mailmap = identity::mailmap(&repo, walk.head());
     let mut damage = Damage {
         unreadable: std::mem::take(&mut walk.unreadable),
         undiffed: Vec::new(),
@@ -107,7 +107,9 @@ pub(super) fn scan_one(
         detail,
         spare,
     };
-    let mut credit = me.credit.map(|keys| credit::Collector::new(&repo, keys));
+    let mut credit = me
+        .credit
+        .map(|keys| credit::Collector::new(keys, walk.review_notes));
     let mut lookalikes = identity::Lookalikes::new(&repo, me);
     let read = scan.read_window(credit.as_mut(), &mut lookalikes, &mut damage.unreadable);
     let mut commits = scan.describe_mine(&read.mine, &mut damage);

@@ -106,6 +106,7 @@ use git2::{Oid, Repository};
 
 use super::commit_graph::CommitGraph;
 use super::model::{OidMap, OidSet};
+use super::refs::{Refs, Target};
 use super::TimeWindow;
 
 /// How far before `since` the walk keeps going to find commits dated older
@@ -145,6 +146,8 @@ pub(super) struct Walk {
     pub(super) visited: usize,
     /// Commits read from the commit-graph file rather than inflated.
     pub(super) from_graph: usize,
+    /// Whether Gerrit's review notes (`refs/notes/review`) exist.
+    pub(super) review_notes: bool,
     /// Commits that could not be read; the history behind them is unseen.
     pub(super) unreadable: Unreadable,
     /// `git replace`: replaced commit → its replacement (see [`replacements`]).
@@ -162,6 +165,11 @@ impl Walk {
     /// The parents of a commit the walk visited; `None` for one it did not.
     pub(super) fn parents_of(&self, oid: Oid) -> Option<&[Oid]> {
         self.parents.get(&oid).map(Vec::as_slice)
+    }
+
+    /// HEAD's commit, when it has one (see [`head_commit`]).
+    pub(super) fn head(&self) -> Option<Oid> {
+        self.head
     }
 
     /// The tip of the branch `name` (as git shows it: `main`, `origin/x`).
@@ -313,21 +321,22 @@ impl Unreadable {
     }
 }
 
-/// The commit the ref `r` (shown as `name`) leads to, or `None` and the
-/// reason in `unreadable`: a missing or damaged object is an unreadable
-/// commit; a ref that resolves to nothing, or to an object that is not a
-/// commit (a blob, a tree), is a broken ref.
+/// The commit the ref `full` (holding `target`, shown as `name`) leads to,
+/// or `None` and the reason in `unreadable`: a missing or damaged object is
+/// an unreadable commit; a ref that resolves to nothing, or to an object
+/// that is not a commit (a blob, a tree), is a broken ref.
 fn tip(
     repo: &Repository,
-    r: &git2::Reference<'_>,
+    refs: &Refs,
+    (full, target): (&str, &Target),
     name: &str,
     unreadable: &mut Unreadable,
 ) -> Option<Oid> {
-    // A direct ref already holds its target: resolving it would read it
-    // again from the ref store (a file read per branch).
-    let oid = match r.target() {
-        Some(oid) if r.kind() == Some(git2::ReferenceType::Direct) => oid,
-        _ => match r.resolve() {
+    // A symbolic ref to one not read here (a tag, say) is resolved by
+    // libgit2, which also says why one leads nowhere.
+    let oid = match refs.resolve(target) {
+        Some(oid) => oid,
+        None => match repo.find_reference(full).and_then(|r| r.resolve()) {
             Ok(d) => d.target()?,
             Err(e) => {
                 unreadable.add_ref(name, format!("cannot be resolved ({})", e.message()));
@@ -380,84 +389,43 @@ fn split_remote(full: &str, remotes: &[String]) -> Option<(String, String)> {
     Some((remote.to_string(), name.to_string()))
 }
 
-/// The refs the walk looks at — branches, remote-tracking branches and
-/// `git replace`'s — from one pass over the repository's refs: each listing
-/// libgit2 makes copies every packed ref (a large repository has thousands:
-/// BENCHMARKS.md), so one pass costs a third of one per prefix.
-struct AllRefs<'r> {
-    refs: Vec<git2::Reference<'r>>,
-}
+/// The refs the walk looks at: branches, remote-tracking branches, `git
+/// replace`'s, and Gerrit's review notes for credit (read by hand, see
+/// [`super::refs`]).
+const WALKED_PREFIXES: [&str; 4] = [
+    "refs/heads/",
+    "refs/remotes/",
+    "refs/replace/",
+    super::credit::REVIEW_NOTES,
+];
 
-/// The prefixes of the refs [`AllRefs`] keeps.
-const WALKED_PREFIXES: [&str; 3] = ["refs/heads/", "refs/remotes/", "refs/replace/"];
-
-impl<'r> AllRefs<'r> {
-    fn read(repo: &'r Repository, unreadable: &mut Unreadable) -> Result<Self, git2::Error> {
-        let mut refs = Vec::new();
-        for r in repo.references()? {
-            match r {
-                Ok(r) => {
-                    let name = r.name_bytes();
-                    if WALKED_PREFIXES
-                        .iter()
-                        .any(|p| name.starts_with(p.as_bytes()))
-                    {
-                        refs.push(r);
-                    }
+/// The refs of [`WALKED_PREFIXES`] and HEAD. A loose ref file that does not
+/// parse is read by libgit2 instead, and when libgit2 cannot read it either
+/// (git says "ignoring broken ref"), a branch or remote-tracking branch is
+/// a broken ref in `unreadable`.
+fn walked_refs(repo: &Repository, unreadable: &mut Unreadable) -> Refs {
+    let mut refs = Refs::read(repo, &WALKED_PREFIXES);
+    for full in std::mem::take(&mut refs.broken) {
+        match repo.find_reference(&full) {
+            Ok(r) => {
+                let target = match (r.target(), r.symbolic_target().ok().flatten()) {
+                    (Some(oid), _) => Target::Direct(oid),
+                    (None, Some(t)) => Target::Symbolic(t.to_string()),
+                    (None, None) => continue,
+                };
+                refs.adopt(full, target);
+            }
+            Err(e) => {
+                let shown = ["refs/heads/", "refs/remotes/"]
+                    .iter()
+                    .find_map(|p| full.strip_prefix(p));
+                if let Some(shown) = shown {
+                    unreadable.add_ref(shown, format!("cannot be read ({})", e.message()));
                 }
-                Err(e) => unreadable.add_ref("refs/", format!("cannot be read ({})", e.message())),
-            }
-        }
-        Ok(AllRefs { refs })
-    }
-
-    /// The refs whose full name starts with `prefix`, in git's order.
-    fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a git2::Reference<'r>> {
-        self.refs
-            .iter()
-            .filter(move |r| r.name_bytes().starts_with(prefix.as_bytes()))
-    }
-}
-
-/// The refs under `prefix` (`refs/heads/`). libgit2's ref iterator skips a
-/// loose ref file it cannot parse without a word (git says "ignoring broken
-/// ref"), so the files under `prefix` are listed too, and one the iterator
-/// did not give is a broken ref in `unreadable`.
-fn refs<'a, 'r>(
-    repo: &'r Repository,
-    all: &'a AllRefs<'r>,
-    prefix: &'a str,
-    unreadable: &mut Unreadable,
-) -> Vec<&'a git2::Reference<'r>> {
-    let out: Vec<&git2::Reference<'r>> = all.under(prefix).collect();
-    let given: HashSet<&[u8]> = out.iter().map(|r| r.name_bytes()).collect();
-    let mut stack = vec![repo.commondir().join(prefix)];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                stack.push(path);
-                continue;
-            }
-            let Ok(rel) = path.strip_prefix(repo.commondir()) else {
-                continue;
-            };
-            let name = rel.to_string_lossy().into_owned();
-            if name.ends_with(".lock") || given.contains(name.as_bytes()) {
-                continue;
-            }
-            if let Err(e) = repo.find_reference(&name) {
-                unreadable.add_ref(
-                    name.strip_prefix(prefix).unwrap_or(&name),
-                    format!("cannot be read ({})", e.message()),
-                );
             }
         }
     }
-    out
+    refs
 }
 
 /// The branches the walk starts from — local (`refs/heads/*`) and, when
@@ -465,16 +433,14 @@ fn refs<'a, 'r>(
 /// `origin/HEAD`) — and HEAD's commit.
 fn branch_tips(
     repo: &Repository,
-    all: &AllRefs<'_>,
+    refs: &Refs,
     remotes: bool,
     unreadable: &mut Unreadable,
 ) -> (Vec<Branch>, Option<Oid>) {
     let mut branches = Vec::new();
-    for r in refs(repo, all, "refs/heads/", unreadable) {
-        let Some(name) = r.shorthand().ok().map(str::to_owned) else {
-            continue;
-        };
-        if let Some(tip) = tip(repo, r, &name, unreadable) {
+    for (full, target) in refs.under("refs/heads/") {
+        let name = full.trim_start_matches("refs/heads/").to_string();
+        if let Some(tip) = tip(repo, refs, (full, target), &name, unreadable) {
             branches.push(Branch {
                 name,
                 on_remote: None,
@@ -492,22 +458,15 @@ fn branch_tips(
                     .collect()
             })
             .unwrap_or_default();
-        for r in refs(repo, all, "refs/remotes/", unreadable) {
-            if r.kind() != Some(git2::ReferenceType::Direct) {
+        for (full, target) in refs.under("refs/remotes/") {
+            if matches!(target, Target::Symbolic(_)) {
                 continue;
             }
-            let Some(full) = r
-                .name()
-                .ok()
-                .and_then(|n| n.strip_prefix("refs/remotes/"))
-                .map(str::to_owned)
-            else {
-                continue;
-            };
-            if let Some(tip) = tip(repo, r, &full, unreadable) {
-                let (remote, on_remote) = split_remote(&full, &names).unzip();
+            let name = full.trim_start_matches("refs/remotes/").to_string();
+            if let Some(tip) = tip(repo, refs, (full, target), &name, unreadable) {
+                let (remote, on_remote) = split_remote(&name, &names).unzip();
                 branches.push(Branch {
-                    name: full,
+                    name,
                     on_remote,
                     remote,
                     tip,
@@ -515,26 +474,47 @@ fn branch_tips(
             }
         }
     }
-    // HEAD may be detached, or unborn in an empty repository (no warning).
-    // On a branch, that branch was read above, and said so if broken.
-    let head = match repo.find_reference("HEAD") {
-        Ok(h) => match h.symbolic_target_bytes() {
-            Some(target) => match repo.find_reference(&String::from_utf8_lossy(target)) {
-                Ok(b) => b
-                    .resolve()
-                    .ok()
-                    .and_then(|d| d.target())
-                    .filter(|oid| branches.iter().any(|b| b.tip == *oid)),
-                Err(_) => None,
-            },
-            None => tip(repo, &h, "HEAD", unreadable),
-        },
-        Err(e) => {
-            unreadable.add_ref("HEAD", format!("cannot be read ({})", e.message()));
-            None
-        }
-    };
+    let head = head_commit(repo, refs, &branches, unreadable);
     (branches, head)
+}
+
+/// HEAD's commit: a branch's tip (said above if broken), or a detached
+/// commit; none in an empty repository (no warning).
+fn head_commit(
+    repo: &Repository,
+    refs: &Refs,
+    branches: &[Branch],
+    unreadable: &mut Unreadable,
+) -> Option<Oid> {
+    match refs.head() {
+        Some(Target::Symbolic(t)) => refs
+            .get(t)
+            .and_then(|target| refs.resolve(target))
+            .filter(|oid| branches.iter().any(|b| b.tip == *oid)),
+        Some(direct) => tip(repo, refs, ("HEAD", direct), "HEAD", unreadable),
+        // A HEAD file that does not parse: libgit2 says why.
+        None => match repo.find_reference("HEAD") {
+            Ok(h) if h.kind() == Some(git2::ReferenceType::Direct) => {
+                let oid = h.target()?;
+                tip(
+                    repo,
+                    refs,
+                    ("HEAD", &Target::Direct(oid)),
+                    "HEAD",
+                    unreadable,
+                )
+            }
+            Ok(h) => h
+                .resolve()
+                .ok()
+                .and_then(|d| d.target())
+                .filter(|oid| branches.iter().any(|b| b.tip == *oid)),
+            Err(e) => {
+                unreadable.add_ref("HEAD", format!("cannot be read ({})", e.message()));
+                None
+            }
+        },
+    }
 }
 
 /// A commit as the walk needs it: its committer time and its parents, and
@@ -737,16 +717,17 @@ pub(super) fn walk_window(
     remotes: bool,
 ) -> Result<Walk, git2::Error> {
     let mut unreadable = Unreadable::default();
-    let all = AllRefs::read(repo, &mut unreadable)?;
+    let refs = walked_refs(repo, &mut unreadable);
     let config = repo.config().ok();
-    let replace = replacements(config.as_ref(), &all);
-    let (branches, head) = branch_tips(repo, &all, remotes, &mut unreadable);
-    drop(all);
+    let replace = replacements(config.as_ref(), &refs);
+    let (branches, head) = branch_tips(repo, &refs, remotes, &mut unreadable);
+    let review_notes = refs.get(super::credit::REVIEW_NOTES).is_some();
     let graph = commit_graph(repo, config.as_ref(), &replace);
     let graph = graph.as_ref();
     let mut seeds: Vec<Oid> = branches.iter().map(|b| b.tip).collect();
     seeds.extend(head);
-    let mainlines = mainlines(repo, &branches);
+    let mainlines = mainlines(&refs, &branches);
+    drop(refs);
     let names = Names::of(&branches);
 
     let read = |oid| read_node(repo, &replace, graph, oid);
@@ -800,6 +781,7 @@ pub(super) fn walk_window(
         head,
         visited,
         from_graph: queue.from_graph,
+        review_notes,
         unreadable,
         replace,
     })
@@ -810,7 +792,7 @@ pub(super) fn walk_window(
 /// the id `<id>`, unless `core.useReplaceRefs` is false. libgit2 1.9 knows
 /// nothing of them, so the walk maps ids itself: one lookup per commit read,
 /// in a map that is empty in almost every repository.
-fn replacements(config: Option<&git2::Config>, all: &AllRefs<'_>) -> HashMap<Oid, Oid> {
+fn replacements(config: Option<&git2::Config>, refs: &Refs) -> HashMap<Oid, Oid> {
     let mut map = HashMap::new();
     let honoured = config
         .and_then(|c| c.get_bool("core.useReplaceRefs").ok())
@@ -818,14 +800,12 @@ fn replacements(config: Option<&git2::Config>, all: &AllRefs<'_>) -> HashMap<Oid
     if !honoured {
         return map;
     }
-    for r in all.under("refs/replace/") {
-        let replaced = r
-            .name()
-            .ok()
-            .and_then(|n| n.strip_prefix("refs/replace/"))
+    for (full, target) in refs.under("refs/replace/") {
+        let replaced = full
+            .strip_prefix("refs/replace/")
             .and_then(|hex| Oid::from_str(hex).ok());
-        if let (Some(from), Some(to)) = (replaced, r.target()) {
-            map.insert(from, to);
+        if let (Some(from), Target::Direct(to)) = (replaced, target) {
+            map.insert(from, *to);
         }
     }
     map
@@ -922,7 +902,7 @@ pub(super) fn mainline_line(walk: &Walk) -> HashSet<Oid> {
 /// - for each remote whose branches are among `branches`: the one its
 ///   `HEAD` points at (`refs/remotes/origin/HEAD` → `origin/main`), else the
 ///   first of its `main`, `master`, `trunk`, `develop`.
-fn mainlines(repo: &Repository, branches: &[Branch]) -> Vec<usize> {
+fn mainlines(refs: &Refs, branches: &[Branch]) -> Vec<usize> {
     const NAMES: [&str; 4] = ["main", "master", "trunk", "develop"];
     let find = |remote: Option<&str>, name: &str| {
         branches.iter().position(|b| match remote {
@@ -931,25 +911,23 @@ fn mainlines(repo: &Repository, branches: &[Branch]) -> Vec<usize> {
         })
     };
     // What `refs/remotes/REMOTE/HEAD` points at, as a name on the remote.
-    let remote_head = |remote: &str| {
-        let r = repo
-            .find_reference(&format!("refs/remotes/{remote}/HEAD"))
-            .ok()?;
-        let target = r.symbolic_target().ok().flatten()?;
-        target
+    let remote_head = |remote: &str| match refs.get(&format!("refs/remotes/{remote}/HEAD"))? {
+        Target::Symbolic(target) => target
             .strip_prefix(&format!("refs/remotes/{remote}/"))
-            .map(str::to_owned)
+            .map(str::to_owned),
+        Target::Direct(_) => None,
     };
     let mut out = Vec::new();
     let local = remote_head("origin")
         .and_then(|n| find(None, &n))
         .or_else(|| NAMES.iter().find_map(|n| find(None, n)))
-        .or_else(|| {
-            let head = repo.head().ok()?;
-            if !head.is_branch() {
-                return None;
+        .or_else(|| match refs.head()? {
+            // The checked-out branch, when it has a commit.
+            Target::Symbolic(t) => {
+                refs.resolve(refs.get(t)?)?;
+                find(None, t.strip_prefix("refs/heads/")?)
             }
-            find(None, head.shorthand().ok()?)
+            Target::Direct(_) => None,
         });
     out.extend(local);
     let mut remotes: Vec<&str> = branches
@@ -1094,6 +1072,7 @@ mod tests {
             head: None,
             visited: 0,
             from_graph: 0,
+            review_notes: false,
             unreadable: Unreadable::default(),
             replace: HashMap::new(),
         }
@@ -1205,6 +1184,7 @@ mod tests {
                 head: None,
                 visited: 0,
                 from_graph: 0,
+                review_notes: false,
                 unreadable: Unreadable::default(),
                 replace: HashMap::new(),
             };
