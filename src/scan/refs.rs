@@ -75,7 +75,13 @@ impl Refs {
     /// `packed-refs`: a header line (`# pack-refs with: …`), then `<id>
     /// <name>` lines, each maybe followed by its peeled id (`^<id>`).
     fn read_packed(&mut self, packed: &[u8], prefixes: &[&str]) {
-        for line in packed.split(|&b| b == b'\n') {
+        // Lines found with memchr's SIMD search: a byte-by-byte split of
+        // git.git's 300 KB file was 1 % of a draft.
+        let ends = memchr::memchr_iter(b'\n', packed).chain(std::iter::once(packed.len()));
+        let mut start = 0;
+        for end in ends {
+            let line = &packed[start.min(end)..end];
+            start = end + 1;
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             if line.len() < 42 || line[40] != b' ' {
                 continue;
