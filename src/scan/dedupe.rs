@@ -131,7 +131,9 @@ pub(super) fn reverts(c: &git2::Commit<'_>, time: i64) -> Vec<Revert> {
     let message = c.message_bytes();
     let mut out = Vec::new();
     let mut rest = message;
-    while let Some(at) = rest.windows(SAYS.len()).position(|w| w == SAYS) {
+    // memchr's substring search: comparing every window of every message
+    // in the window was 1.8 % of git.git's two-week draft.
+    while let Some(at) = memchr::memmem::find(rest, SAYS) {
         rest = &rest[at + SAYS.len()..];
         let hex = rest.iter().take_while(|b| b.is_ascii_hexdigit()).count();
         if hex == 40 || hex == 64 {
