@@ -204,6 +204,25 @@ fn write_graph(dir: &Path, args: &[&str]) {
     git(dir, &all, None);
 }
 
+/// `git commit-graph write ARGS --stdin-commits` of the history up to `tip`.
+fn write_graph_of(dir: &Path, tip: &str, args: &[&str]) {
+    let mut child = Command::new("git")
+        .args(["commit-graph", "write"])
+        .args(args)
+        .arg("--stdin-commits")
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("git commit-graph");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(tip.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
 #[test]
 fn a_commit_graph_gives_the_same_commits_from_the_file() {
     let (tmp, plain) = repo(&busy());
@@ -225,19 +244,7 @@ fn a_stale_commit_graph_gives_the_same_commits() {
     // The file holds the history up to 20 commits before main's tip: the
     // newer commits, the merges and the side branches are read as objects.
     let old = git(&dir, &["rev-parse", "main~20"], None);
-    let mut child = Command::new("git")
-        .args(["commit-graph", "write", "--stdin-commits"])
-        .current_dir(&dir)
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("git commit-graph");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(old.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    write_graph_of(&dir, &old, &[]);
     let got = scan(&dir);
     assert_eq!(found(&got), found(&plain));
     assert_eq!(got.visited, plain.visited);
@@ -250,19 +257,7 @@ fn a_split_commit_graph_chain_gives_the_same_commits() {
     let (tmp, plain) = repo(&busy());
     let dir = tmp.path().join("r");
     let old = git(&dir, &["rev-parse", "main~30"], None);
-    let mut child = Command::new("git")
-        .args(["commit-graph", "write", "--split", "--stdin-commits"])
-        .current_dir(&dir)
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("git commit-graph");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(old.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    write_graph_of(&dir, &old, &["--split"]);
     write_graph(&dir, &["--split=no-merge"]);
     let chain =
         std::fs::read_to_string(dir.join(".git/objects/info/commit-graphs/commit-graph-chain"))
