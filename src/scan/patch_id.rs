@@ -92,7 +92,7 @@ fn file_part(
             h.write(side.id().as_bytes());
         }
     } else {
-        hash_lines(old_bytes, new_bytes, &mut h, buf)?;
+        hash_lines(old_text.as_ref(), new_text.as_ref(), &mut h, buf)?;
     }
     Ok(h.finish())
 }
@@ -103,8 +103,8 @@ fn file_part(
 /// besides the context, so two changes git gives one patch id have one
 /// here too.
 fn hash_lines(
-    old: &[u8],
-    new: &[u8],
+    old: Option<&Text<'_>>,
+    new: Option<&Text<'_>>,
     h: &mut DefaultHasher,
     buf: &mut Vec<u8>,
 ) -> Result<(), git2::Error> {
@@ -123,10 +123,37 @@ fn hash_lines(
 mod tests {
     use super::*;
 
-    fn id(old: &str, new: &str) -> u64 {
+    /// An empty repository whose objects are kept in memory, to hold test
+    /// texts as blobs: `file_part` hands blobs to `hash_lines`.
+    fn in_memory() -> (tempfile::TempDir, Repository) {
+        let d = tempfile::tempdir().unwrap();
+        let repo = Repository::init_bare(d.path()).unwrap();
+        repo.odb().unwrap().add_new_mempack_backend(1000).unwrap();
+        (d, repo)
+    }
+
+    fn blob<'r>(repo: &'r Repository, bytes: &[u8]) -> Text<'r> {
+        Text::Blob(repo.find_blob(repo.blob(bytes).unwrap()).unwrap())
+    }
+
+    /// The id of the lines changed from `old` to `new`, given as blobs or,
+    /// with `buffers`, as bytes (libgit2's path for a gitlink's line).
+    fn lines_id(repo: &Repository, old: &[u8], new: &[u8], buffers: bool) -> u64 {
+        let text = |b: &[u8]| {
+            if buffers {
+                Text::Link(b.to_vec())
+            } else {
+                blob(repo, b)
+            }
+        };
         let mut h = DefaultHasher::new();
-        hash_lines(old.as_bytes(), new.as_bytes(), &mut h, &mut Vec::new()).unwrap();
+        hash_lines(Some(&text(old)), Some(&text(new)), &mut h, &mut Vec::new()).unwrap();
         h.finish()
+    }
+
+    fn id(old: &str, new: &str) -> u64 {
+        let (_d, repo) = in_memory();
+        lines_id(&repo, old.as_bytes(), new.as_bytes(), false)
     }
 
     #[test]
@@ -144,18 +171,21 @@ mod tests {
     }
 
     /// The lines hashed are those `git diff` shows removed and added, in its
-    /// order, so two changes with one `git patch-id` have one id here.
+    /// order, so two changes with one `git patch-id` have one id here; and
+    /// texts given as bytes (a gitlink's) are diffed as blobs are.
     #[test]
     fn ids_hash_the_lines_git_diff_shows() {
         use super::super::diff::tests::{code_pairs, edited_pairs, git_diff_lines};
         let mut pairs = edited_pairs(20_000);
         pairs.extend(code_pairs(2_000, 200));
         let shown = git_diff_lines(&pairs);
+        let (_d, repo) = in_memory();
         let mut ids = std::collections::HashSet::new();
-        for ((old, new), lines) in pairs.iter().zip(&shown) {
-            let mut h = DefaultHasher::new();
-            hash_lines(old, new, &mut h, &mut Vec::new()).unwrap();
-            let id = h.finish();
+        for (n, ((old, new), lines)) in pairs.iter().zip(&shown).enumerate() {
+            let id = lines_id(&repo, old, new, false);
+            if n % 10 == 0 {
+                assert_eq!(lines_id(&repo, old, new, true), id);
+            }
             let mut git = DefaultHasher::new();
             for line in lines {
                 let mut buf = vec![line[0]];
@@ -173,6 +203,32 @@ mod tests {
             ids.insert(id);
         }
         assert!(ids.len() > 1_000, "the pairs were too alike to tell");
+    }
+
+    /// An added or deleted file (no text on one side) is hashed as the
+    /// diff from or to an empty text.
+    #[test]
+    fn an_added_or_deleted_file_hashes_all_its_lines() {
+        use super::super::diff::tests::code_pairs;
+        let (_d, repo) = in_memory();
+        for (text, _) in code_pairs(50, 40)
+            .iter()
+            .chain(&[(b"a\nb".to_vec(), vec![])])
+        {
+            let one_side = |added: bool| {
+                let mut h = DefaultHasher::new();
+                let t = blob(&repo, text);
+                let (old, new) = if added {
+                    (None, Some(&t))
+                } else {
+                    (Some(&t), None)
+                };
+                hash_lines(old, new, &mut h, &mut Vec::new()).unwrap();
+                h.finish()
+            };
+            assert_eq!(one_side(true), lines_id(&repo, b"", text, true));
+            assert_eq!(one_side(false), lines_id(&repo, text, b"", true));
+        }
     }
 
     #[test]
