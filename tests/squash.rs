@@ -6,7 +6,7 @@
 //! still listed. The window is [2026-11-09, 2026-11-24) (see tests/draft.rs).
 
 use crate::common::{
-    activity_block as section, print_draft as draft, stdout, Repo, TestEnv, C, ME,
+    activity_block as section, json, print_draft as draft, stdout, Repo, TestEnv, C, ME,
 };
 
 /// `n` numbered lines.
@@ -538,4 +538,65 @@ fn a_backport_of_work_a_sent_update_counted_is_listed_and_not_counted_again() {
     );
     assert!(other.lines().any(|l| l == line), "{line}\n{other}");
     assert!(doc.contains("*In all: 1 commit, +4 −0"), "{doc}");
+}
+
+/// `icu goals` counts no lines, so among commits of mine that change the
+/// same files it tells copies apart by the lines each adds and removes
+/// before it compares patches: a fix cherry-picked from a feature branch
+/// onto a release branch (both off the mainline, so only the same patch
+/// folds them) is one commit of the goal, while another change to the same
+/// file with as many lines (+1 −1, a different patch), and one with other
+/// counts, are each their own.
+#[test]
+fn goals_count_a_copy_once_among_changes_to_the_same_file() {
+    let env = TestEnv::new();
+    let r = env.repo("search");
+    let base = lines("query", 5);
+    r.commit(write(
+        "2026-11-01T10:00:00Z",
+        "base",
+        "query.rs",
+        base.clone(),
+    ));
+    r.git(&["branch", "release/1.2"]);
+    r.git(&["checkout", "-q", "-b", "feat/query"]);
+    let fixed = base.replace("query 2\n", "query two\n");
+    let fix = r.commit(write(
+        "2026-11-10T10:00:00Z",
+        "fix crash on an empty query",
+        "query.rs",
+        fixed.clone(),
+    ));
+    r.git(&["checkout", "-q", "release/1.2"]);
+    git_at(&r, "2026-11-11T10:00:00Z", &["cherry-pick", "-x", &fix]);
+    let renamed = fixed.replace("query 4\n", "query four\n");
+    r.commit(write(
+        "2026-11-12T10:00:00Z",
+        "rename a query",
+        "query.rs",
+        renamed.clone(),
+    ));
+    r.commit(write(
+        "2026-11-13T10:00:00Z",
+        "add two queries",
+        "query.rs",
+        format!("{renamed}query 6\nquery 7\n"),
+    ));
+    r.git(&["checkout", "-q", "main"]);
+    let cfg = env.config_for(
+        &[&r],
+        "[[goal]]\nid = \"query\"\ntitle = \"Queries\"\npaths = [\"query.rs\"]\n",
+    );
+    let v = json(
+        &env.run(&cfg, &["goals", "--json", "--date", "2026-11-23"])
+            .success(),
+    );
+    let goal = v["goals"]
+        .as_array()
+        .and_then(|g| g.iter().find(|g| g["id"] == "query"))
+        .unwrap_or_else(|| panic!("no goal query: {v}"));
+    // In the period: the fix (its copy folded), the rename, the two added;
+    // the base is in the weeks before.
+    assert_eq!(goal["commits"], 3, "{v}");
+    assert_eq!(goal["weekly"][10], 3, "{v}");
 }

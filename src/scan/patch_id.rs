@@ -26,7 +26,7 @@ use std::hash::Hasher;
 
 use git2::Repository;
 
-use super::diff::{changed_lines, is_binary, text, Change, Side, Text};
+use super::diff::{changed_lines, is_binary, side_line_stats, text, Change, Side, Text};
 
 /// A change's patch id, or `None` for a change with no files.
 pub(super) type PatchId = Option<u64>;
@@ -38,10 +38,33 @@ pub(super) type PatchId = Option<u64>;
 #[derive(Default)]
 pub(super) struct PatchIds {
     parts: HashMap<(Option<Side>, Option<Side>), u64>,
+    lines: HashMap<(Option<Side>, Option<Side>), (usize, usize)>,
     buf: Vec<u8>,
 }
 
 impl PatchIds {
+    /// The lines `changes` add and remove in each file, as `git log
+    /// --numstat` counts them without renames: equal for two changes with
+    /// one patch id, since a patch id hashes the lines counted (see
+    /// [`super::diff::changed_lines`]), and far cheaper to get.
+    pub(super) fn lines(
+        &mut self,
+        repo: &Repository,
+        changes: &[Change],
+    ) -> Result<Vec<(usize, usize)>, git2::Error> {
+        changes
+            .iter()
+            .map(|ch| {
+                if let Some(lines) = self.lines.get(&(ch.old, ch.new)) {
+                    return Ok(*lines);
+                }
+                let lines = side_line_stats(repo, ch.old, ch.new)?;
+                self.lines.insert((ch.old, ch.new), lines);
+                Ok(lines)
+            })
+            .collect()
+    }
+
     /// The patch id of `changes` (from [`super::diff::changed_files`]).
     pub(super) fn id(
         &mut self,

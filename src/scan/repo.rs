@@ -119,7 +119,15 @@ pub(super) fn scan_one(
     let credits = set_branches(&walk, &mut commits, credits);
     let mut merges = scan.pr_merges(read.merges, &commits);
     // The same work on several branches is reported once (see `dedupe`).
-    dedupe::fold(&repo, &walk, &read.reverts, &mut commits, &mut merges);
+    let counted = detail == Detail::Full;
+    dedupe::fold(
+        &repo,
+        &walk,
+        &read.reverts,
+        counted,
+        &mut commits,
+        &mut merges,
+    );
     dedupe::backports(&repo, window, &mut commits, |c| {
         identity::is_mine(c, mailmap.as_ref(), me)
     });
