@@ -510,58 +510,82 @@ fn differing(
     old: Option<&RawTree<'_>>,
     new: Option<&RawTree<'_>>,
 ) -> Result<Vec<(Vec<u8>, Pair)>, git2::Error> {
-    let (a, b) = (entries(old)?, entries(new)?);
     let entry = |e: &Ent<'_>| (e.oid(), e.kind);
-    let sorted = |v: &[Ent<'_>]| {
-        v.windows(2)
-            .all(|w| w[0].order(&w[1]) == std::cmp::Ordering::Less)
-    };
-    let mut out: Vec<(Vec<u8>, Pair)> = Vec::new();
-    if !(sorted(&a) && sorted(&b)) {
-        let mut entries: HashMap<Vec<u8>, Pair> = HashMap::new();
-        for e in &a {
-            entries.entry(e.name.to_vec()).or_default().0 = Some(entry(e));
+    let (Some(mut a), Some(mut b)) = (Cursor::new(old), Cursor::new(new)) else {
+        // One side only: everything on the other differs.
+        let mut out = Vec::new();
+        for (tree, old) in [(old, true), (new, false)] {
+            for e in entries(tree)? {
+                let side = Some(entry(&e));
+                out.push((
+                    e.name.to_vec(),
+                    if old { (side, None) } else { (None, side) },
+                ));
+            }
         }
-        for e in &b {
-            entries.entry(e.name.to_vec()).or_default().1 = Some(entry(e));
-        }
-        out.extend(
-            entries
-                .into_iter()
-                .filter(|(_, (o, n))| o.map(|x| x.0) != n.map(|x| x.0)),
-        );
         out.sort_by(|x, y| x.0.cmp(&y.0));
         return Ok(out);
-    }
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        let order = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => x.order(y),
+    };
+    // Entries wholly inside the bytes both trees begin with are the same
+    // in both: skipped, found by their NULs alone. Once what is left of both
+    // is the same bytes, from an entry's start in each, what is left is the
+    // same entries: the walk stops. Consecutive commits' trees mostly
+    // differ in an entry or two, and their entries need not all be read.
+    let same = common_prefix(a.rest, b.rest);
+    let skip = a.skip_within(same);
+    b.rest = &b.rest[skip..];
+    let same_tail = common_suffix(a.rest, b.rest);
+    let mut out: Vec<(Vec<u8>, Pair)> = Vec::new();
+    let (mut last_a, mut last_b): (Option<Ent<'_>>, Option<Ent<'_>>) = (None, None);
+    let in_order = |last: &Option<Ent<'_>>, e: &Ent<'_>| {
+        last.as_ref()
+            .is_none_or(|l| l.order(e) == std::cmp::Ordering::Less)
+    };
+    loop {
+        if a.rest.len() == b.rest.len() && a.rest.len() <= same_tail {
+            break;
+        }
+        let (x, y) = (a.peek()?, b.peek()?);
+        if x.as_ref().is_some_and(|(x, _)| !in_order(&last_a, x))
+            || y.as_ref().is_some_and(|(y, _)| !in_order(&last_b, y))
+        {
+            return Ok(by_map(entries(old)?, entries(new)?));
+        }
+        let order = match (&x, &y) {
+            (Some((x, _)), Some((y, _))) => x.order(y),
             (Some(_), None) => std::cmp::Ordering::Less,
-            _ => std::cmp::Ordering::Greater,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => break,
         };
-        let (name, pair) = match order {
+        let pair = match order {
             std::cmp::Ordering::Less => {
-                i += 1;
-                (a[i - 1].name, (Some(entry(&a[i - 1])), None))
+                let (x, len) = x.expect("an entry on the left");
+                a.rest = &a.rest[len..];
+                let pair = (x.name.to_vec(), (Some(entry(&x)), None));
+                last_a = Some(x);
+                pair
             }
             std::cmp::Ordering::Greater => {
-                j += 1;
-                (b[j - 1].name, (None, Some(entry(&b[j - 1]))))
+                let (y, len) = y.expect("an entry on the right");
+                b.rest = &b.rest[len..];
+                let pair = (y.name.to_vec(), (None, Some(entry(&y))));
+                last_b = Some(y);
+                pair
             }
             std::cmp::Ordering::Equal => {
-                i += 1;
-                j += 1;
-                if a[i - 1].id == b[j - 1].id {
+                let ((x, xl), (y, yl)) = (x.expect("left"), y.expect("right"));
+                a.rest = &a.rest[xl..];
+                b.rest = &b.rest[yl..];
+                let differs = x.id != y.id;
+                let pair = (x.name.to_vec(), (Some(entry(&x)), Some(entry(&y))));
+                (last_a, last_b) = (Some(x), Some(y));
+                if !differs {
                     continue;
                 }
-                (
-                    a[i - 1].name,
-                    (Some(entry(&a[i - 1])), Some(entry(&b[j - 1]))),
-                )
+                pair
             }
         };
-        out.push((name.to_vec(), pair));
+        out.push(pair);
     }
     // A name that is a file on one side and a folder on the other sits at
     // two places in git's order: one name, both sides, as a map would give.
@@ -575,6 +599,25 @@ fn differing(
     });
     out.retain(|(_, (o, n))| o.map(|x| x.0) != n.map(|x| x.0));
     Ok(out)
+}
+
+/// [`differing`] for trees out of git's order (damaged or hand-made): every
+/// name in a map.
+fn by_map(a: Vec<Ent<'_>>, b: Vec<Ent<'_>>) -> Vec<(Vec<u8>, Pair)> {
+    let entry = |e: &Ent<'_>| (e.oid(), e.kind);
+    let mut entries: HashMap<Vec<u8>, Pair> = HashMap::new();
+    for e in &a {
+        entries.entry(e.name.to_vec()).or_default().0 = Some(entry(e));
+    }
+    for e in &b {
+        entries.entry(e.name.to_vec()).or_default().1 = Some(entry(e));
+    }
+    let mut out: Vec<(Vec<u8>, Pair)> = entries
+        .into_iter()
+        .filter(|(_, (o, n))| o.map(|x| x.0) != n.map(|x| x.0))
+        .collect();
+    out.sort_by(|x, y| x.0.cmp(&y.0));
+    out
 }
 
 /// A tree as git stores it, read through libgit2's object database (whose
@@ -600,31 +643,75 @@ fn read_tree<'o>(odb: &'o git2::Odb<'_>, id: Oid) -> Result<RawTree<'o>, git2::E
 
 /// The entries of `tree` (none for `None`: the empty tree), in stored order.
 fn entries<'t>(tree: Option<&'t RawTree<'_>>) -> Result<Vec<Ent<'t>>, git2::Error> {
-    let Some(tree) = tree else {
-        return Ok(Vec::new());
-    };
-    let damaged = || git2::Error::from_str(&format!("tree {} is damaged", tree.id));
-    let id_len = tree.id.as_bytes().len();
-    let mut rest = tree.object.data();
-    let mut out = Vec::with_capacity(rest.len() / 32);
-    while !rest.is_empty() {
+    let mut out = Vec::new();
+    if let Some(mut c) = Cursor::new(tree) {
+        out.reserve(c.rest.len() / 32);
+        while let Some((e, len)) = c.peek()? {
+            c.rest = &c.rest[len..];
+            out.push(e);
+        }
+    }
+    Ok(out)
+}
+
+/// A place in a tree's bytes, at the start of an entry.
+struct Cursor<'t> {
+    tree: Oid,
+    rest: &'t [u8],
+}
+
+impl<'t> Cursor<'t> {
+    /// At the first entry of `tree` (`None` for no tree).
+    fn new(tree: Option<&'t RawTree<'_>>) -> Option<Self> {
+        tree.map(|t| Cursor {
+            tree: t.id,
+            rest: t.object.data(),
+        })
+    }
+
+    fn id_len(&self) -> usize {
+        self.tree.as_bytes().len()
+    }
+
+    /// The entry here and its length in bytes (`None` at the end).
+    fn peek(&self) -> Result<Option<(Ent<'t>, usize)>, git2::Error> {
+        let rest = self.rest;
+        if rest.is_empty() {
+            return Ok(None);
+        }
+        let damaged = || git2::Error::from_str(&format!("tree {} is damaged", self.tree));
         let (space, kind) = match mode_of(rest) {
             Some(known) => known,
             None => slow_mode_of(rest).ok_or_else(damaged)?,
         };
         let nul = space + 1 + first_nul(&rest[space + 1..]).ok_or_else(damaged)?;
-        let end = nul + 1 + id_len;
+        let end = nul + 1 + self.id_len();
         if nul == space + 1 || end > rest.len() {
             return Err(damaged());
         }
-        out.push(Ent {
+        let e = Ent {
             name: &rest[space + 1..nul],
             id: &rest[nul + 1..end],
             kind,
-        });
-        rest = &rest[end..];
+        };
+        Ok(Some((e, end)))
     }
-    Ok(out)
+
+    /// Moves past the entries that end within the first `n` bytes, by
+    /// their NULs alone (neither a mode nor a name holds one); how many
+    /// bytes it moved.
+    fn skip_within(&mut self, n: usize) -> usize {
+        let mut at = 0;
+        while let Some(nul) = first_nul(&self.rest[at..]) {
+            let end = at + nul + 1 + self.id_len();
+            if end > n {
+                break;
+            }
+            at = end;
+        }
+        self.rest = &self.rest[at..];
+        at
+    }
 }
 
 /// The kind of the entry `entry` starts with and where its mode ends, for
