@@ -282,18 +282,18 @@ fn is_change_id(s: &str) -> bool {
 /// A squash-merged subject ending in `(#N)` (GitHub, Gitea, Bitbucket) or
 /// `(!N)` (GitLab).
 static SQUASH_PR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\([#!](\d+)\)\s*$").expect("static regex is valid"));
+    LazyLock::new(|| Regex::new(r"\([#!]([0-9]+)\)\s*$").expect("static regex is valid"));
 /// The subject of a merge that names its request: GitHub's `Merge pull
 /// request #N`, Gitea's `Merge pull request 'title' (#N) from …`,
 /// Bitbucket's `Merged in branch (pull request #N)`.
 static MERGE_PR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:Merge pull request #(\d+)|Merge pull request '.*' \(#(\d+)\)|Merged in .*\(pull request #(\d+)\))")
+    Regex::new(r"(?i)^(?:Merge pull request #([0-9]+)|Merge pull request '.*' \(#([0-9]+)\)|Merged in .*\(pull request #([0-9]+)\))")
         .expect("static regex is valid")
 });
 /// GitLab's merge commit names its request in the body:
 /// `See merge request group/project!N`.
 static MERGE_MR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^See merge request \S*!(\d+)\s*$").expect("static regex is valid")
+    Regex::new(r"(?m)^See merge request \S*!([0-9]+)\s*$").expect("static regex is valid")
 });
 
 /// The request a squash-merged commit's subject names: `(#N)`, or GitLab's

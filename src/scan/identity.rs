@@ -77,6 +77,13 @@ pub(super) fn whose(
     if me.is_me(&author.email) {
         return Ok(Mine::Author);
     }
+    // Most commits name no co-author: the trailer's words are looked for
+    // in the message's bytes first (read as UTF-8, as nearly all are, they
+    // are those bytes), before it is decoded and matched (git.git, 12 weeks of
+    // `icu goals`: 20 M instructions of 354 M, callgrind).
+    if super::encoding::Decoder::of(c).is_utf8() && !may_name_co_authors(c.message_bytes()) {
+        return Err(author);
+    }
     if co_authors(&super::encoding::message(c))
         .iter()
         .any(|(name, email)| names_me(name, email, mailmap, me))
@@ -202,6 +209,19 @@ pub(super) fn author(c: &GitCommit<'_>, mailmap: Option<&git2::Mailmap>) -> Pers
 /// The committer of `c` after `.mailmap`, as git shows it.
 pub(super) fn committer(c: &GitCommit<'_>, mailmap: Option<&git2::Mailmap>) -> Person {
     super::encoding::person(c, true, mailmap)
+}
+
+/// Whether `bytes` hold the words `co-authored-by` in any ASCII case: all
+/// that [`co_authors`] can match, for its letters fold to no character
+/// outside ASCII. Found from each `-`, rarer than letters.
+fn may_name_co_authors(bytes: &[u8]) -> bool {
+    const WORDS: &[u8] = b"co-authored-by";
+    memchr::memchr_iter(b'-', bytes).any(|i| {
+        i >= 2
+            && bytes
+                .get(i - 2..i - 2 + WORDS.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(WORDS))
+    })
 }
 
 /// `(name, email)` of each `Co-authored-by: Name <email>` line.
@@ -441,6 +461,34 @@ fn has_work_tree(r: &Repository, workdir: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bytes are looked at first only to skip the messages the trailer
+    /// pattern cannot match: every message it matches passes.
+    #[test]
+    fn every_message_naming_a_co_author_passes_the_byte_check() {
+        for msg in [
+            "fix\n\nCo-authored-by: A <a@x>",
+            "fix\n\nco-authored-by: A <a@x>",
+            "fix\n\nCO-AUTHORED-BY:B <b@x>",
+            "fix\n\n  Co-Authored-By:  Ada Lovelace <ada@x>  \n",
+            "Co-authored-by: C <c@x>",
+            "x\r\nCo-authored-by: D <d@x>\r\n",
+        ] {
+            assert!(!co_authors(msg).is_empty(), "{msg:?}");
+            assert!(may_name_co_authors(msg.as_bytes()), "{msg:?}");
+        }
+        for msg in [
+            "fix",
+            "-",
+            "co-",
+            "co-authored-b",
+            "Signed-off-by: A <a@x>",
+            "a-b-c",
+        ] {
+            assert!(co_authors(msg).is_empty(), "{msg:?}");
+            assert!(!may_name_co_authors(msg.as_bytes()), "{msg:?}");
+        }
+    }
 
     #[test]
     fn author_config_wins_over_user_and_the_last_value_wins() {
