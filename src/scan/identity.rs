@@ -226,6 +226,10 @@ fn may_name_co_authors(bytes: &[u8]) -> bool {
 
 /// `(name, email)` of each `Co-authored-by: Name <email>` line.
 pub fn co_authors(message: &str) -> Vec<(String, String)> {
+    // The pattern is built the first time a message could match it.
+    if !may_name_co_authors(message.as_bytes()) {
+        return Vec::new();
+    }
     CO_AUTHOR
         .captures_iter(message)
         .map(|c| (c[1].to_string(), c[2].to_string()))
