@@ -37,10 +37,7 @@ fn is_space(b: u8) -> bool {
 
 /// Where the line after the one starting at `i` starts (or the end).
 fn next_line(s: &[u8], i: usize) -> usize {
-    s[i..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(s.len(), |n| i + n + 1)
+    memchr::memchr(b'\n', &s[i..]).map_or(s.len(), |n| i + n + 1)
 }
 
 /// Whether the line starting at `i` holds only blanks.
@@ -56,12 +53,7 @@ fn last_line(s: &[u8], len: usize) -> Option<usize> {
     match len {
         0 => None,
         1 => Some(0),
-        _ => Some(
-            s[..len - 1]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1),
-        ),
+        _ => Some(memchr::memrchr(b'\n', &s[..len - 1]).map_or(0, |i| i + 1)),
     }
 }
 
@@ -86,21 +78,17 @@ fn find_separator(s: &[u8], i: usize) -> Option<usize> {
 }
 
 /// Where a `git commit -v` scissors line cuts `s[..len]`: the first line
-/// of `s` that is one (git's `strstr` for `\n` + the line, looked for only
-/// at line starts, which is the same and linear).
+/// of `s` that is one (git's `strstr` for `\n` + the line).
 fn locate_end(s: &[u8], len: usize) -> usize {
     let line = &CUT_LINE[1..];
     if s.starts_with(line) {
         return 0;
     }
-    let mut at = 0;
-    while let Some(n) = s[at..].iter().position(|&b| b == b'\n') {
-        at += n + 1;
-        if s[at..].starts_with(line) {
-            return len.min(at);
-        }
+    // The first line that is the cut line: the first newline it follows.
+    match memchr::memmem::find(s, CUT_LINE) {
+        Some(n) => len.min(n + 1),
+        None => len,
     }
-    len
 }
 
 /// How many bytes at the end of `s[..len]` are not message: trailing
@@ -109,10 +97,7 @@ fn ignored_bytes(s: &[u8], len: usize) -> usize {
     let cutoff = locate_end(s, len);
     let (mut boc, mut bol, mut conflicts) = (0, 0, false);
     while bol < cutoff {
-        let next = s[bol..len]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(len, |n| bol + n + 1);
+        let next = memchr::memchr(b'\n', &s[bol..len]).map_or(len, |n| bol + n + 1);
         if s[bol] == b'#' || s[bol] == b'\n' {
             if boc == 0 {
                 boc = bol;
