@@ -133,7 +133,10 @@ pub(super) fn reverts(c: &git2::Commit<'_>, time: i64) -> Vec<Revert> {
     let mut rest = message;
     // memchr's substring search: comparing every window of every message
     // in the window was 1.8 % of git.git's two-week draft.
-    while let Some(at) = memchr::memmem::find(rest, SAYS) {
+    // One searcher for every message: building it is most of a search.
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(SAYS));
+    while let Some(at) = FINDER.find(rest) {
         rest = &rest[at + SAYS.len()..];
         let hex = rest.iter().take_while(|b| b.is_ascii_hexdigit()).count();
         if hex == 40 || hex == 64 {

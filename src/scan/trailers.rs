@@ -85,7 +85,10 @@ fn locate_end(s: &[u8], len: usize) -> usize {
         return 0;
     }
     // The first line that is the cut line: the first newline it follows.
-    match memchr::memmem::find(s, CUT_LINE) {
+    // One searcher for every message: building it is most of a search.
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(CUT_LINE));
+    match FINDER.find(s) {
         Some(n) => len.min(n + 1),
         None => len,
     }
