@@ -23,8 +23,11 @@ Sets (under bench/.repos/, cached by their parameters):
   D: 500 repos of 200 to 5,000 commits: ten copies of each of C's 50 (their
      .git directories copied, no work tree: icu and git log read only the
      refs and objects), so the set takes seconds to make, not an hour
-  A+graph, B+graph, C+graph, D+graph: the same repositories (hard-linked
-     copies) with the commit-graph file git's gc and maintenance write
+  H1, H100: B's 1k-commit repository, and the same on top of 99,000 older
+     commits (see `lengthen`): one window to the byte, 100 times the history
+  A+graph, B+graph, C+graph, D+graph, H1+graph, H100+graph: the same
+     repositories (hard-linked copies) with the commit-graph file git's gc
+     and maintenance write
      (`git commit-graph write --reachable`), which the set without lacks,
      as a fast-import leaves it
 
@@ -185,13 +188,80 @@ def generate(path, n_commits, window_commits, seed, slot):
                    check=True)
 
 
+def lengthen(short, path, n_older):
+    """`short`'s history on top of `n_older` older commits: the same
+    commits, dates and trees from `short`'s first commit on (their ids
+    change with that commit's parent), after a history that touches only
+    `attic/` (a file a commit, small texts) from ten years before NOW. So
+    the two have the same window to the byte, and one history 1 + n_older /
+    len(short) times longer: what the history alone costs a scan."""
+    subprocess.run(["git", "init", "-q", "-b", "main", path], check=True)
+    proc = subprocess.Popen(["git", "-C", path, "fast-import", "--quiet", "--done"],
+                            stdin=subprocess.PIPE)
+    out = proc.stdin
+    rng = random.Random(70_000 + n_older)
+    root_time = int(subprocess.run(["git", "-C", short, "log", "-1", "--format=%ct",
+                                    "--max-parents=0", "main"], check=True, capture_output=True,
+                                   text=True).stdout.split()[0])
+    start = NOW - 10 * 365 * DAY
+    step = (root_time - start) // (n_older + 1)
+    for i in range(n_older):
+        t = start + i * step
+        author = AUTHORS[1 + rng.randrange(len(AUTHORS) - 1)]
+        body = f"{words(rng, 6)}\n".encode()
+        msg = f"attic: {words(rng, 4)}\n".encode()
+        parent = f"from :{i}\n" if i else ""
+        out.write(f"commit refs/heads/main\nmark :{i + 1}\n"
+                  f"author {author[0]} <{author[1]}> {t} +0000\n"
+                  f"committer {author[0]} <{author[1]}> {t} +0000\n"
+                  f"data {len(msg)}\n".encode() + msg + parent.encode()
+                  + f"M 100644 inline attic/{i % 500:03d}.txt\ndata {len(body)}\n".encode()
+                  + body + b"\n")
+    out.write(b"done\n")
+    out.close()
+    if proc.wait() != 0:
+        sys.exit(f"fast-import failed for {path}")
+    tip = subprocess.run(["git", "-C", path, "rev-parse", "main"], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    # `short` exported whole, its first commit given the older tip as parent.
+    export = subprocess.run(["git", "-C", short, "fast-export", "--all", "--signed-tags=strip",
+                             "--reencode=no"], check=True, capture_output=True).stdout
+    stream, at, command, grafted = bytearray(), 0, b"", False
+    while at < len(export):
+        end = export.index(b"\n", at) + 1
+        line = export[at:end]
+        stream += line
+        at = end
+        if line.startswith(b"data "):
+            size = int(line[5:])
+            stream += export[at:at + size]
+            at += size
+            if command == b"commit" and not grafted:
+                grafted = True
+                if not export[at:].lstrip(b"\n").startswith(b"from "):
+                    # Its tree as it was: none of the older files.
+                    stream += f"from {tip}\ndeleteall\n".encode()
+        elif line.split(b" ", 1)[0].strip() in (b"commit", b"blob", b"reset", b"tag"):
+            command = line.split(b" ", 1)[0].strip()
+    subprocess.run(["git", "-C", path, "fast-import", "--quiet", "--force"], input=bytes(stream),
+                   check=True)
+    subprocess.run(["git", "-C", path, "symbolic-ref", "refs/remotes/origin/HEAD",
+                    "refs/remotes/origin/main"], check=True)
+    subprocess.run(["git", "-C", path, "reset", "-q", "--hard", "main"], check=True)
+    subprocess.run(["git", "-C", path, "repack", "-a", "-d", "-f", "-q", "--window=10", "--depth=50"],
+                   check=True)
+
+
 SETS = {
     "A": [("a-100k-1", 100_000, 300), ("a-100k-2", 100_000, 300), ("a-10k", 10_000, 200)],
     "B": [("b-10k-1", 10_000, 300), ("b-10k-2", 10_000, 300), ("b-1k", 1_000, 200)],
     "C": [(f"c-{i:02d}", 200 + (i * 97) % 4800, 20 + i % 30) for i in range(50)],
 }
 COPIES = {"D": ("C", 10)}  # set -> (the set it copies, copies of each)
-GRAPHS = ("A", "B", "C", "D")  # each also as "<set>+graph"
+# set -> (the set and repository it lengthens, older commits): H1 is B's
+# 1k-commit repository as it is, H100 the same on top of 99k older commits.
+LONGER = {"H100": ("B", "b-1k", 99_000)}
+GRAPHS = ("A", "B", "C", "D", "H1", "H100")  # each also as "<set>+graph"
 
 
 def generate_one(args):
@@ -229,6 +299,23 @@ def main():
             with open(stamp, "w") as f:
                 f.write(key)
         print(name, " ".join(paths), flush=True)
+    # H1: a hard-linked copy of the repository H100 lengthens.
+    for name, (source, repo, n_older) in LONGER.items():
+        for long_name, older in (("H1", 0), (name, n_older)):
+            set_dir = os.path.join(root, long_name)
+            stamp = os.path.join(set_dir, ".params")
+            key = json.dumps([VERSION, source, repo, older, SETS[source]])
+            dest = os.path.join(set_dir, repo if older == 0 else f"{repo}+{older // 1000}k")
+            if not (os.path.exists(stamp) and open(stamp).read() == key):
+                subprocess.run(["rm", "-rf", set_dir], check=True)
+                os.makedirs(set_dir)
+                if older == 0:
+                    subprocess.run(["cp", "-al", os.path.join(root, source, repo), dest], check=True)
+                else:
+                    lengthen(os.path.join(root, source, repo), dest, older)
+                with open(stamp, "w") as f:
+                    f.write(key)
+            print(long_name, dest, flush=True)
     for name in GRAPHS:
         source = os.path.join(root, name)
         repos = sorted(r for r in os.listdir(source) if not r.startswith("."))

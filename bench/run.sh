@@ -2,7 +2,8 @@
 # icu's benchmark: `icu draft --print` and `icu goals` against the yardstick a
 # user would otherwise script — a `git log --branches --remotes --since
 # --until --author --numstat` loop over the same repositories (the refs icu
-# scans) — in one run: ROUNDS hyperfine rounds per set, each timing the three
+# scans), and for goals the same loop with `--name-only` over its 12 weeks —
+# in one run: ROUNDS hyperfine rounds per set, each timing the three
 # commands in turn, so drift on a shared machine falls on all three alike;
 # medians over all rounds. Every set twice: as made (no commit-graph file, as
 # `git fast-import` and a fresh mirror leave a repository) and as `SET+graph`
@@ -26,12 +27,12 @@ if ! need hyperfine || [ ! -x /usr/bin/time ] || ! need valgrind; then
   as_root apt-get install -y -qq hyperfine time valgrind >/dev/null
 fi
 
-# The release-lto profile (fat LTO, one codegen unit), as every report
-# before the release profile lost its LTO was built: the release profile,
-# what `cargo install` builds, runs 8% more instructions on a draft
-# (BENCHMARKS.md, "Release profile"), and comparing reports means
-# comparing the code, not the profile.
-PROFILE=release-lto
+# The release profile: what `cargo install` builds, and what issue 31's
+# targets are stated in. The reports before 2026-12-08 were built with
+# release-lto (fat LTO, one codegen unit; 8% fewer instructions on a
+# draft, BENCHMARKS.md, "Release profile"): ICU_BENCH_PROFILE=release-lto
+# gives figures to compare with them.
+PROFILE=${ICU_BENCH_PROFILE:-release}
 cargo build --profile "$PROFILE" --locked -q
 ICU=$ROOT/target/$PROFILE/icu
 WORK=$(mktemp -d)
@@ -91,6 +92,17 @@ bench_set() {
     done
   } > "$gitloop"
   chmod +x "$gitloop"
+  # icu goals' yardstick: the files of my commits over its 12 weeks (84
+  # days back from the period's end), the same loop with --name-only.
+  local gsince namesloop=$WORK/gitnames-$set.sh
+  gsince=$(date -u -d "$until - 84 days" +%Y-%m-%dT%H:%M:%SZ)
+  {
+    echo '#!/bin/sh'
+    for r in $repos; do
+      echo "git -C '$r' log $yargs --since=$gsince --until=$until --author=$email --name-only >/dev/null"
+    done
+  } > "$namesloop"
+  chmod +x "$namesloop"
   echo "$email $date $since $until $extra" > "$WORK/$set.params"
   local draft="$ICU --config $cfg draft --print --date $date $extra"
   local goals_cmd="$ICU --config $cfg goals --date $date $extra"
@@ -98,8 +110,8 @@ bench_set() {
   local names=("icu draft:$draft" "git log loop:$gitloop")
   # icu goals scans 12 weeks back from its period; it takes no --since.
   if [ -z "$extra" ]; then
-    cmds+=(-n "icu goals" "$goals_cmd")
-    names+=("icu goals:$goals_cmd")
+    cmds+=(-n "icu goals" "$goals_cmd" -n "git log --name-only loop" "$namesloop")
+    names+=("icu goals:$goals_cmd" "git log --name-only loop:$namesloop")
   fi
   if [ "${set#G}" != "$set" ]; then
     cmds+=(-n "icu draft, credit off" "$ICU --config $nocredit draft --print --date $date $extra")
@@ -121,7 +133,7 @@ bench_set() {
     # pack and index files libgit2 maps from the page cache.
     # Not on set D (500 repositories) or the year (GY), with or without a
     # commit-graph: valgrind takes minutes there.
-    if [ "$name" != "git log loop" ] && [ "${set%+graph}" != D ] && [ "${set%+graph}" != GY ] && need valgrind; then
+    if [ "${name#git log}" = "$name" ] && [ "${set%+graph}" != D ] && [ "${set%+graph}" != GY ] && need valgrind; then
       ICU_SCAN_TIMEOUT=86400 valgrind --tool=massif --massif-out-file="$WORK/massif" $line >/dev/null 2>&1
       heap=$(awk -F= '/^mem_heap_B=/{h=$2} /^mem_heap_extra_B=/{t=h+$2; if (t>m) m=t} END {print m/1024}' "$WORK/massif")
     fi
