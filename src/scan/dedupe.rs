@@ -63,7 +63,8 @@
 //! first-parent line. Otherwise
 //! patch ids only for commits of mine that share their files and line
 //! counts with another (the same patch always does; `icu goals`, which
-//! counts no lines, goes by the files alone), in a group where a fold could
+//! counts no lines, counts them first for the commits that share their
+//! files, see [`Folder::by_lines`]), in a group where a fold could
 //! happen ([`Folder::could_fold`]), and, per branch holding unfolded work of
 //! mine, one tree comparison per commit of its own line whose files could
 //! make up a mainline commit's; file contents are read only when the files

@@ -137,15 +137,28 @@ pub(super) fn changes(
     c: &GitCommit<'_>,
     detail: Detail,
 ) -> Result<Numstat, git2::Error> {
-    let tree = c.tree_id();
-    // A root commit compares with the empty tree, and so does a shallow
-    // clone's boundary (libgit2 gives it no parents). A parent that is listed
-    // but missing is an error: comparing with the empty tree would count the
-    // whole tree as this commit's work.
+    changes_of_trees(repo, trees_of(c)?, detail)
+}
+
+/// The tree of commit `c` and the tree it is compared with: its first
+/// parent's. A root commit compares with the empty tree (`None`), and so
+/// does a shallow clone's boundary (libgit2 gives it no parents). A parent
+/// that is listed but missing is an error: comparing with the empty tree
+/// would count the whole tree as this commit's work.
+fn trees_of(c: &GitCommit<'_>) -> Result<(Oid, Option<Oid>), git2::Error> {
     let parent_tree = match c.parent_count() {
         0 => None,
         _ => Some(c.parent(0)?.tree_id()),
     };
+    Ok((c.tree_id(), parent_tree))
+}
+
+/// [`changes`] from the trees [`trees_of`] gives.
+fn changes_of_trees(
+    repo: &Repository,
+    (tree, parent_tree): (Oid, Option<Oid>),
+    detail: Detail,
+) -> Result<Numstat, git2::Error> {
     let odb = repo.odb()?;
     let mut out = Vec::new();
     diff_trees(&odb, parent_tree, Some(tree), "", &mut out)?;
@@ -213,8 +226,17 @@ pub(super) fn changes_of_all(
     detail: Detail,
     spare: usize,
 ) -> Vec<Changed> {
-    let one =
-        |repo: &Repository, id: Oid| repo.find_commit(id).and_then(|c| changes(repo, &c, detail));
+    // The trees to compare, from the commits as this thread's handle has
+    // them (the walk read them, and mostly their parents: in its object
+    // cache), so that a helper thread reads no commit of its own.
+    let trees: Vec<Result<(Oid, Option<Oid>), git2::Error>> = ids
+        .iter()
+        .map(|&id| repo.find_commit(id).and_then(|c| trees_of(&c)))
+        .collect();
+    let one = |repo: &Repository, i: usize| match &trees[i] {
+        Ok(t) => changes_of_trees(repo, *t, detail),
+        Err(e) => Err(git2::Error::new(e.code(), e.class(), e.message())),
+    };
     let cores = super::pool::cores();
     let threads = if ids.len() >= PARALLEL_MIN {
         cores
@@ -224,7 +246,7 @@ pub(super) fn changes_of_all(
         1
     };
     if threads < 2 {
-        return ids.iter().map(|&id| one(repo, id)).collect();
+        return (0..ids.len()).map(|i| one(repo, i)).collect();
     }
     // Runs of neighbouring commits, not single ones: a commit's parent is
     // most often the next in the list, and its trees are then in the
@@ -246,8 +268,8 @@ pub(super) fn changes_of_all(
                         let Some(some) = ids.get(start..).filter(|r| !r.is_empty()) else {
                             break;
                         };
-                        for (k, &id) in some.iter().take(run).enumerate() {
-                            out.push((start + k, one(&own, id)));
+                        for k in 0..some.len().min(run) {
+                            out.push((start + k, one(&own, start + k)));
                         }
                     }
                     out
@@ -260,8 +282,8 @@ pub(super) fn changes_of_all(
             let Some(some) = ids.get(start..).filter(|r| !r.is_empty()) else {
                 break;
             };
-            for (k, &id) in some.iter().take(run).enumerate() {
-                out.push((start + k, one(repo, id)));
+            for k in 0..some.len().min(run) {
+                out.push((start + k, one(repo, start + k)));
             }
         }
         for h in helpers {
@@ -274,10 +296,10 @@ pub(super) fn changes_of_all(
     done.sort_by_key(|(i, _)| *i);
     let mut results = Vec::with_capacity(ids.len());
     let mut done = done.into_iter().peekable();
-    for (i, &id) in ids.iter().enumerate() {
+    for i in 0..ids.len() {
         match done.next_if(|(j, _)| *j == i) {
             Some((_, r)) => results.push(r),
-            None => results.push(one(repo, id)),
+            None => results.push(one(repo, i)),
         }
     }
     results
