@@ -73,10 +73,12 @@ out.append("`icu draft --print` and `icu goals` against the yardstick a user wou
            "peak memory from GNU time (`%M`).\n")
 out.append("Reproduce with one command from a clean clone: `bench/run.sh` "
            "(generates the repositories with `git fast-import` on first use).\n")
-out.append("Sets A and B differ only in the length of the history: the k-th repository of each "
+out.append("Sets A and B differ in the length of the history: the k-th repository of each "
            "starts from the same import and its window is drawn alike (the same commits by the "
-           "same authors touching the same files; see `bench/gen_repos.py`), so A against B "
-           "shows what the history alone costs.\n")
+           "same authors touching the same files; see `bench/gen_repos.py`), but the files those "
+           "commits change have lived through ten times the edits in A. Sets H1 and H100 have "
+           "the same window to the byte (the same trees, dates and authors) on histories of "
+           "1,000 and 100,000 commits: H100 against H1 is what the history alone costs.\n")
 out.append(f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
 out.append(f"- machine: {os.cpu_count()} cores, {cpu}, {mem} RAM, {platform.system()} {platform.release()}")
 out.append(f"- {sh('rustc --version')}, {sh('git --version')}, {sh('hyperfine --version')}")
