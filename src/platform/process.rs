@@ -239,14 +239,19 @@ mod tests {
         }
     }
 
+    /// [`lingering`] started in a group of its own.
+    fn start_lingering(marker: &Path) -> std::process::Child {
+        let mut cmd = lingering(marker);
+        cmd.stdin(Stdio::null()).stdout(Stdio::null());
+        own_group(&mut cmd);
+        cmd.spawn().unwrap()
+    }
+
     #[test]
     fn killing_the_group_stops_what_the_program_left_running() {
         let dir = tempfile::tempdir().unwrap();
         let marker = dir.path().join("still-alive");
-        let mut cmd = lingering(&marker);
-        cmd.stdin(Stdio::null()).stdout(Stdio::null());
-        own_group(&mut cmd);
-        let mut child = cmd.spawn().unwrap();
+        let mut child = start_lingering(&marker);
         let group = Group::of(&child);
         let start = Instant::now();
         while !has_exited(&mut child) {
@@ -268,10 +273,7 @@ mod tests {
         // test above sees the kill and not a child that never ran.
         let dir = tempfile::tempdir().unwrap();
         let marker = dir.path().join("still-alive");
-        let mut cmd = lingering(&marker);
-        cmd.stdin(Stdio::null()).stdout(Stdio::null());
-        own_group(&mut cmd);
-        let mut child = cmd.spawn().unwrap();
+        let mut child = start_lingering(&marker);
         child.wait().unwrap();
         let start = Instant::now();
         while !marker.exists() {

@@ -387,17 +387,7 @@ mod tests {
             "#,
             graph[0], graph[1]
         );
-        let out = Command::new("sh")
-            .args(["-c", &script])
-            .current_dir(dir)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .output()
-            .expect("sh");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::scan::run_sh(dir, &script);
     }
 
     /// Every commit's time and parents as git gives them, and its corrected

@@ -62,3 +62,21 @@ pub use repo::{open, scan_repo};
 pub use walk::{SKEW_MARGIN_SECS, SLOP};
 
 pub use crate::period::TimeWindow;
+
+/// Runs the shell `script` in `dir`, the user's git config out of the way,
+/// and fails the test with its error output when it fails: how the scan's
+/// unit tests build a repository with the git CLI.
+#[cfg(test)]
+pub(crate) fn run_sh(dir: &std::path::Path, script: &str) {
+    let out = std::process::Command::new("sh")
+        .args(["-c", script])
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("sh");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

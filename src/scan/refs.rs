@@ -210,17 +210,7 @@ mod tests {
             git symbolic-ref refs/remotes/origin/HEAD refs/remotes/origin/main
             echo garbage > .git/refs/heads/broken
             ";
-        let out = std::process::Command::new("sh")
-            .args(["-c", script])
-            .current_dir(tmp.path())
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .output()
-            .expect("sh");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::scan::run_sh(tmp.path(), script);
         let repo = Repository::open(tmp.path()).unwrap();
         let refs = Refs::read(&repo, &["refs/heads/", "refs/remotes/"]);
         let listed = std::process::Command::new("git")
