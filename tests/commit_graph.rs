@@ -29,18 +29,6 @@ struct C {
 
 /// Imports `commits` into a new repository at `dir` with `git fast-import`.
 fn import(dir: &Path, commits: &[C]) {
-    assert!(git(
-        dir.parent().unwrap(),
-        &["init", "-q", "-b", "main"],
-        Some(dir)
-    )
-    .is_empty());
-    let mut child = Command::new("git")
-        .args(["fast-import", "--quiet"])
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("git fast-import");
     let mut s = String::new();
     for (i, c) in commits.iter().enumerate() {
         let who = if c.mine { "ada" } else { "bob" };
@@ -63,13 +51,7 @@ fn import(dir: &Path, commits: &[C]) {
             format!("{i}\n").len()
         ));
     }
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(s.as_bytes())
-        .expect("feed fast-import");
-    assert!(child.wait().expect("fast-import").success());
+    crate::common::fast_import(dir, &s);
 }
 
 /// Runs git in `cwd` (plus `path` as the last argument), returning stdout.

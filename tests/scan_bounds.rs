@@ -1,9 +1,6 @@
 //! The walk stops early: on a history far longer than the window, the number
 //! of commits the scan reads is bounded by the window, not the history.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use icu::testing::config::RepoSpec;
 use icu::testing::scan::{scan_repo, Detail, Identity, TimeWindow, SKEW_MARGIN_SECS, SLOP};
 
@@ -17,18 +14,6 @@ const UNTIL: i64 = 1_795_478_400;
 /// (`refs/remotes/origin/stale/K`), each one commit of mine forked off the
 /// history spread evenly along it, a minute after the commit it forks from.
 fn long_history(dir: &std::path::Path, n: usize, step: i64, stale: usize) {
-    let status = Command::new("git")
-        .args(["init", "-q", "-b", "main"])
-        .arg(dir)
-        .status()
-        .expect("git init");
-    assert!(status.success());
-    let mut child = Command::new("git")
-        .args(["fast-import", "--quiet"])
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("git fast-import");
     let mut s = String::new();
     let time = |i: usize| UNTIL - 60 - (n - 1 - i) as i64 * step;
     for i in 0..n {
@@ -65,13 +50,7 @@ fn long_history(dir: &std::path::Path, n: usize, step: i64, stale: usize) {
             k % 10
         ));
     }
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(s.as_bytes())
-        .expect("feed fast-import");
-    assert!(child.wait().expect("fast-import").success());
+    crate::common::fast_import(dir, &s);
 }
 
 /// The scan of the repository at `path` for ada@example.com over the two

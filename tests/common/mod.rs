@@ -552,3 +552,28 @@ pub fn draft_and_send_the_update_of_9_nov(env: &TestEnv, cfg: &Path) {
     )
     .success();
 }
+
+/// A new repository at `dir` (branch `main`) holding what the `git
+/// fast-import` stream `stream` makes.
+pub fn fast_import(dir: &Path, stream: &str) {
+    use std::io::Write;
+    let status = StdCommand::new("git")
+        .args(["init", "-q", "-b", "main"])
+        .arg(dir)
+        .status()
+        .expect("git init");
+    assert!(status.success());
+    let mut child = StdCommand::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("git fast-import");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stream.as_bytes())
+        .expect("feed fast-import");
+    assert!(child.wait().expect("fast-import").success());
+}
