@@ -300,8 +300,8 @@ static MERGE_MR: LazyLock<Regex> = LazyLock::new(|| {
 /// `(!N)`, at its end.
 pub fn squash_request_of(subject: &str) -> Option<u32> {
     // Each pattern is built the first time a text could match it: most
-    // histories have few or none (building the forge patterns was 2 % of a
-    // draft on git.git, which has none; callgrind).
+    // histories have few or none, and building them was a measurable part
+    // of a draft on git.git, which has none (BENCHMARKS.md, "Issue 31's levers").
     if !(subject.contains("(#") || subject.contains("(!")) {
         return None;
     }

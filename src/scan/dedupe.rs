@@ -272,8 +272,8 @@ impl<'a> Folder<'a> {
     /// commits alike in these need a patch id. Counting reads the texts a
     /// patch id reads, and git's line counts skip the lines both texts
     /// begin and end with, where a patch id's diff hashes every line of
-    /// both (on git.git, `icu goals` ran 12 % fewer instructions for this:
-    /// BENCHMARKS.md). A commit whose lines cannot be read is left alone.
+    /// both (BENCHMARKS.md, "Issue 31's levers"). A commit whose lines cannot be read is left
+    /// alone.
     fn by_lines(&mut self, group: Vec<usize>) -> Vec<Vec<usize>> {
         let mut by_lines: HashMap<Vec<(usize, usize)>, Vec<usize>> = HashMap::new();
         for i in group {

@@ -388,8 +388,8 @@ fn line_diff(old: &[u8], new: &[u8]) -> (usize, usize) {
 ///
 /// A blob is handed to libgit2 as the blob: given bytes, libgit2 first
 /// computes their object id (SHA-1 with collision detection over every
-/// byte, for a diff header nobody reads), which was 19.5 % of `icu goals`'
-/// instructions on git.git (callgrind; BENCHMARKS.md).
+/// byte, for a diff header nobody reads), a fifth of `icu goals` on
+/// git.git (BENCHMARKS.md, "Issue 31's levers").
 pub(super) fn changed_lines(
     old: Option<&Text<'_>>,
     new: Option<&Text<'_>>,
@@ -646,9 +646,7 @@ fn by_map(a: Vec<Ent<'_>>, b: Vec<Ent<'_>>) -> Vec<(Vec<u8>, Pair)> {
 /// cache keeps trees as read) and walked here: entries `<mode> <name>\0<id>`,
 /// the mode in octal ASCII, the id in binary, in git's order. libgit2's
 /// own tree reading builds an entry for every name and reads each mode
-/// with its `strtol`: 15.6 % of `icu goals`' instructions on git.git
-/// (callgrind; BENCHMARKS.md), about twenty times what walking the bytes
-/// here costs.
+/// with its `strtol` (BENCHMARKS.md, "Issue 31's levers").
 struct RawTree<'o> {
     id: Oid,
     object: git2::OdbObject<'o>,
@@ -779,8 +777,8 @@ fn first_nul(bytes: &[u8]) -> Option<usize> {
 
 /// Where the first `byte` of `bytes` is, eight bytes at a time: for the
 /// short runs a scan looks through — a tree entry's name, a line of code —
-/// shorter than memchr's setup, which was a third of reading a tree and
-/// 3 % of a draft when it found the ends of lines for `xdiff` (callgrind).
+/// shorter than memchr's setup, which cost more than the search where it
+/// found names in trees and the ends of lines for `xdiff` (BENCHMARKS.md, "Issue 31's levers").
 pub(super) fn find_byte(bytes: &[u8], byte: u8) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;

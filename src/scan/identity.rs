@@ -79,8 +79,7 @@ pub(super) fn whose(
     }
     // Most commits name no co-author: the trailer's words are looked for
     // in the message's bytes first (read as UTF-8, as nearly all are, they
-    // are those bytes), before it is decoded and matched (git.git, 12 weeks of
-    // `icu goals`: 20 M instructions of 354 M, callgrind).
+    // are those bytes), before it is decoded and matched (BENCHMARKS.md, "Issue 31's levers").
     if super::encoding::Decoder::of(c).is_utf8() && !may_name_co_authors(c.message_bytes()) {
         return Err(author);
     }
